@@ -1,0 +1,3 @@
+from dockerlint.cli import entry
+
+entry()

@@ -1,0 +1,293 @@
+"""Configuration: `[tool.dockerlint]` in pyproject.toml, `.dockerlint.toml`, and `.hadolint.yaml`.
+
+The nearest directory above a file that holds any of them decides that file's settings, so one
+run over a monorepo honours per-directory configs. In that directory a `.hadolint.yaml` is read
+first and dockerlint's own config is applied on top. Unknown keys and bad values are errors that
+name the key and the file.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import fields, replace
+from pathlib import Path
+from typing import Any
+
+from dockerlint.model import Severity
+from dockerlint.settings import Settings
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+DOCKERLINT_FILES = (".dockerlint.toml", "dockerlint.toml", "pyproject.toml")
+HADOLINT_FILES = (".hadolint.yaml", ".hadolint.yml")
+
+
+class ConfigError(Exception):
+    def __init__(self, message: str, path: str | None = None):
+        super().__init__(f"{path}: {message}" if path else message)
+        self.path = path
+
+
+def _str_list(value: Any, key: str, path: str) -> list[str]:
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise ConfigError(f"`{key}` must be a list of strings, got {value!r}", path)
+
+
+def _bool(value: Any, key: str, path: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ConfigError(f"`{key}` must be true or false, got {value!r}", path)
+
+
+def _severity(value: Any, key: str, path: str) -> Severity:
+    if not isinstance(value, str):
+        raise ConfigError(f"`{key}` must be a severity name, got {value!r}", path)
+    try:
+        return Severity.parse(value)
+    except ValueError as e:
+        raise ConfigError(f"`{key}`: {e}", path) from None
+
+
+def _str_map(value: Any, key: str, path: str) -> dict[str, str]:
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        return {k: str(v) for k, v in value.items()}
+    raise ConfigError(f"`{key}` must be a table of strings, got {value!r}", path)
+
+
+def _check_selectors(codes: list[str], key: str, path: str) -> list[str]:
+    from dockerlint import registry
+
+    for code in codes:
+        if not registry.is_known_selector(code):
+            raise ConfigError(f"`{key}`: unknown rule or prefix {code!r}", path)
+    return codes
+
+
+def _rule_options(value: Any, path: str) -> dict[str, dict[str, Any]]:
+    from dockerlint import registry
+
+    if not isinstance(value, dict):
+        raise ConfigError("`rules` must be a table of rule tables", path)
+    result: dict[str, dict[str, Any]] = {}
+    for code, options in value.items():
+        rule = registry.lookup(code)
+        if rule is None:
+            raise ConfigError(f"`rules.{code}`: unknown rule", path)
+        if not isinstance(options, dict):
+            raise ConfigError(f"`rules.{code}` must be a table", path)
+        for name, option_value in options.items():
+            option = rule.options.get(name)
+            if option is None:
+                known = ", ".join(sorted(rule.options)) or "none"
+                raise ConfigError(
+                    f"`rules.{code}.{name}`: unknown option for {rule.code} (known: {known})", path
+                )
+            if not isinstance(option_value, option.type) or (
+                isinstance(option_value, bool) and option.type in (int, float)
+            ):
+                raise ConfigError(
+                    f"`rules.{code}.{name}` must be of type "
+                    f"{getattr(option.type, '__name__', option.type)}, got {option_value!r}",
+                    path,
+                )
+        result[rule.code] = dict(options)
+    return result
+
+
+def apply_dockerlint_table(settings: Settings, table: dict[str, Any], path: str) -> Settings:
+    s = replace(settings)
+    for key, value in table.items():
+        if key == "select":
+            s.select = _check_selectors(_str_list(value, key, path), key, path)
+        elif key == "extend-select":
+            s.extend_select = s.extend_select + _check_selectors(_str_list(value, key, path), key, path)
+        elif key == "ignore":
+            s.ignore = s.ignore + _check_selectors(_str_list(value, key, path), key, path)
+        elif key == "severity":
+            if not isinstance(value, dict):
+                raise ConfigError("`severity` must be a table of CODE = \"level\"", path)
+            overrides = dict(s.severity_overrides)
+            for code, level in value.items():
+                _check_selectors([code], f"severity.{code}", path)
+                overrides[code.upper()] = _severity(level, f"severity.{code}", path)
+            s.severity_overrides = overrides
+        elif key == "failure-threshold":
+            s.failure_threshold = _severity(value, key, path)
+        elif key == "exclude":
+            s.exclude = s.exclude + _str_list(value, key, path)
+        elif key == "build-args":
+            s.build_args = {**s.build_args, **_str_map(value, key, path)}
+        elif key == "trusted-registries":
+            s.trusted_registries = _str_list(value, key, path)
+        elif key == "approved-images":
+            s.approved_images = _str_list(value, key, path)
+        elif key == "label-schema":
+            s.label_schema = _str_map(value, key, path)
+        elif key == "strict-labels":
+            s.strict_labels = _bool(value, key, path)
+        elif key == "disable-ignore-pragma":
+            s.disable_ignore_pragma = _bool(value, key, path)
+        elif key == "unsafe-fixes":
+            s.unsafe_fixes = _bool(value, key, path)
+        elif key in ("extend-safe-fixes", "extend-unsafe-fixes", "unfixable"):
+            codes = _check_selectors(_str_list(value, key, path), key, path)
+            setattr(s, key.replace("-", "_"), codes)
+        elif key == "rules":
+            merged = dict(s.rule_options)
+            merged.update(_rule_options(value, path))
+            s.rule_options = merged
+        else:
+            known = (
+                "select, extend-select, ignore, severity, failure-threshold, exclude, build-args, "
+                "trusted-registries, approved-images, label-schema, strict-labels, "
+                "disable-ignore-pragma, unsafe-fixes, extend-safe-fixes, extend-unsafe-fixes, "
+                "unfixable, rules"
+            )
+            raise ConfigError(f"unknown key `{key}` (known keys: {known})", path)
+    s.config_path = path
+    return s
+
+
+HADOLINT_LABEL_TYPES = {"text", "url", "spdx", "hash", "rfc3339", "semver", "email"}
+# Keys hadolint accepts that only change its own output; accepted and ignored here.
+HADOLINT_OUTPUT_KEYS = {"no-color", "no-fail", "verbose", "format", "output-file"}
+
+
+def apply_hadolint_config(settings: Settings, data: Any, path: str) -> Settings:
+    if data is None:
+        return settings
+    if not isinstance(data, dict):
+        raise ConfigError("expected a mapping at the top level", path)
+    s = replace(settings)
+    for key, value in data.items():
+        if key == "ignored":
+            s.ignore = s.ignore + _str_list(value or [], key, path)
+        elif key == "override":
+            if not isinstance(value, dict):
+                raise ConfigError("`override` must map error/warning/info/style to lists of codes", path)
+            overrides = dict(s.severity_overrides)
+            for level, codes in value.items():
+                severity = _severity(level, f"override.{level}", path)
+                for code in _str_list(codes or [], f"override.{level}", path):
+                    overrides[code.upper()] = severity
+            s.severity_overrides = overrides
+        elif key == "failure-threshold":
+            s.failure_threshold = _severity(value, key, path)
+        elif key == "trustedRegistries":
+            s.trusted_registries = _str_list(value or [], key, path)
+        elif key == "label-schema":
+            schema = _str_map(value or {}, key, path)
+            for label, kind in schema.items():
+                if kind not in HADOLINT_LABEL_TYPES:
+                    raise ConfigError(
+                        f"`label-schema.{label}`: unknown label type {kind!r} "
+                        f"(expected one of {', '.join(sorted(HADOLINT_LABEL_TYPES))})",
+                        path,
+                    )
+            s.label_schema = schema
+        elif key == "strict-labels":
+            s.strict_labels = _bool(value, key, path)
+        elif key == "disable-ignore-pragma":
+            s.disable_ignore_pragma = _bool(value, key, path)
+        elif key in HADOLINT_OUTPUT_KEYS:
+            continue
+        else:
+            raise ConfigError(f"unknown hadolint key `{key}`", path)
+    s.config_path = path
+    return s
+
+
+def load_toml(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"invalid TOML: {e}", str(path)) from None
+    except OSError as e:
+        raise ConfigError(f"cannot read: {e.strerror}", str(path)) from None
+
+
+def load_config_file(path: Path, base: Settings) -> Settings:
+    """Apply one explicit config file (any of the supported formats) to `base`."""
+    name = path.name
+    if name in HADOLINT_FILES or path.suffix in (".yaml", ".yml"):
+        import yaml
+
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, OSError, UnicodeDecodeError) as e:
+            raise ConfigError(f"cannot read hadolint config: {e}", str(path)) from None
+        return apply_hadolint_config(base, data, str(path))
+    data = load_toml(path)
+    if name == "pyproject.toml":
+        table = data.get("tool", {}).get("dockerlint")
+        return apply_dockerlint_table(base, table or {}, str(path))
+    return apply_dockerlint_table(base, data, str(path))
+
+
+def _has_dockerlint_table(path: Path) -> bool:
+    if path.name != "pyproject.toml":
+        return True
+    try:
+        with open(path, "rb") as f:
+            return b"[tool.dockerlint" in f.read()
+    except OSError:
+        return False
+
+
+class ConfigResolver:
+    """Finds the settings for each file: nearest config directory wins. Cached per directory."""
+
+    def __init__(self, base: Settings, cli_overrides=None, explicit: Path | None = None, isolated: bool = False):
+        self.base = base
+        self.cli_overrides = cli_overrides  # callable(Settings) -> Settings applied last
+        self.explicit = explicit
+        self.isolated = isolated
+        self._by_dir: dict[str, Settings] = {}
+
+    def config_files_in(self, directory: Path) -> list[Path]:
+        found = [directory / n for n in HADOLINT_FILES if (directory / n).is_file()][:1]
+        for name in DOCKERLINT_FILES:
+            candidate = directory / name
+            if candidate.is_file() and _has_dockerlint_table(candidate):
+                found.append(candidate)
+                break
+        return found
+
+    def for_directory(self, directory: Path) -> Settings:
+        key = str(directory)
+        cached = self._by_dir.get(key)
+        if cached is not None:
+            return cached
+        settings = self.base
+        if self.explicit is not None:
+            settings = load_config_file(self.explicit, settings)
+        elif not self.isolated:
+            current = directory
+            while True:
+                files = self.config_files_in(current)
+                if files:
+                    for f in files:
+                        settings = load_config_file(f, settings)
+                    break
+                if current.parent == current:
+                    break
+                current = current.parent
+        if self.cli_overrides is not None:
+            settings = self.cli_overrides(settings)
+        self._by_dir[key] = settings
+        return settings
+
+    def for_file(self, path: str) -> Settings:
+        directory = Path(os.path.abspath(path)).parent if path != "-" else Path.cwd()
+        return self.for_directory(directory)
+
+
+def settings_field_names() -> list[str]:
+    return [f.name for f in fields(Settings)]

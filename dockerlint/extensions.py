@@ -1,0 +1,25 @@
+"""Subcommands that live in their own modules (lsp, review, images, pin, suggest).
+
+Each is imported only when it is run, so `dockerlint check` stays fast to start.
+"""
+from __future__ import annotations
+
+import importlib
+
+# command -> (module, help). The module defines `add_arguments(parser)` and `run(args) -> int`.
+EXTENSIONS: dict[str, tuple[str, str]] = {}
+
+
+def register(sub) -> None:
+    for name, (module_name, help_text) in EXTENSIONS.items():
+        parser = sub.add_parser(name, help=help_text)
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        module.add_arguments(parser)
+
+
+def handler(command: str):
+    module_name, _ = EXTENSIONS[command]
+    return importlib.import_module(module_name).run

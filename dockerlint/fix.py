@@ -1,0 +1,234 @@
+"""The one fix engine: choose applicable fixes, apply non-overlapping ones, re-parse, re-lint,
+repeat to a fixed point (bounded). A result that does not parse, or that brings a new finding
+more severe than what it fixed, is refused. Rules never touch text; they only return edits.
+"""
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+
+from dockerlint import registry
+from dockerlint.model import Applicability, Edit, FileKind, Finding, Fix, Severity
+from dockerlint.settings import Settings
+
+MAX_PASSES = 10
+
+
+class OverlappingEdits(ValueError):
+    pass
+
+
+def apply_edits(text: str, edits) -> str:
+    """Apply non-overlapping edits given against `text`."""
+    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    out: list[str] = []
+    position = 0
+    for e in ordered:
+        if e.start < position:
+            raise OverlappingEdits(f"edit at {e.start} overlaps the previous one ending at {position}")
+        out.append(text[position : e.start])
+        out.append(e.content)
+        position = e.end
+    out.append(text[position:])
+    return "".join(out)
+
+
+def effective_applicability(finding: Finding, settings: Settings) -> Applicability | None:
+    """The fix's applicability after config; None when the rule is unfixable by config."""
+    if finding.fix is None:
+        return None
+    rule = registry.by_code().get(finding.code)
+
+    def listed(selectors):
+        return rule is not None and any(registry.matches(rule, s) for s in selectors)
+
+    if listed(settings.unfixable):
+        return None
+    applicability = finding.fix.applicability
+    if applicability is Applicability.DISPLAY_ONLY:
+        return applicability
+    if applicability is Applicability.UNSAFE and listed(settings.extend_safe_fixes):
+        return Applicability.SAFE
+    if applicability is Applicability.SAFE and listed(settings.extend_unsafe_fixes):
+        return Applicability.UNSAFE
+    return applicability
+
+
+def is_applied(finding: Finding, settings: Settings, unsafe: bool) -> bool:
+    a = effective_applicability(finding, settings)
+    return a is Applicability.SAFE or (a is Applicability.UNSAFE and unsafe)
+
+
+def parses(kind: FileKind, text: str, path: str, expected_documents: int | None) -> bool:
+    from dockerlint.engine import parse
+    from dockerlint.model import SourceText
+
+    try:
+        model = parse(kind, SourceText(text, path))
+    except Exception:
+        return False
+    if kind is not FileKind.DOCKERFILE and expected_documents is not None:
+        return len(model) == expected_documents
+    return True
+
+
+@dataclass
+class FixOutcome:
+    text: str
+    applied: Counter = field(default_factory=Counter)  # code -> fixes applied
+    refused: Counter = field(default_factory=Counter)  # code -> fixes refused (did not parse / worse)
+    findings: list[Finding] = field(default_factory=list)  # what remains after fixing
+    passes: int = 0
+    converged: bool = True
+    error: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return sum(self.applied.values()) > 0
+
+
+def _worst(findings) -> Severity:
+    return min((f.severity for f in findings), default=Severity.IGNORE)
+
+
+def _introduces_worse(before: list[Finding], after: list[Finding], fixed: list[Finding]) -> bool:
+    """Does `after` hold a finding of a new code more severe than everything that was fixed?"""
+    old_codes = Counter(f.code for f in before)
+    new_codes = Counter(f.code for f in after)
+    worst_fixed = _worst(fixed)
+    for f in after:
+        if new_codes[f.code] > old_codes[f.code] and f.severity < worst_fixed:
+            return True
+    return False
+
+
+def fix_source(
+    text: str,
+    path: str,
+    settings: Settings,
+    kind: FileKind | None = None,
+    *,
+    unsafe: bool | None = None,
+    only: set[str] | None = None,
+) -> FixOutcome:
+    """Fix text in memory. `only` restricts fixing to these codes (the LSP's single quick fix)."""
+    from dockerlint.engine import lint_source
+
+    unsafe = settings.unsafe_fixes if unsafe is None else unsafe
+    outcome = FixOutcome(text)
+    result = lint_source(text, path, settings, kind)
+    if result.error is not None or result.kind is None:
+        outcome.error = result.error.message if result.error else None
+        return outcome
+    kind = result.kind
+    documents = None
+    if kind is not FileKind.DOCKERFILE:
+        from dockerlint.engine import parse
+        from dockerlint.model import SourceText
+
+        documents = len(parse(kind, SourceText(text, path)))
+    findings = result.findings
+    current = text
+    refused_keys: set[tuple] = set()
+    for passes in range(1, MAX_PASSES + 1):
+        outcome.passes = passes
+        candidates = [
+            f
+            for f in findings
+            if is_applied(f, settings, unsafe)
+            and (only is None or f.code in only)
+            and (f.code, f.fix.edits) not in refused_keys
+        ]
+        if not candidates:
+            break
+        chosen: list[Finding] = []
+        end = -1
+        for f in sorted(candidates, key=lambda f: (f.fix.start, f.fix.end, f.code)):
+            if f.fix.start < end or (chosen and f.fix.start == end == f.fix.end):
+                continue  # overlaps: left for the next pass
+            chosen.append(f)
+            end = f.fix.end
+        new_text, new_findings, accepted = _apply_checked(current, path, settings, kind, documents, findings, chosen)
+        if not accepted:
+            # Try the fixes one at a time, keeping the good ones.
+            for f in chosen:
+                single_text, single_findings, ok = _apply_checked(current, path, settings, kind, documents, findings, [f])
+                if ok:
+                    new_text, new_findings, accepted = single_text, single_findings, [f]
+                    break
+                refused_keys.add((f.code, f.fix.edits))
+                outcome.refused[f.code] += 1
+        if not accepted:
+            continue
+        for f in accepted:
+            outcome.applied[f.code] += 1
+        if new_text == current:
+            break
+        current, findings = new_text, new_findings
+    else:
+        outcome.converged = False
+    outcome.text = current
+    outcome.findings = findings
+    return outcome
+
+
+def _apply_checked(text, path, settings, kind, documents, before, chosen):
+    from dockerlint.engine import lint_source
+
+    try:
+        new_text = apply_edits(text, [e for f in chosen for e in f.fix.edits])
+    except OverlappingEdits:
+        return text, before, []
+    if not parses(kind, new_text, path, documents):
+        return text, before, []
+    result = lint_source(new_text, path, settings, kind)
+    if result.error is not None:
+        return text, before, []
+    if _introduces_worse(before, result.findings, chosen):
+        return text, before, []
+    return new_text, result.findings, chosen
+
+
+def encode_like(text: str, encoding: str) -> bytes:
+    if encoding == "utf-16":
+        return text.encode("utf-16")  # writes a BOM, as the original had one
+    return text.encode("utf-8")
+
+
+def write_atomic(path: str, data: bytes) -> None:
+    """Write via a temporary file in the same directory and an atomic rename.
+
+    A symbolic link is kept: its target is rewritten. The file mode (and owner, where we may
+    set it) is kept.
+    """
+    target = os.path.realpath(path)
+    directory = os.path.dirname(target) or "."
+    st = os.stat(target)
+    fd, tmp = tempfile.mkstemp(prefix=".dockerlint-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, stat.S_IMODE(st.st_mode))
+        try:
+            os.chown(tmp, st.st_uid, st.st_gid)
+        except (PermissionError, AttributeError, OSError):
+            pass
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def fixed_finding_edits(finding: Finding) -> tuple[Edit, ...]:
+    return finding.fix.edits if finding.fix else ()
+
+
+__all__ = ["apply_edits", "fix_source", "write_atomic", "FixOutcome", "Fix", "Edit"]

@@ -1,0 +1,61 @@
+"""Container image references: `[registry[:port]/]path[:tag][@digest]`, as Docker reads them."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_DIGEST = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$")
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    text: str  # as given
+    registry: str | None  # "ghcr.io", "localhost:5000"; None for Docker Hub
+    repository: str  # "library/python" style path without registry ("python" stays "python")
+    tag: str | None
+    digest: str | None
+
+    @property
+    def name(self) -> str:
+        """Registry and repository, no tag or digest."""
+        return f"{self.registry}/{self.repository}" if self.registry else self.repository
+
+    @property
+    def short_name(self) -> str:
+        """The last path component: `python` for `docker.io/library/python`."""
+        return self.repository.rsplit("/", 1)[-1]
+
+    @property
+    def is_docker_hub(self) -> bool:
+        return self.registry in (None, "docker.io", "index.docker.io", "registry-1.docker.io")
+
+    @property
+    def official_name(self) -> str | None:
+        """`python` for python / library/python / docker.io/library/python; None otherwise."""
+        if not self.is_docker_hub:
+            return None
+        repo = self.repository
+        if repo.startswith("library/"):
+            repo = repo[len("library/") :]
+        return None if "/" in repo else repo
+
+
+def parse_image(text: str) -> ImageRef:
+    ref = text.strip()
+    digest = None
+    if "@" in ref:
+        ref, digest = ref.split("@", 1)
+    registry = None
+    first, sep, rest = ref.partition("/")
+    if sep and ("." in first or ":" in first or first == "localhost"):
+        registry, ref = first, rest
+    tag = None
+    last_slash = ref.rfind("/")
+    colon = ref.rfind(":")
+    if colon > last_slash:
+        ref, tag = ref[:colon], ref[colon + 1 :]
+    return ImageRef(text, registry, ref, tag or None, digest or None)
+
+
+def has_valid_digest(ref: ImageRef) -> bool:
+    return ref.digest is not None and bool(_DIGEST.match(ref.digest))

@@ -1,0 +1,185 @@
+"""Core value types shared by every stage of the pipeline.
+
+parse -> model -> rules -> findings -> fixes -> reporters. Everything here is plain data:
+no I/O, no formatting for a terminal, no parser-library objects.
+"""
+from __future__ import annotations
+
+import bisect
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.IntEnum):
+    """Ordered like hadolint: a lower value is more severe."""
+
+    ERROR = 0
+    WARNING = 1
+    INFO = 2
+    STYLE = 3
+    IGNORE = 4
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(
+                f"unknown severity {text!r} (expected one of: error, warning, info, style, ignore)"
+            ) from None
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+class Applicability(str, enum.Enum):
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+    DISPLAY_ONLY = "display-only"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class FileKind(str, enum.Enum):
+    DOCKERFILE = "dockerfile"
+    KUBERNETES = "kubernetes"
+    COMPOSE = "compose"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A half-open character range [start, end) into the source text.
+
+    Lines and columns are 1-based; columns count Unicode code points. end_col points one past
+    the last character (so a one-character span on column 5 has end_col 6).
+    """
+
+    start: int
+    end: int
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+    def contains(self, other: "Span") -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+
+class SourceText:
+    """The text of one file with a line index, to turn offsets into line/column and back."""
+
+    def __init__(self, text: str, path: str = "-"):
+        self.text = text
+        self.path = path
+        self._line_starts = [0]
+        for i, ch in enumerate(text):
+            if ch == "\n":
+                self._line_starts.append(i + 1)
+
+    @property
+    def line_count(self) -> int:
+        return len(self._line_starts)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset."""
+        offset = max(0, min(offset, len(self.text)))
+        index = bisect.bisect_right(self._line_starts, offset) - 1
+        return index + 1, offset - self._line_starts[index] + 1
+
+    def offset(self, line: int, col: int) -> int:
+        """Character offset of a 1-based (line, column)."""
+        line = max(1, min(line, len(self._line_starts)))
+        return min(self._line_starts[line - 1] + col - 1, len(self.text))
+
+    def span(self, start: int, end: int) -> Span:
+        line, col = self.position(start)
+        end_line, end_col = self.position(end)
+        return Span(start, end, line, col, end_line, end_col)
+
+    def line_text(self, line: int) -> str:
+        """The text of a 1-based line without its line terminator."""
+        if not 1 <= line <= len(self._line_starts):
+            return ""
+        start = self._line_starts[line - 1]
+        end = self._line_starts[line] if line < len(self._line_starts) else len(self.text)
+        return self.text[start:end].rstrip("\r\n")
+
+    def line_start(self, line: int) -> int:
+        return self._line_starts[max(1, min(line, len(self._line_starts))) - 1]
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace text[start:end] of the original source with `content`."""
+
+    start: int
+    end: int
+    content: str
+
+    @classmethod
+    def insert(cls, at: int, content: str) -> "Edit":
+        return cls(at, at, content)
+
+    @classmethod
+    def delete(cls, start: int, end: int) -> "Edit":
+        return cls(start, end, "")
+
+
+@dataclass(frozen=True)
+class Fix:
+    edits: tuple[Edit, ...]
+    applicability: Applicability = Applicability.SAFE
+    description: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "edits", tuple(sorted(self.edits, key=lambda e: (e.start, e.end))))
+
+    @property
+    def start(self) -> int:
+        return min(e.start for e in self.edits)
+
+    @property
+    def end(self) -> int:
+        return max(e.end for e in self.edits)
+
+
+@dataclass
+class Finding:
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    span: Span
+    path: str = "-"
+    fix: Fix | None = None
+    aliases: tuple[str, ...] = ()
+    kind: FileKind | None = None
+
+    def sort_key(self):
+        return (self.path, self.span.line, self.span.col, self.code)
+
+
+@dataclass
+class FileError:
+    """A file that could not be read or parsed: reported, and the run goes on."""
+
+    path: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    code: str = "E001"
+
+
+@dataclass
+class FileResult:
+    path: str
+    kind: FileKind | None
+    findings: list[Finding] = field(default_factory=list)
+    error: FileError | None = None
+    source: SourceText | None = None
+    fixed_text: str | None = None
+    fixes_applied: dict[str, int] = field(default_factory=dict)

@@ -1,0 +1,46 @@
+"""Reporters: one module per output format behind one dispatch."""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+
+from dockerlint.model import FileResult
+
+FORMATS = {
+    "text": "text",
+    "json": "json_format",
+    "sarif": "sarif",
+    "github": "github",
+    "gitlab": "gitlab",
+    "checkstyle": "checkstyle",
+    "junit": "junit",
+    "rdjson": "rdjson",
+    "markdown": "markdown",
+}
+
+
+@dataclass
+class ReportOptions:
+    color: bool = False
+    show_source: bool = True
+    statistics: bool = False
+    unsafe_fixes: bool = False
+    root: str = "."  # paths are shown relative to this
+    template_dir: str | None = None  # markdown templates override
+    extra: dict = field(default_factory=dict)
+
+
+def available_formats() -> list[str]:
+    out = []
+    for name, module in FORMATS.items():
+        try:
+            importlib.import_module(f"dockerlint.report.{module}")
+        except ImportError:
+            continue
+        out.append(name)
+    return out
+
+
+def render(fmt: str, results: list[FileResult], options: ReportOptions) -> str:
+    module = importlib.import_module(f"dockerlint.report.{FORMATS[fmt]}")
+    return module.render(results, options)

@@ -1,0 +1,47 @@
+"""Helpers shared by reporters: finding/edit positions in 1-based terms, relative paths."""
+from __future__ import annotations
+
+import os
+
+from dockerlint.fix import effective_applicability
+from dockerlint.model import Applicability, Edit, FileResult, Finding, SourceText
+
+
+def relative(path: str, root: str = ".") -> str:
+    if path == "-":
+        return path
+    try:
+        rel = os.path.relpath(path, root)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel.replace(os.sep, "/")
+
+
+def edit_dict(edit: Edit, source: SourceText) -> dict:
+    line, col = source.position(edit.start)
+    end_line, end_col = source.position(edit.end)
+    return {"content": edit.content, "line": line, "column": col, "end_line": end_line, "end_column": end_col}
+
+
+def fix_dict(finding: Finding, source: SourceText | None, settings=None) -> dict | None:
+    if finding.fix is None or source is None:
+        return None
+    applicability = effective_applicability(finding, settings) if settings is not None else finding.fix.applicability
+    if applicability is None:
+        return None
+    return {
+        "applicability": str(applicability),
+        "description": finding.fix.description,
+        "edits": [edit_dict(e, source) for e in finding.fix.edits],
+    }
+
+
+def all_findings(results: list[FileResult]) -> list[tuple[FileResult, Finding]]:
+    return [(r, f) for r in results for f in r.findings]
+
+
+def is_fixable(finding: Finding, unsafe: bool) -> bool:
+    if finding.fix is None:
+        return False
+    a = finding.fix.applicability
+    return a is Applicability.SAFE or (unsafe and a is Applicability.UNSAFE)

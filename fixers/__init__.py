@@ -1,0 +1,1 @@
+"""Pure functions that build fix edits (imported as dockerlint.fixers); they never write files."""

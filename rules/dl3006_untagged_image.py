@@ -1,0 +1,58 @@
+from dockerlint.analysis import stage_infos
+from dockerlint.images import parse_image
+from dockerlint.model import FileKind, Severity
+from dockerlint.rule import Rule, bad, ok
+
+
+class UntaggedImage(Rule):
+    """Always tag the version of an image explicitly.
+
+    ## What it does
+    Flags a `FROM` whose image has neither a tag nor a digest, such as `FROM debian`.
+
+    ## Why is this bad?
+    Without a tag Docker pulls `latest`, which moves: the same Dockerfile builds a different
+    image tomorrow, and a breaking upstream release lands in your build unannounced.
+
+    ## Scope
+    Every stage. `scratch`, earlier stage names (`FROM build`) and digest-pinned images are
+    fine. Unlike hadolint, `ARG` defaults used in `FROM` are resolved (and `build-args` from
+    config): `ARG BASE=debian` + `FROM $BASE` is flagged, while an `ARG` with no default is
+    unknown and never flagged.
+
+    ## Compared with other tools
+    hadolint DL3006 (same meaning), Trivy DS001 (with DL3007), Checkov CKV_DOCKER_7.
+    """
+
+    code = "DL3006"
+    name = "untagged-base-image"
+    kinds = frozenset({FileKind.DOCKERFILE})
+    severity = Severity.WARNING
+    aliases = ("hadolint:DL3006", "CKV_DOCKER_7", "AVD-DS-0001")
+    security = True
+    examples = [
+        bad("FROM debian\n"),
+        bad("FROM debian AS builder\n"),
+        bad("ARG BASE=debian\nFROM ${BASE}\n"),
+        ok("FROM debian:12\n"),
+        ok("FROM ruby@sha256:f1dbca0f5dbc9\n"),
+        ok("FROM scratch\n"),
+        ok("FROM ${VALUE}\n"),
+        ok("FROM golang:1.22 AS build\nFROM build AS test\n"),
+    ]
+
+    def check(self, ctx):
+        df = ctx.dockerfile
+        seen_aliases: set[str] = set()
+        for info in ctx.cached("stage_infos", lambda: stage_infos(df, ctx.settings.build_args)):
+            stage = info.stage
+            image = info.image
+            if image is not None and image.lower() != "scratch" and image.lower() not in seen_aliases and image:
+                ref = parse_image(image)
+                if ref.tag is None and ref.digest is None:
+                    word = next((w for w in stage.from_.words() if not w.value.startswith("--")), None)
+                    span = word.span if word else stage.from_.span
+                    via = f" (`{stage.image}` resolves to `{image}`)" if image != stage.image else ""
+                    ctx.report(span, f"Always tag the version of an image explicitly{via}")
+            if stage.alias:
+                seen_aliases.add(stage.alias.lower())

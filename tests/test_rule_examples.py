@@ -1,0 +1,78 @@
+"""One generic test over every rule's examples, docs and metadata (Fixit-style)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dockerlint import registry
+from dockerlint.fix import fix_source
+from dockerlint.model import Applicability, FileKind
+from helpers import DEFAULT_NAMES, lint, settings_for
+
+RULES = registry.all_rules()
+
+
+def _cases():
+    for rule in RULES:
+        for i, example in enumerate(rule.examples):
+            kind = "bad" if example.expect_finding else "ok"
+            yield pytest.param(rule, example, id=f"{rule.code}-{kind}{i}")
+
+
+def _filename(rule, example):
+    if example.filename:
+        return example.filename
+    return DEFAULT_NAMES[sorted(rule.kinds, key=lambda k: k.value)[0]]
+
+
+def test_there_are_rules():
+    assert len(RULES) >= 4
+
+
+@pytest.mark.parametrize("rule,example", list(_cases()))
+def test_example(rule, example):
+    filename = _filename(rule, example)
+    result = lint(example.text, [rule.code], filename=filename, config=example.config)
+    assert result.error is None, result.error
+    mine = [f for f in result.findings if f.code == rule.code]
+    if not example.expect_finding:
+        assert mine == [], f"{rule.code} fired on an ok example:\n{example.text}\n{mine}"
+        return
+    assert mine, f"{rule.code} did not fire on a bad example:\n{example.text}"
+    if example.count is not None:
+        assert len(mine) == example.count, mine
+    text = example.text
+    for f in mine:
+        assert 0 <= f.span.start <= f.span.end <= len(text), f"span outside the file: {f.span}"
+        assert 1 <= f.span.line <= f.span.end_line
+    if example.fixed is None:
+        return
+    settings = settings_for([rule.code], example.config)
+    outcome = fix_source(text, filename, settings, unsafe=True)
+    assert outcome.converged
+    assert outcome.text == example.fixed, f"fix of {rule.code} produced:\n{outcome.text}"
+    again = fix_source(outcome.text, filename, settings, unsafe=True)
+    assert again.text == outcome.text, "a second fix run changed the file again"
+    after = lint(outcome.text, [rule.code], filename=filename, config=example.config)
+    assert after.error is None
+    assert not [f for f in after.findings if f.code == rule.code and f.fix is not None and f.fix.applicability is not Applicability.DISPLAY_ONLY], "the fixed text still has a fixable finding"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
+def test_rule_metadata_and_docs(rule):
+    assert re.fullmatch(r"(DL|DF|KS|DC|EC)\d{3,4}", rule.code), rule.code
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name), rule.name
+    assert rule.kinds and all(isinstance(k, FileKind) for k in rule.kinds)
+    sections = rule.doc_sections()
+    for required in ("What it does", "Why is this bad?"):
+        assert required in sections, f"{rule.code} docs lack the '{required}' section"
+    assert any(e.expect_finding for e in rule.examples), f"{rule.code} has no bad example"
+    assert any(not e.expect_finding for e in rule.examples), f"{rule.code} has no ok example"
+    if rule.fixable():
+        assert "Fix safety" in sections, f"{rule.code} is fixable but its docs have no 'Fix safety' section"
+
+
+def test_names_are_unique():
+    names = [r.name for r in RULES]
+    assert len(names) == len(set(names))
