@@ -229,7 +229,7 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
             from dockerlint.fix import fix_source
 
             outcome = fix_source(text, display, settings, kind)
-            if outcome.changed and outcome.text != text:
+            if (outcome.changed and outcome.text != text) or (cand.path == "-" and not diff):
                 changed.append((cand.path, text, outcome.text, encoding))
             result = FileResult(display, kind, outcome.findings, source=None)
             if outcome.error:
@@ -275,8 +275,9 @@ def cmd_check(args) -> int:
 
     resolver = make_resolver(args)
     results, changed, _skipped = lint_candidates(args, resolver, fixing=args.fix)
-    for path, _before, after, encoding in changed:
-        _write(path, after, encoding)
+    for path, before, after, encoding in changed:
+        if path != "-" and before != after:
+            _write(path, after, encoding)
     fmt = args.format
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
@@ -322,10 +323,11 @@ def cmd_fix(args) -> int:
     else:
         for path, _before, after, encoding in changed:
             _write(path, after, encoding)
-        if not (len(changed) == 1 and changed[0][0] == "-"):
+        changed_files = [c for c in changed if c[0] != "-"]
+        if changed_files or not any(c[0] == "-" for c in changed):
             remaining = sum(len(r.findings) for r in results)
             print(
-                f"Fixed {applied_total} problem{'s' if applied_total != 1 else ''} in {len(changed)} file{'s' if len(changed) != 1 else ''}"
+                f"Fixed {applied_total} problem{'s' if applied_total != 1 else ''} in {len(changed_files)} file{'s' if len(changed_files) != 1 else ''}"
                 f"; {remaining} remaining.",
                 file=sys.stderr,
             )
@@ -336,7 +338,7 @@ def cmd_fix(args) -> int:
         return EXIT_ERROR
     if args.diff and changed:
         return EXIT_FINDINGS
-    if args.exit_non_zero_on_fix and changed:
+    if args.exit_non_zero_on_fix and any(before != after for _p, before, after, _e in changed):
         return EXIT_FINDINGS
     return EXIT_OK
 

@@ -1,0 +1,153 @@
+"""The command-line contract of DEVELOPERS.md: formats, exit codes, stdin, selection."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import run_cli
+
+BAD = "FROM debian\nUSER root\n"
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    p = tmp_path / name
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(text)
+    return p
+
+
+def test_json_contract(tmp_path):
+    df = write(tmp_path, "Dockerfile", BAD)
+    code, out, _ = run_cli(["check", str(df), "--format", "json", "--select", "DL3006,DL3002", "--isolated"])
+    assert code == 1
+    doc = json.loads(out)
+    findings = doc["findings"]
+    assert {f["code"] for f in findings} == {"DL3006", "DL3002"}
+    f = next(f for f in findings if f["code"] == "DL3006")
+    assert (f["line"], f["column"], f["end_line"], f["end_column"]) == (1, 6, 1, 12)
+    for key in ("code", "severity", "message", "path", "line", "column", "end_line", "end_column", "aliases", "fix"):
+        assert key in f
+    assert f["severity"] == "warning"
+    assert isinstance(f["aliases"], list)
+
+
+def test_exit_zero_when_clean(tmp_path):
+    df = write(tmp_path, "Dockerfile", "FROM debian:12\nUSER app\n")
+    code, out, _ = run_cli(["check", str(df), "--select", "DL3006,DL3002,DF001", "--isolated"])
+    assert code == 0, out
+
+
+def test_failure_threshold(tmp_path):
+    df = write(tmp_path, "Dockerfile", BAD)
+    code, _, _ = run_cli(["check", str(df), "--select", "DL3006", "--failure-threshold", "error", "--isolated"])
+    assert code == 0
+    code, _, _ = run_cli(["check", str(df), "--select", "DL3006", "--severity", "DL3006=error", "-t", "error", "--isolated"])
+    assert code == 1
+
+
+def test_usage_errors_exit_2(tmp_path):
+    code, _, err = run_cli(["check", "--select", "NOPE9999", str(tmp_path)])
+    assert code == 2 and "NOPE9999" in err
+    with pytest.raises(SystemExit) as e:
+        run_cli(["check", "--format", "nonsense"])
+    assert e.value.code == 2
+
+
+def test_missing_file_is_io_error(tmp_path):
+    code, out, _ = run_cli(["check", str(tmp_path / "Dockerfile"), "--isolated"])
+    assert code == 2
+    assert "no such file" in out
+
+
+def test_stdin_with_filename():
+    code, out, _ = run_cli(["check", "-", "--stdin-filename", "Dockerfile", "--format", "json", "--select", "DL3006", "--isolated"], stdin=BAD)
+    assert code == 1
+    doc = json.loads(out)
+    assert doc["findings"][0]["path"] == "Dockerfile"
+
+
+def test_kind_forces_parsing(tmp_path):
+    p = write(tmp_path, "build.txt", BAD)
+    code, out, _ = run_cli(["check", str(p), "--kind", "dockerfile", "--select", "DL3006", "--format", "json", "--isolated"])
+    assert code == 1 and json.loads(out)["findings"][0]["code"] == "DL3006"
+
+
+def test_text_output_shows_source_and_caret(tmp_path):
+    df = write(tmp_path, "Dockerfile", BAD)
+    code, out, _ = run_cli(["check", str(df), "--select", "DL3006", "--isolated"])
+    assert "DL3006" in out
+    assert "1 | FROM debian" in out
+    assert "     ^^^^^^" in out
+
+
+def test_select_all_includes_off_by_default_rules():
+    from dockerlint import registry
+
+    off = [r for r in registry.all_rules() if not r.enabled_by_default]
+    if not off:
+        pytest.skip("no off-by-default rule registered yet")
+    assert all(registry.rule_selected(r, ["ALL"], []) for r in off)
+    assert not any(registry.rule_selected(r, ["DEFAULT"], []) for r in off)
+
+
+def test_rules_json_lists_every_rule():
+    code, out, _ = run_cli(["rules", "--format", "json"])
+    assert code == 0
+    rules = json.loads(out)
+    assert {"code", "name", "aliases"} <= set(rules[0])
+    assert "DL3006" in {r["code"] for r in rules}
+
+
+def test_rule_explains_by_code_and_name():
+    code, out, _ = run_cli(["rule", "DL3006"])
+    assert code == 0 and "What it does" in out and "untagged-base-image" in out
+    code2, out2, _ = run_cli(["rule", "untagged-base-image"])
+    assert code2 == 0 and out2 == out
+    code3, _, err = run_cli(["rule", "XX0000"])
+    assert code3 == 2 and "unknown rule" in err
+
+
+def test_ast_jsonl(tmp_path):
+    df = write(tmp_path, "Dockerfile", "FROM a\nRUN <<EOF\necho hi\nEOF\n")
+    code, out, _ = run_cli(["ast", str(df), "--format", "jsonl"])
+    assert code == 0
+    doc = json.loads(out.splitlines()[0])
+    assert doc["path"] == str(df)
+    run = doc["instructions"][1]
+    assert (run["keyword"], run["line"], run["end_line"]) == ("RUN", 2, 4)
+    assert run["heredocs"][0]["name"] == "EOF" and run["heredocs"][0]["content"] == "echo hi\n"
+
+
+def test_directory_walk_respects_gitignore_and_skips_unrelated_yaml(tmp_path):
+    write(tmp_path, "Dockerfile", BAD)
+    write(tmp_path, "ignored/Dockerfile", BAD)
+    write(tmp_path, ".gitignore", "ignored/\n")
+    write(tmp_path, ".github/workflows/ci.yml", "on: push\njobs: {}\n")
+    write(tmp_path, "values.yaml", "replicaCount: 1\n")
+    code, out, err = run_cli(["check", str(tmp_path), "--select", "DL3006", "--format", "json", "--isolated"])
+    paths = {f["path"] for f in json.loads(out)["findings"]}
+    assert any(p.endswith("Dockerfile") and "ignored" not in p for p in paths)
+    assert not any("ignored" in p for p in paths)
+    assert json.loads(out)["errors"] == []
+
+
+def test_statistics(tmp_path):
+    df = write(tmp_path, "Dockerfile", BAD)
+    _, out, _ = run_cli(["check", str(df), "--select", "DL3006,DL3002", "--statistics", "--isolated"])
+    assert "1  DL3006  untagged-base-image" in out
+
+
+def test_no_progress_bar_or_color_in_pipes(tmp_path):
+    for i in range(25):
+        write(tmp_path, f"d{i}/Dockerfile", BAD)
+    proc = subprocess.run(
+        [sys.executable, "-m", "dockerlint", "check", str(tmp_path), "--select", "DL3006", "--isolated"],
+        capture_output=True, text=True, env={**os.environ, "NO_COLOR": ""},
+    )
+    assert proc.returncode == 1
+    assert "\x1b[" not in proc.stdout and "\r" not in proc.stderr

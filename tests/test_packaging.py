@@ -1,0 +1,28 @@
+"""The built wheel holds only dockerlint/**: rules and fixers are mapped in, nothing else leaks."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_wheel_contents(tmp_path):
+    pytest.importorskip("build")
+    proc = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path), str(REPO)],
+        capture_output=True, text=True,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    wheel = next(tmp_path.glob("dockerlint-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    top = {n.split("/")[0] for n in names}
+    assert top <= {"dockerlint", f"dockerlint-{wheel.name.split('-')[1]}.dist-info"}, top
+    assert "dockerlint/rules/dl3006_untagged_image.py" in names
+    assert "dockerlint/fixers/__init__.py" in names
+    assert "dockerlint/data/images.json" in names
+    assert not any(n.startswith("rules/") or n.startswith("tests/") for n in names)
