@@ -1,0 +1,119 @@
+"""What kind of file is this: a Dockerfile, Kubernetes manifests, a Compose file, or none of them.
+
+- By name: Dockerfiles (`Dockerfile`, `Containerfile`, `Dockerfile.*`, `Containerfile.*`,
+  `*.Dockerfile`, `*.containerfile`, any case; not `*.dockerignore`) and Compose files
+  (`docker-compose*.y[a]ml`, `compose*.y[a]ml`, `*.compose.y[a]ml`, any case). The name wins.
+- By content otherwise: Kubernetes when some YAML document has `apiVersion` and `kind` (cheap
+  regex pre-check for both keys at column 0 of one document, then a real parse); Compose when
+  the top level has a `services:` mapping; a Dockerfile when the first instruction-like line is
+  `FROM` / `ARG` or a `# syntax=` (or `escape` / `check`) parser directive. Helm templates, Helm
+  values, CI workflows and other YAML give None.
+
+`detect()` also returns the parsed documents when it had to parse, so the caller can reuse them.
+"""
+from __future__ import annotations
+
+import os
+import re
+
+from dockerlint.model import FileKind, SourceText
+from dockerlint.parse.yaml import MappingNode, YamlDocument, YamlParseError, load_documents
+
+__all__ = ["kind_by_name", "detect_kind", "detect", "looks_like_dockerfile", "is_helm_template"]
+
+_YAML_EXT = (".yaml", ".yml")
+_COMPOSE_NAME = re.compile(r"^(?:docker-compose.*|compose.*|.*\.compose)\.ya?ml$")
+
+_DOC_SPLIT = re.compile(r"^(?:---|\.\.\.)(?:[ \t].*)?$", re.M)
+_API_VERSION = re.compile(r"""^["']?apiVersion["']?[ \t]*:""", re.M)
+_KIND = re.compile(r"""^["']?kind["']?[ \t]*:""", re.M)
+_SERVICES = re.compile(r"""^["']?services["']?[ \t]*:""", re.M)
+# Helm-only template syntax. Plain `{{ ... }}` is not enough: Argo workflow parameters and
+# Prometheus/Alertmanager templates keep it inside strings of valid manifests.
+_HELM = re.compile(r"\{\{[^}\n]*\.(?:Values|Release|Chart|Capabilities|Files)\b"
+                   r"|\{\{-?\s*(?:include\s+\"|toYaml\s|tpl\s)|\|\s*nindent\s")
+_DIRECTIVE = re.compile(r"^#\s*(syntax|escape|check)\s*=", re.I)
+_FIRST_INSTRUCTION = re.compile(r"^\s*(FROM|ARG)\s+\S", re.I)
+
+
+def kind_by_name(path: str) -> FileKind | None:
+    """The kind a file name alone says, or None (content decides)."""
+    name = os.path.basename(path.replace("\\", "/")).lower()
+    if not name or name.endswith(".dockerignore"):
+        return None
+    for base in ("dockerfile", "containerfile"):
+        if name == base or name.startswith(base + ".") or name.endswith("." + base):
+            return FileKind.DOCKERFILE
+    if _COMPOSE_NAME.match(name):
+        return FileKind.COMPOSE
+    return None
+
+
+def looks_like_dockerfile(text: str) -> bool:
+    """True when the first instruction-like line is FROM or ARG, or a parser directive leads."""
+    for number, line in enumerate(text.splitlines()):
+        stripped = line.strip().lstrip("\ufeff") if number == 0 else line.strip()
+        if not stripped:
+            continue
+        if stripped.startswith("#"):
+            if _DIRECTIVE.match(stripped):
+                return True
+            continue
+        return bool(_FIRST_INSTRUCTION.match(stripped))
+    return False
+
+
+def is_helm_template(text: str) -> bool:
+    return _HELM.search(text) is not None
+
+
+def _k8s_precheck(text: str) -> bool:
+    """Both `apiVersion:` and `kind:` at column 0 within one document."""
+    if not (_API_VERSION.search(text) and _KIND.search(text)):
+        return False
+    return any(_API_VERSION.search(chunk) and _KIND.search(chunk) for chunk in _DOC_SPLIT.split(text))
+
+
+def _is_k8s(documents: list[YamlDocument]) -> bool:
+    return any(type(d.root) is MappingNode and "apiVersion" in d.root and "kind" in d.root for d in documents)
+
+
+def _is_compose(documents: list[YamlDocument]) -> bool:
+    return any(type(d.root) is MappingNode and d.root.get_mapping("services") is not None for d in documents)
+
+
+def detect(path: str, text: str | None) -> tuple[FileKind | None, list[YamlDocument] | None]:
+    """(kind, parsed documents if detection parsed the text as YAML, else None)."""
+    by_name = kind_by_name(path)
+    if by_name is not None or text is None:
+        return by_name, None
+    is_yaml_name = path.lower().endswith(_YAML_EXT)
+    if not is_yaml_name and looks_like_dockerfile(text):
+        return FileKind.DOCKERFILE, None
+    if is_helm_template(text):
+        return None, None
+
+    documents: list[YamlDocument] | None = None
+    json_like = text.lstrip("\ufeff \t\r\n").startswith("{")
+    if _k8s_precheck(text) or json_like:
+        try:
+            documents = load_documents(SourceText(text, path))
+        except YamlParseError:
+            # the manifest is broken: let the linter report its parse error
+            return (FileKind.KUBERNETES, None) if not json_like else (None, None)
+        if _is_k8s(documents):
+            return FileKind.KUBERNETES, documents
+    if _SERVICES.search(text) or json_like:
+        if documents is None:
+            try:
+                documents = load_documents(SourceText(text, path))
+            except YamlParseError:
+                return None, None
+        if _is_compose(documents):
+            return FileKind.COMPOSE, documents
+    return None, documents
+
+
+def detect_kind(path: str, text: str | None) -> FileKind | None:
+    """The kind of a file from its name, then (if `text` is given) its content; None if unknown."""
+    return detect(path, text)[0]
