@@ -139,7 +139,9 @@ def apply_suppressions(kind: FileKind, findings: list[Finding], model, source: S
         return suppressions.filter_dockerfile(findings, model, settings.disable_ignore_pragma)
     from dockerlint.parse.yaml import comment_lines
 
-    findings = suppressions.filter_yaml(findings, suppressions.yaml_comment_pragmas(comment_lines(source)))
+    findings = suppressions.filter_yaml(
+        findings, suppressions.yaml_comment_pragmas(comment_lines(source, model), source)
+    )
     if kind is FileKind.KUBERNETES:
         from dockerlint.k8s_suppress import filter_annotations
 

@@ -72,13 +72,16 @@ class Span:
 class SourceText:
     """The text of one file with a line index, to turn offsets into line/column and back."""
 
-    def __init__(self, text: str, path: str = "-"):
+    def __init__(self, text: str, path: str = "-", line_starts: list[int] | None = None):
         self.text = text
         self.path = path
-        self._line_starts = [0]
-        for i, ch in enumerate(text):
-            if ch == "\n":
-                self._line_starts.append(i + 1)
+        if line_starts is None:
+            line_starts = [0]
+            find, append, i = text.find, line_starts.append, text.find("\n")
+            while i >= 0:
+                append(i + 1)
+                i = find("\n", i + 1)
+        self._line_starts = line_starts
 
     @property
     def line_count(self) -> int:

@@ -72,6 +72,10 @@ class SuppressionSet:
                     return True
             if p.scope == "line" and finding.span.line in (p.line, p.line + 1):
                 return True
+            if p.scope == "same-line" and finding.span.line == p.line:
+                return True
+            if p.scope == "next-line" and finding.span.line == p.line + 1:
+                return True
         return False
 
 
@@ -143,13 +147,21 @@ def filter_dockerfile(findings: list[Finding], df, disable_ignore_pragma: bool) 
     return kept
 
 
-def yaml_comment_pragmas(comments) -> SuppressionSet:
-    """`comments` is an iterable of (line, column, text-after-#)."""
+def yaml_comment_pragmas(comments, source=None) -> SuppressionSet:
+    """`comments` is an iterable of (line, column, text-after-#).
+
+    A comment alone on its line covers the next line; a comment after content covers its own
+    line only.
+    """
     pragmas = SuppressionSet()
-    for line, _col, text in comments:
+    for line, col, text in comments:
         pragma = parse_comment(text, line, dockerfile=False)
-        if pragma is not None:
-            pragmas.pragmas.append(pragma)
+        if pragma is None:
+            continue
+        if pragma.scope == "line" and source is not None:
+            trailing = source.line_text(line)[: col - 1].strip() != ""
+            pragma.scope = "same-line" if trailing else "next-line"
+        pragmas.pragmas.append(pragma)
     return pragmas
 
 

@@ -805,30 +805,8 @@ def parse_dockerfile(text: str, path: str = "-", *, max_line_bytes: int | None =
 
 
 def _source_text(text: str, path: str, line_starts: list[int]) -> SourceText:
-    """SourceText(text, path), reusing the line index the parser computed anyway (SourceText's
-    own constructor scans the text character by character). Falls back to the constructor if
-    SourceText's layout is not the one this relies on."""
-    if _FAST_SOURCE_TEXT:
-        src = SourceText.__new__(SourceText)
-        src.text = text
-        src.path = path
-        src._line_starts = line_starts
-        return src
-    return SourceText(text, path)
-
-
-def _check_fast_source_text() -> bool:
-    sample = "a\r\nbc\n\nd"
-    try:
-        fast = SourceText.__new__(SourceText)
-        fast.text, fast.path = sample, "-"
-        fast._line_starts = [0, 3, 6, 7]
-        return vars(fast) == vars(SourceText(sample, "-"))
-    except Exception:  # pragma: no cover
-        return False
-
-
-_FAST_SOURCE_TEXT = _check_fast_source_text()
+    """SourceText(text, path), reusing the line index the parser computed anyway."""
+    return SourceText(text, path, line_starts)
 
 
 class _Parser:
