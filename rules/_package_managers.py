@@ -1,0 +1,617 @@
+"""What the package-manager rules (DL3008...DL3060) share: not a rule itself (the registry
+skips modules whose name starts with `_`).
+
+* `runs(ctx)`: every RUN instruction with its scripts (command line and heredoc body),
+  plain RUNs and ONBUILD RUNs, in file order;
+* `invocations(...)`: the commands of a package manager with their subcommand and arguments
+  (option values told apart from packages);
+* `expand_word(...)`: a package word with `$VAR`s resolved from ARG/ENV, or None when its
+  value cannot be known (an ARG without default, a variable set by the script, `$(...)`);
+* `cache_mounted(...)`: `RUN --mount=type=cache|tmpfs,target=<dir>` handling;
+* `stage_persists(...)`: whether what a stage leaves behind reaches another stage or the image.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator
+
+from dockerlint.analysis import parse_arg, stage_infos, substitute
+from dockerlint.parse.dockerfile import Instruction
+from dockerlint.runs import RunScript, cached_run_scripts
+from dockerlint.shell import Command, ShellWord
+
+# --------------------------------------------------------------------------------------------
+# RUN instructions
+
+
+@dataclass
+class Run:
+    """One RUN (or ONBUILD RUN) with its scripts: the command line, then a heredoc body."""
+
+    outer: Instruction
+    instruction: Instruction
+    onbuild: bool
+    scripts: list[RunScript] = field(default_factory=list)
+
+    @property
+    def stage(self) -> int:
+        return self.outer.stage
+
+    @property
+    def exec_form(self) -> bool:
+        return self.instruction.json is not None
+
+    def commands(self) -> Iterator[tuple[RunScript, Command]]:
+        """Every simple command (wrappers such as `sudo`/`env` removed) with its script, in
+        order."""
+        for script in self.scripts:
+            for cmd in script.script.commands:
+                yield script, cmd.effective()
+
+
+def runs(ctx) -> list[Run]:
+    def build() -> list[Run]:
+        out: list[Run] = []
+        by_outer: dict[int, Run] = {}
+        for script in cached_run_scripts(ctx):
+            if script.heredoc is not None and not script.posix:
+                continue  # a `#!/usr/bin/env python3` heredoc body is not shell
+            key = id(script.outer)
+            run = by_outer.get(key)
+            if run is None:
+                run = Run(script.outer, script.instruction, script.onbuild)
+                by_outer[key] = run
+                out.append(run)
+            run.scripts.append(script)
+        return out
+
+    return ctx.cached("pkg_runs", build)
+
+
+def position(run: Run, script: RunScript, cmd: Command) -> tuple[int, int]:
+    """Order of a command within its RUN, across the RUN's scripts."""
+    return run.scripts.index(script), cmd.start
+
+
+# --------------------------------------------------------------------------------------------
+# Package manager invocations
+
+
+@dataclass
+class Invocation:
+    script: RunScript
+    command: Command  # effective command (`sudo` etc. removed)
+    words: list[ShellWord]  # positional arguments: subcommand(s) and operands
+
+    @property
+    def verb(self) -> str:
+        return self.words[0].value if self.words else ""
+
+    def word(self, i: int) -> ShellWord | None:
+        return self.words[i] if i < len(self.words) else None
+
+    def verb_index(self, i: int = 0) -> int:
+        """Index in `command.args` of positional word `i` (for flag insertion)."""
+        target = self.words[i]
+        return next(k for k, w in enumerate(self.command.args) if w is target)
+
+
+APT_VALUE_OPTS = frozenset({
+    "-o", "--option", "-t", "--target-release", "--default-release", "-c", "--config-file",
+    "-a", "--host-architecture", "-P", "--build-profiles",
+})
+APK_VALUE_OPTS = frozenset({
+    "-t", "--virtual", "-X", "--repository", "-p", "--root", "--keys-dir",
+    "--repositories-file", "--cache-dir", "--arch", "--cache-max-age", "--wait", "--timeout",
+})
+RPM_VALUE_OPTS = frozenset({
+    "-c", "--config", "--installroot", "--releasever", "--setopt", "--enablerepo",
+    "--disablerepo", "--repo", "--repoid", "-x", "--exclude", "-d", "--debuglevel", "-e",
+    "--errorlevel", "--rpmverbosity", "--color", "--forcearch", "--downloaddir", "--destdir",
+    "--comment", "--disableexcludes", "--disableexcludepkgs", "--advisory", "--advisories",
+    "--bz", "--bzs", "--cve", "--cves", "--sec-severity", "--secseverity", "--repofrompath",
+    "--disableplugin", "--enableplugin", "-R", "--randomwait", "--use-host-config",
+})
+ZYPPER_VALUE_OPTS = frozenset({
+    "-r", "--repo", "--from", "-t", "--type", "--download", "-R", "--root", "-c", "--config",
+    "-D", "--reposd-dir", "-C", "--cache-dir", "--raw-cache-dir", "--solv-cache-dir",
+    "--pkg-cache-dir", "--installroot",
+})
+YARN_VALUE_OPTS = frozenset({
+    "--cwd", "--cache-folder", "--modules-folder", "--network-timeout", "--mutex",
+    "--registry", "--global-folder", "--link-folder", "--preferred-cache-folder",
+    "--use-yarnrc", "--network-concurrency", "--otp",
+})
+
+
+def invocations(run: Run, names: Iterable[str], value_opts: Iterable[str] = ()) -> Iterator[Invocation]:
+    names = tuple(names)
+    for script, cmd in run.commands():
+        if cmd.is_named(*names):
+            yield Invocation(script, cmd, cmd.positional(value_opts))
+
+
+# --------------------------------------------------------------------------------------------
+# Variables in package words
+
+
+# Variables a RUN sees without the Dockerfile declaring them: unknowable, never "empty".
+RUNTIME_VARIABLES = frozenset({
+    "HOME", "PATH", "PWD", "OLDPWD", "USER", "HOSTNAME", "SHELL", "TERM", "LANG", "UID",
+    "HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy",
+    "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "RANDOM", "IFS",
+})
+_SHELL_LOCAL = re.compile(
+    r"(?:^|[\s;&|(`{])(?:export\s+|local\s+|readonly\s+|declare\s+(?:-\w+\s+)*)?([A-Za-z_][A-Za-z0-9_]*)\+?="
+    r"|\b(?:for|select)\s+([A-Za-z_][A-Za-z0-9_]*)\s"
+    r"|\bread\s+(?:-\w+\s+)*([A-Za-z_][A-Za-z0-9_ ]*)"
+    r"|\bgetopts\s+\S+\s+([A-Za-z_][A-Za-z0-9_]*)",
+    re.M,
+)
+
+
+class Unknown(Exception):
+    """A word's value cannot be known before the build."""
+
+
+@dataclass
+class Variables:
+    """What `$NAME` stands for in one RUN: `values[name]` is a string, or None when it is
+    declared but not knowable (an ARG without a default). Names the script itself assigns
+    (`local`) are unknowable too. Anything else is unset, so it expands to nothing."""
+
+    values: dict[str, str | None]
+    local: frozenset[str] = frozenset()
+    everything_unknown: bool = False
+
+    def lookup(self, name: str) -> str | None:
+        """The value of `$name`; None when it is unset; raises Unknown."""
+        if self.everything_unknown or name in self.local or name in RUNTIME_VARIABLES:
+            raise Unknown(name)
+        if name not in self.values:
+            return None
+        value = self.values[name]
+        if value is None:
+            raise Unknown(name)
+        return value
+
+
+def _env_pairs(instruction: Instruction) -> list[tuple[str, str]]:
+    words = instruction.words()
+    if not words:
+        return []
+    if "=" not in words[0].value:  # legacy `ENV NAME value with spaces`
+        rest = instruction.args.strip()[len(words[0].text):].strip()
+        return [(words[0].value, rest)]
+    out = []
+    for w in words:
+        name, _, value = w.value.partition("=")
+        out.append((name, value))
+    return out
+
+
+def _declared_variables(ctx) -> dict[int, dict[str, str | None]]:
+    """For each RUN (by `id` of its outer instruction): the ARG/ENV values it sees.
+
+    Like hadolint, an ARG counts from where it is declared to the end of the file (hadolint
+    does not reset ARGs at `FROM`); ENV follows stages, and a stage built `FROM` an earlier
+    one inherits its ENV. Values given with `build-args` in the config win over defaults.
+    """
+
+    def build():
+        df = ctx.dockerfile
+        build_args = dict(getattr(ctx.settings, "build_args", {}) or {})
+        infos = stage_infos(df, build_args)
+        args: dict[str, str | None] = {}
+        env: dict[str, str | None] = {}
+        stage_env: dict[int, dict[str, str | None]] = {}
+        out: dict[int, dict[str, str | None]] = {}
+        for ins in df.instructions:
+            kw = ins.keyword
+            if kw == "FROM":
+                if ins.stage >= 1 and ins.stage - 1 < len(infos):
+                    stage_env[ins.stage - 1] = env
+                info = infos[ins.stage] if 0 <= ins.stage < len(infos) else None
+                parent = info.parent if info is not None else None
+                env = dict(stage_env.get(parent, {})) if parent is not None else {}
+            elif kw == "ARG":
+                for name, default in parse_arg(ins):
+                    if name in build_args:
+                        args[name] = build_args[name]
+                    elif default is not None:
+                        args[name] = substitute(default, {**args, **env})
+                    elif name not in args:
+                        args[name] = None
+            elif kw == "ENV":
+                for name, value in _env_pairs(ins):
+                    env[name] = substitute(value, {**args, **env}) if "$" in value else value
+            elif kw in ("RUN", "ONBUILD"):
+                out[id(ins)] = {**args, **env}
+        return out
+
+    return ctx.cached("pkg_declared_variables", build)
+
+
+def variables(ctx, run: Run) -> Variables:
+    if run.onbuild:
+        # An ONBUILD RUN runs in some other Dockerfile's build: its variables are not ours.
+        return Variables({}, everything_unknown=True)
+    values = _declared_variables(ctx).get(id(run.outer), {})
+    local: set[str] = set()
+    for script in run.scripts:
+        for m in _SHELL_LOCAL.finditer(script.text):
+            for g in m.groups():
+                if g:
+                    local.update(g.split())
+    return Variables(values, frozenset(local))
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _split_fields(pieces: list[tuple[str, bool]]) -> list[str]:
+    """Join (text, splittable) pieces into fields: unquoted expansion results split on
+    blanks, an empty unquoted expansion vanishes, quoted text (even empty) makes a field."""
+    fields: list[str] = []
+    cur: list[str] = []
+    has = False
+    for text, split in pieces:
+        if not split:
+            cur.append(text)
+            has = True
+            continue
+        if not text:
+            continue
+        parts = re.split(r"[ \t\n]+", text)
+        for k, part in enumerate(parts):
+            if k > 0:
+                if has:
+                    fields.append("".join(cur))
+                cur, has = [], False
+            if part:
+                cur.append(part)
+                has = True
+    if has:
+        fields.append("".join(cur))
+    return fields
+
+
+def _brace_end(text: str, i: int) -> int:
+    """Index of the `}` closing the `${` whose `{` is at i."""
+    depth = 0
+    j = i
+    while j < len(text):
+        ch = text[j]
+        if ch == "\\":
+            j += 2
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return j
+        j += 1
+    raise Unknown("unterminated ${")
+
+
+def _parameter(body: str, lookup: Callable[[str], str | None]) -> str:
+    m = _NAME.match(body)
+    if not m:
+        raise Unknown(body)
+    name, rest = m.group(), body[m.end():]
+    value = lookup(name)  # None: unset
+    if not rest:
+        return value or ""
+    for op in (":-", ":+", "-", "+"):
+        if rest.startswith(op):
+            word = rest[len(op):]
+            if op == ":-":
+                return value if value else _expand_joined(word, lookup)
+            if op == "-":
+                return value if value is not None else _expand_joined(word, lookup)
+            if op == ":+":
+                return _expand_joined(word, lookup) if value else ""
+            return _expand_joined(word, lookup) if value is not None else ""
+    raise Unknown(body)  # ${x%y}, ${x/y/z}, ${x:1}... : not worth modelling
+
+
+def _expand_joined(text: str, lookup) -> str:
+    return " ".join(_expand(text, lookup))
+
+
+def _expand(text: str, lookup: Callable[[str], str | None]) -> list[str]:
+    pieces: list[tuple[str, bool]] = []
+    i, n = 0, len(text)
+    quoted = False
+    while i < n:
+        ch = text[i]
+        if ch == "\\":
+            nxt = text[i + 1 : i + 2]
+            if nxt == "\n":
+                i += 2
+                continue
+            if quoted and nxt not in ('"', "$", "`", "\\"):
+                pieces.append(("\\", False))
+                i += 1
+                continue
+            pieces.append((nxt, False))
+            i += 2
+            continue
+        if ch == "'" and not quoted:
+            j = text.find("'", i + 1)
+            if j < 0:
+                raise Unknown("unterminated quote")
+            pieces.append((text[i + 1 : j], False))
+            i = j + 1
+            continue
+        if ch == '"':
+            quoted = not quoted
+            pieces.append(("", False))  # "" makes a field of its own
+            i += 1
+            continue
+        if ch == "`":
+            raise Unknown("command substitution")
+        if ch == "$":
+            nxt = text[i + 1 : i + 2]
+            if nxt == "{":
+                j = _brace_end(text, i + 1)
+                pieces.append((_parameter(text[i + 2 : j], lookup), not quoted))
+                i = j + 1
+                continue
+            m = _NAME.match(text, i + 1)
+            if m:
+                pieces.append((lookup(m.group()) or "", not quoted))
+                i = m.end()
+                continue
+            if nxt and (nxt in "({'" or nxt.isdigit() or nxt in "@*#?$!-"):
+                raise Unknown("$" + nxt)
+        pieces.append((ch, False))
+        i += 1
+    return _split_fields(pieces)
+
+
+def expand_word(word: ShellWord, vars: Variables) -> list[str] | None:
+    """The words `word` becomes at run time, or None when that cannot be known.
+
+    `"$A"`/`${A:-x}`/`pkg-$V` are resolved from ARG/ENV; a variable the Dockerfile never sets
+    expands to nothing (an unquoted `$PKGS` then vanishes); an ARG without default, a variable
+    the script sets itself, `$(...)`, `$1` make the value unknown (None).
+    """
+    text = word.text
+    if "$" not in text and "`" not in text:
+        return [word.value]
+    try:
+        return _expand(text, vars.lookup)
+    except Unknown:
+        return None
+
+
+# --------------------------------------------------------------------------------------------
+# Mounts and stages
+
+
+def mounts(instruction: Instruction) -> list[tuple[str, str]]:
+    """(type, target) of each `--mount` flag; type defaults to `bind`."""
+    out = []
+    for flag in instruction.flags:
+        if flag.name != "mount" or not flag.value:
+            continue
+        kind, target = "bind", ""
+        for part in flag.value.split(","):
+            key, _, value = part.partition("=")
+            key = key.strip().lower()
+            value = value.strip().strip("\"'")
+            if key == "type":
+                kind = value.lower()
+            elif key in ("target", "dst", "destination"):
+                target = value
+        if target:
+            out.append((kind, target))
+    return out
+
+
+def _below(path: str, directory: str) -> bool:
+    path = path.rstrip("/") or "/"
+    directory = directory.rstrip("/") or "/"
+    return path == directory or path.startswith(directory + "/")
+
+
+def cache_mounted(instruction: Instruction, *directories: str) -> bool:
+    """A cache or tmpfs mount sits on (or inside) one of `directories`: what is written there
+    never reaches the layer."""
+    return any(
+        kind in ("cache", "tmpfs") and any(_below(target, d) for d in directories)
+        for kind, target in mounts(instruction)
+    )
+
+
+def removes_path(cmd: Command, *directories: str) -> bool:
+    """`rm` (or `find <dir> -delete`) on one of `directories`, a glob inside one, or below."""
+    if cmd.is_named("rm"):
+        for word in cmd.positional():
+            path = word.value
+            if path.endswith("/*"):
+                path = path[:-2]
+            path = path.rstrip("*")
+            if any(_below(path, d) for d in directories):
+                return True
+    if cmd.is_named("find") and ("-delete" in cmd.arg_values or "rm" in cmd.arg_values):
+        roots = [w.value for w in cmd.args if not w.value.startswith("-")][:1]
+        return any(_below(r, d) for r in roots for d in directories)
+    return False
+
+
+def stage_persists(ctx, stage: int) -> bool:
+    """What a stage leaves behind is kept: it is the last stage, or another stage is built
+    `FROM` it (hadolint's test for its stage-level rules). `stage == -1` (RUN before any
+    FROM) counts as kept only when the file has no FROM at all."""
+    df = ctx.dockerfile
+    if stage < 0:
+        return not df.stages
+    if stage == len(df.stages) - 1:
+        return True
+    infos = ctx.cached("stage_infos", lambda: stage_infos(df, ctx.settings.build_args))
+    return any(info.parent == stage for info in infos)
+
+
+def later_runs(ctx, run: Run) -> Iterator[Run]:
+    """RUNs after `run` that see its layer: in the same stage, or in a stage built FROM it
+    (for ONBUILD RUNs: the later ONBUILD RUNs)."""
+    all_runs = runs(ctx)
+    k = all_runs.index(run)
+    if run.onbuild:
+        yield from (r for r in all_runs[k + 1 :] if r.onbuild)
+        return
+    df = ctx.dockerfile
+    infos = ctx.cached("stage_infos", lambda: stage_infos(df, ctx.settings.build_args))
+    children = {run.stage}
+    for info in infos:
+        if info.parent in children:
+            children.add(info.stage.index)
+    yield from (r for r in all_runs[k + 1 :] if not r.onbuild and r.stage in children)
+
+
+# --------------------------------------------------------------------------------------------
+# yum / dnf / microdnf / zypper
+
+RPM_CACHES = ("/var/cache/yum", "/var/cache/dnf", "/var/cache/libdnf5")
+ZYPPER_CACHE = ("/var/cache/zypp",)
+# Subcommands that download packages (into the cache) and install them.
+RPM_INSTALLING = frozenset({
+    "install", "in", "localinstall", "groupinstall", "reinstall", "rei", "upgrade", "up",
+    "update", "upgrade-minimal", "up-min", "update-minimal", "downgrade", "distro-sync",
+    "dsync", "swap",
+})
+# Subcommands that ask for confirmation.
+RPM_PROMPTING = RPM_INSTALLING | frozenset({"remove", "erase", "rm", "autoremove", "groupremove", "groupupdate"})
+_RPM_SUB_VERBS = frozenset({"install", "upgrade", "update", "remove", "reinstall"})
+
+
+def rpm_action(inv: Invocation) -> ShellWord | None:
+    """The word naming what a yum/dnf/microdnf command does: `install` in `dnf install x`,
+    `dnf module install x` and `dnf group install x`; None for `clean`, `makecache`...."""
+    verb = inv.verb
+    if verb in RPM_PROMPTING:
+        return inv.words[0]
+    if verb in ("module", "group", "groups") and len(inv.words) > 1 and inv.words[1].value in _RPM_SUB_VERBS:
+        return inv.words[1]
+    return None
+
+
+def rpm_assumes_yes(cmd: Command) -> bool:
+    """-y/--assumeyes, or --setopt=assumeyes=1."""
+    if cmd.has_flag("-y", "--assumeyes"):
+        return True
+    for value in cmd.flag_values("--setopt"):
+        key, _, val = value.partition("=")
+        if key.strip().lower() == "assumeyes" and val.strip().lower() in ("1", "true", "yes", "on"):
+            return True
+    return False
+
+
+def rpm_installing(inv: Invocation) -> bool:
+    action = rpm_action(inv)
+    if action is None:
+        return False
+    return action.value in RPM_INSTALLING or (action is not inv.words[0] and action.value != "remove")
+
+
+def rpm_packages(inv: Invocation) -> tuple[str, list[ShellWord]]:
+    """("package", words) for `install`/`in`, ("module", words) for `module install`, or
+    ("", []) for anything else (groups, upgrades, removals)."""
+    verb = inv.verb
+    if verb in ("install", "in"):
+        return "package", inv.words[1:]
+    if verb == "module" and len(inv.words) > 1 and inv.words[1].value == "install":
+        return "module", inv.words[2:]
+    return "", []
+
+
+_RPM_VERSION_CHARS = re.compile(r"[A-Za-z0-9.~^_:+]*\Z")
+
+
+def rpm_version_pinned(package: str) -> bool:
+    """`name-version[-release]`: after the first `-`, only version characters, and one part
+    starting with a digit (`rpm-sign-4.16.1.3`, `openssl-1:1.1.1k`, `gcc-c++-1.1.1`); an
+    `.rpm` file always has a version. (hadolint's test for DL3041.)"""
+    parts = package.split("-")
+    if len(parts) <= 1:
+        return False
+    if package.endswith(".rpm"):
+        return True
+    rest = parts[1:]
+    return all(_RPM_VERSION_CHARS.match(p) for p in rest) and any(p[:1].isdigit() for p in rest)
+
+
+def rpm_cleans(cmd: Command, names: Iterable[str]) -> bool:
+    """`<manager> clean all`, or removing the rpm caches."""
+    if cmd.is_named(*names):
+        pos = [w.value for w in cmd.positional(RPM_VALUE_OPTS)]
+        if pos[:1] == ["clean"] and "all" in pos[1:]:
+            return True
+    return removes_path(cmd, *RPM_CACHES)
+
+
+def report_rpm_pins(ctx, rule_names, message):
+    """Shared by DL3033 (yum) and DL3041 (dnf): unpinned packages and modules."""
+    for run in runs(ctx):
+        vars_ = None
+        for inv in invocations(run, rule_names, RPM_VALUE_OPTS):
+            kind, words = rpm_packages(inv)
+            for word in words:
+                if vars_ is None:
+                    vars_ = variables(ctx, run)
+                for value in expand_word(word, vars_) or ():
+                    if not value or value.startswith("@"):
+                        continue  # `@group` / `@module:stream` selectors
+                    pinned = ":" in value if kind == "module" else rpm_version_pinned(value)
+                    if not pinned:
+                        shown = f"`{value}`" if value == word.value else f"`{value}` (from `{word.text}`)"
+                        what = "module" if kind == "module" else "package"
+                        ctx.report(inv.script.word_span(word), f"{message} Unpinned {what}: {shown}")
+
+
+def missing_cleanup(run: Run, installs: list[Invocation], cleans: Callable[[Command], bool]) -> Invocation | None:
+    """The last of `installs` when no command after it in the RUN `cleans`."""
+    if not installs:
+        return None
+    last = installs[-1]
+    at = position(run, last.script, last.command)
+    for script, cmd in run.commands():
+        if position(run, script, cmd) > at and cleans(cmd):
+            return None
+    return last
+
+
+def append_cleanup_fix(ctx, inv: Invocation, command: str, description: str):
+    """A fix appending `&& <command>` to the RUN script that holds `inv`: safe when the script
+    is a plain `&&` chain with `inv` one of its items, unsafe otherwise (the clean-up may not
+    run, or run when it did not before), None when it cannot be placed."""
+    from dockerlint.fixers.shell_edits import append_command, is_simple_and_chain
+    from dockerlint.model import Applicability
+    from dockerlint.rule import make_fix
+
+    script = inv.script
+    if not script.posix:
+        return None
+    edit = append_command(script, command, newline=getattr(ctx.dockerfile, "newline", "\n"))
+    if edit is None:
+        return None
+    safe = is_simple_and_chain(script, inv.command)
+    return make_fix([edit], Applicability.SAFE if safe else Applicability.UNSAFE, description)
+
+
+def command_span(inv: Invocation, last_word: ShellWord | None = None):
+    """From the program name to `last_word` (default: the subcommand): `dnf install`."""
+    word = last_word or (inv.words[0] if inv.words else inv.command.name_word)
+    return inv.script.span(inv.command.name_word.start, max(word.end, inv.command.name_word.end))
+
+
+ZYPPER_INSTALLING = frozenset({"install", "in", "update", "up", "patch", "dist-upgrade", "dup"})
+ZYPPER_PROMPTING = frozenset({"install", "in", "remove", "rm", "source-install", "si", "patch", "update", "up"})
+
+
+def zypper_noninteractive(cmd: Command) -> bool:
+    return cmd.has_flag("-n", "--non-interactive", "-y", "--no-confirm")
