@@ -1,0 +1,38 @@
+"""LABEL pairs and the `label-schema` setting, shared by the label rules (DL3048-DL3058).
+
+`label-schema` maps a label name to a type (`text`, `url`, `spdx`, `hash`, `rfc3339`,
+`semver`, `email`); an empty type means `text`, as in hadolint. Only top-level LABELs count:
+a LABEL inside ONBUILD labels the child image, not this one.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from dockerlint.keyvalues import Pair, expanded_text, pairs
+from dockerlint.parse.dockerfile import Dockerfile, Instruction
+
+
+def label_pairs(df: Dockerfile) -> Iterator[tuple[Instruction, Pair]]:
+    for ins in df.instructions:
+        if ins.keyword == "LABEL":
+            for pair in pairs(ins):
+                yield ins, pair
+
+
+def schema(settings) -> dict[str, str]:
+    return {name: (kind or "text").strip().lower() for name, kind in (settings.label_schema or {}).items()}
+
+
+def labels_of_type(ctx, kind: str) -> Iterator[tuple[Instruction, Pair]]:
+    """The LABEL pairs whose name the schema declares with type `kind`."""
+    wanted = {name for name, k in schema(ctx.settings).items() if k == kind}
+    if not wanted:
+        return
+    for ins, pair in ctx.cached("label_pairs", lambda: list(label_pairs(ctx.dockerfile))):
+        if pair.key in wanted:
+            yield ins, pair
+
+
+def has_variable(pair: Pair) -> bool:
+    """The value uses a variable, so it is only known at build time."""
+    return "$" in expanded_text(pair.raw_value, pair.escape)

@@ -1,0 +1,61 @@
+from dockerlint.model import FileKind, Severity
+from dockerlint.rule import Rule, bad, ok
+
+
+def is_image_reference(value: str) -> bool:
+    """`--from=` values that name an image rather than a stage (`haskell:9`, `ghcr.io/x/y`)."""
+    return ":" in value or "/" in value or "@" in value
+
+
+class CopyFromUnknownStage(Rule):
+    """`COPY --from` should reference a previously defined `FROM` alias.
+
+    ## What it does
+    Flags `COPY --from=<name>` where `<name>` is neither a stage defined earlier in the file
+    (by name, or by index such as `--from=0`) nor an image reference with a tag, digest or
+    registry path (`--from=nginx:1.27`).
+
+    ## Why is this bad?
+    A name that is not an earlier stage is pulled as an image from Docker Hub: a typo or a
+    stage defined later silently copies from some unrelated public image (or fails).
+
+    ## Scope
+    Every `COPY --from` outside `ONBUILD`. Stage names compare case-insensitively, as in
+    BuildKit; values with variables (`--from=${BUILDER}`) are not checked.
+
+    ## Compared with other tools
+    hadolint DL3022 (same meaning).
+    """
+
+    code = "DL3022"
+    name = "copy-from-unknown-stage"
+    kinds = frozenset({FileKind.DOCKERFILE})
+    severity = Severity.WARNING
+    aliases = ("hadolint:DL3022",)
+    examples = [
+        bad("FROM debian:12\nCOPY --from=build /app /app\nFROM golang:1.22 AS build\n"),
+        bad("FROM debian:12\nCOPY --from=1 /app /app\n"),
+        ok("FROM golang:1.22 AS build\nFROM debian:12\nCOPY --from=build /app /app\nCOPY --from=0 /go /go\n"),
+        ok("FROM debian:12\nCOPY --from=nginx:1.27 /etc/nginx /etc/nginx\n"),
+    ]
+
+    def check(self, ctx):
+        names: set[str] = set()
+        stages = 0
+        for ins in ctx.dockerfile.instructions:
+            if ins.keyword == "FROM":
+                stages += 1
+                stage = ctx.dockerfile.stages[ins.stage]
+                if stage.alias:
+                    names.add(stage.alias.lower())
+                continue
+            flag = ins.flag("from") if ins.keyword == "COPY" else None
+            if flag is None or not flag.value:
+                continue
+            value = flag.value.strip("\"'")
+            if "$" in value or is_image_reference(value) or value.lower() in names:
+                continue
+            # A stage may copy from an earlier stage by index; its own index is not earlier.
+            if value.isdigit() and int(value) < max(stages - 1, 0):
+                continue
+            ctx.report(flag.span, f"`COPY --from` should reference a previously defined `FROM` alias: `{value}`")

@@ -1,0 +1,64 @@
+import re
+from datetime import datetime
+
+from dockerlint.labels import has_variable, labels_of_type
+from dockerlint.model import FileKind, Severity
+from dockerlint.rule import Rule, bad, ok
+
+_CONFIG = {"label-schema": {"org.opencontainers.image.created": "rfc3339"}}
+
+_RFC3339 = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$"
+)
+
+
+def is_rfc3339(value: str) -> bool:
+    m = _RFC3339.match(value)
+    if not m:
+        return False
+    year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
+    try:
+        datetime(year, month, day, hour, minute, min(second, 59))  # 60: a leap second
+    except ValueError:
+        return False
+    offset_h, offset_m = m.group(7), m.group(8)
+    return second <= 60 and (offset_h is None or (int(offset_h) < 24 and int(offset_m) < 60))
+
+
+class LabelNotRfc3339(Rule):
+    """Label `<label>` is not a valid time format - must conform to RFC3339.
+
+    ## What it does
+    Flags a label of type `rfc3339` in `label-schema` whose value is not an RFC 3339
+    timestamp such as `2024-05-01T12:00:00Z`.
+
+    ## Why is this bad?
+    `org.opencontainers.image.created` and similar labels are parsed by tools; another date
+    format is unreadable to them.
+
+    ## Scope
+    Every top-level `LABEL` whose name `label-schema` declares with type `rfc3339`; nothing
+    is checked without a schema. Values that use a variable (`$BUILD_DATE`) are only known
+    at build time and are not checked (hadolint checks the literal text and so flags them).
+
+    ## Compared with other tools
+    hadolint DL3053 (same meaning).
+    """
+
+    code = "DL3053"
+    name = "label-not-rfc3339"
+    kinds = frozenset({FileKind.DOCKERFILE})
+    severity = Severity.WARNING
+    aliases = ("hadolint:DL3053",)
+    examples = [
+        bad('FROM debian:12\nLABEL org.opencontainers.image.created="2024-05-01 12:00"\n', config=_CONFIG),
+        ok("FROM debian:12\nLABEL org.opencontainers.image.created=2024-05-01T12:00:00.5+02:00\n", config=_CONFIG),
+        ok("FROM debian:12\nLABEL other=1\n", config=_CONFIG),
+    ]
+
+    def check(self, ctx):
+        for _ins, pair in labels_of_type(ctx, "rfc3339"):
+            if has_variable(pair):
+                continue
+            if not is_rfc3339(pair.value):
+                ctx.report(pair.span, f"Label `{pair.key}` is not a valid time format - must conform to RFC3339. Value: `{pair.value}`")
