@@ -1,0 +1,99 @@
+from dockerlint.model import FileKind, Severity
+from dockerlint.rule import Rule, bad, ok
+from dockerlint.rules._k8s import describe, is_set, is_true, pod_workloads, trivy
+
+
+class WritableRootFilesystem(Rule):
+    """
+    Mount the container's root filesystem read-only.
+
+    ## What it does
+    Flags a container whose `securityContext.readOnlyRootFilesystem` is not `true`.
+
+    ## Why is this bad?
+    A writable root filesystem lets an intruder drop binaries, alter configuration or plant a
+    web shell that survives as long as the container. With a read-only root, writes go only to
+    the volumes you mount (an `emptyDir` for `/tmp`, say), which are explicit and easy to audit.
+    Not a Pod Security Standards control.
+
+    ## Scope
+    Regular, init and ephemeral containers of every workload with a pod template; the field
+    exists only on containers. Pods with `spec.os.name: windows` are skipped: Windows
+    containers do not support a read-only root filesystem.
+
+    ## Compared with other tools
+    kube-linter `no-read-only-root-fs`, Checkov CKV_K8S_22, Trivy KSV-0014, polaris
+    `notReadOnlyRootFilesystem` and kube-score all fail when the field is missing, as we do.
+    Turning it on can break applications that write to their own filesystem, so any fix offered
+    later is a suggestion, not an automatic edit.
+    """
+
+    code = "KS008"
+    name = "writable-root-filesystem"
+    kinds = frozenset({FileKind.KUBERNETES})
+    severity = Severity.ERROR
+    security = True
+    aliases = (
+        "kube-linter:no-read-only-root-fs",
+        "CKV_K8S_22",
+        *trivy(14),
+        "polaris:notReadOnlyRootFilesystem",
+        "kube-score:container-security-context-readonlyrootfilesystem",
+        "C-0017",
+    )
+    examples = [
+        bad(
+            """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: web
+                    image: nginx:1.27
+                  - name: sidecar
+                    image: busybox:1.36
+                    securityContext:
+                      readOnlyRootFilesystem: false
+            """,
+            count=2,
+        ),
+        ok(
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+            spec:
+              containers:
+              - name: web
+                image: nginx:1.27
+                securityContext:
+                  readOnlyRootFilesystem: true
+                volumeMounts:
+                - name: tmp
+                  mountPath: /tmp
+              volumes:
+              - name: tmp
+                emptyDir: {}
+            """
+        ),
+    ]
+
+    def check(self, ctx):
+        for workload in pod_workloads(ctx):
+            if workload.is_windows:
+                continue
+            for container in workload.containers:
+                sc = container.security_context
+                node = sc.get("readOnlyRootFilesystem") if sc is not None else None
+                if is_true(node):
+                    continue
+                who = describe(container)
+                if is_set(node):
+                    ctx.report(node.span, f"{who} has a writable root filesystem: set readOnlyRootFilesystem to true")
+                else:
+                    ctx.report(container.missing_span, f"{who} does not set readOnlyRootFilesystem: true")
