@@ -46,6 +46,7 @@ def add_selection_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--build-arg", action="append", metavar="NAME=VALUE", help="ARG values for resolving FROM and pins")
     p.add_argument("--unsafe-fixes", action="store_true", help="also apply (or show) fixes that may change behaviour")
     p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    p.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: one per CPU for large runs)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -195,55 +196,97 @@ def iter_targets(args, resolver):
     return candidates, skipped, forced
 
 
-def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False):
-    from dockerlint.engine import lint_path, lint_source, read_file
+def process_candidate(cand, args, resolver, forced, fixing: bool, diff: bool):
+    """Lint (or fix) one file: returns (result or None when skipped, change or None)."""
+    from dockerlint.engine import lint_source, read_file
 
+    display = args.stdin_filename if cand.path == "-" and args.stdin_filename else cand.path
+    settings = resolver.for_file(display if display != "-" else ".")
+    kind = forced or cand.kind
+    if cand.path == "-":
+        text, encoding = read_stdin(), "utf-8"
+    else:
+        decoded, error = read_file(cand.path)
+        if error is not None:
+            return FileResult(cand.path, kind, error=error), None
+        text, encoding = decoded.text, decoded.encoding
+    if kind is None:
+        from dockerlint.parse.detect import detect_kind
+
+        kind = detect_kind(display, text)
+        if kind is None:
+            if cand.explicit and cand.path != "-" and not display.lower().endswith((".yaml", ".yml")):
+                # Named explicitly but not something we lint: say so, don't fail. Other YAML
+                # (CI configs, Helm values) is common in a pre-commit file list: skip it quietly.
+                print(f"{display}: not a Dockerfile, Kubernetes manifest or Compose file; skipped", file=sys.stderr)
+            return None, None
+    if not fixing:
+        return lint_source(text, display, settings, kind), None
+    from dockerlint.fix import fix_source
+    from dockerlint.model import SourceText
+
+    outcome = fix_source(text, display, settings, kind)
+    change = None
+    if (outcome.changed and outcome.text != text) or (cand.path == "-" and not diff):
+        change = (cand.path, text, outcome.text, encoding)
+    if outcome.error:
+        return lint_source(text, display, settings, kind), change
+    result = FileResult(display, kind, outcome.findings, source=SourceText(outcome.text, display))
+    result.fixes_applied = dict(outcome.applied)
+    return result, change
+
+
+_WORKER: dict = {}
+
+
+def _worker_init(args, resolver, forced, fixing, diff):
+    _WORKER.update(args=args, resolver=resolver, forced=forced, fixing=fixing, diff=diff)
+
+
+def _worker_run(cand):
+    w = _WORKER
+    return process_candidate(cand, w["args"], w["resolver"], w["forced"], w["fixing"], w["diff"])
+
+
+def job_count(args, files: int) -> int:
+    requested = getattr(args, "jobs", None)
+    if requested is not None:
+        return max(1, requested)
+    if files < 64:
+        return 1  # a pool costs more than it saves on small runs
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False):
     candidates, skipped, forced = iter_targets(args, resolver)
     results: list[FileResult] = []
-    changed: list[tuple[str, str, str]] = []  # (path, before, after)
+    changed: list[tuple[str, str, str, str]] = []  # (path, before, after, encoding)
     progress = Progress(len(candidates), not args.no_progress)
-    for cand in candidates:
-        display = args.stdin_filename if cand.path == "-" and args.stdin_filename else cand.path
-        settings = resolver.for_file(display if display != "-" else ".")
-        kind = forced or cand.kind
-        if cand.path == "-":
-            text, encoding = read_stdin(), "utf-8"
-        else:
-            decoded, error = read_file(cand.path)
-            if error is not None:
-                results.append(FileResult(cand.path, kind, error=error))
+    files = [c for c in candidates if c.path != "-"]
+    jobs = job_count(args, len(files))
+    outcomes = []
+    if jobs > 1:
+        import multiprocessing
+
+        for c in files:  # config errors surface here, in the parent, with a clear message
+            resolver.for_file(c.path)
+        context = multiprocessing.get_context("fork")
+        with context.Pool(jobs, _worker_init, (args, resolver, forced, fixing, diff)) as pool:
+            for outcome in pool.imap(_worker_run, files, chunksize=16):
+                outcomes.append(outcome)
                 progress.step()
-                continue
-            text, encoding = decoded.text, decoded.encoding
-        if kind is None:
-            from dockerlint.parse.detect import detect_kind
-
-            kind = detect_kind(display, text)
-            if kind is None:
-                if cand.explicit and cand.path != "-":
-                    # Named explicitly but not something we lint: say so, don't fail.
-                    print(f"{display}: not a Dockerfile, Kubernetes manifest or Compose file; skipped", file=sys.stderr)
-                progress.step()
-                continue
-        if fixing:
-            from dockerlint.fix import fix_source
-
-            outcome = fix_source(text, display, settings, kind)
-            if (outcome.changed and outcome.text != text) or (cand.path == "-" and not diff):
-                changed.append((cand.path, text, outcome.text, encoding))
-            result = FileResult(display, kind, outcome.findings, source=None)
-            if outcome.error:
-                result = lint_source(text, display, settings, kind)
-            else:
-                from dockerlint.model import SourceText
-
-                result.source = SourceText(outcome.text, display)
-                result.fixes_applied = dict(outcome.applied)
-            results.append(result)
-        else:
-            results.append(lint_source(text, display, settings, kind))
+        sequential = [c for c in candidates if c.path == "-"]
+    else:
+        sequential = candidates
+    for cand in sequential:
+        outcomes.append(process_candidate(cand, args, resolver, forced, fixing, diff))
         progress.step()
     progress.close()
+    for result, change in outcomes:
+        if result is not None:
+            results.append(result)
+        if change is not None:
+            changed.append(change)
     return results, changed, skipped
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import codecs
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 
 from dockerlint import registry
 from dockerlint.model import FileError, FileKind, FileResult, Finding, Severity, SourceText
@@ -99,8 +100,12 @@ def effective_severity(finding: Finding, settings: Settings) -> Severity:
 
 
 def selected_rules(kind: FileKind, settings: Settings):
-    select = list(settings.select) + list(settings.extend_select)
-    return registry.rules_for(kind, select, settings.ignore)
+    return _selected_rules(kind, tuple(settings.select) + tuple(settings.extend_select), tuple(settings.ignore))
+
+
+@lru_cache(maxsize=256)
+def _selected_rules(kind: FileKind, select: tuple[str, ...], ignore: tuple[str, ...]):
+    return tuple(registry.rules_for(kind, list(select), list(ignore)))
 
 
 def run_rules(kind: FileKind, source: SourceText, model, settings: Settings, path: str) -> list[Finding]:
