@@ -2,9 +2,9 @@ from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 
 
-def is_image_reference(value: str) -> bool:
-    """`--from=` values that name an image rather than a stage (`haskell:9`, `ghcr.io/x/y`)."""
-    return ":" in value or "/" in value or "@" in value
+def is_pinned_image(value: str) -> bool:
+    """`--from=` values that name an image with a tag or digest (`haskell:9`, `x@sha256:...`)."""
+    return ":" in value or "@" in value
 
 
 class CopyFromUnknownStage(Rule):
@@ -12,8 +12,9 @@ class CopyFromUnknownStage(Rule):
 
     ## What it does
     Flags `COPY --from=<name>` where `<name>` is neither a stage defined earlier in the file
-    (by name, or by index such as `--from=0`) nor an image reference with a tag, digest or
-    registry path (`--from=nginx:1.27`).
+    (by name, or by index such as `--from=0`) nor an image with a tag or digest
+    (`--from=nginx:1.27`). An image name without a tag (`--from=acme/tools`) is flagged too,
+    as by hadolint; the message then says to pin it if it is meant as an image.
 
     ## Why is this bad?
     A name that is not an earlier stage is pulled as an image from Docker Hub: a typo or a
@@ -53,9 +54,12 @@ class CopyFromUnknownStage(Rule):
             if flag is None or not flag.value:
                 continue
             value = flag.value.strip("\"'")
-            if "$" in value or is_image_reference(value) or value.lower() in names:
+            if "$" in value or is_pinned_image(value) or value.lower() in names:
                 continue
             # A stage may copy from an earlier stage by index; its own index is not earlier.
             if value.isdigit() and int(value) < max(stages - 1, 0):
                 continue
-            ctx.report(flag.span, f"`COPY --from` should reference a previously defined `FROM` alias: `{value}`")
+            message = f"`COPY --from` should reference a previously defined `FROM` alias: `{value}`"
+            if "/" in value:
+                message += " is not a stage of this Dockerfile (if it is an image, pin its tag)"
+            ctx.report(flag.span, message)

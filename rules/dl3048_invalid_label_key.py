@@ -4,7 +4,7 @@ from dockerlint.labels import label_pairs
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 
-_VALID = re.compile(r"^[a-z](?:[a-z0-9.-]*[a-z0-9])?$")
+_VALID = re.compile(r"^[a-z](?:[a-z0-9._-]*[a-z0-9])?$")
 _RESERVED = ("com.docker.", "io.docker.", "org.dockerproject.")
 
 
@@ -12,7 +12,7 @@ def key_problem(key: str) -> str | None:
     if key.startswith(_RESERVED):
         return "uses a namespace reserved by Docker"
     if not _VALID.match(key):
-        return "must start with a lower-case letter, end with a letter or digit, and use only a-z, 0-9, `.` and `-`"
+        return "must start with a lower-case letter, end with a letter or digit, and use only a-z, 0-9, `.`, `-` and `_`"
     if ".." in key or "--" in key:
         return "has consecutive separators"
     return None
@@ -24,8 +24,8 @@ class InvalidLabelKey(Rule):
     ## What it does
     Flags a `LABEL` key that breaks Docker's label-key guidelines: it must start with a
     lower-case letter and end with a lower-case letter or digit, contain only `a-z`, `0-9`,
-    `.` and `-`, have no `..` or `--`, and not use the reserved `com.docker.`, `io.docker.`
-    or `org.dockerproject.` namespaces.
+    `.`, `-` (and `_`, which hadolint accepts), have no `..` or `--`, and not use the reserved
+    `com.docker.`, `io.docker.` or `org.dockerproject.` namespaces.
 
     ## Why is this bad?
     Tools that read labels (registries, scanners, orchestrators) expect reverse-DNS,
@@ -45,8 +45,8 @@ class InvalidLabelKey(Rule):
     aliases = ("hadolint:DL3048",)
     examples = [
         bad('FROM debian:12\nLABEL com.docker.label="foo"\n'),
-        bad('FROM debian:12\nLABEL Maintainer="me" build_date=2024 -x=1\n', count=3),
-        ok('FROM debian:12\nLABEL org.opencontainers.image.title="app" version=1\n'),
+        bad('FROM debian:12\nLABEL Maintainer="me" build_date_=2024 -x=1\n', count=3),
+        ok('FROM debian:12\nLABEL org.opencontainers.image.title="app" build_date=1\n'),
     ]
 
     def check(self, ctx):

@@ -1,5 +1,11 @@
+import re
+
+from dockerlint.analysis import parse_arg, substitute
+from dockerlint.keyvalues import pairs
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
+
+_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
 class NonNumericUser(Rule):
@@ -14,11 +20,13 @@ class NonNumericUser(Rule):
     user name is resolved inside the image, so the platform cannot tell whether it is root.
 
     ## Scope
-    Every `USER` outside `ONBUILD`. Users given through variables (`USER ${APP_UID}`) are not
-    known and never flagged.
+    Every `USER` outside `ONBUILD`. A user given through a variable is resolved from the
+    `ARG`/`ENV` instructions before it: a numeric value (`ENV APP_UID=1654`) is fine, an `ARG`
+    without a default is unknown and not flagged, and an undefined variable is flagged.
 
     ## Compared with other tools
-    hadolint DL3066 (same meaning).
+    hadolint DL3066 (same meaning). hadolint flags every variable that no `ARG` declares, so
+    `ENV APP_UID=1654` + `USER $APP_UID` is a false positive there.
     """
 
     code = "DL3066"
@@ -30,17 +38,33 @@ class NonNumericUser(Rule):
         bad("FROM debian:12\nUSER app\n"),
         bad("FROM debian:12\nUSER app:app\n"),
         ok("FROM debian:12\nUSER 10001:10001\n"),
+        bad("FROM debian:12\nENV APP_USER=app\nUSER $APP_USER\n"),
         ok("ARG APP_UID\nFROM debian:12\nUSER ${APP_UID}\n"),
+        ok("FROM debian:12\nENV APP_UID=1654\nUSER $APP_UID:$APP_UID\n"),
     ]
 
     def check(self, ctx):
+        env: dict[str, str | None] = {}  # variables defined so far (None: value unknown)
         for ins in ctx.dockerfile.instructions:
-            if ins.keyword != "USER":
-                continue
-            words = ins.words()
-            if not words:
-                continue
-            user = words[0].value.split(":", 1)[0]
-            if "$" in user or user.isdigit():
-                continue
-            ctx.report(words[0].span, f"Non-numeric user-id may not be resolvable by host system: `{user}`")
+            if ins.keyword == "ARG":
+                for name, default in parse_arg(ins):
+                    env[name] = substitute(default, env) if default is not None else env.get(name)
+            elif ins.keyword == "ENV":
+                for pair in pairs(ins):
+                    env[pair.key] = substitute(pair.value, env)
+            elif ins.keyword == "USER":
+                words = ins.words()
+                if not words:
+                    continue
+                written = user = words[0].value.split(":", 1)[0]
+                if "$" in user and all(name in env for name in _VARIABLE.findall(user)):
+                    user = substitute(user, env)
+                    if user is None:
+                        continue  # an ARG without a value: only known at build time
+                if user.isdigit():
+                    continue
+                resolved = f" (= `{user}`)" if user != written else ""
+                ctx.report(
+                    words[0].span,
+                    f"Non-numeric user-id may not be resolvable by host system: `{written}`{resolved}",
+                )
