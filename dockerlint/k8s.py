@@ -16,7 +16,6 @@ from dockerlint.parse.yaml import (
     MappingNode,
     Node,
     ScalarNode,
-    SequenceNode,
     YamlDocument,
     to_python,
 )

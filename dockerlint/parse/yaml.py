@@ -26,7 +26,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterator, NamedTuple, Union
+from typing import Any, Iterator, NamedTuple
 
 import yaml as _pyyaml
 
@@ -250,8 +250,9 @@ class SequenceNode(Node):
         return iter(self.items)
 
 
-@dataclass(slots=True)
-class Comment:
+class Comment(NamedTuple):
+    """A `#` comment; a (line, col, text) tuple."""
+
     line: int
     col: int  # of the '#'
     text: str  # after '#', stripped
@@ -341,6 +342,8 @@ def load_documents(source: SourceText) -> list[YamlDocument]:
 
 
 _EV = _pyyaml.events
+# tag of a plain scalar, by value: the resolver depends on nothing else
+_RESOLVE_CACHE: dict[str, str] = {}
 _WS = " \t\r\n\x85\u2028\u2029"
 
 
@@ -359,7 +362,6 @@ class _Composer:
         self.source = source
         self.loader = loader
         self.bom = bom
-        self.resolve_cache: dict[str, str] = {}
 
     def compose(self) -> list[YamlDocument]:
         loader = self.loader
@@ -379,7 +381,7 @@ class _Composer:
             and text.count("\r") == text.count("\r\n")
         )
         resolve = loader.resolve
-        resolve_cache = self.resolve_cache
+        resolve_cache = _RESOLVE_CACHE
         ScalarEvent = _EV.ScalarEvent
         MappingStartEvent = _EV.MappingStartEvent
         SequenceStartEvent = _EV.SequenceStartEvent
@@ -415,7 +417,7 @@ class _Composer:
                         tag = resolve_cache.get(value)
                         if tag is None:
                             tag = resolve(PyScalarNode, value, (True, False))
-                            if len(resolve_cache) < 4096:
+                            if len(value) < 100 and len(resolve_cache) < 50_000:
                                 resolve_cache[value] = tag
                     else:
                         tag = resolve(PyScalarNode, value, event.implicit)
