@@ -411,7 +411,7 @@ def ignored(patterns: list[IgnorePattern], path: str) -> bool:
 # "did you mean" (github.com/moby/buildkit/util/suggest)
 
 
-def _distance(a: str, b: str) -> int:
+def levenshtein(a: str, b: str) -> int:
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         cur = [i]
@@ -430,7 +430,7 @@ def suggest(name: str, options, case_sensitive: bool = True) -> str | None:
         other = option if case_sensitive else option.lower()
         if other == key:
             return None
-        dist = _distance(key, other)
+        dist = levenshtein(key, other)
         if dist < best:
             match, best = option, dist
     return match

@@ -40,7 +40,12 @@ _BUILD_COMMANDS = {
     "gradle": ("build", "assemble", "jar", "bootJar", "shadowJar", "installDist", "war"),
     "gradlew": ("build", "assemble", "jar", "bootJar", "shadowJar", "installDist", "war"),
 }
-_COMPILERS = {"javac", "rustc", "gcc", "g++", "cc", "c++", "clang", "clang++", "make", "cmake", "ninja"}
+_C_BUILD = {"gcc", "g++", "cc", "c++", "clang", "clang++", "make", "cmake", "ninja"}
+# The commands that use each toolchain image (a `make` on a JDK image does not need the JDK).
+_TOOLCHAIN_COMMANDS = {
+    "golang": {"go"}, "rust": {"cargo", "rustc"}, "maven": {"mvn", "mvnw"}, "gradle": {"gradle", "gradlew"},
+    "gcc": _C_BUILD, "buildpack-deps": _C_BUILD, "jdk": {"javac", "mvn", "mvnw", "gradle", "gradlew"}, "dotnet": {"dotnet"},
+}
 
 
 @dataclass
@@ -241,13 +246,14 @@ class MissingMultistageBuild(Rule):
         if not root.image or root.image.lower() == "scratch":
             return
         ref = parse_image(root.image)
-        kind = self._toolchain_image(ref)
-        if kind is None:
+        toolchain = self._toolchain_image(ref)
+        if toolchain is None:
             return
+        key, kind = toolchain
         for rs in scripts:
             for raw in rs.script.commands:
                 cmd = raw.effective()
-                what = self._build_command(cmd)
+                what = self._build_command(cmd, _TOOLCHAIN_COMMANDS.get(key, _C_BUILD))
                 if what is None:
                     continue
                 line = rs.command_span(raw).line
@@ -261,22 +267,25 @@ class MissingMultistageBuild(Rule):
                 return
 
     @staticmethod
-    def _toolchain_image(ref) -> str | None:
+    def _toolchain_image(ref) -> tuple[str, str] | None:
+        """(key into _TOOLCHAIN_COMMANDS, what to call it) for a toolchain image."""
         data = info(ref)
-        if data and data.get("toolchain"):
-            return f"{ref.official_name} toolchain"
         name = ref.official_name
+        if data and data.get("toolchain"):
+            return name, f"{name} toolchain"
         tag = (ref.tag or "latest").lower()
         if name in _JDK_IMAGES and "jre" not in tag:
-            return "JDK"
+            return "jdk", "JDK"
         if (ref.registry or "").lower() == "mcr.microsoft.com" and ref.repository.lower() == "dotnet/sdk":
-            return ".NET SDK"
+            return "dotnet", ".NET SDK"
         return None
 
     @staticmethod
-    def _build_command(cmd) -> str | None:
+    def _build_command(cmd, allowed) -> str | None:
         name = cmd.basename
-        if name in _COMPILERS:
+        if name not in allowed:
+            return None
+        if name in _C_BUILD or name in ("javac", "rustc"):
             return name
         verbs = _BUILD_COMMANDS.get(name)
         if verbs:

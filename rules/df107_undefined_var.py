@@ -1,7 +1,7 @@
 from dataclasses import dataclass, field
 
 from dockerlint.analysis import global_arg_values, parse_arg, stage_infos
-from dockerlint.buildkit import ArgWord, args_span, arg_words, suggest, var_refs
+from dockerlint.buildkit import ArgWord, args_span, levenshtein, arg_words, suggest, var_refs
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 
@@ -44,8 +44,9 @@ class UndefinedVar(Rule):
     ## Scope
     Every stage, `ONBUILD` excluded. Shell-form `RUN`, `CMD` and `ENTRYPOINT` are left to the
     shell. The builder also knows the environment of the base image, which a linter does not:
-    in a stage built on an image, only likely typos are reported (a variable within two edits
-    of one this Dockerfile defines: `$PAHT` for `$PATH`, `$APP_VERISON` for `$APP_VERSION`);
+    in a stage built on an image, only likely typos are reported (a variable one edit, or one
+    swap of neighbouring letters, away from a defined one: `$PAHT` for `$PATH`, `$APP_VERISON`
+    for `$APP_VERSION`);
     in stages built on `scratch` every undefined variable is. `PATH` is always defined.
 
     ## Compared with other tools
@@ -167,7 +168,16 @@ class UndefinedVar(Rule):
 
     @staticmethod
     def _likely_typo(name: str, match: str | None) -> bool:
-        return match is not None and (match.lower() == name.lower() or len(name) >= 4)
+        """One edit away (or two letters swapped, or only the case differs): `$PAHT` for `$PATH`.
+        Looser matches such as `$GOPATH` for `$PATH` are usually base-image variables."""
+        if match is None or len(name) < 4:
+            return False
+        if match.lower() == name.lower() or levenshtein(name, match) == 1:
+            return True
+        if len(name) == len(match):
+            diff = [k for k in range(len(name)) if name[k] != match[k]]
+            return len(diff) == 2 and diff[1] == diff[0] + 1 and name[diff[0]] == match[diff[1]] and name[diff[1]] == match[diff[0]]
+        return False
 
     @staticmethod
     def _plain(text: str) -> str:

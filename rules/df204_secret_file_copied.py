@@ -9,7 +9,7 @@ from dockerlint.rule import Rule, bad, ok
 _SECRET_NAMES = {
     "id_rsa": "an SSH private key", "id_dsa": "an SSH private key", "id_ecdsa": "an SSH private key",
     "id_ed25519": "an SSH private key", "id_ecdsa_sk": "an SSH private key", "id_ed25519_sk": "an SSH private key",
-    ".env": "an environment file with secrets", ".npmrc": "npm credentials", ".yarnrc.yml": "Yarn credentials",
+    ".env": "an environment file with secrets", ".npmrc": "npm credentials",
     ".pypirc": "PyPI credentials", ".netrc": "login credentials", ".git-credentials": "git credentials",
     ".dockercfg": "registry credentials", ".htpasswd": "password hashes", ".pgpass": "PostgreSQL passwords",
     ".my.cnf": "MySQL credentials", "credentials.json": "service-account credentials",
@@ -22,7 +22,15 @@ _KEY_SUFFIXES = {".pem": "a private key", ".key": "a private key", ".p12": "a PK
                  ".pfx": "a PKCS#12 key store", ".jks": "a Java key store", ".keystore": "a key store",
                  ".ppk": "a PuTTY private key"}
 # Certificates and other public material that share the suffixes above.
-_PUBLIC = re.compile(r"(?:^|[._-])(?:cert|certs|certificate|crt|ca|cacert|chain|fullchain|bundle|pub|public|root|trust|truststore)(?:[._-]|$)", re.I)
+_PUBLIC = re.compile(
+    r"(?:^|[._-])(?:cert|certs|certificate|crt|ca|cacert|chain|fullchain|bundle|pub|pubkey|public|root|trust|truststore|"
+    r"dh|dhparams?|ffdhe\d*|params|gpg|pgp|release|repo|archive|keyring|signing|apt|yum|rpm)(?:[._-]|$)",
+    re.I,
+)
+# Repository signing keys (`jenkins.io-2023.key`, `nodesource.gpg.key`) are public: so is what
+# goes to the keyring directories.
+_KEYRING_DEST = re.compile(r"^/(?:usr/share/keyrings|etc/apt/(?:keyrings|trusted\.gpg\.d)|etc/pki/rpm-gpg)(?:/|$)")
+_DOMAIN_KEY = re.compile(r"^[a-z0-9-]+\.(?:io|org|com|net|dev)(?:[._-].*)?$", re.I)
 _ENV_VARIANTS = re.compile(r"^\.env\.(?!example$|sample$|template$|dist$|defaults?$|test$|ci$)[\w.-]+$")
 
 
@@ -43,7 +51,7 @@ def _secret_kind(path: str) -> str | None:
         return "an environment file with secrets"
     stem, suffix = posixpath.splitext(base)
     what = _KEY_SUFFIXES.get(suffix.lower())
-    if what and not _PUBLIC.search(stem):
+    if what and not _PUBLIC.search(stem) and not _DOMAIN_KEY.match(stem):
         return what
     return None
 
@@ -92,6 +100,7 @@ class SecretFileCopied(Rule):
         ok("FROM nginx:1.27\nCOPY certs/fullchain.pem certs/ca.pem /etc/nginx/tls/\n"),
         ok("FROM node:20-slim\nCOPY .env.example package.json /app/\n"),
         ok("FROM debian:12\nCOPY id_rsa.pub /root/.ssh/authorized_keys\n"),
+        ok("FROM jenkins/jenkins:lts\nCOPY jenkins.io-2026.key dhparam.pem /tmp/\nCOPY vendor.key /usr/share/keyrings/\n"),
     ]
 
     def check(self, ctx):
@@ -100,7 +109,10 @@ class SecretFileCopied(Rule):
                 continue
             if ins.json is not None:
                 continue
-            for word in arg_words(ins)[:-1]:
+            words = arg_words(ins)
+            if len(words) < 2 or _KEYRING_DEST.match(words[-1].text.strip("\"'")):
+                continue
+            for word in words[:-1]:
                 src = word.text
                 if src.startswith("<<") or "$" in src or "://" in src:
                     continue
