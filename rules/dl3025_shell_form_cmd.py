@@ -4,12 +4,13 @@ import re
 from dockerlint.analysis import stage_infos
 from dockerlint.model import Applicability, Edit, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
-from dockerlint.runs import DEFAULT_SHELL, shell_argv
+from dockerlint.runs import DEFAULT_SHELL, WINDOWS_DEFAULT_SHELL, shell_argv
 from dockerlint.shell import is_posix_shell, parse_shell
 
 # Characters that never mean anything to a POSIX shell inside an unquoted word.
 _PLAIN_TEXT = re.compile(r"^[A-Za-z0-9_@%+=:,./\-\t ]+$")
 _HEALTHCHECK_CMD = re.compile(r"^\s*CMD(?=\s)", re.IGNORECASE)
+_WINDOWS_IMAGE = re.compile(r"windows|nanoserver|servercore|ltsc20\d\d", re.IGNORECASE)
 # Builtins with no program of the same name: they only work inside a shell.
 _SHELL_ONLY = frozenset(
     ". : alias bg break cd command continue eval exit export fc fg getopts hash jobs local read "
@@ -65,11 +66,11 @@ class ShellFormCmd(Rule):
     `ENTRYPOINT`, it now receives the words instead of `/bin/sh -c ...`, which is what such
     entrypoints expect). It is unsafe for `ENTRYPOINT` (`CMD` and `docker run` arguments,
     ignored before, now reach the program), for a `CMD` in a stage that declares an
-    `ENTRYPOINT`, and under a non-POSIX `SHELL`.
+    `ENTRYPOINT`, and under a non-POSIX `SHELL` or a Windows base image (`cmd` expands `%VAR%`).
 
     Any other command keeps its shell: `CMD a && b` → `CMD ["/bin/sh", "-c", "a && b"]` (with
-    the stage's `SHELL` when it sets one). That fix is unsafe: signals still go to the shell,
-    and the base image's default shell may not be `/bin/sh`.
+    the stage's `SHELL` when it sets one, `cmd /S /C` for a Windows base image). That fix is
+    unsafe: signals still go to the shell, and the base image may set another default shell.
 
     ## Compared with other tools
     hadolint DL3025 (same meaning). Docker's build check JSONArgsRecommended is close but not
@@ -112,7 +113,12 @@ class ShellFormCmd(Rule):
             kw = ins.keyword
             if kw == "FROM":
                 p = parent.get(ins.stage)
-                shell = stage_shell.get(p) if p is not None else None
+                if p is not None:
+                    shell = stage_shell.get(p)
+                elif df.escape == "`" or _WINDOWS_IMAGE.search(infos[ins.stage].image or ins.args):
+                    shell = list(WINDOWS_DEFAULT_SHELL)  # a Windows base image: cmd, not sh
+                else:
+                    shell = None
                 stage_shell[ins.stage] = shell
             elif kw == "SHELL":
                 shell = shell_argv(ins) or shell
