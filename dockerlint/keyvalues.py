@@ -41,7 +41,10 @@ def pairs(ins: Instruction) -> list[Pair]:
         # Legacy `KEY value with spaces`: one pair, the value is the rest of the arguments.
         rest = words[1:]
         value = " ".join(w.value for w in rest)
-        raw_value = ins.args[len(first.text):].strip() if ins.args.startswith(first.text) else " ".join(w.text for w in rest)
+        if ins.args.startswith(first.text):
+            raw_value = ins.args[len(first.text):].strip()
+        else:
+            raw_value = " ".join(w.text for w in rest)
         end = rest[-1].span.end if rest else first.span.end
         span = ins.source.span(first.span.start, end) if ins.source is not None else first.span
         return [Pair(first.value, value, first.text, raw_value, first.span, span, first, ins.escape)]
@@ -51,7 +54,8 @@ def pairs(ins: Instruction) -> list[Pair]:
         key, _, value = word.value.partition("=")
         if not eq:
             key, value = word.value, ""
-        out.append(Pair(key, value, raw_key, raw_value, _sub_span(ins, word, 0, len(raw_key)), word.span, word, ins.escape))
+        key_span = _sub_span(ins, word, 0, len(raw_key))
+        out.append(Pair(key, value, raw_key, raw_value, key_span, word.span, word, ins.escape))
     return out
 
 
