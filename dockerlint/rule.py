@@ -6,6 +6,7 @@ fixed sections, and its `examples` are at once its tests and the examples of its
 """
 from __future__ import annotations
 
+import inspect
 import re
 import textwrap
 from dataclasses import dataclass, field
@@ -73,7 +74,7 @@ class Rule:
     # ---- docs -----------------------------------------------------------------------------
     @classmethod
     def doc_sections(cls) -> dict[str, str]:
-        doc = textwrap.dedent(cls.__doc__ or "").strip()
+        doc = inspect.cleandoc(cls.__doc__ or "")
         sections: dict[str, str] = {}
         current = "Summary"
         lines: list[str] = []
