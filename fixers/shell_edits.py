@@ -107,9 +107,14 @@ def is_simple_and_chain(run, command: Command | None = None) -> bool:
         return False
     if not _tail_is_clean(script, chain):
         return False
-    if len(chain.commands) != len(script.commands):
-        return False  # commands outside the chain (should not happen at the top level)
-    return command is None or item_index(chain, command) is not None
+    if command is None:
+        return True
+    if item_index(chain, command) is None:
+        return False
+    # `x && (y)`: a subshell or compound statement around the command has its own chain.
+    return not any(
+        c.start == command.start for other in script.and_or_chains if other is not chain for c in other.commands
+    )
 
 
 def _continuation_style(run) -> str:

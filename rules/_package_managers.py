@@ -372,34 +372,71 @@ def _expand(text: str, lookup: Callable[[str], str | None]) -> list[str]:
     return _split_fields(pieces)
 
 
+UNKNOWN_PART = "\u2026"  # stands for a variable whose value cannot be known
+
+
 def expand_word(word: ShellWord, vars: Variables) -> list[str] | None:
-    """The words `word` becomes at run time, or None when that cannot be known.
+    """The words `word` becomes at run time, as far as they can be known.
 
     `"$A"`/`${A:-x}`/`pkg-$V` are resolved from ARG/ENV; a variable the Dockerfile never sets
-    expands to nothing (an unquoted `$PKGS` then vanishes); an ARG without default, a variable
-    the script sets itself, `$(...)`, `$1` make the value unknown (None).
+    expands to nothing (an unquoted `$PKGS` then vanishes). A variable whose value cannot be
+    known (an ARG without default, one the script sets itself) becomes `UNKNOWN_PART`; a
+    resulting word that ends with it could carry any version, so it is left out, while
+    `php${PHP}-redis` is kept (its version, if any, would have to follow `-redis`). None
+    when the word holds `$(...)`, `$1` or other expansions that are not modelled.
     """
     text = word.text
     if "$" not in text and "`" not in text:
         return [word.value]
+
+    def lookup(name: str) -> str | None:
+        try:
+            return vars.lookup(name)
+        except Unknown:
+            return UNKNOWN_PART
+
     try:
-        return _expand(text, vars.lookup)
+        fields = _expand(text, lookup)
     except Unknown:
         return None
+    return [f for f in fields if not f.endswith(UNKNOWN_PART)]
+
+
+def shown(value: str, word: ShellWord) -> str:
+    """How a package is named in a message: as written, or resolved with its origin."""
+    if value == word.value:
+        return f"`{value}`"
+    if UNKNOWN_PART in value:
+        return f"`{word.text}`"
+    return f"`{value}` (from `{word.text}`)"
 
 
 # --------------------------------------------------------------------------------------------
 # Mounts and stages
 
 
+def _leading_mount_words(instruction: Instruction) -> list[str]:
+    """`--mount=` words BuildKit leaves in the command after a stray escape on the same line
+    (`RUN --mount=a \\    --mount=b cmd`): hadolint's parser still reads them as flags."""
+    out = []
+    for token in instruction.args.split():
+        if token == instruction.escape:
+            continue
+        if not token.startswith("--mount="):
+            break
+        out.append(token[len("--mount="):])
+    return out
+
+
 def mounts(instruction: Instruction) -> list[tuple[str, str]]:
     """(type, target) of each `--mount` flag; type defaults to `bind`."""
     out = []
-    for flag in instruction.flags:
-        if flag.name != "mount" or not flag.value:
-            continue
+    values = [f.value for f in instruction.flags if f.name == "mount" and f.value]
+    if instruction.json is None and instruction.args.startswith(instruction.escape):
+        values += _leading_mount_words(instruction)
+    for value in values:
         kind, target = "bind", ""
-        for part in flag.value.split(","):
+        for part in value.split(","):
             key, _, value = part.partition("=")
             key = key.strip().lower()
             value = value.strip().strip("\"'")
@@ -412,7 +449,7 @@ def mounts(instruction: Instruction) -> list[tuple[str, str]]:
     return out
 
 
-def _below(path: str, directory: str) -> bool:
+def path_below(path: str, directory: str) -> bool:
     path = path.rstrip("/") or "/"
     directory = directory.rstrip("/") or "/"
     return path == directory or path.startswith(directory + "/")
@@ -422,24 +459,28 @@ def cache_mounted(instruction: Instruction, *directories: str) -> bool:
     """A cache or tmpfs mount sits on (or inside) one of `directories`: what is written there
     never reaches the layer."""
     return any(
-        kind in ("cache", "tmpfs") and any(_below(target, d) for d in directories)
+        kind in ("cache", "tmpfs") and any(path_below(target, d) for d in directories)
         for kind, target in mounts(instruction)
     )
 
 
 def removes_path(cmd: Command, *directories: str) -> bool:
-    """`rm` (or `find <dir> -delete`) on one of `directories`, a glob inside one, or below."""
+    """`rm` (or `find <dir> -delete`) on one of `directories`, on a glob or path inside one,
+    or on a directory that holds one (`rm -rf /var/lib/apt` removes the lists too)."""
+
+    def hits(path: str) -> bool:
+        if path.endswith("/*"):
+            path = path[:-2]
+        path = path.rstrip("*").rstrip("/")
+        if path.count("/") < 2:  # `/`, `/var`: not a targeted clean-up
+            return False
+        return any(path_below(path, d) or path_below(d, path) for d in directories)
+
     if cmd.is_named("rm"):
-        for word in cmd.positional():
-            path = word.value
-            if path.endswith("/*"):
-                path = path[:-2]
-            path = path.rstrip("*")
-            if any(_below(path, d) for d in directories):
-                return True
+        return any(hits(word.value) for word in cmd.positional())
     if cmd.is_named("find") and ("-delete" in cmd.arg_values or "rm" in cmd.arg_values):
         roots = [w.value for w in cmd.args if not w.value.startswith("-")][:1]
-        return any(_below(r, d) for r in roots for d in directories)
+        return any(hits(r) for r in roots)
     return False
 
 
@@ -568,9 +609,8 @@ def report_rpm_pins(ctx, rule_names, message):
                         continue  # `@group` / `@module:stream` selectors
                     pinned = ":" in value if kind == "module" else rpm_version_pinned(value)
                     if not pinned:
-                        shown = f"`{value}`" if value == word.value else f"`{value}` (from `{word.text}`)"
                         what = "module" if kind == "module" else "package"
-                        ctx.report(inv.script.word_span(word), f"{message} Unpinned {what}: {shown}")
+                        ctx.report(inv.script.word_span(word), f"{message} Unpinned {what}: {shown(value, word)}")
 
 
 def missing_cleanup(run: Run, installs: list[Invocation], cleans: Callable[[Command], bool]) -> Invocation | None:
@@ -596,6 +636,8 @@ def append_cleanup_fix(ctx, inv: Invocation, command: str, description: str):
     script = inv.script
     if not script.posix:
         return None
+    if "sudo" in inv.command.wrappers:
+        command = f"sudo {command}"  # the install ran as root through sudo: so must the clean-up
     edit = append_command(script, command, newline=getattr(ctx.dockerfile, "newline", "\n"))
     if edit is None:
         return None

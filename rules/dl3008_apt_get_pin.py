@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._package_managers import APT_VALUE_OPTS, expand_word, invocations, runs, variables
+from dockerlint.rules._package_managers import APT_VALUE_OPTS, expand_word, invocations, runs, shown, variables
 
 
 def apt_version_pinned(package: str) -> bool:
@@ -64,9 +64,8 @@ class AptGetPin(Rule):
                         continue
                     for package in values:
                         if package and not apt_version_pinned(package):
-                            shown = f"`{package}`" if package == word.value else f"`{package}` (from `{word.text}`)"
                             ctx.report(
                                 inv.script.word_span(word),
                                 "Pin versions in apt get install. Instead of `apt-get install <package>` "
-                                f"use `apt-get install <package>=<version>`: {shown}",
+                                f"use `apt-get install <package>=<version>`: {shown(package, word)}",
                             )

@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._package_managers import APK_VALUE_OPTS, expand_word, invocations, runs, variables
+from dockerlint.rules._package_managers import APK_VALUE_OPTS, expand_word, invocations, runs, shown, variables
 
 
 def apk_version_pinned(package: str) -> bool:
@@ -55,9 +55,8 @@ class ApkPin(Rule):
                     values = expand_word(word, vars_)
                     for package in values or ():
                         if package and not apk_version_pinned(package):
-                            shown = f"`{package}`" if package == word.value else f"`{package}` (from `{word.text}`)"
                             ctx.report(
                                 inv.script.word_span(word),
                                 "Pin versions in apk add. Instead of `apk add <package>` use "
-                                f"`apk add <package>=<version>`: {shown}",
+                                f"`apk add <package>=<version>`: {shown(package, word)}",
                             )

@@ -51,6 +51,10 @@ class YumCleanAll(Rule):
             fixed="FROM centos:7\nRUN yum -y update \\\n    && yum install -y httpd-2.4.6 \\\n    && yum clean all\n",
         ),
         bad("FROM centos:7\nRUN yum clean all && yum install -y httpd-2.4.6\n"),
+        bad(
+            "FROM centos:7\nUSER app\nRUN sudo yum install -y httpd-2.4.6; echo done\n",
+            fixed="FROM centos:7\nUSER app\nRUN sudo yum install -y httpd-2.4.6; echo done && sudo yum clean all\n",
+        ),
         ok("FROM centos:7\nRUN yum install -y httpd-2.4.6 && yum clean all\n"),
         ok("FROM centos:7\nRUN yum install -y httpd-2.4.6 && rm -rf /var/cache/yum/*\n"),
         ok("FROM centos:7\nRUN --mount=type=cache,target=/var/cache/yum yum install -y httpd-2.4.6\n"),

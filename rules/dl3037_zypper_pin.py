@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._package_managers import ZYPPER_VALUE_OPTS, expand_word, invocations, runs, variables
+from dockerlint.rules._package_managers import ZYPPER_VALUE_OPTS, expand_word, invocations, runs, shown, variables
 
 
 def zypper_version_pinned(package: str) -> bool:
@@ -55,8 +55,7 @@ class ZypperPin(Rule):
                         vars_ = variables(ctx, run)
                     for package in expand_word(word, vars_) or ():
                         if package and not zypper_version_pinned(package):
-                            shown = f"`{package}`" if package == word.value else f"`{package}` (from `{word.text}`)"
                             ctx.report(
                                 inv.script.word_span(word),
-                                f"Specify version with `zypper install -y <package>=<version>`: {shown}",
+                                f"Specify version with `zypper install -y <package>=<version>`: {shown(package, word)}",
                             )

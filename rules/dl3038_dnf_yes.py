@@ -6,15 +6,17 @@ from dockerlint.rules._package_managers import (
 )
 
 DNF_NAMES = ("dnf", "dnf5", "microdnf")
+# microdnf only asks for confirmation on these (hadolint's list); its other subcommands do not.
+MICRODNF_PROMPTING = frozenset({"install", "groupinstall", "localinstall"})
 
 
 class DnfYes(Rule):
     """Use the `-y` switch with `dnf install`.
 
     ## What it does
-    Flags a `dnf` or `microdnf` command that asks for confirmation — `install`,
-    `groupinstall`, `localinstall`, `upgrade`, `remove`, `group install`, `module install`...
-    — run without `-y`/`--assumeyes`.
+    Flags a `dnf` command that asks for confirmation — `install`, `groupinstall`,
+    `localinstall`, `upgrade`, `remove`, `group install`, `module install`... — or a
+    `microdnf install`, run without `-y`/`--assumeyes`.
 
     ## Why is this bad?
     A build has no terminal to answer "Is this ok [y/N]": dnf reads end of input, answers no,
@@ -30,7 +32,7 @@ class DnfYes(Rule):
 
     ## Compared with other tools
     hadolint DL3038 checks `install`, `groupinstall` and `localinstall`; the other prompting
-    subcommands are reported here too.
+    subcommands of dnf are reported here too (microdnf's are not: they do not prompt).
     """
 
     code = "DL3038"
@@ -44,9 +46,10 @@ class DnfYes(Rule):
             fixed="FROM fedora:40\nRUN dnf install -y httpd-2.4.62 && dnf clean all\n",
         ),
         bad(
-            "FROM ubi9-minimal\nRUN microdnf upgrade && microdnf clean all\n",
-            fixed="FROM ubi9-minimal\nRUN microdnf upgrade -y && microdnf clean all\n",
+            "FROM ubi9-minimal\nRUN microdnf install tar-1.34 && microdnf clean all\n",
+            fixed="FROM ubi9-minimal\nRUN microdnf install -y tar-1.34 && microdnf clean all\n",
         ),
+        bad("FROM fedora:40\nRUN dnf upgrade && dnf clean all\n", fixed="FROM fedora:40\nRUN dnf upgrade -y && dnf clean all\n"),
         ok("FROM fedora:40\nRUN dnf install -y httpd-2.4.62 && dnf clean all\n"),
         ok("FROM fedora:40\nRUN dnf --setopt=assumeyes=True upgrade && dnf clean all\n"),
         ok("FROM fedora:40\nRUN notdnf install httpd\n"),
@@ -57,6 +60,8 @@ class DnfYes(Rule):
             for inv in invocations(run, DNF_NAMES, RPM_VALUE_OPTS):
                 action = rpm_action(inv)
                 if action is None or rpm_assumes_yes(inv.command):
+                    continue
+                if inv.command.basename == "microdnf" and action.value not in MICRODNF_PROMPTING:
                     continue
                 edit = insert_after_word(inv.script, action, " -y")
                 fix = make_fix([edit], Applicability.SAFE, "Add -y") if edit else None
