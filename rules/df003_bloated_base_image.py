@@ -1,8 +1,13 @@
 from dockerlint.analysis import final_image_stages, stage_infos
 from dockerlint.images import parse_image
-from dockerlint.knowledge import slimmer_variant
+from dockerlint.knowledge import alternatives, slimmer_variant
 from dockerlint.model import Applicability, Edit, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
+from dockerlint.runs import cached_run_scripts
+
+_APT = {"apt-get", "apt", "aptitude", "dpkg", "apt-mark", "dpkg-reconfigure"}
+# Commands that need the JDK rather than the JRE.
+_JDK_COMMANDS = {"javac", "jar", "jlink", "jdeps", "jpackage", "mvn", "mvnw", "gradle", "gradlew", "native-image"}
 
 
 class BloatedBaseImage(Rule):
@@ -10,10 +15,16 @@ class BloatedBaseImage(Rule):
 
     ## What it does
     Flags a `FROM` in the final image that uses the full variant of an official image
-    (`python:3.12`, `node:20-bookworm`, `debian:bookworm`) when the same image publishes a
-    slimmer variant of the same version and Debian suite (`python:3.12-slim`,
-    `node:20-bookworm-slim`, `debian:bookworm-slim`). The message names the concrete tag and,
-    where the knowledge base has figures, the compressed size saved.
+    (`python:3.12`, `node:20-bookworm`, `debian:bookworm`, `eclipse-temurin:21-jdk`) when the
+    same image publishes a slimmer variant of the same version and Debian suite
+    (`python:3.12-slim`, `node:20-bookworm-slim`, `debian:bookworm-slim`,
+    `eclipse-temurin:21-jre`). The message names the concrete tag and, where the knowledge base
+    has figures, the compressed size saved and where the figures come from.
+
+    It also names Alpine and distroless variants, but only when the rest of the Dockerfile
+    allows them: Alpine when no later instruction uses `apt-get`/`dpkg` (with a warning about
+    musl libc), distroless when the final image has no `RUN` and no shell-form `CMD`,
+    `ENTRYPOINT` or `HEALTHCHECK` (distroless images have no shell).
 
     ## Why is this bad?
     Full variants carry compilers, headers and hundreds of packages the application never
@@ -23,13 +34,17 @@ class BloatedBaseImage(Rule):
 
     ## Scope
     Only stages in the final image. Builder stages may use full images: that is the point of
-    a multi-stage build. Tags that are already lean (slim, alpine, distroless, nanoserver...)
-    are never flagged, and neither are unusual tags the knowledge base cannot map with
-    confidence.
+    a multi-stage build. Tags that are already lean (slim, alpine, distroless, jre,
+    nanoserver...) are never flagged, and neither are unusual tags the knowledge base cannot map
+    with confidence. A JDK image is left alone while the final image still runs `javac`, `mvn`
+    or `gradle` (DF002 covers that case). `dockerlint images IMAGE` shows what is known about
+    an image and where each figure comes from.
 
     ## Fix safety
     Unsafe: the slim variant lacks packages (compilers, `-dev` headers, some shared
-    libraries) that later instructions may rely on; rebuild and test after applying.
+    libraries) that later instructions may rely on; rebuild and test after applying. The fix
+    only ever switches to the slim variant of the same release; Alpine and distroless are
+    suggestions in the message, never applied.
 
     ## Compared with other tools
     hadolint, Trivy and Checkov recommend nothing; Snyk and Docker Scout recommend base images
@@ -45,16 +60,20 @@ class BloatedBaseImage(Rule):
         bad("FROM python:3.12\nCOPY app.py /\n", fixed="FROM python:3.12-slim\nCOPY app.py /\n"),
         bad("FROM node:20-bookworm AS run\n", fixed="FROM node:20-bookworm-slim AS run\n"),
         bad("FROM debian:bookworm\n", fixed="FROM debian:bookworm-slim\n"),
+        bad("FROM eclipse-temurin:21-jdk\nCOPY app.jar /app.jar\nCMD [\"java\", \"-jar\", \"/app.jar\"]\n",
+            fixed="FROM eclipse-temurin:21-jre\nCOPY app.jar /app.jar\nCMD [\"java\", \"-jar\", \"/app.jar\"]\n"),
         ok("FROM python:3.12-slim\n"),
         ok("FROM python:3.12 AS build\nRUN pip wheel -w /w .\nFROM python:3.12-slim\nCOPY --from=build /w /w\n"),
         ok("FROM node:20-alpine\n"),
         ok("FROM ubuntu:24.04\n"),
+        ok("FROM eclipse-temurin:21-jdk\nCOPY . /src\nRUN cd /src && ./mvnw package\n"),
     ]
 
     def check(self, ctx):
         df = ctx.dockerfile
         infos = ctx.cached("stage_infos", lambda: stage_infos(df, ctx.settings.build_args))
-        for index in sorted(final_image_stages(df, ctx.settings.build_args)):
+        chain = final_image_stages(df, ctx.settings.build_args)
+        for index in sorted(chain):
             info = infos[index]
             if info.image is None or info.parent is not None:
                 continue
@@ -62,15 +81,57 @@ class BloatedBaseImage(Rule):
             variant = slimmer_variant(ref)
             if variant is None:
                 continue
+            commands = self._commands(ctx, chain)
+            if variant.kind == "jre" and commands & _JDK_COMMANDS:
+                continue
             word = next((w for w in info.stage.from_.words() if not w.value.startswith("--")), None)
             if word is None:
                 continue
-            saved = f", about {variant.saved_mb:.0f} MB smaller compressed ({variant.source})" if variant.saved_mb else ""
             fix = None
             if info.image == info.stage.image and ref.digest is None:
                 fix = make_fix([Edit(word.span.start, word.span.end, variant.image)], Applicability.UNSAFE, f"use {variant.image}")
-            ctx.report(
-                word.span,
-                f"`{info.image}` is the full variant; `{variant.image}` is the same release without build tools{saved}",
-                fix=fix,
+            ctx.report(word.span, self._message(info.image, variant, self._options(ctx, df, chain, ref, commands)), fix=fix)
+
+    @staticmethod
+    def _message(image, variant, options) -> str:
+        if variant.kind == "jre":
+            text = f"`{image}` ships the whole JDK; `{variant.image}` runs the same Java release without the compiler and tools"
+        else:
+            text = f"`{image}` is the full variant; `{variant.image}` is the same release without build tools"
+        if variant.saved_mb:
+            text += (
+                f", about {variant.saved_mb:.0f} MB smaller compressed "
+                f"({variant.full_mb:g} vs {variant.slim_mb:g} MB, {variant.source})"
             )
+        if options:
+            text += "; also consider " + " or ".join(options)
+        return text
+
+    @staticmethod
+    def _commands(ctx, chain) -> set[str]:
+        names = set()
+        for rs in cached_run_scripts(ctx):
+            if rs.onbuild or rs.stage not in chain:
+                continue
+            for raw in rs.script.commands:
+                names.add(raw.effective().basename)
+        return names
+
+    @staticmethod
+    def _options(ctx, df, chain, ref, commands) -> list[str]:
+        """Alpine and distroless variants the rest of the Dockerfile allows."""
+        instructions = [ins for ins in df.instructions if ins.stage in chain and ins.keyword != "FROM"]
+        uses_apt = bool(commands & _APT)
+        has_run = any(ins.keyword == "RUN" for ins in instructions)
+        shell_form = any(
+            ins.keyword in ("CMD", "ENTRYPOINT") and ins.json is None and ins.args.strip()
+            or ins.keyword == "HEALTHCHECK" and ins.json is None and ins.args.strip().upper().startswith("CMD ")
+            for ins in instructions
+        )
+        out = []
+        for alt in alternatives(ref):
+            if alt.kind == "alpine" and not uses_apt:
+                out.append(f"`{alt.image}` ({alt.caveat})")
+            elif alt.kind == "distroless" and not has_run and not shell_form:
+                out.append(f"`{alt.image}` ({alt.caveat})")
+        return out
