@@ -20,6 +20,11 @@ def _uid_zero(node) -> bool:
     return s is not None and type(s.py) is int and s.py == 0
 
 
+def _shown(node) -> str:
+    s = scalar(node)
+    return s.value if s is not None else "a non-boolean value"
+
+
 def _uid_non_zero(node) -> bool:
     s = scalar(node)
     return s is not None and type(s.py) is int and s.py != 0
@@ -184,7 +189,7 @@ class RunAsRoot(Rule):
             pod_flag = psc.get("runAsNonRoot") if psc is not None else None
             pod_uid = psc.get("runAsUser") if psc is not None else None
             if is_set(pod_flag) and not is_true(pod_flag):
-                ctx.report(pod_flag.span, "the pod sets runAsNonRoot to false: its containers may run as root", aliases=non_root)
+                ctx.report(pod_flag.span, f"the pod sets runAsNonRoot to {_shown(pod_flag)}: its containers may run as root", aliases=non_root)
             if _uid_zero(pod_uid):
                 ctx.report(pod_uid.span, "the pod sets runAsUser: 0 (root)", aliases=uid0)
             for container in workload.containers:
@@ -194,7 +199,7 @@ class RunAsRoot(Rule):
                 who = describe(container)
                 if is_set(flag):
                     if not is_true(flag):
-                        ctx.report(flag.span, f"{who} sets runAsNonRoot to false: it may run as root", aliases=non_root)
+                        ctx.report(flag.span, f"{who} sets runAsNonRoot to {_shown(flag)}: it may run as root", aliases=non_root)
                 elif not is_set(pod_flag):
                     effective_uid = uid if is_set(uid) else pod_uid
                     if not (allow_uid and _uid_non_zero(effective_uid)):
