@@ -1,0 +1,295 @@
+"""Shared pieces of the Kubernetes rules from KS019 on: objects other than pods (RBAC, Services,
+ServiceAccounts, ConfigMaps), container resources and env, sensitive names, templated values.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from dockerlint.k8s import Container, K8sObject, objects
+from dockerlint.parse.yaml import MappingNode, Node, ScalarNode, SequenceNode
+from dockerlint.rule import Rule
+from dockerlint.rules._k8s import describe, pod_workloads, scalar, sequence_items, text
+
+# Helm/Kustomize/envsubst placeholders: the real value is unknown
+TEMPLATED = re.compile(r"\{\{|\$\{|\$\(|^\$[A-Za-z_]")
+
+RBAC_ROLE_KINDS = ("Role", "ClusterRole")
+RBAC_BINDING_KINDS = ("RoleBinding", "ClusterRoleBinding")
+# run-to-completion kinds: no Service sends them traffic, they are not restarted when healthy
+BATCH_KINDS = ("Job", "CronJob")
+
+
+def all_objects(ctx) -> list[K8sObject]:
+    """Every object of the file, computed once and shared by all rules."""
+    return ctx.cached("objects", lambda: objects(ctx.model))
+
+
+def of_kind(ctx, *kinds: str) -> list[K8sObject]:
+    return [o for o in all_objects(ctx) if o.kind in kinds]
+
+
+def is_templated(value: str | None) -> bool:
+    return value is not None and bool(TEMPLATED.search(value))
+
+
+def names(node: Node | None) -> list[ScalarNode]:
+    """The non-null scalars of a sequence (a lone scalar counts as a one-item list, as some
+    tools read it)."""
+    if type(node) is ScalarNode:
+        return [node] if not node.is_null else []
+    return [s for s in (scalar(i) for i in sequence_items(node)) if s is not None]
+
+
+# ---- containers --------------------------------------------------------------------------------
+
+
+def regular_and_init(workload) -> list[Container]:
+    """Containers that can have resources (ephemeral containers may not)."""
+    return [c for c in workload.containers if c.group != "ephemeralContainers"]
+
+
+def resource_value(container: Container, section: str, resource: str) -> ScalarNode | None:
+    """`resources.<section>.<resource>` when it is set to a non-zero quantity (or a templated
+    value), else None: kube-linter and the API treat 0 as no request/limit."""
+    node = scalar(container.node.get_in("resources", section, resource))
+    if node is None:
+        return None
+    value = node.value.strip()
+    if not value or re.fullmatch(r"0+(\.0*)?[a-zA-Z]*", value):
+        return None
+    return node
+
+
+def resource_span(container: Container, section: str):
+    """Where to point at a missing resource: `requests:`/`limits:`, else `resources:`, else the
+    container's name."""
+    resources = container.node.get_mapping("resources")
+    if resources is not None:
+        key = resources.key_node(section)
+        if key is not None:
+            return key.span
+        key = container.node.key_node("resources")
+        if key is not None:
+            return key.span
+    key = container.node.key_node("resources")
+    if key is not None:
+        return key.span
+    return container.missing_span
+
+
+@dataclass
+class EnvVar:
+    name: ScalarNode
+    item: MappingNode
+    value: Node | None  # the `value` node, None when absent
+    value_from: MappingNode | None
+
+
+def env_vars(container: Container) -> list[EnvVar]:
+    out = []
+    for item in sequence_items(container.node.get("env")):
+        if type(item) is not MappingNode:
+            continue
+        name = scalar(item.get("name"))
+        if name is None:
+            continue
+        out.append(EnvVar(name, item, item.get("value"), item.get_mapping("valueFrom")))
+    return out
+
+
+# Names of settings that hold credentials. Word parts are matched on `_`, `-`, `.` and case
+# boundaries, so `PASSWORD_FILE`/`TOKEN_PATH`/`SECRET_NAME` (references, not values) are told apart.
+_SENSITIVE = re.compile(
+    r"(?:^|[_.\-])(?:PASSWORD|PASSWD|PASS|PWD|SECRET|SECRETS|TOKEN|APIKEY|API_KEY|ACCESS_KEY|"
+    r"PRIVATE_KEY|SECRET_KEY|CLIENT_SECRET|CREDENTIALS?|AUTH_KEY|AUTH_TOKEN|ACCESS_TOKEN|"
+    r"SIGNING_KEY|ENCRYPTION_KEY|MASTER_KEY|DB_PASS|CONNECTION_STRING|DSN)(?:$|[_.\-])"
+)
+# a suffix that makes the variable point at a secret instead of holding it
+_REFERENCE = re.compile(
+    r"(?:[_.\-])(?:FILE|PATH|DIR|NAME|REF|KEY_ID|ID|USER|USERNAME|LENGTH|LEN|MIN|MAX|TTL|EXPIRY|"
+    r"EXPIRES|TIMEOUT|URL|URI|ENDPOINT|HEADER|ENABLED|REQUIRED|POLICY|TYPE|MODE|VERSION|COUNT|"
+    r"PREFIX|FIELD|SOURCE|PROVIDER|LOCATION|STORE|VAULT|MOUNT)$"
+)
+
+
+def split_words(name: str) -> str:
+    """`dbPassword` -> `DB_PASSWORD`, `api-key` -> `API-KEY`: one case for the patterns."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).upper()
+
+
+def is_sensitive_name(name: str) -> bool:
+    """A setting name that holds a credential (`DB_PASSWORD`, `apiKey`, `GITHUB_TOKEN`), and not
+    one that only points at it (`PASSWORD_FILE`, `TOKEN_PATH`, `SECRET_NAME`)."""
+    words = split_words(name)
+    if not _SENSITIVE.search(words):
+        return False
+    return not _REFERENCE.search(words)
+
+
+_PLACEHOLDER = re.compile(
+    r"^(?:|changeme|change[-_ ]?me|none|null|nil|true|false|yes|no|todo|tbd|xxx+|\*+|<[^>]*>|"
+    r"\[[^\]]*\]|example|placeholder|redacted|dummy|your[-_ ].*)$",
+    re.I,
+)
+
+
+def is_literal_secret(value: str) -> bool:
+    """A literal that may be a real credential: not empty, not a reference to another variable
+    (`$(VAR)`, `${VAR}`), not a template, not an obvious placeholder."""
+    v = value.strip()
+    if not v or is_templated(v) or _PLACEHOLDER.match(v):
+        return False
+    return True
+
+
+# ---- RBAC ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class PolicyRule:
+    obj: K8sObject
+    node: MappingNode
+    api_groups: list[ScalarNode]
+    resources: list[ScalarNode]
+    verbs: list[ScalarNode]
+    non_resource_urls: list[ScalarNode]
+
+    def has_verb(self, *wanted: str) -> ScalarNode | None:
+        for v in self.verbs:
+            if v.value in wanted or v.value == "*":
+                return v
+        return None
+
+    def covers_resource(self, *wanted: str) -> ScalarNode | None:
+        """The resource entry that grants one of `wanted` (`pods`, `pods/exec`...), `*` included;
+        `pods/*` grants every subresource of pods."""
+        for r in self.resources:
+            value = r.value
+            if value == "*" or value in wanted:
+                return r
+            if value.endswith("/*") and any(w.startswith(value[:-1]) for w in wanted):
+                return r
+        return None
+
+    def covers_group(self, *groups: str) -> bool:
+        """The rule applies to one of the API groups (`""` is the core group)."""
+        if not self.api_groups:
+            return "" in groups  # apiGroups omitted: Kubernetes rejects it; read it as core
+        return any(g.value == "*" or g.value in groups for g in self.api_groups)
+
+
+def policy_rules(obj: K8sObject) -> list[PolicyRule]:
+    out = []
+    for item in sequence_items(obj.node.get("rules")):
+        if type(item) is not MappingNode:
+            continue
+        out.append(
+            PolicyRule(
+                obj,
+                item,
+                names(item.get("apiGroups")),
+                names(item.get("resources")),
+                names(item.get("verbs")),
+                names(item.get("nonResourceURLs")),
+            )
+        )
+    return out
+
+
+def rbac_roles(ctx) -> list[K8sObject]:
+    return of_kind(ctx, *RBAC_ROLE_KINDS)
+
+
+def role_ref(binding: K8sObject) -> tuple[str | None, str | None, Node | None]:
+    """(kind, name, name node) of a binding's roleRef."""
+    ref = binding.node.get_mapping("roleRef")
+    if ref is None:
+        return None, None, None
+    return text(ref.get("kind")), text(ref.get("name")), ref.get("name")
+
+
+def subjects(binding: K8sObject) -> list[MappingNode]:
+    return [s for s in sequence_items(binding.node.get("subjects")) if type(s) is MappingNode]
+
+
+def find_role(ctx, binding: K8sObject, kind: str | None, name: str | None) -> K8sObject | None:
+    """The Role/ClusterRole of this file a binding refers to (a Role only in the binding's
+    namespace)."""
+    if not kind or not name:
+        return None
+    for obj in rbac_roles(ctx):
+        if obj.kind != kind or obj.name != name:
+            continue
+        if kind == "Role" and (obj.namespace or None) != (binding.namespace or None):
+            continue
+        return obj
+    return None
+
+
+def object_span(obj: K8sObject):
+    """`name: x` in the object's metadata, else `kind: X`: where to report about the object."""
+    if obj.metadata is not None and "name" in obj.metadata:
+        return obj.metadata.head_span(("name",))
+    return obj.kind_span
+
+
+def sequence_or_none(node: Node | None) -> SequenceNode | None:
+    return node if type(node) is SequenceNode else None
+
+
+# ---- a base for the four "resources not set" rules ----------------------------------------------
+
+
+_RESOURCE_WORDS = {"cpu": "CPU", "memory": "memory"}
+_SECTION_WORDS = {"requests": "request", "limits": "limit"}
+
+
+class MissingResource(Rule):
+    """Base of KS019-KS022: a regular or init container without `resources.<section>.<resource>`.
+
+    A missing request with a limit set passes: the API server copies the limit into the request."""
+
+    section: str = "requests"
+    resource: str = "cpu"
+
+    def check(self, ctx):
+        section, resource = self.section, self.resource
+        what = f"{_RESOURCE_WORDS[resource]} {_SECTION_WORDS[section]}"
+        for workload in pod_workloads(ctx):
+            for container in regular_and_init(workload):
+                if resource_value(container, section, resource) is not None:
+                    continue
+                if section == "requests" and resource_value(container, "limits", resource) is not None:
+                    continue
+                ctx.report(
+                    resource_span(container, section),
+                    f"{describe(container)} has no {what}: set resources.{section}.{resource}",
+                )
+
+
+class MissingProbe(Rule):
+    """Base of KS023/KS024: a long-running container without a `<probe>` field."""
+
+    probe: str = "livenessProbe"
+
+    def check(self, ctx):
+        word = "liveness" if self.probe == "livenessProbe" else "readiness"
+        for workload in pod_workloads(ctx):
+            if is_run_to_completion(workload):
+                continue
+            for container in workload.containers:
+                if container.group != "containers":
+                    continue
+                node = container.node.get(self.probe)
+                if node is not None and not (type(node) is ScalarNode and node.is_null):
+                    continue
+                ctx.report(container.missing_span, f"{describe(container)} has no {word} probe: set {self.probe}")
+
+
+def is_run_to_completion(workload) -> bool:
+    """A Job, a CronJob, or a pod whose restartPolicy is Never or OnFailure."""
+    if workload.kind in BATCH_KINDS:
+        return True
+    policy = text(workload.pod_spec.get("restartPolicy"))
+    return policy in ("Never", "OnFailure")
