@@ -7,7 +7,9 @@ from __future__ import annotations
 import importlib
 
 # command -> (module, help). The module defines `add_arguments(parser)` and `run(args) -> int`.
-EXTENSIONS: dict[str, tuple[str, str]] = {}
+EXTENSIONS: dict[str, tuple[str, str]] = {
+    "review": ("dockerlint.review", "post a pull-request review"),
+}
 
 
 def register(sub) -> None:
