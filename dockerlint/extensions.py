@@ -9,6 +9,7 @@ import importlib
 # command -> (module, help). The module defines `add_arguments(parser)` and `run(args) -> int`.
 EXTENSIONS: dict[str, tuple[str, str]] = {
     "review": ("dockerlint.review", "post a pull-request review"),
+    "lsp": ("dockerlint.lsp", "run the language server (stdio; --tcp HOST:PORT)"),
 }
 
 

@@ -1,0 +1,224 @@
+"""The pygls language server behind `dockerlint lsp`.
+
+Every piece of state lives on the server instance (one per process): open documents with their
+pending lint task and last snapshot, the config cache, the workspace settings. Linting runs in
+one worker thread so the event loop keeps answering; a snapshot is published only while its
+document version is still the current one.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+
+from dockerlint import __version__
+from dockerlint.lsp_config import CONFIG_NAMES, ConfigCache, WorkspaceSettings
+from dockerlint.lsp_features import FIX_ALL_KIND, Snapshot, analyze, code_actions, hover, uri_to_path
+
+log = logging.getLogger("dockerlint.lsp")
+CONFIG_GLOB = "**/{" + ",".join(sorted(CONFIG_NAMES)) + "}"
+
+
+@dataclass
+class OpenDocument:
+    language_id: str | None
+    task: asyncio.Task | None = None
+    snapshot: Snapshot | None = None
+
+
+class DockerlintServer(LanguageServer):
+    def __init__(self, debounce_seconds: float = 0.15):
+        super().__init__("dockerlint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Full)
+        self.debounce_seconds = debounce_seconds
+        self.open_documents: dict[str, OpenDocument] = {}
+        self.configs = ConfigCache()
+        self.linter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dockerlint-lint")
+
+    # ---- helpers ------------------------------------------------------------------------------
+    @property
+    def encoding(self) -> str:
+        return str(self.workspace.position_encoding or "utf-16")
+
+    def supports_versioned_edits(self) -> bool:
+        caps = self.client_capabilities.workspace
+        return bool(caps and caps.workspace_edit and caps.workspace_edit.document_changes)
+
+    def current(self, uri: str) -> tuple[str, int | None] | None:
+        if uri not in self.open_documents:
+            return None
+        doc = self.workspace.get_text_document(uri)
+        return doc.source, doc.version
+
+    def analyze_now(self, uri: str) -> Snapshot | None:
+        """The snapshot of the current version, computed here if the last lint is stale."""
+        state = self.open_documents.get(uri)
+        current = self.current(uri)
+        if state is None or current is None:
+            return None
+        text, version = current
+        if state.snapshot is not None and state.snapshot.version == version and state.snapshot.text == text:
+            return state.snapshot
+        state.snapshot = analyze(uri, version, text, state.language_id, self.configs, self.encoding)
+        return state.snapshot
+
+    def schedule(self, uri: str, delay: float) -> None:
+        state = self.open_documents.get(uri)
+        if state is None:
+            return
+        if state.task is not None and not state.task.done():
+            state.task.cancel()  # stale: a newer version is coming
+        state.task = asyncio.ensure_future(self._lint_and_publish(uri, delay))
+
+    async def _lint_and_publish(self, uri: str, delay: float) -> None:
+        if delay > 0:
+            await asyncio.sleep(delay)
+        state = self.open_documents.get(uri)
+        current = self.current(uri)
+        if state is None or current is None:
+            return
+        text, version = current
+        loop = asyncio.get_running_loop()
+        try:
+            snapshot = await loop.run_in_executor(
+                self.linter, analyze, uri, version, text, state.language_id, self.configs, self.encoding
+            )
+        except Exception:  # a crash must not take the server down; the log says what happened
+            log.exception("linting %s failed", uri)
+            return
+        if self.open_documents.get(uri) is not state or self.current(uri) != (text, version):
+            return  # the document changed or closed meanwhile: never publish stale diagnostics
+        state.snapshot = snapshot
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=snapshot.diagnostics, version=version)
+        )
+
+    def relint_all(self) -> None:
+        for uri in list(self.open_documents):
+            self.schedule(uri, 0)
+
+    async def fetch_workspace_settings(self) -> None:
+        caps = self.client_capabilities.workspace
+        if not (caps and caps.configuration):
+            return
+        try:
+            values = await self.workspace_configuration_async(
+                lsp.ConfigurationParams(items=[lsp.ConfigurationItem(section="dockerlint")])
+            )
+        except Exception as e:
+            log.warning("workspace/configuration failed: %s", e)
+            return
+        settings, problems = WorkspaceSettings.from_client(values[0] if values else None)
+        for problem in problems:
+            self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=problem))
+        self.configs.workspace = settings
+
+    async def watch_config_files(self) -> None:
+        caps = self.client_capabilities.workspace
+        watched = caps.did_change_watched_files if caps else None
+        if not (watched and watched.dynamic_registration):
+            return  # config mtimes are checked before every lint anyway
+        options = lsp.DidChangeWatchedFilesRegistrationOptions(
+            watchers=[lsp.FileSystemWatcher(glob_pattern=CONFIG_GLOB)]
+        )
+        try:
+            await self.client_register_capability_async(
+                lsp.RegistrationParams(
+                    registrations=[
+                        lsp.Registration(id="dockerlint-config-files", method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES, register_options=options)
+                    ]
+                )
+            )
+        except Exception as e:
+            log.warning("could not register file watchers: %s", e)
+
+
+def build_server(debounce_seconds: float = 0.15) -> DockerlintServer:
+    server = DockerlintServer(debounce_seconds)
+
+    @server.feature(lsp.INITIALIZE)
+    def initialize(ls: DockerlintServer, params: lsp.InitializeParams):
+        root = params.root_uri or (params.workspace_folders[0].uri if params.workspace_folders else None)
+        path = uri_to_path(root) if root else None
+        if path:
+            ls.configs.fallback_directory = path
+        options = params.initialization_options
+        if isinstance(options, dict) and isinstance(options.get("debounceMs"), (int, float)):
+            ls.debounce_seconds = max(0.0, options["debounceMs"] / 1000)
+
+    @server.feature(lsp.INITIALIZED)
+    async def initialized(ls: DockerlintServer, params: lsp.InitializedParams):
+        await ls.fetch_workspace_settings()
+        await ls.watch_config_files()
+        ls.relint_all()
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: DockerlintServer, params: lsp.DidOpenTextDocumentParams):
+        doc = params.text_document
+        ls.open_documents[doc.uri] = OpenDocument(doc.language_id)
+        ls.schedule(doc.uri, 0)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: DockerlintServer, params: lsp.DidChangeTextDocumentParams):
+        ls.schedule(params.text_document.uri, ls.debounce_seconds)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE, lsp.SaveOptions(include_text=False))
+    def did_save(ls: DockerlintServer, params: lsp.DidSaveTextDocumentParams):
+        ls.schedule(params.text_document.uri, 0)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: DockerlintServer, params: lsp.DidCloseTextDocumentParams):
+        state = ls.open_documents.pop(params.text_document.uri, None)
+        if state is not None and state.task is not None:
+            state.task.cancel()
+        ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched_files(ls: DockerlintServer, params: lsp.DidChangeWatchedFilesParams):
+        if any(change.uri.rsplit("/", 1)[-1] in CONFIG_NAMES for change in params.changes):
+            ls.configs.invalidate()
+            ls.relint_all()
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(ls: DockerlintServer, params: lsp.DidChangeConfigurationParams):
+        settings = params.settings
+        if isinstance(settings, dict) and isinstance(settings.get("dockerlint"), dict):
+            # Push-style clients send the values along; pull-style ones send nothing useful.
+            ls.configs.workspace, problems = WorkspaceSettings.from_client(settings["dockerlint"])
+            for problem in problems:
+                ls.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=problem))
+        else:
+            await ls.fetch_workspace_settings()
+        ls.relint_all()
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_CODE_ACTION,
+        lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL_KIND]),
+    )
+    def code_action(ls: DockerlintServer, params: lsp.CodeActionParams):
+        snapshot = ls.analyze_now(params.text_document.uri)
+        if snapshot is None or snapshot.kind is None:
+            return None
+        positions = snapshot.positions
+        start, end = positions.offset(params.range.start), positions.offset(params.range.end)
+        only = [str(k) for k in params.context.only] if params.context.only else None
+        return code_actions(snapshot, start, end, only, ls.supports_versioned_edits()) or None
+
+    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+    def on_hover(ls: DockerlintServer, params: lsp.HoverParams):
+        snapshot = ls.analyze_now(params.text_document.uri)
+        if snapshot is None or snapshot.kind is None:
+            return None
+        return hover(snapshot, snapshot.positions.offset(params.position))
+
+    @server.feature(lsp.SHUTDOWN)
+    def shutdown(ls: DockerlintServer, params=None):
+        for state in ls.open_documents.values():
+            if state.task is not None:
+                state.task.cancel()
+        ls.linter.shutdown(wait=False, cancel_futures=True)
+
+    return server

@@ -1,0 +1,328 @@
+"""`dockerlint lsp` driven by a real JSON-RPC client over stdio (pytest-lsp), plus headless Neovim.
+
+What a user of an editor sees: diagnostics with exact ranges (UTF-16 columns), code actions
+(quick fix, fix all, ignore), edits that refresh the diagnostics, hovers, workspace settings.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pygls.lsp.server", reason="the language server needs pygls 2")
+pytest_lsp = pytest.importorskip("pytest_lsp", reason="pytest-lsp drives the server under test")
+from lsprotocol import types as lsp  # noqa: E402
+from pytest_lsp import ClientServerConfig, LanguageClient  # noqa: E402
+
+SERVER = [sys.executable, "-m", "dockerlint", "lsp"]
+ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+
+# The emoji is one code point but two UTF-16 code units: columns after it differ.
+DOCKERFILE = (
+    "FROM debian\n"
+    "MAINTAINER Jane Doe <jane@example.com>\n"
+    'RUN echo "\N{GRINNING FACE}" && apt-get install curl\n'
+)
+CONFIG = 'select = ["DL3006", "DL4000", "DL3014", "KS001"]\n'
+MANIFEST = textwrap.dedent(
+    """\
+    apiVersion: v1
+    kind: Pod
+    metadata:
+      name: web
+    spec:
+      containers:
+        - {name: "caf\N{LATIN SMALL LETTER E WITH ACUTE}\N{GRINNING FACE}", image: nginx:latest}
+    """
+)
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[*SERVER, "--debounce", "50"], server_env=ENV))
+async def client(lsp_client: LanguageClient, tmp_path):
+    (tmp_path / ".dockerlint.toml").write_text(CONFIG)
+    lsp_client.registrations = []
+
+    @lsp_client.feature(lsp.CLIENT_REGISTER_CAPABILITY)
+    def register_capability(params: lsp.RegistrationParams):
+        lsp_client.registrations.extend(params.registrations)
+
+    await lsp_client.initialize_session(
+        lsp.InitializeParams(
+            capabilities=lsp.ClientCapabilities(
+                workspace=lsp.WorkspaceClientCapabilities(
+                    configuration=True,
+                    workspace_edit=lsp.WorkspaceEditClientCapabilities(document_changes=True),
+                    did_change_watched_files=lsp.DidChangeWatchedFilesClientCapabilities(dynamic_registration=True),
+                ),
+            ),
+            root_uri=tmp_path.as_uri(),
+        )
+    )
+    lsp_client.tmp_path = tmp_path
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def open_document(client: LanguageClient, name: str, text: str, language_id: str = "dockerfile") -> str:
+    path = client.tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    uri = path.as_uri()
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri=uri, language_id=language_id, version=1, text=text))
+    )
+    await wait_for_version(client, uri, 1)
+    return uri
+
+
+async def wait_for_version(client: LanguageClient, uri: str, version: int, timeout: float = 10.0):
+    """Wait for the diagnostics of exactly this document version."""
+
+    async def wait():
+        while True:
+            params = await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+            if params.uri == uri and params.version == version:
+                return params
+
+    return await asyncio.wait_for(wait(), timeout)
+
+
+def summary(diagnostics) -> list[tuple]:
+    return sorted(
+        (d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character)
+        for d in diagnostics
+    )
+
+
+@pytest.mark.asyncio
+async def test_diagnostics_on_open_have_exact_utf16_ranges(client: LanguageClient):
+    uri = await open_document(client, "Dockerfile", DOCKERFILE)
+    diagnostics = client.diagnostics[uri]
+    assert summary(diagnostics) == [
+        ("DL3006", 0, 5, 0, 11),
+        ("DL3014", 2, 17, 2, 32),  # code points 16..31, plus one for the emoji's surrogate pair
+        ("DL4000", 1, 0, 1, 10),
+    ]
+    by_code = {d.code: d for d in diagnostics}
+    assert by_code["DL4000"].severity == lsp.DiagnosticSeverity.Error
+    assert by_code["DL3006"].severity == lsp.DiagnosticSeverity.Warning
+    assert by_code["DL3006"].source == "dockerlint"
+    assert by_code["DL3006"].code_description.href == "https://dockerlint.dev/rules/DL3006"
+    assert "tag" in by_code["DL3006"].message
+
+
+@pytest.mark.asyncio
+async def test_kubernetes_manifest_and_unrelated_yaml(client: LanguageClient):
+    uri = await open_document(client, "k8s/pod.yaml", MANIFEST, "yaml")
+    # 'café😀' is 5 code points and 6 UTF-16 units before `, image: `
+    line = MANIFEST.splitlines()[6]
+    start = len(line[: line.index("nginx")].encode("utf-16-le")) // 2
+    assert summary(client.diagnostics[uri]) == [("KS001", 6, start, 6, start + len("nginx:latest"))]
+    other = await open_document(client, ".github/workflows/ci.yml", "on: push\njobs: {}\n", "yaml")
+    assert list(client.diagnostics[other]) == []
+
+
+@pytest.mark.asyncio
+async def test_parse_error_is_one_diagnostic_at_its_line(client: LanguageClient):
+    uri = await open_document(client, "k8s/broken.yaml", "apiVersion: v1\nkind: Pod\nmetadata: [\n", "yaml")
+    (diagnostic,) = client.diagnostics[uri]
+    assert diagnostic.severity == lsp.DiagnosticSeverity.Error
+    assert "parse error" in diagnostic.message
+    assert diagnostic.range.start.line in (2, 3)
+
+
+@pytest.mark.asyncio
+async def test_code_actions_quickfix_fix_all_and_ignore(client: LanguageClient):
+    uri = await open_document(client, "Dockerfile", DOCKERFILE)
+    maintainer = next(d for d in client.diagnostics[uri] if d.code == "DL4000")
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri),
+            range=maintainer.range,
+            context=lsp.CodeActionContext(diagnostics=[maintainer]),
+        )
+    )
+    titles = [a.title for a in actions]
+    assert "Fix DL4000: Use LABEL org.opencontainers.image.authors" in titles
+    assert "Ignore DL4000 here" in titles
+    assert any(t.startswith("Fix all safe problems") for t in titles)
+
+    quickfix = next(a for a in actions if a.title.startswith("Fix DL4000"))
+    assert quickfix.kind == lsp.CodeActionKind.QuickFix and quickfix.is_preferred
+    (change,) = quickfix.edit.document_changes
+    assert change.text_document.version == 1
+    assert [(e.range.start.line, e.range.start.character, e.range.end.character, e.new_text) for e in change.edits] == [
+        (1, 0, 10, "LABEL"),
+        (1, 11, 38, 'org.opencontainers.image.authors="Jane Doe <jane@example.com>"'),
+    ]
+
+    ignore = next(a for a in actions if a.title == "Ignore DL4000 here")
+    (edit,) = ignore.edit.document_changes[0].edits
+    assert (edit.range.start.line, edit.range.start.character, edit.new_text) == (1, 0, "# dockerlint: ignore=DL4000\n")
+
+    only_fix_all = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri),
+            range=lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0)),
+            context=lsp.CodeActionContext(diagnostics=[], only=[lsp.CodeActionKind.SourceFixAll]),
+        )
+    )
+    (fix_all,) = only_fix_all
+    assert fix_all.kind == "source.fixAll.dockerlint"
+    fixed = apply_text_edits(DOCKERFILE, fix_all.edit.document_changes[0].edits)
+    assert fixed == (
+        "FROM debian\n"
+        'LABEL org.opencontainers.image.authors="Jane Doe <jane@example.com>"\n'
+        'RUN echo "\N{GRINNING FACE}" && apt-get install -y curl\n'
+    )
+
+
+@pytest.mark.asyncio
+async def test_unsafe_fix_is_labelled(client: LanguageClient):
+    (client.tmp_path / "slim").mkdir()
+    (client.tmp_path / "slim" / ".dockerlint.toml").write_text('select = ["DF003"]\n')
+    uri = await open_document(client, "slim/Dockerfile", "FROM python:3.12\nCOPY app.py /\n")
+    (diagnostic,) = client.diagnostics[uri]
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri), range=diagnostic.range,
+            context=lsp.CodeActionContext(diagnostics=[diagnostic]),
+        )
+    )
+    titles = [a.title for a in actions]
+    assert any(t.startswith("(unsafe) Fix DF003") for t in titles)
+    assert not any(t.startswith("Fix all") for t in titles)  # nothing safe to fix
+
+
+@pytest.mark.asyncio
+async def test_applying_an_edit_refreshes_diagnostics(client: LanguageClient):
+    uri = await open_document(client, "Dockerfile", DOCKERFILE)
+    # Two quick edits: only the last version's diagnostics may be published.
+    for version, text in ((2, DOCKERFILE.replace("FROM debian", "FROM debian:1")), (3, DOCKERFILE.replace("FROM debian", "FROM debian:12"))):
+        client.text_document_did_change(
+            lsp.DidChangeTextDocumentParams(
+                text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)],
+            )
+        )
+    params = await wait_for_version(client, uri, 3)
+    assert sorted(d.code for d in params.diagnostics) == ["DL3014", "DL4000"]
+
+
+@pytest.mark.asyncio
+async def test_hover_explains_rule_and_image(client: LanguageClient):
+    uri = await open_document(client, "Dockerfile", "FROM python:3.12\nMAINTAINER me\n")
+    rule_hover = await client.text_document_hover_async(
+        lsp.HoverParams(lsp.TextDocumentIdentifier(uri), lsp.Position(1, 3))
+    )
+    assert "DL4000" in rule_hover.contents.value and "## Why is this bad?" in rule_hover.contents.value
+    image_hover = await client.text_document_hover_async(
+        lsp.HoverParams(lsp.TextDocumentIdentifier(uri), lsp.Position(0, 8))
+    )
+    text = image_hover.contents.value
+    assert "official image `python`" in text and "python:3.12-slim" in text and "MB" in text
+    assert (image_hover.range.start.character, image_hover.range.end.character) == (5, 16)
+    nothing = await client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(uri), lsp.Position(5, 0)))
+    assert nothing is None
+
+
+@pytest.mark.asyncio
+async def test_workspace_settings_apply_on_top_of_file_config(client: LanguageClient):
+    uri = await open_document(client, "Dockerfile", DOCKERFILE)
+    client.set_configuration({"ignore": ["DL4000"]}, section="dockerlint")
+    client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
+    params = await wait_for_version(client, uri, 1)
+    assert sorted(d.code for d in params.diagnostics) == ["DL3006", "DL3014"]
+
+
+@pytest.mark.asyncio
+async def test_config_file_change_is_picked_up(client: LanguageClient):
+    uri = await open_document(client, "Dockerfile", DOCKERFILE)
+    (watcher,) = client.registrations
+    assert watcher.method == lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES
+    (client.tmp_path / ".dockerlint.toml").write_text('select = ["DL3006"]\n')
+    client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams(
+            changes=[lsp.FileEvent(uri=(client.tmp_path / ".dockerlint.toml").as_uri(), type=lsp.FileChangeType.Changed)]
+        )
+    )
+    params = await wait_for_version(client, uri, 1)
+    assert [d.code for d in params.diagnostics] == ["DL3006"]
+
+
+def apply_text_edits(text: str, edits) -> str:
+    lines = text.splitlines(keepends=True)
+
+    def offset(position):
+        before = "".join(lines[: position.line])
+        line = lines[position.line] if position.line < len(lines) else ""
+        units = 0
+        for index, char in enumerate(line):
+            if units >= position.character:
+                return len(before) + index
+            units += 2 if ord(char) > 0xFFFF else 1
+        return len(before) + len(line)
+
+    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
+    return text
+
+
+# ---- a real editor ------------------------------------------------------------------------------
+
+def test_neovim_receives_diagnostics(tmp_path):
+    nvim = shutil.which("nvim")
+    if nvim is None:
+        pytest.skip("nvim is not installed (apt-get install neovim); the editor end-to-end test needs it")
+    (tmp_path / ".dockerlint.toml").write_text(CONFIG)
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(DOCKERFILE)
+    out = tmp_path / "diagnostics.json"
+    lua = tmp_path / "init.lua"
+    cmd = "{" + ", ".join(json.dumps(part) for part in SERVER) + "}"
+    lua.write_text(
+        textwrap.dedent(
+            f"""
+            local out = {json.dumps(str(out))}
+            vim.cmd("filetype on")
+            vim.api.nvim_create_autocmd("FileType", {{
+              pattern = "dockerfile",
+              callback = function(args)
+                local id = vim.lsp.start_client({{ name = "dockerlint", cmd = {cmd}, root_dir = {json.dumps(str(tmp_path))} }})
+                vim.lsp.buf_attach_client(args.buf, id)
+              end,
+            }})
+            vim.api.nvim_create_autocmd("VimEnter", {{
+              callback = function()
+                local ok = vim.wait(20000, function() return #vim.diagnostic.get(0) > 0 end, 50)
+                local found = {{}}
+                for _, d in ipairs(vim.diagnostic.get(0)) do
+                  table.insert(found, {{ code = d.code, lnum = d.lnum, col = d.col, source = d.source }})
+                end
+                local f = io.open(out, "w")
+                f:write(vim.fn.json_encode({{ ok = ok, diagnostics = found }}))
+                f:close()
+                vim.cmd("qa!")
+              end,
+            }})
+            """
+        )
+    )
+    subprocess.run(
+        [nvim, "--headless", "-n", "-i", "NONE", "-u", str(lua), str(dockerfile)],
+        env={**ENV, "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_DATA_HOME": str(tmp_path / "data")},
+        cwd=tmp_path, timeout=60, check=False, capture_output=True,
+    )
+    assert out.exists(), "Neovim wrote no result"
+    result = json.loads(out.read_text())
+    assert result["ok"], result
+    found = {(d["code"], d["lnum"], d["col"]) for d in result["diagnostics"]}
+    assert {("DL3006", 0, 5), ("DL4000", 1, 0)} <= {(c, line, col) for c, line, col in found}
+    assert {d["source"] for d in result["diagnostics"]} == {"dockerlint"}
