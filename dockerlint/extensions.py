@@ -10,6 +10,7 @@ import importlib
 EXTENSIONS: dict[str, tuple[str, str]] = {
     "review": ("dockerlint.review", "post a pull-request review"),
     "lsp": ("dockerlint.lsp", "run the language server (stdio; --tcp HOST:PORT)"),
+    "images": ("dockerlint.images_cmd", "list the base-image knowledge base, or explain one image"),
 }
 
 
