@@ -121,6 +121,11 @@ def run_rules(kind: FileKind, source: SourceText, model, settings: Settings, pat
         except Exception as e:  # a rule bug must not cost the user the other rules' findings
             ctx.findings.append(_internal_error(rule, path, f"{type(e).__name__}: {e}"))
     ctx.rule = None
+    if kind is FileKind.DOCKERFILE:
+        from dockerlint import shellcheck  # optional add-on: SC codes, only when selected
+
+        if shellcheck.wanted(settings):
+            ctx.findings.extend(shellcheck.check(model, source, settings, path))
     return ctx.findings
 
 
@@ -135,6 +140,25 @@ def _internal_error(rule, path: str, detail: str) -> Finding:
         span=Span(0, 0, 1, 1, 1, 1),
         path=path,
     )
+
+
+def preset_level_filter(findings: list[Finding], settings: Settings) -> list[Finding]:
+    """Under `--select pss-restricted` (or baseline), a rule chosen only through that preset
+    reports only findings that violate a control of the level (its `PSS:<level>:` aliases):
+    a missing AppArmor profile is good advice but not a Pod Security Standards violation."""
+    selectors = list(settings.select) + list(settings.extend_select)
+    levels = {s.lower()[4:] for s in selectors if s.lower().startswith("pss-")}
+    if not levels:
+        return findings
+    others = [s for s in selectors if not s.lower().startswith("pss-")]
+    kept = []
+    for f in findings:
+        rule = registry.by_code().get(f.code)
+        if rule is not None and any(registry.matches(rule, s) for s in others):
+            kept.append(f)
+        elif any(a.startswith(f"PSS:{level}:") for a in f.aliases for level in levels):
+            kept.append(f)
+    return kept
 
 
 def apply_suppressions(kind: FileKind, findings: list[Finding], model, source: SourceText, settings: Settings):
@@ -177,6 +201,7 @@ def lint_source(
             return FileResult(path, kind, error=parse_error(path, e), source=source)
         raise
     findings = run_rules(kind, source, model, settings, path)
+    findings = preset_level_filter(findings, settings)
     findings = apply_suppressions(kind, findings, model, source, settings)
     result = []
     for f in findings:

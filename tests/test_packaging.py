@@ -15,7 +15,7 @@ def test_wheel_contents(tmp_path):
     pytest.importorskip("build")
     proc = subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path), str(REPO)],
-        capture_output=True, text=True,
+        capture_output=True, text=True, cwd=tmp_path,  # not the checkout: its build/ dir would shadow `build`
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     wheel = next(tmp_path.glob("dockerlint-*.whl"))
