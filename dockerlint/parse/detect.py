@@ -17,7 +17,10 @@ import os
 import re
 
 from dockerlint.model import FileKind, SourceText
-from dockerlint.parse.yaml import MappingNode, YamlDocument, YamlParseError, load_documents
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the YAML layer is imported only when a YAML file is looked at
+    from dockerlint.parse.yaml import YamlDocument
 
 __all__ = ["kind_by_name", "detect_kind", "detect", "looks_like_dockerfile", "is_helm_template"]
 
@@ -75,15 +78,21 @@ def _k8s_precheck(text: str) -> bool:
 
 
 def _is_k8s(documents: list[YamlDocument]) -> bool:
+    from dockerlint.parse.yaml import MappingNode
+
     return any(type(d.root) is MappingNode and "apiVersion" in d.root and "kind" in d.root for d in documents)
 
 
 def _is_compose(documents: list[YamlDocument]) -> bool:
+    from dockerlint.parse.yaml import MappingNode
+
     return any(type(d.root) is MappingNode and d.root.get_mapping("services") is not None for d in documents)
 
 
 def detect(path: str, text: str | None) -> tuple[FileKind | None, list[YamlDocument] | None]:
     """(kind, parsed documents if detection parsed the text as YAML, else None)."""
+    from dockerlint.parse.yaml import YamlParseError, load_documents
+
     by_name = kind_by_name(path)
     if by_name is not None or text is None:
         return by_name, None
