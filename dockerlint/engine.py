@@ -153,7 +153,7 @@ def preset_level_filter(findings: list[Finding], settings: Settings) -> list[Fin
     others = [s for s in selectors if not s.lower().startswith("pss-")]
     kept = []
     for f in findings:
-        rule = registry.by_code().get(f.code)
+        rule = registry.rule_class(f.code)
         if rule is not None and any(registry.matches(rule, s) for s in others):
             kept.append(f)
         elif any(a.startswith(f"PSS:{level}:") for a in f.aliases for level in levels):

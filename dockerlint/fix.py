@@ -40,7 +40,7 @@ def effective_applicability(finding: Finding, settings: Settings) -> Applicabili
     """The fix's applicability after config; None when the rule is unfixable by config."""
     if finding.fix is None:
         return None
-    rule = registry.by_code().get(finding.code)
+    rule = registry.rule_class(finding.code)
 
     def listed(selectors):
         return rule is not None and any(registry.matches(rule, s) for s in selectors)

@@ -1,12 +1,125 @@
-"""Finds every rule in dockerlint.rules and answers selection queries (codes, prefixes, names)."""
+"""Finds every rule in dockerlint.rules and answers selection queries (codes, prefixes, names).
+
+Importing all ~130 rule modules costs more than linting one file, so selection works from a
+small index (rules/_index.json: code, name, module, kinds, default, presets) and only the
+selected rules are imported. The index carries a checksum of the rule files; when it does not
+match (a rule was added or edited), everything is imported as before, so a stale index costs
+speed, never correctness. `python -m dockerlint.registry --write-index` refreshes it, and a
+test fails while it is stale.
+"""
 from __future__ import annotations
 
 import importlib
+import json
+import os
 import pkgutil
+import zlib
 from functools import lru_cache
+from typing import NamedTuple
 
 from dockerlint.model import FileKind
 from dockerlint.rule import Rule
+
+INDEX_NAME = "_index.json"
+
+
+class IndexEntry(NamedTuple):
+    code: str
+    name: str
+    module: str
+    kinds: frozenset
+    enabled_by_default: bool
+    presets: frozenset
+
+
+def _package_dir() -> str:
+    import dockerlint.rules as package
+
+    return list(package.__path__)[0]
+
+
+def _rule_files(directory: str) -> list[str]:
+    return sorted(n for n in os.listdir(directory) if n.endswith(".py") and not n.startswith("__"))
+
+
+def rules_checksum() -> str:
+    directory = _package_dir()
+    crc = 0
+    for name in _rule_files(directory):
+        crc = zlib.crc32(name.encode(), crc)
+        with open(os.path.join(directory, name), "rb") as f:
+            crc = zlib.crc32(f.read(), crc)
+    return f"{crc:08x}"
+
+
+@lru_cache(maxsize=1)
+def index() -> tuple[IndexEntry, ...] | None:
+    """The rule index, or None when it is missing or does not match the rule files."""
+    try:
+        with open(os.path.join(_package_dir(), INDEX_NAME), encoding="utf-8") as f:
+            data = json.load(f)
+        if data.get("checksum") != rules_checksum():
+            return None
+        return tuple(
+            IndexEntry(e["code"], e["name"], e["module"], frozenset(FileKind(k) for k in e["kinds"]),
+                       e["enabled_by_default"], frozenset(e["presets"]))
+            for e in data["rules"]
+        )
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def build_index() -> dict:
+    return {
+        "checksum": rules_checksum(),
+        "rules": [
+            {
+                "code": r.code,
+                "name": r.name,
+                "module": r.__module__,
+                "kinds": sorted(k.value for k in r.kinds),
+                "enabled_by_default": r.enabled_by_default,
+                "presets": sorted(r.presets),
+            }
+            for r in all_rules()
+        ],
+    }
+
+
+def write_index() -> str:
+    path = os.path.join(_package_dir(), INDEX_NAME)
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(build_index(), f, indent=1, sort_keys=True)
+        f.write("\n")
+    index.cache_clear()
+    return path
+
+
+def _entries():
+    """Index entries when fresh, else the rule classes themselves (same attribute names)."""
+    fresh = index()
+    return fresh if fresh is not None else all_rules()
+
+
+def rule_class(code: str) -> type[Rule] | None:
+    """One rule's class, importing only its module when the index is fresh."""
+    fresh = index()
+    if fresh is None:
+        return by_code().get(code)
+    entry = next((e for e in fresh if e.code == code), None)
+    if entry is None:
+        return None
+    return _class_of(entry)
+
+
+def _class_of(entry) -> type[Rule]:
+    if isinstance(entry, type):
+        return entry
+    module = importlib.import_module(entry.module)
+    for value in vars(module).values():
+        if isinstance(value, type) and issubclass(value, Rule) and getattr(value, "code", None) == entry.code:
+            return value
+    raise RuntimeError(f"rule {entry.code} not found in {entry.module}: refresh the rule index")
 
 
 @lru_cache(maxsize=1)
@@ -45,12 +158,13 @@ def by_name() -> dict[str, type[Rule]]:
 
 def lookup(code_or_name: str) -> type[Rule] | None:
     key = code_or_name.strip()
-    return by_code().get(key.upper()) or by_name().get(key.lower())
+    entry = next((e for e in _entries() if e.code == key.upper() or e.name == key.lower()), None)
+    return _class_of(entry) if entry is not None else None
 
 
 def presets() -> set[str]:
     names: set[str] = set()
-    for rule in all_rules():
+    for rule in _entries():
         names |= set(rule.presets)
     return names
 
@@ -58,11 +172,11 @@ def presets() -> set[str]:
 def is_known_selector(selector: str) -> bool:
     """A selector is ALL, DEFAULT, a preset, a rule name, a code or a code prefix."""
     s = selector.strip()
-    if s.upper() in ("ALL", "DEFAULT") or s.lower() in presets() or lookup(s):
+    if s.upper() in ("ALL", "DEFAULT") or s.lower() in presets():
         return True
     if s.upper().startswith("SC"):
         return True  # ShellCheck codes are only known once ShellCheck runs
-    return any(r.code.startswith(s.upper()) for r in all_rules())
+    return any(r.code.startswith(s.upper()) or r.name == s.lower() for r in _entries())
 
 
 def matches(rule: type[Rule], selector: str) -> bool:
@@ -100,4 +214,14 @@ def rule_selected(rule: type[Rule], select: list[str], ignore: list[str]) -> boo
 
 
 def rules_for(kind: FileKind, select: list[str], ignore: list[str]) -> list[type[Rule]]:
-    return [r for r in all_rules() if kind in r.kinds and rule_selected(r, select, ignore)]
+    return [_class_of(r) for r in _entries() if kind in r.kinds and rule_selected(r, select, ignore)]
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["--write-index"]:
+        print(write_index())
+    else:
+        print("usage: python -m dockerlint.registry --write-index", file=sys.stderr)
+        sys.exit(2)
