@@ -101,9 +101,9 @@ def env_vars(container: Container) -> list[EnvVar]:
 # Names of settings that hold credentials. Word parts are matched on `_`, `-`, `.` and case
 # boundaries, so `PASSWORD_FILE`/`TOKEN_PATH`/`SECRET_NAME` (references, not values) are told apart.
 _SENSITIVE = re.compile(
-    r"(?:^|[_.\-])(?:PASSWORD|PASSWD|PASS|PWD|SECRET|SECRETS|TOKEN|APIKEY|API_KEY|ACCESS_KEY|"
+    r"(?:^|[_.\-])(?:PASSWORD|PASSWD|PASS|PASSPHRASE|SECRET|SECRETS|TOKEN|APIKEY|API_KEY|ACCESS_KEY|"
     r"PRIVATE_KEY|SECRET_KEY|CLIENT_SECRET|CREDENTIALS?|AUTH_KEY|AUTH_TOKEN|ACCESS_TOKEN|"
-    r"SIGNING_KEY|ENCRYPTION_KEY|MASTER_KEY|DB_PASS|CONNECTION_STRING|DSN)(?:$|[_.\-])"
+    r"SIGNING_KEY|ENCRYPTION_KEY|MASTER_KEY|CONNECTION_STRING)(?:$|[_.\-])"
 )
 # a suffix that makes the variable point at a secret instead of holding it
 _REFERENCE = re.compile(
@@ -114,8 +114,8 @@ _REFERENCE = re.compile(
 
 
 def split_words(name: str) -> str:
-    """`dbPassword` -> `DB_PASSWORD`, `api-key` -> `API-KEY`: one case for the patterns."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).upper()
+    """`dbPassword` -> `DB_PASSWORD`, `api-key` -> `API_KEY`: one spelling for the patterns."""
+    return re.sub(r"[-.\s]", "_", re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)).upper()
 
 
 def is_sensitive_name(name: str) -> bool:
@@ -293,3 +293,38 @@ def is_run_to_completion(workload) -> bool:
         return True
     policy = text(workload.pod_spec.get("restartPolicy"))
     return policy in ("Never", "OnFailure")
+
+
+def int_value(node: Node | None) -> int | None:
+    """An integer scalar's value (not a bool), else None."""
+    s = scalar(node)
+    if s is None or type(s.py) is not int:
+        return None
+    return s.py
+
+
+class LowId(Rule):
+    """Base of KS033/KS034: the effective runAsUser/runAsGroup of a container is below a minimum."""
+
+    field: str = "runAsUser"
+    word: str = "UID"
+
+    def check(self, ctx):
+        minimum = int(ctx.options.get("minimum", 10000))
+        for workload in pod_workloads(ctx):
+            if workload.host_users_false or workload.is_windows:
+                continue
+            for container in workload.containers:
+                value, node, level = workload.effective(container, self.field)
+                who = describe(container)
+                if node is None:
+                    ctx.report(
+                        container.missing_span,
+                        f"{who} sets no {self.field}, so it runs with the image's {self.word}: set {self.field} >= {minimum}",
+                    )
+                    continue
+                number = int_value(node)
+                if number is None or number >= minimum:
+                    continue  # templated or not a number: not judged
+                where = "" if level == "container" else " (from the pod)"
+                ctx.report(node.span, f"{who} runs with {self.word} {number}{where}: use {self.word} >= {minimum}")
