@@ -11,6 +11,7 @@ EXTENSIONS: dict[str, tuple[str, str]] = {
     "review": ("dockerlint.review", "post a pull-request review"),
     "lsp": ("dockerlint.lsp", "run the language server (stdio; --tcp HOST:PORT)"),
     "images": ("dockerlint.images_cmd", "list the base-image knowledge base, or explain one image"),
+    "pin": ("dockerlint.pin", "pin image tags to digests through the registry API (the only command that uses the network)"),
 }
 
 
