@@ -49,7 +49,7 @@ def add_selection_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: one per CPU for large runs)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(wanted: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dockerlint", description="Lint and fix Dockerfiles, Kubernetes manifests and Compose files.")
     parser.add_argument("--version", action="version", version=f"dockerlint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -85,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from dockerlint import extensions
 
-    extensions.register(sub)
+    extensions.register(sub, wanted)
     return parser
 
 
@@ -465,7 +465,9 @@ def main(argv: list[str] | None = None) -> int:
     from dockerlint import extensions
     from dockerlint.config import ConfigError
 
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    wanted = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(wanted)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(sys.stderr)

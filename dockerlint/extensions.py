@@ -9,19 +9,21 @@ import importlib
 # command -> (module, help). The module defines `add_arguments(parser)` and `run(args) -> int`.
 EXTENSIONS: dict[str, tuple[str, str]] = {
     "review": ("dockerlint.review", "post a pull-request review"),
-    "lsp": ("dockerlint.lsp", "run the language server (stdio; --tcp HOST:PORT)"),
     "images": ("dockerlint.images_cmd", "list the base-image knowledge base, or explain one image"),
     "pin": ("dockerlint.pin", "pin image tags to digests through the registry API (the only command that uses the network)"),
+    "suggest": ("dockerlint.suggest", "print a suggested rewrite (multistage: a builder stage plus a slim runtime stage)"),
+    "lsp": ("dockerlint.lsp", "run the language server (stdio; --tcp HOST:PORT)"),
 }
 
 
-def register(sub) -> None:
+def register(sub, wanted: str | None = None) -> None:
+    """Add every extension's subcommand; only the one being run (`wanted`) imports its module
+    to declare its options, so other commands don't pay for pygls, urllib, jinja2..."""
     for name, (module_name, help_text) in EXTENSIONS.items():
         parser = sub.add_parser(name, help=help_text)
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
+        if name != wanted:
             continue
+        module = importlib.import_module(module_name)
         module.add_arguments(parser)
 
 
