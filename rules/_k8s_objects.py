@@ -328,3 +328,67 @@ class LowId(Rule):
                     continue  # templated or not a number: not judged
                 where = "" if level == "container" else " (from the pod)"
                 ctx.report(node.span, f"{who} runs with {self.word} {number}{where}: use {self.word} >= {minimum}")
+
+
+def capability_name(node: Node | None) -> str | None:
+    """A capability as the container runtime reads it: case-insensitive, `CAP_` optional
+    (containerd and CRI-O upper-case the name and add the prefix)."""
+    value = text(node)
+    if value is None:
+        return None
+    name = value.strip().upper()
+    return name[4:] if name.startswith("CAP_") else name
+
+
+def capabilities(container: Container) -> tuple[MappingNode | None, list[Node], list[Node]]:
+    """(capabilities mapping, add entries, drop entries) of a container."""
+    sc = container.security_context
+    caps = sc.get("capabilities") if sc is not None else None
+    if type(caps) is not MappingNode:
+        return None, [], []
+    return caps, sequence_items(caps.get("add")), sequence_items(caps.get("drop"))
+
+
+def host_paths(workload) -> list[tuple[str | None, str, ScalarNode]]:
+    """(volume name, normalised path, `path` value node) of each hostPath volume of a pod."""
+    out = []
+    for item in sequence_items(workload.pod_spec.get("volumes")):
+        if type(item) is not MappingNode:
+            continue
+        source = item.get_mapping("hostPath")
+        node = scalar(source.get("path")) if source is not None else None
+        if node is None or is_templated(node.value):
+            continue
+        out.append((text(item.get("name")), normalise_path(node.value), node))
+    return out
+
+
+def normalise_path(path: str) -> str:
+    """`/var//run/./docker.sock/` -> `/var/run/docker.sock` (no symlinks resolved)."""
+    parts: list[str] = []
+    for part in path.strip().split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if parts:
+                parts.pop()
+            continue
+        parts.append(part)
+    return "/" + "/".join(parts)
+
+
+RUNTIME_SOCKETS = (
+    "/var/run/docker.sock", "/run/docker.sock",
+    "/var/run/containerd/containerd.sock", "/run/containerd/containerd.sock",
+    "/var/run/crio/crio.sock", "/run/crio/crio.sock",
+    "/var/run/cri-dockerd.sock", "/run/cri-dockerd.sock",
+    "/var/run/podman/podman.sock", "/run/podman/podman.sock",
+    "/var/run/dockershim.sock", "/run/dockershim.sock",
+)
+# directories whose mount hands over a runtime socket
+RUNTIME_SOCKET_DIRS = ("/var/run", "/run", "/var/run/docker", "/run/docker", "/var/run/containerd",
+                       "/run/containerd", "/var/run/crio", "/run/crio", "/var/run/podman", "/run/podman")
+
+
+def runtime_socket(path: str) -> bool:
+    return path in RUNTIME_SOCKETS or path in RUNTIME_SOCKET_DIRS or path.endswith(("/docker.sock", "/containerd.sock", "/crio.sock"))
