@@ -6,11 +6,8 @@ state; `scripts(ctx, onbuild=...)` gives a rule exactly the scripts it should lo
 """
 from __future__ import annotations
 
-import re
-
 from dockerlint.runs import RunScript, cached_run_scripts
 
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 TRUTHY = frozenset({"1", "true", "True", "TRUE", "on", "On", "ON", "yes", "Yes", "YES"})
 
 
@@ -46,10 +43,6 @@ def env_pairs(instruction) -> list[tuple[str, str]]:
         if sep and name:
             out.append((name, value))
     return out
-
-
-def is_identifier(name: str) -> bool:
-    return bool(_IDENTIFIER.match(name))
 
 
 def mounts(instruction) -> list[dict[str, str]]:
