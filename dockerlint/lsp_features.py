@@ -164,21 +164,39 @@ class Snapshot:
         )
 
 
-def detect(uri: str, text: str, language_id: str | None) -> tuple[str, FileKind | None]:
-    from dockerlint.parse.detect import detect_kind
+# Keys that must still be there for a YAML document to keep the kind it was detected as.
+_KIND_KEYS = {FileKind.KUBERNETES: ("apiVersion", "kind"), FileKind.COMPOSE: ("services",)}
+
+
+def detect(uri: str, text: str, language_id: str | None, previous: FileKind | None = None) -> tuple[str, FileKind | None]:
+    """The document's name and kind. `previous` is the kind of its last version: content
+    detection of YAML parses the whole file, so while its keys are still there, it is kept."""
+    from dockerlint.parse.detect import detect_kind, kind_by_name
 
     name = uri_name(uri)
-    kind = detect_kind(name, text)
+    kind = kind_by_name(name)
+    if kind is None and previous in _KIND_KEYS and all(key in text for key in _KIND_KEYS[previous]):
+        kind = previous
+    if kind is None:
+        kind = detect_kind(name, text)
     if kind is None and language_id:
         kind = _LANGUAGE_KINDS.get(language_id.lower())
     return name, kind
 
 
-def analyze(uri: str, version: int | None, text: str, language_id: str | None, configs, encoding: str = "utf-16") -> Snapshot:
+def analyze(
+    uri: str,
+    version: int | None,
+    text: str,
+    language_id: str | None,
+    configs,
+    encoding: str = "utf-16",
+    previous_kind: FileKind | None = None,
+) -> Snapshot:
     """Lint one version of a document with its directory's settings."""
     from dockerlint.engine import lint_source
 
-    name, kind = detect(uri, text, language_id)
+    name, kind = detect(uri, text, language_id, previous_kind)
     path = uri_to_path(uri)
     settings, config_error = configs.settings_for(path)
     snapshot = Snapshot(uri, version, text, name, kind, settings, config_error=config_error, encoding=encoding)
@@ -193,6 +211,7 @@ def analyze(uri: str, version: int | None, text: str, language_id: str | None, c
 # ---- code actions -----------------------------------------------------------------------------
 
 def _kind_requested(kind: str, only: list[str] | None) -> bool:
+    kind = getattr(kind, "value", kind)  # lsprotocol's kinds are str enums; str() would name the member
     return not only or any(kind == k or kind.startswith(k + ".") for k in only)
 
 
@@ -265,11 +284,13 @@ def _anchor_line(snapshot: Snapshot, finding: Finding) -> int:
 _PRAGMA_LINE = re.compile(r"^(?P<indent>[ \t]*)#[ \t]*dockerlint:[ \t]*ignore[ \t]*=[ \t]*(?P<codes>[\w.\-]+(?:[ \t]*,[ \t]*[\w.\-]+)*)[ \t]*$", re.I)
 
 
-def ignore_edit(snapshot: Snapshot, finding: Finding) -> Edit:
+def ignore_edit(snapshot: Snapshot, finding: Finding) -> Edit | None:
     """Insert `# dockerlint: ignore=CODE` on its own line above, indented like that line, or add
-    the code to such a comment already there."""
+    the code to such a comment already there. None where a comment cannot go."""
     source = snapshot.source
     line = _anchor_line(snapshot, finding)
+    if snapshot.kind is FileKind.DOCKERFILE and source.line_text(line).lstrip().startswith("#"):
+        return None  # a finding about the file itself, on a (maybe directive) comment line
     above = source.line_text(line - 1) if line > 1 else ""
     m = _PRAGMA_LINE.match(above)
     if m:
@@ -280,6 +301,8 @@ def ignore_edit(snapshot: Snapshot, finding: Finding) -> Edit:
     indent = text[: len(text) - len(text.lstrip(" \t"))]
     start = source.line_start(line)
     newline = "\r\n" if snapshot.text[start + len(text) : start + len(text) + 2] == "\r\n" else "\n"
+    if start == 0 and snapshot.text.startswith("\ufeff"):
+        start, indent = 1, indent.lstrip("\ufeff")  # the byte order mark stays first
     return Edit.insert(start, f"{indent}# dockerlint: ignore={finding.code}{newline}")
 
 
@@ -287,6 +310,8 @@ def ignore_action(snapshot: Snapshot, finding: Finding, versioned: bool) -> lsp.
     from dockerlint.engine import lint_source
 
     edit = ignore_edit(snapshot, finding)
+    if edit is None:
+        return None
     new_text = apply_edits(snapshot.text, [edit])
     result = lint_source(new_text, snapshot.path, snapshot.settings, snapshot.kind)
     before = sum(f.code == finding.code for f in snapshot.findings)

@@ -62,7 +62,8 @@ class DockerlintServer(LanguageServer):
         text, version = current
         if state.snapshot is not None and state.snapshot.version == version and state.snapshot.text == text:
             return state.snapshot
-        state.snapshot = analyze(uri, version, text, state.language_id, self.configs, self.encoding)
+        previous = state.snapshot.kind if state.snapshot is not None else None
+        state.snapshot = analyze(uri, version, text, state.language_id, self.configs, self.encoding, previous)
         return state.snapshot
 
     def schedule(self, uri: str, delay: float) -> None:
@@ -81,10 +82,11 @@ class DockerlintServer(LanguageServer):
         if state is None or current is None:
             return
         text, version = current
+        previous = state.snapshot.kind if state.snapshot is not None else None
         loop = asyncio.get_running_loop()
         try:
             snapshot = await loop.run_in_executor(
-                self.linter, analyze, uri, version, text, state.language_id, self.configs, self.encoding
+                self.linter, analyze, uri, version, text, state.language_id, self.configs, self.encoding, previous
             )
         except Exception:  # a crash must not take the server down; the log says what happened
             log.exception("linting %s failed", uri)
@@ -204,7 +206,7 @@ def build_server(debounce_seconds: float = 0.15) -> DockerlintServer:
             return None
         positions = snapshot.positions
         start, end = positions.offset(params.range.start), positions.offset(params.range.end)
-        only = [str(k) for k in params.context.only] if params.context.only else None
+        only = [getattr(k, "value", k) for k in params.context.only] if params.context.only else None
         return code_actions(snapshot, start, end, only, ls.supports_versioned_edits()) or None
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)

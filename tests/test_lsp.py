@@ -44,10 +44,20 @@ MANIFEST = textwrap.dedent(
 )
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=[*SERVER, "--debounce", "50"], server_env=ENV))
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[*SERVER, "--debounce", "300"], server_env=ENV))
 async def client(lsp_client: LanguageClient, tmp_path):
     (tmp_path / ".dockerlint.toml").write_text(CONFIG)
     lsp_client.registrations = []
+    lsp_client.published = []  # (uri, version) of every publishDiagnostics, in order
+
+    features = lsp_client.protocol.fm.features
+    store_diagnostics = features[lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]  # pytest-lsp's own handler
+
+    def publish_diagnostics(params: lsp.PublishDiagnosticsParams):
+        lsp_client.published.append((params.uri, params.version))
+        return store_diagnostics(params)
+
+    features[lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = publish_diagnostics
 
     @lsp_client.feature(lsp.CLIENT_REGISTER_CAPABILITY)
     def register_capability(params: lsp.RegistrationParams):
@@ -214,6 +224,8 @@ async def test_applying_an_edit_refreshes_diagnostics(client: LanguageClient):
         )
     params = await wait_for_version(client, uri, 3)
     assert sorted(d.code for d in params.diagnostics) == ["DL3014", "DL4000"]
+    assert (uri, 3) in client.published
+    assert (uri, 2) not in client.published  # superseded during the debounce: never linted, never sent
 
 
 @pytest.mark.asyncio
@@ -273,6 +285,67 @@ def apply_text_edits(text: str, edits) -> str:
     for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
         text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
     return text
+
+
+# ---- the pieces, in process ----------------------------------------------------------------------
+
+def _snapshot(name: str, text: str, tmp_path: Path, encoding: str = "utf-16"):
+    from dockerlint.lsp_config import ConfigCache
+    from dockerlint.lsp_features import analyze
+
+    (tmp_path / ".dockerlint.toml").write_text(CONFIG)
+    return analyze((tmp_path / name).as_uri(), 1, text, None, ConfigCache(str(tmp_path)), encoding)
+
+
+@pytest.mark.parametrize("encoding, expected", [("utf-16", 17), ("utf-8", 19), ("utf-32", 16)])
+def test_positions_follow_the_negotiated_encoding(tmp_path, encoding, expected):
+    snapshot = _snapshot("Dockerfile", DOCKERFILE, tmp_path, encoding)
+    finding = next(f for f in snapshot.findings if f.code == "DL3014")
+    position = snapshot.positions.position(finding.span.start)
+    assert (position.line, position.character) == (2, expected)
+    assert snapshot.positions.offset(position) == finding.span.start
+
+
+def test_ignore_extends_an_existing_pragma_and_keeps_yaml_indentation(tmp_path):
+    from dockerlint.fix import apply_edits
+    from dockerlint.lsp_features import ignore_edit
+
+    snapshot = _snapshot("Dockerfile", "FROM debian\n# dockerlint: ignore=DL3006\nMAINTAINER me\n", tmp_path)
+    (finding,) = [f for f in snapshot.findings if f.code == "DL4000"]
+    assert apply_edits(snapshot.text, [ignore_edit(snapshot, finding)]) == (
+        "FROM debian\n# dockerlint: ignore=DL3006,DL4000\nMAINTAINER me\n"
+    )
+    manifest = _snapshot("pod.yaml", MANIFEST, tmp_path)
+    (finding,) = manifest.findings
+    item = MANIFEST.splitlines()[6]
+    assert item.startswith("    - {name:")
+    assert apply_edits(manifest.text, [ignore_edit(manifest, finding)]) == MANIFEST.replace(
+        item, "    # dockerlint: ignore=KS001\n" + item
+    )
+
+
+def test_fix_all_is_one_minimal_edit(tmp_path):
+    from dockerlint.lsp_features import minimal_edit
+
+    from dockerlint.model import Edit
+
+    assert minimal_edit("FROM a\nMAINTAINER x\n", "FROM a\nLABEL x\n") == Edit(7, 17, "LABEL")
+    assert minimal_edit("same", "same") == Edit(4, 4, "")
+
+
+def test_config_changes_on_disk_are_noticed_without_a_notification(tmp_path):
+    from dockerlint.lsp_config import ConfigCache
+
+    (tmp_path / ".dockerlint.toml").write_text('select = ["DL3006"]\n')
+    cache = ConfigCache(str(tmp_path))
+    settings, error = cache.settings_for(str(tmp_path / "Dockerfile"))
+    assert settings.select == ["DL3006"] and error is None
+    (tmp_path / ".dockerlint.toml").write_text('select = ["DL3006", "DL4000"]\n# longer\n')
+    settings, _ = cache.settings_for(str(tmp_path / "Dockerfile"))
+    assert settings.select == ["DL3006", "DL4000"]
+    (tmp_path / ".dockerlint.toml").write_text('select = ["NOPE9"]\n# much longer than before\n')
+    settings, error = cache.settings_for(str(tmp_path / "Dockerfile"))
+    assert "NOPE9" in error and settings.select == ["DEFAULT"]
 
 
 # ---- a real editor ------------------------------------------------------------------------------
