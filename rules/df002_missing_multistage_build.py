@@ -4,8 +4,8 @@ from dataclasses import dataclass, field
 from dockerlint.analysis import final_image_stages, parse_arg, stage_infos
 from dockerlint.images import parse_image
 from dockerlint.knowledge import info
-from dockerlint.model import FileKind, Severity
-from dockerlint.rule import Rule, bad, ok
+from dockerlint.model import Applicability, Edit, FileKind, Severity
+from dockerlint.rule import Rule, bad, make_fix, ok
 from dockerlint.runs import cached_run_scripts
 
 # ---- compiler and build-tool packages, per package manager ---------------------------------
@@ -142,6 +142,14 @@ class MissingMultistageBuild(Rule):
     image that already copies from another stage is taken as a multi-stage build and not
     judged. `ONBUILD` instructions are skipped (they run in another build).
 
+    ## Fix safety
+    Display-only: for Go, Python, Node.js and Maven/Gradle builds the finding carries the whole
+    Dockerfile rewritten into a builder stage and a slim runtime stage (Go: distroless static
+    `:nonroot`; Python: wheels built in the builder, installed on `-slim`; Node.js: production
+    dependencies on `-slim`; Java: the jar on the eclipse-temurin JRE). It is shown, never
+    applied: paths and commands are guesses to review. `dockerlint suggest multistage FILE`
+    prints it.
+
     ## Compared with other tools
     hadolint, Checkov and Trivy have no equivalent; image-size tools (dive, docker-slim) find the
     same waste after the build.
@@ -184,6 +192,22 @@ class MissingMultistageBuild(Rule):
         root = infos[min(chain)]
         self._toolchain_base(ctx, root, scripts)
         self._node_dev_build(ctx, instructions, scripts)
+
+    @staticmethod
+    def _suggestion(ctx):
+        """The whole Dockerfile rewritten as builder + runtime stages: shown, never applied."""
+
+        def compute():
+            from dockerlint.multistage import suggest_multistage
+
+            suggestion = suggest_multistage(ctx.dockerfile, ctx.settings.build_args)
+            if suggestion is None:
+                return None
+            text = ctx.source.text
+            return make_fix([Edit(0, len(text), suggestion.text)], Applicability.DISPLAY_ONLY,
+                            f"rewrite as a multi-stage build ({suggestion.ecosystem}); `dockerlint suggest multistage` prints it")
+
+        return ctx.cached("df002-multistage-suggestion", compute)
 
     @staticmethod
     def _copies_from_stage(ins) -> bool:
@@ -239,6 +263,7 @@ class MissingMultistageBuild(Rule):
                         inst.span,
                         f"{_join(left)} installed at line {inst.line} ship{'s' if len(left) == 1 else ''} in the final image: "
                         "build in a separate stage and `COPY --from` only the result",
+                        fix=self._suggestion(ctx),
                     )
 
     # ---- a toolchain base image used to build ---------------------------------------------
@@ -263,6 +288,7 @@ class MissingMultistageBuild(Rule):
                     span,
                     f"The {kind} of `{root.image}` ships in the final image, though it is only needed for `{what}` at line {line}: "
                     "build in a separate stage and `COPY --from` only the result",
+                    fix=self._suggestion(ctx),
                 )
                 return
 
@@ -321,6 +347,7 @@ class MissingMultistageBuild(Rule):
                     rs.command_span(raw),
                     f"devDependencies installed at line {install_line} (`{tool} {self._verb(full_install[2])}`) ship in the final image "
                     "with this build: build in a separate stage, or prune them (`npm prune --omit=dev`)",
+                    fix=self._suggestion(ctx),
                 )
                 return
 

@@ -1,0 +1,330 @@
+"""Rewrite a single-stage Dockerfile into a builder stage and a slim runtime stage.
+
+Facts are read from the stages of the final image (base image, WORKDIR, COPY, the build
+command, CMD...) and rendered with one jinja2 template per ecosystem
+(dockerlint/templates/multistage/*.j2):
+
+- Go: `go build` in the toolchain image, the static binary on
+  gcr.io/distroless/static-debian12:nonroot (or scratch);
+- Python: wheels built with `pip wheel` where the compilers are, installed on `-slim`;
+- Node.js: `npm ci` + the build script in the full image, production dependencies and the
+  build output on `-slim`;
+- Java: Maven or Gradle in the JDK image, the jar on the eclipse-temurin JRE.
+
+The result is a suggestion (DF002's display-only fix, `dockerlint suggest multistage`): it
+always parses and leaves DF002/DF003 nothing to report, but paths and commands are guesses to
+review. Pure: no I/O besides reading the templates.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from dockerlint.analysis import final_image_stages, stage_infos
+from dockerlint.images import parse_image
+from dockerlint.parse.dockerfile import Dockerfile, Instruction
+from dockerlint.runs import run_scripts
+
+RUNTIME_ONLY = {"CMD", "ENTRYPOINT", "EXPOSE", "USER", "HEALTHCHECK", "LABEL", "VOLUME", "STOPSIGNAL", "ONBUILD", "MAINTAINER", "SHELL"}
+GO_RUNTIMES = {"distroless": "gcr.io/distroless/static-debian12:nonroot", "scratch": "scratch"}
+_GO_VALUE_FLAGS = {"-o", "-ldflags", "-tags", "-gcflags", "-asmflags", "-mod", "-p", "-pkgdir", "-installsuffix", "-buildmode", "-compiler", "-overlay", "-pgo", "-modfile"}
+_PIP_VALUE_FLAGS = {"-i", "--index-url", "--extra-index-url", "-f", "--find-links", "-c", "--constraint", "-t", "--target", "--prefix", "--root", "--trusted-host", "--progress-bar", "-r", "--requirement", "-e", "--editable"}
+_BUILD_PACKAGES = re.compile(
+    r"^(?:build-essential|gcc(?:-\d+)?|g\+\+(?:-\d+)?|cpp|clang(?:-\d+)?|make|cmake|ninja-build|autoconf|automake|libtool|pkg-config|pkgconf|"
+    r"libc6-dev|libc-dev|musl-dev|build-base|git|curl|wget|gnupg|ca-certificates|python3-dev|python3-pip|python3-venv|.*-dev)$"
+)
+_NODE_MANAGERS = ("npm", "yarn", "pnpm")
+_JDK_IMAGES = ("eclipse-temurin", "openjdk", "amazoncorretto", "ibm-semeru-runtimes", "sapmachine", "maven", "gradle")
+
+
+@dataclass
+class Suggestion:
+    ecosystem: str  # "go", "python", "node", "java"
+    text: str
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Facts:
+    df: Dockerfile
+    image: str
+    instructions: list[Instruction]  # the final image's instructions, FROM excluded
+    commands: list[tuple[Instruction, object, str]]  # (RUN, Command, command text)
+
+    def text(self, ins: Instruction) -> str:
+        return self.df.source.text[ins.span.start : ins.span.end]
+
+    def runtime_lines(self, keep=("ENV", "EXPOSE", "LABEL", "VOLUME", "STOPSIGNAL", "HEALTHCHECK")) -> list[str]:
+        return [self.text(i) for i in self.instructions if i.keyword in keep]
+
+    def last(self, keyword: str) -> Instruction | None:
+        found = [i for i in self.instructions if i.keyword == keyword]
+        return found[-1] if found else None
+
+    def workdir(self, default: str = "/app") -> str:
+        ins = self.last("WORKDIR")
+        value = ins.args.strip().strip("\"'") if ins else ""
+        return value if value.startswith("/") else default
+
+    def exec_command(self) -> list[str] | None:
+        """The exec-form ENTRYPOINT + CMD, as the container would run it."""
+        entry, cmd = self.last("ENTRYPOINT"), self.last("CMD")
+        if (entry and entry.json is None) or (cmd and cmd.json is None):
+            return None
+        return (entry.json if entry else []) + (cmd.json if cmd else [])
+
+
+def _facts(df: Dockerfile, build_args: dict[str, str] | None) -> _Facts | None:
+    if not df.stages:
+        return None
+    chain = final_image_stages(df, build_args)
+    infos = stage_infos(df, build_args)
+    root = infos[min(chain)]
+    if len(chain) != 1 or root.image is None or root.image.lower() == "scratch":
+        return None  # already built from other stages, or an unknown base
+    instructions = [i for i in df.instructions if i.stage in chain and i.keyword != "FROM"]
+    commands = []
+    for rs in run_scripts(df):
+        if rs.onbuild or rs.stage not in chain or not rs.posix:
+            continue
+        for raw in rs.script.commands:
+            commands.append((rs.outer, raw.effective(), rs.text[raw.start : raw.end]))
+    return _Facts(df, root.image, instructions, commands)
+
+
+def _positional(cmd, value_flags) -> list[str]:
+    return [w.value for w in cmd.positional(value_flags)]
+
+
+def _environment():
+    import jinja2
+    from importlib import resources
+
+    folder = resources.files("dockerlint").joinpath("templates/multistage")
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder)),
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def _render(template: str, **context) -> str:
+    text = _environment().get_template(template).render(**context)
+    return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
+
+
+def _official(image: str) -> tuple[str | None, str]:
+    ref = parse_image(image)
+    return ref.official_name, ref.tag or "latest"
+
+
+# ---- Go ------------------------------------------------------------------------------------
+
+def _go(f: _Facts, runtime: str) -> Suggestion | None:
+    builds = [(ins, cmd) for ins, cmd, _t in f.commands if cmd.basename == "go" and _positional(cmd, _GO_VALUE_FLAGS)[:1] == ["build"]]
+    name, _tag = _official(f.image)
+    if not builds:
+        return None
+    build_run, build_cmd = builds[-1]
+    packages = _positional(build_cmd, _GO_VALUE_FLAGS)[1:] or ["."]
+    build_lines = [f.text(i) for i in f.instructions if i.keyword not in RUNTIME_ONLY and i is not build_run]
+    notes = []
+    command = f.exec_command()
+    cmd_args = json.dumps(command[1:]) if command and len(command) > 1 else ""
+    if command is None:
+        notes.append("the original shell-form CMD/ENTRYPOINT was dropped: the runtime image has no shell")
+    if name != "golang":
+        notes.append(f"the builder is `{f.image}` as before; golang:<version> is the usual choice")
+    runtime_lines = f.runtime_lines(("ENV", "EXPOSE", "LABEL", "VOLUME", "STOPSIGNAL"))
+    return Suggestion("go", _render("go.j2", builder_image=f.image, build_lines=build_lines, packages=" ".join(packages),
+                                    runtime_image=GO_RUNTIMES.get(runtime, runtime), runtime_lines=runtime_lines,
+                                    cmd_args=cmd_args, notes=notes), notes)
+
+
+# ---- Python --------------------------------------------------------------------------------
+
+def _apt_packages(cmd) -> list[str]:
+    if cmd.basename not in ("apt-get", "apt"):
+        return []
+    words = _positional(cmd, {"-o", "--option", "-t", "--target-release", "-c", "--config-file"})
+    if not words or words[0] != "install":
+        return []
+    return [re.split(r"[=<>]", w, 1)[0] for w in words[1:]]
+
+
+def _python(f: _Facts) -> Suggestion | None:
+    from dockerlint.knowledge import slim_tag
+
+    name, tag = _official(f.image)
+    pips = [(ins, cmd) for ins, cmd, _t in f.commands if re.fullmatch(r"pip\d?(\.\d+)?", cmd.basename) and _positional(cmd, _PIP_VALUE_FLAGS)[:1] == ["install"]]
+    pips += [(ins, cmd) for ins, cmd, _t in f.commands
+             if re.fullmatch(r"python\d?(\.\d+)?", cmd.basename) and cmd.arg_values[:3] == ["-m", "pip", "install"]]
+    if not pips:
+        return None
+    wheel_args, requirements, local = [], [], False
+    for _ins, cmd in pips:
+        values = cmd.arg_values
+        i = 0
+        while i < len(values):
+            v = values[i]
+            if v in ("-r", "--requirement", "-c", "--constraint") and i + 1 < len(values):
+                wheel_args += [v, values[i + 1]]
+                requirements.append(values[i + 1])
+                i += 2
+                continue
+            if v.startswith(("--requirement=", "--constraint=")):
+                wheel_args.append(v)
+                requirements.append(v.split("=", 1)[1])
+            elif v in ("-e", "--editable") and i + 1 < len(values):
+                wheel_args.append(values[i + 1])
+                local = local or values[i + 1].startswith((".", "/"))
+                i += 2
+                continue
+            elif v in _PIP_VALUE_FLAGS and i + 1 < len(values):
+                i += 2
+                continue
+            elif not v.startswith("-") and v not in ("install", "pip", "-m"):
+                wheel_args.append(v)
+                local = local or v.startswith((".", "/"))
+            i += 1
+    if not wheel_args:
+        return None
+    pip_runs = {id(ins) for ins, _c in pips}
+    apt_runs, runtime_packages = [], []
+    for ins, cmd, _t in f.commands:
+        packages = _apt_packages(cmd)
+        if packages:
+            if ins not in apt_runs:
+                apt_runs.append(ins)
+            runtime_packages += [p for p in packages if not _BUILD_PACKAGES.match(p) and p not in runtime_packages]
+    builder = f.image
+    runtime = f.image
+    if name == "python":
+        slim = slim_tag("version-slim-suite", tag)
+        if slim:
+            runtime = f"{f.image.rsplit(':', 1)[0] if parse_image(f.image).tag else f.image}:{slim}"
+    notes = []
+    if runtime == f.image:
+        notes.append(f"`{f.image}` stays the runtime image: no slimmer variant is known for it")
+    build_copies = ["COPY . ."] if local else [f"COPY {' '.join(dict.fromkeys(requirements))} ./"] if requirements else []
+    skip = pip_runs | {id(i) for i in apt_runs}
+    app_lines = [f.text(i) for i in f.instructions if id(i) not in skip and not (i.keyword == "RUN" and _only_pip_or_apt(f, i))]
+    return Suggestion("python", _render("python.j2", builder_image=builder, build_deps=[f.text(i) for i in apt_runs],
+                                        build_copies=build_copies, wheel_args=" ".join(wheel_args), runtime_image=runtime,
+                                        runtime_packages=runtime_packages, app_lines=app_lines, notes=notes), notes)
+
+
+def _only_pip_or_apt(f: _Facts, ins: Instruction) -> bool:
+    names = {cmd.basename for i, cmd, _t in f.commands if i is ins}
+    return bool(names) and names <= {"pip", "pip3", "python", "python3", "apt-get", "apt", "rm", "true"}
+
+
+# ---- Node.js -------------------------------------------------------------------------------
+
+def _node(f: _Facts) -> Suggestion | None:
+    from dockerlint.knowledge import is_lean_tag, slim_tag
+
+    name, tag = _official(f.image)
+    builds = [(ins, cmd, text) for ins, cmd, text in f.commands if cmd.basename in _NODE_MANAGERS and _is_node_build(cmd)]
+    if not builds:
+        return None
+    manager = builds[-1][1].basename
+    build_command = builds[-1][2]
+    install_all, install_production, manifests = {
+        "npm": ("npm ci", "npm ci --omit=dev && npm cache clean --force", "package*.json"),
+        "yarn": ("yarn install --frozen-lockfile", "yarn install --frozen-lockfile --production && yarn cache clean", "package.json yarn.lock"),
+        "pnpm": ("corepack enable && pnpm install --frozen-lockfile", "corepack enable && pnpm install --frozen-lockfile --prod", "package.json pnpm-lock.yaml"),
+    }[manager]
+    runtime = f.image
+    if name == "node" and not is_lean_tag(tag):
+        slim = slim_tag("version-suite-slim", tag)
+        if slim:
+            runtime = f"{f.image.rsplit(':', 1)[0] if parse_image(f.image).tag else f.image}:{slim}"
+    command = f.exec_command() or []
+    output_dir = next((a.split("/", 1)[0] for a in command[1:] if "/" in a and not a.startswith("/")), "dist")
+    notes = [] if any("/" in a for a in command[1:]) else [f"the build output is assumed to be in `{output_dir}/`; adjust the COPY --from line"]
+    runtime_lines = [line for line in f.runtime_lines(("ENV", "EXPOSE", "LABEL", "VOLUME", "STOPSIGNAL", "HEALTHCHECK", "USER"))
+                     if not re.match(r"ENV\s+NODE_ENV[= ]", line, re.I)]
+    command_lines = f.runtime_lines(("ENTRYPOINT", "CMD"))
+    has_user = any(i.keyword == "USER" for i in f.instructions)
+    return Suggestion("node", _render("node.j2", builder_image=f.image, workdir=f.workdir(), manifests=manifests, install_all=install_all,
+                                      build_command=build_command, runtime_image=runtime, install_production=install_production,
+                                      output_dir=output_dir, runtime_lines=runtime_lines, has_user=has_user,
+                                      command_lines=command_lines, notes=notes), notes)
+
+
+def _is_node_build(cmd) -> bool:
+    positional = [w.value for w in cmd.args if not w.value.startswith("-")]
+    if len(positional) >= 2 and positional[0] in ("run", "run-script"):
+        return positional[1].startswith("build")
+    return cmd.basename in ("yarn", "pnpm") and bool(positional) and positional[0].startswith("build")
+
+
+# ---- Java ----------------------------------------------------------------------------------
+
+def _java_version(image: str) -> str:
+    _name, tag = _official(image)
+    for pattern in (r"(?:jdk|temurin-|corretto-|openjdk-?)(\d{1,2})\b", r"^(\d{1,2})(?:\b|[.-])"):
+        m = re.search(pattern, tag)
+        if m and 8 <= int(m.group(1)) <= 40:
+            return m.group(1)
+    return "21"
+
+
+def _java(f: _Facts) -> Suggestion | None:
+    tools = {"mvn": "maven", "mvnw": "maven", "gradle": "gradle", "gradlew": "gradle"}
+    verbs = {"maven": ("package", "install", "verify"), "gradle": ("build", "assemble", "bootJar", "jar", "shadowJar")}
+    found = None
+    for ins, cmd, _t in f.commands:
+        tool = tools.get(cmd.basename)
+        if tool and any(w.value in verbs[tool] for w in cmd.args):
+            found = (ins, tool)
+    if found is None:
+        return None
+    build_run, tool = found
+    # the directory the build runs in: a `cd DIR` before it in the same RUN, else the WORKDIR then
+    directory = "/"
+    for ins in f.instructions:
+        if ins is build_run:
+            break
+        if ins.keyword == "WORKDIR":
+            value = ins.args.strip().strip("\"'")
+            directory = value if value.startswith("/") else directory.rstrip("/") + "/" + value
+    for ins, cmd, _t in f.commands:
+        if ins is build_run and cmd.basename == "cd" and cmd.arg_values and cmd.arg_values[0].startswith("/"):
+            directory = cmd.arg_values[0]
+    artifact = directory.rstrip("/") + ("/target/*.jar" if tool == "maven" else "/build/libs/*.jar")
+    version = _java_version(f.image)
+    build_lines = [f.text(i) for i in f.instructions if i.keyword not in RUNTIME_ONLY]
+    runtime_lines = f.runtime_lines(("ENV", "EXPOSE", "LABEL", "VOLUME", "STOPSIGNAL", "HEALTHCHECK", "USER"))
+    notes = [f"one jar is expected in {artifact.rsplit('/', 1)[0]}/ (skip plain/sources jars in the build if there are several)"]
+    return Suggestion("java", _render("java.j2", tool=tool, builder_image=f.image, build_lines=build_lines, artifact=artifact,
+                                      runtime_image=f"eclipse-temurin:{version}-jre", runtime_lines=runtime_lines, notes=notes), notes)
+
+
+# ---- entry point -----------------------------------------------------------------------------
+
+def suggest_multistage(df: Dockerfile, build_args: dict[str, str] | None = None, *, go_runtime: str = "distroless") -> Suggestion | None:
+    facts = _facts(df, build_args)
+    if facts is None:
+        return None
+    name, _tag = _official(facts.image)
+    names = {cmd.basename for _i, cmd, _t in facts.commands}
+    order = []
+    if name == "golang" or "go" in names:
+        order.append(lambda: _go(facts, go_runtime))
+    if name in _JDK_IMAGES or names & {"mvn", "mvnw", "gradle", "gradlew"}:
+        order.append(lambda: _java(facts))
+    if name == "node" or names & set(_NODE_MANAGERS):
+        order.append(lambda: _node(facts))
+    if name == "python" or names & {"pip", "pip3"} or any(re.fullmatch(r"python\d?(\.\d+)?", n) for n in names):
+        order.append(lambda: _python(facts))
+    for attempt in order:
+        result = attempt()
+        if result is not None:
+            return result
+    return None

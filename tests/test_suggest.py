@@ -1,0 +1,122 @@
+"""DF002's display-only multi-stage rewrite and `dockerlint suggest multistage`.
+
+Each suggestion must parse and leave DF002 and DF003 nothing to report.
+"""
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from dockerlint.engine import parse
+from dockerlint.model import Applicability, FileKind, SourceText
+from dockerlint.multistage import suggest_multistage
+from dockerlint.parse.dockerfile import parse_dockerfile
+from helpers import lint, run_cli
+
+CASES = {
+    "go": (
+        "FROM golang:1.22\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\n"
+        "RUN go build -o /app ./cmd/server\nEXPOSE 8080\nCMD [\"/app\", \"--port\", \"8080\"]\n",
+        ["FROM golang:1.22 AS build", "RUN go build -trimpath -ldflags=\"-s -w\" -o /out/app ./cmd/server",
+         "FROM gcr.io/distroless/static-debian12:nonroot", "COPY --from=build /out/app /app", "USER 65532:65532",
+         "ENTRYPOINT [\"/app\"]", "CMD [\"--port\", \"8080\"]"],
+    ),
+    "python": (
+        "FROM python:3.12\nWORKDIR /app\n"
+        "RUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev libpq5 && rm -rf /var/lib/apt/lists/*\n"
+        "COPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD [\"gunicorn\", \"app:app\"]\n",
+        ["FROM python:3.12 AS build", "RUN pip wheel --no-cache-dir --wheel-dir /wheels -r requirements.txt", "FROM python:3.12-slim",
+         " && apt-get install -y --no-install-recommends libpq5 \\", "COPY --from=build /wheels /wheels",
+         "RUN pip install --no-cache-dir --no-index /wheels/*.whl \\", "CMD [\"gunicorn\", \"app:app\"]"],
+    ),
+    "node": (
+        "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN npm run build\nEXPOSE 3000\nCMD [\"node\", \"dist/index.js\"]\n",
+        ["FROM node:20 AS build", "RUN npm run build", "FROM node:20-slim", "ENV NODE_ENV=production",
+         "RUN npm ci --omit=dev && npm cache clean --force", "COPY --from=build /app/dist ./dist", "USER node"],
+    ),
+    "java": (
+        "FROM eclipse-temurin:21-jdk\nCOPY . /src\nRUN cd /src && ./mvnw -q package\nEXPOSE 8080\n",
+        ["FROM eclipse-temurin:21-jdk AS build", "RUN cd /src && ./mvnw -q package", "FROM eclipse-temurin:21-jre",
+         "COPY --from=build /src/target/*.jar /app/app.jar", "ENTRYPOINT [\"java\", \"-jar\", \"/app/app.jar\"]"],
+    ),
+    "gradle": (
+        "FROM gradle:8.7-jdk17\nWORKDIR /home/gradle/project\nCOPY . .\nRUN gradle bootJar --no-daemon\n",
+        ["FROM gradle:8.7-jdk17 AS build", "FROM eclipse-temurin:17-jre", "COPY --from=build /home/gradle/project/build/libs/*.jar /app/app.jar"],
+    ),
+}
+
+
+def _fix_text(text: str) -> str:
+    findings = [f for f in lint(text, ["DF002"]).findings if f.code == "DF002"]
+    assert findings, "DF002 did not fire"
+    fixes = {f.fix for f in findings}
+    assert len(fixes) == 1
+    fix = fixes.pop()
+    assert fix.applicability is Applicability.DISPLAY_ONLY
+    [edit] = fix.edits
+    assert (edit.start, edit.end) == (0, len(text))
+    return edit.content
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_display_only_fix_rewrites_into_builder_and_slim_runtime(name):
+    text, expected = CASES[name]
+    rewritten = _fix_text(text)
+    lines = rewritten.splitlines()
+    for line in expected:
+        assert line in lines, f"{line!r} missing from:\n{rewritten}"
+    df = parse_dockerfile(rewritten)
+    assert len(df.stages) == 2 and df.stages[0].alias == "build"
+    after = lint(rewritten, ["DF002", "DF003"])
+    assert after.error is None
+    assert [f for f in after.findings if f.code in ("DF002", "DF003")] == [], after.findings
+
+
+def test_display_only_fix_is_never_applied():
+    text = CASES["go"][0]
+    code, out, err = run_cli(["fix", "-", "--stdin-filename", "Dockerfile", "--select", "DF002", "--unsafe-fixes", "--isolated"], stdin=text)
+    assert out == text
+
+
+def test_no_suggestion_for_unknown_toolchains_or_multistage_files():
+    df = parse(FileKind.DOCKERFILE, SourceText("FROM debian:12\nRUN apt-get update && apt-get install -y gcc make\nRUN make\n", "Dockerfile"))
+    assert suggest_multistage(df) is None
+    df = parse(FileKind.DOCKERFILE, SourceText("FROM golang:1.22 AS b\nRUN go build -o /a .\nFROM b\nRUN go build -o /c .\n", "Dockerfile"))
+    assert suggest_multistage(df) is None
+
+
+def test_suggest_command(tmp_path):
+    path = tmp_path / "Dockerfile"
+    path.write_text(CASES["go"][0])
+    code, out, err = run_cli(["suggest", "multistage", str(path)])
+    assert code == 0 and out == _fix_text(CASES["go"][0])
+    code, out, err = run_cli(["suggest", "multistage", "--go-runtime", "scratch", str(path)])
+    assert "FROM scratch" in out and "COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/" in out
+    assert parse_dockerfile(out).stages[1].image == "scratch"
+    assert [f for f in lint(out, ["DF002", "DF003"]).findings] == []
+    code, out, err = run_cli(["suggest", "multistage", "--diff", str(path)])
+    assert code == 0 and out.startswith("--- a/") and "+FROM gcr.io/distroless/static-debian12:nonroot" in out
+    assert path.read_text() == CASES["go"][0]
+    path.write_text("FROM alpine:3.20\nRUN echo hi\n")
+    code, out, err = run_cli(["suggest", "multistage", str(path)])
+    assert code == 1 and "no multi-stage rewrite" in err
+
+
+def test_templates_ship_in_the_wheel(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    pytest.importorskip("build")
+    proc = subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path), str(repo)],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    [wheel] = tmp_path.glob("dockerlint-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for template in ("go", "python", "node", "java"):
+        assert f"dockerlint/templates/multistage/{template}.j2" in names
+    assert "dockerlint/data/images.json" in names
+    metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
+    assert "Requires-Dist: Jinja2" in zipfile.ZipFile(wheel).read(metadata).decode()
