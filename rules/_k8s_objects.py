@@ -392,3 +392,74 @@ RUNTIME_SOCKET_DIRS = ("/var/run", "/run", "/var/run/docker", "/run/docker", "/v
 
 def runtime_socket(path: str) -> bool:
     return path in RUNTIME_SOCKETS or path in RUNTIME_SOCKET_DIRS or path.endswith(("/docker.sock", "/containerd.sock", "/crio.sock"))
+
+
+# ---- RBAC grants: reported where they take effect -------------------------------------------------
+
+
+@dataclass
+class Grant:
+    """One permission a policy rule gives: `what` completes "grants ...", reported at `node`."""
+
+    node: Node
+    what: str
+    aliases: tuple[str, ...]
+
+
+def bindings_of(ctx, role: K8sObject) -> list[K8sObject]:
+    """The RoleBindings and ClusterRoleBindings of this file that bind `role`."""
+    out = []
+    for binding in of_kind(ctx, *RBAC_BINDING_KINDS):
+        kind, name, _ = role_ref(binding)
+        if find_role(ctx, binding, kind, name) is role:
+            out.append(binding)
+    return out
+
+
+def subject_names(binding: K8sObject) -> str:
+    parts = []
+    for s in subjects(binding):
+        kind, name = text(s.get("kind")), text(s.get("name"))
+        if name:
+            parts.append(f"{kind or 'subject'} {name}")
+    return ", ".join(parts) or "no subject"
+
+
+def report_grants(ctx, find, *, skip_resource_names: bool = True) -> None:
+    """Report the grants `find(policy_rule) -> list[Grant]` finds in the file's roles.
+
+    A role bound by a binding of the same file is reported at each such binding (its
+    `roleRef.name`), since that is where somebody receives the permission; a role with no
+    binding here is reported at the offending entries of its rules. Rules limited by
+    `resourceNames` are skipped when `skip_resource_names` (they grant named objects only)."""
+    for role in rbac_roles(ctx):
+        grants: list[Grant] = []
+        for rule in policy_rules(role):
+            if skip_resource_names and names(rule.node.get("resourceNames")):
+                continue
+            grants.extend(find(rule))
+        if not grants:
+            continue
+        bindings = bindings_of(ctx, role)
+        if not bindings:
+            for grant in grants:
+                ctx.report(grant.node.span, f"{role.kind} \"{role.name or ''}\" grants {grant.what}", aliases=grant.aliases)
+            continue
+        for binding in bindings:
+            _, _, name_node = role_ref(binding)
+            seen: set[str] = set()
+            for grant in grants:
+                if grant.what in seen:
+                    continue
+                seen.add(grant.what)
+                ctx.report(
+                    name_node.span,
+                    f"{binding.kind} \"{binding.name or ''}\" gives {subject_names(binding)} {role.kind} "
+                    f"\"{role.name or ''}\", which grants {grant.what}",
+                    aliases=grant.aliases,
+                )
+
+
+CORE = ""
+RBAC_GROUP = "rbac.authorization.k8s.io"
+WRITE_VERBS = ("create", "update", "patch")
