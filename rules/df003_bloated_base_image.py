@@ -1,3 +1,5 @@
+import re
+
 from dockerlint.analysis import final_image_stages, stage_infos
 from dockerlint.images import parse_image
 from dockerlint.knowledge import alternatives, slimmer_variant
@@ -6,8 +8,9 @@ from dockerlint.rule import Rule, bad, make_fix, ok
 from dockerlint.runs import cached_run_scripts
 
 _APT = {"apt-get", "apt", "aptitude", "dpkg", "apt-mark", "dpkg-reconfigure"}
-# Commands that need the JDK rather than the JRE.
-_JDK_COMMANDS = {"javac", "jar", "jlink", "jdeps", "jpackage", "mvn", "mvnw", "gradle", "gradlew", "native-image"}
+# Commands that need the JDK rather than the JRE (a native build against JNI needs its headers).
+_JDK_COMMANDS = {"javac", "jar", "jlink", "jdeps", "jpackage", "mvn", "mvnw", "gradle", "gradlew", "native-image",
+                 "make", "gcc", "cc", "g++", "configure", "cmake"}
 
 
 class BloatedBaseImage(Rule):
@@ -34,7 +37,8 @@ class BloatedBaseImage(Rule):
 
     ## Scope
     Only stages in the final image. Builder stages may use full images: that is the point of
-    a multi-stage build. Tags that are already lean (slim, alpine, distroless, jre,
+    a multi-stage build. Images with `ONBUILD` triggers (bases for other builds) and Dockerfiles
+    under a `.devcontainer/` directory (development environments) are left alone. Tags that are already lean (slim, alpine, distroless, jre,
     nanoserver...) are never flagged, and neither are unusual tags the knowledge base cannot map
     with confidence. A JDK image is left alone while the final image still runs `javac`, `mvn`
     or `gradle` (DF002 covers that case). `dockerlint images IMAGE` shows what is known about
@@ -67,12 +71,19 @@ class BloatedBaseImage(Rule):
         ok("FROM node:20-alpine\n"),
         ok("FROM ubuntu:24.04\n"),
         ok("FROM eclipse-temurin:21-jdk\nCOPY . /src\nRUN cd /src && ./mvnw package\n"),
+        ok("FROM eclipse-temurin:17-jdk\nRUN ./configure --with-java-home=$JAVA_HOME && make\n"),
+        ok("FROM ruby:3.3\nONBUILD COPY Gemfile /app/\nONBUILD RUN bundle install\n"),
+        ok("FROM python:3.12\n", filename=".devcontainer/Dockerfile"),
     ]
 
     def check(self, ctx):
+        if ".devcontainer" in re.split(r"[/\\]", ctx.path):
+            return  # a development container wants the compilers
         df = ctx.dockerfile
         infos = ctx.cached("stage_infos", lambda: stage_infos(df, ctx.settings.build_args))
         chain = final_image_stages(df, ctx.settings.build_args)
+        if any(ins.keyword == "ONBUILD" for ins in df.instructions if ins.stage in chain):
+            return  # an ONBUILD image is a base for builds: its triggers may need the full variant
         for index in sorted(chain):
             info = infos[index]
             if info.image is None or info.parent is not None:
