@@ -1,6 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 
+from dockerlint.fixers.security_context import fix_of, set_value
 from dockerlint.rules._k8s import describe, is_true, pod_workloads, pss_baseline, trivy
 
 
@@ -26,6 +27,13 @@ class PrivilegedContainer(Rule):
     All peers fail only on an explicit `true`, as we do. kube-linter's
     `privilege-escalation-container` also fires on `privileged: true`; here that is KS004's
     business only when `allowPrivilegeEscalation` is not false.
+
+    ## Fix safety
+    The fix sets `privileged: false` (rather than deleting the key, which would leave an empty
+    `securityContext:` behind; both mean the same to the kubelet). It is unsafe: whatever made
+    the container privileged (device access, mounting filesystems, loading kernel modules,
+    Docker-in-Docker, CNI and storage agents) stops working, and some of it may need specific
+    capabilities or devices instead.
     """
 
     code = "KS003"
@@ -58,7 +66,21 @@ class PrivilegedContainer(Rule):
                   - name: web
                     image: nginx:1.27
                     securityContext:
-                      privileged: true
+                      privileged: true  # needed for the device plugin
+            """,
+            """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: web
+                    image: nginx:1.27
+                    securityContext:
+                      privileged: false  # needed for the device plugin
             """,
             count=1,
         ),
@@ -76,6 +98,20 @@ class PrivilegedContainer(Rule):
               - name: shell
                 image: busybox:1.36
                 securityContext: {privileged: true}
+            """,
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: debug
+            spec:
+              containers:
+              - name: app
+                image: nginx:1.27
+              ephemeralContainers:
+              - name: shell
+                image: busybox:1.36
+                securityContext: {privileged: false}
             """,
             count=1,
         ),
@@ -105,4 +141,5 @@ class PrivilegedContainer(Rule):
                         node.span,
                         f"{describe(container)} runs privileged",
                         aliases=self.aliases + pss_baseline("privileged"),
+                        fix=fix_of(set_value(ctx, node, "false"), "set privileged: false"),
                     )

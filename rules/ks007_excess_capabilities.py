@@ -1,6 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import MappingNode
 from dockerlint.rule import Rule, bad, ok
+from dockerlint.fixers.security_context import ensure_fields, fix_of
 from dockerlint.rules._k8s import describe, key_span, pod_workloads, pss, sequence_items, text, trivy
 
 # PSS baseline: the container runtimes' default capabilities may be added back (exact names)
@@ -47,6 +48,15 @@ class ExcessCapabilities(Rule):
     by one; we require `ALL`, as PSS does. Trivy KSV-0022 (PSS baseline) and KSV-0003
     (drop ALL) are the two halves of this rule; their aliases are carried by the finding that
     matches.
+
+    ## Fix safety
+    When `ALL` is not dropped, the fix adds it: `capabilities:` / `drop:` / `- ALL` in block
+    style (creating `securityContext` and `capabilities` as needed), or `ALL` appended to an
+    existing `drop` list. Additions are left alone: which of them the application needs is not
+    something a fix can know. The fix is unsafe: a process that relied on a default capability
+    (`CHOWN` or `SETUID`/`SETGID` in an entrypoint that drops to another user, `NET_BIND_SERVICE`
+    for a port below 1024 as non-root, `NET_RAW` for `ping`) fails until that one is added
+    back. No fix for Windows pods, where the field does not exist.
     """
 
     code = "KS007"
@@ -90,6 +100,19 @@ class ExcessCapabilities(Rule):
                   capabilities:
                     drop: [NET_RAW]
             """,
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+            spec:
+              containers:
+              - name: web
+                image: nginx:1.27
+                securityContext:
+                  capabilities:
+                    drop: [NET_RAW, ALL]
+            """,
             count=1,
         ),
         bad(
@@ -102,6 +125,62 @@ class ExcessCapabilities(Rule):
               containers:
               - name: web
                 image: nginx:1.27
+                securityContext:
+                  runAsNonRoot: true
+              - name: sidecar
+                image: envoyproxy/envoy:v1.31.0
+                securityContext:
+                  capabilities:
+                    add: [NET_ADMIN]
+            """,
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+            spec:
+              containers:
+              - name: web
+                image: nginx:1.27
+                securityContext:
+                  runAsNonRoot: true
+                  capabilities:
+                    drop:
+                    - ALL
+              - name: sidecar
+                image: envoyproxy/envoy:v1.31.0
+                securityContext:
+                  capabilities:
+                    add: [NET_ADMIN]
+                    drop:
+                    - ALL
+            """,
+            count=2,
+        ),
+        bad(
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+            spec:
+              containers:
+                - name: web
+                  image: nginx:1.27
+            """,
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+            spec:
+              containers:
+                - name: web
+                  image: nginx:1.27
+                  securityContext:
+                    capabilities:
+                      drop:
+                        - ALL
             """,
             count=1,
         ),
@@ -171,9 +250,14 @@ class ExcessCapabilities(Rule):
                     span = key_span(caps, "drop")
                 else:
                     span = container.missing_span
+                fix = None
+                if not windows and not drops_all:
+                    edits = ensure_fields(ctx, container.node, ["capabilities"], {"drop": ["ALL"]})
+                    fix = fix_of(edits, "drop ALL capabilities")
                 ctx.report(
                     span,
                     f"{describe(container)} {' and '.join(problems)}",
+                    fix=fix,
                     severity=Severity.WARNING if not_allowed else Severity.INFO,
                     aliases=tuple(dict.fromkeys(aliases))
                     + pss(

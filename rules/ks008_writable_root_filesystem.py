@@ -1,5 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
+from dockerlint.fixers.security_context import fix_of, set_field
 from dockerlint.rules._k8s import describe, is_set, is_true, pod_workloads, trivy
 
 
@@ -24,8 +25,12 @@ class WritableRootFilesystem(Rule):
     ## Compared with other tools
     kube-linter `no-read-only-root-fs`, Checkov CKV_K8S_22, Trivy KSV-0014, polaris
     `notReadOnlyRootFilesystem` and kube-score all fail when the field is missing, as we do.
-    Turning it on can break applications that write to their own filesystem, so any fix offered
-    later is a suggestion, not an automatic edit.
+
+    ## Fix safety
+    The fix sets `readOnlyRootFilesystem: true` in the container's `securityContext` (creating
+    the block when needed). It is unsafe: an application that writes to its own filesystem
+    (`/tmp`, caches, pid files, nginx's `/var/cache/nginx`) fails at run time until those paths
+    get a volume such as an `emptyDir`, which the fix cannot know about.
     """
 
     code = "KS008"
@@ -58,6 +63,24 @@ class WritableRootFilesystem(Rule):
                     image: busybox:1.36
                     securityContext:
                       readOnlyRootFilesystem: false
+            """,
+            """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: web
+                    image: nginx:1.27
+                    securityContext:
+                      readOnlyRootFilesystem: true
+                  - name: sidecar
+                    image: busybox:1.36
+                    securityContext:
+                      readOnlyRootFilesystem: true
             """,
             count=2,
         ),
@@ -93,7 +116,8 @@ class WritableRootFilesystem(Rule):
                 if is_true(node):
                     continue
                 who = describe(container)
+                fix = fix_of(set_field(ctx, container.node, ["readOnlyRootFilesystem"], True), "set readOnlyRootFilesystem: true")
                 if is_set(node):
-                    ctx.report(node.span, f"{who} has a writable root filesystem: set readOnlyRootFilesystem to true")
+                    ctx.report(node.span, f"{who} has a writable root filesystem: set readOnlyRootFilesystem to true", fix=fix)
                 else:
-                    ctx.report(container.missing_span, f"{who} does not set readOnlyRootFilesystem: true")
+                    ctx.report(container.missing_span, f"{who} does not set readOnlyRootFilesystem: true", fix=fix)

@@ -1,0 +1,66 @@
+"""Fixes of Kubernetes `securityContext` settings, built on :mod:`dockerlint.fixers.yaml_edits`.
+
+A field is set on a container (``containers[i].securityContext``) or on the pod
+(``spec.securityContext``); the block is created when missing, filled in when null and extended
+otherwise, at the file's indentation. Fixes of several rules on one container compose through
+the fix engine: each pass applies one insert per position and re-lints, and the next pass
+finds the block the previous one created.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from dockerlint.model import Applicability, Edit, Fix
+from dockerlint.parse.yaml import MappingNode, ScalarNode
+from dockerlint.fixers.yaml_edits import YamlStyle, detect_style, ensure_path, set_path, set_scalar
+
+__all__ = [
+    "yaml_style",
+    "fix_of",
+    "set_field",
+    "ensure_fields",
+    "set_value",
+    "pod_or_container",
+]
+
+
+def yaml_style(ctx) -> YamlStyle:
+    """The file's YAML style, detected once per linted file."""
+    return ctx.cached("yaml_style", lambda: detect_style(ctx.source, ctx.model))
+
+
+def fix_of(
+    edits: Sequence[Edit] | None,
+    description: str,
+    applicability: Applicability = Applicability.UNSAFE,
+) -> Fix | None:
+    """A fix of these edits, or None when there is nothing (or nothing certain) to do."""
+    if not edits or any(e is None for e in edits):
+        return None
+    return Fix(tuple(edits), applicability, description)
+
+
+def set_field(ctx, owner: MappingNode, path: Sequence[str], value: Any) -> list[Edit] | None:
+    """Set ``securityContext.<path>`` of a container or pod spec to `value` (a Python scalar)."""
+    return set_path(ctx.source, owner, ["securityContext", *path], value, style=yaml_style(ctx))
+
+
+def ensure_fields(ctx, owner: MappingNode, path: Sequence[str], value: dict) -> list[Edit] | None:
+    """Add what is missing of `value` at ``securityContext.<path>`` (lists: missing items)."""
+    return ensure_path(ctx.source, owner, ["securityContext", *path], value, style=yaml_style(ctx))
+
+
+def set_value(ctx, node: ScalarNode, value_text: str) -> list[Edit] | None:
+    edit = set_scalar(ctx.source, node, value_text)
+    return [edit] if edit is not None else None
+
+
+def pod_or_container(workload, container, field: str) -> tuple[MappingNode, str]:
+    """Where to set a field that exists at both levels: the pod, unless some container of the
+    workload sets it itself (the file then configures it per container). Returns (owner, word)."""
+    for c in workload.containers:
+        sc = c.security_context
+        node = sc.get(field) if sc is not None else None
+        if node is not None and not (type(node) is ScalarNode and node.is_null):
+            return container.node, "the container"
+    return workload.pod_spec, "the pod"
