@@ -196,6 +196,8 @@ class Resolver:
         return found
 
     def pin(self, image: str) -> Pin | None:
+        import http.client
+
         from dockerlint.images import parse_image
         from dockerlint.oci import RegistryError
 
@@ -217,6 +219,9 @@ class Resolver:
                     note = "no version tag shares `latest`'s digest"
         except RegistryError as e:
             self.errors.append(str(e))
+            return None
+        except (OSError, http.client.HTTPException, ValueError) as e:  # a broken connection mid-read
+            self.errors.append(f"{ref.registry or 'docker.io'}/{ref.repository}:{tag}: {type(e).__name__}: {e}")
             return None
         return Pin(image, f"{name}:{tag}@{digest}", digest, note)
 
