@@ -1,5 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Option, Rule, bad, ok
+from dockerlint.fixers.security_context import fix_of, pod_or_container, set_field, set_value
 from dockerlint.rules._k8s import describe, is_set, is_true, pod_workloads, pss, scalar, trivy
 
 _NON_ROOT_ALIASES = (
@@ -28,6 +29,11 @@ def _shown(node) -> str:
 def _uid_non_zero(node) -> bool:
     s = scalar(node)
     return s is not None and type(s.py) is int and s.py != 0
+
+
+def _set_true(ctx, node):
+    s = scalar(node)
+    return fix_of(set_value(ctx, s, "true"), "set runAsNonRoot: true") if s is not None else None
 
 
 class RunAsRoot(Rule):
@@ -66,6 +72,16 @@ class RunAsRoot(Rule):
     accept a non-zero `runAsUser` instead (our `allow_non_root_uid`); kube-linter also fails on
     `runAsGroup: 0`, which is not this rule's concern. kube-score only checks for UID >= 10000.
     Trivy splits the concept in two (KSV-0012, KSV-0105), as our per-finding aliases do.
+
+    ## Fix safety
+    A `runAsNonRoot` that is not `true` is set to `true`. A missing one is added to the pod's
+    `securityContext` (created when needed), which covers every container that does not set it
+    itself, unless some container of the pod already sets `runAsNonRoot`: the file then
+    configures it per container, and the flagged container gets its own. `runAsUser: 0` has no
+    fix (which user to run as is the application's choice). The fix is unsafe: the kubelet then
+    refuses to start a container whose image runs as root, or as a user name it cannot verify
+    to be non-root (`USER app` without a numeric UID, unless `runAsUser` is set), with
+    `CreateContainerConfigError`.
     """
 
     code = "KS002"
@@ -91,6 +107,20 @@ class RunAsRoot(Rule):
                   containers:
                   - name: web
                     image: nginx:1.27
+            """,
+            """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: web
+                    image: nginx:1.27
+                  securityContext:
+                    runAsNonRoot: true
             """,
             count=1,
         ),
@@ -126,7 +156,54 @@ class RunAsRoot(Rule):
                 securityContext:
                   runAsNonRoot: true
             """,
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+            spec:
+              securityContext:
+                runAsNonRoot: true
+              containers:
+              - name: web
+                image: nginx:1.27
+                securityContext:
+                  runAsNonRoot: true
+            """,
             count=1,
+        ),
+        bad(
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+            spec:
+              containers:
+              - name: web
+                image: nginx:1.27
+                securityContext:
+                  runAsNonRoot: "no"
+              - name: sidecar
+                image: envoyproxy/envoy:v1.31.0
+            """,
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+            spec:
+              containers:
+              - name: web
+                image: nginx:1.27
+                securityContext:
+                  runAsNonRoot: true
+              - name: sidecar
+                image: envoyproxy/envoy:v1.31.0
+                securityContext:
+                  runAsNonRoot: true
+            """,
+            count=2,
         ),
         ok(
             """
@@ -189,7 +266,12 @@ class RunAsRoot(Rule):
             pod_flag = psc.get("runAsNonRoot") if psc is not None else None
             pod_uid = psc.get("runAsUser") if psc is not None else None
             if is_set(pod_flag) and not is_true(pod_flag):
-                ctx.report(pod_flag.span, f"the pod sets runAsNonRoot to {_shown(pod_flag)}: its containers may run as root", aliases=non_root)
+                ctx.report(
+                    pod_flag.span,
+                    f"the pod sets runAsNonRoot to {_shown(pod_flag)}: its containers may run as root",
+                    aliases=non_root,
+                    fix=_set_true(ctx, pod_flag),
+                )
             if _uid_zero(pod_uid):
                 ctx.report(pod_uid.span, "the pod sets runAsUser: 0 (root)", aliases=uid0)
             for container in workload.containers:
@@ -199,14 +281,21 @@ class RunAsRoot(Rule):
                 who = describe(container)
                 if is_set(flag):
                     if not is_true(flag):
-                        ctx.report(flag.span, f"{who} sets runAsNonRoot to {_shown(flag)}: it may run as root", aliases=non_root)
+                        ctx.report(
+                            flag.span,
+                            f"{who} sets runAsNonRoot to {_shown(flag)}: it may run as root",
+                            aliases=non_root,
+                            fix=_set_true(ctx, flag),
+                        )
                 elif not is_set(pod_flag):
                     effective_uid = uid if is_set(uid) else pod_uid
                     if not (allow_uid and _uid_non_zero(effective_uid)):
+                        owner, where = pod_or_container(workload, container, "runAsNonRoot")
                         ctx.report(
                             container.missing_span,
                             f"{who} may run as root: set runAsNonRoot: true on the pod or the container",
                             aliases=non_root,
+                            fix=fix_of(set_field(ctx, owner, ["runAsNonRoot"], True), f"set runAsNonRoot: true on {where}"),
                         )
                 if _uid_zero(uid):
                     ctx.report(uid.span, f"{who} sets runAsUser: 0 (root)", aliases=uid0)

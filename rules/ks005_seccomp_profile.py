@@ -1,7 +1,8 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import MappingNode
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import describe, is_set, key_span, pod_workloads, pss, pss_baseline, text, trivy
+from dockerlint.fixers.security_context import fix_of, pod_or_container, set_field, set_value
+from dockerlint.rules._k8s import describe, is_set, key_span, pod_workloads, pss, pss_baseline, scalar, text, trivy
 
 VALID_TYPES = ("RuntimeDefault", "Localhost")
 _MISSING_ALIASES = (
@@ -12,6 +13,17 @@ _MISSING_ALIASES = (
     "C-0210",
 )
 _UNCONFINED_ALIASES = ("CKV_K8S_31", *trivy(104), "polaris:linuxHardening")
+
+
+def _fix_type(ctx, owner, profile, type_node):
+    """Make an invalid profile RuntimeDefault, when what was meant is not in doubt."""
+    if type(profile) is not MappingNode or "localhostProfile" in profile:
+        return None
+    if scalar(type_node) is not None:
+        edits = set_value(ctx, type_node, "RuntimeDefault")
+    else:
+        edits = set_field(ctx, owner, ["seccompProfile", "type"], "RuntimeDefault")
+    return fix_of(edits, "set seccompProfile.type: RuntimeDefault")
 
 
 class SeccompProfile(Rule):
@@ -46,6 +58,19 @@ class SeccompProfile(Rule):
     present; we require seccomp itself, as PSS restricted, Trivy KSV-0030 and kube-score's
     optional `container-seccomp-profile` do. A missing profile is reported at info severity
     (Trivy's LOW), an invalid one at warning (Trivy KSV-0104, MEDIUM).
+
+    ## Fix safety
+    A missing profile gets `seccompProfile: {type: RuntimeDefault}` (written in block style) in
+    the pod's `securityContext`, which covers every container that sets none itself, unless
+    some container of the pod already sets its own `seccompProfile`: the file then configures
+    it per container, and the flagged container gets its own. An invalid type (`Unconfined`,
+    a typo) becomes `RuntimeDefault`, and a profile without a type gets one; no fix when a
+    `localhostProfile` is present (it is only valid with `Localhost`, and which profile was
+    meant is unknown) and none for Windows pods, where the field is forbidden. The fix is
+    unsafe: the runtime's default profile blocks system calls that a few workloads need
+    (`ptrace` for debuggers and profilers, `unshare`/`mount` for in-container builds, some
+    `bpf` and `perf_event_open` users), and a container that was explicitly `Unconfined` was
+    probably made so on purpose.
     """
 
     code = "KS005"
@@ -69,6 +94,21 @@ class SeccompProfile(Rule):
                   - name: web
                     image: nginx:1.27
             """,
+            """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: web
+                    image: nginx:1.27
+                  securityContext:
+                    seccompProfile:
+                      type: RuntimeDefault
+            """,
             count=1,
         ),
         bad(
@@ -88,7 +128,74 @@ class SeccompProfile(Rule):
                   seccompProfile:
                     type: Unconfined
             """,
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+            spec:
+              securityContext:
+                seccompProfile:
+                  type: RuntimeDefault
+              containers:
+              - name: web
+                image: nginx:1.27
+                securityContext:
+                  seccompProfile:
+                    type: RuntimeDefault
+            """,
             count=1,
+        ),
+        bad(
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+            spec:
+              initContainers:
+              - name: init
+                image: busybox:1.36
+                securityContext:
+                  seccompProfile: {}
+              containers:
+              - name: web
+                image: nginx:1.27
+                securityContext:
+                  seccompProfile:
+                    type: Localhost
+                    localhostProfile: profiles/web.json
+              - name: sidecar
+                image: envoyproxy/envoy:v1.31.0
+                securityContext:
+                  runAsNonRoot: true
+            """,
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+            spec:
+              initContainers:
+              - name: init
+                image: busybox:1.36
+                securityContext:
+                  seccompProfile: {type: RuntimeDefault}
+              containers:
+              - name: web
+                image: nginx:1.27
+                securityContext:
+                  seccompProfile:
+                    type: Localhost
+                    localhostProfile: profiles/web.json
+              - name: sidecar
+                image: envoyproxy/envoy:v1.31.0
+                securityContext:
+                  runAsNonRoot: true
+                  seccompProfile:
+                    type: RuntimeDefault
+            """,
+            count=2,
         ),
         ok(
             """
@@ -114,8 +221,9 @@ class SeccompProfile(Rule):
         ),
     ]
 
-    def _check_profile(self, ctx, sc: MappingNode, where: str, windows: bool) -> bool | None:
-        """None when `sc` sets no profile, True for a valid one; reports an invalid one."""
+    def _check_profile(self, ctx, owner: MappingNode, sc: MappingNode, where: str, windows: bool) -> bool | None:
+        """None when `sc` (the security context of `owner`, a pod spec or container) sets no
+        profile, True for a valid one; reports an invalid one."""
         profile = sc.get("seccompProfile") if sc is not None else None
         if not is_set(profile):
             return None
@@ -129,6 +237,7 @@ class SeccompProfile(Rule):
             span,
             f"{where} {problem}: use RuntimeDefault or Localhost",
             aliases=_UNCONFINED_ALIASES + pss_baseline("seccompProfile_baseline", restricted=not windows),
+            fix=None if windows else _fix_type(ctx, owner, profile, type_node),
         )
         return False
 
@@ -136,14 +245,19 @@ class SeccompProfile(Rule):
         missing = _MISSING_ALIASES + pss(restricted="seccompProfile_restricted")
         for workload in pod_workloads(ctx):
             windows = workload.is_windows
-            pod_state = self._check_profile(ctx, workload.pod_security_context, "the pod", windows)
+            pod_state = self._check_profile(ctx, workload.pod_spec, workload.pod_security_context, "the pod", windows)
             for container in workload.containers:
-                state = self._check_profile(ctx, container.security_context, describe(container), windows)
+                state = self._check_profile(ctx, container.node, container.security_context, describe(container), windows)
                 if state is None and pod_state is None and not windows:
+                    owner, place = pod_or_container(workload, container, "seccompProfile")
                     ctx.report(
                         container.missing_span,
                         f"{describe(container)} runs without a seccomp profile: set seccompProfile.type: "
                         "RuntimeDefault on the pod or the container",
                         severity=Severity.INFO,
                         aliases=missing,
+                        fix=fix_of(
+                            set_field(ctx, owner, ["seccompProfile", "type"], "RuntimeDefault"),
+                            f"set seccompProfile.type: RuntimeDefault on {place}",
+                        ),
                     )

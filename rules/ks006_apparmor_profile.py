@@ -1,7 +1,8 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import MappingNode, ScalarNode
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import describe, is_set, key_span, pod_workloads, pss_baseline, text, trivy
+from dockerlint.fixers.security_context import fix_of, set_field, set_value
+from dockerlint.rules._k8s import describe, is_set, key_span, pod_workloads, pss_baseline, scalar, text, trivy
 
 ANNOTATION_PREFIX = "container.apparmor.security.beta.kubernetes.io/"
 VALID_TYPES = ("RuntimeDefault", "Localhost")
@@ -9,6 +10,41 @@ VALID_TYPES = ("RuntimeDefault", "Localhost")
 
 def _annotation_ok(value: str) -> bool:
     return value in ("", "runtime/default") or value.startswith("localhost/")
+
+
+def _fix_type(ctx, owner, profile, type_node):
+    """Make an invalid profile RuntimeDefault, when what was meant is not in doubt."""
+    if type(profile) is not MappingNode or "localhostProfile" in profile:
+        return None
+    if scalar(type_node) is not None:
+        edits = set_value(ctx, type_node, "RuntimeDefault")
+    else:
+        edits = set_field(ctx, owner, ["appArmorProfile", "type"], "RuntimeDefault")
+    return fix_of(edits, "set appArmorProfile.type: RuntimeDefault")
+
+
+def _sets_field(sc) -> bool:
+    return sc is not None and is_set(sc.get("appArmorProfile"))
+
+
+def _field_allows_runtime_default(workload, name: str) -> bool:
+    """Would `runtime/default` in this container's annotation agree with the field that applies
+    to it (the API server rejects a mismatch)?"""
+    for container in workload.containers:
+        if container.name == name and _sets_field(container.security_context):
+            return text(container.security_context.get_in("appArmorProfile", "type")) == "RuntimeDefault"
+    psc = workload.pod_security_context
+    if _sets_field(psc):
+        return text(psc.get_in("appArmorProfile", "type")) == "RuntimeDefault"
+    return True
+
+
+def _fix_missing(ctx, workload, container, by_annotation):
+    per_container = by_annotation or any(_sets_field(c.security_context) for c in workload.containers)
+    owner = container.node if per_container else workload.pod_spec
+    where = "the container" if per_container else "the pod"
+    edits = set_field(ctx, owner, ["appArmorProfile", "type"], "RuntimeDefault")
+    return fix_of(edits, f"set appArmorProfile.type: RuntimeDefault on {where}")
 
 
 class AppArmorProfile(Rule):
@@ -45,6 +81,26 @@ class AppArmorProfile(Rule):
     profiles. We follow PSS, which accepts `localhost/<profile>` and checks the field too.
     polaris `linuxHardening` and kubescape C-0055 want at least one hardening mechanism of
     several; we only judge AppArmor here.
+
+    ## Fix safety
+    A container without a profile gets the field, `appArmorProfile: {type: RuntimeDefault}`
+    (written in block style), rather than the `runtime/default` annotation: the field is what
+    current clusters read, and the annotation is deprecated. It goes in the pod's
+    `securityContext`, covering every container, unless a container sets its own field or the
+    pod carries AppArmor annotations (the API server rejects a pod whose field and annotation
+    disagree): then the flagged container gets its own. An invalid field type becomes
+    `RuntimeDefault` (no fix when a `localhostProfile` is present), and an invalid annotation
+    value becomes `runtime/default`, which every Kubernetes version understands, unless a field
+    that applies to the container says something else. Windows pods get no fix: the field is
+    forbidden there.
+
+    The fix is unsafe. The field needs Kubernetes 1.30: older API servers drop it (and
+    `kubectl apply`'s strict validation rejects it as an unknown field), so on those clusters
+    use the annotation `container.apparmor.security.beta.kubernetes.io/<container>:
+    runtime/default` instead. On nodes without AppArmor a pod that asks for a profile may not
+    be admitted, and the default profile denies things some workloads do (mounting
+    filesystems, writing to `/proc/sys`, raw `ptrace`); an explicit `unconfined` was probably
+    chosen on purpose.
     """
 
     code = "KS006"
@@ -71,6 +127,21 @@ class AppArmorProfile(Rule):
                   - name: web
                     image: nginx:1.27
             """,
+            """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              template:
+                metadata:
+                  annotations:
+                    container.apparmor.security.beta.kubernetes.io/web: runtime/default
+                spec:
+                  containers:
+                  - name: web
+                    image: nginx:1.27
+            """,
             count=1,
         ),
         bad(
@@ -90,6 +161,22 @@ class AppArmorProfile(Rule):
                   appArmorProfile:
                     type: Unconfined
             """,
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+            spec:
+              securityContext:
+                appArmorProfile:
+                  type: RuntimeDefault
+              containers:
+              - name: web
+                image: nginx:1.27
+                securityContext:
+                  appArmorProfile:
+                    type: RuntimeDefault
+            """,
             count=1,
         ),
         bad(
@@ -102,6 +189,53 @@ class AppArmorProfile(Rule):
               containers:
               - name: web
                 image: nginx:1.27
+            """,
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+            spec:
+              containers:
+              - name: web
+                image: nginx:1.27
+              securityContext:
+                appArmorProfile:
+                  type: RuntimeDefault
+            """,
+            count=1,
+        ),
+        bad(
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+              annotations:
+                container.apparmor.security.beta.kubernetes.io/sidecar: localhost/k8s-sidecar
+            spec:
+              containers:
+              - name: web
+                image: nginx:1.27
+              - name: sidecar
+                image: envoyproxy/envoy:v1.31.0
+            """,
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+              annotations:
+                container.apparmor.security.beta.kubernetes.io/sidecar: localhost/k8s-sidecar
+            spec:
+              containers:
+              - name: web
+                image: nginx:1.27
+                securityContext:
+                  appArmorProfile:
+                    type: RuntimeDefault
+              - name: sidecar
+                image: envoyproxy/envoy:v1.31.0
             """,
             count=1,
         ),
@@ -126,8 +260,9 @@ class AppArmorProfile(Rule):
         ),
     ]
 
-    def _field(self, ctx, sc: MappingNode | None, where: str) -> bool | None:
-        """None when `sc` sets no appArmorProfile, True for a valid one; reports an invalid one."""
+    def _field(self, ctx, owner: MappingNode, sc: MappingNode | None, where: str, windows: bool) -> bool | None:
+        """None when `sc` (the security context of `owner`, a pod spec or container) sets no
+        appArmorProfile, True for a valid one; reports an invalid one."""
         profile = sc.get("appArmorProfile") if sc is not None else None
         if not is_set(profile):
             return None
@@ -141,6 +276,7 @@ class AppArmorProfile(Rule):
             span,
             f"{where} {problem}: use RuntimeDefault or Localhost",
             aliases=self.aliases + pss_baseline("appArmorProfile"),
+            fix=None if windows else _fix_type(ctx, owner, profile, type_node),
         )
         return False
 
@@ -161,10 +297,14 @@ class AppArmorProfile(Rule):
                         result[name] = True
                     continue
             shown = value.value if type(value) is ScalarNode else "a non-string value"
+            fix = None
+            if scalar(value) is not None and not workload.is_windows and _field_allows_runtime_default(workload, name):
+                fix = fix_of(set_value(ctx, value, "runtime/default"), "set the AppArmor annotation to runtime/default")
             ctx.report(
                 value.span if type(value) is ScalarNode and not value.is_null else key.span,
                 f"annotation {key.value} sets AppArmor profile {shown}: use runtime/default or localhost/<profile>",
                 aliases=self.aliases + pss_baseline("appArmorProfile"),
+                fix=fix,
             )
             result[name] = False
         return result
@@ -172,9 +312,10 @@ class AppArmorProfile(Rule):
     def check(self, ctx):
         for workload in pod_workloads(ctx):
             by_annotation = self._annotations(ctx, workload)
-            pod_state = self._field(ctx, workload.pod_security_context, "the pod")
+            windows = workload.is_windows
+            pod_state = self._field(ctx, workload.pod_spec, workload.pod_security_context, "the pod", windows)
             for container in workload.containers:
-                state = self._field(ctx, container.security_context, describe(container))
+                state = self._field(ctx, container.node, container.security_context, describe(container), windows)
                 if state is None and container.name is not None:
                     state = by_annotation.get(container.name)
                 if state is None:
@@ -185,4 +326,5 @@ class AppArmorProfile(Rule):
                         f"{describe(container)} has no explicit AppArmor profile: set appArmorProfile.type: "
                         "RuntimeDefault on the pod or the container",
                         aliases=self.aliases,
+                        fix=_fix_missing(ctx, workload, container, by_annotation),
                     )
