@@ -56,6 +56,7 @@ __all__ = [
     "insert_mapping_keys",
     "ensure_path",
     "append_to_sequence",
+    "replace_value",
     "delete_pair",
     "delete_sequence_item",
 ]
@@ -572,6 +573,42 @@ def set_path(
             return None
         node = v
     return None  # pragma: no cover - the loop always returns
+
+
+def replace_value(
+    source: SourceText,
+    mapping: MappingNode,
+    key: str,
+    value: Any,
+    *,
+    style: YamlStyle | None = None,
+) -> Edit | None:
+    """Replace the whole value of `key` (a scalar, a null or a collection, comments inside it
+    included) with `value`: ``annotations: {}`` for an emptied mapping. None when the key is
+    not written in `mapping`, or its value is an alias or anchored."""
+    pair = _explicit_pair(mapping, key)
+    if pair is None:
+        return None
+    k, v = pair
+    if _is_alias_value(k, v) or getattr(v, "anchor", None) is not None:
+        return None
+    if _is_null(v):
+        return _replace_null(source, mapping, k, v, value, _style(source, style))
+    text = source.text
+    colon = _colon_after(text, k)
+    if colon is None:
+        return None
+    end = _value_end(text, k, v)
+    if mapping.flow or not isinstance(value, (dict, list, tuple)) or not value:
+        rendered = _flow(value) if mapping.flow else _scalar(value)
+        return Edit(colon + 1, end, " " + rendered)
+    style = _style(source, style)
+    col = k.span.col - 1
+    if isinstance(value, dict):
+        lines = _render_pairs(list(value.items()), col + style.indent, style)
+    else:
+        lines = _render_items(value, col + style.sequence_indent, style)
+    return Edit(colon + 1, end, _lines(lines, style.newline))
 
 
 def delete_pair(source: SourceText, mapping: MappingNode, key: str) -> Edit | None:

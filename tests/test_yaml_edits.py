@@ -391,3 +391,13 @@ def test_ensure_path_adds_only_what_is_missing():
     assert out == "sc:\n  capabilities:\n    drop: [NET_RAW, ALL]\n  privileged: false\n"
     source, root = _doc(out)
     assert ensure_path(source, root, ["sc"], {"capabilities": {"drop": ["ALL"]}}) == []
+
+
+def test_replace_value_of_a_collection():
+    text = "metadata:\n  annotations:\n    a: 1  # one\n    b: 2\nspec: {x: [1, 2]}\n"
+    source, root = _doc(text)
+    from dockerlint.fixers.yaml_edits import replace_value
+
+    out = _apply(text, [replace_value(source, root.get("metadata"), "annotations", {}),
+                        replace_value(source, root.get("spec"), "x", [])])
+    assert out == "metadata:\n  annotations: {}\nspec: {x: []}\n"
