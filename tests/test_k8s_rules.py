@@ -399,11 +399,15 @@ def test_image_tags(image, flagged):
 
 
 def test_pss_presets_select_only_pss_rules():
-    findings = run(pod(container("app", "")), ["pss-baseline"])
-    # rules that implement a baseline control run, and report what is not a baseline violation
-    # without a baseline alias (a missing seccomp profile or AppArmor profile, no drop ALL)
-    assert {f.code for f in findings} == {"KS005", "KS006", "KS007"}
-    assert not any(a.startswith("PSS:baseline:") for f in findings for a in f.aliases)
+    # Under a PSS preset, rules chosen only through it report only violations of that level:
+    # a missing seccomp or AppArmor profile, or no drop ALL, is not a baseline violation.
+    assert run(pod(container("app", "")), ["pss-baseline"]) == []
+    restricted = run(pod(container("app", "")), ["pss-restricted"])
+    assert {f.code for f in restricted} >= {"KS005", "KS007"}
+    assert all(any(a.startswith("PSS:restricted:") for a in f.aliases) for f in restricted)
+    # Naming a rule as well brings back its advice beyond the standard.
+    both = run(pod(container("app", "")), ["pss-baseline", "KS006"])
+    assert {f.code for f in both} == {"KS006"}
 
 
 def test_checkov_skip_annotation_suppresses_through_aliases():

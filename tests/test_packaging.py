@@ -1,6 +1,7 @@
 """The built wheel holds only dockerlint/**: rules and fixers are mapped in, nothing else leaks."""
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -13,8 +14,12 @@ REPO = Path(__file__).resolve().parents[1]
 
 def test_wheel_contents(tmp_path):
     pytest.importorskip("build")
+    # Build from a copy: setuptools writes build/ inside the source tree, and another build
+    # (or a stale build/ from an older layout) must not leak into this wheel.
+    source = tmp_path / "src"
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", "__pycache__", ".venv"))
     proc = subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path), str(REPO)],
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path), str(source)],
         capture_output=True, text=True, cwd=tmp_path,  # not the checkout: its build/ dir would shadow `build`
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
