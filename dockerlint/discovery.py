@@ -126,11 +126,11 @@ def _walk_plain(root: Path) -> list[str]:
 
 
 def might_be_target(name: str) -> FileKind | None | bool:
-    """A kind when the name decides it, True when content must decide (YAML), False to skip."""
+    """A kind when the name decides it, True when content must decide (YAML, Python), False to skip."""
     kind = kind_by_name(name)
     if kind is not None:
         return kind
-    return name.lower().endswith(YAML_SUFFIXES)
+    return name.lower().endswith(YAML_SUFFIXES + (".py",))
 
 
 def discover(paths: list[str], exclude: list[str]) -> tuple[list[Candidate], list[Skipped]]:

@@ -71,6 +71,10 @@ def parse(kind: FileKind, source: SourceText):
         from dockerlint.parse.dockerfile import parse_dockerfile
 
         return parse_dockerfile(source.text, source.path)
+    if kind is FileKind.PYTHON:
+        from dockerlint.parse.python_iac import parse_python  # libcst: only for .py files
+
+        return parse_python(source)
     from dockerlint.parse.yaml import load_documents
 
     return load_documents(source)
@@ -105,6 +109,9 @@ def selected_rules(kind: FileKind, settings: Settings):
 
 @lru_cache(maxsize=256)
 def _selected_rules(kind: FileKind, select: tuple[str, ...], ignore: tuple[str, ...]):
+    if kind is FileKind.PYTHON:  # Python programs are read into the Kubernetes model too
+        rules = {r.code: r for k in (FileKind.KUBERNETES, FileKind.PYTHON) for r in registry.rules_for(k, list(select), list(ignore))}
+        return tuple(sorted(rules.values(), key=lambda r: r.code))
     return tuple(registry.rules_for(kind, list(select), list(ignore)))
 
 
@@ -121,6 +128,10 @@ def run_rules(kind: FileKind, source: SourceText, model, settings: Settings, pat
         except Exception as e:  # a rule bug must not cost the user the other rules' findings
             ctx.findings.append(_internal_error(rule, path, f"{type(e).__name__}: {e}"))
     ctx.rule = None
+    if kind is FileKind.PYTHON:
+        from dockerlint.python_fixes import finish  # unknown values; fixes of the KS rules
+
+        return finish(ctx.findings, model)
     if kind is FileKind.DOCKERFILE:
         from dockerlint import shellcheck  # optional add-on: SC codes, only when selected
 
@@ -166,6 +177,12 @@ def apply_suppressions(kind: FileKind, findings: list[Finding], model, source: S
 
     if kind is FileKind.DOCKERFILE:
         return suppressions.filter_dockerfile(findings, model, settings.disable_ignore_pragma)
+    if kind is FileKind.PYTHON:
+        from dockerlint.k8s_suppress import filter_annotations
+        from dockerlint.parse.python_iac import python_comments
+
+        findings = suppressions.filter_yaml(findings, suppressions.yaml_comment_pragmas(python_comments(source), source))
+        return filter_annotations(findings, model)
     from dockerlint.parse.yaml import comment_lines
 
     findings = suppressions.filter_yaml(
@@ -197,7 +214,7 @@ def lint_source(
     except RecursionError:
         return FileResult(path, kind, error=FileError(path, "parse error: input nested too deeply", code="E002"), source=source)
     except Exception as e:
-        if type(e).__name__ in ("DockerfileParseError", "YamlParseError"):
+        if type(e).__name__ in ("DockerfileParseError", "YamlParseError", "PythonParseError"):
             return FileResult(path, kind, error=parse_error(path, e), source=source)
         raise
     findings = run_rules(kind, source, model, settings, path)

@@ -45,6 +45,7 @@ class FileKind(str, enum.Enum):
     DOCKERFILE = "dockerfile"
     KUBERNETES = "kubernetes"
     COMPOSE = "compose"
+    PYTHON = "python"  # infrastructure-as-code programs: cdk8s, Pulumi, AWS CDK
 
     def __str__(self) -> str:
         return self.value

@@ -8,6 +8,9 @@
   the top level has a `services:` mapping; a Dockerfile when the first instruction-like line is
   `FROM` / `ARG` or a `# syntax=` (or `escape` / `check`) parser directive. Helm templates, Helm
   values, CI workflows and other YAML give None.
+- Python (`*.py`) by its imports only: a program importing cdk8s, cdk8s-plus, cdk8s-generated
+  `imports.k8s`, `pulumi_kubernetes`, AWS CDK ECS/EKS (`aws_cdk.aws_ecs`, `aws_cdk.aws_eks`), or
+  Pulumi AWS/awsx with an ECS task definition is infrastructure-as-code; other Python gives None.
 
 `detect()` also returns the parsed documents when it had to parse, so the caller can reuse them.
 """
@@ -22,7 +25,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the YAML layer is imported only when a YAML file is looked at
     from dockerlint.parse.yaml import YamlDocument
 
-__all__ = ["kind_by_name", "detect_kind", "detect", "looks_like_dockerfile", "is_helm_template"]
+__all__ = [
+    "kind_by_name",
+    "detect_kind",
+    "detect",
+    "looks_like_dockerfile",
+    "is_helm_template",
+    "is_python_iac",
+]
 
 _YAML_EXT = (".yaml", ".yml")
 _COMPOSE_NAME = re.compile(r"^(?:docker-compose.*|compose.*|.*\.compose)\.ya?ml$")
@@ -37,6 +47,17 @@ _HELM = re.compile(r"\{\{[^}\n]*\.(?:Values|Release|Chart|Capabilities|Files)\b"
                    r"|\{\{-?\s*(?:include\s+\"|toYaml\s|tpl\s)|\|\s*nindent\s")
 _DIRECTIVE = re.compile(r"^#\s*(syntax|escape|check)\s*=", re.I)
 _FIRST_INSTRUCTION = re.compile(r"^\s*(FROM|ARG)\s+\S", re.I)
+# `from X import names` (names possibly in parentheses over several lines) or `import X, Y`
+_PY_IMPORT = re.compile(
+    r"^[ \t]*(?:from[ \t]+(?P<module>\.*[\w.]*)[ \t]+import[ \t]+(?P<names>\([^)]*\)|[^\n]*)"
+    r"|import[ \t]+(?P<modules>[^\n]*))",
+    re.M,
+)
+_IAC_MODULE = re.compile(
+    r"^(?:cdk8s(?:_plus_\d+)?|imports\.k8s|pulumi_kubernetes|aws_cdk\.aws_(?:ecs|eks))(?:\.|$)"
+)
+_PULUMI_AWS_MODULE = re.compile(r"^pulumi_awsx?(?:\.|$)")
+_PY_HINTS = ("cdk8s", "imports", "pulumi_kubernetes", "aws_cdk", "pulumi_aws")
 
 
 def kind_by_name(path: str) -> FileKind | None:
@@ -70,6 +91,38 @@ def is_helm_template(text: str) -> bool:
     return _HELM.search(text) is not None
 
 
+def _imported_modules(text: str):
+    """Every module a Python text imports, and `module.name` for each `from module import name`."""
+    for m in _PY_IMPORT.finditer(text):
+        if m.group("modules") is not None:
+            for part in m.group("modules").split("#", 1)[0].split(","):
+                words = part.split()
+                if words:
+                    yield words[0]
+            continue
+        module = m.group("module").lstrip(".")
+        yield module
+        names = m.group("names").strip("()")
+        for line in names.splitlines():
+            for part in line.split("#", 1)[0].split(","):
+                words = part.split()
+                if words and words[0] != "*":
+                    yield f"{module}.{words[0]}" if module else words[0]
+
+
+def is_python_iac(text: str) -> bool:
+    """Does this Python text import a framework whose workloads we read (cheap: imports only)?"""
+    if not any(hint in text for hint in _PY_HINTS):
+        return False
+    pulumi_aws = False
+    for module in _imported_modules(text):
+        if _IAC_MODULE.match(module):
+            return True
+        pulumi_aws = pulumi_aws or bool(_PULUMI_AWS_MODULE.match(module))
+    # Pulumi AWS only when the program defines an ECS task definition
+    return pulumi_aws and ("TaskDefinition" in text or "container_definitions" in text)
+
+
 def _k8s_precheck(text: str) -> bool:
     """Both `apiVersion:` and `kind:` at column 0 within one document."""
     if not (_API_VERSION.search(text) and _KIND.search(text)):
@@ -96,6 +149,8 @@ def detect(path: str, text: str | None) -> tuple[FileKind | None, list[YamlDocum
     by_name = kind_by_name(path)
     if by_name is not None or text is None:
         return by_name, None
+    if path.lower().endswith(".py"):
+        return (FileKind.PYTHON if is_python_iac(text) else None), None
     is_yaml_name = path.lower().endswith(_YAML_EXT)
     if not is_yaml_name and looks_like_dockerfile(text):
         return FileKind.DOCKERFILE, None
