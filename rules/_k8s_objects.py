@@ -463,3 +463,68 @@ def report_grants(ctx, find, *, skip_resource_names: bool = True) -> None:
 CORE = ""
 RBAC_GROUP = "rbac.authorization.k8s.io"
 WRITE_VERBS = ("create", "update", "patch")
+
+
+# ---- workload objects by shape (reliability rules) ----------------------------------------------
+
+REPLICATED_KINDS = ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig")
+SELECTOR_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "DeploymentConfig", "Job")
+
+
+def labels_of(node: Node | None) -> dict[str, str]:
+    if type(node) is not MappingNode:
+        return {}
+    return {k.value: (text(v) or "") for k, v in node.items()}
+
+
+def template_labels(obj: K8sObject) -> dict[str, str]:
+    return labels_of(obj.node.get_in("spec", "template", "metadata", "labels"))
+
+
+def selector_matches(selector: Node | None, labels: dict[str, str], *, plain_map: bool = False) -> bool | None:
+    """Whether a LabelSelector (or, with `plain_map`, a map selector as in ReplicationController
+    and Service) selects `labels`. None when there is no usable selector."""
+    if type(selector) is not MappingNode:
+        return None
+    if plain_map or ("matchLabels" not in selector and "matchExpressions" not in selector):
+        wanted = labels_of(selector)
+        return all(labels.get(k) == v for k, v in wanted.items()) if wanted else None
+    wanted = labels_of(selector.get("matchLabels"))
+    if any(labels.get(k) != v for k, v in wanted.items()):
+        return False
+    for expr in sequence_items(selector.get("matchExpressions")):
+        if type(expr) is not MappingNode:
+            continue
+        key, op = text(expr.get("key")), text(expr.get("operator"))
+        values = {text(v) for v in sequence_items(expr.get("values"))}
+        if op == "In" and labels.get(key) not in values:
+            return False
+        if op == "NotIn" and key in labels and labels[key] in values:
+            return False
+        if op == "Exists" and key not in labels:
+            return False
+        if op == "DoesNotExist" and key in labels:
+            return False
+    return True
+
+
+def scalers_of(ctx, obj: K8sObject) -> list[tuple[K8sObject, int | None]]:
+    """HorizontalPodAutoscalers and KEDA ScaledObjects of the file that scale `obj`, with their
+    minimum replica count (None when unset or not a number)."""
+    out = []
+    for scaler in of_kind(ctx, "HorizontalPodAutoscaler", "ScaledObject"):
+        ref = scaler.node.get_in("spec", "scaleTargetRef")
+        if type(ref) is not MappingNode or text(ref.get("name")) != obj.name:
+            continue
+        if (text(ref.get("kind")) or "Deployment") != obj.kind:
+            continue
+        if (scaler.namespace or None) != (obj.namespace or None):
+            continue
+        key = "minReplicas" if scaler.kind == "HorizontalPodAutoscaler" else "minReplicaCount"
+        out.append((scaler, int_value(scaler.node.get_in("spec", key))))
+    return out
+
+
+def key_span_of(parent: MappingNode, key: str):
+    node = parent.key_node(key)
+    return node.span if node is not None else parent.span
