@@ -10,9 +10,10 @@ from dockerlint.k8s import Container, K8sObject, objects
 from dockerlint.parse.yaml import MappingNode, Node, ScalarNode, SequenceNode
 from dockerlint.rule import Rule
 from dockerlint.rules._k8s import describe, pod_workloads, scalar, sequence_items, text
+from dockerlint.rules._secret_names import (  # noqa: F401 (re-exported for the KS rules)
+    TEMPLATED, is_literal_secret, is_sensitive_name, is_templated, split_words,
+)
 
-# Helm/Kustomize/envsubst placeholders: the real value is unknown
-TEMPLATED = re.compile(r"\{\{|\$\{|\$\(|^\$[A-Za-z_]")
 
 RBAC_ROLE_KINDS = ("Role", "ClusterRole")
 RBAC_BINDING_KINDS = ("RoleBinding", "ClusterRoleBinding")
@@ -27,10 +28,6 @@ def all_objects(ctx) -> list[K8sObject]:
 
 def of_kind(ctx, *kinds: str) -> list[K8sObject]:
     return [o for o in all_objects(ctx) if o.kind in kinds]
-
-
-def is_templated(value: str | None) -> bool:
-    return value is not None and bool(TEMPLATED.search(value))
 
 
 def names(node: Node | None) -> list[ScalarNode]:
@@ -96,51 +93,6 @@ def env_vars(container: Container) -> list[EnvVar]:
             continue
         out.append(EnvVar(name, item, item.get("value"), item.get_mapping("valueFrom")))
     return out
-
-
-# Names of settings that hold credentials. Word parts are matched on `_`, `-`, `.` and case
-# boundaries, so `PASSWORD_FILE`/`TOKEN_PATH`/`SECRET_NAME` (references, not values) are told apart.
-_SENSITIVE = re.compile(
-    r"(?:^|[_.\-])(?:PASSWORD|PASSWD|PASS|PASSPHRASE|SECRET|SECRETS|TOKEN|APIKEY|API_KEY|ACCESS_KEY|"
-    r"PRIVATE_KEY|SECRET_KEY|CLIENT_SECRET|CREDENTIALS?|AUTH_KEY|AUTH_TOKEN|ACCESS_TOKEN|"
-    r"SIGNING_KEY|ENCRYPTION_KEY|MASTER_KEY|CONNECTION_STRING)(?:$|[_.\-])"
-)
-# a suffix that makes the variable point at a secret instead of holding it
-_REFERENCE = re.compile(
-    r"(?:[_.\-])(?:FILE|PATH|DIR|NAME|REF|KEY_ID|ID|USER|USERNAME|LENGTH|LEN|MIN|MAX|TTL|EXPIRY|"
-    r"EXPIRES|TIMEOUT|URL|URI|ENDPOINT|HEADER|ENABLED|REQUIRED|POLICY|TYPE|MODE|VERSION|COUNT|"
-    r"PREFIX|FIELD|SOURCE|PROVIDER|LOCATION|STORE|VAULT|MOUNT)$"
-)
-
-
-def split_words(name: str) -> str:
-    """`dbPassword` -> `DB_PASSWORD`, `api-key` -> `API_KEY`: one spelling for the patterns."""
-    return re.sub(r"[-.\s]", "_", re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)).upper()
-
-
-def is_sensitive_name(name: str) -> bool:
-    """A setting name that holds a credential (`DB_PASSWORD`, `apiKey`, `GITHUB_TOKEN`), and not
-    one that only points at it (`PASSWORD_FILE`, `TOKEN_PATH`, `SECRET_NAME`)."""
-    words = split_words(name)
-    if not _SENSITIVE.search(words):
-        return False
-    return not _REFERENCE.search(words)
-
-
-_PLACEHOLDER = re.compile(
-    r"^(?:|changeme|change[-_ ]?me|none|null|nil|true|false|yes|no|todo|tbd|xxx+|\*+|<[^>]*>|"
-    r"\[[^\]]*\]|example|placeholder|redacted|dummy|your[-_ ].*)$",
-    re.I,
-)
-
-
-def is_literal_secret(value: str) -> bool:
-    """A literal that may be a real credential: not empty, not a reference to another variable
-    (`$(VAR)`, `${VAR}`), not a template, not an obvious placeholder."""
-    v = value.strip()
-    if not v or is_templated(v) or _PLACEHOLDER.match(v):
-        return False
-    return True
 
 
 # ---- RBAC ---------------------------------------------------------------------------------------

@@ -1,0 +1,59 @@
+"""Names and values of credentials, shared by the Kubernetes and Compose rules (KS028, KS053,
+DC011): which setting names hold a secret, and which values are literal secrets rather than
+references, templates or placeholders.
+"""
+from __future__ import annotations
+
+import re
+
+# Helm/Kustomize/Compose/envsubst placeholders: the real value is unknown
+TEMPLATED = re.compile(r"\{\{|\$\{|\$\(|^\$[A-Za-z_]")
+
+
+def is_templated(value: str | None) -> bool:
+    return value is not None and bool(TEMPLATED.search(value))
+
+
+# Names of settings that hold credentials. Word parts are matched on `_`, `-`, `.` and case
+# boundaries, so `PASSWORD_FILE`/`TOKEN_PATH`/`SECRET_NAME` (references, not values) are told apart.
+_SENSITIVE = re.compile(
+    r"(?:^|[_.\-])(?:PASSWORD|PASSWD|PASS|PASSPHRASE|SECRET|SECRETS|TOKEN|APIKEY|API_KEY|ACCESS_KEY|"
+    r"PRIVATE_KEY|SECRET_KEY|CLIENT_SECRET|CREDENTIALS?|AUTH_KEY|AUTH_TOKEN|ACCESS_TOKEN|"
+    r"SIGNING_KEY|ENCRYPTION_KEY|MASTER_KEY|CONNECTION_STRING)(?:$|[_.\-])"
+)
+# a suffix that makes the variable point at a secret instead of holding it
+_REFERENCE = re.compile(
+    r"(?:[_.\-])(?:FILE|PATH|DIR|NAME|REF|KEY_ID|ID|USER|USERNAME|LENGTH|LEN|MIN|MAX|TTL|EXPIRY|"
+    r"EXPIRES|TIMEOUT|URL|URI|ENDPOINT|HEADER|ENABLED|REQUIRED|POLICY|TYPE|MODE|VERSION|COUNT|"
+    r"PREFIX|FIELD|SOURCE|PROVIDER|LOCATION|STORE|VAULT|MOUNT)$"
+)
+
+
+def split_words(name: str) -> str:
+    """`dbPassword` -> `DB_PASSWORD`, `api-key` -> `API_KEY`: one spelling for the patterns."""
+    return re.sub(r"[-.\s]", "_", re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)).upper()
+
+
+def is_sensitive_name(name: str) -> bool:
+    """A setting name that holds a credential (`DB_PASSWORD`, `apiKey`, `GITHUB_TOKEN`), and not
+    one that only points at it (`PASSWORD_FILE`, `TOKEN_PATH`, `SECRET_NAME`)."""
+    words = split_words(name)
+    if not _SENSITIVE.search(words):
+        return False
+    return not _REFERENCE.search(words)
+
+
+_PLACEHOLDER = re.compile(
+    r"^(?:|changeme|change[-_ ]?me|none|null|nil|true|false|yes|no|todo|tbd|xxx+|\*+|<[^>]*>|"
+    r"\[[^\]]*\]|example|placeholder|redacted|dummy|your[-_ ].*)$",
+    re.I,
+)
+
+
+def is_literal_secret(value: str) -> bool:
+    """A literal that may be a real credential: not empty, not a reference to another variable
+    (`$(VAR)`, `${VAR}`), not a template, not an obvious placeholder."""
+    v = value.strip()
+    if not v or is_templated(v) or _PLACEHOLDER.match(v):
+        return False
+    return True
