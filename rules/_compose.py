@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from dockerlint.compose import Service, services
 from dockerlint.images import parse_image
+from dockerlint.model import Span
 from dockerlint.parse.yaml import MappingNode, Node, ScalarNode, SequenceNode
 
 # `${VAR}`, `${VAR:-default}`, `$VAR`; `$$` is a literal dollar
@@ -111,7 +112,16 @@ class Mount:
     source: str | None
     target: str | None
     read_only: bool
-    span_node: Node  # the source, where it can be pointed at
+    span_node: Node  # the entry (short syntax) or the `source` value (long syntax)
+
+    def source_span(self, source_text) -> "Span":
+        """The source path itself: within a short-syntax entry, only the part before `:`."""
+        span = self.span_node.span
+        if type(self.node) is ScalarNode and self.source:
+            start = span.start + (1 if source_text.text[span.start:span.start + 1] in "'\"" else 0)
+            if source_text.text[start:start + len(self.source)] == self.source:
+                return source_text.span(start, start + len(self.source))
+        return span
 
 
 def mounts(service: Service) -> list[Mount]:

@@ -18,7 +18,7 @@ def is_templated(value: str | None) -> bool:
 # boundaries, so `PASSWORD_FILE`/`TOKEN_PATH`/`SECRET_NAME` (references, not values) are told apart.
 _SENSITIVE = re.compile(
     r"(?:^|[_.\-])(?:PASSWORD|PASSWD|PASS|PASSPHRASE|SECRET|SECRETS|TOKEN|APIKEY|API_KEY|ACCESS_KEY|"
-    r"PRIVATE_KEY|SECRET_KEY|CLIENT_SECRET|CREDENTIALS?|AUTH_KEY|AUTH_TOKEN|ACCESS_TOKEN|"
+    r"PRIVATE_KEY|SECRET_KEY|CLIENT_SECRET|AUTH_KEY|AUTH_TOKEN|ACCESS_TOKEN|"
     r"SIGNING_KEY|ENCRYPTION_KEY|MASTER_KEY|CONNECTION_STRING)(?:$|[_.\-])"
 )
 # a suffix that makes the variable point at a secret instead of holding it
@@ -34,17 +34,25 @@ def split_words(name: str) -> str:
     return re.sub(r"[-.\s]", "_", re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)).upper()
 
 
+# a word before the credential that makes the variable a switch (`MYSQL_RANDOM_ROOT_PASSWORD`)
+_SWITCH = re.compile(r"(?:^|_)(?:RANDOM|ALLOW_EMPTY|EMPTY|GENERATE|SKIP|DISABLE|ENABLE|USE|REQUIRE|REQUIRED|NO)_")
+
+
 def is_sensitive_name(name: str) -> bool:
     """A setting name that holds a credential (`DB_PASSWORD`, `apiKey`, `GITHUB_TOKEN`), and not
-    one that only points at it (`PASSWORD_FILE`, `TOKEN_PATH`, `SECRET_NAME`)."""
+    one that only points at it (`PASSWORD_FILE`, `TOKEN_PATH`, `SECRET_NAME`) or switches a
+    behaviour (`MYSQL_RANDOM_ROOT_PASSWORD`, `MYSQL_ALLOW_EMPTY_PASSWORD`)."""
     words = split_words(name)
-    if not _SENSITIVE.search(words):
+    m = _SENSITIVE.search(words)
+    if not m:
+        return False
+    if _SWITCH.search(words[: m.start() + 1]):
         return False
     return not _REFERENCE.search(words)
 
 
 _PLACEHOLDER = re.compile(
-    r"^(?:|changeme|change[-_ ]?me|none|null|nil|true|false|yes|no|todo|tbd|xxx+|\*+|<[^>]*>|"
+    r"^(?:|changeme|change[-_ ]?me|none|null|nil|true|false|yes|no|on|off|[01]|todo|tbd|xxx+|\*+|<[^>]*>|"
     r"\[[^\]]*\]|example|placeholder|redacted|dummy|your[-_ ].*)$",
     re.I,
 )
@@ -56,4 +64,6 @@ def is_literal_secret(value: str) -> bool:
     v = value.strip()
     if not v or is_templated(v) or _PLACEHOLDER.match(v):
         return False
+    if v.startswith(("/", "./", "../", "~/", "file:")):
+        return False  # a path to a secret file, not the secret
     return True

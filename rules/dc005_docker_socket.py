@@ -77,6 +77,6 @@ class DockerSocket(Rule):
                 path = normalise_path(source)
                 if runtime_socket(path):
                     ctx.report(
-                        mount.span_node.span,
+                        mount.source_span(ctx.source),
                         f"service {service.name} mounts the container runtime socket ({path}): this is root on the host",
                     )

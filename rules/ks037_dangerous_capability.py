@@ -1,6 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Option, Rule, bad, ok
 from dockerlint.rules._k8s import describe, pod_workloads, trivy
+from dockerlint.rules._capabilities import DANGEROUS, WHY
 from dockerlint.rules._k8s_objects import capabilities, capability_name
 
 # capability -> the peers' ids for adding exactly it
@@ -10,20 +11,6 @@ _PEERS = {
     "NET_ADMIN": ("polaris:dangerousCapabilities",),
     "SYS_MODULE": trivy(120),
 }
-DANGEROUS = ("ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_MODULE", "SYS_PTRACE", "SYS_RAWIO", "DAC_READ_SEARCH", "BPF", "SYS_BOOT")
-_WHY = {
-    "ALL": "every capability",
-    "SYS_ADMIN": "mount, namespaces, BPF and most of root's powers",
-    "NET_ADMIN": "reconfigure the pod network, sniff and redirect traffic",
-    "SYS_MODULE": "load kernel modules",
-    "SYS_PTRACE": "trace and inject into processes",
-    "SYS_RAWIO": "raw access to devices and memory",
-    "DAC_READ_SEARCH": "open host files by handle (the 'shocker' escape)",
-    "BPF": "load BPF programs into the kernel",
-    "SYS_BOOT": "reboot the node",
-}
-
-
 class DangerousCapability(Rule):
     """
     Do not add capabilities that amount to root on the node.
@@ -108,7 +95,7 @@ class DangerousCapability(Rule):
                     name = capability_name(node)
                     if name not in wanted:
                         continue
-                    why = _WHY.get(name)
+                    why = WHY.get(name)
                     ctx.report(
                         node.span,
                         f"{describe(container)} adds {name}{': ' + why if why else ''}",
