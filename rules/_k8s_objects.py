@@ -480,3 +480,10 @@ def scalers_of(ctx, obj: K8sObject) -> list[tuple[K8sObject, int | None]]:
 def key_span_of(parent: MappingNode, key: str):
     node = parent.key_node(key)
     return node.span if node is not None else parent.span
+
+
+def on(resource: ScalarNode, *targets: str) -> str:
+    """`on secrets`, or `on * (which includes secrets)` when a wildcard grants it."""
+    if resource.value in targets:
+        return f"on {resource.value}"
+    return f"on {resource.value} (which includes {' and '.join(targets[:2])})"

@@ -21,14 +21,15 @@ _SENSITIVE = re.compile(
     r"PRIVATE_KEY|SECRET_KEY|CLIENT_SECRET|AUTH_KEY|AUTH_TOKEN|ACCESS_TOKEN|"
     r"SIGNING_KEY|ENCRYPTION_KEY|MASTER_KEY|CONNECTION_STRING)(?:$|[_.\-])"
 )
-# a suffix that makes the variable point at a secret instead of holding it
-_REFERENCE = re.compile(
-    r"(?:[_.\-])(?:FILE|PATH|DIR|NAME|REF|KEY_ID|ID|USER|USERNAME|LENGTH|LEN|MIN|MAX|TTL|EXPIRY|"
-    r"EXPIRES|TIMEOUT|URL|URI|ENDPOINT|HEADER|ENABLED|REQUIRED|POLICY|TYPE|MODE|VERSION|COUNT|"
-    r"PREFIX|FIELD|SOURCE|PROVIDER|LOCATION|STORE|VAULT|MOUNT)$"
+# words after the credential word that make the variable describe a secret instead of holding it
+# (`PASSWORD_FILE`, `TOKEN_EXPIRY_SECONDS`, `SECRET_NAME`)
+_METADATA_WORDS = frozenset(
+    "FILE PATH DIR NAME REF KEY_ID ID USER USERNAME LENGTH LEN MIN MAX TTL EXPIRY EXPIRES EXPIRATION "
+    "TIMEOUT URL URI ENDPOINT HEADER ENABLED REQUIRED POLICY TYPE MODE VERSION COUNT PREFIX FIELD "
+    "SOURCE PROVIDER LOCATION STORE VAULT MOUNT SECONDS SECS SEC MINUTES MINS HOURS DAYS MS MILLIS "
+    "SIZE BYTES LIMIT RETRIES PORT HOST ALGORITHM ALG ISSUER AUDIENCE SCOPE SCOPES LIFETIME DURATION "
+    "INTERVAL KIND FORMAT LOCATION".split()
 )
-
-
 def split_words(name: str) -> str:
     """`dbPassword` -> `DB_PASSWORD`, `api-key` -> `API_KEY`: one spelling for the patterns."""
     return re.sub(r"[-.\s]", "_", re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)).upper()
@@ -48,7 +49,8 @@ def is_sensitive_name(name: str) -> bool:
         return False
     if _SWITCH.search(words[: m.start() + 1]):
         return False
-    return not _REFERENCE.search(words)
+    after = words[m.end():].strip("_").split("_")
+    return not any(w in _METADATA_WORDS for w in after)
 
 
 _PLACEHOLDER = re.compile(

@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.rules._k8s import trivy
-from dockerlint.rules._k8s_objects import CORE, Grant, report_grants
+from dockerlint.rules._k8s_objects import CORE, Grant, on, report_grants
 
 _ALIASES = ("kube-linter:access-to-secrets", "CKV2_K8S_5", *trivy(41), *trivy(113), "C-0015", "C-0186")
 
@@ -11,7 +11,7 @@ def _grants(rule):
     resource = rule.covers_resource("secrets")
     if verb is None or resource is None or not rule.covers_group(CORE):
         return []
-    return [Grant(verb, f"{verb.value} on {resource.value} (reads Secrets)", _ALIASES)]
+    return [Grant(verb, f"{verb.value} {on(resource, 'secrets')}: it reads Secrets", _ALIASES)]
 
 
 class RbacSecretsAccess(Rule):

@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.rules._k8s import trivy
-from dockerlint.rules._k8s_objects import CORE, WRITE_VERBS, Grant, report_grants
+from dockerlint.rules._k8s_objects import CORE, WRITE_VERBS, Grant, on, report_grants
 
 _ALIASES = ("kube-linter:access-to-create-pods", *trivy(48), "C-0188")
 # (API group, resource) pairs whose write access starts pods with any spec
@@ -19,7 +19,7 @@ def _grants(rule):
     for group, resource in _WORKLOADS:
         node = rule.covers_resource(resource)
         if node is not None and rule.covers_group(group):
-            return [Grant(verb, f"{verb.value} on {node.value} (can start pods with any spec)", _ALIASES)]
+            return [Grant(verb, f"{verb.value} {on(node, resource)}: it can start pods with any spec", _ALIASES)]
     return []
 
 

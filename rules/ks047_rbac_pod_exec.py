@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.rules._k8s import trivy
-from dockerlint.rules._k8s_objects import CORE, Grant, report_grants
+from dockerlint.rules._k8s_objects import CORE, Grant, on, report_grants
 
 _ALIASES = (
     "CKV2_K8S_2", *trivy(53), *trivy(54),
@@ -17,7 +17,7 @@ def _grants(rule):
     resource = rule.covers_resource("pods/exec", "pods/attach")
     if verb is None or resource is None:
         return []
-    return [Grant(verb, f"{verb.value} on {resource.value} (runs commands in other pods)", _ALIASES)]
+    return [Grant(verb, f"{verb.value} {on(resource, 'pods/exec', 'pods/attach')}: it runs commands in other pods", _ALIASES)]
 
 
 class RbacPodExec(Rule):

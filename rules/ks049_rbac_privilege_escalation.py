@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.rules._k8s import trivy
-from dockerlint.rules._k8s_objects import CORE, RBAC_GROUP, WRITE_VERBS, Grant, report_grants
+from dockerlint.rules._k8s_objects import CORE, RBAC_GROUP, WRITE_VERBS, Grant, on, report_grants
 
 _COMMON = (*trivy(50), *trivy(43), "C-0191", "C-0065")
 _BIND = ("CKV_K8S_157", "CKV2_K8S_1") + _COMMON
@@ -19,19 +19,19 @@ def _grants(rule):
             verb = rule.has_verb(verb_name)
             resource = rule.covers_resource(*_RBAC_RESOURCES)
             if verb is not None and resource is not None:
-                out.append(Grant(verb, f"{verb_name} on {resource.value} (grants itself any permission)", aliases))
+                out.append(Grant(verb, f"{verb_name} {on(resource, *_RBAC_RESOURCES)}: it can grant itself any permission", aliases))
         verb = rule.has_verb(*WRITE_VERBS)
         resource = rule.covers_resource("rolebindings", "clusterrolebindings")
         if verb is not None and resource is not None:
-            out.append(Grant(verb, f"{verb.value} on {resource.value} (hands its permissions to anyone)", _BINDINGS))
+            out.append(Grant(verb, f"{verb.value} {on(resource, 'rolebindings', 'clusterrolebindings')}: it can hand its permissions to anyone", _BINDINGS))
     verb = rule.has_verb("impersonate")
     resource = rule.covers_resource("users", "groups", "serviceaccounts", "userextras", "uids")
     if verb is not None and resource is not None and rule.covers_group(CORE, "authentication.k8s.io"):
-        out.append(Grant(verb, f"impersonate on {resource.value} (acts as other identities)", _IMPERSONATE))
+        out.append(Grant(verb, f"impersonate {on(resource, 'users', 'groups', 'serviceaccounts')}: it can act as other identities", _IMPERSONATE))
     verb = rule.has_verb("create")
     resource = rule.covers_resource("serviceaccounts/token")
     if verb is not None and resource is not None and rule.covers_group(CORE):
-        out.append(Grant(verb, f"create on {resource.value} (mints tokens of other service accounts)", _TOKENS))
+        out.append(Grant(verb, f"create {on(resource, 'serviceaccounts/token')}: it can mint tokens of other service accounts", _TOKENS))
     return out
 
 

@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.rules._k8s import trivy
-from dockerlint.rules._k8s_objects import WRITE_VERBS, Grant, report_grants
+from dockerlint.rules._k8s_objects import WRITE_VERBS, Grant, on, report_grants
 
 _ALIASES = ("CKV_K8S_155", *trivy(114), "C-0281")
 
@@ -11,7 +11,7 @@ def _grants(rule):
     resource = rule.covers_resource("mutatingwebhookconfigurations", "validatingwebhookconfigurations")
     if verb is None or resource is None or not rule.covers_group("admissionregistration.k8s.io"):
         return []
-    return [Grant(verb, f"{verb.value} on {resource.value} (controls admission of every object)", _ALIASES)]
+    return [Grant(verb, f"{verb.value} {on(resource, 'mutatingwebhookconfigurations', 'validatingwebhookconfigurations')}: it controls admission of every object", _ALIASES)]
 
 
 class RbacAdmissionWebhooks(Rule):
