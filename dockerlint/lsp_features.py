@@ -205,6 +205,8 @@ def analyze(
     result = lint_source(text, name, settings, kind)
     snapshot.findings = result.findings
     snapshot.error = result.error
+    if result.source is not None and result.source.text is text:
+        snapshot.__dict__["source"] = result.source  # its line index is already built
     return snapshot
 
 
