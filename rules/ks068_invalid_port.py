@@ -50,7 +50,7 @@ class InvalidPort(Rule):
     """
 
     code = "KS068"
-    name = "invalid-port"
+    name = "invalid-port-spec"
     kinds = frozenset({FileKind.KUBERNETES})
     severity = Severity.INFO
     aliases = ("kube-linter:invalid-target-ports", "kube-score:container-ports-check")
