@@ -487,3 +487,30 @@ def on(resource: ScalarNode, *targets: str) -> str:
     if resource.value in targets:
         return f"on {resource.value}"
     return f"on {resource.value} (which includes {' and '.join(targets[:2])})"
+
+
+# ---- cross-object checks within one file --------------------------------------------------------
+
+
+def pod_label_sets(ctx) -> list[tuple[K8sObject, dict[str, str]]]:
+    """(object, labels of the pods it creates) for every object of the file that creates pods:
+    a Pod's own labels, else its pod template's (`spec.template`, CronJob `jobTemplate`)."""
+
+    def compute():
+        out = []
+        for obj in all_objects(ctx):
+            if obj.kind == "Pod":
+                out.append((obj, labels_of(obj.labels())))
+                continue
+            for path in (("spec", "template"), ("spec", "jobTemplate", "spec", "template")):
+                template = obj.node.get_in(*path)
+                if type(template) is MappingNode:
+                    out.append((obj, labels_of(template.get_in("metadata", "labels"))))
+                    break
+        return out
+
+    return ctx.cached("pod_label_sets", compute)
+
+
+def same_namespace(a: K8sObject, b: K8sObject) -> bool:
+    return (a.namespace or "default") == (b.namespace or "default")

@@ -89,6 +89,10 @@ INTENTIONAL: dict[str, str] = {
         "dockerlint.k8s recognises a DeploymentConfig as a workload only when its template lists containers",
     f"host-network {_KL}host-network.yml#DeploymentConfig/app":
         "dockerlint.k8s recognises a DeploymentConfig as a workload only when its template lists containers",
+    f"dangling-networkpolicy {_KL}dangling-networkpolicy.yml#NetworkPolicy/app":
+        "KS076 judges a policy only against the workloads of its own file; this file has none",
+    f"dangling-networkpolicypeer-podselector {_KL}dangling-networkpolicypeer-podselector.yml#NetworkPolicy/app":
+        "KS076 judges a policy only against the workloads of its own file; this file has none",
     f"host-pid {_KL}host-pid.yml#DeploymentConfig/app":
         "dockerlint.k8s recognises a DeploymentConfig as a workload only when its template lists containers",
 }
