@@ -23,7 +23,7 @@ BATCH_KINDS = ("Job", "CronJob")
 
 def all_objects(ctx) -> list[K8sObject]:
     """Every object of the file, computed once and shared by all rules."""
-    return ctx.cached("objects", lambda: objects(ctx.model))
+    return ctx.cached("k8s_objects", lambda: objects(ctx.model))
 
 
 def of_kind(ctx, *kinds: str) -> list[K8sObject]:
