@@ -32,7 +32,7 @@ class UntrustedRegistry(Rule):
     code = "KS054"
     name = "untrusted-image-registry"
     kinds = frozenset({FileKind.KUBERNETES})
-    severity = Severity.ERROR
+    severity = Severity.WARNING
     security = True
     aliases = (*trivy(125), *trivy(32), *trivy(33), *trivy(34), *trivy(35), "C-0001", "C-0078")
     examples = [

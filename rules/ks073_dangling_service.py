@@ -32,7 +32,7 @@ class DanglingService(Rule):
     code = "KS073"
     name = "dangling-service"
     kinds = frozenset({FileKind.KUBERNETES})
-    severity = Severity.WARNING
+    severity = Severity.INFO
     enabled_by_default = False
     aliases = ("kube-linter:dangling-service", "kube-score:service-targets-pod", "C-0293")
     examples = [
