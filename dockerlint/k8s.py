@@ -41,6 +41,7 @@ TEMPLATE_KINDS: dict[str, tuple[str, ...]] = {
     "Job": ("spec", "template"),
     "CronJob": ("spec", "jobTemplate", "spec", "template"),
     "PodTemplate": ("template",),
+    "DeploymentConfig": ("spec", "template"),  # OpenShift (apps.openshift.io/v1)
 }
 # unknown kinds (CRDs such as Argo Rollout, Knative Service, OpenKruise CloneSet) by shape
 SHAPE_PATHS: tuple[tuple[str, ...], ...] = (

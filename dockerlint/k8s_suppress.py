@@ -2,7 +2,8 @@
 
     dockerlint.io/ignore: "KS003,KS008"            every finding of those rules in the object
     dockerlint.io/ignore.<container-name>: KS008    only inside that container
-    checkov.io/skip1: CKV_K8S_20=reason             Checkov's form (matched through aliases)
+    checkov.io/skip1: CKV_K8S_20=reason             Checkov's form (matched through aliases;
+                                                    also its bridgecrew.io/ and cortex.io/ prefixes)
     ignore-check.kube-linter.io/privileged-container: reason   kube-linter's form
 """
 from __future__ import annotations
@@ -31,7 +32,7 @@ def _annotation_pairs(meta):
 def _rules_in(key: str, value: str, finding: Finding) -> bool:
     if key == PREFIX:
         return any(code_matches(finding, c) for c in value.split(",") if c.strip())
-    if key.startswith("checkov.io/skip"):
+    if key.startswith(("checkov.io/skip", "bridgecrew.io/skip", "cortex.io/skip")):
         check_id = value.split("=", 1)[0].strip()
         return bool(check_id) and check_id in finding.aliases
     if key.startswith("ignore-check.kube-linter.io/"):

@@ -36,11 +36,6 @@ _KL = "stackrox/kube-linter:tests/checks/"
 # "<check> <case id>" (an id alone is not unique: one fixture serves several checks) -> why
 # dockerlint's verdict differs from the peer's on purpose
 INTENTIONAL: dict[str, str] = {
-    # dockerlint.k8s_suppress honours checkov.io/skipN only, not the legacy brand prefixes
-    f"CKV_K8S_11 {_K_}checks/example_Suppressed/suppress-checks-PASSED.yaml#Pod.default.bcliveness-exec":
-        "bridgecrew.io/skipN is Checkov's legacy suppression prefix; dockerlint reads checkov.io/skipN only",
-    f"CKV_K8S_11 {_K_}checks/example_Suppressed/suppress-checks-PASSED.yaml#Pod.default.cortexliveness-exec":
-        "cortex.io/skipN is a Checkov vendor suppression prefix; dockerlint reads checkov.io/skipN only",
     # malformed objects: the API server rejects them, we do not guess what they meant
     f"CKV_K8S_23 {_K_}checks/example_RootContainers/rootContainersFAILED-malformed-spec.yaml#Pod.default.pod1":
         "spec is a list, not a pod spec: no container can be read, so nothing is reported",
@@ -83,18 +78,10 @@ INTENTIONAL: dict[str, str] = {
         "a container with no drop list keeps NET_RAW under containerd/Docker, as Checkov CKV_K8S_28 says too",
     f"drop-net-raw-capability {_KL}drop-net-raw-capability.yml#DeploymentConfig/dont-fire":
         "a container with no drop list keeps NET_RAW under containerd/Docker, as Checkov CKV_K8S_28 says too",
-    f"default-service-account {_KL}default-service-account.yml#DeploymentConfig/app":
-        "dockerlint.k8s recognises a DeploymentConfig as a workload only when its template lists containers",
-    f"host-ipc {_KL}host-ipc.yml#DeploymentConfig/app":
-        "dockerlint.k8s recognises a DeploymentConfig as a workload only when its template lists containers",
-    f"host-network {_KL}host-network.yml#DeploymentConfig/app":
-        "dockerlint.k8s recognises a DeploymentConfig as a workload only when its template lists containers",
     f"dangling-networkpolicy {_KL}dangling-networkpolicy.yml#NetworkPolicy/app":
         "KS076 judges a policy only against the workloads of its own file; this file has none",
     f"dangling-networkpolicypeer-podselector {_KL}dangling-networkpolicypeer-podselector.yml#NetworkPolicy/app":
         "KS076 judges a policy only against the workloads of its own file; this file has none",
-    f"host-pid {_KL}host-pid.yml#DeploymentConfig/app":
-        "dockerlint.k8s recognises a DeploymentConfig as a workload only when its template lists containers",
 }
 
 
