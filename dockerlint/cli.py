@@ -203,6 +203,7 @@ def process_candidate(cand, args, resolver, forced, fixing: bool, diff: bool):
     display = args.stdin_filename if cand.path == "-" and args.stdin_filename else cand.path
     settings = resolver.for_file(display if display != "-" else ".")
     kind = forced or cand.kind
+    documents = None
     if cand.path == "-":
         text, encoding = read_stdin(), "utf-8"
     else:
@@ -211,9 +212,9 @@ def process_candidate(cand, args, resolver, forced, fixing: bool, diff: bool):
             return FileResult(cand.path, kind, error=error), None
         text, encoding = decoded.text, decoded.encoding
     if kind is None:
-        from dockerlint.parse.detect import detect_kind
+        from dockerlint.parse.detect import detect
 
-        kind = detect_kind(display, text)
+        kind, documents = detect(display, text)
         if kind is None:
             if cand.explicit and cand.path != "-" and not display.lower().endswith((".yaml", ".yml")):
                 # Named explicitly but not something we lint: say so, don't fail. Other YAML
@@ -221,7 +222,7 @@ def process_candidate(cand, args, resolver, forced, fixing: bool, diff: bool):
                 print(f"{display}: not a Dockerfile, Kubernetes manifest or Compose file; skipped", file=sys.stderr)
             return None, None
     if not fixing:
-        return lint_source(text, display, settings, kind), None
+        return lint_source(text, display, settings, kind, documents), None
     from dockerlint.fix import fix_source
     from dockerlint.model import SourceText
 

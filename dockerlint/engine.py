@@ -200,17 +200,25 @@ def lint_source(
     path: str,
     settings: Settings,
     kind: FileKind | None = None,
+    documents=None,
 ) -> FileResult:
-    """Lint text already in memory (stdin, the editor, the fix engine)."""
-    from dockerlint.parse.detect import detect_kind
+    """Lint text already in memory (stdin, the editor, the fix engine).
 
+    `documents`: YAML documents already parsed from this text (detection parses YAML to tell
+    Kubernetes from Compose), reused instead of parsing again.
+    """
     if kind is None:
-        kind = detect_kind(path, text)
+        from dockerlint.parse.detect import detect
+
+        kind, documents = detect(path, text)
     if kind is None:
         return FileResult(path, None)
     source = SourceText(text, path)
     try:
-        model = parse(kind, source)
+        if documents is not None and kind in (FileKind.KUBERNETES, FileKind.COMPOSE):
+            model = documents
+        else:
+            model = parse(kind, source)
     except RecursionError:
         return FileResult(path, kind, error=FileError(path, "parse error: input nested too deeply", code="E002"), source=source)
     except Exception as e:
