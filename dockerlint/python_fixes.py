@@ -21,7 +21,9 @@ _KS_FIELDS = {
     "KS004": ("allowPrivilegeEscalation", False, "replace"),
     "KS008": ("readOnlyRootFilesystem", True, "replace"),
 }
-_SECURITY_CONTEXT_CLASSES = {"pulumi": "SecurityContextArgs", "cdk8s": "SecurityContext"}
+# the class of a new `security_context=` argument, by framework, for a container and for a pod
+_SECURITY_CONTEXT = {"pulumi": "SecurityContextArgs", "cdk8s": "SecurityContext"}
+_POD_SECURITY_CONTEXT = {"pulumi": "PodSecurityContextArgs", "cdk8s": "PodSecurityContext"}
 
 
 def finish(findings: list[Finding], model) -> list[Finding]:
@@ -41,7 +43,7 @@ def finish(findings: list[Finding], model) -> list[Finding]:
         if containers is None:
             from dockerlint.k8s import workloads
 
-            containers = {(c.missing_span.start, c.missing_span.end): c for w in workloads(model) for c in w.containers}
+            containers = {(c.missing_span.start, c.missing_span.end): (w, c) for w in workloads(model) for c in w.containers}
         f.fix = _ks_fix(model, f, spec, containers)
     return findings
 
@@ -70,10 +72,16 @@ def _ks_fix(model, finding: Finding, spec, containers) -> Fix | None:
         if mode == "remove":
             return remove_field(model, node, f"remove `{_spelled(model, origin)}`")
         return replace_value(model, node, good, f"set {field} to {literal(good)}")
-    container = containers.get((finding.span.start, finding.span.end))
-    if container is None or good is None:
+    found = containers.get((finding.span.start, finding.span.end))
+    if found is None or good is None:
         return None
-    return set_field(model, container.node, ("securityContext", field), good, f"set securityContext.{field} to {literal(good)}")
+    workload, container = found
+    description = f"set securityContext.{field} to {literal(good)}"
+    if field == "runAsNonRoot" and not any(
+        c.security_context is not None and c.security_context.get(field) is not None for c in workload.containers
+    ):  # as in manifests: once for the pod, unless the program sets it per container
+        return set_field(model, workload.pod_spec, ("securityContext", field), good, description, _POD_SECURITY_CONTEXT)
+    return set_field(model, container.node, ("securityContext", field), good, description)
 
 
 def _written_field(model, finding: Finding):
@@ -109,7 +117,7 @@ def remove_field(model, node, description: str) -> Fix | None:
     return Fix(tuple(edits), Applicability.UNSAFE, description) if edits else None
 
 
-def set_field(model, mapping_node, path: tuple[str, ...], value, description: str) -> Fix | None:
+def set_field(model, mapping_node, path: tuple[str, ...], value, description: str, classes=None) -> Fix | None:
     """Set `path` (e.g. ("securityContext", "allowPrivilegeEscalation")) under a mapping the
     program writes: rewrite a written value, add the field to the innermost written mapping,
     or add the missing mappings around it."""
@@ -128,7 +136,7 @@ def set_field(model, mapping_node, path: tuple[str, ...], value, description: st
             if found is None:
                 return None
             origin = found[1]
-            entry = _entry(model, origin, path[depth:], value)
+            entry = _entry(model, node, origin, path[depth:], value, classes or _SECURITY_CONTEXT)
             if entry is None:
                 return None
             edits, extra = entry
@@ -143,7 +151,7 @@ def set_field(model, mapping_node, path: tuple[str, ...], value, description: st
     return None
 
 
-def _entry(model, origin, path: tuple[str, ...], value):
+def _entry(model, node, origin, path: tuple[str, ...], value, classes):
     """(the text of a new argument / dict entry setting `path`, extra edits such as imports)."""
     from dockerlint.fixers import python_edits
     from dockerlint.parse.python_iac import python_name
@@ -160,12 +168,12 @@ def _entry(model, origin, path: tuple[str, ...], value):
         return f"{open_}{newline}{indent}{step}{inner},{newline}{indent}{close}"
 
     if hasattr(origin.node, "args"):  # keyword arguments
-        name = python_name(path[0], "snake")
+        name = origin.spelling.get(path[0]) or python_name(path[0], "snake")
         if len(path) == 1:
             return f"{name}={literal(value)}", []
         if path[0] != "securityContext":
             return None
-        cls = _SECURITY_CONTEXT_CLASSES.get(origin.framework)
+        cls = classes.get(origin.framework)
         if cls is None:
             return None
         inner = f"{python_name(path[1], 'snake')}={literal(value)}"
@@ -177,10 +185,13 @@ def _entry(model, origin, path: tuple[str, ...], value):
         if not module:
             return None
         return f"{name}={wrap(f'{cls}(', inner, ')')}", python_edits.ensure_import(reader, module, cls)
-    quote = python_edits.quote_of(reader, origin.node)
+    holder = reader.field_origins.get(id(node))  # the dict this one is written in, if any
+    quote = python_edits.quote_of(reader, origin.node, holder[1].owner if holder is not None else None)
+
+    naming = reader.dict_naming() if origin.naming == "auto" else origin.naming
 
     def key(field):
-        return f"{quote}{python_name(field, origin.naming)}{quote}"
+        return f"{quote}{python_name(field, naming)}{quote}"
 
     if len(path) == 1:
         return f"{key(path[0])}: {literal(value)}", []

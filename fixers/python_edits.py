@@ -167,17 +167,30 @@ def _skip_blanks(text: str, offset: int) -> int:
     return offset
 
 
-def quote_of(reader, owner) -> str:
-    """The quote character the keys of a dict use (double quotes when it has none)."""
+def quote_of(reader, owner, outer=None) -> str:
+    """The quote character the keys of a dict use; for an empty dict, the one of the dict it
+    is written in (`outer`), else the one most keys of the program's dicts use; double quotes
+    when there are none."""
     import libcst as cst
 
-    for element in _elements(owner):
-        key = getattr(element, "key", None)
-        if isinstance(key, cst.SimpleString):
-            m = _QUOTE.match(key.value)
+    def quotes(dict_node):
+        for element in _elements(dict_node):
+            key = getattr(element, "key", None)
+            m = _QUOTE.match(key.value) if isinstance(key, cst.SimpleString) else None
             if m:
-                return m.group(1)
-    return '"'
+                yield m.group(1)
+
+    for quote in quotes(owner):
+        return quote
+    if isinstance(outer, cst.Dict):
+        for quote in quotes(outer):
+            return quote
+    votes = {"'": 0, '"': 0}
+    for _, origin in reader.mapping_origins.values():
+        if isinstance(origin.node, cst.Dict):
+            for quote in quotes(origin.node):
+                votes[quote] += 1
+    return "'" if votes["'"] > votes['"'] else '"'
 
 
 def ensure_import(reader, module: str, name: str) -> list[Edit]:

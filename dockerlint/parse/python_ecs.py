@@ -25,10 +25,14 @@ from dockerlint.model import Span
 from dockerlint.parse.python_iac import UNKNOWN_TAG, PythonModel, Reader, Scope, mapping, scalar, sequence
 from dockerlint.parse.yaml import MappingNode, Node, ScalarNode, SequenceNode
 
-_CONTAINER_CLASSES = (
-    "aws_cdk.aws_ecs.ContainerDefinition",
-    "aws_cdk.aws_batch.EcsEc2ContainerDefinition",
-    "aws_cdk.aws_batch.EcsFargateContainerDefinition",
+_CONTAINER_CLASSES = ("aws_cdk.aws_ecs.ContainerDefinition",)
+_BATCH_MODULES = ("aws_cdk.aws_batch", "aws_cdk.aws_batch_alpha")
+_BATCH_CLASSES = ("EcsEc2ContainerDefinition", "EcsFargateContainerDefinition", "JobDefinitionContainer")
+_DUMPS = ("json.dumps", "pulumi.Output.json_dumps")
+_TASK_DEFINITION_CLASSES = (
+    "aws_cdk.aws_ecs.Ec2TaskDefinition",
+    "aws_cdk.aws_ecs.TaskDefinition",
+    "aws_cdk.aws_ecs.ExternalTaskDefinition",
 )
 _BUILT_IMAGES = ("from_asset", "from_docker_image_asset", "from_tarball")
 
@@ -39,6 +43,13 @@ class EcsImage:
     span: Span
     source: str  # "registry", "ecr", "built", "unknown"
     tag: str | None = None  # from_ecr_repository's tag (None: not given, CDK uses `latest`)
+
+
+@dataclass(eq=False)
+class EcsTaskDefinition:
+    framework: str  # "aws-cdk", "pulumi-aws"
+    fields: MappingNode  # its settings under ECS API names (pidMode, ipcMode, networkMode)
+    anchor: Span
 
 
 @dataclass(eq=False)
@@ -123,9 +134,17 @@ def _capabilities(reader: Reader, expr, scope: Scope, arg) -> Node | None:
     return mapping(span, [(scalar(span, "capabilities"), mapping(span, caps))])
 
 
-def _capability_constant(reader: Reader, expr, qual: str, scope: Scope, field_name):
-    if isinstance(expr, cst.Attribute) and qual.startswith("aws_cdk.") and ".Capability." in qual:
-        return scalar(reader.span(expr), qual.rsplit(".", 1)[1])
+def _enum_constant(reader: Reader, expr, qual: str, scope: Scope, field_name):
+    """`ecs.Capability.SYS_ADMIN` -> "SYS_ADMIN", `ecs.PidMode.HOST` -> "host"."""
+    if not isinstance(expr, cst.Attribute) or not qual.startswith(("aws_cdk.aws_ecs.", "aws_cdk.aws_batch.")):
+        return None
+    parts = qual.split(".")
+    if len(parts) != 4:
+        return None
+    if parts[2] == "Capability":
+        return scalar(reader.span(expr), parts[3])
+    if parts[2] in ("PidMode", "IpcMode", "NetworkMode"):
+        return scalar(reader.span(expr), parts[3].lower().replace("_", ""))
     return None
 
 
@@ -143,10 +162,10 @@ def _container_name(reader: Reader, call, scope: Scope, fields: MappingNode) -> 
     return None
 
 
-def _cdk_container(reader: Reader, call, scope: Scope, framework: str) -> EcsContainer:
+def _cdk_container(reader: Reader, call, scope: Scope, framework: str, renames=None) -> EcsContainer:
     images: list[EcsImage] = []
     fields = reader.call_mapping(
-        call, scope, framework="ecs",
+        call, scope, framework="ecs", renames=renames,
         field_converters={"image": _image_field(images), "linux_parameters": _capabilities},
     )
     anchor = reader.span(call.func)
@@ -154,8 +173,8 @@ def _cdk_container(reader: Reader, call, scope: Scope, framework: str) -> EcsCon
 
 
 def _json_containers(reader: Reader, expr, scope: Scope, framework: str) -> list[EcsContainer]:
-    """container_definitions=json.dumps([...]) (also inside an Output.apply lambda) or a JSON
-    string literal."""
+    """container_definitions=json.dumps([...]) or pulumi.Output.json_dumps([...]) (also inside
+    an Output.apply lambda) or a JSON string literal."""
     out: list[EcsContainer] = []
     inner, inner_scope = reader.resolve(expr, scope)
     if isinstance(inner, (cst.SimpleString, cst.ConcatenatedString)):
@@ -199,7 +218,7 @@ def _find_dumps(reader: Reader, expr):
 
     class Finder(cst.CSTVisitor):
         def visit_Call(self, node: cst.Call):
-            if not found and reader.qualname(node.func) == "json.dumps":
+            if not found and reader.qualname(node.func) in _DUMPS:
                 found.append(node)
             return not found
 
@@ -239,17 +258,21 @@ def _patterns_image(reader: Reader, call, scope: Scope) -> EcsContainer | None:
 
 def read(reader: Reader, model: PythonModel) -> None:
     """Collect every ECS container definition of the program into `model.ecs_containers`."""
-    reader.converters.append(_capability_constant)
+    reader.converters.append(_enum_constant)
     imports_ecs = any(q.startswith(("aws_cdk.aws_ecs", "aws_cdk.aws_batch")) for q in reader.imports.values())
-    consumed = getattr(model, "consumed_calls", set())
+    consumed = model.consumed_calls
     containers = model.ecs_containers
     for call, scope in reader.calls:
         if id(call) in consumed:
             continue
         qual = reader.qualname(call.func, scope) or ""
+        module, _, cls = qual.rpartition(".")
         if qual in _CONTAINER_CLASSES:
-            framework = "aws-batch" if ".aws_batch." in qual else "aws-cdk"
-            containers.append(_cdk_container(reader, call, scope, framework))
+            containers.append(_cdk_container(reader, call, scope, "aws-cdk"))
+        elif module in _BATCH_MODULES and cls in _BATCH_CLASSES:
+            # CDK v1's JobDefinitionContainer spells the read-only root filesystem `read_only`
+            renames = {"read_only": "readonlyRootFilesystem"} if cls == "JobDefinitionContainer" else None
+            containers.append(_cdk_container(reader, call, scope, "aws-batch", renames))
         elif qual.startswith("aws_cdk.aws_ecs_patterns."):
             found = _patterns_image(reader, call, scope)
             if found is not None:
@@ -258,6 +281,11 @@ def read(reader: Reader, model: PythonModel) -> None:
             for arg in call.args:
                 if arg.keyword is not None and arg.keyword.value == "container_definitions":
                     containers.extend(_json_containers(reader, arg.value, scope, "pulumi-aws"))
+            fields = reader.call_mapping(call, scope, framework="ecs", skip=("container_definitions", "opts"))
+            model.ecs_task_definitions.append(EcsTaskDefinition("pulumi-aws", fields, reader.span(call.func)))
+        elif qual in _TASK_DEFINITION_CLASSES:
+            fields = reader.call_mapping(call, scope, framework="ecs")
+            model.ecs_task_definitions.append(EcsTaskDefinition("aws-cdk", fields, reader.span(call.func)))
         elif qual.startswith("pulumi_awsx.") and qual.endswith("TaskDefinitionContainerDefinitionArgs"):
             images: list[EcsImage] = []
             fields = reader.call_mapping(call, scope, framework="ecs", field_converters={"image": _image_field(images)})

@@ -31,9 +31,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from dockerlint.model import SourceText, Span
+from dockerlint.parse.python_scopes import MISSING, Scanner, Scope, dotted, offsets, scan
+from dockerlint.parse.unknown import UNKNOWN, UNKNOWN_TAG, is_unknown
 from dockerlint.parse.yaml import (
     BOOL_TAG,
     FLOAT_TAG,
@@ -62,31 +63,7 @@ __all__ = [
     "python_name",
 ]
 
-UNKNOWN_TAG = "!dockerlint/unknown"
 MAX_FOLD_DEPTH = 40
-
-
-class _Unknown:
-    """A value the program computes at run time: equal to nothing (itself included), falsy."""
-
-    __slots__ = ()
-
-    def __eq__(self, other):
-        return False
-
-    def __ne__(self, other):
-        return True
-
-    __hash__ = object.__hash__
-
-    def __bool__(self):
-        return False
-
-    def __repr__(self):
-        return "<unknown>"
-
-
-UNKNOWN: Any = _Unknown()
 
 
 class PythonParseError(Exception):
@@ -97,10 +74,6 @@ class PythonParseError(Exception):
         self.message = message
         self.line = line
         self.column = column
-
-
-def is_unknown(node: Node | None) -> bool:
-    return node is not None and node.tag == UNKNOWN_TAG
 
 
 # ---- Kubernetes field names -----------------------------------------------------------------
@@ -159,8 +132,9 @@ class MappingOrigin:
 
     node: Any  # cst.Call | cst.Dict
     framework: str  # "pulumi", "cdk8s", "cdk8s-plus", "manifest" (verbatim dict), "ecs"
-    naming: str  # "snake" or "camel": how a field added here is spelled
+    naming: str  # "snake", "camel" or "auto" (as the program's dicts, Reader.dict_naming)
     callee: str = ""  # the call's callee source text ("k8s.core.v1.ContainerArgs"), "" for a dict
+    spelling: dict[str, str] = field(default_factory=dict)  # field -> keyword, where not snake_case
 
 
 @dataclass(eq=False)
@@ -171,202 +145,6 @@ class FieldOrigin:
     element: Any  # cst.Arg | cst.DictElement
     value: Any  # the value expression at the use site
     owner: Any  # the cst.Call / cst.Dict whose argument or element `element` is
-
-
-# ---- scopes ------------------------------------------------------------------------------------
-
-_MUTATORS = frozenset({"append", "extend", "insert", "update", "setdefault", "pop", "remove", "clear"})
-_MISSING: Any = object()
-
-
-@dataclass(eq=False)
-class Scope:
-    kind: str  # "module", "function", "class"
-    parent: "Scope | None"
-    bindings: dict[str, list] = field(default_factory=dict)  # name -> bound values (None: unknown)
-    mutated: set[str] = field(default_factory=set)
-    attributes: dict[str, list] = field(default_factory=dict)  # class scopes: self.<attr> = value
-
-    def bind(self, name: str, value) -> None:
-        self.bindings.setdefault(name, []).append(value)
-
-    def lookup(self, name: str):
-        """(value expression, its scope) when `name` is bound exactly once to a value; None when
-        bound otherwise (parameters, loops, several assignments); _MISSING when not bound."""
-        scope: Scope | None = self
-        while scope is not None:
-            if scope.kind == "class" and scope is not self:
-                scope = scope.parent
-                continue
-            values = scope.bindings.get(name)
-            if values is not None:
-                if len(values) == 1 and values[0] is not None:
-                    return values[0], scope
-                return None
-            scope = scope.parent
-        return _MISSING
-
-    def is_mutated(self, name: str) -> bool:
-        scope: Scope | None = self
-        while scope is not None:
-            if name in scope.bindings:
-                return name in scope.mutated
-            scope = scope.parent
-        return False
-
-    def enclosing_class(self) -> "Scope | None":
-        scope: Scope | None = self
-        while scope is not None and scope.kind != "class":
-            scope = scope.parent
-        return scope
-
-
-class _Scanner(cst.CSTVisitor):
-    """One pass: imports, bindings per scope, and every call with the scope it is made in."""
-
-    def __init__(self):
-        self.module_scope = Scope("module", None)
-        self.stack: list[Scope] = [self.module_scope]
-        self.imports: dict[str, str] = {}  # local name -> qualified name
-        self.calls: list[tuple[cst.Call, Scope]] = []
-
-    @property
-    def scope(self) -> Scope:
-        return self.stack[-1]
-
-    def _function_parent(self) -> Scope:
-        return self.scope
-
-    # scopes
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.scope.bind(node.name.value, None)
-        scope = Scope("function", self.scope)
-        params = node.params
-        for p in (*params.posonly_params, *params.params, *params.kwonly_params):
-            scope.bind(p.name.value, None)
-        for p in (params.star_arg, params.star_kwarg):
-            if isinstance(p, cst.Param):
-                scope.bind(p.name.value, None)
-        self.stack.append(scope)
-
-    def leave_FunctionDef(self, node) -> None:
-        self.stack.pop()
-
-    def visit_Lambda(self, node: cst.Lambda) -> None:
-        scope = Scope("function", self.scope)
-        params = node.params
-        for p in (*params.posonly_params, *params.params, *params.kwonly_params):
-            scope.bind(p.name.value, None)
-        self.stack.append(scope)
-
-    def leave_Lambda(self, node) -> None:
-        self.stack.pop()
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.scope.bind(node.name.value, None)
-        self.stack.append(Scope("class", self.scope))
-
-    def leave_ClassDef(self, node) -> None:
-        self.stack.pop()
-
-    # bindings
-    def _bind_target(self, target, value) -> None:
-        if isinstance(target, cst.Name):
-            self.scope.bind(target.value, value)
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            for element in target.elements:
-                self._bind_target(element.value, None)
-        elif isinstance(target, cst.StarredElement):
-            self._bind_target(target.value, None)
-        elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
-            self._mutate(target.value.value)
-        elif (
-            isinstance(target, cst.Attribute)
-            and isinstance(target.value, cst.Name)
-            and target.value.value == "self"
-        ):
-            owner = self.scope.enclosing_class()
-            if owner is not None:
-                owner.attributes.setdefault(target.attr.value, []).append(value)
-
-    def _mutate(self, name: str) -> None:
-        scope: Scope | None = self.scope
-        while scope is not None:
-            if name in scope.bindings or scope.parent is None:
-                scope.mutated.add(name)
-                return
-            scope = scope.parent
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            self._bind_target(target.target, node.value)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is not None:
-            self._bind_target(node.target, node.value)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if isinstance(node.target, cst.Name):
-            self.scope.bind(node.target.value, None)
-        else:
-            self._bind_target(node.target, None)
-
-    def visit_For(self, node: cst.For) -> None:
-        self._bind_target(node.target, None)
-
-    def visit_CompFor(self, node: cst.CompFor) -> None:
-        self._bind_target(node.target, None)
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None:
-            self._bind_target(node.asname.name, None)
-
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        if node.name is not None:
-            self._bind_target(node.name.name, None)
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self._bind_target(node.target, None)
-
-    def visit_Import(self, node: cst.Import) -> None:
-        for alias in node.names:
-            dotted = _dotted(alias.name)
-            if dotted is None:
-                continue
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                local = alias.asname.name.value
-                self.imports[local] = dotted
-            else:
-                local = dotted.split(".")[0]
-                self.imports[local] = local
-            self.scope.bind(local, None)
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        module = _dotted(node.module) if node.module is not None else ""
-        if module is None or isinstance(node.names, cst.ImportStar):
-            return
-        for alias in node.names:
-            name = _dotted(alias.name)
-            if name is None:
-                continue
-            local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
-            self.imports[local] = f"{module}.{name}" if module else name
-            self.scope.bind(local, None)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self.calls.append((node, self.scope))
-        func = node.func
-        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.attr.value in _MUTATORS:
-            self._mutate(func.value.value)
-
-
-def _dotted(node) -> str | None:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = _dotted(node.value)
-        return f"{base}.{node.attr.value}" if base is not None else None
-    return None
 
 
 # ---- the model ---------------------------------------------------------------------------------
@@ -382,7 +160,10 @@ class PythonModel(list):
         self.module = module
         self.reader = reader
         self.ecs_containers: list = []  # python_ecs.EcsContainer
+        self.ecs_task_definitions: list = []  # python_ecs.EcsTaskDefinition
+        self.consumed_calls: set[int] = set()  # calls one reader took (cdk8s-plus add_container)
         self.frameworks: dict[str, int] = {}  # framework -> objects recognised
+        self.document_frameworks: list[str] = []  # the framework of each document
 
     @property
     def documents(self) -> list[YamlDocument]:
@@ -400,6 +181,7 @@ class PythonModel(list):
 
     def add_document(self, root: MappingNode, framework: str) -> None:
         self.append(YamlDocument(len(self), root, root.span))
+        self.document_frameworks.append(framework)
         self.frameworks[framework] = self.frameworks.get(framework, 0) + 1
 
 
@@ -419,7 +201,7 @@ class _OpenIndex(dict):
             return found
         made = self._made.get(key)
         if made is None:
-            value = open_mapping(self._span, self._text, [])
+            value = open_mapping(self._span, [], (self._span, self._text))
             made = self._made[key] = (ScalarNode(self._span, STR_TAG, key), value)
         return made
 
@@ -427,14 +209,15 @@ class _OpenIndex(dict):
         return True
 
 
-def open_mapping(span: Span, text: str, pairs: list[tuple[Node, Node]], tag: str = UNKNOWN_TAG) -> MappingNode:
-    """A mapping whose keys beyond `pairs` are unknown (answered by an _OpenIndex)."""
+def open_mapping(span: Span, pairs: list[tuple[Node, Node]], unknown: tuple[Span, str], tag: str = UNKNOWN_TAG) -> MappingNode:
+    """A mapping whose keys beyond `pairs` are unknown (answered by an _OpenIndex with values
+    spanning `unknown`: the span and source text of what may hold them)."""
     node = MappingNode(span, tag, pairs, True)
     explicit = {}
     for k, v in pairs:
         if type(k) is ScalarNode:
             explicit[k.value] = (k, v)
-    node._index = _OpenIndex(explicit, span, text)
+    node._index = _OpenIndex(explicit, *unknown)
     return node
 
 
@@ -467,7 +250,7 @@ Converter = Callable[["Reader", Any, str, Scope, str | None], "Node | None"]
 class Reader:
     """Positions, name resolution and value folding over one parsed module."""
 
-    def __init__(self, source: SourceText, module, positions, scanner: _Scanner, bom: int):
+    def __init__(self, source: SourceText, module, positions, scanner: Scanner, bom: int):
         self.source = source
         self.module = module
         self.positions = positions
@@ -479,18 +262,14 @@ class Reader:
         self.unknown_regions: list[tuple[int, int]] = []
         self.field_origins: dict[int, tuple[Node, FieldOrigin]] = {}
         self.mapping_origins: dict[int, tuple[MappingNode, MappingOrigin]] = {}
+        self.key_votes = {"snake": 0, "camel": 0}  # how the program spells multi-word dict keys
         self._resolving: set[tuple[int, str]] = set()
         self._depth = 0
 
     # positions
     def offsets(self, node) -> tuple[int, int]:
-        r = self.positions[node]
-        start = self.source.offset(r.start.line, r.start.column + 1)
-        end = self.source.offset(r.end.line, r.end.column + 1)
-        if self.bom:
-            start += r.start.line == 1
-            end += r.end.line == 1
-        return start, end
+        start, end = self.positions[node]
+        return start + self.bom, end + self.bom
 
     def span(self, node) -> Span:
         return self.source.span(*self.offsets(node))
@@ -514,7 +293,7 @@ class Reader:
         seen = 0
         while isinstance(expr, cst.Name) and seen < MAX_FOLD_DEPTH:
             found = scope.lookup(expr.value)
-            if found is None or found is _MISSING:
+            if found is None or found is MISSING:
                 break
             expr, scope = found
             seen += 1
@@ -524,7 +303,7 @@ class Reader:
         """The expression an object-valued name or `self.<attr>` stands for, or None."""
         if isinstance(expr, cst.Name):
             found = scope.lookup(expr.value)
-            if found is None or found is _MISSING:
+            if found is None or found is MISSING:
                 return None
             value, value_scope = found
             return self.resolve_receiver(value, value_scope) or (value, value_scope)
@@ -552,7 +331,7 @@ class Reader:
         if record:
             self.unknown_regions.append(self.offsets(region if region is not None else expr))
         if field_name in OBJECT_FIELDS:
-            return open_mapping(span, text, [])
+            return open_mapping(span, [], (span, text))
         return ScalarNode(span, UNKNOWN_TAG, text, None, None, UNKNOWN)
 
     def value(self, expr, scope: Scope, *, field_name: str | None = None, naming: str = "convert",
@@ -576,7 +355,7 @@ class Reader:
                 return scalar(span, {"True": True, "False": False, "None": None}[expr.value])
             found = scope.lookup(expr.value)
             key = (id(scope), expr.value)
-            if found is None or found is _MISSING or key in self._resolving:
+            if found is None or found is MISSING or key in self._resolving:
                 return self.unknown(expr, field_name, region, record)
             bound, bound_scope = found
             self._resolving.add(key)
@@ -589,7 +368,9 @@ class Reader:
                 # a constant reports where it is used
                 return ScalarNode(span, node.tag, node.value, node.style, None, node.py)
             if type(node) is MappingNode and scope.is_mutated(expr.value) and node.tag != UNKNOWN_TAG:
-                return open_mapping(node.span, self.text(expr), node.pairs, node.tag)
+                if record:  # keys added later (d["k"] = v, d.update(...)) are unknown
+                    self.unknown_regions.append(self.offsets(region if region is not None else expr))
+                return open_mapping(node.span, node.pairs, (span, self.text(expr)), node.tag)
             return node
         if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
             text = self._string(expr, scope)
@@ -689,15 +470,25 @@ class Reader:
                     self.unknown_regions.append(self.offsets(element))
                 continue
             name = k8s_name(key) if naming == "convert" else key
+            if naming == "convert":
+                if "_" in key:
+                    self.key_votes["snake"] += 1
+                elif re.search(r"[a-z][A-Z]", key):
+                    self.key_votes["camel"] += 1
             inner_naming = "verbatim" if name in FREE_FORM else naming
             key_node = scalar(self.span(element.key), name)
             value = self.value(element.value, scope, field_name=name, naming=inner_naming, region=element, record=record)
             self._origin(value, FieldOrigin(name, element, element.value, expr))
             pairs.append((key_node, value))
         span = self.span(expr)
-        node = open_mapping(span, self.text(spread), pairs) if spread is not None else mapping(span, pairs)
-        self.mapping_origins[id(node)] = (node, MappingOrigin(expr, framework or "dict", _key_style(pairs, naming)))
+        node = open_mapping(span, pairs, (self.span(spread), self.text(spread))) if spread is not None else mapping(span, pairs)
+        self.mapping_origins[id(node)] = (node, MappingOrigin(expr, framework or "dict", "camel" if naming == "verbatim" else "auto"))
         return node
+
+    def dict_naming(self) -> str:
+        """How a key added to one of the program's dicts is spelled: as most multi-word keys of
+        the program are (Pulumi takes both), camelCase when none is."""
+        return "snake" if self.key_votes["snake"] > self.key_votes["camel"] else "camel"
 
     def call_mapping(self, call, scope: Scope, *, framework: str, renames: dict[str, str] | None = None,
                      naming_mode: str = "convert", skip: tuple[str, ...] = (), record: bool = True,
@@ -737,24 +528,14 @@ class Reader:
             self._origin(value, FieldOrigin(name, arg, arg.value, call))
             pairs.append((scalar(self.span(arg.keyword), name), value))
         span = self.span(call)
-        node = open_mapping(span, self.text(spread), pairs) if spread is not None else mapping(span, pairs)
-        self.mapping_origins[id(node)] = (node, MappingOrigin(call, framework, "snake", self.text(call.func)))
+        node = open_mapping(span, pairs, (self.span(spread), self.text(spread))) if spread is not None else mapping(span, pairs)
+        spelling = {v: k for k, v in (renames or {}).items()}
+        self.mapping_origins[id(node)] = (node, MappingOrigin(call, framework, "snake", self.text(call.func), spelling))
         return node
 
     def _origin(self, value: Node, origin: FieldOrigin) -> None:
         if id(value) not in self.field_origins:
             self.field_origins[id(value)] = (value, origin)
-
-
-def _key_style(pairs, naming: str) -> str:
-    """How the keys of a dict are written: "snake" when one has an underscore, else "camel"."""
-    if naming == "verbatim":
-        return "camel"
-    for key, _ in pairs:
-        text = key.value if type(key) is ScalarNode else ""
-        if "_" in text:
-            return "snake"
-    return "camel"
 
 
 def parse_python(source: SourceText) -> PythonModel:
@@ -772,11 +553,7 @@ def parse_python(source: SourceText) -> PythonModel:
         raise PythonParseError(e.msg, e.lineno, e.offset) from None
     except ValueError as e:  # e.g. NUL bytes
         raise PythonParseError(str(e)) from None
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
-    scanner = _Scanner()
-    wrapper.visit(scanner)
-    reader = Reader(source, module, positions, scanner, bom)
+    reader = Reader(source, module, offsets(module), scan(module), bom)
     model = PythonModel(source, module, reader)
 
     from dockerlint.parse import python_ecs, python_k8s

@@ -26,6 +26,7 @@ import libcst as cst
 
 from dockerlint.parse.python_iac import (
     UNKNOWN,
+    UNKNOWN_TAG,
     FieldOrigin,
     k8s_name,
     MappingOrigin,
@@ -190,17 +191,18 @@ def _plus_resources(reader: Reader, call, scope: Scope) -> MappingNode:
     {requests: {cpu, memory}, limits: {...}}."""
     requests: list = []
     limits: list = []
-    spread = False
+    spread = None
     for arg in call.args:
         if arg.keyword is None:
-            spread = True
+            spread = spread or arg
+            reader.unknown_regions.append(reader.offsets(arg))
             continue
         resource = {"cpu": "cpu", "memory": "memory", "ephemeral_storage": "ephemeral-storage"}.get(arg.keyword.value)
         inner, inner_scope = reader.resolve(arg.value, scope)
         if resource is None:
             continue
         if not isinstance(inner, cst.Call):
-            spread = True
+            spread = spread or arg
             reader.unknown_regions.append(reader.offsets(arg))
             continue
         for inner_arg in inner.args:
@@ -216,8 +218,8 @@ def _plus_resources(reader: Reader, call, scope: Scope) -> MappingNode:
         pairs.append((scalar(span, "requests"), mapping(span, requests)))
     if limits:
         pairs.append((scalar(span, "limits"), mapping(span, limits)))
-    if spread:
-        return open_mapping(span, reader.text(call), pairs)
+    if spread is not None:
+        return open_mapping(span, pairs, (reader.span(spread), reader.text(spread)))
     return mapping(span, pairs)
 
 
@@ -266,7 +268,7 @@ def plus_container(reader: Reader, call, scope: Scope, anchor, major: int) -> Ma
         extra.append((scalar(anchor_span, "name"), scalar(anchor_span, "main")))
     if major >= 22:
         sc = node.get("securityContext")
-        if type(sc) is MappingNode and sc.tag != "!dockerlint/unknown":
+        if type(sc) is MappingNode and sc.tag != UNKNOWN_TAG:
             _add_defaults(sc, anchor_span, _PLUS_SECURITY_DEFAULTS)
         elif sc is None:
             defaults = mapping(anchor_span, [])
@@ -367,7 +369,10 @@ def _plus_document(reader: Reader, w: _PlusWorkload) -> MappingNode:
     if inits:
         pod_pairs.append((scalar(span, "initContainers"), sequence(span, inits)))
     pod_pairs.extend(w.pod_pairs)
-    pod_spec = open_mapping(span, reader.text(w.spread), pod_pairs) if w.spread is not None else mapping(span, pod_pairs)
+    if w.spread is not None:
+        pod_spec = open_mapping(span, pod_pairs, (reader.span(w.spread), reader.text(w.spread)))
+    else:
+        pod_spec = mapping(span, pod_pairs)
     reader.mapping_origins[id(pod_spec)] = (pod_spec, MappingOrigin(w.call, "cdk8s-plus", "snake", reader.text(w.call.func)))
     template = mapping(span, [(scalar(span, "metadata"), mapping(span, [])), (scalar(span, "spec"), pod_spec)])
     if w.kind == "Pod":
@@ -391,8 +396,8 @@ def _plus_document(reader: Reader, w: _PlusWorkload) -> MappingNode:
 def _with_head(reader: Reader, node: MappingNode, head: list) -> MappingNode:
     """`node` with apiVersion/kind (and metadata) pairs first; origins kept."""
     pairs = head + [p for p in node.pairs if not (type(p[0]) is ScalarNode and p[0].value in {k.value for k, _ in head})]
-    if node.tag == "!dockerlint/unknown":
-        new = open_mapping(node.span, node._index._text, pairs)
+    if node.tag == UNKNOWN_TAG:
+        new = open_mapping(node.span, pairs, (node._index._span, node._index._text))
     else:
         new = mapping(node.span, pairs)
     origin = reader.mapping_origins.get(id(node))
@@ -431,7 +436,7 @@ def _pulumi_object(reader: Reader, call, scope: Scope, qual: str) -> MappingNode
     head = _head(span, api_version, kind)
     if "metadata" not in [k.value for k, _ in root.pairs if type(k) is ScalarNode]:
         name = _resource_name(reader, call, scope)
-        meta_pairs = [(scalar(span, "name"), name)] if type(name) is ScalarNode and name.tag != "!dockerlint/unknown" else []
+        meta_pairs = [(scalar(span, "name"), name)] if type(name) is ScalarNode and name.tag != UNKNOWN_TAG else []
         head.append((scalar(span, "metadata"), mapping(span, meta_pairs)))
     return _with_head(reader, root, head)
 
