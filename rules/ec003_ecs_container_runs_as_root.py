@@ -15,7 +15,8 @@ class EcsContainerRunsAsRoot(Rule):
     Flags an ECS or AWS Batch container definition that sets `user="root"` (or `"0"`,
     `"root:root"`, `"0:0"`), and one that sets no `user` at all: it then runs as the image's
     user, which is root for most images. Task image options of `aws_ecs_patterns` constructs
-    have no `user` setting and are not judged.
+    have no `user` setting and are not judged, nor are Windows containers (a Windows image, or
+    a program that targets a Windows platform), for which ECS does not support `user`.
 
     ## Why is this bad?
     Root in a container is one kernel bug or one mis-mounted path away from root on the host
@@ -69,6 +70,8 @@ class EcsContainerRunsAsRoot(Rule):
 
     def check(self, ctx):
         for container in containers(ctx):
+            if container.windows:  # ECS does not support the setting for Windows containers
+                continue
             node = container.fields.get("user")
             who = describe(container)
             if node is None:

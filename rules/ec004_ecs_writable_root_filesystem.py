@@ -13,6 +13,8 @@ class EcsWritableRootFilesystem(Rule):
     ## What it does
     Flags an ECS or AWS Batch container definition whose `readonly_root_filesystem`
     (`"readonlyRootFilesystem"` in task definition JSON) is not `True`: unset or `False`.
+    Windows containers (a Windows image, or a program that targets a Windows platform) are not
+    judged: ECS does not support the setting for them.
 
     ## Why is this bad?
     A writable root filesystem lets an intruder drop binaries, alter configuration or plant a
@@ -122,6 +124,8 @@ class EcsWritableRootFilesystem(Rule):
 
     def check(self, ctx):
         for container in containers(ctx):
+            if container.windows:  # ECS does not support the setting for Windows containers
+                continue
             node = container.fields.get("readonlyRootFilesystem")
             who = describe(container)
             if node is not None and (getattr(node, "py", None) is True or is_unknown(node)):

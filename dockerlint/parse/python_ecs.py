@@ -17,6 +17,7 @@ Fields are named as in the ECS API (`image`, `privileged`, `user`, `readonlyRoot
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 import libcst as cst
@@ -34,6 +35,13 @@ _TASK_DEFINITION_CLASSES = (
     "aws_cdk.aws_ecs.TaskDefinition",
     "aws_cdk.aws_ecs.ExternalTaskDefinition",
 )
+# ECS ignores `user` and `readonlyRootFilesystem` for Windows containers
+_WINDOWS_IMAGE = re.compile(
+    r"(?:^|/)(?:windows|nanoserver|servercore|windowsservercore)|microsoft/(?:iis|dotnet-framework|mssql-server-windows)"
+    r"|mcr\.microsoft\.com/(?:windows|dotnet/framework)",
+    re.IGNORECASE,
+)
+_WINDOWS_PROGRAM = re.compile(r"OperatingSystemFamily\.WINDOWS|WindowsOptimizedImage|EcsOptimizedImage\.windows|\"WINDOWS_SERVER")
 _BUILT_IMAGES = ("from_asset", "from_docker_image_asset", "from_tarball")
 
 
@@ -60,6 +68,7 @@ class EcsContainer:
     image: EcsImage | None
     name: str | None = None
     definition: bool = True  # False for ecs_patterns task image options: only the image applies
+    windows: bool = False  # a Windows container (its image, or the program's Windows platform)
 
     @property
     def missing_span(self) -> Span:
@@ -297,6 +306,10 @@ def read(reader: Reader, model: PythonModel) -> None:
             and any(a.keyword is not None and a.keyword.value == "image" for a in call.args)
         ):
             containers.append(_cdk_container(reader, call, scope, "aws-cdk"))
+    windows_program = bool(_WINDOWS_PROGRAM.search(reader.source.text))
+    for c in containers:
+        ref = c.image.ref if c.image is not None else None
+        c.windows = windows_program or bool(ref and _WINDOWS_IMAGE.search(ref))
     model.frameworks.update(
         {f: sum(1 for c in containers if c.framework == f) for f in {c.framework for c in containers}}
     )
