@@ -6,6 +6,9 @@ from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 
 _NAME_CHAR = re.compile(r"[A-Za-z0-9_]")
+_IDENTIFIER = re.compile(r"[A-Za-z0-9_]+")
+# `${NAME` before `}:+?-`, or `$NAME` with the whole run of name characters
+_REFERENCE = re.compile(r"\$\{([A-Za-z0-9_]+)(?=[}:+?-])|\$([A-Za-z0-9_]+)")
 
 
 def references(name: str, text: str) -> bool:
@@ -59,14 +62,51 @@ class EnvSelfReference(Rule):
                 defined.update(name for name, _ in parse_arg(ins))
             elif ins.keyword == "ENV":
                 env = pairs(ins)
+                users = _users(env, ins.escape)
                 for i, pair in enumerate(env):
                     if pair.key in defined:
                         continue
-                    for j, other in enumerate(env):
-                        if j != i and references(pair.key, expanded_text(other.raw_value, ins.escape)):
-                            ctx.report(
-                                other.span,
-                                f"Do not refer to an environment variable within the same `ENV` statement where it is defined: `{pair.key}`",
-                            )
-                            break
+                    j = next((j for j in users.get(pair.key, ()) if j != i), None)
+                    if j is not None:
+                        ctx.report(
+                            env[j].span,
+                            f"Do not refer to an environment variable within the same `ENV` statement where it is defined: `{pair.key}`",
+                        )
                 defined.update(p.key for p in env)
+
+
+def _users(env, escape: str) -> dict[str, list[int]]:
+    """For each key of `env`, the first two indexes of values that refer to it (as `references`
+    decides), in linear time: one ENV of thousands of pairs must not cost pairs x pairs."""
+    keys = {p.key for p in env}
+    odd = {k for k in keys if not _IDENTIFIER.fullmatch(k)}  # `a.b`, `` (rare): found by position
+    lengths = sorted({len(k) for k in odd})
+    users: dict[str, list[int]] = {}
+
+    def add(name: str, j: int) -> None:
+        found = users.setdefault(name, [])
+        if len(found) < 2 and (not found or found[-1] != j):
+            found.append(j)
+
+    for j, pair in enumerate(env):
+        text = expanded_text(pair.raw_value, escape)
+        for m in _REFERENCE.finditer(text):
+            name = m.group(1) or m.group(2)
+            if name in keys:
+                add(name, j)
+        if not odd:
+            continue
+        p = text.find("$")
+        while p >= 0:
+            for n in lengths:
+                if text.startswith("{", p + 1):
+                    name = text[p + 2 : p + 2 + n]
+                    after = text[p + 2 + n : p + 3 + n]
+                    if len(name) == n and name in odd and after and after in "}:+?-":
+                        add(name, j)
+                name = text[p + 1 : p + 1 + n]
+                after = text[p + 1 + n : p + 2 + n]
+                if len(name) == n and name in odd and not _NAME_CHAR.match(after):
+                    add(name, j)
+            p = text.find("$", p + 1)
+    return users
