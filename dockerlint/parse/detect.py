@@ -43,8 +43,12 @@ _KIND = re.compile(r"""^["']?kind["']?[ \t]*:""", re.M)
 _SERVICES = re.compile(r"""^["']?services["']?[ \t]*:""", re.M)
 # Helm-only template syntax. Plain `{{ ... }}` is not enough: Argo workflow parameters and
 # Prometheus/Alertmanager templates keep it inside strings of valid manifests.
-_HELM = re.compile(r"\{\{[^}\n]*\.(?:Values|Release|Chart|Capabilities|Files)\b"
-                   r"|\{\{-?\s*(?:include\s+\"|toYaml\s|tpl\s)|\|\s*nindent\s")
+_HELM = re.compile(r"\{\{-?\s*(?:include\s+\"|toYaml\s|tpl\s)|\|\s*nindent\s")
+# `{{ ... .Values`: `{{`, then no `}` or newline, then a built-in object. Scanned token by token:
+# the regular expression `\{\{[^}\n]*\.Values` rescans the rest of the line from every `{{`,
+# which takes minutes on a long line of braces.
+_HELM_OBJECT = re.compile(r"\.(?:Values|Release|Chart|Capabilities|Files)\b")
+_HELM_TOKENS = re.compile(r"\{\{|[}\n]|\.(?:Values|Release|Chart|Capabilities|Files)\b")
 _DIRECTIVE = re.compile(r"^#\s*(syntax|escape|check)\s*=", re.I)
 _FIRST_INSTRUCTION = re.compile(r"^\s*(FROM|ARG)\s+\S", re.I)
 # `from X import names` (names possibly in parentheses over several lines) or `import X, Y`
@@ -88,7 +92,20 @@ def looks_like_dockerfile(text: str) -> bool:
 
 
 def is_helm_template(text: str) -> bool:
-    return _HELM.search(text) is not None
+    if _HELM.search(text) is not None:
+        return True
+    if "{{" not in text or _HELM_OBJECT.search(text) is None:
+        return False
+    inside = False
+    for m in _HELM_TOKENS.finditer(text):
+        token = m.group()
+        if token == "{{":
+            inside = True
+        elif token == "}" or token == "\n":
+            inside = False
+        elif inside:
+            return True
+    return False
 
 
 def _imported_modules(text: str):
