@@ -106,6 +106,11 @@ class Instruction:
                 return f
         return None
 
+    def fields(self) -> list[str]:
+        """`args` split on whitespace only, as BuildKit's parseStringsWhitespaceDelimited does
+        for ADD/COPY (quotes do not join words), each word then unquoted."""
+        return [_unquote_word(w, self.escape) for w in self.args.split()]
+
     def words(self) -> list[Word]:
         """`args` split on whitespace like BuildKit's parseWords (quotes and escapes respected).
 
@@ -208,7 +213,10 @@ _FLAG_WORD = re.compile(
 )
 _FLAG_PART = re.compile(r"""\\([\s\S])|\\\Z|"((?:[^"\\]+|\\[\s\S])*)(?:"|\\?\Z)|'((?:[^'\\]+|\\[\s\S])*)(?:'|\\?\Z)""")
 _BACKSLASH_ANY = re.compile(r"\\([\s\S])")
-_GO_DIRECTIVE = re.compile(r"([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*\Z")
+# `key = value`; the value is trimmed in code: `=\s*(.+?)\s*\Z` backtracks quadratically on a long
+# run of blanks inside the value (seconds for a 20,000-character directive line).
+_GO_DIRECTIVE = re.compile(r"([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=(.+)\Z")
+_DIRECTIVE_BLANKS = "\t\n\f\r "
 _VALID_DIRECTIVES = ("syntax", "escape", "check")
 _HEREDOC_WORD = re.compile(r"([0-9]*)<<(-?)([^<]*)\Z")
 _LEADING_TABS = re.compile(r"^\t+", re.M)
@@ -874,7 +882,8 @@ class _Parser:
             return
         if key in self.directives:
             raise self._error(f"only one {key} parser directive can be used", i)
-        value = m.group(2)
+        rest = m.group(2)
+        value = rest.strip(_DIRECTIVE_BLANKS) or rest[-1]  # all blanks: Go's regexp keeps the last one
         self.directives[key] = value
         if key == "escape":
             if value not in ("`", "\\"):
