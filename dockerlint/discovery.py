@@ -10,7 +10,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +44,8 @@ def _is_excluded(rel: str, patterns: list[str]) -> bool:
 
 
 def _git_files(root: Path) -> list[str] | None:
+    import subprocess  # only directory walks need git
+
     try:
         top = subprocess.run(
             ["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],

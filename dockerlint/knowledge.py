@@ -10,7 +10,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 from dockerlint.images import ImageRef
 
@@ -21,7 +21,7 @@ _JDK_TAG = re.compile(r"^(?P<version>\d[\w.+]*?)?(?:-?jdk)?(?P<rest>(?:-[a-z][\w
 
 @lru_cache(maxsize=1)
 def table() -> dict:
-    text = resources.files("dockerlint").joinpath("data/images.json").read_text(encoding="utf-8")
+    text = (Path(__file__).parent / "data" / "images.json").read_text(encoding="utf-8")
     return json.loads(text)
 
 

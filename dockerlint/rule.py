@@ -6,7 +6,6 @@ fixed sections, and its `examples` are at once its tests and the examples of its
 """
 from __future__ import annotations
 
-import inspect
 import re
 import textwrap
 from dataclasses import dataclass, field
@@ -15,6 +14,13 @@ from typing import Any, Callable, ClassVar, Iterable
 from dockerlint.model import Applicability, FileKind, Finding, Fix, Severity, SourceText, Span
 
 REQUIRED_SECTIONS = ("What it does", "Why is this bad?")
+
+
+def _cleandoc(doc: str) -> str:
+    """inspect.cleandoc without importing inspect (start-up time): the first line stripped,
+    the rest dedented."""
+    first, _, rest = doc.expandtabs().partition("\n")
+    return (first.strip() + "\n" + textwrap.dedent(rest)).strip()
 
 
 @dataclass(frozen=True)
@@ -74,7 +80,7 @@ class Rule:
     # ---- docs -----------------------------------------------------------------------------
     @classmethod
     def doc_sections(cls) -> dict[str, str]:
-        doc = inspect.cleandoc(cls.__doc__ or "")
+        doc = _cleandoc(cls.__doc__ or "")
         sections: dict[str, str] = {}
         current = "Summary"
         lines: list[str] = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 _TOKEN = re.compile(r"\s*(\(|\)|[A-Za-z0-9.:+-]+)")
 _LICENSE_REF = re.compile(r"^(?:DocumentRef-[A-Za-z0-9.-]+:)?LicenseRef-[A-Za-z0-9.-]+$")
@@ -17,7 +17,7 @@ _LICENSE_REF = re.compile(r"^(?:DocumentRef-[A-Za-z0-9.-]+:)?LicenseRef-[A-Za-z0
 
 @lru_cache(maxsize=1)
 def _lists() -> tuple[frozenset[str], frozenset[str]]:
-    data = json.loads(resources.files("dockerlint").joinpath("data/spdx_license_ids.json").read_text("utf-8"))
+    data = json.loads((Path(__file__).parent / "data" / "spdx_license_ids.json").read_text("utf-8"))
     return frozenset(data["licenses"]), frozenset(data["exceptions"])
 
 

@@ -1,4 +1,3 @@
-import ipaddress
 import re
 
 from dockerlint.model import Applicability, Edit, FileKind, Severity
@@ -19,6 +18,8 @@ def _split_parts(raw: str) -> tuple[str, str, str]:
 
 def _valid_ip(text: str) -> bool:
     try:
+        import ipaddress  # only for EXPOSE lines that carry an IP
+
         ipaddress.ip_address(text[1:-1] if text.startswith("[") and text.endswith("]") else text)
         return True
     except ValueError:
