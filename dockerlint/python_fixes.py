@@ -13,6 +13,7 @@ The EC rules build their own fixes with the same helpers (`set_field`, `remove_f
 from __future__ import annotations
 
 from dockerlint.model import Applicability, Finding, Fix
+from dockerlint.parse.yaml import ScalarNode
 
 # code -> (securityContext field, the value that passes, what to do with a bad written value)
 _KS_FIELDS = {
@@ -49,12 +50,24 @@ def finish(findings: list[Finding], model) -> list[Finding]:
 
 
 def drop_unknown(findings: list[Finding], model) -> list[Finding]:
+    """Findings inside an unknown value's region, except those at a container's own anchor
+    (`name=...`, where missing fields are reported): a container whose name is a parameter is
+    still judged on what it writes."""
     regions = model.unknown_regions
     if not regions:
         return findings
+    from dockerlint.k8s import workloads
+
+    anchors = {
+        (c.missing_span.start, c.missing_span.end)
+        for w in workloads(model)
+        for c in w.containers
+        if any(type(k) is ScalarNode and k.value in ("name", "image") for k, _ in c.node.pairs)
+    }
     return [
         f for f in findings
-        if not any(start <= f.span.start and f.span.end <= end for start, end in regions)
+        if (f.span.start, f.span.end) in anchors
+        or not any(start <= f.span.start and f.span.end <= end for start, end in regions)
     ]
 
 

@@ -3,7 +3,6 @@ and ECS, Pulumi AWS. Each framework with realistic programs (findings, fixes, cl
 values through constants, unknown values that must not fire, suppressions, and the corpus."""
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -534,6 +533,21 @@ def test_unknown_values_do_not_fire():
     assert found(UNKNOWN, ["ALL"]) == [] or all(code not in SECURITY for code, _, _ in found(UNKNOWN, ["ALL"]))
 
 
+def test_a_container_named_by_a_parameter_is_still_judged():
+    text = program(
+        """
+        import pulumi_kubernetes as k8s
+
+
+        def pod(name, image):
+            return k8s.core.v1.Pod(name, spec=k8s.core.v1.PodSpecArgs(containers=[
+                k8s.core.v1.ContainerArgs(name=name, image=image),
+            ]))
+        """
+    )
+    assert found(text) == [("KS002", 6, 35), ("KS004", 6, 35), ("KS008", 6, 35)]  # not KS001: the image is unknown
+
+
 def test_unknown_scalar_compares_unequal_to_everything():
     from dockerlint.parse.python_iac import parse_python
     from dockerlint.k8s import workloads
@@ -542,7 +556,7 @@ def test_unknown_scalar_compares_unequal_to_everything():
     [workload] = workloads(model)
     b = workload.containers[1]
     privileged = b.security_context.get("privileged")
-    assert privileged.tag == "!dockerlint/unknown" and privileged.value == "privileged"
+    assert privileged.tag == "!dockerlint/unknown" and privileged.value == "${privileged}"
     assert privileged.py != True and privileged.py != False and privileged.py != privileged.py  # noqa: E712
     assert not privileged.py
     # an unknown security context answers every field with an unknown value, never "missing"

@@ -14,7 +14,8 @@ function or module that uses them, f-strings and `+` of known parts, dict/list l
 constructor calls of the frameworks' structs. Anything else is *unknown*:
 
 - a ScalarNode tagged UNKNOWN_TAG whose `.py` is UNKNOWN (equal to nothing, falsy) and whose
-  `.value` is the expression's source text;
+  `.value` is the expression's source text as a template, `${labels['app']}` (so messages name
+  it, and the rules' checks for templated values skip it);
 - for fields that hold objects (`securityContext`, `resources`, ...), and for the keys a dict
   leaves to a `**spread` or a later mutation, an *open* MappingNode: its index answers every key
   not written with an unknown value, so `sc.get("privileged")` on an unknown security context
@@ -33,8 +34,8 @@ from typing import Any, Callable
 import libcst as cst
 
 from dockerlint.model import SourceText, Span
-from dockerlint.parse.python_scopes import MISSING, Scanner, Scope, dotted, offsets, scan
-from dockerlint.parse.unknown import UNKNOWN, UNKNOWN_TAG, is_unknown
+from dockerlint.parse.python_scopes import MISSING, Scanner, Scope, offsets, scan
+from dockerlint.parse.unknown import UNKNOWN, UNKNOWN_TAG, is_unknown, unknown_text
 from dockerlint.parse.yaml import (
     BOOL_TAG,
     FLOAT_TAG,
@@ -332,7 +333,7 @@ class Reader:
             self.unknown_regions.append(self.offsets(region if region is not None else expr))
         if field_name in OBJECT_FIELDS:
             return open_mapping(span, [], (span, text))
-        return ScalarNode(span, UNKNOWN_TAG, text, None, None, UNKNOWN)
+        return ScalarNode(span, UNKNOWN_TAG, unknown_text(text), None, None, UNKNOWN)
 
     def value(self, expr, scope: Scope, *, field_name: str | None = None, naming: str = "convert",
               region=None, record: bool = True) -> Node:
