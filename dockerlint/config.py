@@ -16,10 +16,6 @@ from typing import Any
 from dockerlint.model import Severity
 from dockerlint.settings import Settings
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 DOCKERLINT_FILES = (".dockerlint.toml", "dockerlint.toml", "pyproject.toml")
 HADOLINT_FILES = (".hadolint.yaml", ".hadolint.yml")
@@ -204,6 +200,10 @@ def apply_hadolint_config(settings: Settings, data: Any, path: str) -> Settings:
 
 
 def load_toml(path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
     try:
         with open(path, "rb") as f:
             return tomllib.load(f)

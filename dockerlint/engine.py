@@ -132,12 +132,20 @@ def run_rules(kind: FileKind, source: SourceText, model, settings: Settings, pat
         from dockerlint.python_fixes import finish  # unknown values; fixes of the KS rules
 
         return finish(ctx.findings, model)
-    if kind is FileKind.DOCKERFILE:
+    if kind is FileKind.DOCKERFILE and _shellcheck_selected(settings):
         from dockerlint import shellcheck  # optional add-on: SC codes, only when selected
 
         if shellcheck.wanted(settings):
             ctx.findings.extend(shellcheck.check(model, source, settings, path))
     return ctx.findings
+
+
+def _shellcheck_selected(settings: Settings) -> bool:
+    """Cheap pre-check, so the ShellCheck add-on is not even imported unless SC can be reported."""
+    return any(
+        sel.strip().upper().startswith("SC") or sel.strip().upper() == "ALL"
+        for sel in (*settings.select, *settings.extend_select)
+    )
 
 
 def _internal_error(rule, path: str, detail: str) -> Finding:
