@@ -310,6 +310,3 @@ def read(reader: Reader, model: PythonModel) -> None:
     for c in containers:
         ref = c.image.ref if c.image is not None else None
         c.windows = windows_program or bool(ref and _WINDOWS_IMAGE.search(ref))
-    model.frameworks.update(
-        {f: sum(1 for c in containers if c.framework == f) for f in {c.framework for c in containers}}
-    )

@@ -163,7 +163,6 @@ class PythonModel(list):
         self.ecs_containers: list = []  # python_ecs.EcsContainer
         self.ecs_task_definitions: list = []  # python_ecs.EcsTaskDefinition
         self.consumed_calls: set[int] = set()  # calls one reader took (cdk8s-plus add_container)
-        self.frameworks: dict[str, int] = {}  # framework -> objects recognised
         self.document_frameworks: list[str] = []  # the framework of each document
 
     @property
@@ -174,16 +173,9 @@ class PythonModel(list):
     def unknown_regions(self) -> list[tuple[int, int]]:
         return self.reader.unknown_regions
 
-    def field_origin(self, node: Node) -> FieldOrigin | None:
-        return self.reader.field_origins.get(id(node), (None, None))[1]
-
-    def mapping_origin(self, node: MappingNode) -> MappingOrigin | None:
-        return self.reader.mapping_origins.get(id(node), (None, None))[1]
-
     def add_document(self, root: MappingNode, framework: str) -> None:
         self.append(YamlDocument(len(self), root, root.span))
         self.document_frameworks.append(framework)
-        self.frameworks[framework] = self.frameworks.get(framework, 0) + 1
 
 
 class _OpenIndex(dict):

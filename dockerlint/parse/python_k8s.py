@@ -40,7 +40,6 @@ from dockerlint.parse.python_iac import (
 )
 from dockerlint.parse.yaml import MappingNode, Node, ScalarNode, SequenceNode
 
-WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob", "Pod")
 _API_GROUPS = {
     "core": "",
     "rbac": "rbac.authorization.k8s.io",
