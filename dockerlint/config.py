@@ -8,6 +8,7 @@ name the key and the file.
 from __future__ import annotations
 
 import os
+import reprlib
 import sys
 from dataclasses import fields, replace
 from pathlib import Path
@@ -27,23 +28,32 @@ class ConfigError(Exception):
         self.path = path
 
 
+_SHOWN = reprlib.Repr()
+_SHOWN.maxlevel, _SHOWN.maxlist, _SHOWN.maxdict, _SHOWN.maxstring, _SHOWN.maxother = 2, 6, 6, 60, 60
+
+
+def _shown(value: Any) -> str:
+    """A short repr for messages: a YAML alias bomb's full repr would not fit in memory."""
+    return _SHOWN.repr(value)
+
+
 def _str_list(value: Any, key: str, path: str) -> list[str]:
     if isinstance(value, str):
         return [v.strip() for v in value.split(",") if v.strip()]
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return list(value)
-    raise ConfigError(f"`{key}` must be a list of strings, got {value!r}", path)
+    raise ConfigError(f"`{key}` must be a list of strings, got {_shown(value)}", path)
 
 
 def _bool(value: Any, key: str, path: str) -> bool:
     if isinstance(value, bool):
         return value
-    raise ConfigError(f"`{key}` must be true or false, got {value!r}", path)
+    raise ConfigError(f"`{key}` must be true or false, got {_shown(value)}", path)
 
 
 def _severity(value: Any, key: str, path: str) -> Severity:
     if not isinstance(value, str):
-        raise ConfigError(f"`{key}` must be a severity name, got {value!r}", path)
+        raise ConfigError(f"`{key}` must be a severity name, got {_shown(value)}", path)
     try:
         return Severity.parse(value)
     except ValueError as e:
@@ -51,9 +61,9 @@ def _severity(value: Any, key: str, path: str) -> Severity:
 
 
 def _str_map(value: Any, key: str, path: str) -> dict[str, str]:
-    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+    if isinstance(value, dict) and all(isinstance(k, str) and not isinstance(v, (dict, list)) for k, v in value.items()):
         return {k: str(v) for k, v in value.items()}
-    raise ConfigError(f"`{key}` must be a table of strings, got {value!r}", path)
+    raise ConfigError(f"`{key}` must be a table of strings, got {_shown(value)}", path)
 
 
 def _check_selectors(codes: list[str], key: str, path: str) -> list[str]:
@@ -89,7 +99,7 @@ def _rule_options(value: Any, path: str) -> dict[str, dict[str, Any]]:
             ):
                 raise ConfigError(
                     f"`rules.{code}.{name}` must be of type "
-                    f"{getattr(option.type, '__name__', option.type)}, got {option_value!r}",
+                    f"{getattr(option.type, '__name__', option.type)}, got {_shown(option_value)}",
                     path,
                 )
         result[rule.code] = dict(options)
@@ -209,6 +219,10 @@ def load_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(f)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"invalid TOML: {e}", str(path)) from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"invalid TOML: not UTF-8 (byte 0x{e.object[e.start]:02x} at offset {e.start})", str(path)) from None
+    except RecursionError:
+        raise ConfigError("invalid TOML: nested too deeply", str(path)) from None
     except OSError as e:
         raise ConfigError(f"cannot read: {e.strerror}", str(path)) from None
 
@@ -223,6 +237,8 @@ def load_config_file(path: Path, base: Settings) -> Settings:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (yaml.YAMLError, OSError, UnicodeDecodeError) as e:
             raise ConfigError(f"cannot read hadolint config: {e}", str(path)) from None
+        except RecursionError:
+            raise ConfigError("cannot read hadolint config: nested too deeply", str(path)) from None
         return apply_hadolint_config(base, data, str(path))
     data = load_toml(path)
     if name == "pyproject.toml":
