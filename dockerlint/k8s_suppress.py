@@ -59,7 +59,7 @@ def filter_annotations(findings: list[Finding], documents) -> list[Finding]:
             kept.append(f)
             continue
         pairs = _annotation_pairs(obj.metadata)
-        workload = next((w for w in loads if w.obj is obj), None)
+        workload = next((w for w in loads if w.obj.node is obj.node), None)
         containers = []
         if workload is not None:
             pairs += _annotation_pairs(workload.pod_meta)
