@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from dockerlint.compose import Service, services
 from dockerlint.images import parse_image
 from dockerlint.model import Span
-from dockerlint.parse.yaml import MappingNode, Node, ScalarNode, SequenceNode
+from dockerlint.parse.yaml import MERGE_TAG, MappingNode, Node, ScalarNode, SequenceNode
 
 # `${VAR}`, `${VAR:-default}`, `$VAR`; `$$` is a literal dollar
 _INTERPOLATION = re.compile(r"(?<!\$)\$(?:\{|[A-Za-z_])")
@@ -193,3 +193,34 @@ def _unquoted(text: str, start: int, end: int) -> tuple[int, int]:
     if end - start >= 2 and text[start] in "'\"" and text[end - 1] == text[start]:
         return start + 1, end - 1
     return start, end
+
+
+# ---- fixes --------------------------------------------------------------------------------------
+
+
+def remove_key_fix(ctx, service: Service, key: str, description: str):
+    """An unsafe fix deleting `key: value` from the service as written (its whole lines in block
+    style, the entry and a comma in flow style). None when the key is only merged in from
+    elsewhere (`<<: *defaults`): deleting it there would change other services too."""
+    from dockerlint.fixers.yaml_edits import delete_pair
+    from dockerlint.model import Applicability
+    from dockerlint.rule import make_fix
+
+    edit = delete_pair(ctx.source, service.node, key)
+    return make_fix([edit], Applicability.UNSAFE, description) if edit is not None else None
+
+
+def own_collection(service: Service, key: str) -> Node | None:
+    """The value of `key` when it is written in the service itself and editing it changes only
+    this service: None when it is missing, merged in (`<<: *defaults`), an alias (`*opts`) or
+    anchored (`&opts`, its aliases would change too)."""
+    found = None
+    for k, v in service.node.pairs:
+        if type(k) is ScalarNode and k.value == key and k.tag != MERGE_TAG:
+            found = (k, v)
+    if found is None:
+        return None
+    k, v = found
+    if v.span.start < k.span.end or getattr(v, "anchor", None) is not None:
+        return None
+    return v

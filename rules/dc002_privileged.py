@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import ScalarNode
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._compose import compose_services
+from dockerlint.rules._compose import compose_services, remove_key_fix
 
 
 class Privileged(Rule):
@@ -21,6 +21,14 @@ class Privileged(Rule):
 
     ## Compared with other tools
     The Compose counterpart of KS003 (Kubernetes `privileged: true`).
+
+    ## Fix safety
+    The fix deletes the `privileged: true` line (in a flow mapping, the entry), so the service
+    runs with Docker's default capabilities, devices and seccomp/AppArmor profiles. It is
+    unsafe: whatever needed the privileges (device access, mounting filesystems, Docker-in-
+    Docker, kernel modules, network administration) stops working and may need specific
+    `cap_add` or `devices` instead. A `privileged` merged in from elsewhere (`<<: *defaults`)
+    gets no fix: removing it there would change every service that uses it.
     """
 
     code = "DC002"
@@ -36,7 +44,37 @@ class Privileged(Rule):
                 image: example/agent:1.0
                 privileged: true
             """,
+            fixed="""
+            services:
+              agent:
+                image: example/agent:1.0
+            """,
             count=1,
+        ),
+        bad(
+            """
+            services:
+              agent:
+                image: example/agent:1.0  # pinned by release
+                privileged: true
+                restart: always  # keep running
+            """,
+            fixed="""
+            services:
+              agent:
+                image: example/agent:1.0  # pinned by release
+                restart: always  # keep running
+            """,
+        ),
+        bad(
+            """
+            services:
+              agent: {image: "example/agent:1.0", privileged: true, restart: always}
+            """,
+            fixed="""
+            services:
+              agent: {image: "example/agent:1.0", restart: always}
+            """,
         ),
         ok(
             """
@@ -52,4 +90,8 @@ class Privileged(Rule):
         for service in compose_services(ctx):
             node = service.node.get("privileged")
             if type(node) is ScalarNode and node.py is True:
-                ctx.report(node.span, f"service {service.name} runs privileged: it is root on the host")
+                ctx.report(
+                    node.span,
+                    f"service {service.name} runs privileged: it is root on the host",
+                    fix=remove_key_fix(ctx, service, "privileged", "remove privileged: true"),
+                )
