@@ -1,8 +1,9 @@
 import re
 
-from dockerlint.model import FileKind, Severity
-from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._compose import compose_services, items, scalar_text
+from dockerlint.fixers.yaml_edits import delete_sequence_item
+from dockerlint.model import Applicability, FileKind, Severity
+from dockerlint.rule import Rule, bad, make_fix, ok
+from dockerlint.rules._compose import compose_services, items, own_collection, remove_key_fix, scalar_text
 
 # `<option>:<value>` or `<option>=<value>`
 _UNCONFINED = re.compile(r"^\s*(seccomp|apparmor|systempaths)\s*[:=]\s*unconfined\s*$|^\s*(label)\s*[:=]\s*disable\s*$", re.I)
@@ -28,6 +29,16 @@ class ConfinementDisabled(Rule):
 
     ## Compared with other tools
     The Compose counterpart of KS005/KS006 (`Unconfined` profiles in Kubernetes).
+
+    ## Fix safety
+    The fix deletes the offending entry (its line, or the item and a comma in a flow list), and
+    the whole `security_opt:` key when no other entry is left (comments inside it go with it),
+    so Docker's default profiles apply again. It is unsafe: a service that makes a system call
+    the default seccomp profile blocks, or writes where AppArmor/SELinux or the /proc and /sys
+    masks forbid, fails after it; such a service needs a custom profile
+    (`seccomp=./profile.json`) rather than none. A `security_opt` merged in from elsewhere
+    (`<<: *defaults`), an alias (`*opts`) or anchored one gets no fix: editing it would change
+    other services too.
     """
 
     code = "DC003"
@@ -46,6 +57,46 @@ class ConfinementDisabled(Rule):
                   - apparmor=unconfined
                   - no-new-privileges:true
             """,
+            fixed="""
+            services:
+              app:
+                image: example/app:1.0
+                security_opt:
+                  - no-new-privileges:true
+            """,
+            count=2,
+        ),
+        bad(
+            """
+            services:
+              app:
+                image: example/app:1.0  # pinned by release
+                security_opt:
+                  - seccomp=unconfined
+                  - label:disable
+                restart: always  # keep running
+            """,
+            fixed="""
+            services:
+              app:
+                image: example/app:1.0  # pinned by release
+                restart: always  # keep running
+            """,
+            count=2,
+        ),
+        bad(
+            """
+            services:
+              app:
+                image: example/app:1.0
+                security_opt: ["apparmor:unconfined", "no-new-privileges:true", systempaths=unconfined]
+            """,
+            fixed="""
+            services:
+              app:
+                image: example/app:1.0
+                security_opt: ["no-new-privileges:true"]
+            """,
             count=2,
         ),
         ok(
@@ -62,8 +113,28 @@ class ConfinementDisabled(Rule):
 
     def check(self, ctx):
         for service in compose_services(ctx):
-            for entry in items(service.node.get("security_opt")):
+            entries = items(service.node.get("security_opt"))
+            found = []
+            for index, entry in enumerate(entries):
                 m = _UNCONFINED.match(scalar_text(entry) or "")
                 if m:
-                    what = _WHAT[(m.group(1) or m.group(2)).lower()]
-                    ctx.report(entry.span, f"service {service.name} turns off {what}")
+                    found.append((index, entry, _WHAT[(m.group(1) or m.group(2)).lower()]))
+            for index, entry, what in found:
+                ctx.report(
+                    entry.span,
+                    f"service {service.name} turns off {what}",
+                    fix=_fix(ctx, service, index, len(found) == len(entries)),
+                )
+
+
+def _fix(ctx, service, index, every_entry):
+    seq = own_collection(service, "security_opt")
+    if seq is None:
+        return None
+    if every_entry:
+        # an empty `security_opt: []` says nothing: the key goes
+        return remove_key_fix(ctx, service, "security_opt", "remove security_opt")
+    edit = delete_sequence_item(ctx.source, seq, index)
+    if edit is None:
+        return None
+    return make_fix([edit], Applicability.UNSAFE, f"remove {scalar_text(seq.items[index])}")
