@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._compose import compose_services, scalar_text
+from dockerlint.rules._compose import compose_services, remove_key_fix, scalar_text
 
 _FIELDS = {
     "network_mode": "the host's network stack (every port and interface of the host)",
@@ -30,6 +30,19 @@ class HostNamespaces(Rule):
 
     ## Compared with other tools
     The Compose counterpart of KS009 (`hostNetwork`, `hostPID`, `hostIPC`).
+
+    ## Fix safety
+    The fix deletes the `<field>: host` line (in a flow mapping, the entry), so the service
+    gets its own namespace again. It is unsafe, as the service's behaviour changes:
+    without `network_mode: host` it joins the project's default network, is reachable from
+    the host only through the ports its `ports:` publish (host mode ignored them), and reaches other services by
+    their service names, not through `localhost`; clients on the host that used
+    `localhost:<port>` need a published port. Without `pid: host` it no longer sees or
+    signals the host's processes (monitoring and debugging agents stop working); without
+    `ipc: host` shared memory and semaphores with host processes stop working; without
+    `uts: host` it gets its own hostname; without `userns_mode: host` a daemon with
+    `userns-remap` remaps its users, which can change file ownership on bind mounts. A field
+    merged in from elsewhere (`<<: *defaults`) gets no fix.
     """
 
     code = "DC004"
@@ -45,6 +58,39 @@ class HostNamespaces(Rule):
                 image: example/monitor:1.0
                 network_mode: host
                 pid: "host"
+            """,
+            fixed="""
+            services:
+              monitor:
+                image: example/monitor:1.0
+            """,
+            count=2,
+        ),
+        bad(
+            """
+            services:
+              monitor:
+                image: example/monitor:1.0  # pinned by release
+                ipc: host
+                uts: host
+                restart: always  # keep running
+            """,
+            fixed="""
+            services:
+              monitor:
+                image: example/monitor:1.0  # pinned by release
+                restart: always  # keep running
+            """,
+            count=2,
+        ),
+        bad(
+            """
+            services:
+              monitor: {image: "example/monitor:1.0", network_mode: host, pid: host, restart: always}
+            """,
+            fixed="""
+            services:
+              monitor: {image: "example/monitor:1.0", restart: always}
             """,
             count=2,
         ),
@@ -64,4 +110,8 @@ class HostNamespaces(Rule):
             for field, shares in _FIELDS.items():
                 node = service.node.get(field)
                 if (scalar_text(node) or "").strip().lower() == "host":
-                    ctx.report(node.span, f"service {service.name} sets {field}: host and shares {shares}")
+                    ctx.report(
+                        node.span,
+                        f"service {service.name} sets {field}: host and shares {shares}",
+                        fix=remove_key_fix(ctx, service, field, f"remove {field}: host"),
+                    )
