@@ -370,7 +370,9 @@ class _Composer:
         bom = self.bom
         span_of = source.span
         # libyaml's own line/column agree with SourceText's unless the text has line breaks
-        # other than \n and \r\n (or a BOM, which libyaml does not count): then use them.
+        # other than \n and \r\n (or a BOM, which libyaml does not count), or does not end
+        # with a line break (libyaml then puts the end-of-stream mark on a line of its own, so
+        # an empty node at the end of `key: ?` would sit on a line that does not exist).
         fast = (
             _C_LOADER
             and _FAST_SPANS
@@ -379,6 +381,7 @@ class _Composer:
             and "\u2028" not in text
             and "\u2029" not in text
             and text.count("\r") == text.count("\r\n")
+            and text.endswith("\n")
         )
         resolve = loader.resolve
         resolve_cache = _RESOLVE_CACHE
