@@ -400,6 +400,7 @@ class _Composer:
         stack: list[_Frame] = []
         anchors: dict[str, Node] = {}
         open_ids: set[int] = set()  # collections still being composed (for recursive aliases)
+        merge_work = 0  # entries copied into merged mappings' indexes
         opaque: list[tuple[int, int]] = []
         root: Node | None = None
         doc_start = 0
@@ -499,6 +500,15 @@ class _Composer:
                         span = Span(s0.start, last.end, s0.line, s0.col, last.end_line, last.end_col)
                 node.span = span
                 if frame.merges is not None:
+                    # Each merged mapping copies its sources' entries: a chain of mappings that
+                    # merge the previous one copies quadratically many (a 1 MB file would need
+                    # tens of GB), so the copying has a budget, like alias expansion.
+                    merge_work += len(node.pairs) + sum(len(m._idx()) for m in frame.merges)
+                    if merge_work > DEFAULT_BUDGET:
+                        line, col = source.position(s0.start)
+                        raise YamlParseError(
+                            f"merge keys (<<) expand to more than {DEFAULT_BUDGET:,} entries", line, col
+                        )
                     node._merges = frame.merges
                     node._idx()  # sources are complete: build now, so lookups never recurse
                 occ = span
