@@ -1,8 +1,13 @@
+import re
+
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.runs import cached_run_scripts
 
 MESSAGE = "Multiple consecutive `RUN` instructions. Consider consolidation"
+
+
+_DYNAMIC = re.compile(r"[$`]")
 
 
 def _flags_key(instruction) -> tuple:
@@ -25,10 +30,14 @@ class ConsecutiveRuns(Rule):
     ## Scope
     Every stage; `ONBUILD` is not checked (as in hadolint). `RUN`s that already chain several
     commands (`a && b`, `a; b`) are taken as a deliberate split and never flagged, nor are
-    `RUN`s with different mounts.
+    `RUN`s with different mounts. A RUN whose text is not valid `sh` (a `cmd` or PowerShell
+    script) counts as one command, as in hadolint.
 
     ## Compared with other tools
-    hadolint DL3059 (same meaning).
+    hadolint DL3059 (same meaning, same counting: commands named by a variable do not count,
+    and a RUN that is not valid sh counts none). hadolint's count comes from ShellCheck's
+    parser; on PowerShell text read as sh the two parsers may fail on different RUNs, so a
+    few Windows RUN pairs are reported by one tool only.
     """
 
     code = "DL3059"
@@ -42,6 +51,10 @@ class ConsecutiveRuns(Rule):
         ok("FROM debian:12\nRUN a && b\nRUN c\n"),
         ok("FROM debian:12\nRUN /foo.sh\nWORKDIR /\nRUN /bar.sh\n"),
         ok("FROM debian:12\nRUN --mount=type=secret,id=foo /foo.sh\nRUN /bar.sh\n"),
+        # Not sh (PowerShell): one command each, as hadolint counts them.
+        bad("FROM mcr.microsoft.com/windows/servercore:ltsc2022\n"
+            "RUN [Net.ServicePointManager]::SecurityProtocol = 'Tls12' ; iwr https://example.com/a.zip\n"
+            "RUN Expand-Archive a.zip\n"),
     ]
 
     def check(self, ctx):
@@ -50,7 +63,14 @@ class ConsecutiveRuns(Rule):
             if rs.onbuild:
                 continue
             key = id(rs.instruction)
-            n = len(rs.script.commands)
+            # A RUN line that is not valid sh (cmd, PowerShell) counts no commands, as in
+            # hadolint (ShellCheck's parse fails and leaves nothing to count). Heredoc bodies are
+            # shell scripts: what our parser reads of them counts.
+            # Commands named by a variable (`$a = 1`, PowerShell read as sh) are not counted
+            # either: hadolint counts the commands whose name it can read.
+            n = sum(1 for c in rs.script.commands if not _DYNAMIC.search(c.name_word.text))
+            if not rs.script.parse_ok and rs.heredoc is None:
+                n = 0
             # A heredoc RUN counts the commands of its body.
             counts[key] = n if rs.heredoc is not None or key not in counts else counts[key] + n
         previous = None  # (flags, command count) of the RUN just before, if the last instruction was a RUN
