@@ -2,7 +2,7 @@ from dockerlint.model import Applicability, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
 from dockerlint.fixers.shell_edits import insert_after_word, item_index, remove_chain_item, top_level_chain
 from dockerlint.rules._package_managers import (
-    APK_VALUE_OPTS, cache_mounted, invocations, position, removes_path, runs,
+    APK_VALUE_OPTS, cache_mounted, invocations, runs,
 )
 
 APK_CACHE = ("/var/cache/apk", "/etc/apk/cache")
@@ -35,7 +35,8 @@ class ApkNoCache(Rule):
 
     ## What it does
     Flags an `apk add` without `--no-cache`, unless the RUN mounts a cache or tmpfs on
-    `/var/cache/apk` or removes `/var/cache/apk/*` after the install.
+    `/var/cache/apk`. A RUN that removes `/var/cache/apk/*` after the install is flagged too,
+    as in hadolint: `--no-cache` is what makes that `--update` + `rm` idiom unnecessary.
 
     ## Why is this bad?
     Without `--no-cache`, apk keeps the downloaded package index (and with `apk update`, a
@@ -52,8 +53,7 @@ class ApkNoCache(Rule):
     `/var/cache/apk`.
 
     ## Compared with other tools
-    hadolint DL3019 (which also reports RUNs that remove `/var/cache/apk/*` themselves).
-    Trivy AVD-DS-0025.
+    hadolint DL3019 (same meaning). Trivy AVD-DS-0025.
     """
 
     code = "DL3019"
@@ -73,7 +73,10 @@ class ApkNoCache(Rule):
         ),
         ok("FROM alpine:3.20\nRUN apk add --no-cache curl=8.5.0-r0\n"),
         ok("FROM alpine:3.20\nRUN --mount=type=cache,target=/var/cache/apk apk add -U curl=8.5.0-r0\n"),
-        ok("FROM alpine:3.20\nRUN apk add curl=8.5.0-r0 && rm -rf /var/cache/apk/*\n"),
+        bad(
+            "FROM alpine:3.20\nRUN apk add --update curl=8.5.0-r0 && rm -rf /var/cache/apk/*\n",
+            fixed="FROM alpine:3.20\nRUN apk add --no-cache --update curl=8.5.0-r0 && rm -rf /var/cache/apk/*\n",
+        ),
     ]
 
     def check(self, ctx):
@@ -83,12 +86,6 @@ class ApkNoCache(Rule):
             all_apk = list(invocations(run, ("apk",), APK_VALUE_OPTS))
             for inv in all_apk:
                 if inv.verb != "add" or inv.command.has_flag("--no-cache"):
-                    continue
-                here = position(run, inv.script, inv.command)
-                if any(
-                    removes_path(cmd, *APK_CACHE) and position(run, script, cmd) > here
-                    for script, cmd in run.commands()
-                ):
                     continue
                 verb = inv.words[0]
                 edits = [insert_after_word(inv.script, verb, " --no-cache")]
