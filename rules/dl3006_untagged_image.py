@@ -17,11 +17,14 @@ class UntaggedImage(Rule):
     ## Scope
     Every stage. `scratch`, earlier stage names (`FROM build`) and digest-pinned images are
     fine. Unlike hadolint, `ARG` defaults used in `FROM` are resolved (and `build-args` from
-    config): `ARG BASE=debian` + `FROM $BASE` is flagged, while an `ARG` with no default is
-    unknown and never flagged.
+    config): `ARG BASE=debian` + `FROM $BASE` is flagged, while an `ARG` with no default (or
+    an empty one, `ARG TAG=` + `FROM img:${TAG}`) is unknown and never flagged.
 
     ## Compared with other tools
-    hadolint DL3006 (same meaning), Trivy DS001 (with DL3007), Checkov CKV_DOCKER_7.
+    hadolint DL3006 (same meaning), Trivy DS001 (with DL3007), Checkov CKV_DOCKER_7. hadolint
+    does not resolve `ARG`s (its issues 219, 858, 979): it misses `ARG BASE=img` + `FROM $BASE`,
+    and flags `FROM binary-${TARGETOS}` (a stage chosen by an ARG) and `FROM repo/${IMAGE}`
+    whose ARG has no default (the tag may come with its value), which are not reported here.
     """
 
     code = "DL3006"
@@ -38,6 +41,7 @@ class UntaggedImage(Rule):
         ok("FROM ruby@sha256:f1dbca0f5dbc9\n"),
         ok("FROM scratch\n"),
         ok("FROM ${VALUE}\n"),
+        ok("ARG WINDOWS_VERSION=\nFROM mcr.microsoft.com/windows/servercore:${WINDOWS_VERSION}\n"),
         ok("FROM golang:1.22 AS build\nFROM build AS test\n"),
     ]
 
@@ -49,7 +53,10 @@ class UntaggedImage(Rule):
             image = info.image
             if image is not None and image.lower() != "scratch" and image.lower() not in seen_aliases and image:
                 ref = parse_image(image)
-                if ref.tag is None and ref.digest is None:
+                # `ARG TAG=` + `FROM img:${TAG}`: an empty default leaves `img:`, not a valid
+                # reference: the tag has to come from a build argument, so it is unknown.
+                empty_tag = image != stage.image and image.endswith((":", "@"))
+                if ref.tag is None and ref.digest is None and not empty_tag:
                     word = next((w for w in stage.from_.words() if not w.value.startswith("--")), None)
                     span = word.span if word else stage.from_.span
                     via = f" (`{stage.image}` resolves to `{image}`)" if image != stage.image else ""
