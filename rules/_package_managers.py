@@ -6,7 +6,7 @@ skips modules whose name starts with `_`).
 * `invocations(...)`: the commands of a package manager with their subcommand and arguments
   (option values told apart from packages);
 * `expand_word(...)`: a package word with `$VAR`s resolved from ARG/ENV, or None when its
-  value cannot be known (an ARG without default, a variable set by the script, `$(...)`);
+  value cannot be known (an ARG without default, a variable the script computes or sets twice, `$(...)`);
 * `cache_mounted(...)`: `RUN --mount=type=cache|tmpfs,target=<dir>` handling;
 * `stage_persists(...)`: whether what a stage leaves behind reaches another stage or the image.
 """
@@ -151,6 +151,17 @@ _SHELL_LOCAL = re.compile(
 )
 
 
+# `NAME=constant` standing alone as a command (not an env prefix such as `A=1 cmd`, nor in
+# the body of an `if`/`for`, where it may not run). Before the special built-in `set` the
+# assignment stays, as POSIX shells (dash, busybox ash) do: `deps='gcc' set -x && ...`.
+_LITERAL_ASSIGNMENT = re.compile(
+    r"(?:^|[;&|({])[ \t\n]*(?:export[ \t]+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)="
+    r"(?:'(?P<single>[^']*)'|\"(?P<double>[^\"$`\\]*)\"|(?P<bare>[^\s;&|()<>$`'\"\\]*))"
+    r"(?=[ \t]*(?:$|[;&|)\n]|set[ \t]))",
+    re.M,
+)
+
+
 class Unknown(Exception):
     """A word's value cannot be known before the build."""
 
@@ -159,7 +170,9 @@ class Unknown(Exception):
 class Variables:
     """What `$NAME` stands for in one RUN: `values[name]` is a string, or None when it is
     declared but not knowable (an ARG without a default). Names the script itself assigns
-    (`local`) are unknowable too. Anything else is unset, so it expands to nothing."""
+    (`local`) are unknowable too, except one assigned exactly once, to a constant, as a
+    command of its own (`deps='gcc make' && apk add $deps`): `values` holds it. Anything
+    else is unset, so it expands to nothing."""
 
     values: dict[str, str | None]
     local: frozenset[str] = frozenset()
@@ -238,13 +251,26 @@ def variables(ctx, run: Run) -> Variables:
         # An ONBUILD RUN runs in some other Dockerfile's build: its variables are not ours.
         return Variables({}, everything_unknown=True)
     values = _declared_variables(ctx).get(id(run.outer), {})
-    local: set[str] = set()
+    local: list[str] = []
+    literals: dict[str, str] = {}
     for script in run.scripts:
         for m in _SHELL_LOCAL.finditer(script.text):
             for g in m.groups():
                 if g:
-                    local.update(g.split())
-    return Variables(values, frozenset(local))
+                    local.extend(g.split())
+        for m in _LITERAL_ASSIGNMENT.finditer(script.text):
+            value = m.group("single")
+            if value is None:
+                value = m.group("double")
+            if value is None:
+                value = m.group("bare")
+            literals[m.group("name")] = value
+    # A name the script sets once, to a constant (`buildDeps='gcc make' && apk add $buildDeps`),
+    # is known; one set several times, or to something computed, is not.
+    known = {name: value for name, value in literals.items() if local.count(name) == 1}
+    if known:
+        values = {**values, **known}
+    return Variables(values, frozenset(local) - known.keys())
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -314,7 +340,13 @@ def _parameter(body: str, lookup: Callable[[str], str | None]) -> str:
             if op == ":+":
                 return _expand_joined(word, lookup) if value else ""
             return _expand_joined(word, lookup) if value is not None else ""
-    raise Unknown(body)  # ${x%y}, ${x/y/z}, ${x:1}... : not worth modelling
+    if rest.startswith("/") and value is not None:
+        # ${x/a/b}, ${x//a/b} with a literal pattern (`${CUDA_VERSION//./-}`).
+        every = rest.startswith("//")
+        pattern, sep, replacement = rest[2 if every else 1:].partition("/")
+        if pattern and not any(c in pattern + replacement for c in "*?[]$\\'\"`#%"):
+            return value.replace(pattern, replacement, -1 if every else 1)
+    raise Unknown(body)  # ${x%y}, ${x:1}, glob patterns... : not worth modelling
 
 
 def _expand_joined(text: str, lookup) -> str:

@@ -29,10 +29,15 @@ class AptGetPin(Rule):
 
     ## Compared with other tools
     hadolint DL3008, with one deliberate difference: a package whose name cannot be known before
-    the build — it comes from an `ARG` without default, a variable the script sets itself, or
+    the build — it comes from an `ARG` without default, a variable the script computes or sets twice, or
     `$(...)` — is not reported (hadolint asks to pin `apt-get install $PKGS`, which you cannot
     do where you wrote it). A variable the Dockerfile never sets expands to nothing, as in the
-    shell. Inside `ONBUILD` every variable is unknown.
+    shell. Inside `ONBUILD` every variable is unknown. A variable whose value is pinned
+    (`ARG V="=1.2-1"` + `apt-get install pkg${V}`) is not flagged, while hadolint, which does
+    not expand variables, flags it. hadolint does not look through `sudo`, so it misses
+    `sudo apt-get install curl`. Conversely, a variable the script also assigns in another
+    branch (`if ...; then V=$(...); else apt-get install $V; fi`) is unknown here, so an
+    unpinned ARG default reaching that branch is missed, while hadolint flags the word.
     """
 
     code = "DL3008"

@@ -26,7 +26,7 @@ class ApkPin(Rule):
 
     ## Compared with other tools
     hadolint DL3018, except that a package whose name cannot be known before the build (an
-    `ARG` without default, a variable set by the script, `$(...)`) is not reported; a
+    `ARG` without default, a variable the script computes or sets twice, `$(...)`) is not reported; a
     variable the Dockerfile never sets expands to nothing.
     """
 
@@ -41,6 +41,8 @@ class ApkPin(Rule):
         ok("FROM alpine:3.20\nRUN apk add --no-cache curl=8.5.0-r0 'git>=2.45' bash~5.2 ./local.apk\n"),
         ok("FROM alpine:3.20\nRUN apk add --no-cache -X https://dl-cdn.alpinelinux.org/alpine/edge/testing flow=0.78.0-r0\n"),
         ok("FROM alpine:3.20\nARG PACKAGES\nRUN apk add --no-cache $PACKAGES\n"),
+        bad("FROM alpine:3.20\nRUN deps='curl git=2.45.2-r0' && apk add --no-cache $deps\n", count=1),
+        ok("FROM alpine:3.20\nRUN for p in curl git; do apk add --no-cache $p; done\n"),
     ]
 
     def check(self, ctx):

@@ -26,7 +26,7 @@ class YumPin(Rule):
 
     ## Compared with other tools
     hadolint DL3033, with two differences: a package word whose value cannot be known before
-    the build (an `ARG` without default, a variable the script sets, `$(...)`) is not
+    the build (an `ARG` without default, a variable the script computes or sets twice, `$(...)`) is not
     reported, and `yum install python3-pip` is (hadolint accepts any name with a `-`, here
     the part after it must look like a version, as hadolint does for dnf in DL3041).
     """

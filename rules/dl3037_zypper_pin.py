@@ -26,7 +26,7 @@ class ZypperPin(Rule):
 
     ## Compared with other tools
     hadolint DL3037, except that a package whose name cannot be known before the build (an
-    `ARG` without default, a variable set by the script, `$(...)`) is not reported, and
+    `ARG` without default, a variable the script computes or sets twice, `$(...)`) is not reported, and
     neither are non-package types (`-t pattern`).
     """
 

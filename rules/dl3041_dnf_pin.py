@@ -29,7 +29,10 @@ class DnfPin(Rule):
 
     ## Compared with other tools
     hadolint DL3041, except that a package word whose value cannot be known before the build
-    (an `ARG` without default, a variable the script sets, `$(...)`) is not reported.
+    (an `ARG` without default, a variable the script computes or sets twice, `$(...)`) is not reported.
+    Variables are expanded first (`cuda-toolkit-${V//./-}` with `ARG V=12.8` is
+    `cuda-toolkit-12-8`, pinned by hadolint's own test), where hadolint reads the word as
+    written.
     """
 
     code = "DL3041"
