@@ -1,5 +1,6 @@
 from dockerlint.model import Applicability, Edit, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
+from dockerlint.shell import parse_shell
 from dockerlint.fixers.shell_edits import item_index, top_level_chain
 from dockerlint.rules._package_managers import (
     APT_VALUE_OPTS, append_cleanup_fix, cache_mounted, command_span, invocations, later_runs,
@@ -21,11 +22,28 @@ def _apt_commands(run):
 
 
 def _dist_clean(cmd) -> bool:
-    """`apt-get dist-clean` (apt 2.7.8+) removes the package lists too."""
+    """`apt-get dist-clean` / `distclean` (apt 2.7.8+, Debian 13) removes the package lists
+    too, all but the small Release/InRelease files."""
     if not cmd.is_named("apt-get", "apt"):
         return False
     pos = cmd.positional(APT_VALUE_OPTS)
-    return bool(pos) and pos[0].value == "dist-clean"
+    return bool(pos) and pos[0].value in ("dist-clean", "distclean")
+
+
+_SHELLS = ("sh", "bash", "dash", "ash", "zsh", "ksh")
+
+
+def _removes_lists(cmd) -> bool:
+    """`rm -rf /var/lib/apt/lists/*` or `apt-get dist-clean`, also inside `bash -c "..."`."""
+    if removes_path(cmd, LISTS) or _dist_clean(cmd):
+        return True
+    if cmd.is_named(*_SHELLS):
+        words = cmd.args
+        for k, word in enumerate(words[:-1]):
+            if word.value.startswith("-") and "c" in word.value.lstrip("-") and not word.value.startswith("--"):
+                inner = parse_shell(words[k + 1].value)
+                return any(_removes_lists(c.effective()) for c in inner.commands)
+    return False
 
 
 def _lists_mounted(instruction) -> bool:
@@ -83,9 +101,13 @@ class AptListsCleanup(Rule):
     can no longer be reused with a newer install.
 
     ## Compared with other tools
-    hadolint DL3009, with two differences: hadolint accepts any `rm -rf ...` (even of another
-    directory) as the clean-up, anywhere in the RUN; here it must remove the lists, after the
-    last update.
+    hadolint DL3009, with these differences. hadolint accepts any `rm -rf ...` (even of
+    another directory, or before a later `apt-get update`) as the clean-up; here it must
+    remove the lists, after the last update (it may sit in a `bash -c '...'` script), so
+    hadolint misses those RUNs. hadolint does not know `apt-get dist-clean` (apt 2.7.8+,
+    Debian 13: removes the lists but for the small Release files; used by the official
+    images) nor a plain `rm /var/lib/apt/lists/*_*` without `-rf`, and flags both: false
+    positives. hadolint does not look through `sudo` (`sudo apt-get update` is missed there).
     """
 
     code = "DL3009"
@@ -131,6 +153,7 @@ class AptListsCleanup(Rule):
         bad("FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN apt-get install -y git\n", count=1),
         ok("FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n"),
         ok("FROM debian:13\nRUN apt-get update && apt-get install -y curl && apt-get dist-clean\n"),
+        ok("FROM debian:12\nRUN apt-get update && bash -c 'apt-get install -y curl && rm -rf /var/lib/apt/lists/*'\n"),
         ok("FROM debian:12 AS build\nRUN apt-get update && apt-get install -y gcc\nFROM scratch\nCOPY --from=build /x /x\n"),
         ok(
             "FROM debian:12\n"
@@ -150,7 +173,7 @@ class AptListsCleanup(Rule):
             last_update = updates[-1]
             after = position(run, last_update.script, last_update.command)
             if any(
-                (removes_path(cmd, LISTS) or _dist_clean(cmd)) and position(run, script, cmd) > after
+                _removes_lists(cmd) and position(run, script, cmd) > after
                 for script, cmd in run.commands()
             ):
                 continue
