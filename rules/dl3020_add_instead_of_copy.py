@@ -74,7 +74,7 @@ class AddInsteadOfCopy(Rule):
             if ins.json is not None:
                 sources = ins.json[:-1]
             else:
-                sources = [w.value for w in ins.words()][:-1]
+                sources = ins.fields()[:-1]  # split like BuildKit: on whitespace only
             if not sources or all(is_archive(s) or is_url(s) for s in sources):
                 continue
             risky = [
