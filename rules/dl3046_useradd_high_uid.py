@@ -1,8 +1,22 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.rules._run_helpers import commands, scripts
+from dockerlint.rules._package_managers import Unknown, _expand_joined, runs, variables
 
 MESSAGE = "`useradd` without flag `-l` and high UID will result in excessively large Image"
+
+
+def _resolve(ctx, rs, value: str) -> str | None:
+    """A `-u` value with its `$VAR`s resolved from ARG/ENV; None when it cannot be known."""
+    if "$" not in value:
+        return value
+    run = next((r for r in runs(ctx) if r.outer is rs.outer), None)
+    if run is None:
+        return None
+    try:
+        return _expand_joined(value, variables(ctx, run).lookup)
+    except Unknown:
+        return None
 
 
 class UseraddHighUid(Rule):
@@ -21,9 +35,10 @@ class UseraddHighUid(Rule):
     Every stage; `ONBUILD RUN` is checked too (as hadolint does).
 
     ## Compared with other tools
-    hadolint DL3046. We also read `--uid`, `--uid=N` and `-uN`, which hadolint misses, and
-    do not flag a UID given by a variable (`-u "$UID"`), whose length we cannot know
-    (hadolint counts the characters of `${UID}`).
+    hadolint DL3046. We also read `--uid`, `--uid=N` and `-uN`, which hadolint misses. A UID
+    given by a variable (`-u "$UID"`) is resolved from `ARG`/`ENV` (`ARG UID=1000` is fine,
+    `ARG APP_UID=1000000` is flagged) and not flagged when it cannot be known; hadolint flags
+    every variable UID, even `ARG UID=1000` (a false positive).
     """
 
     code = "DL3046"
@@ -38,6 +53,8 @@ class UseraddHighUid(Rule):
         ok("FROM debian:12\nRUN useradd --no-log-init --uid 123456 app\n"),
         ok("FROM debian:12\nRUN useradd -u 10001 app\n"),
         ok('FROM debian:12\nARG UID=1000\nRUN useradd -u "$UID" app\n'),
+        bad("FROM debian:12\nARG APP_UID=1000000\nRUN useradd -u ${APP_UID} app\n"),
+        ok("FROM debian:12\nARG UID\nRUN useradd -u ${UID} app\n"),
     ]
 
     def check(self, ctx):
@@ -45,6 +62,9 @@ class UseraddHighUid(Rule):
             for cmd, eff in commands(rs):
                 if eff.basename != "useradd" or eff.has_flag("-l", "--no-log-init"):
                     continue
-                uids = [u for u in eff.flag_values("-u", "--uid") if u.isdigit() and len(u) > 5]
+                uids = [(u, _resolve(ctx, rs, u)) for u in eff.flag_values("-u", "--uid")]
+                uids = [(u, v) for u, v in uids if v is not None and v.isdigit() and len(v) > 5]
                 if uids:
-                    ctx.report(rs.command_span(cmd), f"{MESSAGE} (UID {uids[-1]})")
+                    written, value = uids[-1]
+                    via = f" from `{written}`" if written != value else ""
+                    ctx.report(rs.command_span(cmd), f"{MESSAGE} (UID {value}{via})")
