@@ -33,7 +33,9 @@ class UseWorkdir(Rule):
     (`cd` later in the chain, relative or variable paths, `||`/`;` in the chain).
 
     ## Compared with other tools
-    hadolint DL3003 (same meaning), Trivy AVD-DS-0013.
+    hadolint DL3003 (same meaning), Trivy AVD-DS-0013. hadolint misses a `cd` in a RUN that
+    ShellCheck cannot parse as sh, such as a PowerShell script (where `cd` is `Set-Location`
+    and lasts only for that RUN just the same); we still see it.
     """
 
     code = "DL3003"

@@ -20,7 +20,9 @@ class LatestTag(Rule):
     by its digest and is fine.
 
     ## Compared with other tools
-    hadolint DL3007 (same meaning), Trivy DS001, Checkov CKV_DOCKER_7.
+    hadolint DL3007 (same meaning), Trivy DS001, Checkov CKV_DOCKER_7. hadolint does not
+    resolve `ARG`s, so it misses `ARG VERSION=latest` + `FROM img:${VERSION}` (its issue 412):
+    a plain `docker build` of such a file pulls `latest`.
     """
 
     code = "DL3007"

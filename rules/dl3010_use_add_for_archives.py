@@ -59,6 +59,8 @@ class UseAddForArchives(Rule):
     `app.tar.Z`, `.lz` or `.lzma` archives, which `ADD` would copy without unpacking (it only
     unpacks tar archives, uncompressed or compressed with gzip, bzip2 or xz); we flag only
     archives that `ADD` really extracts, so following the advice never changes the result.
+    hadolint only recognises `tar` extraction with a dash (`tar -xf`); the old-style
+    `tar xvf archive.tar.gz` is read here too, which hadolint misses.
     """
 
     code = "DL3010"

@@ -92,7 +92,10 @@ class PipPin(Rule):
     hadolint DL3013. Where hadolint has documented false positives we do better: a package
     given by a variable (`pip install "$PKG"`, hadolint issue 979) is not flagged, since the
     variable may well hold a pinned spec; a VCS URL with a user (`git+ssh://git@host/repo`) is
-    not mistaken for a pinned one, only an `@ref` in the path counts.
+    not mistaken for a pinned one, only an `@ref` in the path counts. The same holds for a
+    name the script computes (`pip install "tensorflow${TF_POSTFIX}"` after an `if` that sets
+    it), which hadolint reports. hadolint misses a pip called by path (`/venv/bin/pip`,
+    `/opt/venv/bin/python3 -m pip`) or through `sudo`, which are read here.
     """
 
     code = "DL3013"

@@ -44,7 +44,8 @@ class AptNoInstallRecommends(Rule):
     check the image still works, and list what it needs explicitly.
 
     ## Compared with other tools
-    hadolint DL3015, which does not see an apt configuration written by an earlier RUN.
+    hadolint DL3015, which does not see an apt configuration written by an earlier RUN, and
+    does not look through `sudo` (it misses `sudo apt-get install -y curl`).
     Trivy AVD-DS-0029.
     """
 

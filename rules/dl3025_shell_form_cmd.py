@@ -75,6 +75,9 @@ class ShellFormCmd(Rule):
     ## Compared with other tools
     hadolint DL3025 (same meaning). Docker's build check JSONArgsRecommended is close but not
     the same: it ignores `HEALTHCHECK` and stays silent in a stage that sets `SHELL`.
+    hadolint's JSON reader rejects some valid JSON escapes (`["\\/usr/bin/znc"]`) and then
+    reports an exec-form CMD that BuildKit reads as JSON; here the array is read as BuildKit
+    reads it.
     """
 
     code = "DL3025"

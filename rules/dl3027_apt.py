@@ -32,7 +32,8 @@ class Apt(Rule):
     `list`, `show`, `full-upgrade`) get no fix.
 
     ## Compared with other tools
-    hadolint DL3027; Checkov CKV_DOCKER_9 (which matches the text ` apt ` anywhere).
+    hadolint DL3027; Checkov CKV_DOCKER_9 (which matches the text ` apt ` anywhere). hadolint
+    does not look through `sudo`, so it misses `sudo apt install`.
     """
 
     code = "DL3027"

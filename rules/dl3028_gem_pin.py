@@ -73,7 +73,8 @@ class GemPin(Rule):
 
     ## Compared with other tools
     hadolint DL3028. We also accept installs from a Gemfile and skip gems given by a variable
-    (`gem install "$GEM"`), which may hold a pinned spec.
+    (`gem install "$GEM"`), which may hold a pinned spec. hadolint misses the gems of a
+    `gem install --no-document fpm` (it takes `--no-document` for an option with a value).
     """
 
     code = "DL3028"

@@ -35,8 +35,13 @@ class DnfCleanAll(Rule):
     everything before it succeeded and only removes caches. Unsafe otherwise.
 
     ## Compared with other tools
-    hadolint DL3040, which accepts a clean-up anywhere after the *first* install; here it
-    must follow the last one. Trivy AVD-DS-0019 (dnf) and AVD-DS-0027 (microdnf).
+    hadolint DL3040, which compares the *first* install with the *first* clean-up; here the
+    clean-up must follow the last install. So hadolint misses a second install after the
+    clean-up, and flags `microdnf update -y && rm -rf /var/cache/yum; microdnf install -y x;
+    microdnf clean all` (any `rm -rf` before the install counts as its clean-up there): a
+    false positive. hadolint checks `install` only; `dnf groupinstall`, `upgrade` and the
+    other downloading subcommands are read here too. Trivy AVD-DS-0019 (dnf) and
+    AVD-DS-0027 (microdnf).
     """
 
     code = "DL3040"

@@ -56,7 +56,9 @@ class PipNoCacheDir(Rule):
     hadolint DL3042 (same meaning; we also accept an `ARG PIP_NO_CACHE_DIR=1` default and
     cache mounts whose target is `~/.cache`). Like hadolint we treat `PIP_NO_CACHE_DIR=0` /
     `false` as not disabling the cache, although pip, for backward compatibility, disables it
-    for any valid value: set it to `1` to be clear.
+    for any valid value: set it to `1` to be clear. hadolint flags a pip under a cache mount
+    on `/root/.cache` (which holds pip's cache: nothing reaches the layer), and misses a pip
+    called by path (`/venv/bin/pip`, `/opt/venv/bin/python3 -m pip`) or through `sudo`.
     """
 
     code = "DL3042"

@@ -61,7 +61,8 @@ class GoPin(Rule):
     ## Compared with other tools
     hadolint DL3062. We also flag the other moving queries `@upgrade` and `@patch`, skip
     build flags with values (`-tags netgo`), and do not flag packages given by a variable,
-    `go run main.go` or `go install tool`, which hadolint reports.
+    `go run main.go` or `go install tool`, which hadolint reports. hadolint misses a `go`
+    called by path (`/usr/local/go/bin/go get -u example.com/tool`).
     """
 
     code = "DL3062"

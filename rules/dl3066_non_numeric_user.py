@@ -26,7 +26,9 @@ class NonNumericUser(Rule):
 
     ## Compared with other tools
     hadolint DL3066 (same meaning). hadolint flags every variable that no `ARG` declares, so
-    `ENV APP_UID=1654` + `USER $APP_UID` is a false positive there.
+    `ENV APP_UID=1654` + `USER $APP_UID` is a false positive there, and skips every variable
+    an `ARG` declares, so it misses `ARG user=jenkins` + `USER ${user}`, which runs as a
+    user name unless the build overrides it.
     """
 
     code = "DL3066"

@@ -112,6 +112,8 @@ class Pipefail(Rule):
     hadolint DL4006, Trivy AVD-DS-0032. Unlike hadolint, a `set -o pipefail` (or
     `set -euo pipefail`) in the `RUN` before the pipe counts, the `SHELL` of a parent stage is
     inherited, and exec-form `RUN ["a", "|", "b"]` (no shell, so no pipe) is not flagged.
+    Nor is a RUN on a Windows base image, run by `cmd` (`powershell a ^| b`), which hadolint
+    reads as sh and flags.
     """
 
     code = "DL4006"
