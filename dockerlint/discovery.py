@@ -7,6 +7,7 @@ lies outside the tree being walked is skipped.
 """
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import re
@@ -166,17 +167,22 @@ def discover(paths: list[str], exclude: list[str]) -> tuple[list[Candidate], lis
                     continue
                 full = os.path.join(arg, rel)
                 if os.path.islink(full):
-                    target = os.path.realpath(full)
-                    if not os.path.exists(target):
-                        skipped.append(Skipped(full, "broken symbolic link"))
+                    try:
+                        target = os.path.realpath(full, strict=True)
+                    except OSError as e:
+                        loop = e.errno == errno.ELOOP
+                        skipped.append(Skipped(full, "symbolic link loop" if loop else "broken symbolic link"))
                         continue
                     if not (target == real_root or target.startswith(real_root + os.sep)):
                         skipped.append(Skipped(full, "symbolic link leaves the tree; not followed"))
                         continue
                     if os.path.isdir(target):
                         continue
-                if not os.path.isfile(full) and not os.path.islink(full):
-                    continue  # listed by git but deleted from the work tree
+                if not os.path.isfile(full):
+                    if os.path.lexists(full) and not os.path.isdir(full):
+                        # reading a FIFO with no writer would block the run for ever
+                        skipped.append(Skipped(full, "not a regular file (a FIFO, socket or device); not read"))
+                    continue  # else listed by git but deleted from the work tree
                 add(full, decision if isinstance(decision, FileKind) else None, False)
         elif p.exists() or p.is_symlink():
             # Explicitly named files are always linted: kind by name, else by content.
