@@ -260,6 +260,8 @@ def job_count(args, files: int) -> int:
 
 def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False):
     candidates, skipped, forced = iter_targets(args, resolver)
+    for s in skipped:  # links that loop, dangle or leave the tree; FIFOs: said, not linted
+        print(f"{s.path}: skipped: {s.reason}", file=sys.stderr)
     results: list[FileResult] = []
     changed: list[tuple[str, str, str, str]] = []  # (path, before, after, encoding)
     progress = Progress(len(candidates), not args.no_progress)
@@ -319,9 +321,10 @@ def cmd_check(args) -> int:
 
     resolver = make_resolver(args)
     results, changed, _skipped = lint_candidates(args, resolver, fixing=args.fix)
+    write_failed = False
     for path, before, after, encoding in changed:
         if path != "-" and before != after:
-            _write(path, after, encoding)
+            write_failed |= not _write(path, after, encoding)
     fmt = args.format
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
@@ -338,22 +341,31 @@ def cmd_check(args) -> int:
     finally:
         if out is not sys.stdout:
             out.close()
-    return exit_code(results, resolver)
+    return EXIT_ERROR if write_failed else exit_code(results, resolver)
 
 
-def _write(path: str, text: str, encoding: str) -> None:
+def _write(path: str, text: str, encoding: str) -> bool:
+    """Write the fixed text; False (and a message) when the file cannot be written, e.g. it
+    was deleted or made read-only while the run went on: the other files are still written."""
     from dockerlint.fix import encode_like, write_atomic
 
     if path == "-":
         sys.stdout.write(text)
-        return
-    write_atomic(path, encode_like(text, encoding))
+        return True
+    try:
+        write_atomic(path, encode_like(text, encoding))
+    except OSError as e:
+        reason = "no such file (was it deleted during the run?)" if isinstance(e, FileNotFoundError) else (e.strerror or str(e))
+        print(f"{path}: error: fixed text not written: {reason}", file=sys.stderr)
+        return False
+    return True
 
 
 def cmd_fix(args) -> int:
     resolver = make_resolver(args)
     results, changed, _ = lint_candidates(args, resolver, fixing=True, diff=args.diff)
     applied_total = 0
+    failed: list[str] = []
     for r in results:
         applied_total += sum(r.fixes_applied.values())
     if args.diff:
@@ -365,8 +377,8 @@ def cmd_fix(args) -> int:
                 )
             )
     else:
-        for path, _before, after, encoding in changed:
-            _write(path, after, encoding)
+        failed = [path for path, _before, after, encoding in changed if not _write(path, after, encoding)]
+        changed = [c for c in changed if c[0] not in failed]
         changed_files = [c for c in changed if c[0] != "-"]
         if changed_files or not any(c[0] == "-" for c in changed):
             remaining = sum(len(r.findings) for r in results)
@@ -378,7 +390,7 @@ def cmd_fix(args) -> int:
     for r in results:
         if r.error is not None:
             print(f"{r.path}: error: {r.error.message}", file=sys.stderr)
-    if any(r.error is not None and r.error.code == "E001" for r in results):
+    if any(r.error is not None and r.error.code == "E001" for r in results) or bool(failed):
         return EXIT_ERROR
     if args.diff and changed:
         return EXIT_FINDINGS
