@@ -42,12 +42,31 @@ class Run:
     def exec_form(self) -> bool:
         return self.instruction.json is not None
 
+    _commands: list[tuple[RunScript, Command]] | None = field(default=None, repr=False, compare=False)
+    _by_basename: dict[str, list[int]] | None = field(default=None, repr=False, compare=False)
+
     def commands(self) -> Iterator[tuple[RunScript, Command]]:
         """Every simple command (wrappers such as `sudo`/`env` removed) with its script, in
-        order."""
-        for script in self.scripts:
-            for cmd in script.script.commands:
-                yield script, cmd.effective()
+        order. Unwrapped once per RUN: some twenty rules ask for them."""
+        return iter(self._all_commands())
+
+    def _all_commands(self) -> list[tuple[RunScript, Command]]:
+        if self._commands is None:
+            self._commands = [(script, cmd.effective()) for script in self.scripts for cmd in script.script.commands]
+        return self._commands
+
+    def named(self, names: tuple[str, ...]) -> list[tuple[RunScript, Command]]:
+        """The commands `Command.is_named(*names)` accepts, in order, through a basename index."""
+        commands = self._all_commands()
+        if any("/" in n for n in names):
+            return [(s, c) for s, c in commands if c.is_named(*names)]
+        if self._by_basename is None:
+            index: dict[str, list[int]] = {}
+            for i, (_script, cmd) in enumerate(commands):
+                index.setdefault(cmd.basename, []).append(i)
+            self._by_basename = index
+        hits = sorted({i for n in names for i in self._by_basename.get(n, ())})
+        return [commands[i] for i in hits]
 
 
 def runs(ctx) -> list[Run]:
@@ -126,10 +145,8 @@ YARN_VALUE_OPTS = frozenset({
 
 
 def invocations(run: Run, names: Iterable[str], value_opts: Iterable[str] = ()) -> Iterator[Invocation]:
-    names = tuple(names)
-    for script, cmd in run.commands():
-        if cmd.is_named(*names):
-            yield Invocation(script, cmd, cmd.positional(value_opts))
+    for script, cmd in run.named(tuple(names)):
+        yield Invocation(script, cmd, cmd.positional(value_opts))
 
 
 # --------------------------------------------------------------------------------------------
