@@ -105,10 +105,16 @@ class _GitignoreMatcher:
         return result
 
 
-def _walk_plain(root: Path) -> list[str]:
+def _walk_plain(root: Path, unreadable: list[str] | None = None) -> list[str]:
+    """Files under `root` not ignored; directories that cannot be listed go to `unreadable`."""
     matcher = _GitignoreMatcher()
     files: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+
+    def on_error(error: OSError) -> None:
+        if unreadable is not None:
+            unreadable.append(f"{error.filename}: {error.strerror or error}")
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=False):
         rel_dir = os.path.relpath(dirpath, root)
         rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/")
         if ".gitignore" in filenames:
@@ -155,7 +161,11 @@ def discover(paths: list[str], exclude: list[str]) -> tuple[list[Candidate], lis
             root = p
             real_root = os.path.realpath(root)
             listed = _git_files(root)
-            files = listed if listed is not None else _walk_plain(root)
+            unreadable: list[str] = []
+            files = listed if listed is not None else _walk_plain(root, unreadable)
+            for problem in unreadable:
+                where, _, why = problem.rpartition(": ")
+                skipped.append(Skipped(where, f"directory not read: {why.lower()}"))
             for rel in files:
                 parts = rel.split("/")
                 if any(part in ALWAYS_SKIP_DIRS for part in parts[:-1]):
