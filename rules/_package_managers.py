@@ -13,6 +13,7 @@ skips modules whose name starts with `_`).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
@@ -171,8 +172,10 @@ _SHELL_LOCAL = re.compile(
 # `NAME=constant` standing alone as a command (not an env prefix such as `A=1 cmd`, nor in
 # the body of an `if`/`for`, where it may not run). Before the special built-in `set` the
 # assignment stays, as POSIX shells (dash, busybox ash) do: `deps='gcc' set -x && ...`.
+# (Blanks after the separator stop at a newline: `^` under re.M already starts a match on every
+# line, and letting them run over newlines made a run of blank lines quadratic.)
 _LITERAL_ASSIGNMENT = re.compile(
-    r"(?:^|[;&|({])[ \t\n]*(?:export[ \t]+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)="
+    r"(?:^|[;&|({])[ \t]*(?:export[ \t]+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)="
     r"(?:'(?P<single>[^']*)'|\"(?P<double>[^\"$`\\]*)\"|(?P<bare>[^\s;&|()<>$`'\"\\]*))"
     r"(?=[ \t]*(?:$|[;&|)\n]|set[ \t]))",
     re.M,
@@ -284,7 +287,8 @@ def variables(ctx, run: Run) -> Variables:
             literals[m.group("name")] = value
     # A name the script sets once, to a constant (`buildDeps='gcc make' && apk add $buildDeps`),
     # is known; one set several times, or to something computed, is not.
-    known = {name: value for name, value in literals.items() if local.count(name) == 1}
+    times = Counter(local)
+    known = {name: value for name, value in literals.items() if times[name] == 1}
     if known:
         values = {**values, **known}
     return Variables(values, frozenset(local) - known.keys())
