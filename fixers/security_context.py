@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from dockerlint.model import Applicability, Edit, Fix
+from dockerlint.model import Applicability, Edit, FileKind, Fix
 from dockerlint.parse.yaml import MappingNode, ScalarNode
 from dockerlint.fixers.yaml_edits import YamlStyle, detect_style, ensure_path, set_path, set_scalar
 
 __all__ = [
+    "is_yaml",
     "yaml_style",
     "fix_of",
     "set_field",
@@ -22,6 +23,12 @@ __all__ = [
     "set_value",
     "pod_or_container",
 ]
+
+
+def is_yaml(ctx) -> bool:
+    """Is the linted text YAML? The KS rules also read programs (cdk8s, Pulumi) into the same
+    model, whose fixes are built elsewhere: YAML edits would be meaningless there."""
+    return ctx.kind is FileKind.KUBERNETES
 
 
 def yaml_style(ctx) -> YamlStyle:
@@ -42,15 +49,22 @@ def fix_of(
 
 def set_field(ctx, owner: MappingNode, path: Sequence[str], value: Any) -> list[Edit] | None:
     """Set ``securityContext.<path>`` of a container or pod spec to `value` (a Python scalar)."""
+    if not is_yaml(ctx):
+        return None
     return set_path(ctx.source, owner, ["securityContext", *path], value, style=yaml_style(ctx))
 
 
 def ensure_fields(ctx, owner: MappingNode, path: Sequence[str], value: dict) -> list[Edit] | None:
     """Add what is missing of `value` at ``securityContext.<path>`` (lists: missing items)."""
+    if not is_yaml(ctx):
+        return None
     return ensure_path(ctx.source, owner, ["securityContext", *path], value, style=yaml_style(ctx))
 
 
 def set_value(ctx, node: ScalarNode, value_text: str) -> list[Edit] | None:
+    """Replace a scalar's text (see yaml_edits.set_scalar)."""
+    if not is_yaml(ctx):
+        return None
     edit = set_scalar(ctx.source, node, value_text)
     return [edit] if edit is not None else None
 

@@ -310,6 +310,14 @@ def _is_null(node: Node) -> bool:
     return type(node) is ScalarNode and node.is_null
 
 
+def _fill_in(parent: MappingNode, value: Node) -> bool:
+    """Is this value a placeholder to replace rather than extend: a null, or an empty `{}` in a
+    block mapping (written out in block style, as the rest of the block)?"""
+    if _is_null(value):
+        return True
+    return type(value) is MappingNode and value.flow and not value.pairs and not parent.flow
+
+
 def _last_content(text: str, close: int, start: int) -> int:
     """Offset just past the last non-space character before `close` (not before `start`)."""
     p = close
@@ -368,9 +376,10 @@ def set_scalar(source: SourceText, node: ScalarNode, value_text: str) -> Edit | 
 
 
 def _replace_null(
-    source: SourceText, parent: MappingNode, key: ScalarNode, null: ScalarNode, value: Any, style: YamlStyle
+    source: SourceText, parent: MappingNode, key: ScalarNode, null: Node, value: Any, style: YamlStyle
 ) -> Edit | None:
-    """Give `key`, whose value is null (``key:``, ``key: null``, ``key: ~``), a new value."""
+    """Give `key`, whose value is null (``key:``, ``key: null``, ``key: ~``) or an empty ``{}``,
+    a new value."""
     text = source.text
     colon = _colon_after(text, key)
     if colon is None or null.anchor is not None or _is_alias_value(key, null):
@@ -452,8 +461,8 @@ def ensure_path(
     """Make sure the mapping at `path` below `mapping` exists and holds the entries of `value`.
 
     Missing mappings along the path are created (``securityContext:`` in a container that has
-    none), a null one (``securityContext:``, ``securityContext: null``) is filled in, existing
-    ones are extended. Entries of `value` already present are kept as they are, except that a
+    none), a null one (``securityContext:``, ``securityContext: null``) or an empty ``{}`` in a
+    block mapping is filled in (in block style), existing ones are extended. Entries of `value` already present are kept as they are, except that a
     nested dict is merged into an existing mapping and the items of a list missing from an
     existing sequence are appended to it. ``ensure_path(src, container, ["securityContext",
     "capabilities"], {"drop": ["ALL"]})``.
@@ -471,7 +480,7 @@ def ensure_path(
             edit = insert_mapping_keys(source, node, [(key, _nest(path[i + 1:], value))], style=style)
             return [edit] if edit is not None else None
         k, v = pair
-        if _is_null(v):
+        if _fill_in(node, v):
             edit = _replace_null(source, node, k, v, _nest(path[i + 1:], value), style)
             return [edit] if edit is not None else None
         if type(v) is not MappingNode or not _editable_collection(k, v):
@@ -491,7 +500,7 @@ def _merge_into(source: SourceText, node: MappingNode, value: dict, style: YamlS
             new_items.append((key, wanted))
             continue
         k, existing = pair
-        if _is_null(existing):
+        if _is_null(existing) or isinstance(wanted, dict) and _fill_in(node, existing):
             edit = _replace_null(source, node, k, existing, wanted, style)
             if edit is None:
                 return None
@@ -561,7 +570,7 @@ def set_path(
             edit = insert_mapping_keys(source, node, [(key, _nest(path[i + 1:], value))], style=style)
             return [edit] if edit is not None else None
         k, v = pair
-        if _is_null(v):
+        if _is_null(v) or not last and _fill_in(node, v):
             edit = _replace_null(source, node, k, v, _nest(path[i + 1:], value), style)
             return [edit] if edit is not None else None
         if last:

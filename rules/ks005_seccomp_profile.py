@@ -180,7 +180,8 @@ class SeccompProfile(Rule):
               - name: init
                 image: busybox:1.36
                 securityContext:
-                  seccompProfile: {type: RuntimeDefault}
+                  seccompProfile:
+                    type: RuntimeDefault
               containers:
               - name: web
                 image: nginx:1.27

@@ -1,6 +1,6 @@
 from dockerlint.k8s import TEMPLATE_KINDS
 from dockerlint.model import Applicability, FileKind, Severity
-from dockerlint.fixers.security_context import ensure_fields, fix_of
+from dockerlint.fixers.security_context import ensure_fields, fix_of, is_yaml
 from dockerlint.fixers.yaml_edits import delete_pair, replace_value, scalar_text
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.rules._k8s import is_set, pod_workloads, text
@@ -236,6 +236,8 @@ def _remove(ctx, meta, annotations, name):
 
 
 def _fix(ctx, workload, meta, annotations, name, value, *, effective: bool):
+    if not is_yaml(ctx):
+        return None
     removal = _remove(ctx, meta, annotations, name)
     if removal is None:
         return None

@@ -138,8 +138,8 @@ def test_two_containers_crlf_and_privileged_first():
         "appArmorProfile": {"type": "RuntimeDefault"},
     }
     assert "annotations" not in data["metadata"]
-    # the flow mapping stayed a flow mapping
-    assert "    securityContext: {allowPrivilegeEscalation: false" in fixed
+    # the empty `{}` placeholder became a block like the rest of the file
+    assert "    securityContext:\r\n      allowPrivilegeEscalation: false\r\n" in fixed
 
 
 def test_four_space_file_keeps_its_indentation():

@@ -283,7 +283,10 @@ def test_flow_mapping_and_empty_mapping():
     source, root = _doc(text)
     second = root.get_in("spec", "containers").items[1]
     out = _apply(text, set_path(source, second, ["securityContext", "privileged"], False))
-    assert out.endswith("    securityContext: {privileged: false}\n")
+    assert out.endswith("    securityContext:\n      privileged: false\n")  # `{}` in a block: a placeholder
+    text = "a: {b: {}}\n"
+    source, root = _doc(text)
+    assert _apply(text, set_path(source, root, ["a", "b", "c"], 1)) == "a: {b: {c: 1}}\n"
 
 
 def test_null_values_are_filled_in_and_keep_their_comment():
