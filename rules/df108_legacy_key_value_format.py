@@ -23,7 +23,8 @@ class LegacyKeyValueFormat(Rule):
     Safe: `ENV key value` becomes `ENV key=value`; a value of several words is wrapped in double
     quotes, which keeps its spaces (also those of continuation lines) exactly as the legacy form
     did. No fix is offered when the value contains quotes or the escape character, since quoting
-    would change how those are read.
+    would change how those are read, nor when a comment line sits between the key and the value
+    (joining them would delete it).
 
     ## Compared with other tools
     Docker build check `LegacyKeyValueFormat` (same meaning). hadolint has no equivalent.
@@ -45,6 +46,7 @@ class LegacyKeyValueFormat(Rule):
             fixed='FROM alpine:3.20\nENV DEPS="curl \\\n    git"\n',
         ),
         bad("FROM alpine:3.20\nENV MSG \"it's\" ok\n"),
+        bad("FROM alpine:3.20\nENV KEY \\\n# the release signing key\n    390EF70B\n"),  # no fix: a comment sits between
         ok("FROM alpine:3.20\nENV APP_HOME=/app DEBUG=0\nLABEL description=\"A small image\"\n"),
     ]
 
@@ -69,6 +71,8 @@ class LegacyKeyValueFormat(Rule):
                 edits = [Edit(key_end, value_start, '="'), Edit(value_end, value_end, '"')]
             else:
                 edits = None
+            if edits and any(key_end <= c.span.start < value_start for c in ctx.dockerfile.comments):
+                edits = None  # joining key and value would delete a comment line between them
             if edits:
                 fix = make_fix(edits, Applicability.SAFE, f"write `{kw} {key.text}=...`")
             ctx.report(
