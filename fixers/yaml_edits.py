@@ -391,13 +391,17 @@ def _replace_null(
             return Edit(null.span.start, null.span.end, rendered)
         return Edit.insert(colon + 1, " " + rendered)
     eol = _line_end(text, colon)
-    if null_end > eol:
-        return None
     col = key.span.col - 1
     if isinstance(value, dict):
         lines = _render_pairs(list(value.items()), col + style.indent, style)
     else:
         lines = _render_items(value, col + style.sequence_indent, style)
+    if null_end > eol:
+        # `key:` with `{}` or `null` on a line of its own: replace through it, unless a comment
+        # lies in between (it would go with it)
+        if _COMMENT.search(text, colon + 1, null.span.start):
+            return None
+        return Edit(colon + 1, null_end, _lines(lines, style.newline))
     # keep what follows the null on its line (a comment) on the key's line
     return Edit(colon + 1, eol, text[null_end:eol] + _lines(lines, style.newline))
 

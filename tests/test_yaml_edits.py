@@ -404,3 +404,11 @@ def test_replace_value_of_a_collection():
     out = _apply(text, [replace_value(source, root.get("metadata"), "annotations", {}),
                         replace_value(source, root.get("spec"), "x", [])])
     assert out == "metadata:\n  annotations: {}\nspec: {x: []}\n"
+
+
+def test_empty_mapping_on_its_own_line():
+    text = "c:\n  securityContext:\n    {}\n  image: x\nd:\n  sc: # keep\n    {}\n"
+    source, root = _doc(text)
+    out = _apply(text, set_path(source, root.get("c"), ["securityContext", "privileged"], False))
+    assert out == "c:\n  securityContext:\n    privileged: false\n  image: x\nd:\n  sc: # keep\n    {}\n"
+    assert set_path(source, root.get("d"), ["sc", "privileged"], False) is None
