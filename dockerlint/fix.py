@@ -36,6 +36,21 @@ def apply_edits(text: str, edits) -> str:
     return "".join(out)
 
 
+def drops_comment_line(text: str, edits) -> bool:
+    """Would these edits delete a whole comment line? A fix may move or keep comments, never
+    lose one; the engine refuses it whatever the rule (a trailing comment on a line the fix
+    removes goes with it: that is not a comment line)."""
+    for e in edits:
+        if e.end <= e.start:
+            continue
+        start = text.rfind("\n", 0, e.start) + 1
+        for line in text[start : e.end].splitlines():
+            stripped = line.strip()
+            if stripped.startswith("#") and stripped not in e.content:
+                return True
+    return False
+
+
 def effective_applicability(finding: Finding, settings: Settings) -> Applicability | None:
     """The fix's applicability after config; None when the rule is unfixable by config."""
     if finding.fix is None:
@@ -178,8 +193,11 @@ def fix_source(
 def _apply_checked(text, path, settings, kind, documents, before, chosen):
     from dockerlint.engine import lint_source
 
+    edits = [e for f in chosen for e in f.fix.edits]
+    if drops_comment_line(text, edits):
+        return text, before, []
     try:
-        new_text = apply_edits(text, [e for f in chosen for e in f.fix.edits])
+        new_text = apply_edits(text, edits)
     except OverlappingEdits:
         return text, before, []
     if not parses(kind, new_text, path, documents):

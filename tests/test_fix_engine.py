@@ -80,3 +80,15 @@ def test_atomic_write_keeps_mode_and_symlink(tmp_path):
 def test_fix_stdin_prints_result():
     code, out, _ = run_cli(["fix", "-", "--stdin-filename", "Dockerfile", "--select", "DF003", "--unsafe-fixes", "--isolated"], stdin="FROM python:3.12\n")
     assert code == 0 and out == "FROM python:3.12-slim\n"
+
+
+def test_engine_refuses_a_fix_that_deletes_a_comment_line():
+    from dockerlint.fix import drops_comment_line
+
+    text = "ENV KEY \\\n# signing key\n    ABC\n"
+    assert drops_comment_line(text, [Edit(7, text.index("ABC"), "=")])
+    assert not drops_comment_line(text, [Edit(0, 3, "ARG")])
+    # a trailing comment on a line the fix removes is not a comment line
+    yaml_text = "a: 1\nprivileged: true  # needed\nb: 2\n"
+    start = yaml_text.index("privileged")
+    assert not drops_comment_line(yaml_text, [Edit(start, yaml_text.index("b:"), "")])
