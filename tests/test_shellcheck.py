@@ -143,3 +143,14 @@ def test_cli_reports_sc_findings():
     code, out, _err = run_cli(["check", "-", "--stdin-filename", "Dockerfile", "--select", "SC", "--isolated", "--format", "json"],
                               stdin="FROM debian:12\nRUN echo $x\n")
     assert '"SC2086"' in out
+
+
+def test_shellcheck_not_run_when_ignored():
+    from dockerlint.engine import _shellcheck_selected
+    from dockerlint.settings import Settings
+
+    assert not _shellcheck_selected(Settings(select=["ALL"], ignore=["SC"]))
+    assert not _shellcheck_selected(Settings(select=["DEFAULT"]))
+    assert _shellcheck_selected(Settings(select=["ALL"]))
+    assert _shellcheck_selected(Settings(select=["SC2086"], ignore=["SC"]))
+    assert not _shellcheck_selected(Settings(select=["SC"], ignore=["SC"]))
