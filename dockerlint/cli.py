@@ -186,11 +186,14 @@ def read_stdin() -> str:
 
 
 def iter_targets(args, resolver):
-    """Yield (path, display_path, kind, explicit, settings) for each file to lint."""
+    """The files to lint (discovered under the current directory's `exclude`), the ones
+    discovery skipped with a reason, and the forced kind if any."""
+    from pathlib import Path
+
     from dockerlint.discovery import discover
 
     paths = args.paths or ["."]
-    base = resolver.for_directory(__import__("pathlib").Path.cwd())
+    base = resolver.for_directory(Path.cwd())
     candidates, skipped = discover(paths, base.exclude)
     forced = FileKind(args.kind) if args.kind else None
     return candidates, skipped, forced
