@@ -11,6 +11,12 @@ PROMPTING = frozenset({
 _TRUE = frozenset({"1", "true", "yes", "on"})
 
 
+def _count(digits: str) -> int:
+    """A decimal count, capped: int() refuses more than 4,300 digits (`-q=000...`)."""
+    digits = digits.lstrip("0") or "0"
+    return int(digits) if len(digits) < 10 else 10**9
+
+
 def quiet_level(cmd) -> int:
     """apt's -q count: `-qq`, `-q -q`, `-q=2`, `--quiet --quiet`, `--quiet=2`."""
     level = 0
@@ -20,11 +26,11 @@ def quiet_level(cmd) -> int:
             break
         if v.startswith("--quiet"):
             _, eq, n = v.partition("=")
-            level = int(n) if eq and n.isdigit() else level + (0 if eq else 1)
+            level = _count(n) if eq and n.isascii() and n.isdigit() else level + (0 if eq else 1)
         elif v.startswith("-") and not v.startswith("--") and len(v) > 1:
             cluster, eq, n = v[1:].partition("=")
-            if eq and cluster.endswith("q") and n.isdigit():
-                level += cluster.count("q") - 1 + int(n)
+            if eq and cluster.endswith("q") and n.isascii() and n.isdigit():
+                level += cluster.count("q") - 1 + _count(n)
             else:
                 level += cluster.count("q")
     return level
