@@ -57,7 +57,9 @@ class CopyFromUnknownStage(Rule):
             if "$" in value or is_pinned_image(value) or value.lower() in names:
                 continue
             # A stage may copy from an earlier stage by index; its own index is not earlier.
-            if value.isdigit() and int(value) < max(stages - 1, 0):
+            # (ASCII digits only, as BuildKit; and short: int() refuses more than 4,300 digits)
+            index = value.lstrip("0") or "0"
+            if value.isascii() and value.isdigit() and len(index) < 10 and int(index) < max(stages - 1, 0):
                 continue
             message = f"`COPY --from` should reference a previously defined `FROM` alias: `{value}`"
             if "/" in value:
