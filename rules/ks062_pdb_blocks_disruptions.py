@@ -13,7 +13,8 @@ _MIN = ("kube-linter:pdb-min-available", "polaris:pdbMinAvailableGreaterThanHPAM
 
 def _percent(node) -> int | None:
     if type(node) is ScalarNode and re.fullmatch(r"\s*\d+\s*%\s*", node.value or ""):
-        return int(node.value.strip().rstrip("%"))
+        digits = node.value.strip().rstrip("%").strip().lstrip("0") or "0"
+        return int(digits) if len(digits) < 10 else 10**9  # int() refuses more than 4,300 digits
     return None
 
 
