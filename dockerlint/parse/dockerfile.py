@@ -596,7 +596,9 @@ def _heredocs_from_line(line: str) -> list[tuple[str, int, bool, bool]]:
             raise ValueError(f"internal lexing of heredoc produced inconsistent results: {rest}")
         name = plain[0]
         quoted = (name.count("'") + name.count('"')) != (raw[0].count("'") + raw[0].count('"'))
-        fd = min(int(m.group(1)), 2**64 - 1) if m.group(1) else 0
+        digits = m.group(1).lstrip("0") or "0"
+        # Go's ParseUint saturates; int() would refuse more than 4,300 digits
+        fd = min(int(digits), 2**64 - 1) if len(digits) <= 20 else 2**64 - 1
         docs.append((name, fd, m.group(2) == "-", quoted))
     return docs
 
