@@ -219,9 +219,10 @@ def process_candidate(cand, args, resolver, forced, fixing: bool, diff: bool):
 
         kind, documents = detect(display, text)
         if kind is None:
-            if cand.explicit and cand.path != "-" and not display.lower().endswith((".yaml", ".yml")):
+            if cand.explicit and cand.path != "-" and not display.lower().endswith((".yaml", ".yml", ".py")):
                 # Named explicitly but not something we lint: say so, don't fail. Other YAML
-                # (CI configs, Helm values) is common in a pre-commit file list: skip it quietly.
+                # (CI configs, Helm values) and non-IaC Python are common in a pre-commit file list:
+                # skip them quietly.
                 print(f"{display}: not a Dockerfile, Kubernetes manifest or Compose file; skipped", file=sys.stderr)
             return None, None
     if not fixing:
