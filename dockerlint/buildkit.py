@@ -411,7 +411,21 @@ def ignored(patterns: list[IgnorePattern], path: str) -> bool:
 # "did you mean" (github.com/moby/buildkit/util/suggest)
 
 
-def levenshtein(a: str, b: str) -> int:
+def levenshtein(a: str, b: str, limit: int | None = None) -> int:
+    """Edit distance; with `limit`, any distance above it comes back as limit + 1, in time
+    proportional to the length times the limit (two 50,000-character names would otherwise
+    take half an hour)."""
+    start = 0
+    while start < len(a) and start < len(b) and a[start] == b[start]:
+        start += 1
+    a, b = a[start:], b[start:]
+    end = 0
+    while end < len(a) and end < len(b) and a[-1 - end] == b[-1 - end]:
+        end += 1
+    if end:
+        a, b = a[:-end], b[:-end]
+    if limit is not None:
+        return _bounded_levenshtein(a, b, limit)
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         cur = [i]
@@ -419,6 +433,23 @@ def levenshtein(a: str, b: str) -> int:
             cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
         prev = cur
     return prev[-1]
+
+
+def _bounded_levenshtein(a: str, b: str, limit: int) -> int:
+    over = limit + 1
+    if abs(len(a) - len(b)) > limit:
+        return over
+    prev = {j: j for j in range(min(len(b), limit) + 1)}  # only the diagonal band is kept
+    for i in range(1, len(a) + 1):
+        lo, hi = max(0, i - limit), min(len(b), i + limit)
+        cur = {0: i} if lo == 0 else {}
+        ca = a[i - 1]
+        for j in range(max(1, lo), hi + 1):
+            cur[j] = min(prev.get(j, over) + 1, cur.get(j - 1, over) + 1, prev.get(j - 1, over) + (ca != b[j - 1]), over)
+        if min(cur.values(), default=over) > limit:
+            return over
+        prev = cur
+    return min(prev.get(len(b), over), over)
 
 
 def suggest(name: str, options, case_sensitive: bool = True) -> str | None:
@@ -430,7 +461,7 @@ def suggest(name: str, options, case_sensitive: bool = True) -> str | None:
         other = option if case_sensitive else option.lower()
         if other == key:
             return None
-        dist = levenshtein(key, other)
+        dist = levenshtein(key, other, best - 1)
         if dist < best:
             match, best = option, dist
     return match
