@@ -172,7 +172,7 @@ class UndefinedVar(Rule):
         Looser matches such as `$GOPATH` for `$PATH` are usually base-image variables."""
         if match is None or len(name) < 4:
             return False
-        if match.lower() == name.lower() or levenshtein(name, match) == 1:
+        if match.lower() == name.lower() or levenshtein(name, match, 1) == 1:
             return True
         if len(name) == len(match):
             diff = [k for k in range(len(name)) if name[k] != match[k]]
