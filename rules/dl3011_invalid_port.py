@@ -45,5 +45,5 @@ class InvalidPort(Rule):
                 port = word.value.split("/", 1)[0]
                 ends = port.split("-", 1)
                 # (length first: int() refuses more than 4,300 digits)
-                if any(_NUMBER.match(e) and (len(e.lstrip("0")) > 5 or int(e) > 65535) for e in ends):
+                if any(_NUMBER.match(e) and (len(e.lstrip("0")) > 5 or int(e.lstrip("0") or "0") > 65535) for e in ends):
                     ctx.report(word.span, f"Valid UNIX ports range from 0 to 65535: `{word.value}`")
