@@ -63,11 +63,24 @@ def test_hook_files_pattern_covers_names_identify_misses():
             )
             if files.search(name) and not exclude.search(name)
         }
+        # Python files go through too: cdk8s/Pulumi/CDK programs are linted, other Python is
+        # skipped quietly (test below).
         assert picked == {
             "Dockerfile", "docker/Dockerfile.dev", "app.dockerfile", "build.Dockerfile",
             "Containerfile", "Containerfile.prod", "img.containerfile", "k8s/deploy.yaml", "compose.yml",
+            "src/dockerfile_utils.py",
         }, hook["id"]
         assert hook["language"] == "python"
+
+
+def test_plain_python_named_explicitly_is_skipped_quietly(tmp_path):
+    script = tmp_path / "dockerfile_utils.py"
+    script.write_text("import os\nprint(os.getcwd())\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "dockerlint", "check", "--isolated", str(script)],
+        capture_output=True, text=True, cwd=tmp_path,
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
 
 
 def test_unrelated_yaml_named_explicitly_is_skipped_quietly(tmp_path):
