@@ -6,6 +6,7 @@ be https, except on a loopback address (a local test server).
 """
 from __future__ import annotations
 
+import http.client
 import ipaddress
 import json
 import re
@@ -13,7 +14,7 @@ import time
 from urllib.parse import urlencode, urlsplit
 
 DEFAULT_API_URL = "https://api.github.com"
-RETRY_STATUSES = {429, 500, 502, 503, 504}
+RETRY_STATUSES = {429, 500, 502, 503, 504}  # and 403 when it is a rate limit (see _rate_limited)
 ATTEMPTS = 4  # one try and three retries
 BACKOFF_SECONDS = 1.0  # doubled per retry, capped below; Retry-After wins when smaller than the cap
 MAX_DELAY_SECONDS = 30.0
@@ -44,6 +45,27 @@ def check_api_url(url: str) -> str:
         if loopback:
             return url.rstrip("/")
     raise ValueError(f"refusing GitHub API URL {url!r}: the token is only sent over https (plain http is allowed on loopback only)")
+
+
+def _rate_limited(status: int, headers) -> bool:
+    """GitHub's primary and secondary rate limits answer 403 (or 429) with
+    `x-ratelimit-remaining: 0` or a `retry-after` header."""
+    if status not in (403, 429) or headers is None:
+        return False
+    return headers.get("Retry-After") is not None or headers.get("X-RateLimit-Remaining") == "0"
+
+
+def _retry_after(headers) -> str | None:
+    """Seconds to wait, as text: Retry-After, else until X-RateLimit-Reset (epoch seconds)."""
+    if headers is None:
+        return None
+    value = headers.get("Retry-After")
+    if value is None and headers.get("X-RateLimit-Remaining") == "0":
+        try:
+            value = str(max(0.0, float(headers.get("X-RateLimit-Reset", "")) - time.time()))
+        except ValueError:
+            value = None
+    return value
 
 
 def _next_link(header: str | None) -> str | None:
@@ -113,16 +135,28 @@ class GitHubClient:
             try:
                 with self._opener.open(request, timeout=self._timeout) as response:
                     raw = response.read()
-                    return (json.loads(raw) if raw.strip() else None), dict(response.headers)
+                    status, response_headers = response.status, dict(response.headers)
             except urllib.error.HTTPError as e:
                 raw = e.read() if e.fp is not None else b""
-                if e.code not in RETRY_STATUSES or attempt == ATTEMPTS:
-                    raise ApiError(method, shown, e.code, self._scrub(_detail(raw))) from None
-                retry_after = e.headers.get("Retry-After") if e.headers else None
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as e:
+                limited = _rate_limited(e.code, e.headers)
+                if (e.code not in RETRY_STATUSES and not limited) or attempt == ATTEMPTS:
+                    detail = self._scrub(_detail(raw))
+                    if limited:
+                        detail = f"rate limited, gave up after {attempt} attempts: {detail}"
+                    elif e.code in RETRY_STATUSES:
+                        detail = f"gave up after {attempt} attempts: {detail}"
+                    raise ApiError(method, shown, e.code, detail) from None
+                retry_after = _retry_after(e.headers)
+            except (urllib.error.URLError, TimeoutError, ConnectionError, http.client.HTTPException) as e:
                 if attempt == ATTEMPTS:
-                    reason = getattr(e, "reason", e)
+                    reason = getattr(e, "reason", None) or f"{type(e).__name__}: {e}"
                     raise ApiError(method, shown, None, self._scrub(str(reason))) from None
+            else:
+                try:
+                    return (json.loads(raw) if raw.strip() else None), response_headers
+                except ValueError:  # a proxy's HTML page, a truncated body: say so, no traceback
+                    text = raw[:200].decode("utf-8", "replace")
+                    raise ApiError(method, shown, status, self._scrub(f"the answer is not JSON: {text!r}")) from None
             self._sleep(self._delay(attempt, retry_after))
         raise AssertionError("unreachable")
 
@@ -142,6 +176,8 @@ class GitHubClient:
         url = self._url(path, {"per_page": 100, **(params or {})})
         while url:
             data, headers = self._send("GET", url, path, None)
+            if data is not None and not isinstance(data, list):
+                raise ApiError("GET", path, 200, f"expected a JSON list, got {type(data).__name__}")
             items.extend(data or [])
             url = _next_link(headers.get("Link") or headers.get("link"))
             if url and not _same_origin(url, self.api_url):
