@@ -531,3 +531,226 @@ def test_line_deletion_suggests_an_empty_block():
     p = _placed("FROM a\nRUN x\nUSER app\n", [Edit(7, 13, "")], Applicability.UNSAFE, (2, 2))
     body = comment_body(p)
     assert "```suggestion\n```" in body and "**Unsafe fix**" in body
+
+
+# ---- hardening: rate limits, the token in errors and logs, API roots (issue 9) -------------------
+
+def _record_delays(monkeypatch) -> list[float]:
+    """The backoff each retry asked for; the test does not actually sleep."""
+    from dockerlint import github_api
+
+    real = github_api.GitHubClient._delay
+    delays: list[float] = []
+
+    def delay(attempt, retry_after):
+        delays.append(real(attempt, retry_after))
+        return 0.0
+
+    monkeypatch.setattr(github_api.GitHubClient, "_delay", staticmethod(delay))
+    return delays
+
+
+def _answer_first(github, monkeypatch, operation: str, answers: list[tuple[int, dict, dict]]):
+    """Answer the next requests of `operation` with (status, body, headers), then as usual."""
+    real = github.handle
+    pending = list(answers)
+
+    def handle(method, url, headers, raw):
+        status, payload, extra = real(method, url, headers, raw)
+        if pending and operation in urlsplit(url).path:
+            return pending.pop(0)
+        return status, payload, extra
+
+    monkeypatch.setattr(github, "handle", handle)
+
+
+def test_rate_limits_are_retried_with_bounded_backoff(github, monkeypatch):
+    import time
+
+    from dockerlint.github_api import MAX_DELAY_SECONDS
+
+    delays = _record_delays(monkeypatch)
+    limited = {"message": "API rate limit exceeded"}
+    _answer_first(github, monkeypatch, "/files", [
+        (403, limited, {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(int(time.time()) + 3600)}),
+        (429, {"message": "You have exceeded a secondary rate limit"}, {"Retry-After": "7"}),
+    ])
+    code, _, err = review()
+    assert code == 0, err
+    assert delays == [MAX_DELAY_SECONDS, 7.0]  # an hour's wait is capped; Retry-After is obeyed
+    assert len(github.reviews) == 1
+
+
+def test_rate_limit_that_never_lifts_is_reported_clearly(github, monkeypatch):
+    from dockerlint.github_api import ATTEMPTS, MAX_DELAY_SECONDS
+
+    delays = _record_delays(monkeypatch)
+    answer = (403, {"message": "API rate limit exceeded for installation"}, {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "9999999999"})
+    _answer_first(github, monkeypatch, "/files", [answer] * 10)
+    code, _, err = review()
+    assert code == 2
+    assert "HTTP 403" in err and "rate limited, gave up after 4 attempts" in err and "/pulls/7/files" in err, err
+    assert len([r for r in github.requests if r[1].endswith("/files")]) == ATTEMPTS
+    assert len(delays) == ATTEMPTS - 1 and all(0 <= d <= MAX_DELAY_SECONDS for d in delays)
+
+
+def test_plain_403_is_not_retried_and_5xx_backoff_doubles(github, monkeypatch):
+    delays = _record_delays(monkeypatch)
+    _answer_first(github, monkeypatch, "/files", [(403, {"message": "Resource not accessible by integration"}, {})])
+    code, _, err = review()
+    assert code == 2 and "HTTP 403" in err and "Resource not accessible" in err, err
+    assert len([r for r in github.requests if r[1].endswith("/files")]) == 1 and delays == []
+    github.fail_next["pulls/list-files"] = [502] * 10
+    code, _, err = review()
+    assert code == 2 and "gave up after 4 attempts" in err, err
+    assert delays == [0.01, 0.02, 0.04]  # BACKOFF_SECONDS (0.01 here) doubled per retry
+
+
+@pytest.mark.parametrize("answer", [
+    (401, {"message": f"Bad credentials: {TOKEN}"}, {}),
+    (500, {"message": f"boom {TOKEN}"}, {}),
+    (200, f"<html>proxy login {TOKEN}</html>", {}),  # JSON, but not the list the endpoint returns
+])
+def test_token_never_in_output_logs_or_exceptions(github, monkeypatch, capfd, caplog, answer):
+    import logging
+    import traceback
+
+    from dockerlint.github_api import ApiError, GitHubClient
+
+    caplog.set_level(logging.DEBUG)
+    _record_delays(monkeypatch)
+    _answer_first(github, monkeypatch, "/files", [answer] * 10)
+    code, out, err = review()
+    assert code == 2, err
+    assert "Traceback" not in err and "failed: HTTP" in err, err
+    client = GitHubClient(github.url, TOKEN)
+    with pytest.raises(ApiError) as info:
+        client.paginate("/repos/octo/app/pulls/7/files")
+    shown = [str(info.value), repr(info.value), "".join(traceback.format_exception(info.value)), repr(client)]
+    captured = capfd.readouterr()
+    for text in [out, err, caplog.text, captured.out, captured.err, *shown]:
+        assert TOKEN not in text
+
+
+def test_answer_that_is_not_json_is_a_clear_error():
+    import traceback
+
+    from dockerlint.github_api import ApiError, GitHubClient
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(f"<html>proxy login for {TOKEN}</html>".encode())
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client = GitHubClient(f"http://127.0.0.1:{server.server_address[1]}", TOKEN)
+        with pytest.raises(ApiError) as info:
+            client.request("GET", "/repos/octo/app/pulls/7")
+    finally:
+        server.shutdown()
+    assert "not JSON" in str(info.value) and "HTTP 200" in str(info.value)
+    assert TOKEN not in "".join(traceback.format_exception(info.value))
+
+
+def test_network_errors_never_show_the_token(monkeypatch):
+    import socket
+    import traceback
+
+    from dockerlint import github_api
+
+    monkeypatch.setattr(github_api, "BACKOFF_SECONDS", 0.0)
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    client = github_api.GitHubClient(f"http://127.0.0.1:{port}", TOKEN, timeout=2)
+    with pytest.raises(github_api.ApiError) as info:
+        client.request("GET", "/repos/octo/app/pulls/7")
+    assert info.value.status is None and "no response" in str(info.value)
+    assert TOKEN not in "".join(traceback.format_exception(info.value)) + repr(info.value)
+
+
+@pytest.mark.parametrize("url, accepted", [
+    ("https://api.github.com", True),
+    ("https://ghe.example.com/api/v3/", True),
+    ("http://127.0.0.1:8080", True),
+    ("http://127.3.4.5", True),
+    ("http://localhost:1", True),
+    ("http://[::1]:2", True),
+    ("http://localhost.example.com", False),
+    ("http://10.0.0.1", False),
+    ("http://0.0.0.0:80", False),
+    ("https://", False),
+    ("api.github.com", False),
+    ("file:///etc/passwd", False),
+    ("https://x-access-token:abc@api.github.com", False),
+])
+def test_api_roots(url, accepted):
+    from dockerlint.github_api import check_api_url
+
+    if accepted:
+        assert check_api_url(url) == url.rstrip("/")
+    else:
+        with pytest.raises(ValueError):
+            check_api_url(url)
+
+
+def test_token_is_not_sent_to_another_origin():
+    """A redirect or a `Link: rel=next` to another host never carries the token."""
+    from dockerlint.github_api import GitHubClient
+
+    seen: list[tuple[str, str | None]] = []
+
+    def serve(handler_body):
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                seen.append((f"{self.server.server_address[1]}{self.path}", self.headers.get("Authorization")))
+                handler_body(self)
+
+            def log_message(self, *args):
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return server
+
+    def other_host(h):
+        h.send_response(200)
+        h.send_header("Content-Type", "application/json")
+        h.end_headers()
+        h.wfile.write(b"[]")
+
+    elsewhere = serve(other_host)
+    # "localhost" and "127.0.0.1" are different origins for the same server
+    other = f"http://localhost:{elsewhere.server_address[1]}"
+
+    def api(h):
+        if h.path.startswith("/redirect"):
+            h.send_response(307)
+            h.send_header("Location", f"{other}/landed")
+            h.end_headers()
+            return
+        h.send_response(200)
+        h.send_header("Content-Type", "application/json")
+        h.send_header("Link", f'<{other}/page2>; rel="next"')
+        h.end_headers()
+        h.wfile.write(b"[1]")
+
+    root = serve(api)
+    try:
+        client = GitHubClient(f"http://127.0.0.1:{root.server_address[1]}", TOKEN)
+        client.request("GET", "/redirect")
+        assert client.paginate("/items") == [1]  # the next page lives elsewhere: not followed
+    finally:
+        root.shutdown()
+        elsewhere.shutdown()
+    auth = dict(seen)
+    assert auth[f"{root.server_address[1]}/redirect"] == f"Bearer {TOKEN}"
+    assert auth[f"{elsewhere.server_address[1]}/landed"] is None
+    assert not any(path.endswith("/page2") for path, _ in seen)
