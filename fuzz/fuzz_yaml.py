@@ -1,0 +1,8 @@
+"""atheris target: The YAML loading layer (YamlParseError only; spans inside the text, fast and slow span paths agree) and every Kubernetes / Compose rule.
+
+    python fuzz/fuzz_yaml.py fuzz/seeds/yaml -max_total_time=300
+"""
+from _harness import run
+
+if __name__ == "__main__":
+    run("check_yaml", ["dockerlint.parse.yaml", "dockerlint.parse.detect", "dockerlint.k8s", "dockerlint.compose"], as_text=True)

@@ -1,0 +1,160 @@
+"""Property tests (hypothesis) for the same properties the atheris targets check
+(fuzz/properties.py): parse errors only of our own kind and with a position, a lossless
+Dockerfile model, findings inside the file, fixes that BuildKit accepts and that are idempotent.
+
+Inputs are built from the grammar's pieces (keywords, flags, quotes, continuations, heredocs,
+comments, CRLF, a BOM...) rather than random characters, so most of them parse. Bounded:
+derandomized, no example database, small `max_examples` (the file runs in well under a minute on
+2 CPUs); the regressions found by fuzzing are pinned with @example.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fuzz"))
+import properties as P  # noqa: E402
+
+BOUNDED = dict(derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+
+# --- Dockerfiles ---------------------------------------------------------------------------------
+
+KEYWORDS = ["FROM", "RUN", "CMD", "LABEL", "EXPOSE", "ENV", "ADD", "COPY", "ENTRYPOINT", "VOLUME", "USER",
+            "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL", "MAINTAINER", "run", "From", "BOGUS"]
+WORDS = ["debian", "debian:12", "alpine:3.20@sha256:" + "a" * 64, "AS", "build", "scratch", "--from=build",
+         "--platform=$BUILDPLATFORM", "--mount=type=cache,target=/var/cache/apt", "--chown=1:1", "--link",
+         "apt-get", "install", "update", "-y", "curl", "pip", "npm", "sudo", "cd", "/app", "&&", "||", "|", ";",
+         "$A", "${A:-x}", "${A/b/c}", '"quoted word"', "'single'", '["a", "b"]', "[", "]", "<<EOF", "<<-EOF",
+         "2<<'EOT'", "\\", "`", "#", "=", "A=1", "B=\"$A\"", "80/tcp", "99999", "root", "0", "é", "\t", "CMD",
+         "--interval=5s", "NONE", "latest"]
+
+
+@st.composite
+def dockerfiles(draw) -> str:
+    lines: list[str] = []
+    if draw(st.booleans()):
+        lines.append(draw(st.sampled_from(["# syntax=docker/dockerfile:1", "# escape=`", "# check=skip=all", "#escape=\\"])))
+    for _ in range(draw(st.integers(1, 8))):
+        kind = draw(st.sampled_from(["instruction"] * 6 + ["comment", "blank", "continued", "heredoc"]))
+        if kind == "comment":
+            lines.append("# " + " ".join(draw(st.lists(st.sampled_from(WORDS + ["hadolint ignore=DL3006", "dockerlint: ignore"]), max_size=4))))
+        elif kind == "blank":
+            lines.append(draw(st.sampled_from(["", "   ", "\t"])))
+        else:
+            words = draw(st.lists(st.sampled_from(WORDS), max_size=6))
+            line = draw(st.sampled_from(KEYWORDS)) + " " + " ".join(words)
+            if kind == "continued":
+                line += " \\\n" + draw(st.sampled_from(["# inside", "", "  && echo done", "RUN x \\", "N foo"]))
+            elif kind == "heredoc":
+                line = "RUN <<EOF\n" + "\n".join(draw(st.lists(st.sampled_from(WORDS), max_size=3))) + "\nEOF"
+            lines.append(line)
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    text = newline.join(lines) + draw(st.sampled_from([newline, ""]))
+    return ("\ufeff" if draw(st.booleans()) else "") + text
+
+
+@settings(max_examples=400, **BOUNDED)
+@given(dockerfiles())
+@example("FROM x\n  c:\\\nser root\n")  # a keyword split by a continuation (fuzz: keyword span check)
+@example("\ufeff# syntax=x\r\nFROM a\r\n")
+@example("FROM x\nRUN 0000000000000000000000000000000000000001<<EOF\nx\nEOF\n")
+def test_dockerfile_properties(text):
+    P.check_dockerfile(text)
+
+
+@settings(max_examples=100, **BOUNDED)
+@given(dockerfiles())
+@example("FROM debian\nRUN apt-get update && apt-get install curl\nUSER root\n")
+def test_fix_properties(text):
+    P.check_fix(text)
+
+
+# --- YAML -----------------------------------------------------------------------------------------
+
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-5, 70000), st.sampled_from(
+    ["nginx", "nginx:latest", "0.5", "512Mi", "NET_RAW", "true", "on", "~", "*", "&a", "- x", "# c", "'q'", "é", ""]))
+KEYS = st.sampled_from(["apiVersion", "kind", "metadata", "name", "spec", "containers", "image", "services",
+                        "securityContext", "privileged", "ports", "env", "<<", "x-common", "labels", "a", "b"])
+VALUES = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(KEYS, inner, max_size=4)), max_leaves=12)
+
+
+@st.composite
+def yaml_texts(draw) -> str:
+    import yaml
+
+    documents = []
+    for _ in range(draw(st.integers(1, 3))):
+        data = draw(st.dictionaries(KEYS, VALUES, max_size=5))
+        if draw(st.booleans()):
+            data.update({"apiVersion": "v1", "kind": draw(st.sampled_from(["Pod", "Deployment", "Service"]))})
+        documents.append(yaml.safe_dump(data, default_flow_style=draw(st.sampled_from([None, True, False])), allow_unicode=True))
+    text = "---\n".join(documents)
+    tweak = draw(st.sampled_from(["", "anchor", "comment", "crlf", "truncate", "no-newline"]))
+    if tweak == "anchor" and "\n" in text:
+        text = "x-base: &base {a: 1}\n" + text.replace("\n", "\n<<: *base\n", 1)
+    elif tweak == "comment":
+        text = "# dockerlint: ignore=KS001\n" + text.replace("\n", "  # trailing\n", 1)
+    elif tweak == "crlf":
+        text = text.replace("\n", "\r\n")
+    elif tweak == "truncate":
+        text = text[: draw(st.integers(0, len(text)))]
+    elif tweak == "no-newline":
+        text = text.rstrip("\n")
+    return text
+
+
+@settings(max_examples=300, **BOUNDED)
+@given(yaml_texts())
+@example("?")  # a node at the end without a final newline (fuzz: span past the end)
+@example("a: &a [x, x]\nb: [*a, *a]\nc: {<<: {k: 1}, d: 2}")
+def test_yaml_properties(text):
+    P.check_yaml(text)
+
+
+# --- shell, pragmas, config ---------------------------------------------------------------------
+
+SHELL = ["apt-get", "install", "-y", "curl", "&&", "||", "|", ";", "&", "(", ")", "{", "}", "$(", "`", "'", '"',
+         "$A", "${A:-b}", "<<EOF\nbody\nEOF", "<", ">", "2>&1", "\n", "\\\n", "#", "if", "then", "fi", "for", "do",
+         "done", "sudo", "-E", "env", "X=1", "pip3", "--user", "é", "*", "!", "[[", "]]", "case", "esac", "in"]
+
+
+@settings(max_examples=300, **BOUNDED)
+@given(st.lists(st.sampled_from(SHELL), max_size=20).map(" ".join))
+def test_shell_properties(script):
+    P.check_shell(script)
+
+
+PRAGMA = ["hadolint", "dockerlint:", "ignore", "ignore-file", "global", "stage", "shell", "=", ",", " ", "\t",
+          "DL3006", "DL3002", "KS003", "untagged-base-image", "ALL", "#", "check=skip=", "all", ";", "error=true", "é"]
+
+
+@settings(max_examples=300, **BOUNDED)
+@given(st.lists(st.lists(st.sampled_from(PRAGMA), max_size=8).map("".join), min_size=1, max_size=4).map("\n".join))
+@example("hadolint ignore=DL3006\ndockerlint: ignore=ALL")
+def test_pragma_properties(comments):
+    P.check_pragmas(comments)
+
+
+CONFIG_KEYS = ["select", "ignore", "extend-select", "severity", "failure-threshold", "rules", "exclude",
+               "build-args", "ignored", "override", "trustedRegistries", "label-schema", "strict-labels", "bogus"]
+CONFIG_VALUES = st.one_of(
+    st.sampled_from(['["DL3006"]', '"DL3006,KS"', '"warning"', "true", "1", '{ DL3006 = "error" }', "[1, 2]", '"nonsense"',
+                     '{ DL3026 = { trusted-registries = ["x"] } }', "[[[[]]]]", '"\\u00e9"']),
+)
+
+
+@settings(max_examples=300, **BOUNDED)
+@given(st.integers(0, 2), st.lists(st.tuples(st.sampled_from(CONFIG_KEYS), CONFIG_VALUES), max_size=5), st.booleans())
+@example(1, [], True)
+def test_config_properties(selector, pairs, corrupt):
+    if selector == 0:  # .hadolint.yaml
+        body = "".join(f"{k}: {v.replace(' = ', ': ')}\n" for k, v in pairs)
+    else:
+        body = ("[tool.dockerlint]\n" if selector == 2 else "") + "".join(f"{k} = {v}\n" for k, v in pairs)
+    data = bytes([selector]) + body.encode()
+    if corrupt:
+        data += b"\xff\xfe not UTF-8"  # fuzz: a config that is not UTF-8 raised UnicodeDecodeError
+    P.check_config(data)
