@@ -5,6 +5,7 @@ not the maximum over every process the test run ever waited for (as RUSAGE_CHILD
 """
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -40,29 +41,44 @@ def run_child(argv: list[str], *, cwd: str, timeout: float, env: dict | None = N
             inp.write(stdin)
             inp.seek(0)
         start = time.monotonic()
-        proc = subprocess.Popen(argv, cwd=cwd, stdin=inp, stdout=out, stderr=err, env=env, preexec_fn=preexec_fn)
-        timed_out = threading.Event()
-
-        def kill():
-            timed_out.set()
+        # Linux carries a process's peak RSS across fork+exec: a child forked straight from a
+        # pytest process that has grown to hundreds of MB reports that as its own peak. A small
+        # launcher process forks the real child instead, waits for it and reports its usage.
+        with tempfile.NamedTemporaryFile("r", suffix=".json") as report:
+            launcher = [sys.executable, "-c", _LAUNCHER, json.dumps(argv), str(timeout), report.name]
+            proc = subprocess.Popen(launcher, cwd=cwd, stdin=inp, stdout=out, stderr=err, env=env, preexec_fn=preexec_fn)
             try:
-                os.kill(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-
-        timer = threading.Timer(timeout, kill)
-        timer.start()
-        try:
-            _, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            timer.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped: keep Popen quiet
-        seconds = time.monotonic() - start
+                proc.wait(timeout=timeout + 30)  # the launcher enforces `timeout` itself
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            seconds = time.monotonic() - start
+            data = json.loads(open(report.name).read() or '{"code": -9, "maxrss": 0, "timed_out": true}')
         out.seek(0)
         err.seek(0)
-        rss_kb = usage.ru_maxrss if sys.platform != "darwin" else usage.ru_maxrss / 1024
-        return Child(proc.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                     seconds, rss_kb / 1024, timed_out.is_set())
+        rss_kb = data["maxrss"] if sys.platform != "darwin" else data["maxrss"] / 1024
+        return Child(data["code"], out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
+                     seconds, rss_kb / 1024, data["timed_out"])
+
+
+_LAUNCHER = """
+import json, os, signal, subprocess, sys, threading
+argv, timeout, report = json.loads(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
+child = subprocess.Popen(argv)
+killed = []
+def kill():
+    killed.append(True)
+    try:
+        os.kill(child.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+timer = threading.Timer(timeout, kill)
+timer.start()
+_, status, usage = os.wait4(child.pid, 0)
+timer.cancel()
+with open(report, "w") as f:
+    json.dump({"code": os.waitstatus_to_exitcode(status), "maxrss": usage.ru_maxrss, "timed_out": bool(killed)}, f)
+"""
 
 
 def dockerlint(args: list[str], *, cwd: str, timeout: float, **kwargs) -> Child:

@@ -94,7 +94,17 @@ def links(root: Path) -> dict[str, str]:
 
 
 def snapshot(root: Path) -> dict[str, int]:
-    return {str(p.relative_to(root)): p.lstat().st_ino for p in root.rglob("*") if p.is_file() and not p.is_symlink()}
+    """Inode of every regular file. Polled while dockerlint runs: a temp file listed by rglob
+    may be renamed over its target before we stat it, so vanishing entries are skipped."""
+    out: dict[str, int] = {}
+    for p in root.rglob("*"):
+        try:
+            st = p.lstat()
+        except FileNotFoundError:
+            continue
+        if stat.S_ISREG(st.st_mode):
+            out[str(p.relative_to(root))] = st.st_ino
+    return out
 
 
 def check_tree(root: Path, files, versions, expected_links) -> tuple[int, int, list[str]]:
