@@ -1,11 +1,12 @@
-"""Run a child process with a time limit and measure its peak memory (for hostile-input tests).
+"""Run a child process with a time limit and measure its own peak memory (hostile-input tests).
 
-`os.wait4` gives the resource usage of that one child, so the peak RSS is the child's own and
-not the maximum over every process the test run ever waited for (as RUSAGE_CHILDREN would be).
+The peak RSS of a forked child is not its own: Linux carries the parent's high-water mark over
+fork and exec (a `python -c pass` forked from a test run that once held 800 MB reports 811 MB).
+So the command runs under a small reaper process: the reaper's memory is fresh, it forks the real
+child, waits for it with `os.wait4` and reports that child's own peak RSS and exit status.
 """
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -17,10 +18,21 @@ from dataclasses import dataclass
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
+_REAPER = r"""
+import os, subprocess, sys
+report, argv = sys.argv[1], sys.argv[2:]
+child = subprocess.Popen(argv)
+_, status, usage = os.wait4(child.pid, 0)
+child.returncode = code = os.waitstatus_to_exitcode(status)
+with open(report, "w") as f:
+    f.write(f"{usage.ru_maxrss} {code}")
+sys.exit(code if code >= 0 else 128 - code)
+"""
+
 
 @dataclass
 class Child:
-    code: int
+    code: int  # negative: killed by that signal
     out: str
     err: str
     seconds: float
@@ -32,53 +44,44 @@ class Child:
                 f"{' (killed: timeout)' if self.timed_out else ''}\nstdout: {self.out[-1500:]}\nstderr: {self.err[-1500:]}")
 
 
-def run_child(argv: list[str], *, cwd: str, timeout: float, env: dict | None = None, preexec_fn=None,
-              stdin: bytes | None = None) -> Child:
-    """Run argv; kill it after `timeout` seconds. Output goes through files, so a child that
-    prints megabytes cannot block on a full pipe."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as inp:
+def run_child(argv: list[str], *, cwd: str, timeout: float, env: dict | None = None, stdin: bytes | None = None) -> Child:
+    """Run argv; kill it (its whole process group) after `timeout` seconds. Output goes
+    through files, so a child that prints megabytes cannot block on a full pipe."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as inp, \
+            tempfile.NamedTemporaryFile("r", suffix=".rusage") as report:
         if stdin is not None:
             inp.write(stdin)
             inp.seek(0)
         start = time.monotonic()
-        # Linux carries a process's peak RSS across fork+exec: a child forked straight from a
-        # pytest process that has grown to hundreds of MB reports that as its own peak. A small
-        # launcher process forks the real child instead, waits for it and reports its usage.
-        with tempfile.NamedTemporaryFile("r", suffix=".json") as report:
-            launcher = [sys.executable, "-c", _LAUNCHER, json.dumps(argv), str(timeout), report.name]
-            proc = subprocess.Popen(launcher, cwd=cwd, stdin=inp, stdout=out, stderr=err, env=env, preexec_fn=preexec_fn)
+        proc = subprocess.Popen([sys.executable, "-c", _REAPER, report.name, *argv], cwd=cwd, stdin=inp,
+                                stdout=out, stderr=err, env=env, start_new_session=True)
+        timed_out = threading.Event()
+
+        def kill():
+            timed_out.set()
             try:
-                proc.wait(timeout=timeout + 30)  # the launcher enforces `timeout` itself
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-            seconds = time.monotonic() - start
-            data = json.loads(open(report.name).read() or '{"code": -9, "maxrss": 0, "timed_out": true}')
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+        timer = threading.Timer(timeout, kill)
+        timer.start()
+        try:
+            proc.wait()
+        finally:
+            timer.cancel()
+        seconds = time.monotonic() - start
+        fields = report.read().split()
+        if len(fields) == 2:
+            rss_kb, code = float(fields[0]), int(fields[1])
+        else:  # the reaper itself was killed
+            rss_kb, code = float("nan"), proc.returncode
+        if sys.platform == "darwin":
+            rss_kb /= 1024  # bytes there
         out.seek(0)
         err.seek(0)
-        rss_kb = data["maxrss"] if sys.platform != "darwin" else data["maxrss"] / 1024
-        return Child(data["code"], out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                     seconds, rss_kb / 1024, data["timed_out"])
-
-
-_LAUNCHER = """
-import json, os, signal, subprocess, sys, threading
-argv, timeout, report = json.loads(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
-child = subprocess.Popen(argv)
-killed = []
-def kill():
-    killed.append(True)
-    try:
-        os.kill(child.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-timer = threading.Timer(timeout, kill)
-timer.start()
-_, status, usage = os.wait4(child.pid, 0)
-timer.cancel()
-with open(report, "w") as f:
-    json.dump({"code": os.waitstatus_to_exitcode(status), "maxrss": usage.ru_maxrss, "timed_out": bool(killed)}, f)
-"""
+        return Child(code, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
+                     seconds, rss_kb / 1024, timed_out.is_set())
 
 
 def dockerlint(args: list[str], *, cwd: str, timeout: float, **kwargs) -> Child:

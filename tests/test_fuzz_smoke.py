@@ -15,6 +15,7 @@ pytest.importorskip("atheris", reason="the fuzz targets need atheris: pip instal
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
+from child_process import run_child  # noqa: E402
 from fuzz_long import TARGETS, executed_units, fuzz_command  # noqa: E402
 
 RUNS = 3000
@@ -36,11 +37,13 @@ def test_fuzz_target_briefly(target, seeds, tmp_path):
     artifacts.mkdir()
     command = fuzz_command(target, SECONDS, corpus, seeds / target, artifacts, runs=RUNS)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, errors="replace", env=env, timeout=SECONDS * 12 + 120)
-    log = proc.stdout + proc.stderr
+    # through run_child: libFuzzer's -rss_limit_mb reads the peak RSS, which a plain fork would
+    # inherit from this test process
+    proc = run_child(command, cwd=str(ROOT), timeout=SECONDS * 12 + 120, env=env)
+    log = proc.out + proc.err
     crashes = sorted(p.name for p in artifacts.iterdir())
-    assert proc.returncode == 0 and not crashes, (
-        f"{target}: exit {proc.returncode}, saved {crashes}; reproduce with "
+    assert proc.code == 0 and not crashes, (
+        f"{target}: exit {proc.code}, saved {crashes}; reproduce with "
         f"`python fuzz/fuzz_{target}.py <file>`\n" + "\n".join(log.splitlines()[-40:])
     )
     iterations = executed_units(log)
