@@ -186,3 +186,13 @@ def test_bounded_levenshtein_agrees_with_the_full_one():
     started = time.perf_counter()
     assert levenshtein("ab" * 25_000, "ba" * 25_000, 2) == 2
     assert_fast(5, started)
+
+
+def test_registry_auth_challenge_parsing_is_linear():
+    from dockerlint.oci import parse_challenge
+
+    started = time.perf_counter()
+    assert parse_challenge("Bearer " + "a" * 65_536) == ("bearer", {})
+    assert_fast(2, started)
+    assert parse_challenge('Bearer realm="https://auth.example/token",service=registry,scope="repository:x:pull"') == (
+        "bearer", {"realm": "https://auth.example/token", "service": "registry", "scope": "repository:x:pull"})
