@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import ScalarNode
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._compose import compose_services, remove_key_fix
+from dockerlint.rulekit.compose import compose_services, remove_key_fix
 
 
 class Privileged(Rule):

@@ -3,7 +3,7 @@ import re
 from dockerlint.fixers.yaml_edits import delete_sequence_item
 from dockerlint.model import Applicability, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
-from dockerlint.rules._compose import compose_services, items, own_collection, remove_key_fix, scalar_text
+from dockerlint.rulekit.compose import compose_services, items, own_collection, remove_key_fix, scalar_text
 
 # `<option>:<value>` or `<option>=<value>`
 _UNCONFINED = re.compile(r"^\s*(seccomp|apparmor|systempaths)\s*[:=]\s*unconfined\s*$|^\s*(label)\s*[:=]\s*disable\s*$", re.I)

@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._compose import compose_services, remove_key_fix, scalar_text
+from dockerlint.rulekit.compose import compose_services, remove_key_fix, scalar_text
 
 _FIELDS = {
     "network_mode": "the host's network stack (every port and interface of the host)",

@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._compose import compose_services, interpolated, mounts
-from dockerlint.rules._k8s_objects import normalise_path, runtime_socket
+from dockerlint.rulekit.compose import compose_services, interpolated, mounts
+from dockerlint.rulekit.k8s_objects import normalise_path, runtime_socket
 
 
 class DockerSocket(Rule):

@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Option, Rule, bad, ok
-from dockerlint.rules._capabilities import DANGEROUS, WHY
-from dockerlint.rules._compose import compose_services, items, scalar_text
+from dockerlint.rulekit.capabilities import DANGEROUS, WHY
+from dockerlint.rulekit.compose import compose_services, items, scalar_text
 
 
 class DangerousCapability(Rule):

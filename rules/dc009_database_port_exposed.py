@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._compose import compose_services, ports, service_image
+from dockerlint.rulekit.compose import compose_services, ports, service_image
 
 # images (last path component, or a repository fragment) of databases and caches
 DATABASE_IMAGES = frozenset({

@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._compose import compose_services, scalar_text
+from dockerlint.rulekit.compose import compose_services, scalar_text
 
 
 class MemoryLimitMissing(Rule):

@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._compose import compose_services, environment, interpolated
-from dockerlint.rules._secret_names import is_literal_secret, is_sensitive_name
+from dockerlint.rulekit.compose import compose_services, environment, interpolated
+from dockerlint.rulekit.secret_names import is_literal_secret, is_sensitive_name
 
 
 class SecretInEnvironment(Rule):

@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._run_helpers import commands, scripts
+from dockerlint.rulekit.run_helpers import commands, scripts
 
 POINTLESS = frozenset({"free", "ifconfig", "kill", "mount", "ps", "service", "shutdown", "ssh", "top", "vim"})
 

@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._run_helpers import scripts
+from dockerlint.rulekit.run_helpers import scripts
 
 MESSAGE = "Do not use sudo as it leads to unpredictable behavior. Use a tool like gosu to enforce root"
 

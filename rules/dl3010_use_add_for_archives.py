@@ -2,7 +2,7 @@ import re
 
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._run_helpers import scripts
+from dockerlint.rulekit.run_helpers import scripts
 
 MESSAGE = "Use `ADD` for extracting archives into an image"
 

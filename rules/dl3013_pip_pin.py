@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._run_helpers import commands, pip_install_index, script_positional, scripts
+from dockerlint.rulekit.run_helpers import commands, pip_install_index, script_positional, scripts
 
 MESSAGE = (
     "Pin versions in pip. Instead of `pip install <package>` use `pip install "

@@ -1,7 +1,7 @@
 from dockerlint.model import Applicability, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
 from dockerlint.fixers.shell_edits import insert_after_word
-from dockerlint.rules._package_managers import APT_VALUE_OPTS, invocations, runs
+from dockerlint.rulekit.package_managers import APT_VALUE_OPTS, invocations, runs
 
 # apt-get subcommands that ask "Do you want to continue? [Y/n]" (and abort without a tty).
 PROMPTING = frozenset({

@@ -4,7 +4,7 @@ from dockerlint.analysis import stage_infos
 from dockerlint.model import Applicability, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
 from dockerlint.fixers.shell_edits import insert_after_word
-from dockerlint.rules._package_managers import APT_VALUE_OPTS, invocations, runs
+from dockerlint.rulekit.package_managers import APT_VALUE_OPTS, invocations, runs
 
 _OFF = frozenset({"0", "false", "no", "off"})
 # `APT::Install-Recommends "0";` written to apt.conf.d by an earlier RUN turns it off for good.

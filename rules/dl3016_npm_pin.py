@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._run_helpers import commands, script_positional, scripts
+from dockerlint.rulekit.run_helpers import commands, script_positional, scripts
 
 MESSAGE = "Pin versions in npm. Instead of `npm install <package>` use `npm install <package>@<version>`"
 

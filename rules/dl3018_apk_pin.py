@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._package_managers import APK_VALUE_OPTS, expand_word, invocations, runs, shown, variables
+from dockerlint.rulekit.package_managers import APK_VALUE_OPTS, expand_word, invocations, runs, shown, variables
 
 
 def apk_version_pinned(package: str) -> bool:

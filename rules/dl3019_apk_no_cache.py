@@ -1,7 +1,7 @@
 from dockerlint.model import Applicability, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
 from dockerlint.fixers.shell_edits import insert_after_word, item_index, remove_chain_item, top_level_chain
-from dockerlint.rules._package_managers import (
+from dockerlint.rulekit.package_managers import (
     APK_VALUE_OPTS, cache_mounted, invocations, runs,
 )
 

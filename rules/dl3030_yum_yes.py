@@ -1,7 +1,7 @@
 from dockerlint.model import Applicability, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
 from dockerlint.fixers.shell_edits import insert_after_word
-from dockerlint.rules._package_managers import (
+from dockerlint.rulekit.package_managers import (
     RPM_VALUE_OPTS, command_span, invocations, rpm_action, rpm_assumes_yes, runs,
 )
 

@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._package_managers import ZYPPER_VALUE_OPTS, command_span, invocations, runs
+from dockerlint.rulekit.package_managers import ZYPPER_VALUE_OPTS, command_span, invocations, runs
 
 
 class ZypperDistUpgrade(Rule):

@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._package_managers import (
+from dockerlint.rulekit.package_managers import (
     ZYPPER_CACHE, ZYPPER_INSTALLING, ZYPPER_VALUE_OPTS, append_cleanup_fix, cache_mounted,
     command_span, invocations, missing_cleanup, removes_path, runs,
 )

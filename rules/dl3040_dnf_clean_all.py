@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._package_managers import (
+from dockerlint.rulekit.package_managers import (
     RPM_CACHES, RPM_VALUE_OPTS, append_cleanup_fix, cache_mounted, command_span, invocations,
     missing_cleanup, rpm_action, rpm_cleans, rpm_installing, runs,
 )

@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._package_managers import report_rpm_pins
+from dockerlint.rulekit.package_managers import report_rpm_pins
 
 DNF_NAMES = ("dnf", "dnf5", "microdnf")
 

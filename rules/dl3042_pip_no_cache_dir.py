@@ -2,7 +2,7 @@ from dockerlint.analysis import parse_arg, stage_infos
 from dockerlint.fixers.shell_edits import insert_after_word
 from dockerlint.model import Applicability, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
-from dockerlint.rules._run_helpers import TRUTHY, env_pairs, is_pip_wrapper, mounts, pip_install_index, scripts
+from dockerlint.rulekit.run_helpers import TRUTHY, env_pairs, is_pip_wrapper, mounts, pip_install_index, scripts
 
 MESSAGE = "Avoid use of cache directory with pip. Use `pip install --no-cache-dir <package>`"
 

@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._run_helpers import commands, scripts
-from dockerlint.rules._package_managers import Unknown, _expand_joined, runs, variables
+from dockerlint.rulekit.run_helpers import commands, scripts
+from dockerlint.rulekit.package_managers import Unknown, _expand_joined, runs, variables
 
 MESSAGE = "`useradd` without flag `-l` and high UID will result in excessively large Image"
 

@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._run_helpers import commands, scripts
+from dockerlint.rulekit.run_helpers import commands, scripts
 
 MESSAGE = (
     "Avoid use of wget without progress bar. Use `wget --progress=dot:giga <url>`. "

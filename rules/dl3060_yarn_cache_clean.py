@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._package_managers import (
+from dockerlint.rulekit.package_managers import (
     YARN_VALUE_OPTS, path_below, append_cleanup_fix, command_span, invocations, missing_cleanup,
     mounts, removes_path, runs, stage_persists,
 )

@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._run_helpers import scripts
+from dockerlint.rulekit.run_helpers import scripts
 
 MESSAGE = "Either use Wget or Curl but not both"
 TOOLS = ("curl", "wget")

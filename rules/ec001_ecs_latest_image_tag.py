@@ -3,7 +3,7 @@ import re
 from dockerlint.images import parse_image
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._ecs import containers, describe
+from dockerlint.rulekit.ecs import containers, describe
 
 _TEMPLATED = re.compile(r"\{\{|\$\{|\$\(|^\$[A-Za-z_]")
 

@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.python_fixes import remove_field
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._ecs import containers, describe
+from dockerlint.rulekit.ecs import containers, describe
 
 _ECS = ("CKV_AWS_334",)
 _BATCH = ("CKV_AWS_210",)

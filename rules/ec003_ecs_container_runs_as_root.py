@@ -2,7 +2,7 @@ import re
 
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._ecs import containers, describe, is_unknown, known
+from dockerlint.rulekit.ecs import containers, describe, is_unknown, known
 
 _ROOT = re.compile(r"^(?:root|0)(?::.*)?$")
 

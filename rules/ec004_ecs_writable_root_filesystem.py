@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.python_fixes import set_field
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._ecs import containers, describe, is_unknown
+from dockerlint.rulekit.ecs import containers, describe, is_unknown
 
 _ALIASES = ("CKV_AWS_336",)
 

@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import MappingNode, SequenceNode
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._ecs import containers, describe, known
+from dockerlint.rulekit.ecs import containers, describe, known
 
 # Docker's default capability set: adding one of these back changes nothing
 DEFAULT_CAPABILITIES = frozenset({

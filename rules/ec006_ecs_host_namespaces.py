@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._ecs import known, task_definitions
+from dockerlint.rulekit.ecs import known, task_definitions
 
 _FIELDS = {"pidMode": ("process", ("CKV_AWS_335",)), "ipcMode": ("IPC", ())}
 

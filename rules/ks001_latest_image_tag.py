@@ -3,7 +3,7 @@ import re
 from dockerlint.images import parse_image
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import describe, pod_workloads, text, trivy
+from dockerlint.rulekit.k8s import describe, pod_workloads, text, trivy
 
 # Helm/Kustomize/envsubst placeholders: the real image is unknown
 _TEMPLATED = re.compile(r"\{\{|\$\{|\$\(|^\$[A-Za-z_]")

@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Option, Rule, bad, ok
 from dockerlint.fixers.security_context import fix_of, pod_or_container, set_field, set_value
-from dockerlint.rules._k8s import describe, is_set, is_true, pod_workloads, pss, scalar, trivy
+from dockerlint.rulekit.k8s import describe, is_set, is_true, pod_workloads, pss, scalar, trivy
 
 _NON_ROOT_ALIASES = (
     "kube-linter:run-as-non-root",

@@ -2,7 +2,7 @@ from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 
 from dockerlint.fixers.security_context import fix_of, set_value
-from dockerlint.rules._k8s import describe, is_true, pod_workloads, pss_baseline, trivy
+from dockerlint.rulekit.k8s import describe, is_true, pod_workloads, pss_baseline, trivy
 
 
 class PrivilegedContainer(Rule):

@@ -2,7 +2,7 @@ from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import ScalarNode
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.fixers.security_context import fix_of, set_field
-from dockerlint.rules._k8s import describe, is_set, is_true, pod_workloads, pss, sequence_items, text, trivy
+from dockerlint.rulekit.k8s import describe, is_set, is_true, pod_workloads, pss, sequence_items, text, trivy
 
 # The API server rejects allowPrivilegeEscalation: false together with these.
 _NEEDS_ESCALATION_CAPS = ("SYS_ADMIN", "CAP_SYS_ADMIN")

@@ -2,7 +2,7 @@ from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import MappingNode
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.fixers.security_context import fix_of, pod_or_container, set_field, set_value
-from dockerlint.rules._k8s import describe, is_set, key_span, pod_workloads, pss, pss_baseline, scalar, text, trivy
+from dockerlint.rulekit.k8s import describe, is_set, key_span, pod_workloads, pss, pss_baseline, scalar, text, trivy
 
 VALID_TYPES = ("RuntimeDefault", "Localhost")
 _MISSING_ALIASES = (

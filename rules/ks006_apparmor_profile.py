@@ -2,7 +2,7 @@ from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import MappingNode, ScalarNode
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.fixers.security_context import fix_of, set_field, set_value
-from dockerlint.rules._k8s import describe, is_set, key_span, pod_workloads, pss_baseline, scalar, text, trivy
+from dockerlint.rulekit.k8s import describe, is_set, key_span, pod_workloads, pss_baseline, scalar, text, trivy
 
 ANNOTATION_PREFIX = "container.apparmor.security.beta.kubernetes.io/"
 VALID_TYPES = ("RuntimeDefault", "Localhost")

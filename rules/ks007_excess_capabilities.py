@@ -2,7 +2,7 @@ from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import MappingNode
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.fixers.security_context import ensure_fields, fix_of
-from dockerlint.rules._k8s import describe, key_span, pod_workloads, pss, sequence_items, text, trivy
+from dockerlint.rulekit.k8s import describe, key_span, pod_workloads, pss, sequence_items, text, trivy
 
 # PSS baseline: the container runtimes' default capabilities may be added back (exact names)
 DEFAULT_CAPABILITIES = frozenset({

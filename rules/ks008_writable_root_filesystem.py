@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.fixers.security_context import fix_of, set_field
-from dockerlint.rules._k8s import describe, is_set, is_true, pod_workloads, trivy
+from dockerlint.rulekit.k8s import describe, is_set, is_true, pod_workloads, trivy
 
 
 class WritableRootFilesystem(Rule):

@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import is_true, pod_workloads, pss_baseline, trivy
+from dockerlint.rulekit.k8s import is_true, pod_workloads, pss_baseline, trivy
 
 # field -> (what it shares, the peers' ids for that field)
 _FIELDS = {

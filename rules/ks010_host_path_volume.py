@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import MappingNode
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import pod_workloads, pss_baseline, text, trivy, volume_sources
+from dockerlint.rulekit.k8s import pod_workloads, pss_baseline, text, trivy, volume_sources
 
 
 class HostPathVolume(Rule):

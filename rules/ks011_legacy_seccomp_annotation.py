@@ -3,7 +3,7 @@ from dockerlint.model import Applicability, FileKind, Severity
 from dockerlint.fixers.security_context import ensure_fields, fix_of, is_yaml
 from dockerlint.fixers.yaml_edits import delete_pair, replace_value, scalar_text
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import is_set, pod_workloads, text
+from dockerlint.rulekit.k8s import is_set, pod_workloads, text
 
 POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod"
 CONTAINER_PREFIX = "container.seccomp.security.alpha.kubernetes.io/"

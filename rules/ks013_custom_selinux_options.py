@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import MappingNode
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import describe, pod_workloads, pss_baseline, text, trivy
+from dockerlint.rulekit.k8s import describe, pod_workloads, pss_baseline, text, trivy
 
 # PSS baseline (container_engine_t since policy v1.31); "" means unset
 ALLOWED_TYPES = frozenset({"", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"})

@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import describe, pod_workloads, pss, scalar, trivy
+from dockerlint.rulekit.k8s import describe, pod_workloads, pss, scalar, trivy
 
 
 class UnmaskedProcMount(Rule):

@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import MappingNode
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import describe, pod_workloads, pss_baseline, scalar
+from dockerlint.rulekit.k8s import describe, pod_workloads, pss_baseline, scalar
 
 # (path to a handler under the container, its name in messages)
 HANDLERS = (

@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import pod_workloads, pss, trivy, volume_sources
+from dockerlint.rulekit.k8s import pod_workloads, pss, trivy, volume_sources
 
 # PSS restricted "Volume Types" allowlist (image since v1.33 of the API, allowed by PSS)
 ALLOWED_SOURCES = frozenset({

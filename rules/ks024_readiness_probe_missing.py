@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import bad, ok
-from dockerlint.rules._k8s_objects import MissingProbe
+from dockerlint.rulekit.k8s_objects import MissingProbe
 
 
 class ReadinessProbeMissing(MissingProbe):

@@ -1,8 +1,8 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import ScalarNode
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import pod_workloads, text, trivy
-from dockerlint.rules._k8s_objects import of_kind
+from dockerlint.rulekit.k8s import pod_workloads, text, trivy
+from dockerlint.rulekit.k8s_objects import of_kind
 
 
 class ServiceAccountTokenAutomount(Rule):

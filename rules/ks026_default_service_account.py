@@ -1,8 +1,8 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import ScalarNode
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import pod_workloads, text
-from dockerlint.rules._k8s_objects import RBAC_BINDING_KINDS, object_span, of_kind, subjects
+from dockerlint.rulekit.k8s import pod_workloads, text
+from dockerlint.rulekit.k8s_objects import RBAC_BINDING_KINDS, object_span, of_kind, subjects
 
 _POD_ALIASES = ("kube-linter:default-service-account", "C-0189")
 _ACCOUNT_ALIASES = ("CKV_K8S_41",)

@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Option, Rule, bad, ok
-from dockerlint.rules._k8s import trivy
-from dockerlint.rules._k8s_objects import all_objects, object_span
+from dockerlint.rulekit.k8s import trivy
+from dockerlint.rulekit.k8s_objects import all_objects, object_span
 
 # kinds that live outside namespaces
 CLUSTER_SCOPED = frozenset(

@@ -1,8 +1,8 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import ScalarNode
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import describe, pod_workloads
-from dockerlint.rules._k8s_objects import env_vars, is_literal_secret, is_sensitive_name
+from dockerlint.rulekit.k8s import describe, pod_workloads
+from dockerlint.rulekit.k8s_objects import env_vars, is_literal_secret, is_sensitive_name
 
 
 class SecretInEnvValue(Rule):

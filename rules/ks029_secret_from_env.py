@@ -1,8 +1,8 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import MappingNode
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import describe, pod_workloads, sequence_items, text
-from dockerlint.rules._k8s_objects import env_vars
+from dockerlint.rulekit.k8s import describe, pod_workloads, sequence_items, text
+from dockerlint.rulekit.k8s_objects import env_vars
 
 
 class SecretFromEnv(Rule):

@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import describe, pod_workloads
-from dockerlint.rules._k8s_objects import env_vars
+from dockerlint.rulekit.k8s import describe, pod_workloads
+from dockerlint.rulekit.k8s_objects import env_vars
 
 
 class DuplicateEnvVar(Rule):

@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Option, Rule, bad, ok
-from dockerlint.rules._k8s import text
-from dockerlint.rules._k8s_objects import of_kind
+from dockerlint.rulekit.k8s import text
+from dockerlint.rulekit.k8s_objects import of_kind
 
 
 class NodePortService(Rule):

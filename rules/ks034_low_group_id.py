@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Option, bad, ok
-from dockerlint.rules._k8s import trivy
-from dockerlint.rules._k8s_objects import LowId
+from dockerlint.rulekit.k8s import trivy
+from dockerlint.rulekit.k8s_objects import LowId
 
 
 class LowGroupId(LowId):

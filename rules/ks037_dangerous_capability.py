@@ -1,8 +1,8 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Option, Rule, bad, ok
-from dockerlint.rules._k8s import describe, pod_workloads, trivy
-from dockerlint.rules._capabilities import DANGEROUS, WHY
-from dockerlint.rules._k8s_objects import capabilities, capability_name
+from dockerlint.rulekit.k8s import describe, pod_workloads, trivy
+from dockerlint.rulekit.capabilities import DANGEROUS, WHY
+from dockerlint.rulekit.k8s_objects import capabilities, capability_name
 
 # capability -> the peers' ids for adding exactly it
 _PEERS = {

@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import MappingNode
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import describe, pod_workloads, trivy
+from dockerlint.rulekit.k8s import describe, pod_workloads, trivy
 
 
 class ContainerSecurityContextMissing(Rule):

@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import pod_workloads, trivy
-from dockerlint.rules._k8s_objects import host_paths, runtime_socket
+from dockerlint.rulekit.k8s import pod_workloads, trivy
+from dockerlint.rulekit.k8s_objects import host_paths, runtime_socket
 
 
 class ContainerRuntimeSocket(Rule):

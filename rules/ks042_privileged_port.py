@@ -1,8 +1,8 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import MappingNode
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import describe, pod_workloads, sequence_items, trivy
-from dockerlint.rules._k8s_objects import int_value
+from dockerlint.rulekit.k8s import describe, pod_workloads, sequence_items, trivy
+from dockerlint.rulekit.k8s_objects import int_value
 
 
 class PrivilegedPort(Rule):

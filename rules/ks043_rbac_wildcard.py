@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import trivy
-from dockerlint.rules._k8s_objects import policy_rules, rbac_roles
+from dockerlint.rulekit.k8s import trivy
+from dockerlint.rulekit.k8s_objects import policy_rules, rbac_roles
 
 _BASE = ("kube-linter:wildcard-in-rules", "CKV_K8S_49", "C-0187")
 _POLARIS = ("polaris:clusterrolebindingClusterAdmin", "polaris:rolebindingClusterAdminClusterRole", "polaris:rolebindingClusterAdminRole")

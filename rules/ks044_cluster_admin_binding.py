@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import trivy
-from dockerlint.rules._k8s_objects import RBAC_BINDING_KINDS, of_kind, role_ref, subject_names
+from dockerlint.rulekit.k8s import trivy
+from dockerlint.rulekit.k8s_objects import RBAC_BINDING_KINDS, of_kind, role_ref, subject_names
 
 
 class ClusterAdminBinding(Rule):

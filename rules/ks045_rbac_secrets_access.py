@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import trivy
-from dockerlint.rules._k8s_objects import CORE, Grant, on, report_grants
+from dockerlint.rulekit.k8s import trivy
+from dockerlint.rulekit.k8s_objects import CORE, Grant, on, report_grants
 
 _ALIASES = ("kube-linter:access-to-secrets", "CKV2_K8S_5", *trivy(41), *trivy(113), "C-0015", "C-0186")
 

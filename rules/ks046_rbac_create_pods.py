@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import trivy
-from dockerlint.rules._k8s_objects import CORE, WRITE_VERBS, Grant, on, report_grants
+from dockerlint.rulekit.k8s import trivy
+from dockerlint.rulekit.k8s_objects import CORE, WRITE_VERBS, Grant, on, report_grants
 
 _ALIASES = ("kube-linter:access-to-create-pods", *trivy(48), "C-0188")
 # (API group, resource) pairs whose write access starts pods with any spec

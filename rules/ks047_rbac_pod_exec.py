@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import trivy
-from dockerlint.rules._k8s_objects import CORE, Grant, on, report_grants
+from dockerlint.rulekit.k8s import trivy
+from dockerlint.rulekit.k8s_objects import CORE, Grant, on, report_grants
 
 _ALIASES = (
     "CKV2_K8S_2", *trivy(53), *trivy(54),

@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import trivy
-from dockerlint.rules._k8s_objects import CORE, RBAC_GROUP, WRITE_VERBS, Grant, on, report_grants
+from dockerlint.rulekit.k8s import trivy
+from dockerlint.rulekit.k8s_objects import CORE, RBAC_GROUP, WRITE_VERBS, Grant, on, report_grants
 
 _COMMON = (*trivy(50), *trivy(43), "C-0191", "C-0065")
 _BIND = ("CKV_K8S_157", "CKV2_K8S_1") + _COMMON

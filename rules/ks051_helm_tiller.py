@@ -4,8 +4,8 @@ from dockerlint.images import parse_image
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import MappingNode
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import describe, pod_workloads, sequence_items, text, trivy
-from dockerlint.rules._k8s_objects import object_span, of_kind
+from dockerlint.rulekit.k8s import describe, pod_workloads, sequence_items, text, trivy
+from dockerlint.rulekit.k8s_objects import object_span, of_kind
 
 _DEPLOYED = ("CKV_K8S_34", *trivy(102))
 _LISTENS = ("CKV_K8S_45",)

@@ -3,7 +3,7 @@ import re
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import ScalarNode
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s_objects import of_kind
+from dockerlint.rulekit.k8s_objects import of_kind
 
 _SNIPPET_KEY = re.compile(r"(?:^|/)(?:server|configuration|auth|stream|modsecurity|location)-snippet$")
 _ANY = ("CKV_K8S_153", "AVD-KCV-0093", "KCV093", "C-0059")

@@ -3,7 +3,7 @@ import re
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import MappingNode, ScalarNode
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s_objects import is_literal_secret, is_sensitive_name, of_kind
+from dockerlint.rulekit.k8s_objects import is_literal_secret, is_sensitive_name, of_kind
 
 _ALIASES = ("AVD-KSV-0109", "KSV109", "AVD-KSV-01010", "KSV01010", "KSV1010", "polaris:sensitiveConfigmapContent", "C-0012")
 # credentials recognisable by their shape

@@ -1,8 +1,8 @@
 from dockerlint.images import parse_image
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import describe, pod_workloads, text, trivy
-from dockerlint.rules._k8s_objects import is_templated
+from dockerlint.rulekit.k8s import describe, pod_workloads, text, trivy
+from dockerlint.rulekit.k8s_objects import is_templated
 from dockerlint.rules.dl3026_untrusted_registry import registry_allowed
 
 

@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import bad, ok
-from dockerlint.rules._k8s_control_plane import (
+from dockerlint.rulekit.k8s_control_plane import (
     Check, ControlPlaneFlags, all_aliases, bind_localhost, gate_not_false, kcv, must_be_set, must_equal, positive,
 )
 

@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import bad, ok
-from dockerlint.rules._k8s_control_plane import (
+from dockerlint.rulekit.k8s_control_plane import (
     Check, ControlPlaneFlags, all_aliases, kcv, must_be_set, must_equal, must_not_equal,
 )
 

@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import bad, ok
-from dockerlint.rules._k8s_control_plane import (
+from dockerlint.rulekit.k8s_control_plane import (
     Check, ControlPlaneFlags, all_aliases, gate_not_false, kcv, list_lacks, must_be_set, must_be_unset, must_equal,
     must_not_equal, strong_ciphers,
 )

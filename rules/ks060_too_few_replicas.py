@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Option, Rule, bad, ok
-from dockerlint.rules._k8s_objects import REPLICATED_KINDS, int_value, of_kind, scalers_of
+from dockerlint.rulekit.k8s_objects import REPLICATED_KINDS, int_value, of_kind, scalers_of
 
 
 class TooFewReplicas(Rule):

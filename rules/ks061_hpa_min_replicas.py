@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Option, Rule, bad, ok
-from dockerlint.rules._k8s_objects import int_value, object_span, of_kind
+from dockerlint.rulekit.k8s_objects import int_value, object_span, of_kind
 
 
 class HpaMinReplicas(Rule):

@@ -3,7 +3,7 @@ import re
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import MappingNode, ScalarNode
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s_objects import (
+from dockerlint.rulekit.k8s_objects import (
     REPLICATED_KINDS, int_value, labels_of, of_kind, scalers_of, selector_matches, template_labels,
 )
 

@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s_objects import object_span, of_kind
+from dockerlint.rulekit.k8s_objects import object_span, of_kind
 
 _POLICY = ("kube-score:poddisruptionbudget-has-policy",)
 _UNHEALTHY = ("kube-linter:pdb-unhealthy-pod-eviction-policy",)

@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s_objects import SELECTOR_KINDS, key_span_of, of_kind, selector_matches, template_labels
+from dockerlint.rulekit.k8s_objects import SELECTOR_KINDS, key_span_of, of_kind, selector_matches, template_labels
 
 
 class SelectorMismatch(Rule):

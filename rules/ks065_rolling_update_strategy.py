@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import text
-from dockerlint.rules._k8s_objects import of_kind
+from dockerlint.rulekit.k8s import text
+from dockerlint.rulekit.k8s_objects import of_kind
 
 # kind -> (strategy field, the value that replaces pods all at once or never)
 _FIELDS = {"Deployment": ("strategy", "Recreate"), "DaemonSet": ("updateStrategy", "OnDelete"), "StatefulSet": ("updateStrategy", "OnDelete")}

@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import trivy
-from dockerlint.rules._k8s_objects import all_objects
+from dockerlint.rulekit.k8s import trivy
+from dockerlint.rulekit.k8s_objects import all_objects
 
 # (apiVersion, kind or None for every kind) -> (replacement apiVersion, Kubernetes version that removed it)
 REMOVED = {

@@ -3,8 +3,8 @@ import re
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import MappingNode, ScalarNode
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import describe, pod_workloads, sequence_items
-from dockerlint.rules._k8s_objects import is_templated, of_kind
+from dockerlint.rulekit.k8s import describe, pod_workloads, sequence_items
+from dockerlint.rulekit.k8s_objects import is_templated, of_kind
 
 _IANA = re.compile(r"^(?=.*[a-z])(?!-)(?!.*--)[a-z0-9-]{1,15}(?<!-)$")
 

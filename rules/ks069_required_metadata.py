@@ -3,8 +3,8 @@ import re
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import MappingNode
 from dockerlint.rule import Option, Rule, bad, ok
-from dockerlint.rules._k8s import text
-from dockerlint.rules._k8s_objects import all_objects, object_span
+from dockerlint.rulekit.k8s import text
+from dockerlint.rulekit.k8s_objects import all_objects, object_span
 
 _LABEL_ALIASES = ("kube-linter:required-label-owner", "polaris:metadataAndInstanceMismatched", "C-0076")
 _ANNOTATION_ALIASES = ("kube-linter:required-annotation-email", "C-0077")

@@ -1,8 +1,8 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import MappingNode
 from dockerlint.rule import Option, Rule, bad, ok
-from dockerlint.rules._k8s import sequence_items, text
-from dockerlint.rules._k8s_objects import REPLICATED_KINDS, int_value, of_kind
+from dockerlint.rulekit.k8s import sequence_items, text
+from dockerlint.rulekit.k8s_objects import REPLICATED_KINDS, int_value, of_kind
 
 _SKEW_POLICIES = ("DoNotSchedule", "ScheduleAnyway")
 

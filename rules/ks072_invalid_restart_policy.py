@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Option, Rule, bad, ok
-from dockerlint.rules._k8s import pod_workloads, text
+from dockerlint.rulekit.k8s import pod_workloads, text
 
 _LONG_RUNNING = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "DeploymentConfig")
 _BATCH = ("Job", "CronJob")

@@ -1,8 +1,8 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import MappingNode
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import text
-from dockerlint.rules._k8s_objects import key_span_of, of_kind, pod_label_sets, same_namespace, selector_matches
+from dockerlint.rulekit.k8s import text
+from dockerlint.rulekit.k8s_objects import key_span_of, of_kind, pod_label_sets, same_namespace, selector_matches
 
 
 class DanglingService(Rule):

@@ -1,8 +1,8 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import MappingNode, Node
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import sequence_items, text
-from dockerlint.rules._k8s_objects import int_value, of_kind, same_namespace
+from dockerlint.rulekit.k8s import sequence_items, text
+from dockerlint.rulekit.k8s_objects import int_value, of_kind, same_namespace
 
 
 def _backends(ingress) -> list[tuple[Node, str | None, Node | None]]:

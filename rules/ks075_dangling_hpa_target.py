@@ -1,8 +1,8 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import MappingNode
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import text
-from dockerlint.rules._k8s_objects import of_kind, same_namespace
+from dockerlint.rulekit.k8s import text
+from dockerlint.rulekit.k8s_objects import of_kind, same_namespace
 
 
 class DanglingHpaTarget(Rule):

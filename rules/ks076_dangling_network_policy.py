@@ -1,8 +1,8 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import MappingNode
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s import sequence_items
-from dockerlint.rules._k8s_objects import of_kind, pod_label_sets, same_namespace, selector_matches
+from dockerlint.rulekit.k8s import sequence_items
+from dockerlint.rulekit.k8s_objects import of_kind, pod_label_sets, same_namespace, selector_matches
 
 _POLICY = ("kube-linter:dangling-networkpolicy", "kube-score:networkpolicy-targets-pod", "C-0299")
 _PEER = ("kube-linter:dangling-networkpolicypeer-podselector",)

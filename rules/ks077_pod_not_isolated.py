@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import MappingNode
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s_objects import object_span, of_kind, pod_label_sets, same_namespace, selector_matches
+from dockerlint.rulekit.k8s_objects import object_span, of_kind, pod_label_sets, same_namespace, selector_matches
 
 
 class PodNotIsolated(Rule):

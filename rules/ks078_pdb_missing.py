@@ -1,6 +1,6 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rules._k8s_objects import (
+from dockerlint.rulekit.k8s_objects import (
     REPLICATED_KINDS, int_value, of_kind, same_namespace, scalers_of, selector_matches, template_labels,
 )
 

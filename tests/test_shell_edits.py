@@ -1,4 +1,4 @@
-"""fixers/shell_edits.py and the package-word expansion of rules/_package_managers.py."""
+"""fixers/shell_edits.py and the package-word expansion of dockerlint/rulekit/package_managers.py."""
 from __future__ import annotations
 
 import pytest
@@ -8,7 +8,7 @@ from dockerlint.fixers.shell_edits import (
     append_command, insert_flag_after, is_simple_and_chain, remove_chain_item, top_level_chain,
 )
 from dockerlint.parse.dockerfile import parse_dockerfile
-from dockerlint.rules._package_managers import Variables, expand_word
+from dockerlint.rulekit.package_managers import Variables, expand_word
 from dockerlint.runs import run_scripts
 
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from dockerlint.k8s import Container, K8sObject, objects
 from dockerlint.parse.yaml import MappingNode, Node, ScalarNode, SequenceNode
 from dockerlint.rule import Rule
-from dockerlint.rules._k8s import describe, pod_workloads, scalar, sequence_items, text
-from dockerlint.rules._secret_names import (  # noqa: F401 (re-exported for the KS rules)
+from dockerlint.rulekit.k8s import describe, pod_workloads, scalar, sequence_items, text
+from dockerlint.rulekit.secret_names import (  # noqa: F401 (re-exported for the KS rules)
     TEMPLATED, is_literal_secret, is_sensitive_name, is_templated, split_words,
 )
 

@@ -13,7 +13,7 @@ from dockerlint.images import parse_image
 from dockerlint.model import Severity, Span
 from dockerlint.parse.yaml import ScalarNode
 from dockerlint.rule import Rule
-from dockerlint.rules._k8s import pod_workloads, sequence_items, text
+from dockerlint.rulekit.k8s import pod_workloads, sequence_items, text
 
 
 @dataclass
