@@ -2,16 +2,17 @@ from dockerlint.analysis import parse_arg, stage_infos
 from dockerlint.fixers.shell_edits import insert_after_word
 from dockerlint.model import Applicability, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
-from dockerlint.rulekit.run_helpers import TRUTHY, env_pairs, is_pip_wrapper, mounts, pip_install_index, scripts
+from dockerlint.rulekit.package_managers import mounts
+from dockerlint.rulekit.run_helpers import TRUTHY, env_pairs, is_pip_wrapper, pip_install_index, scripts
 
 MESSAGE = "Avoid use of cache directory with pip. Use `pip install --no-cache-dir <package>`"
 
 
 def _cache_mounted(instruction) -> bool:
     """A cache or tmpfs mount over pip's cache directory keeps the cache out of the layer."""
-    for m in mounts(instruction):
-        if m.get("type") in ("cache", "tmpfs"):
-            target = m.get("target", "").rstrip("/")
+    for kind, target in mounts(instruction):
+        if kind in ("cache", "tmpfs"):
+            target = target.rstrip("/")
             if target.endswith(("/.cache/pip", "/.cache")) or target in (".cache", ".cache/pip"):
                 return True
     return False

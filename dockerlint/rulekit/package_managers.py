@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
+from dockerlint import keyvalues
 from dockerlint.analysis import parse_arg, stage_infos, substitute
 from dockerlint.parse.dockerfile import Instruction
 from dockerlint.runs import RunScript, cached_run_scripts
@@ -210,20 +211,6 @@ class Variables:
         return value
 
 
-def _env_pairs(instruction: Instruction) -> list[tuple[str, str]]:
-    words = instruction.words()
-    if not words:
-        return []
-    if "=" not in words[0].value:  # legacy `ENV NAME value with spaces`
-        rest = instruction.args.strip()[len(words[0].text):].strip()
-        return [(words[0].value, rest)]
-    out = []
-    for w in words:
-        name, _, value = w.value.partition("=")
-        out.append((name, value))
-    return out
-
-
 def _declared_variables(ctx) -> dict[int, dict[str, str | None]]:
     """For each RUN (by `id` of its outer instruction): the ARG/ENV values it sees.
 
@@ -257,7 +244,7 @@ def _declared_variables(ctx) -> dict[int, dict[str, str | None]]:
                     elif name not in args:
                         args[name] = None
             elif kw == "ENV":
-                for name, value in _env_pairs(ins):
+                for name, value in ((p.key, p.value) for p in keyvalues.pairs(ins)):
                     env[name] = substitute(value, {**args, **env}) if "$" in value else value
             elif kw in ("RUN", "ONBUILD"):
                 out[id(ins)] = {**args, **env}

@@ -1,11 +1,11 @@
-"""Small helpers shared by the rules that read RUN scripts (not a rule: the leading underscore
-keeps the registry from loading it as one).
+"""Small helpers shared by the rules that read RUN scripts.
 
 hadolint checks the RUN inside `ONBUILD` for some rules only, as a separate pass with its own
 state; `scripts(ctx, onbuild=...)` gives a rule exactly the scripts it should look at.
 """
 from __future__ import annotations
 
+from dockerlint import keyvalues
 from dockerlint.runs import RunScript, cached_run_scripts
 
 TRUTHY = frozenset({"1", "true", "True", "TRUE", "on", "On", "ON", "yes", "Yes", "YES"})
@@ -32,34 +32,7 @@ def commands(rs: RunScript):
 
 def env_pairs(instruction) -> list[tuple[str, str]]:
     """`ENV A=1 B="2"` / `ENV A 1` (legacy form) → [("A", "1"), ("B", "2")]."""
-    words = instruction.words()
-    if not words:
-        return []
-    if "=" not in words[0].value:
-        return [(words[0].value, " ".join(w.value for w in words[1:]))]
-    out = []
-    for word in words:
-        name, sep, value = word.value.partition("=")
-        if sep and name:
-            out.append((name, value))
-    return out
-
-
-def mounts(instruction) -> list[dict[str, str]]:
-    """The `--mount=type=cache,target=/x` flags of a RUN, as dicts of their fields."""
-    out = []
-    for flag in instruction.flags:
-        if flag.name != "mount" or not flag.value:
-            continue
-        fields: dict[str, str] = {}
-        for part in flag.value.split(","):
-            key, sep, value = part.partition("=")
-            fields[key.strip().lower()] = value.strip() if sep else "true"
-        fields.setdefault("type", "bind")
-        if "dst" in fields or "destination" in fields:
-            fields.setdefault("target", fields.get("dst") or fields.get("destination", ""))
-        out.append(fields)
-    return out
+    return [(p.key, p.value) for p in keyvalues.pairs(instruction)]
 
 
 def script_positional(args, value_flags: set[str]) -> list:
