@@ -112,6 +112,17 @@ def final_image_stages(df: Dockerfile, build_args: dict[str, str] | None = None)
     return chain
 
 
+def tag_is_written(image: str) -> bool:
+    """Whether the tag part of a `FROM` image is written out, so that no ARG value can change
+    whether (or how) it is tagged: `$REGISTRY/debian`, `${IMAGE}:latest`, `node:20`, but not
+    `$BASE`, `debian${SUFFIX}` or `node:${TAG}`. hadolint's DL3006/DL3007 judge only such
+    images; what an ARG's value decides is DF006's."""
+    last = image.split("@", 1)[0].rsplit("/", 1)[-1]
+    _, colon, tag = last.rpartition(":")
+    part = tag if colon else last
+    return "$" not in part and "}" not in part
+
+
 ROOT_USERS = {"root", "0"}
 
 

@@ -1,4 +1,4 @@
-from dockerlint.analysis import stage_infos
+from dockerlint.analysis import stage_infos, tag_is_written
 from dockerlint.images import parse_image
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
@@ -16,15 +16,17 @@ class UntaggedImage(Rule):
 
     ## Scope
     Every stage. `scratch`, earlier stage names (`FROM build`) and digest-pinned images are
-    fine. Unlike hadolint, `ARG` defaults used in `FROM` are resolved (and `build-args` from
-    config): `ARG BASE=debian` + `FROM $BASE` is flagged, while an `ARG` with no default (or
-    an empty one, `ARG TAG=` + `FROM img:${TAG}`) is unknown and never flagged.
+    fine. Like hadolint, this rule judges the image as written: when an `ARG` decides the tag
+    part (`ARG BASE=debian` + `FROM $BASE`), the finding is DF006's, so a hadolint pragma or
+    `.hadolint.yaml` that names DL3006 means exactly what it meant. `ARG` defaults (and
+    `build-args` from config) are still resolved so that an `ARG` naming an earlier stage
+    (`FROM binary-${TARGETOS}`) or a registry (`FROM $REGISTRY/debian`) is judged right.
 
     ## Compared with other tools
     hadolint DL3006 (same meaning), Trivy DS001 (with DL3007), Checkov CKV_DOCKER_7. hadolint
-    does not resolve `ARG`s (its issues 219, 858, 979): it misses `ARG BASE=img` + `FROM $BASE`,
-    and flags `FROM binary-${TARGETOS}` (a stage chosen by an ARG) and `FROM repo/${IMAGE}`
-    whose ARG has no default (the tag may come with its value), which are not reported here.
+    does not resolve `ARG`s (its issues 219, 858, 979): it flags `FROM binary-${TARGETOS}` (a
+    stage chosen by an ARG) and `FROM repo/${IMAGE}` whose ARG has no default (the tag may
+    come with its value), which are not reported here.
     """
 
     code = "DL3006"
@@ -36,7 +38,8 @@ class UntaggedImage(Rule):
     examples = [
         bad("FROM debian\n"),
         bad("FROM debian AS builder\n"),
-        bad("ARG BASE=debian\nFROM ${BASE}\n"),
+        bad("ARG REGISTRY=docker.io\nFROM ${REGISTRY}/debian\n"),
+        ok("ARG BASE=debian\nFROM ${BASE}\n"),  # DF006: the ARG's default decides
         ok("FROM debian:12\n"),
         ok("FROM ruby@sha256:f1dbca0f5dbc9\n"),
         ok("FROM scratch\n"),
@@ -56,7 +59,7 @@ class UntaggedImage(Rule):
                 # `ARG TAG=` + `FROM img:${TAG}`: an empty default leaves `img:`, not a valid
                 # reference: the tag has to come from a build argument, so it is unknown.
                 empty_tag = image != stage.image and image.endswith((":", "@"))
-                if ref.tag is None and ref.digest is None and not empty_tag:
+                if ref.tag is None and ref.digest is None and not empty_tag and tag_is_written(stage.image):
                     word = next((w for w in stage.from_.words() if not w.value.startswith("--")), None)
                     span = word.span if word else stage.from_.span
                     via = f" (`{stage.image}` resolves to `{image}`)" if image != stage.image else ""

@@ -1,4 +1,4 @@
-from dockerlint.analysis import stage_infos
+from dockerlint.analysis import stage_infos, tag_is_written
 from dockerlint.images import parse_image
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
@@ -16,13 +16,13 @@ class LatestTag(Rule):
     reproducibility, a digest: `dockerlint pin`).
 
     ## Scope
-    Every stage; `ARG` defaults in `FROM` are resolved. `image:latest@sha256:...` is pinned
-    by its digest and is fine.
+    Every stage. `image:latest@sha256:...` is pinned by its digest and is fine. Like hadolint,
+    this rule judges the tag as written; `ARG VERSION=latest` + `FROM img:${VERSION}`, which
+    hadolint misses (its issue 412) though a plain `docker build` pulls `latest`, is reported
+    by DF006, so a hadolint pragma or `.hadolint.yaml` that names DL3007 keeps its meaning.
 
     ## Compared with other tools
-    hadolint DL3007 (same meaning), Trivy DS001, Checkov CKV_DOCKER_7. hadolint does not
-    resolve `ARG`s, so it misses `ARG VERSION=latest` + `FROM img:${VERSION}` (its issue 412):
-    a plain `docker build` of such a file pulls `latest`.
+    hadolint DL3007 (same meaning), Trivy DS001, Checkov CKV_DOCKER_7.
     """
 
     code = "DL3007"
@@ -34,7 +34,8 @@ class LatestTag(Rule):
     examples = [
         bad("FROM debian:latest\n"),
         bad("FROM debian:latest AS builder\n"),
-        bad("ARG TAG=latest\nFROM node:${TAG}\n"),
+        bad("ARG REGISTRY=docker.io\nFROM ${REGISTRY}/node:latest\n"),
+        ok("ARG TAG=latest\nFROM node:${TAG}\n"),  # DF006: the ARG's default decides
         ok("FROM debian:bookworm\n"),
         ok("FROM debian:latest@sha256:7959ed6f7e35f8b1aaa06d1d8259d4ee25aa85a086d5c125480c333183f9deeb\n"),
     ]
@@ -45,7 +46,7 @@ class LatestTag(Rule):
             if info.image is None or info.parent is not None:
                 continue
             ref = parse_image(info.image)
-            if ref.tag == "latest" and ref.digest is None:
+            if ref.tag == "latest" and ref.digest is None and tag_is_written(info.stage.image):
                 word = next((w for w in info.stage.from_.words() if not w.value.startswith("--")), None)
                 ctx.report(
                     word.span if word else info.stage.from_.span,

@@ -79,7 +79,9 @@ def test_invalid_toml(tmp_path, monkeypatch):
 
 def test_build_args_resolve_from(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    write(tmp_path / ".dockerlint.toml", 'select = ["DL3006"]\nbuild-args = { BASE = "debian" }\n')
+    write(tmp_path / ".dockerlint.toml", 'select = ["DL3006", "DF006"]\nbuild-args = { BASE = "debian" }\n')
     write(tmp_path / "Dockerfile", "ARG BASE\nFROM $BASE\n")
     code, out, _ = run_cli(["check", "Dockerfile", "--format", "json"])
-    assert code == 1 and "resolves to `debian`" in json.loads(out)["findings"][0]["message"]
+    findings = json.loads(out)["findings"]
+    assert code == 1 and [f["code"] for f in findings] == ["DF006"]
+    assert "`BASE=debian`" in findings[0]["message"] and "untagged" in findings[0]["message"]
