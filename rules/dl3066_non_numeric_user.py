@@ -20,15 +20,15 @@ class NonNumericUser(Rule):
     user name is resolved inside the image, so the platform cannot tell whether it is root.
 
     ## Scope
-    Every `USER` outside `ONBUILD`. A user given through a variable is resolved from the
-    `ARG`/`ENV` instructions before it: a numeric value (`ENV APP_UID=1654`) is fine, an `ARG`
-    without a default is unknown and not flagged, and an undefined variable is flagged.
+    Every `USER` outside `ONBUILD`. A user given through an `ENV` variable is resolved: a
+    numeric value (`ENV APP_UID=1654`) is fine, a name is flagged, and so is an undefined
+    variable. A user given through an `ARG` is a build parameter, chosen by whoever builds
+    (`--build-arg user=10001`), and is not judged, as in hadolint.
 
     ## Compared with other tools
     hadolint DL3066 (same meaning). hadolint flags every variable that no `ARG` declares, so
-    `ENV APP_UID=1654` + `USER $APP_UID` is a false positive there, and skips every variable
-    an `ARG` declares, so it misses `ARG user=jenkins` + `USER ${user}`, which runs as a
-    user name unless the build overrides it.
+    `ENV APP_UID=1654` + `USER $APP_UID` is a false positive there (its issues 1222, 1234),
+    not here.
     """
 
     code = "DL3066"
@@ -42,23 +42,30 @@ class NonNumericUser(Rule):
         ok("FROM debian:12\nUSER 10001:10001\n"),
         bad("FROM debian:12\nENV APP_USER=app\nUSER $APP_USER\n"),
         ok("ARG APP_UID\nFROM debian:12\nUSER ${APP_UID}\n"),
+        ok("FROM debian:12\nARG user=jenkins\nUSER ${user}\n"),
+        bad("FROM debian:12\nARG user=jenkins\nENV user=app\nUSER ${user}\n"),
         ok("FROM debian:12\nENV APP_UID=1654\nUSER $APP_UID:$APP_UID\n"),
     ]
 
     def check(self, ctx):
         env: dict[str, str | None] = {}  # variables defined so far (None: value unknown)
+        build_parameters: set[str] = set()  # names an ARG declared last
         for ins in ctx.dockerfile.instructions:
             if ins.keyword == "ARG":
                 for name, default in parse_arg(ins):
                     env[name] = substitute(default, env) if default is not None else env.get(name)
+                    build_parameters.add(name)
             elif ins.keyword == "ENV":
                 for pair in pairs(ins):
                     env[pair.key] = substitute(pair.value, env)
+                    build_parameters.discard(pair.key)
             elif ins.keyword == "USER":
                 words = ins.words()
                 if not words:
                     continue
                 written = user = words[0].value.split(":", 1)[0]
+                if any(name in build_parameters for name in _VARIABLE.findall(user)):
+                    continue  # chosen by whoever builds
                 if "$" in user and all(name in env for name in _VARIABLE.findall(user)):
                     user = substitute(user, env)
                     if user is None:
