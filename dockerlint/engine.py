@@ -254,7 +254,8 @@ def lint_source(
             continue
         result.append(f)
     result.sort(key=Finding.sort_key)
-    return FileResult(path, kind, result, source=source)
+    documents = None if kind is FileKind.DOCKERFILE else len(model)
+    return FileResult(path, kind, result, source=source, documents=documents)
 
 
 def lint_path(path: str, settings: Settings, kind: FileKind | None = None) -> FileResult:

@@ -139,12 +139,7 @@ def fix_source(
         outcome.error = result.error.message if result.error else None
         return outcome
     kind = result.kind
-    documents = None
-    if kind is not FileKind.DOCKERFILE:
-        from dockerlint.engine import parse
-        from dockerlint.model import SourceText
-
-        documents = len(parse(kind, SourceText(text, path)))
+    documents = result.documents
     findings = result.findings
     current = text
     refused_keys: set[tuple] = set()
@@ -200,10 +195,13 @@ def _apply_checked(text, path, settings, kind, documents, before, chosen):
         new_text = apply_edits(text, edits)
     except OverlappingEdits:
         return text, before, []
-    if not parses(kind, new_text, path, documents):
+    # Linting the result is also its re-parse: a parse error, or a YAML stream that gained or
+    # lost a document, refuses the fix.
+    try:
+        result = lint_source(new_text, path, settings, kind)
+    except Exception:
         return text, before, []
-    result = lint_source(new_text, path, settings, kind)
-    if result.error is not None:
+    if result.error is not None or result.documents != documents:
         return text, before, []
     if _introduces_worse(before, result.findings, chosen):
         return text, before, []

@@ -187,3 +187,4 @@ class FileResult:
     source: SourceText | None = None
     fixed_text: str | None = None
     fixes_applied: dict[str, int] = field(default_factory=dict)
+    documents: int | None = None  # YAML documents (or IaC units) parsed; None for a Dockerfile
