@@ -13,7 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 
 from dockerlint import __version__
 from dockerlint.lsp_config import CONFIG_NAMES, ConfigCache, WorkspaceSettings
@@ -30,9 +32,39 @@ class OpenDocument:
     snapshot: Snapshot | None = None
 
 
+class _Answered:
+    """A request already answered with an error while it was being read."""
+
+
+class DockerlintProtocol(LanguageServerProtocol):
+    """pygls' protocol, except that a request whose params do not fit its method (hover with
+    `"textDocument": 42`) gets the JSON-RPC error reply the client waits for (-32602 Invalid
+    Params, with the request's id). pygls raises while reading such a message, before it knows
+    it is a request, and only shows a `window/showMessage`: the request stayed unanswered."""
+
+    def structure_message(self, data):
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            if not (isinstance(data, dict) and isinstance(data.get("method"), str) and "id" in data):
+                raise  # a notification or a response: nobody waits for an answer
+            msg_id = data["id"] if isinstance(data["id"], (int, str)) and not isinstance(data["id"], bool) else None
+            self._send_response(msg_id, error=exc.to_response_error())
+            return _Answered()
+
+    def handle_message(self, message):
+        if not isinstance(message, _Answered):
+            super().handle_message(message)
+
+
 class DockerlintServer(LanguageServer):
     def __init__(self, debounce_seconds: float = 0.15):
-        super().__init__("dockerlint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Full)
+        super().__init__(
+            "dockerlint",
+            __version__,
+            text_document_sync_kind=lsp.TextDocumentSyncKind.Full,
+            protocol_cls=DockerlintProtocol,
+        )
         self.debounce_seconds = debounce_seconds
         self.open_documents: dict[str, OpenDocument] = {}
         self.configs = ConfigCache()

@@ -228,15 +228,11 @@ def test_malformed_jsonrpc_does_not_take_the_server_down(server, tmp_path):
     unknown = client.request("dockerlint/noSuchMethod", {})
     reply, _ = client.collect(lambda m: m.get("id") == unknown, timeout=10)
     assert reply is not None and reply["error"]["code"] == -32601, f"{reply}\n{client.stderr()}"  # MethodNotFound
-    # Params that do not fit the request: pygls 2 cannot structure the message, so it answers
-    # with a window/showMessage error instead of an error reply with the request's id (a
-    # limitation of pygls' reader; the request stays unanswered). Either is accepted here.
+    # Params that do not fit the request: an error reply with the request's id (pygls alone
+    # would only show a message and leave the request unanswered).
     bad_params = client.request("textDocument/hover", {"textDocument": 42})
-    reply, _ = client.collect(
-        lambda m: m.get("id") == bad_params or (m.get("method") == "window/showMessage" and "Invalid Params" in m["params"]["message"]),
-        timeout=10,
-    )
-    assert reply is not None, client.stderr()
+    reply, _ = client.collect(lambda m: m.get("id") == bad_params, timeout=10)
+    assert reply is not None and reply["error"]["code"] == -32602, f"{reply}\n{client.stderr()}"  # InvalidParams
     # still serving: a new document gets its diagnostics, a hover is answered
     uri = (tmp_path / "Dockerfile").as_uri()
     client.open(uri, "FROM debian\n")
