@@ -91,7 +91,8 @@ def write_index() -> str:
     with open(path, "w", encoding="utf-8") as f:
         json.dump(build_index(), f, indent=1, sort_keys=True)
         f.write("\n")
-    index.cache_clear()
+    for cached in (index, _index_by_code, rule_class):
+        cached.cache_clear()
     return path
 
 
@@ -101,15 +102,21 @@ def _entries():
     return fresh if fresh is not None else all_rules()
 
 
+@lru_cache(maxsize=None)
 def rule_class(code: str) -> type[Rule] | None:
-    """One rule's class, importing only its module when the index is fresh."""
-    fresh = index()
-    if fresh is None:
+    """One rule's class, importing only its module when the index is fresh (asked once per
+    finding, so remembered)."""
+    if index() is None:
         return by_code().get(code)
-    entry = next((e for e in fresh if e.code == code), None)
+    entry = _index_by_code().get(code)
     if entry is None:
         return None
     return _class_of(entry)
+
+
+@lru_cache(maxsize=1)
+def _index_by_code() -> dict[str, IndexEntry]:
+    return {e.code: e for e in index() or ()}
 
 
 def _class_of(entry) -> type[Rule]:
