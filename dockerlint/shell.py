@@ -376,6 +376,16 @@ class Script:
     pipelines: list[Pipeline]
     and_or_chains: list[Chain]
     parse_ok: bool
+    _branches: list[tuple[tuple[int, int], ...]] | None = field(default=None, repr=False, compare=False)
+
+    def branches(self) -> list[tuple[tuple[int, int], ...]]:
+        """For each `if` or `case` with two branches or more, the (start, end) character
+        spans of its branches: then-body, each `elif`, `else`; each case item. Code in two
+        branches of one statement never both runs. Computed on demand (a second parse): few
+        rules need it, and only for few scripts."""
+        if self._branches is None:
+            self._branches = _branch_spans(self.text) if _BRANCHING.search(self.text) else []
+        return self._branches
 
     def find(self, *names: str, unwrap: bool = True) -> list[Command]:
         """Commands named any of ``names`` (exact, or by basename for slash-free names), in
@@ -1064,6 +1074,50 @@ def _parse_within_budget(parser: tree_sitter.Parser, data: bytes):
         return parser.parse(read, progress_callback=over_budget)
     except ValueError:  # "Parsing failed": halted by over_budget
         return None
+
+
+_BRANCHING = re.compile(r"\b(?:if|case)\b")
+_BRANCH_ENDS = ("elif_clause", "else_clause", "fi")
+
+
+def _branch_spans(script: str) -> list[tuple[tuple[int, int], ...]]:
+    builder = _Builder(script)
+    parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+    tree = _parse_within_budget(parser, builder.data)
+    if tree is None:
+        return []
+    found = []
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        spans: list[tuple[int, int]] = []
+        if node.type == "if_statement":
+            then_end = None  # set from `then` until the then-body is recorded
+            for child in node.children:
+                if child.type == "then" and not spans:
+                    then_end = child.end_byte
+                elif child.type in _BRANCH_ENDS:
+                    if then_end is not None:
+                        spans.append((then_end, child.start_byte))
+                        then_end = None
+                    if child.type != "fi":
+                        spans.append((child.start_byte, child.end_byte))
+        elif node.type == "case_statement":
+            spans = [(c.start_byte, c.end_byte) for c in node.children if c.type == "case_item"]
+        if len(spans) >= 2:
+            found.append(tuple((builder.pos(a), builder.pos(b)) for a, b in spans))
+        stack.extend(node.children)
+    return found
+
+
+def exclusive(branches: list[tuple[tuple[int, int], ...]], a: int, b: int) -> bool:
+    """Whether offsets `a` and `b` lie in two different branches of one `if`/`case`."""
+    for statement in branches:
+        ia = next((i for i, (s, e) in enumerate(statement) if s <= a < e), None)
+        ib = next((i for i, (s, e) in enumerate(statement) if s <= b < e), None)
+        if ia is not None and ib is not None and ia != ib:
+            return True
+    return False
 
 
 def parse_shell(script: str) -> Script:

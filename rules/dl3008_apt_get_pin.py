@@ -35,9 +35,9 @@ class AptGetPin(Rule):
     shell. Inside `ONBUILD` every variable is unknown. A variable whose value is pinned
     (`ARG V="=1.2-1"` + `apt-get install pkg${V}`) is not flagged, while hadolint, which does
     not expand variables, flags it. hadolint does not look through `sudo`, so it misses
-    `sudo apt-get install curl`. Conversely, a variable the script also assigns in another
-    branch (`if ...; then V=$(...); else apt-get install $V; fi`) is unknown here, so an
-    unpinned ARG default reaching that branch is missed, while hadolint flags the word.
+    `sudo apt-get install curl`. An assignment of the script that cannot reach the install,
+    because it sits in another branch of the same `if`/`case` (`if ...; then V=$(...); else
+    apt-get install $V; fi`), leaves the `ARG`'s value in place, and that is judged.
     """
 
     code = "DL3008"
@@ -53,6 +53,10 @@ class AptGetPin(Rule):
         ok("FROM debian:12\nRUN apt-get install -y -t bookworm-backports git=1:2.43.0-1~bpo12+1\n"),
         ok("FROM debian:12\nARG PACKAGES\nRUN apt-get install -y $PACKAGES\n"),
         ok("FROM debian:12\nARG V=7.88.1-10\nRUN apt-get install -y curl=${V}\n"),
+        # The script's own assignment sits in the other branch: the ARG's value is installed.
+        bad("FROM debian:12\nARG P=chromium\nRUN if [ -n \"$X\" ]; then P=$(cat p.txt); else apt-get install -y $P; fi\n"),
+        ok("FROM debian:12\nARG P=chromium\nRUN if [ -n \"$X\" ]; then P=$(cat p.txt); apt-get install -y $P; fi\n"),
+        ok("FROM debian:12\nARG P=chromium\nRUN P=$(cat p.txt) && apt-get install -y $P\n"),
     ]
 
     def check(self, ctx):
@@ -64,7 +68,7 @@ class AptGetPin(Rule):
                 for word in inv.words[1:]:
                     if vars_ is None:
                         vars_ = variables(ctx, run)
-                    values = expand_word(word, vars_)
+                    values = expand_word(word, vars_, inv.script)
                     if values is None:
                         continue
                     for package in values:

@@ -54,7 +54,7 @@ class ApkPin(Rule):
                 for word in inv.words[1:]:
                     if vars_ is None:
                         vars_ = variables(ctx, run)
-                    values = expand_word(word, vars_)
+                    values = expand_word(word, vars_, inv.script)
                     for package in values or ():
                         if package and not apk_version_pinned(package):
                             ctx.report(

@@ -53,7 +53,7 @@ class ZypperPin(Rule):
                 for word in inv.words[1:]:
                     if vars_ is None:
                         vars_ = variables(ctx, run)
-                    for package in expand_word(word, vars_) or ():
+                    for package in expand_word(word, vars_, inv.script) or ():
                         if package and not zypper_version_pinned(package):
                             ctx.report(
                                 inv.script.word_span(word),

@@ -21,7 +21,7 @@ from dockerlint import keyvalues
 from dockerlint.analysis import parse_arg, stage_infos, substitute
 from dockerlint.parse.dockerfile import Instruction
 from dockerlint.runs import RunScript, cached_run_scripts
-from dockerlint.shell import Command, ShellWord
+from dockerlint.shell import Command, ShellWord, exclusive
 
 # --------------------------------------------------------------------------------------------
 # RUN instructions
@@ -198,10 +198,15 @@ class Variables:
     values: dict[str, str | None]
     local: frozenset[str] = frozenset()
     everything_unknown: bool = False
+    # Where the script assigns each local name: (the RunScript, character offset).
+    assigned_at: dict[str, list[tuple[object, int]]] = field(default_factory=dict)
 
-    def lookup(self, name: str) -> str | None:
-        """The value of `$name`; None when it is unset; raises Unknown."""
-        if self.everything_unknown or name in self.local or name in RUNTIME_VARIABLES:
+    def lookup(self, name: str, where: tuple[object, int] | None = None) -> str | None:
+        """The value of `$name` at `where` (a RunScript and an offset in it, when known); None
+        when it is unset; raises Unknown."""
+        if self.everything_unknown or name in RUNTIME_VARIABLES:
+            raise Unknown(name)
+        if name in self.local and not self._unreached(name, where):
             raise Unknown(name)
         if name not in self.values:
             return None
@@ -209,6 +214,16 @@ class Variables:
         if value is None:
             raise Unknown(name)
         return value
+
+    def _unreached(self, name: str, where: tuple[object, int] | None) -> bool:
+        """Whether no assignment of the script to `name` can run before `where`: each sits in
+        another branch of an `if`/`case` that holds `where` (`if …; then V=$(…); else
+        apt-get install $V; fi` installs the ARG's value)."""
+        sites = self.assigned_at.get(name)
+        if where is None or not sites:
+            return False
+        script, at = where
+        return all(site is script and exclusive(site.script.branches(), offset, at) for site, offset in sites)
 
 
 def _declared_variables(ctx) -> dict[int, dict[str, str | None]]:
@@ -260,11 +275,14 @@ def variables(ctx, run: Run) -> Variables:
     values = _declared_variables(ctx).get(id(run.outer), {})
     local: list[str] = []
     literals: dict[str, str] = {}
+    assigned_at: dict[str, list[tuple[object, int]]] = {}
     for script in run.scripts:
         for m in _SHELL_LOCAL.finditer(script.text):
-            for g in m.groups():
+            for group, g in enumerate(m.groups(), 1):
                 if g:
                     local.extend(g.split())
+                    for name in g.split():
+                        assigned_at.setdefault(name, []).append((script, m.start(group)))
         for m in _LITERAL_ASSIGNMENT.finditer(script.text):
             value = m.group("single")
             if value is None:
@@ -278,7 +296,7 @@ def variables(ctx, run: Run) -> Variables:
     known = {name: value for name, value in literals.items() if times[name] == 1}
     if known:
         values = {**values, **known}
-    return Variables(values, frozenset(local) - known.keys())
+    return Variables(values, frozenset(local) - known.keys(), assigned_at=assigned_at)
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -415,7 +433,7 @@ def _expand(text: str, lookup: Callable[[str], str | None]) -> list[str]:
 UNKNOWN_PART = "\u2026"  # stands for a variable whose value cannot be known
 
 
-def expand_word(word: ShellWord, vars: Variables) -> list[str] | None:
+def expand_word(word: ShellWord, vars: Variables, script=None) -> list[str] | None:
     """The words `word` becomes at run time, as far as they can be known.
 
     `"$A"`/`${A:-x}`/`pkg-$V` are resolved from ARG/ENV; a variable the Dockerfile never sets
@@ -423,15 +441,18 @@ def expand_word(word: ShellWord, vars: Variables) -> list[str] | None:
     known (an ARG without default, one the script sets itself) becomes `UNKNOWN_PART`; a
     resulting word that ends with it could carry any version, so it is left out, while
     `php${PHP}-redis` is kept (its version, if any, would have to follow `-redis`). None
-    when the word holds `$(...)`, `$1` or other expansions that are not modelled.
+    when the word holds `$(...)`, `$1` or other expansions that are not modelled. `script`:
+    the RunScript holding the word, so that a script's own assignments that cannot reach it
+    (another branch of an `if`) are told apart.
     """
     text = word.text
+    where = (script, word.start) if script is not None else None
     if "$" not in text and "`" not in text:
         return [word.value]
 
     def lookup(name: str) -> str | None:
         try:
-            return vars.lookup(name)
+            return vars.lookup(name, where)
         except Unknown:
             return UNKNOWN_PART
 
@@ -644,7 +665,7 @@ def report_rpm_pins(ctx, rule_names, message):
             for word in words:
                 if vars_ is None:
                     vars_ = variables(ctx, run)
-                for value in expand_word(word, vars_) or ():
+                for value in expand_word(word, vars_, inv.script) or ():
                     if not value or value.startswith("@"):
                         continue  # `@group` / `@module:stream` selectors
                     pinned = ":" in value if kind == "module" else rpm_version_pinned(value)
