@@ -1,3 +1,4 @@
+from dockerlint.analysis import global_arg_values, parse_arg, substitute
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 
@@ -22,10 +23,13 @@ class CopyFromUnknownStage(Rule):
 
     ## Scope
     Every `COPY --from` outside `ONBUILD`. Stage names compare case-insensitively, as in
-    BuildKit; values with variables (`--from=${BUILDER}`) are not checked.
+    BuildKit. A value with variables (`--from=${BUILDER}`) is expanded with the stage's `ARG`s
+    (a global `ARG` redeclared in the stage keeps its default; `build-args` from config win)
+    and the result is judged; a value that cannot be known is not reported.
 
     ## Compared with other tools
-    hadolint DL3022 (same meaning).
+    hadolint DL3022 (same meaning). hadolint does not expand variables and flags every
+    `--from=$VAR`, even one whose `ARG` names an earlier stage (its issue 933).
     """
 
     code = "DL3022"
@@ -38,30 +42,52 @@ class CopyFromUnknownStage(Rule):
         bad("FROM debian:12\nCOPY --from=1 /app /app\n"),
         ok("FROM golang:1.22 AS build\nFROM debian:12\nCOPY --from=build /app /app\nCOPY --from=0 /go /go\n"),
         ok("FROM debian:12\nCOPY --from=nginx:1.27 /etc/nginx /etc/nginx\n"),
+        ok("ARG SRC=builder\nFROM debian:12 AS builder\nFROM debian:12\nARG SRC\nCOPY --from=$SRC /a /a\n"),
+        bad("ARG SRC=bulider\nFROM debian:12 AS builder\nFROM debian:12\nARG SRC\nCOPY --from=$SRC /a /a\n"),
+        ok("FROM debian:12 AS builder\nFROM debian:12\nARG SRC\nCOPY --from=${SRC} /a /a\n"),
     ]
 
     def check(self, ctx):
+        df = ctx.dockerfile
+        build_args = ctx.settings.build_args
+        global_values = global_arg_values(df, build_args)
         names: set[str] = set()
+        stage_args: dict[str, str | None] = {}
         stages = 0
-        for ins in ctx.dockerfile.instructions:
+        for ins in df.instructions:
             if ins.keyword == "FROM":
                 stages += 1
-                stage = ctx.dockerfile.stages[ins.stage]
+                stage_args = {}
+                stage = df.stages[ins.stage]
                 if stage.alias:
                     names.add(stage.alias.lower())
+                continue
+            if ins.keyword == "ARG" and stages:
+                for name, default in parse_arg(ins):
+                    if name in build_args:
+                        stage_args[name] = build_args[name]
+                    elif default is not None:
+                        stage_args[name] = substitute(default, stage_args)
+                    else:
+                        stage_args[name] = global_values.get(name)
                 continue
             flag = ins.flag("from") if ins.keyword == "COPY" else None
             if flag is None or not flag.value:
                 continue
-            value = flag.value.strip("\"'")
-            if "$" in value or is_pinned_image(value) or value.lower() in names:
+            written = value = flag.value.strip("\"'")
+            if "$" in value:
+                value = substitute(value, stage_args)
+                if not value:
+                    continue  # only known at build time
+            if is_pinned_image(value) or value.lower() in names:
                 continue
             # A stage may copy from an earlier stage by index; its own index is not earlier.
             # (ASCII digits only, as BuildKit; and short: int() refuses more than 4,300 digits)
             index = value.lstrip("0") or "0"
             if value.isascii() and value.isdigit() and len(index) < 10 and int(index) < max(stages - 1, 0):
                 continue
-            message = f"`COPY --from` should reference a previously defined `FROM` alias: `{value}`"
+            shown = f"`{written}` (= `{value}`)" if value != written else f"`{value}`"
+            message = f"`COPY --from` should reference a previously defined `FROM` alias: {shown}"
             if "/" in value:
                 message += " is not a stage of this Dockerfile (if it is an image, pin its tag)"
             ctx.report(flag.span, message)
