@@ -1078,6 +1078,8 @@ def _parse_within_budget(parser: tree_sitter.Parser, data: bytes):
 
 _BRANCHING = re.compile(r"\b(?:if|case)\b")
 _BRANCH_ENDS = ("elif_clause", "else_clause", "fi")
+# Code that may run more than once: one pass's branch can set what another pass's reads.
+_REPEATING = frozenset({"for_statement", "c_style_for_statement", "while_statement", "function_definition"})
 
 
 def _branch_spans(script: str) -> list[tuple[tuple[int, int], ...]]:
@@ -1090,6 +1092,8 @@ def _branch_spans(script: str) -> list[tuple[tuple[int, int], ...]]:
     stack = [tree.root_node]
     while stack:
         node = stack.pop()
+        if node.type in _REPEATING:
+            continue
         spans: list[tuple[int, int]] = []
         if node.type == "if_statement":
             then_end = None  # set from `then` until the then-body is recorded

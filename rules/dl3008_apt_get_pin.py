@@ -57,6 +57,8 @@ class AptGetPin(Rule):
         bad("FROM debian:12\nARG P=chromium\nRUN if [ -n \"$X\" ]; then P=$(cat p.txt); else apt-get install -y $P; fi\n"),
         ok("FROM debian:12\nARG P=chromium\nRUN if [ -n \"$X\" ]; then P=$(cat p.txt); apt-get install -y $P; fi\n"),
         ok("FROM debian:12\nARG P=chromium\nRUN P=$(cat p.txt) && apt-get install -y $P\n"),
+        # In a loop, one pass's branch sets what the next pass's other branch installs.
+        ok("FROM debian:12\nARG P=chromium\nRUN for i in 1 2; do if [ $i = 1 ]; then P=$(cat p.txt); else apt-get install -y $P; fi; done\n"),
     ]
 
     def check(self, ctx):

@@ -9,6 +9,7 @@ import pytest
 from dockerlint.shell import (
     Command,
     Script,
+    exclusive,
     is_posix_shell,
     parse_set_options,
     parse_shell,
@@ -424,3 +425,26 @@ def test_every_hadolint_case_parses():
         for run_line in text.split("\n"):
             if run_line.lstrip().upper().startswith("RUN "):
                 parse_shell(run_line.split(None, 1)[1])
+
+
+def test_branches_of_if_and_case_and_what_they_exclude():
+    text = "if a; then V=1; elif b; then V=2; else use $V; fi; case $x in a) W=1;; b) use $W;; esac"
+    script = parse_shell(text)
+    branches = script.branches()
+    at = text.index
+    assert len(branches) == 2
+    assert exclusive(branches, at("V=1"), at("$V"))
+    assert exclusive(branches, at("V=2"), at("$V"))
+    assert exclusive(branches, at("W=1"), at("$W"))
+    assert not exclusive(branches, at("a;"), at("$V"))  # the condition runs before every branch
+    nested = "if a; then V=1; if b; then x; else use $V; fi; fi"
+    assert not exclusive(parse_shell(nested).branches(), nested.index("V=1"), nested.index("$V"))
+
+
+def test_branches_inside_loops_and_functions_do_not_exclude():
+    for text in (
+        "for i in 1 2; do if a; then V=1; else use $V; fi; done",
+        "while a; do if b; then V=1; else use $V; fi; done",
+        "f() { if b; then V=1; else use $V; fi; }; f; f",
+    ):
+        assert parse_shell(text).branches() == [], text
