@@ -1,10 +1,9 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import MappingNode
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.fixers.security_context import fix_of, pod_or_container, set_field, set_value
-from dockerlint.rulekit.k8s import describe, is_set, key_span, pod_workloads, pss, pss_baseline, scalar, text, trivy
-
-VALID_TYPES = ("RuntimeDefault", "Localhost")
+from dockerlint.fixers.security_context import fix_of, pod_or_container, set_field
+from dockerlint.rulekit.k8s import describe, pod_workloads, pss, pss_baseline, trivy
+from dockerlint.rulekit.profiles import check_profile_type
 _MISSING_ALIASES = (
     "CKV_K8S_31",
     *trivy(30),
@@ -13,17 +12,6 @@ _MISSING_ALIASES = (
     "C-0210",
 )
 _UNCONFINED_ALIASES = ("CKV_K8S_31", *trivy(104), "polaris:linuxHardening")
-
-
-def _fix_type(ctx, owner, profile, type_node):
-    """Make an invalid profile RuntimeDefault, when what was meant is not in doubt."""
-    if type(profile) is not MappingNode or "localhostProfile" in profile:
-        return None
-    if scalar(type_node) is not None:
-        edits = set_value(ctx, type_node, "RuntimeDefault")
-    else:
-        edits = set_field(ctx, owner, ["seccompProfile", "type"], "RuntimeDefault")
-    return fix_of(edits, "set seccompProfile.type: RuntimeDefault")
 
 
 class SeccompProfile(Rule):
@@ -223,24 +211,8 @@ class SeccompProfile(Rule):
     ]
 
     def _check_profile(self, ctx, owner: MappingNode, sc: MappingNode, where: str, windows: bool) -> bool | None:
-        """None when `sc` (the security context of `owner`, a pod spec or container) sets no
-        profile, True for a valid one; reports an invalid one."""
-        profile = sc.get("seccompProfile") if sc is not None else None
-        if not is_set(profile):
-            return None
-        type_node = profile.get("type") if type(profile) is MappingNode else None
-        value = text(type_node)
-        if value in VALID_TYPES:
-            return True
-        span = type_node.span if is_set(type_node) else key_span(sc, "seccompProfile")
-        problem = f"sets seccompProfile.type to {value}" if value is not None else "sets a seccompProfile without a type"
-        ctx.report(
-            span,
-            f"{where} {problem}: use RuntimeDefault or Localhost",
-            aliases=_UNCONFINED_ALIASES + pss_baseline("seccompProfile_baseline", restricted=not windows),
-            fix=None if windows else _fix_type(ctx, owner, profile, type_node),
-        )
-        return False
+        aliases = _UNCONFINED_ALIASES + pss_baseline("seccompProfile_baseline", restricted=not windows)
+        return check_profile_type(ctx, owner, sc, "seccompProfile", where, windows=windows, aliases=aliases)
 
     def check(self, ctx):
         missing = _MISSING_ALIASES + pss(restricted="seccompProfile_restricted")

@@ -2,25 +2,14 @@ from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import MappingNode, ScalarNode
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.fixers.security_context import fix_of, set_field, set_value
-from dockerlint.rulekit.k8s import describe, is_set, key_span, pod_workloads, pss_baseline, scalar, text, trivy
+from dockerlint.rulekit.k8s import describe, is_set, pod_workloads, pss_baseline, scalar, text, trivy
+from dockerlint.rulekit.profiles import check_profile_type
 
 ANNOTATION_PREFIX = "container.apparmor.security.beta.kubernetes.io/"
-VALID_TYPES = ("RuntimeDefault", "Localhost")
 
 
 def _annotation_ok(value: str) -> bool:
     return value in ("", "runtime/default") or value.startswith("localhost/")
-
-
-def _fix_type(ctx, owner, profile, type_node):
-    """Make an invalid profile RuntimeDefault, when what was meant is not in doubt."""
-    if type(profile) is not MappingNode or "localhostProfile" in profile:
-        return None
-    if scalar(type_node) is not None:
-        edits = set_value(ctx, type_node, "RuntimeDefault")
-    else:
-        edits = set_field(ctx, owner, ["appArmorProfile", "type"], "RuntimeDefault")
-    return fix_of(edits, "set appArmorProfile.type: RuntimeDefault")
 
 
 def _sets_field(sc) -> bool:
@@ -261,24 +250,8 @@ class AppArmorProfile(Rule):
     ]
 
     def _field(self, ctx, owner: MappingNode, sc: MappingNode | None, where: str, windows: bool) -> bool | None:
-        """None when `sc` (the security context of `owner`, a pod spec or container) sets no
-        appArmorProfile, True for a valid one; reports an invalid one."""
-        profile = sc.get("appArmorProfile") if sc is not None else None
-        if not is_set(profile):
-            return None
-        type_node = profile.get("type") if type(profile) is MappingNode else None
-        value = text(type_node)
-        if value in VALID_TYPES:
-            return True
-        span = type_node.span if is_set(type_node) else key_span(sc, "appArmorProfile")
-        problem = f"sets appArmorProfile.type to {value}" if value is not None else "sets an appArmorProfile without a type"
-        ctx.report(
-            span,
-            f"{where} {problem}: use RuntimeDefault or Localhost",
-            aliases=self.aliases + pss_baseline("appArmorProfile"),
-            fix=None if windows else _fix_type(ctx, owner, profile, type_node),
-        )
-        return False
+        aliases = self.aliases + pss_baseline("appArmorProfile")
+        return check_profile_type(ctx, owner, sc, "appArmorProfile", where, windows=windows, aliases=aliases)
 
     def _annotations(self, ctx, workload) -> dict[str, bool]:
         """container name -> whether its annotation names a valid, non-empty profile; reports bad ones."""
