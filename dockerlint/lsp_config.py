@@ -100,9 +100,21 @@ class ConfigCache:
     """Settings per directory, recomputed when the directory's config stamp changes."""
 
     def __init__(self, fallback_directory: str | None = None):
-        self.workspace = WorkspaceSettings()
+        self.workspace = WorkspaceSettings()  # the editor's settings with no folder scope
+        # Settings scoped to a workspace folder (multi-root workspaces), by folder path.
+        self.folders: dict[str, WorkspaceSettings] = {}
         self.fallback_directory = fallback_directory or os.getcwd()
         self._entries: dict[str, tuple[tuple, Settings, str | None]] = {}
+
+    def workspace_for(self, path: str | None) -> WorkspaceSettings:
+        """The editor settings for a document: those of the innermost workspace folder holding
+        it, else the unscoped ones."""
+        if path:
+            absolute = os.path.abspath(path)
+            holding = [f for f in self.folders if absolute == f or absolute.startswith(f.rstrip(os.sep) + os.sep)]
+            if holding:
+                return self.folders[max(holding, key=len)]
+        return self.workspace
 
     def invalidate(self) -> None:
         self._entries = {}
@@ -119,4 +131,4 @@ class ConfigCache:
                 settings, error = Settings(), str(e)
             entry = (stamp, settings, error)
             self._entries[directory] = entry
-        return self.workspace.apply(entry[1]), entry[2]
+        return self.workspace_for(path).apply(entry[1]), entry[2]

@@ -135,20 +135,31 @@ class DockerlintServer(LanguageServer):
             self.schedule(uri, 0)
 
     async def fetch_workspace_settings(self) -> None:
+        """Pull the "dockerlint" settings: unscoped, and for each workspace folder (VS Code's
+        multi-root workspaces give each folder its own)."""
         caps = self.client_capabilities.workspace
         if not (caps and caps.configuration):
             return
+        folders = [f.uri for f in self.workspace.folders.values()]
+        items = [lsp.ConfigurationItem(section="dockerlint")]
+        items += [lsp.ConfigurationItem(scope_uri=uri, section="dockerlint") for uri in folders]
         try:
-            values = await self.workspace_configuration_async(
-                lsp.ConfigurationParams(items=[lsp.ConfigurationItem(section="dockerlint")])
-            )
+            values = await self.workspace_configuration_async(lsp.ConfigurationParams(items=items))
         except Exception as e:
             log.warning("workspace/configuration failed: %s", e)
             return
-        settings, problems = WorkspaceSettings.from_client(values[0] if values else None)
-        for problem in problems:
-            self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=problem))
-        self.configs.workspace = settings
+        values = list(values or [])
+        values += [None] * (len(items) - len(values))
+        parsed = []
+        for value in values[: len(items)]:
+            settings, problems = WorkspaceSettings.from_client(value)
+            for problem in problems:
+                self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=problem))
+            parsed.append(settings)
+        self.configs.workspace = parsed[0]
+        self.configs.folders = {
+            path: settings for uri, settings in zip(folders, parsed[1:]) if (path := uri_to_path(uri))
+        }
 
     async def watch_config_files(self) -> None:
         caps = self.client_capabilities.workspace
@@ -215,6 +226,11 @@ def build_server(debounce_seconds: float = 0.15) -> DockerlintServer:
         if any(change.uri.rsplit("/", 1)[-1] in CONFIG_NAMES for change in params.changes):
             ls.configs.invalidate()
             ls.relint_all()
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    async def did_change_workspace_folders(ls: DockerlintServer, params: lsp.DidChangeWorkspaceFoldersParams):
+        await ls.fetch_workspace_settings()  # pygls has updated ls.workspace.folders already
+        ls.relint_all()
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(ls: DockerlintServer, params: lsp.DidChangeConfigurationParams):

@@ -70,9 +70,13 @@ async def client(lsp_client: LanguageClient, tmp_path):
                     configuration=True,
                     workspace_edit=lsp.WorkspaceEditClientCapabilities(document_changes=True),
                     did_change_watched_files=lsp.DidChangeWatchedFilesClientCapabilities(dynamic_registration=True),
+                    workspace_folders=True,
                 ),
             ),
             root_uri=tmp_path.as_uri(),
+            # A multi-root workspace: two folders inside the root (documents elsewhere in the
+            # root get the unscoped settings).
+            workspace_folders=[lsp.WorkspaceFolder(uri=(tmp_path / n).as_uri(), name=n) for n in ("a", "b")],
         )
     )
     lsp_client.tmp_path = tmp_path
@@ -116,9 +120,13 @@ async def wait_until(condition, what: str, timeout: float = 10.0):
 
 
 async def wait_for_codes(client: LanguageClient, uri: str, version: int, expected: list[str], timeout: float = 10.0):
-    """Wait for diagnostics of this version whose codes are `expected` (a re-lint that was
-    already on its way may publish the old ones first); fail with the last ones seen."""
+    """Wait until the document's diagnostics have the `expected` codes (they may already; a
+    re-lint that was on its way may publish the old ones first); fail with the last seen."""
     seen: list[str] | None = None
+    if uri in client.diagnostics:
+        seen = sorted(d.code for d in client.diagnostics[uri])
+        if seen == expected:
+            return None
 
     async def wait():
         nonlocal seen
@@ -281,6 +289,26 @@ async def test_workspace_settings_apply_on_top_of_file_config(client: LanguageCl
     client.set_configuration({"ignore": ["DL4000"]}, section="dockerlint")
     client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
     await wait_for_codes(client, uri, 1, ["DL3006", "DL3014"])
+
+
+@pytest.mark.asyncio
+async def test_workspace_settings_scoped_to_one_folder(client: LanguageClient):
+    client.set_configuration({"ignore": ["DL4000"]}, section="dockerlint", scope_uri=(client.tmp_path / "b").as_uri())
+    client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
+    in_b = await open_document(client, "b/Dockerfile", DOCKERFILE)
+    await wait_for_codes(client, in_b, 1, ["DL3006", "DL3014"])
+    in_a = await open_document(client, "a/Dockerfile", DOCKERFILE)
+    assert sorted(d.code for d in client.diagnostics[in_a]) == ["DL3006", "DL3014", "DL4000"]
+    # A folder added later gets its own settings pulled too.
+    client.set_configuration({"ignore": ["DL3014"]}, section="dockerlint", scope_uri=(client.tmp_path / "c").as_uri())
+    in_c = await open_document(client, "c/Dockerfile", DOCKERFILE)
+    assert "DL3014" in {d.code for d in client.diagnostics[in_c]}  # not a workspace folder yet
+    client.workspace_did_change_workspace_folders(
+        lsp.DidChangeWorkspaceFoldersParams(
+            lsp.WorkspaceFoldersChangeEvent(added=[lsp.WorkspaceFolder(uri=(client.tmp_path / "c").as_uri(), name="c")], removed=[])
+        )
+    )
+    await wait_for_codes(client, in_c, 1, ["DL3006", "DL4000"])
 
 
 @pytest.mark.asyncio
