@@ -49,12 +49,14 @@ async def client(lsp_client: LanguageClient, tmp_path):
     (tmp_path / ".dockerlint.toml").write_text(CONFIG)
     lsp_client.registrations = []
     lsp_client.published = []  # (uri, version) of every publishDiagnostics, in order
+    lsp_client.publishes = []  # the params of every publishDiagnostics, in order
 
     features = lsp_client.protocol.fm.features
     store_diagnostics = features[lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]  # pytest-lsp's own handler
 
     def publish_diagnostics(params: lsp.PublishDiagnosticsParams):
         lsp_client.published.append((params.uri, params.version))
+        lsp_client.publishes.append(params)
         return store_diagnostics(params)
 
     features[lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = publish_diagnostics
@@ -100,15 +102,15 @@ async def open_document(client: LanguageClient, name: str, text: str, language_i
 
 
 async def wait_for_version(client: LanguageClient, uri: str, version: int, timeout: float = 10.0):
-    """Wait for the diagnostics of exactly this document version."""
+    """Wait for the next diagnostics published for exactly this document version (read from the
+    fixture's record of every publish: several can arrive in one burst)."""
+    start = len(client.publishes)
 
-    async def wait():
-        while True:
-            params = await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-            if params.uri == uri and params.version == version:
-                return params
+    def found():
+        return next((p for p in client.publishes[start:] if p.uri == uri and p.version == version), None)
 
-    return await asyncio.wait_for(wait(), timeout)
+    await wait_until(found, f"diagnostics of {uri} version {version}", timeout)
+    return found()
 
 
 async def wait_until(condition, what: str, timeout: float = 10.0):
@@ -119,27 +121,19 @@ async def wait_until(condition, what: str, timeout: float = 10.0):
         await asyncio.sleep(0.02)
 
 
-async def wait_for_codes(client: LanguageClient, uri: str, version: int, expected: list[str], timeout: float = 10.0):
+async def wait_for_codes(client: LanguageClient, uri: str, expected: list[str], timeout: float = 10.0):
     """Wait until the document's diagnostics have the `expected` codes (they may already; a
-    re-lint that was on its way may publish the old ones first); fail with the last seen."""
-    seen: list[str] | None = None
-    if uri in client.diagnostics:
-        seen = sorted(d.code for d in client.diagnostics[uri])
-        if seen == expected:
-            return None
+    re-lint that was on its way may publish the old ones first). Polls what the client stored:
+    publishes for several documents can arrive in one burst, and a one-shot notification
+    waiter sees only the first of them."""
 
-    async def wait():
-        nonlocal seen
-        while True:
-            params = await wait_for_version(client, uri, version, timeout)
-            seen = sorted(d.code for d in params.diagnostics)
-            if seen == expected:
-                return params
+    def codes():
+        return sorted(d.code for d in client.diagnostics.get(uri, []))
 
     try:
-        return await asyncio.wait_for(wait(), timeout)
-    except asyncio.TimeoutError:
-        raise AssertionError(f"diagnostics never became {expected}; last published: {seen}") from None
+        await wait_until(lambda: codes() == expected, f"diagnostics {expected}", timeout)
+    except AssertionError:
+        raise AssertionError(f"diagnostics never became {expected}; last published: {codes()}") from None
 
 
 def summary(diagnostics) -> list[tuple]:
@@ -288,7 +282,7 @@ async def test_workspace_settings_apply_on_top_of_file_config(client: LanguageCl
     uri = await open_document(client, "Dockerfile", DOCKERFILE)
     client.set_configuration({"ignore": ["DL4000"]}, section="dockerlint")
     client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
-    await wait_for_codes(client, uri, 1, ["DL3006", "DL3014"])
+    await wait_for_codes(client, uri, ["DL3006", "DL3014"])
 
 
 @pytest.mark.asyncio
@@ -296,7 +290,7 @@ async def test_workspace_settings_scoped_to_one_folder(client: LanguageClient):
     client.set_configuration({"ignore": ["DL4000"]}, section="dockerlint", scope_uri=(client.tmp_path / "b").as_uri())
     client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
     in_b = await open_document(client, "b/Dockerfile", DOCKERFILE)
-    await wait_for_codes(client, in_b, 1, ["DL3006", "DL3014"])
+    await wait_for_codes(client, in_b, ["DL3006", "DL3014"])
     in_a = await open_document(client, "a/Dockerfile", DOCKERFILE)
     assert sorted(d.code for d in client.diagnostics[in_a]) == ["DL3006", "DL3014", "DL4000"]
     # A folder added later gets its own settings pulled too.
@@ -308,7 +302,7 @@ async def test_workspace_settings_scoped_to_one_folder(client: LanguageClient):
             lsp.WorkspaceFoldersChangeEvent(added=[lsp.WorkspaceFolder(uri=(client.tmp_path / "c").as_uri(), name="c")], removed=[])
         )
     )
-    await wait_for_codes(client, in_c, 1, ["DL3006", "DL4000"])
+    await wait_for_codes(client, in_c, ["DL3006", "DL4000"])
 
 
 @pytest.mark.asyncio
@@ -322,7 +316,7 @@ async def test_config_file_change_is_picked_up(client: LanguageClient):
             changes=[lsp.FileEvent(uri=(client.tmp_path / ".dockerlint.toml").as_uri(), type=lsp.FileChangeType.Changed)]
         )
     )
-    await wait_for_codes(client, uri, 1, ["DL3006"])
+    await wait_for_codes(client, uri, ["DL3006"])
 
 
 def apply_text_edits(text: str, edits) -> str:

@@ -103,7 +103,8 @@ def test_suggest_command(tmp_path):
     assert code == 1 and "no multi-stage rewrite" in err
 
 
-def test_templates_ship_in_the_wheel(tmp_path):
+def test_package_data_ships_in_the_wheel(tmp_path):
+    """The base-image knowledge DF002/DF003 read, and the markdown report's templates."""
     import subprocess
     import sys
     from pathlib import Path
@@ -115,8 +116,8 @@ def test_templates_ship_in_the_wheel(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     [wheel] = tmp_path.glob("dockerlint-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for template in ("go", "python", "node", "java"):
-        assert f"dockerlint/templates/multistage/{template}.j2" in names
+    for template in ("report", "summary", "file"):
+        assert f"dockerlint/templates/markdown/{template}.md.j2" in names
     assert "dockerlint/data/images.json" in names
     metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
     assert "Requires-Dist: Jinja2" in zipfile.ZipFile(wheel).read(metadata).decode()
