@@ -27,7 +27,9 @@ class MovingTagFromArg(Rule):
     Every stage. An image whose tag is written out is judged by DL3006 and DL3007, which keep
     hadolint's meaning; this rule covers what only the `ARG`'s value decides. An `ARG` without
     a default is unknown and not flagged (DF110 reports a `FROM` that its empty default makes
-    invalid), and an `ARG` that names an earlier stage is fine.
+    invalid), and an `ARG` that names an earlier stage is fine. Its own code means a
+    `.hadolint.yaml` or pragma that ignores DL3007 does not silence it: ignore DF006 as well
+    where moving base images are wanted.
 
     ## Compared with other tools
     hadolint resolves no `ARG`s, so its DL3006 and DL3007 never see these images (its issues
