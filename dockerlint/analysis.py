@@ -12,6 +12,14 @@ from dockerlint.parse.dockerfile import Dockerfile, Instruction, Stage
 _VAR = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-+?])?(?P<word>[^}]*)\}|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))")
 
 
+_NAMES = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def variable_names(text: str) -> list[str]:
+    """Every `$NAME`/`${NAME...}` a word refers to, defaults' variables included, in order."""
+    return _NAMES.findall(text)
+
+
 def parse_arg(instruction: Instruction) -> list[tuple[str, str | None]]:
     """`ARG A=1 B` → [("A", "1"), ("B", None)] (quotes removed)."""
     out = []

@@ -149,17 +149,18 @@ class DockerlintServer(LanguageServer):
             log.warning("workspace/configuration failed: %s", e)
             return
         values = list(values or [])
-        values += [None] * (len(items) - len(values))
-        parsed = []
-        for value in values[: len(items)]:
-            settings, problems = WorkspaceSettings.from_client(value)
-            for problem in problems:
-                self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=problem))
-            parsed.append(settings)
+        parsed = [self.read_settings(values[i] if i < len(values) else None) for i in range(len(items))]
         self.configs.workspace = parsed[0]
         self.configs.folders = {
             path: settings for uri, settings in zip(folders, parsed[1:]) if (path := uri_to_path(uri))
         }
+
+    def read_settings(self, value) -> WorkspaceSettings:
+        """The client's "dockerlint" settings; what is wrong in them is shown, not fatal."""
+        settings, problems = WorkspaceSettings.from_client(value)
+        for problem in problems:
+            self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=problem))
+        return settings
 
     async def watch_config_files(self) -> None:
         caps = self.client_capabilities.workspace
@@ -237,9 +238,7 @@ def build_server(debounce_seconds: float = 0.15) -> DockerlintServer:
         settings = params.settings
         if isinstance(settings, dict) and isinstance(settings.get("dockerlint"), dict):
             # Push-style clients send the values along; pull-style ones send nothing useful.
-            ls.configs.workspace, problems = WorkspaceSettings.from_client(settings["dockerlint"])
-            for problem in problems:
-                ls.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=problem))
+            ls.configs.workspace = ls.read_settings(settings["dockerlint"])
         else:
             await ls.fetch_workspace_settings()
         ls.relint_all()

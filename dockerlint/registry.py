@@ -91,7 +91,7 @@ def write_index() -> str:
     with open(path, "w", encoding="utf-8") as f:
         json.dump(build_index(), f, indent=1, sort_keys=True)
         f.write("\n")
-    for cached in (index, _index_by_code, rule_class):
+    for cached in (index, rule_class):
         cached.cache_clear()
     return path
 
@@ -106,17 +106,11 @@ def _entries():
 def rule_class(code: str) -> type[Rule] | None:
     """One rule's class, importing only its module when the index is fresh (asked once per
     finding, so remembered)."""
-    if index() is None:
+    fresh = index()
+    if fresh is None:
         return by_code().get(code)
-    entry = _index_by_code().get(code)
-    if entry is None:
-        return None
-    return _class_of(entry)
-
-
-@lru_cache(maxsize=1)
-def _index_by_code() -> dict[str, IndexEntry]:
-    return {e.code: e for e in index() or ()}
+    entry = next((e for e in fresh if e.code == code), None)
+    return _class_of(entry) if entry is not None else None
 
 
 def _class_of(entry) -> type[Rule]:

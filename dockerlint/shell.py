@@ -376,16 +376,14 @@ class Script:
     pipelines: list[Pipeline]
     and_or_chains: list[Chain]
     parse_ok: bool
-    _branches: list[tuple[tuple[int, int], ...]] | None = field(default=None, repr=False, compare=False)
+    branch_spans: list[tuple[tuple[int, int], ...]] = field(default_factory=list, repr=False)
 
     def branches(self) -> list[tuple[tuple[int, int], ...]]:
         """For each `if` or `case` with two branches or more, the (start, end) character
         spans of its branches: then-body, each `elif`, `else`; each case item. Code in two
-        branches of one statement never both runs. Computed on demand (a second parse): few
-        rules need it, and only for few scripts."""
-        if self._branches is None:
-            self._branches = _branch_spans(self.text) if _BRANCHING.search(self.text) else []
-        return self._branches
+        branches of one statement never both runs; statements inside a loop or a function
+        (which may run again) are left out."""
+        return self.branch_spans
 
     def find(self, *names: str, unwrap: bool = True) -> list[Command]:
         """Commands named any of ``names`` (exact, or by basename for slash-free names), in
@@ -547,6 +545,7 @@ class _Builder:
         self.adopted: dict[tuple[int, int], list[tree_sitter.Node]] = {}
         # `| sh` parts found inside a heredoc redirect, waiting for their pipeline().
         self.continued_pipes: list[tree_sitter.Node] = []
+        self.branches: list[tuple[tuple[int, int], ...]] = []  # see Script.branches
 
     # ---- offsets and words ------------------------------------------------------------
     def pos(self, byte: int) -> int:
@@ -660,6 +659,10 @@ class _Builder:
             return []
         if kind == "command":
             return self.command(node, ctx, [])
+        if kind in _REPEATING:
+            ctx = dict(ctx, repeating=True)
+        elif kind in ("if_statement", "case_statement") and not ctx.get("repeating"):
+            self.record_branches(node)
         if kind in ("declaration_command", "unset_command"):
             return self.declaration(node, ctx)
         if kind == "redirected_statement":
@@ -682,6 +685,25 @@ class _Builder:
         if not node.child_count or (kind in _WORDISH and not self._may_hold_commands(node)):
             return []
         return [c for child in node.children for c in self.walk(child, ctx)]
+
+    def record_branches(self, node: tree_sitter.Node) -> None:
+        """The branch spans of an `if` (then-body, each elif, else) or a `case` (each item)."""
+        spans: list[tuple[int, int]] = []
+        if node.type == "case_statement":
+            spans = [(c.start_byte, c.end_byte) for c in node.children if c.type == "case_item"]
+        else:
+            then_end = None  # set from `then` until the then-body is recorded
+            for child in node.children:
+                if child.type == "then" and not spans:
+                    then_end = child.end_byte
+                elif child.type in _BRANCH_ENDS:
+                    if then_end is not None:
+                        spans.append((then_end, child.start_byte))
+                        then_end = None
+                    if child.type != "fi":
+                        spans.append((child.start_byte, child.end_byte))
+        if len(spans) >= 2:
+            self.branches.append(tuple((self.pos(a), self.pos(b)) for a, b in spans))
 
     def container(self, node: tree_sitter.Node, ctx: dict) -> list[Command]:
         """Statement children form chains; anything else (then, do, else, a do_group...) ends
@@ -1076,42 +1098,9 @@ def _parse_within_budget(parser: tree_sitter.Parser, data: bytes):
         return None
 
 
-_BRANCHING = re.compile(r"\b(?:if|case)\b")
-_BRANCH_ENDS = ("elif_clause", "else_clause", "fi")
 # Code that may run more than once: one pass's branch can set what another pass's reads.
 _REPEATING = frozenset({"for_statement", "c_style_for_statement", "while_statement", "function_definition"})
-
-
-def _branch_spans(script: str) -> list[tuple[tuple[int, int], ...]]:
-    builder = _Builder(script)
-    parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
-    tree = _parse_within_budget(parser, builder.data)
-    if tree is None:
-        return []
-    found = []
-    stack = [tree.root_node]
-    while stack:
-        node = stack.pop()
-        if node.type in _REPEATING:
-            continue
-        spans: list[tuple[int, int]] = []
-        if node.type == "if_statement":
-            then_end = None  # set from `then` until the then-body is recorded
-            for child in node.children:
-                if child.type == "then" and not spans:
-                    then_end = child.end_byte
-                elif child.type in _BRANCH_ENDS:
-                    if then_end is not None:
-                        spans.append((then_end, child.start_byte))
-                        then_end = None
-                    if child.type != "fi":
-                        spans.append((child.start_byte, child.end_byte))
-        elif node.type == "case_statement":
-            spans = [(c.start_byte, c.end_byte) for c in node.children if c.type == "case_item"]
-        if len(spans) >= 2:
-            found.append(tuple((builder.pos(a), builder.pos(b)) for a, b in spans))
-        stack.extend(node.children)
-    return found
+_BRANCH_ENDS = ("elif_clause", "else_clause", "fi")
 
 
 def exclusive(branches: list[tuple[tuple[int, int], ...]], a: int, b: int) -> bool:
@@ -1145,4 +1134,5 @@ def parse_shell(script: str) -> Script:
         pipelines=builder.pipelines,
         and_or_chains=builder.chains,
         parse_ok=not root.has_error,
+        branch_spans=builder.branches,
     )

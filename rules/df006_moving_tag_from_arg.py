@@ -1,11 +1,7 @@
-import re
-
-from dockerlint.analysis import global_arg_values, stage_infos, tag_is_written
+from dockerlint.analysis import global_arg_values, stage_infos, tag_is_written, variable_names
 from dockerlint.images import parse_image
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-
-_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
 class MovingTagFromArg(Rule):
@@ -68,7 +64,7 @@ class MovingTagFromArg(Rule):
                 continue
             values = ctx.cached("global_arg_values", lambda: global_arg_values(df, build_args))
             # The ARGs in the last path component decide the tag (`${NS}/base:${VERSION}`: VERSION).
-            names = _VARIABLE.findall(stage.image.rsplit("/", 1)[-1]) or _VARIABLE.findall(stage.image)
+            names = variable_names(stage.image.rsplit("/", 1)[-1]) or variable_names(stage.image)
             names = [n for n in dict.fromkeys(names) if values.get(n) is not None]
             given = ", ".join(f"`{n}={values[n]}`" for n in names)
             pulled = f"`{image}`" if ref.tag else f"`{image}`, untagged (that is `latest`)"

@@ -77,7 +77,7 @@ class UndefinedVar(Rule):
     def check(self, ctx):
         df = ctx.dockerfile
         infos = ctx.cached("stage_infos", lambda: stage_infos(df, ctx.settings.build_args))
-        global_values = global_arg_values(df, ctx.settings.build_args)
+        global_values = ctx.cached("global_arg_values", lambda: global_arg_values(df, ctx.settings.build_args))
         build_args = ctx.settings.build_args or {}
         finished: dict[int, _Scope] = {}
         for info in infos:

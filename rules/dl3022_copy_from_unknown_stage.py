@@ -50,7 +50,7 @@ class CopyFromUnknownStage(Rule):
     def check(self, ctx):
         df = ctx.dockerfile
         build_args = ctx.settings.build_args
-        global_values = global_arg_values(df, build_args)
+        global_values = ctx.cached("global_arg_values", lambda: global_arg_values(df, build_args))
         names: set[str] = set()
         stage_args: dict[str, str | None] = {}
         stages = 0

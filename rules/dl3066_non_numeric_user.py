@@ -1,11 +1,7 @@
-import re
-
-from dockerlint.analysis import parse_arg, substitute
+from dockerlint.analysis import parse_arg, substitute, variable_names
 from dockerlint.keyvalues import pairs
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-
-_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
 class NonNumericUser(Rule):
@@ -64,9 +60,9 @@ class NonNumericUser(Rule):
                 if not words:
                     continue
                 written = user = words[0].value.split(":", 1)[0]
-                if any(name in build_parameters for name in _VARIABLE.findall(user)):
+                if any(name in build_parameters for name in variable_names(user)):
                     continue  # chosen by whoever builds
-                if "$" in user and all(name in env for name in _VARIABLE.findall(user)):
+                if "$" in user and all(name in env for name in variable_names(user)):
                     user = substitute(user, env)
                     if user is None:
                         continue  # an ARG without a value: only known at build time
