@@ -24,8 +24,8 @@ DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "dockerfiles"
 
 def main() -> int:
     from dockerlint.engine import lint_source, read_file
-    from dockerlint.images import parse_image
-    from dockerlint.knowledge import slimmer_variant
+    from dockerlint.images.reference import parse_image
+    from dockerlint.images.knowledge import slimmer_variant
     from dockerlint.model import FileKind
     from dockerlint.settings import Settings
 

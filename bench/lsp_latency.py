@@ -169,8 +169,8 @@ def processing(name: str, text: str, kind: str, edits: int, workdir: Path) -> di
 
     from pygls.protocol import default_converter
 
-    from dockerlint.lsp_config import ConfigCache
-    from dockerlint.lsp_features import analyze
+    from dockerlint.lsp.config import ConfigCache
+    from dockerlint.lsp.features import analyze
 
     converter = default_converter()
     configs = ConfigCache(str(workdir))

@@ -30,10 +30,10 @@ def main() -> int:
         return 1
 
     from dockerlint.engine import lint_source
-    from dockerlint.k8s import workloads
+    from dockerlint.rulekit.k8s_model import workloads
     from dockerlint.model import FileKind, SourceText
     from dockerlint.parse.detect import detect_kind
-    from dockerlint.parse.python_iac import parse_python
+    from dockerlint.parse.python.iac import parse_python
     from dockerlint.settings import Settings
 
     files = sorted(args.corpus.glob("*.py"))

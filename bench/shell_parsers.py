@@ -29,9 +29,9 @@ import tree_sitter_bash
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))  # for dockerlint.shell when run as a script
+    sys.path.insert(0, str(REPO))  # for dockerlint.parse.shell when run as a script
 
-from dockerlint.shell import parse_shell  # noqa: E402
+from dockerlint.parse.shell import parse_shell  # noqa: E402
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "dockerfiles"
 POSIX_SHELLS = {"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"}
@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "Windows scripts are reported for information only; dockerlint does not shell-parse them.",
         "",
-        f"`dockerlint.shell.parse_shell` (tree-sitter-bash plus building the model) on the "
+        f"`dockerlint.parse.shell.parse_shell` (tree-sitter-bash plus building the model) on the "
         f"{len(data.posix)} POSIX scripts: {model_s:.2f} s, {n_commands} simple commands.",
         "",
         "tree-sitter-bash failures on POSIX scripts (start of each):",

@@ -30,7 +30,7 @@ import yaml  # noqa: E402
 
 from dockerlint.model import SourceText  # noqa: E402
 from dockerlint.parse.yaml import YamlParseError, load_documents  # noqa: E402
-from dockerlint.k8s import workloads  # noqa: E402
+from dockerlint.rulekit.k8s_model import workloads  # noqa: E402
 
 
 def pyyaml_c_compose(text):

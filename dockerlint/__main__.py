@@ -1,3 +1,3 @@
-from dockerlint.cli import entry
+from dockerlint.cli.main import entry
 
 entry()

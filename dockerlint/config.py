@@ -67,22 +67,22 @@ def _str_map(value: Any, key: str, path: str) -> dict[str, str]:
 
 
 def _check_selectors(codes: list[str], key: str, path: str) -> list[str]:
-    from dockerlint import registry
+    from dockerlint import ruleset
 
     for code in codes:
-        if not registry.is_known_selector(code):
+        if not ruleset.is_known_selector(code):
             raise ConfigError(f"`{key}`: unknown rule or prefix {code!r}", path)
     return codes
 
 
 def _rule_options(value: Any, path: str) -> dict[str, dict[str, Any]]:
-    from dockerlint import registry
+    from dockerlint import ruleset
 
     if not isinstance(value, dict):
         raise ConfigError("`rules` must be a table of rule tables", path)
     result: dict[str, dict[str, Any]] = {}
     for code, options in value.items():
-        rule = registry.lookup(code)
+        rule = ruleset.lookup(code)
         if rule is None:
             raise ConfigError(f"`rules.{code}`: unknown rule", path)
         if not isinstance(options, dict):

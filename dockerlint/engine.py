@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
-from dockerlint import registry
+from dockerlint import ruleset
 from dockerlint.model import FileError, FileKind, FileResult, Finding, Severity, SourceText
 from dockerlint.rule import Context
 from dockerlint.settings import Settings
@@ -72,7 +72,7 @@ def parse(kind: FileKind, source: SourceText):
 
         return parse_dockerfile(source.text, source.path)
     if kind is FileKind.PYTHON:
-        from dockerlint.parse.python_iac import parse_python  # libcst: only for .py files
+        from dockerlint.parse.python.iac import parse_python  # libcst: only for .py files
 
         return parse_python(source)
     from dockerlint.parse.yaml import load_documents
@@ -110,9 +110,9 @@ def selected_rules(kind: FileKind, settings: Settings):
 @lru_cache(maxsize=256)
 def _selected_rules(kind: FileKind, select: tuple[str, ...], ignore: tuple[str, ...]):
     if kind is FileKind.PYTHON:  # Python programs are read into the Kubernetes model too
-        rules = {r.code: r for k in (FileKind.KUBERNETES, FileKind.PYTHON) for r in registry.rules_for(k, list(select), list(ignore))}
+        rules = {r.code: r for k in (FileKind.KUBERNETES, FileKind.PYTHON) for r in ruleset.rules_for(k, list(select), list(ignore))}
         return tuple(sorted(rules.values(), key=lambda r: r.code))
-    return tuple(registry.rules_for(kind, list(select), list(ignore)))
+    return tuple(ruleset.rules_for(kind, list(select), list(ignore)))
 
 
 def run_rules(kind: FileKind, source: SourceText, model, settings: Settings, path: str) -> list[Finding]:
@@ -129,11 +129,11 @@ def run_rules(kind: FileKind, source: SourceText, model, settings: Settings, pat
             ctx.findings.append(_internal_error(rule, path, f"{type(e).__name__}: {e}"))
     ctx.rule = None
     if kind is FileKind.PYTHON:
-        from dockerlint.python_fixes import finish  # unknown values; fixes of the KS rules
+        from dockerlint.kinds.python_finish import finish  # unknown values; fixes of the KS rules
 
         return finish(ctx.findings, model)
     if kind is FileKind.DOCKERFILE and _shellcheck_selected(settings):
-        from dockerlint import shellcheck  # optional add-on: SC codes, only when selected
+        from dockerlint.shellcheck import runner as shellcheck  # optional add-on: SC codes, only when selected
 
         if shellcheck.wanted(settings):
             ctx.findings.extend(shellcheck.check(model, source, settings, path))
@@ -154,8 +154,8 @@ def _shellcheck_selected(settings: Settings) -> bool:
         s = selector.strip().upper()
         return s in ("ALL", "S", "SC")
 
-    best_select = max((registry.specificity(s) for s in (*settings.select, *settings.extend_select) if covers_sc(s)), default=-1)
-    best_ignore = max((registry.specificity(s) for s in settings.ignore if covers_all_sc(s)), default=-1)
+    best_select = max((ruleset.specificity(s) for s in (*settings.select, *settings.extend_select) if covers_sc(s)), default=-1)
+    best_ignore = max((ruleset.specificity(s) for s in settings.ignore if covers_all_sc(s)), default=-1)
     return best_select >= 0 and best_select > best_ignore
 
 
@@ -183,8 +183,8 @@ def preset_level_filter(findings: list[Finding], settings: Settings) -> list[Fin
     others = [s for s in selectors if not s.lower().startswith("pss-")]
     kept = []
     for f in findings:
-        rule = registry.rule_class(f.code)
-        if rule is not None and any(registry.matches(rule, s) for s in others):
+        rule = ruleset.rule_class(f.code)
+        if rule is not None and any(ruleset.matches(rule, s) for s in others):
             kept.append(f)
         elif any(a.startswith(f"PSS:{level}:") for a in f.aliases for level in levels):
             kept.append(f)
@@ -197,8 +197,8 @@ def apply_suppressions(kind: FileKind, findings: list[Finding], model, source: S
     if kind is FileKind.DOCKERFILE:
         return suppressions.filter_dockerfile(findings, model, settings.disable_ignore_pragma)
     if kind is FileKind.PYTHON:
-        from dockerlint.k8s_suppress import filter_annotations
-        from dockerlint.parse.python_iac import python_comments
+        from dockerlint.kinds.k8s_annotations import filter_annotations
+        from dockerlint.parse.python.iac import python_comments
 
         findings = suppressions.filter_yaml(findings, suppressions.yaml_comment_pragmas(python_comments(source), source))
         return filter_annotations(findings, model)
@@ -208,7 +208,7 @@ def apply_suppressions(kind: FileKind, findings: list[Finding], model, source: S
         findings, suppressions.yaml_comment_pragmas(comment_lines(source, model), source)
     )
     if kind is FileKind.KUBERNETES:
-        from dockerlint.k8s_suppress import filter_annotations
+        from dockerlint.kinds.k8s_annotations import filter_annotations
 
         findings = filter_annotations(findings, model)
     return findings

@@ -10,7 +10,7 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 
-from dockerlint import registry
+from dockerlint import ruleset
 from dockerlint.model import Applicability, Edit, FileKind, Finding, Fix, Severity
 from dockerlint.settings import Settings
 
@@ -55,10 +55,10 @@ def effective_applicability(finding: Finding, settings: Settings) -> Applicabili
     """The fix's applicability after config; None when the rule is unfixable by config."""
     if finding.fix is None:
         return None
-    rule = registry.rule_class(finding.code)
+    rule = ruleset.rule_class(finding.code)
 
     def listed(selectors):
-        return rule is not None and any(registry.matches(rule, s) for s in selectors)
+        return rule is not None and any(ruleset.matches(rule, s) for s in selectors)
 
     if listed(settings.unfixable):
         return None

@@ -3,7 +3,7 @@
 Every builder returns `Edit`s against the original text and touches only the characters it
 must: a new keyword argument or dict entry follows the layout around it (one per line with
 the same indentation, or inline), a removed one takes its comma with it, everything else keeps
-its exact formatting. `reader` is a `dockerlint.parse.python_iac.Reader` (offsets and text).
+its exact formatting. `reader` is a `dockerlint.parse.python.iac.Reader` (offsets and text).
 libcst is imported lazily: these modules load with every rule, Python or not.
 """
 from __future__ import annotations

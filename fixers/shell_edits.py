@@ -1,7 +1,7 @@
 """Edits inside a RUN script: insert a flag after a word, append a command, drop a chain item.
 
-Every function takes a :class:`dockerlint.runs.RunScript` (one RUN line, ONBUILD RUN, or the
-heredoc body of a RUN) and words/commands of its :attr:`~dockerlint.runs.RunScript.script`,
+Every function takes a :class:`dockerlint.rulekit.runs.RunScript` (one RUN line, ONBUILD RUN, or the
+heredoc body of a RUN) and words/commands of its :attr:`~dockerlint.rulekit.runs.RunScript.script`,
 and returns an :class:`~dockerlint.model.Edit` with offsets into the ORIGINAL source text (the
 RUN's continuation lines and heredoc bodies are mapped through ``RunScript.offset``), or
 ``None`` when no edit can be made with confidence (exec-form RUN, a script the shell parser had
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from dockerlint.model import Edit
-from dockerlint.shell import Chain, Command, Script, ShellWord
+from dockerlint.parse.shell import Chain, Command, Script, ShellWord
 
 __all__ = [
     "end_offset",

@@ -5,4 +5,4 @@
 from _harness import run
 
 if __name__ == "__main__":
-    run("check_dockerfile", ["dockerlint.parse.dockerfile", "dockerlint.keyvalues", "dockerlint.analysis"], as_text=True)
+    run("check_dockerfile", ["dockerlint.parse.dockerfile", "dockerlint.rulekit.keyvalues", "dockerlint.rulekit.analysis"], as_text=True)

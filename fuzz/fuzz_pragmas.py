@@ -5,4 +5,4 @@
 from _harness import run
 
 if __name__ == "__main__":
-    run("check_pragmas", ["dockerlint.suppressions", "dockerlint.k8s_suppress"], as_text=True)
+    run("check_pragmas", ["dockerlint.suppressions", "dockerlint.kinds.k8s_annotations"], as_text=True)

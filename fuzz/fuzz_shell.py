@@ -5,4 +5,4 @@
 from _harness import run
 
 if __name__ == "__main__":
-    run("check_shell", ["dockerlint.shell", "dockerlint.runs"], as_text=True)
+    run("check_shell", ["dockerlint.parse.shell", "dockerlint.rulekit.runs"], as_text=True)

@@ -5,4 +5,4 @@
 from _harness import run
 
 if __name__ == "__main__":
-    run("check_yaml", ["dockerlint.parse.yaml", "dockerlint.parse.detect", "dockerlint.k8s", "dockerlint.compose"], as_text=True)
+    run("check_yaml", ["dockerlint.parse.yaml", "dockerlint.parse.detect", "dockerlint.rulekit.k8s_model", "dockerlint.rulekit.compose_model"], as_text=True)

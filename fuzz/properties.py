@@ -42,9 +42,9 @@ BLANKS = set("\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000") | {chr(c
 
 @lru_cache(maxsize=None)
 def all_codes() -> tuple[str, ...]:
-    from dockerlint import registry
+    from dockerlint import ruleset
 
-    return tuple(r.code for r in registry.all_rules())
+    return tuple(r.code for r in ruleset.all_rules())
 
 
 @lru_cache(maxsize=None)
@@ -283,7 +283,7 @@ def check_yaml(text: str, lint_kinds: bool = True) -> None:
 def check_shell(text: str) -> None:
     """parse_shell never raises; every command, word and redirect lies inside the script, in
     order; and inside a Dockerfile RUN the commands map back to spans inside the file."""
-    from dockerlint.shell import parse_shell
+    from dockerlint.parse.shell import parse_shell
 
     script = parse_shell(text)
     n = len(text)
@@ -308,7 +308,7 @@ def check_shell(text: str) -> None:
 
 def _check_run_mapping(script_text: str) -> None:
     from dockerlint.parse.dockerfile import DockerfileParseError, parse_dockerfile
-    from dockerlint.runs import run_scripts
+    from dockerlint.rulekit.runs import run_scripts
 
     escaped = script_text.replace("\n", " \\\n") if "<<" not in script_text else script_text
     dockerfile_text = "FROM debian:12\nRUN " + escaped + "\n"

@@ -1,6 +1,6 @@
-from dockerlint.analysis import final_image_stages, is_root_user, last_user, stage_infos
-from dockerlint.images import parse_image
-from dockerlint.knowledge import info
+from dockerlint.rulekit.analysis import final_image_stages, is_root_user, last_user, stage_infos
+from dockerlint.images.reference import parse_image
+from dockerlint.images.knowledge import info
 from dockerlint.model import Applicability, Edit, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
 

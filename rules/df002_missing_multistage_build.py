@@ -1,12 +1,12 @@
 import re
 from dataclasses import dataclass, field
 
-from dockerlint.analysis import final_image_stages, parse_arg, stage_infos
-from dockerlint.images import parse_image
-from dockerlint.knowledge import info
+from dockerlint.rulekit.analysis import final_image_stages, parse_arg, stage_infos
+from dockerlint.images.reference import parse_image
+from dockerlint.images.knowledge import info
 from dockerlint.model import Applicability, Edit, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
-from dockerlint.runs import cached_run_scripts
+from dockerlint.rulekit.runs import cached_run_scripts
 
 # ---- compiler and build-tool packages, per package manager ---------------------------------
 _APT_TOOLCHAIN = re.compile(
@@ -198,7 +198,7 @@ class MissingMultistageBuild(Rule):
         """The whole Dockerfile rewritten as builder + runtime stages: shown, never applied."""
 
         def compute():
-            from dockerlint.multistage import suggest_multistage
+            from dockerlint.images.multistage import suggest_multistage
 
             suggestion = suggest_multistage(ctx.dockerfile, ctx.settings.build_args)
             if suggestion is None:

@@ -1,11 +1,11 @@
 import re
 
-from dockerlint.analysis import final_image_stages, stage_infos
-from dockerlint.images import parse_image
-from dockerlint.knowledge import alternatives, slimmer_variant
+from dockerlint.rulekit.analysis import final_image_stages, stage_infos
+from dockerlint.images.reference import parse_image
+from dockerlint.images.knowledge import alternatives, slimmer_variant
 from dockerlint.model import Applicability, Edit, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
-from dockerlint.runs import cached_run_scripts
+from dockerlint.rulekit.runs import cached_run_scripts
 
 _APT = {"apt-get", "apt", "aptitude", "dpkg", "apt-mark", "dpkg-reconfigure"}
 # Commands that need the JDK rather than the JRE (a native build against JNI needs its headers).

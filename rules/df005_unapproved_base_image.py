@@ -1,7 +1,7 @@
 from fnmatch import fnmatchcase
 
-from dockerlint.analysis import stage_infos
-from dockerlint.images import parse_image
+from dockerlint.rulekit.analysis import stage_infos
+from dockerlint.images.reference import parse_image
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 

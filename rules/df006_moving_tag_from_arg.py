@@ -1,5 +1,5 @@
-from dockerlint.analysis import global_arg_values, stage_infos, tag_is_written, variable_names
-from dockerlint.images import parse_image
+from dockerlint.rulekit.analysis import global_arg_values, stage_infos, tag_is_written, variable_names
+from dockerlint.images.reference import parse_image
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 

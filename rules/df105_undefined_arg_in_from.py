@@ -1,5 +1,5 @@
-from dockerlint.analysis import parse_arg
-from dockerlint.buildkit import PREDEFINED_PLATFORM_ARGS, args_span, arg_words, suggest, var_refs
+from dockerlint.rulekit.analysis import parse_arg
+from dockerlint.rulekit.buildkit import PREDEFINED_PLATFORM_ARGS, args_span, arg_words, suggest, var_refs
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 

@@ -1,6 +1,6 @@
 import re
 
-from dockerlint.analysis import stage_infos
+from dockerlint.rulekit.analysis import stage_infos
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 

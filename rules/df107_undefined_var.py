@@ -1,7 +1,7 @@
 from dataclasses import dataclass, field
 
-from dockerlint.analysis import global_arg_values, parse_arg, stage_infos
-from dockerlint.buildkit import ArgWord, args_span, levenshtein, arg_words, suggest, var_refs
+from dockerlint.rulekit.analysis import global_arg_values, parse_arg, stage_infos
+from dockerlint.rulekit.buildkit import ArgWord, args_span, levenshtein, arg_words, suggest, var_refs
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 

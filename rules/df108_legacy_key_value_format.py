@@ -1,4 +1,4 @@
-from dockerlint.buildkit import args_span, arg_words
+from dockerlint.rulekit.buildkit import args_span, arg_words
 from dockerlint.model import Applicability, Edit, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
 

@@ -1,5 +1,5 @@
-from dockerlint.analysis import parse_arg
-from dockerlint.buildkit import PREDEFINED_PLATFORM_ARGS, LexError, arg_words, args_span, is_valid_image_reference, process_word
+from dockerlint.rulekit.analysis import parse_arg
+from dockerlint.rulekit.buildkit import PREDEFINED_PLATFORM_ARGS, LexError, arg_words, args_span, is_valid_image_reference, process_word
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 

@@ -1,4 +1,4 @@
-from dockerlint.buildkit import LexError, parse_platform, process_word
+from dockerlint.rulekit.buildkit import LexError, parse_platform, process_word
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 

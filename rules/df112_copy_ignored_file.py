@@ -1,7 +1,7 @@
 import os
 import posixpath
 
-from dockerlint.buildkit import args_span, arg_words, ignored, parse_dockerignore
+from dockerlint.rulekit.buildkit import args_span, arg_words, ignored, parse_dockerignore
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 

@@ -1,6 +1,6 @@
 import re
 
-from dockerlint.analysis import parse_arg
+from dockerlint.rulekit.analysis import parse_arg
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 

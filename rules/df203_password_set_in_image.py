@@ -1,4 +1,4 @@
-from dockerlint.insecure import commands, flag_word
+from dockerlint.rulekit.insecure import commands, flag_word
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 

@@ -1,7 +1,7 @@
 import posixpath
 import re
 
-from dockerlint.buildkit import args_span, arg_words
+from dockerlint.rulekit.buildkit import args_span, arg_words
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 

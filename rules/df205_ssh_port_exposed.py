@@ -1,4 +1,4 @@
-from dockerlint.analysis import final_image_stages
+from dockerlint.rulekit.analysis import final_image_stages
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 

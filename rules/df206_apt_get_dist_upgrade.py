@@ -1,4 +1,4 @@
-from dockerlint.insecure import commands
+from dockerlint.rulekit.insecure import commands
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 

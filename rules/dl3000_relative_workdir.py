@@ -1,7 +1,7 @@
 import posixpath
 import re
 
-from dockerlint.analysis import stage_infos
+from dockerlint.rulekit.analysis import stage_infos
 from dockerlint.model import Applicability, Edit, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
 

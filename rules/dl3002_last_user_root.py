@@ -1,4 +1,4 @@
-from dockerlint.analysis import is_root_user, last_user
+from dockerlint.rulekit.analysis import is_root_user, last_user
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 

@@ -1,6 +1,6 @@
 from dockerlint.model import Applicability, Edit, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
-from dockerlint.shell import parse_shell
+from dockerlint.parse.shell import parse_shell
 from dockerlint.fixers.shell_edits import item_index, top_level_chain
 from dockerlint.rulekit.package_managers import (
     APT_VALUE_OPTS, append_cleanup_fix, cache_mounted, command_span, invocations, later_runs,

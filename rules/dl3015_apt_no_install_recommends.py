@@ -1,6 +1,6 @@
 import re
 
-from dockerlint.analysis import stage_infos
+from dockerlint.rulekit.analysis import stage_infos
 from dockerlint.model import Applicability, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
 from dockerlint.fixers.shell_edits import insert_after_word

@@ -1,4 +1,4 @@
-from dockerlint.analysis import global_arg_values, parse_arg, substitute
+from dockerlint.rulekit.analysis import global_arg_values, parse_arg, substitute
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 

@@ -1,11 +1,11 @@
 import json
 import re
 
-from dockerlint.analysis import stage_infos
+from dockerlint.rulekit.analysis import stage_infos
 from dockerlint.model import Applicability, Edit, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
-from dockerlint.runs import DEFAULT_SHELL, WINDOWS_DEFAULT_SHELL, shell_argv
-from dockerlint.shell import is_posix_shell, parse_shell
+from dockerlint.rulekit.runs import DEFAULT_SHELL, WINDOWS_DEFAULT_SHELL, shell_argv
+from dockerlint.parse.shell import is_posix_shell, parse_shell
 
 # Characters that never mean anything to a POSIX shell inside an unquoted word.
 _PLAIN_TEXT = re.compile(r"^[A-Za-z0-9_@%+=:,./\-\t ]+$")

@@ -1,5 +1,5 @@
-from dockerlint.analysis import stage_infos
-from dockerlint.images import parse_image
+from dockerlint.rulekit.analysis import stage_infos
+from dockerlint.images.reference import parse_image
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 

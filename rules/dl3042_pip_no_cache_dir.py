@@ -1,4 +1,4 @@
-from dockerlint.analysis import parse_arg, stage_infos
+from dockerlint.rulekit.analysis import parse_arg, stage_infos
 from dockerlint.fixers.shell_edits import insert_after_word
 from dockerlint.model import Applicability, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok

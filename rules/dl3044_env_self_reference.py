@@ -1,7 +1,7 @@
 import re
 
-from dockerlint.analysis import parse_arg
-from dockerlint.keyvalues import expanded_text, pairs
+from dockerlint.rulekit.analysis import parse_arg
+from dockerlint.rulekit.keyvalues import expanded_text, pairs
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 

@@ -1,6 +1,6 @@
 import re
 
-from dockerlint.labels import label_pairs
+from dockerlint.rulekit.labels import label_pairs
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 

@@ -1,6 +1,6 @@
-from dockerlint.analysis import stage_infos
-from dockerlint.keyvalues import pairs
-from dockerlint.labels import schema
+from dockerlint.rulekit.analysis import stage_infos
+from dockerlint.rulekit.keyvalues import pairs
+from dockerlint.rulekit.labels import schema
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 

@@ -1,4 +1,4 @@
-from dockerlint.labels import label_pairs, schema
+from dockerlint.rulekit.labels import label_pairs, schema
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 

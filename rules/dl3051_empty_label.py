@@ -1,4 +1,4 @@
-from dockerlint.labels import has_variable, label_pairs, schema
+from dockerlint.rulekit.labels import has_variable, label_pairs, schema
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 

@@ -1,7 +1,7 @@
-from dockerlint.labels import has_variable, labels_of_type
+from dockerlint.rulekit.labels import has_variable, labels_of_type
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.spdx import is_spdx_expression
+from dockerlint.rulekit.spdx import is_spdx_expression
 
 _CONFIG = {"label-schema": {"org.opencontainers.image.licenses": "spdx"}}
 

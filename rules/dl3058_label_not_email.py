@@ -1,6 +1,6 @@
 import re
 
-from dockerlint.labels import has_variable, labels_of_type
+from dockerlint.rulekit.labels import has_variable, labels_of_type
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 

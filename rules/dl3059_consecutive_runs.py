@@ -2,7 +2,7 @@ import re
 
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.runs import cached_run_scripts
+from dockerlint.rulekit.runs import cached_run_scripts
 
 MESSAGE = "Multiple consecutive `RUN` instructions. Consider consolidation"
 

@@ -1,4 +1,4 @@
-from dockerlint.keyvalues import pairs
+from dockerlint.rulekit.keyvalues import pairs
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 

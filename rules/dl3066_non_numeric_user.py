@@ -1,5 +1,5 @@
-from dockerlint.analysis import parse_arg, substitute, variable_names
-from dockerlint.keyvalues import pairs
+from dockerlint.rulekit.analysis import parse_arg, substitute, variable_names
+from dockerlint.rulekit.keyvalues import pairs
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 

@@ -1,10 +1,10 @@
-from dockerlint.analysis import stage_infos
+from dockerlint.rulekit.analysis import stage_infos
 from dockerlint.fixers.instruction_lines import insert_instruction_before
-from dockerlint.images import parse_image
+from dockerlint.images.reference import parse_image
 from dockerlint.model import Applicability, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
-from dockerlint.runs import DEFAULT_SHELL, cached_run_scripts
-from dockerlint.shell import parse_set_options
+from dockerlint.rulekit.runs import DEFAULT_SHELL, cached_run_scripts
+from dockerlint.parse.shell import parse_set_options
 
 MESSAGE = (
     "Set the SHELL option -o pipefail before RUN with a pipe in it. If you are using /bin/sh in "

@@ -1,5 +1,5 @@
 from dockerlint.model import FileKind, Severity
-from dockerlint.python_fixes import remove_field
+from dockerlint.kinds.python_finish import remove_field
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.rulekit.ecs import containers, describe
 

@@ -1,6 +1,6 @@
 import re
 
-from dockerlint.images import parse_image
+from dockerlint.images.reference import parse_image
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.rulekit.k8s import describe, pod_workloads, text, trivy

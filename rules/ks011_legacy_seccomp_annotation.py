@@ -1,4 +1,4 @@
-from dockerlint.k8s import TEMPLATE_KINDS
+from dockerlint.rulekit.k8s_model import TEMPLATE_KINDS
 from dockerlint.model import Applicability, FileKind, Severity
 from dockerlint.fixers.security_context import ensure_fields, fix_of, is_yaml
 from dockerlint.fixers.yaml_edits import delete_pair, replace_value, scalar_text

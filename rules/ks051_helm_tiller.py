@@ -1,6 +1,6 @@
 import re
 
-from dockerlint.images import parse_image
+from dockerlint.images.reference import parse_image
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import MappingNode
 from dockerlint.rule import Rule, bad, ok

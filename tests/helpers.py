@@ -28,7 +28,7 @@ def lint(text: str, codes: list[str], *, filename: str = "Dockerfile", config: d
 
 
 def run_cli(args: list[str], stdin: str | None = None) -> tuple[int, str, str]:
-    from dockerlint.cli import main
+    from dockerlint.cli.main import main
 
     out, err = io.StringIO(), io.StringIO()
     old_stdin = sys.stdin

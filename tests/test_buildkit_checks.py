@@ -2,7 +2,7 @@
 and BuildKit semantics that need several assertions."""
 from __future__ import annotations
 
-from dockerlint.buildkit import ignored, is_valid_image_reference, parse_dockerignore, parse_platform, process_word, var_refs
+from dockerlint.rulekit.buildkit import ignored, is_valid_image_reference, parse_dockerignore, parse_platform, process_word, var_refs
 from dockerlint.engine import lint_path
 from helpers import lint, settings_for
 

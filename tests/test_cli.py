@@ -86,13 +86,13 @@ def test_text_output_shows_source_and_caret(tmp_path):
 
 
 def test_select_all_includes_off_by_default_rules():
-    from dockerlint import registry
+    from dockerlint import ruleset
 
-    off = [r for r in registry.all_rules() if not r.enabled_by_default]
+    off = [r for r in ruleset.all_rules() if not r.enabled_by_default]
     if not off:
         pytest.skip("no off-by-default rule registered yet")
-    assert all(registry.rule_selected(r, ["ALL"], []) for r in off)
-    assert not any(registry.rule_selected(r, ["DEFAULT"], []) for r in off)
+    assert all(ruleset.rule_selected(r, ["ALL"], []) for r in off)
+    assert not any(ruleset.rule_selected(r, ["DEFAULT"], []) for r in off)
 
 
 def test_rules_json_lists_every_rule():

@@ -1,6 +1,6 @@
 import textwrap
 
-from dockerlint.compose import is_v1_layout, services
+from dockerlint.rulekit.compose_model import is_v1_layout, services
 from dockerlint.model import SourceText
 from dockerlint.parse.yaml import load_documents
 

@@ -12,9 +12,9 @@ from dockerlint.settings import Settings
 
 
 def all_rules(kind: FileKind) -> Settings:
-    from dockerlint import registry
+    from dockerlint import ruleset
 
-    return Settings(select=[r.code for r in registry.all_rules() if kind in r.kinds])
+    return Settings(select=[r.code for r in ruleset.all_rules() if kind in r.kinds])
 
 
 def assert_fast(seconds: float, started: float) -> None:
@@ -126,7 +126,7 @@ def test_heredoc_fd_of_thousands_of_digits_parses_like_buildkit():
 
 @pytest.mark.parametrize("char", [")", "<", "|"])
 def test_shell_parse_of_pathological_script_is_bounded(char):
-    from dockerlint.shell import parse_shell
+    from dockerlint.parse.shell import parse_shell
 
     started = time.perf_counter()
     script = parse_shell(char * 50_000)
@@ -174,7 +174,7 @@ def test_pdb_percentage_of_thousands_of_digits():
 def test_bounded_levenshtein_agrees_with_the_full_one():
     import random
 
-    from dockerlint.buildkit import levenshtein
+    from dockerlint.rulekit.buildkit import levenshtein
 
     rng = random.Random(4)
     for _ in range(2000):
@@ -189,7 +189,7 @@ def test_bounded_levenshtein_agrees_with_the_full_one():
 
 
 def test_registry_auth_challenge_parsing_is_linear():
-    from dockerlint.oci import parse_challenge
+    from dockerlint.pin.oci import parse_challenge
 
     started = time.perf_counter()
     assert parse_challenge("Bearer " + "a" * 65_536) == ("bearer", {})

@@ -311,7 +311,8 @@ def test_unreadable_as_root_alternatives(tmp_path):
 
 _DELETING_DRIVER = """
 import os, sys
-from dockerlint import cli, discovery
+from dockerlint.cli import main as cli
+from dockerlint import discovery
 victim = sys.argv[1]
 real = discovery.discover
 def discover(paths, exclude):
@@ -324,7 +325,8 @@ sys.exit(cli.main(sys.argv[2:]))
 
 _DELETING_FIX_DRIVER = """
 import os, sys
-from dockerlint import cli, fix
+from dockerlint.cli import main as cli
+from dockerlint import fix
 victim = sys.argv[1]
 real = fix.fix_source
 def fix_source(text, path, *args, **kwargs):
@@ -432,9 +434,9 @@ def regex_rule_modules() -> list[str]:
 
 
 def test_every_regex_rule_module_is_covered():
-    from dockerlint import registry
+    from dockerlint import ruleset
 
-    by_module = {r.__module__.rsplit(".", 1)[-1] for r in registry.all_rules()}
+    by_module = {r.__module__.rsplit(".", 1)[-1] for r in ruleset.all_rules()}
     modules = regex_rule_modules()
     assert modules, "no rule module uses a regex? the grep is broken"
     uncovered = [m for m in modules if not m.startswith("_") and m not in by_module]
@@ -444,11 +446,11 @@ def test_every_regex_rule_module_is_covered():
 def _lint_bounded(text: str, path: str, kind, what: str) -> None:
     import time
 
-    from dockerlint import registry
+    from dockerlint import ruleset
     from dockerlint.engine import lint_source
     from dockerlint.settings import Settings
 
-    codes = [r.code for r in registry.all_rules() if kind in r.kinds]  # every rule, ShellCheck apart
+    codes = [r.code for r in ruleset.all_rules() if kind in r.kinds]  # every rule, ShellCheck apart
     start = time.perf_counter()
     result = lint_source(text, path, Settings(select=codes), kind)
     seconds = time.perf_counter() - start

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from dockerlint import knowledge
-from dockerlint.images import parse_image
+from dockerlint.images import knowledge
+from dockerlint.images.reference import parse_image
 from helpers import lint, run_cli
 
 

@@ -8,7 +8,7 @@ rules' and carries the check's id among its aliases (a rule covering several pee
 names per finding the ones it matches), and it belongs to the object whose span holds it.
 
 `fail` needs such a finding on the case's object; `pass` and `skipped` (a `checkov.io/skipN`
-annotation, honoured by dockerlint.k8s_suppress) need none. Where we differ on purpose the case
+annotation, honoured by dockerlint.kinds.k8s_annotations) need none. Where we differ on purpose the case
 is listed in INTENTIONAL with the reason; it still counts as a difference.
 """
 from __future__ import annotations
@@ -20,9 +20,9 @@ from functools import lru_cache
 import pytest
 
 from conftest import shared_path
-from dockerlint import registry
+from dockerlint import ruleset
 from dockerlint.engine import lint_source
-from dockerlint.k8s import objects
+from dockerlint.rulekit.k8s_model import objects
 from dockerlint.model import FileKind, SourceText
 from dockerlint.parse.yaml import load_documents
 from dockerlint.settings import Settings
@@ -108,7 +108,7 @@ def _alias(case: dict) -> str:
 @lru_cache(maxsize=1)
 def _rules_by_alias() -> dict[str, tuple[str, ...]]:
     found: dict[str, list[str]] = defaultdict(list)
-    for rule in registry.all_rules():
+    for rule in ruleset.all_rules():
         if FileKind.KUBERNETES in rule.kinds:
             for alias in rule.aliases:
                 found[alias].append(rule.code)

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from dockerlint.k8s import objects, workloads
+from dockerlint.rulekit.k8s_model import objects, workloads
 from dockerlint.model import SourceText
 from dockerlint.parse.yaml import MappingNode, ScalarNode, load_documents
 

@@ -301,7 +301,7 @@ def test_legacy_seccomp_annotation_on_a_deployment_itself():
     [
         "csi:\n    driver: secrets-store.csi.k8s.io",
         "ephemeral:\n    volumeClaimTemplate:\n      spec:\n        accessModes: [ReadWriteOnce]",
-        "image:\n    reference: registry.example.com/data:1",
+        "image:\n    reference: ruleset.example.com/data:1",
         "projected:\n    sources: []",
     ],
 )
@@ -427,9 +427,9 @@ SECURITY_RULES = {f"KS{n:03d}" for n in range(1, 19)}
 
 
 def test_every_security_rule_declares_its_pss_levels_and_docs():
-    from dockerlint import registry
+    from dockerlint import ruleset
 
-    for rule in registry.all_rules():
+    for rule in ruleset.all_rules():
         if rule.code not in SECURITY_RULES:
             continue
         assert rule.security, rule.code

@@ -340,8 +340,8 @@ def apply_text_edits(text: str, edits) -> str:
 # ---- the pieces, in process ----------------------------------------------------------------------
 
 def _snapshot(name: str, text: str, tmp_path: Path, encoding: str = "utf-16"):
-    from dockerlint.lsp_config import ConfigCache
-    from dockerlint.lsp_features import analyze
+    from dockerlint.lsp.config import ConfigCache
+    from dockerlint.lsp.features import analyze
 
     (tmp_path / ".dockerlint.toml").write_text(CONFIG)
     return analyze((tmp_path / name).as_uri(), 1, text, None, ConfigCache(str(tmp_path)), encoding)
@@ -358,7 +358,7 @@ def test_positions_follow_the_negotiated_encoding(tmp_path, encoding, expected):
 
 def test_ignore_extends_an_existing_pragma_and_keeps_yaml_indentation(tmp_path):
     from dockerlint.fix import apply_edits
-    from dockerlint.lsp_features import ignore_edit
+    from dockerlint.lsp.features import ignore_edit
 
     snapshot = _snapshot("Dockerfile", "FROM debian\n# dockerlint: ignore=DL3006\nMAINTAINER me\n", tmp_path)
     (finding,) = [f for f in snapshot.findings if f.code == "DL4000"]
@@ -375,7 +375,7 @@ def test_ignore_extends_an_existing_pragma_and_keeps_yaml_indentation(tmp_path):
 
 
 def test_fix_all_is_one_minimal_edit(tmp_path):
-    from dockerlint.lsp_features import minimal_edit
+    from dockerlint.lsp.features import minimal_edit
 
     from dockerlint.model import Edit
 
@@ -384,7 +384,7 @@ def test_fix_all_is_one_minimal_edit(tmp_path):
 
 
 def test_config_changes_on_disk_are_noticed_without_a_notification(tmp_path):
-    from dockerlint.lsp_config import ConfigCache
+    from dockerlint.lsp.config import ConfigCache
 
     (tmp_path / ".dockerlint.toml").write_text('select = ["DL3006"]\n')
     cache = ConfigCache(str(tmp_path))

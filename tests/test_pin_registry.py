@@ -269,7 +269,7 @@ def test_pin_errors_are_clear_messages(registry, tmp_path, cache_home):
 
 
 def test_plain_http_only_for_loopback_or_named_registries():
-    from dockerlint.oci import RegistryClient, is_loopback, repository_path
+    from dockerlint.pin.oci import RegistryClient, is_loopback, repository_path
 
     client = RegistryClient(insecure={"10.0.0.5:5000"})
     assert client.base_url("ghcr.io") == "https://ghcr.io"

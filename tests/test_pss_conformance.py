@@ -154,10 +154,10 @@ def test_cross_level_expectations():
 
 
 def test_preset_selects_exactly_the_pss_rules():
-    from dockerlint import registry
+    from dockerlint import ruleset
 
-    baseline = {r.code for r in registry.all_rules() if registry.matches(r, "pss-baseline")}
-    restricted = {r.code for r in registry.all_rules() if registry.matches(r, "pss-restricted")}
+    baseline = {r.code for r in ruleset.all_rules() if ruleset.matches(r, "pss-baseline")}
+    restricted = {r.code for r in ruleset.all_rules() if ruleset.matches(r, "pss-restricted")}
     assert baseline < restricted
     assert restricted - baseline == {"KS002", "KS004", "KS018"}
     assert not {"KS001", "KS008", "KS011"} & restricted

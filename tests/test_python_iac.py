@@ -549,8 +549,8 @@ def test_a_container_named_by_a_parameter_is_still_judged():
 
 
 def test_unknown_scalar_compares_unequal_to_everything():
-    from dockerlint.parse.python_iac import parse_python
-    from dockerlint.k8s import workloads
+    from dockerlint.parse.python.iac import parse_python
+    from dockerlint.rulekit.k8s_model import workloads
 
     model = parse_python(SourceText(UNKNOWN, "main.py"))
     [workload] = workloads(model)
@@ -718,7 +718,7 @@ def test_corpus_check_never_crashes():
 
 
 def test_corpus_unsafe_fixes_keep_programs_valid(tmp_path):
-    from dockerlint.cli import main
+    from dockerlint.cli.main import main
 
     copies = []
     for path in _corpus_programs():

@@ -266,7 +266,7 @@ def github(spec, pr_repo, monkeypatch):
     thread.start()
     monkeypatch.setenv("GITHUB_API_URL", fake.url)
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
-    monkeypatch.setattr("dockerlint.github_api.BACKOFF_SECONDS", 0.01)
+    monkeypatch.setattr("dockerlint.review.github_api.BACKOFF_SECONDS", 0.01)
     yield fake
     server.shutdown()
     server.server_close()
@@ -442,7 +442,7 @@ def test_repo_and_pr_from_the_actions_event(github, pr_repo, tmp_path, monkeypat
 # ---- pieces ------------------------------------------------------------------------------------
 
 def test_git_diff_parsing():
-    from dockerlint.diffs import parse_git_diff
+    from dockerlint.review.diffs import parse_git_diff
 
     diff = """\
 diff --git a/Dockerfile b/Dockerfile
@@ -475,7 +475,7 @@ diff --git "a/we\\"ird" "b/we\\"ird"
 
 def _placed(text: str, edits, applicability, lines):
     from dockerlint.model import Finding, Fix, Severity, SourceText
-    from dockerlint.review import Placed
+    from dockerlint.review.command import Placed
 
     source = SourceText(text, "Dockerfile")
     span = source.span(edits[0].start, edits[0].end)
@@ -491,7 +491,7 @@ def _placed(text: str, edits, applicability, lines):
 
 def test_suggestion_fence_is_longer_than_backticks_inside():
     from dockerlint.model import Applicability, Edit
-    from dockerlint.review import comment_body
+    from dockerlint.review.command import comment_body
 
     text = "FROM a\nRUN echo hi\n"
     p = _placed(text, [Edit(7, 18, "RUN echo ```` quoted")], Applicability.SAFE, (2, 2))
@@ -502,7 +502,7 @@ def test_suggestion_fence_is_longer_than_backticks_inside():
 
 def test_display_only_fix_is_a_diff_not_a_suggestion():
     from dockerlint.model import Applicability, Edit
-    from dockerlint.review import Placed, comment_body
+    from dockerlint.review.command import Placed, comment_body
 
     p = _placed("FROM a\nRUN x\n", [Edit(7, 12, "RUN y")], Applicability.DISPLAY_ONLY, None)
     p = Placed(p.path, p.result, p.finding, p.fingerprint, p.applicability, (2, 2), False, True)
@@ -512,7 +512,7 @@ def test_display_only_fix_is_a_diff_not_a_suggestion():
 
 def test_multi_line_comment_has_start_line(spec, tmp_path):
     from dockerlint.model import Applicability, Edit
-    from dockerlint.review import review_comment
+    from dockerlint.review.command import review_comment
 
     text = "FROM a\nRUN a \\\n  b\n"
     p = _placed(text, [Edit(7, 18, "RUN a && b")], Applicability.SAFE, (2, 3))
@@ -526,7 +526,7 @@ def test_multi_line_comment_has_start_line(spec, tmp_path):
 
 def test_line_deletion_suggests_an_empty_block():
     from dockerlint.model import Applicability, Edit
-    from dockerlint.review import comment_body
+    from dockerlint.review.command import comment_body
 
     p = _placed("FROM a\nRUN x\nUSER app\n", [Edit(7, 13, "")], Applicability.UNSAFE, (2, 2))
     body = comment_body(p)
@@ -537,7 +537,7 @@ def test_line_deletion_suggests_an_empty_block():
 
 def _record_delays(monkeypatch) -> list[float]:
     """The backoff each retry asked for; the test does not actually sleep."""
-    from dockerlint import github_api
+    from dockerlint.review import github_api
 
     real = github_api.GitHubClient._delay
     delays: list[float] = []
@@ -567,7 +567,7 @@ def _answer_first(github, monkeypatch, operation: str, answers: list[tuple[int, 
 def test_rate_limits_are_retried_with_bounded_backoff(github, monkeypatch):
     import time
 
-    from dockerlint.github_api import MAX_DELAY_SECONDS
+    from dockerlint.review.github_api import MAX_DELAY_SECONDS
 
     delays = _record_delays(monkeypatch)
     limited = {"message": "API rate limit exceeded"}
@@ -582,7 +582,7 @@ def test_rate_limits_are_retried_with_bounded_backoff(github, monkeypatch):
 
 
 def test_rate_limit_that_never_lifts_is_reported_clearly(github, monkeypatch):
-    from dockerlint.github_api import ATTEMPTS, MAX_DELAY_SECONDS
+    from dockerlint.review.github_api import ATTEMPTS, MAX_DELAY_SECONDS
 
     delays = _record_delays(monkeypatch)
     answer = (403, {"message": "API rate limit exceeded for installation"}, {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "9999999999"})
@@ -615,7 +615,7 @@ def test_token_never_in_output_logs_or_exceptions(github, monkeypatch, capfd, ca
     import logging
     import traceback
 
-    from dockerlint.github_api import ApiError, GitHubClient
+    from dockerlint.review.github_api import ApiError, GitHubClient
 
     caplog.set_level(logging.DEBUG)
     _record_delays(monkeypatch)
@@ -635,7 +635,7 @@ def test_token_never_in_output_logs_or_exceptions(github, monkeypatch, capfd, ca
 def test_answer_that_is_not_json_is_a_clear_error():
     import traceback
 
-    from dockerlint.github_api import ApiError, GitHubClient
+    from dockerlint.review.github_api import ApiError, GitHubClient
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
@@ -663,7 +663,7 @@ def test_network_errors_never_show_the_token(monkeypatch):
     import socket
     import traceback
 
-    from dockerlint import github_api
+    from dockerlint.review import github_api
 
     monkeypatch.setattr(github_api, "BACKOFF_SECONDS", 0.0)
     with socket.socket() as s:  # a port nothing listens on
@@ -692,7 +692,7 @@ def test_network_errors_never_show_the_token(monkeypatch):
     ("https://x-access-token:abc@api.github.com", False),
 ])
 def test_api_roots(url, accepted):
-    from dockerlint.github_api import check_api_url
+    from dockerlint.review.github_api import check_api_url
 
     if accepted:
         assert check_api_url(url) == url.rstrip("/")
@@ -703,7 +703,7 @@ def test_api_roots(url, accepted):
 
 def test_token_is_not_sent_to_another_origin():
     """A redirect or a `Link: rel=next` to another host never carries the token."""
-    from dockerlint.github_api import GitHubClient
+    from dockerlint.review.github_api import GitHubClient
 
     seen: list[tuple[str, str | None]] = []
 

@@ -5,12 +5,12 @@ import re
 
 import pytest
 
-from dockerlint import registry
+from dockerlint import ruleset
 from dockerlint.fix import fix_source
 from dockerlint.model import Applicability, FileKind
 from helpers import DEFAULT_NAMES, lint, settings_for
 
-RULES = registry.all_rules()
+RULES = ruleset.all_rules()
 
 
 def _cases():

@@ -1,4 +1,4 @@
-"""dockerlint.shell: the shell model the RUN rules query."""
+"""dockerlint.parse.shell: the shell model the RUN rules query."""
 from __future__ import annotations
 
 import json
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dockerlint.shell import (
+from dockerlint.parse.shell import (
     Command,
     Script,
     exclusive,

@@ -9,7 +9,7 @@ from dockerlint.fixers.shell_edits import (
 )
 from dockerlint.parse.dockerfile import parse_dockerfile
 from dockerlint.rulekit.package_managers import Variables, expand_word
-from dockerlint.runs import run_scripts
+from dockerlint.rulekit.runs import run_scripts
 
 
 def _script(text: str, which: int = -1):
@@ -77,7 +77,7 @@ def test_insert_flag_after_and_remove_item():
     ],
 )
 def test_expand_word(word, expected):
-    from dockerlint.shell import parse_shell
+    from dockerlint.parse.shell import parse_shell
 
     vars_ = Variables({"V": "1.2", "PKGS": "a b", "ARG_NO_DEFAULT": None}, frozenset({"LOCAL"}))
     parsed = parse_shell(f"apt-get install {word}").commands[0].args[1]

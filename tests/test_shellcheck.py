@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from dockerlint import registry, shellcheck
+from dockerlint import ruleset
+from dockerlint.shellcheck import runner as shellcheck
 from dockerlint.fix import fix_source
 from dockerlint.model import Applicability, Severity
 from dockerlint.settings import Settings
@@ -117,7 +118,7 @@ def test_selection_by_code_prefix_and_ignore():
     assert "SC2086" not in {f.code for f in sc(text, select=("SC",), ignore=["SC2086"])}
     assert sc(text, select=("DEFAULT",)) == []
     assert {f.code for f in sc(text, select=("ALL",))} >= {"SC2086"}
-    assert registry.is_known_selector("SC2086") and registry.is_known_selector("SC")
+    assert ruleset.is_known_selector("SC2086") and ruleset.is_known_selector("SC")
 
 
 def test_hadolint_pragma_suppresses_sc_codes():

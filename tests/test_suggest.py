@@ -10,7 +10,7 @@ import pytest
 
 from dockerlint.engine import parse
 from dockerlint.model import Applicability, FileKind, SourceText
-from dockerlint.multistage import suggest_multistage
+from dockerlint.images.multistage import suggest_multistage
 from dockerlint.parse.dockerfile import parse_dockerfile
 from helpers import lint, run_cli
 

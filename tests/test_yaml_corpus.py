@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from dockerlint.compose import services
-from dockerlint.k8s import objects, workloads
+from dockerlint.rulekit.compose_model import services
+from dockerlint.rulekit.k8s_model import objects, workloads
 from dockerlint.model import SourceText
 from dockerlint.parse.yaml import YamlParseError, load_documents
 

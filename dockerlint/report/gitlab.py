@@ -16,10 +16,10 @@ SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.IN
 
 
 def issue(finding, result, fp: str, root: str) -> dict:
-    from dockerlint import registry
+    from dockerlint import ruleset
 
     line, _col, end_line, _end_col = finding_region(finding, result.source)
-    rule = registry.by_code().get(finding.code)
+    rule = ruleset.by_code().get(finding.code)
     categories = ["Security"] if rule is not None and rule.security else ["Style" if finding.severity is Severity.STYLE else "Bug Risk"]
     return {
         "type": "issue",

@@ -47,7 +47,7 @@ def environment(template_dir: str | None) -> jinja2.Environment:
 
 
 def context(results, options) -> dict:
-    from dockerlint import registry
+    from dockerlint import ruleset
 
     files, counts, fixes = [], Counter(), {}
     names, severities = {}, {}
@@ -82,7 +82,7 @@ def context(results, options) -> dict:
         files.append({"path": relative(r.path, options.root), "findings": findings, "error": error})
     rules = []
     for code, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        rule = registry.by_code().get(code)
+        rule = ruleset.by_code().get(code)
         rules.append(
             {
                 "code": code,
@@ -110,7 +110,7 @@ def render(results, options) -> str:
     try:
         return env.get_template("report.md.j2").render(**context(results, options))
     except jinja2.TemplateError as e:
-        from dockerlint.cli import UsageError
+        from dockerlint.cli.main import UsageError
 
         where = f" ({e.filename}:{e.lineno})" if getattr(e, "filename", None) else ""
         raise UsageError(f"markdown template error{where}: {e.message or e}") from None

@@ -42,10 +42,10 @@ def artifact_location(path: str, root: str) -> dict:
 
 
 def rule_descriptor(code: str, name: str) -> dict:
-    from dockerlint import registry
+    from dockerlint import ruleset
     from dockerlint.docs import rule_markdown
 
-    rule = registry.by_code().get(code)
+    rule = ruleset.by_code().get(code)
     if rule is None:  # ShellCheck codes, internal errors: nothing more is known
         return {"id": code, "name": name or code, "shortDescription": {"text": name or code}}
     sections = rule.doc_sections()

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dockerlint.compose import Service, services
-from dockerlint.images import parse_image
+from dockerlint.rulekit.compose_model import Service, services
+from dockerlint.images.reference import parse_image
 from dockerlint.model import Span
 from dockerlint.parse.yaml import MERGE_TAG, MappingNode, Node, ScalarNode, SequenceNode
 

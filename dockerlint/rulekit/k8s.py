@@ -7,7 +7,7 @@ restricted counterparts, so a baseline violation is named with the replacement t
 """
 from __future__ import annotations
 
-from dockerlint.k8s import Container, Workload, workloads
+from dockerlint.rulekit.k8s_model import Container, Workload, workloads
 from dockerlint.parse.yaml import MappingNode, Node, ScalarNode, SequenceNode
 
 # baseline control -> the restricted control that replaces it at restricted

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from dockerlint.images import parse_image
+from dockerlint.images.reference import parse_image
 from dockerlint.model import Severity, Span
 from dockerlint.parse.yaml import ScalarNode
 from dockerlint.rule import Rule

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dockerlint.k8s import Container, K8sObject, objects
+from dockerlint.rulekit.k8s_model import Container, K8sObject, objects
 from dockerlint.parse.yaml import MappingNode, Node, ScalarNode, SequenceNode
 from dockerlint.rule import Rule
 from dockerlint.rulekit.k8s import describe, pod_workloads, scalar, sequence_items, text

@@ -17,11 +17,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from dockerlint import keyvalues
-from dockerlint.analysis import parse_arg, stage_infos, substitute
+from dockerlint.rulekit import keyvalues
+from dockerlint.rulekit.analysis import parse_arg, stage_infos, substitute
 from dockerlint.parse.dockerfile import Instruction
-from dockerlint.runs import RunScript, cached_run_scripts
-from dockerlint.shell import Command, ShellWord, exclusive
+from dockerlint.rulekit.runs import RunScript, cached_run_scripts
+from dockerlint.parse.shell import Command, ShellWord, exclusive
 
 # --------------------------------------------------------------------------------------------
 # RUN instructions

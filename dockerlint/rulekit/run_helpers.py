@@ -5,8 +5,8 @@ state; `scripts(ctx, onbuild=...)` gives a rule exactly the scripts it should lo
 """
 from __future__ import annotations
 
-from dockerlint import keyvalues
-from dockerlint.runs import RunScript, cached_run_scripts
+from dockerlint.rulekit import keyvalues
+from dockerlint.rulekit.runs import RunScript, cached_run_scripts
 
 TRUTHY = frozenset({"1", "true", "True", "TRUE", "on", "On", "ON", "yes", "Yes", "YES"})
 

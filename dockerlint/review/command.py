@@ -35,7 +35,7 @@ DOCS = "https://dockerlint.dev/rules/{}"
 
 
 def add_arguments(parser) -> None:
-    from dockerlint.cli import add_selection_options
+    from dockerlint.cli.main import add_selection_options
 
     add_selection_options(parser)
     parser.add_argument("--base", metavar="REF", help="changed lines from `git diff` against the merge base of REF and HEAD (default: the pull request's files from the GitHub API)")
@@ -61,7 +61,7 @@ class PullRequest:
 
 
 def pull_request(args) -> PullRequest:
-    from dockerlint.cli import UsageError
+    from dockerlint.cli.main import UsageError
 
     event: dict = {}
     event_path = os.environ.get("GITHUB_EVENT_PATH")
@@ -257,9 +257,9 @@ def summary_body(inline: list[Placed], fresh: list[Placed], posted: list[Placed]
 # ---- running ------------------------------------------------------------------------------------
 
 def run(args) -> int:
-    from dockerlint.cli import EXIT_ERROR
-    from dockerlint.diffs import GitError
-    from dockerlint.github_api import ApiError
+    from dockerlint.cli.main import EXIT_ERROR
+    from dockerlint.review.diffs import GitError
+    from dockerlint.review.github_api import ApiError
 
     try:
         return review(args)
@@ -269,16 +269,16 @@ def run(args) -> int:
 
 
 def changed_files(client, pr: PullRequest) -> dict:
-    from dockerlint.diffs import from_patch
+    from dockerlint.review.diffs import from_patch
 
     files = client.paginate(f"{pr.api_path}/files")
     return {f["filename"]: from_patch(f["filename"], f.get("patch"), f.get("status", "modified")) for f in files}
 
 
 def review(args) -> int:
-    from dockerlint import diffs
-    from dockerlint.cli import EXIT_OK, UsageError, make_resolver
-    from dockerlint.github_api import DEFAULT_API_URL, ApiError, GitHubClient, check_api_url
+    from dockerlint.review import diffs
+    from dockerlint.cli.main import EXIT_OK, UsageError, make_resolver
+    from dockerlint.review.github_api import DEFAULT_API_URL, ApiError, GitHubClient, check_api_url
 
     try:
         api_url = check_api_url(os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL)

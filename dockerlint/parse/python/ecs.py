@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from dockerlint.model import Span
-from dockerlint.parse.python_iac import UNKNOWN_TAG, PythonModel, Reader, Scope, mapping, scalar, sequence
+from dockerlint.parse.python.iac import UNKNOWN_TAG, PythonModel, Reader, Scope, mapping, scalar, sequence
 from dockerlint.parse.yaml import MappingNode, Node, ScalarNode, SequenceNode
 
 _CONTAINER_CLASSES = ("aws_cdk.aws_ecs.ContainerDefinition",)

@@ -24,7 +24,7 @@ import re
 
 import libcst as cst
 
-from dockerlint.parse.python_iac import (
+from dockerlint.parse.python.iac import (
     UNKNOWN,
     UNKNOWN_TAG,
     FieldOrigin,

@@ -22,10 +22,10 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from dockerlint.analysis import final_image_stages, stage_infos
-from dockerlint.images import parse_image
+from dockerlint.rulekit.analysis import final_image_stages, stage_infos
+from dockerlint.images.reference import parse_image
 from dockerlint.parse.dockerfile import Dockerfile, Instruction
-from dockerlint.runs import run_scripts
+from dockerlint.rulekit.runs import run_scripts
 
 RUNTIME_ONLY = {"CMD", "ENTRYPOINT", "EXPOSE", "USER", "HEALTHCHECK", "LABEL", "VOLUME", "STOPSIGNAL", "ONBUILD", "MAINTAINER", "SHELL"}
 GO_RUNTIMES = {"distroless": "gcr.io/distroless/static-debian12:nonroot", "scratch": "scratch"}
@@ -170,7 +170,7 @@ def _apt_packages(cmd) -> list[str]:
 
 
 def _python(f: _Facts) -> Suggestion | None:
-    from dockerlint.knowledge import slim_tag
+    from dockerlint.images.knowledge import slim_tag
 
     name, tag = _official(f.image)
     pips = [(ins, cmd) for ins, cmd, _t in f.commands if re.fullmatch(r"pip\d?(\.\d+)?", cmd.basename) and _positional(cmd, _PIP_VALUE_FLAGS)[:1] == ["install"]]
@@ -259,7 +259,7 @@ def _only_pip_or_apt(f: _Facts, ins: Instruction) -> bool:
 # ---- Node.js -------------------------------------------------------------------------------
 
 def _node(f: _Facts) -> Suggestion | None:
-    from dockerlint.knowledge import is_lean_tag, slim_tag
+    from dockerlint.images.knowledge import is_lean_tag, slim_tag
 
     name, tag = _official(f.image)
     builds = [(ins, cmd, text) for ins, cmd, text in f.commands if cmd.basename in _NODE_MANAGERS and _is_node_build(cmd)]

@@ -83,7 +83,7 @@ def build_parser(wanted: str | None = None) -> argparse.ArgumentParser:
     rules_cmd = sub.add_parser("rules", help="list all rules")
     rules_cmd.add_argument("--format", choices=["text", "json"], default="text")
 
-    from dockerlint import extensions
+    from dockerlint.cli import extensions
 
     extensions.register(sub, wanted)
     return parser
@@ -93,7 +93,7 @@ def build_parser(wanted: str | None = None) -> argparse.ArgumentParser:
 
 def cli_settings_overrides(args):
     def apply(s: Settings) -> Settings:
-        from dockerlint import registry
+        from dockerlint import ruleset
 
         s = replace(s)
         if args.select:
@@ -103,7 +103,7 @@ def cli_settings_overrides(args):
         if args.ignore:
             s.ignore = s.ignore + _split(args.ignore)
         for code in s.select + s.extend_select + s.ignore:
-            if not registry.is_known_selector(code):
+            if not ruleset.is_known_selector(code):
                 raise UsageError(f"unknown rule, prefix or preset: {code!r} (see `dockerlint rules`)")
         if args.severity:
             overrides = dict(s.severity_overrides)
@@ -445,10 +445,10 @@ def cmd_ast(args) -> int:
 
 
 def cmd_rule(args) -> int:
-    from dockerlint import registry
+    from dockerlint import ruleset
     from dockerlint.docs import rule_json, rule_markdown, rule_text
 
-    rule = registry.lookup(args.code)
+    rule = ruleset.lookup(args.code)
     if rule is None:
         raise UsageError(f"unknown rule {args.code!r} (see `dockerlint rules`)")
     if args.format == "json":
@@ -461,10 +461,10 @@ def cmd_rule(args) -> int:
 
 
 def cmd_rules(args) -> int:
-    from dockerlint import registry
+    from dockerlint import ruleset
     from dockerlint.docs import rule_json
 
-    rules = registry.all_rules()
+    rules = ruleset.all_rules()
     if args.format == "json":
         sys.stdout.write(json.dumps([rule_json(r) for r in rules], indent=2) + "\n")
         return EXIT_OK
@@ -479,7 +479,7 @@ COMMANDS = {"check": cmd_check, "fix": cmd_fix, "ast": cmd_ast, "rule": cmd_rule
 
 
 def main(argv: list[str] | None = None) -> int:
-    from dockerlint import extensions
+    from dockerlint.cli import extensions
     from dockerlint.config import ConfigError
 
     argv = sys.argv[1:] if argv is None else argv

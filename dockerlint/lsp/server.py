@@ -18,10 +18,10 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 
 from dockerlint import __version__
-from dockerlint.lsp_config import CONFIG_NAMES, ConfigCache, WorkspaceSettings
-from dockerlint.lsp_features import FIX_ALL_KIND, Snapshot, analyze, code_actions, hover, uri_to_path
+from dockerlint.lsp.config import CONFIG_NAMES, ConfigCache, WorkspaceSettings
+from dockerlint.lsp.features import FIX_ALL_KIND, Snapshot, analyze, code_actions, hover, uri_to_path
 
-log = logging.getLogger("dockerlint.lsp")
+log = logging.getLogger("dockerlint.lsp.command")
 CONFIG_GLOB = "**/{" + ",".join(sorted(CONFIG_NAMES)) + "}"
 
 

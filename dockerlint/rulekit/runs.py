@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from dockerlint.model import SourceText, Span
 from dockerlint.parse.dockerfile import Dockerfile, Heredoc, Instruction
-from dockerlint.shell import Script, is_posix_shell, parse_shell, strip_shebang
+from dockerlint.parse.shell import Script, is_posix_shell, parse_shell, strip_shebang
 
 DEFAULT_SHELL = ["/bin/sh", "-c"]
 WINDOWS_DEFAULT_SHELL = ["cmd", "/S", "/C"]

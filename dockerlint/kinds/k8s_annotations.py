@@ -44,7 +44,7 @@ def _rules_in(key: str, value: str, finding: Finding) -> bool:
 def filter_annotations(findings: list[Finding], documents) -> list[Finding]:
     if not findings:
         return findings
-    from dockerlint.k8s import objects, workloads
+    from dockerlint.rulekit.k8s_model import objects, workloads
 
     objs = objects(documents)
     if not any(_annotation_pairs(o.metadata) for o in objs) and not any(

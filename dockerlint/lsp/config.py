@@ -30,7 +30,7 @@ class WorkspaceSettings:
     @classmethod
     def from_client(cls, value: Any) -> tuple["WorkspaceSettings", list[str]]:
         """Parse the client's value; returns the settings and problems worth telling the user."""
-        from dockerlint import registry
+        from dockerlint import ruleset
 
         problems: list[str] = []
         if not isinstance(value, dict):
@@ -49,7 +49,7 @@ class WorkspaceSettings:
                 code = str(item).strip()
                 if not code:
                     continue
-                if registry.is_known_selector(code):
+                if ruleset.is_known_selector(code):
                     out.append(code)
                 else:
                     problems.append(f"dockerlint.{key}: unknown rule or prefix {code!r}")

@@ -19,7 +19,7 @@ def _yes(value) -> str:
 
 
 def table_rows() -> list[dict]:
-    from dockerlint import knowledge
+    from dockerlint.images import knowledge
 
     data = knowledge.table()
     rows = []
@@ -43,8 +43,8 @@ def table_rows() -> list[dict]:
 
 def explain(text: str) -> dict | None:
     """Everything known about one image reference, with sources; None when nothing is known."""
-    from dockerlint import knowledge
-    from dockerlint.images import parse_image
+    from dockerlint.images import knowledge
+    from dockerlint.images.reference import parse_image
 
     ref = parse_image(text)
     found = knowledge.lookup(ref)

@@ -29,20 +29,20 @@ _POD_SECURITY_CONTEXT = {"pulumi": "PodSecurityContextArgs", "cdk8s": "PodSecuri
 
 def finish(findings: list[Finding], model) -> list[Finding]:
     """Drop findings about unknown values; attach fixes to the KS findings that can have one."""
-    from dockerlint import registry
+    from dockerlint import ruleset
     from dockerlint.model import FileKind
 
     findings = drop_unknown(findings, model)
     containers = None
     for f in findings:
-        rule = registry.rule_class(f.code)
+        rule = ruleset.rule_class(f.code)
         if rule is not None and FileKind.PYTHON not in rule.kinds:
             f.fix = None  # a Kubernetes rule's fix edits YAML text, not this program
         spec = _KS_FIELDS.get(f.code)
         if spec is None:
             continue
         if containers is None:
-            from dockerlint.k8s import workloads
+            from dockerlint.rulekit.k8s_model import workloads
 
             containers = {(c.missing_span.start, c.missing_span.end): (w, c) for w in workloads(model) for c in w.containers}
         f.fix = _ks_fix(model, f, spec, containers)
@@ -56,7 +56,7 @@ def drop_unknown(findings: list[Finding], model) -> list[Finding]:
     regions = model.unknown_regions
     if not regions:
         return findings
-    from dockerlint.k8s import workloads
+    from dockerlint.rulekit.k8s_model import workloads
 
     anchors = {
         (c.missing_span.start, c.missing_span.end)
@@ -135,7 +135,7 @@ def set_field(model, mapping_node, path: tuple[str, ...], value, description: st
     program writes: rewrite a written value, add the field to the innermost written mapping,
     or add the missing mappings around it."""
     from dockerlint.fixers import python_edits
-    from dockerlint.parse.python_iac import UNKNOWN_TAG
+    from dockerlint.parse.python.iac import UNKNOWN_TAG
     from dockerlint.parse.yaml import MappingNode
 
     reader = model.reader
@@ -167,7 +167,7 @@ def set_field(model, mapping_node, path: tuple[str, ...], value, description: st
 def _entry(model, node, origin, path: tuple[str, ...], value, classes):
     """(the text of a new argument / dict entry setting `path`, extra edits such as imports)."""
     from dockerlint.fixers import python_edits
-    from dockerlint.parse.python_iac import python_name
+    from dockerlint.parse.python.iac import python_name
 
     reader = model.reader
     if origin.framework in ("cdk8s-plus",) or len(path) > 2:

@@ -4,7 +4,7 @@ Importing all ~130 rule modules costs more than linting one file, so selection w
 small index (rules/_index.json: code, name, module, kinds, default, presets) and only the
 selected rules are imported. The index carries a checksum of the rule files; when it does not
 match (a rule was added or edited), everything is imported as before, so a stale index costs
-speed, never correctness. `python -m dockerlint.registry --write-index` refreshes it, and a
+speed, never correctness. `python -m dockerlint.ruleset --write-index` refreshes it, and a
 test fails while it is stale.
 """
 from __future__ import annotations
@@ -224,5 +224,5 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["--write-index"]:
         print(write_index())
     else:
-        print("usage: python -m dockerlint.registry --write-index", file=sys.stderr)
+        print("usage: python -m dockerlint.ruleset --write-index", file=sys.stderr)
         sys.exit(2)

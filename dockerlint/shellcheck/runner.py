@@ -275,7 +275,7 @@ def _mapped(rs, base: int = 0):
 def _build_job(rs, shell: list[str], names: set[str], source: SourceText, body_is_script: bool) -> Job | None:
     """The script ShellCheck checks for one RunScript. `body_is_script`: the RUN is only a
     heredoc (`RUN <<EOF`), whose body is a separate RunScript and the real script."""
-    from dockerlint.shell import strip_shebang
+    from dockerlint.parse.shell import strip_shebang
 
     run = rs.instruction
     if rs.exec_form:
@@ -329,14 +329,14 @@ def _env_names(instruction) -> list[str]:
 
 
 def _arg_names(instruction) -> list[str]:
-    from dockerlint.analysis import parse_arg
+    from dockerlint.rulekit.analysis import parse_arg
 
     return [name for name, _ in parse_arg(instruction)]
 
 
 def plan(df, source: SourceText) -> list[Job]:
     """One job per checkable RUN script, in file order."""
-    from dockerlint.runs import run_scripts, shell_argv
+    from dockerlint.rulekit.runs import run_scripts, shell_argv
     from dockerlint.suppressions import HADOLINT_SHELL_PRAGMA
 
     scripts = run_scripts(df)

@@ -7,10 +7,10 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from dockerlint.buildkit import args_span, arg_words
+from dockerlint.rulekit.buildkit import args_span, arg_words
 from dockerlint.model import Span
-from dockerlint.runs import cached_run_scripts
-from dockerlint.shell import Command, ShellWord
+from dockerlint.rulekit.runs import cached_run_scripts
+from dockerlint.parse.shell import Command, ShellWord
 
 _ASSIGN = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.S)
 _DECLARE = {"export", "declare", "typeset", "readonly", "local"}

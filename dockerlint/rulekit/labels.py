@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dockerlint.keyvalues import Pair, expanded_text, pairs
+from dockerlint.rulekit.keyvalues import Pair, expanded_text, pairs
 from dockerlint.parse.dockerfile import Dockerfile, Instruction
 
 

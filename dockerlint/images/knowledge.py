@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from dockerlint.images import ImageRef
+from dockerlint.images.reference import ImageRef
 
 SUITES = ("trixie", "bookworm", "bullseye", "buster", "stretch", "jessie")
 LEAN_MARKERS = ("slim", "alpine", "distroless", "nonroot", "windowsservercore", "nanoserver", "busybox", "minimal", "static", "chiseled", "jre")
@@ -21,7 +21,7 @@ _JDK_TAG = re.compile(r"^(?P<version>\d[\w.+]*?)?(?:-?jdk)?(?P<rest>(?:-[a-z][\w
 
 @lru_cache(maxsize=1)
 def table() -> dict:
-    text = (Path(__file__).parent / "data" / "images.json").read_text(encoding="utf-8")
+    text = (Path(__file__).parents[1] / "data" / "images.json").read_text(encoding="utf-8")
     return json.loads(text)
 
 

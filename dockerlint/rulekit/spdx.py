@@ -17,7 +17,7 @@ _LICENSE_REF = re.compile(r"^(?:DocumentRef-[A-Za-z0-9.-]+:)?LicenseRef-[A-Za-z0
 
 @lru_cache(maxsize=1)
 def _lists() -> tuple[frozenset[str], frozenset[str]]:
-    data = json.loads((Path(__file__).parent / "data" / "spdx_license_ids.json").read_text("utf-8"))
+    data = json.loads((Path(__file__).parents[1] / "data" / "spdx_license_ids.json").read_text("utf-8"))
     return frozenset(data["licenses"]), frozenset(data["exceptions"])
 
 

@@ -3,7 +3,7 @@
 Kubernetes objects built by constructor calls (`k8s.KubeDeployment(...)`, `kplus.Deployment(...)`,
 Pulumi `apps.v1.Deployment(...)`, EKS `cluster.add_manifest(...)`) become the YAML node model a
 manifest gives: MappingNode / ScalarNode / SequenceNode with spans, one YamlDocument per object,
-so `dockerlint.k8s.workloads()` and the KS rules run unchanged. Spans point into the Python
+so `dockerlint.rulekit.k8s_model.workloads()` and the KS rules run unchanged. Spans point into the Python
 source: a written field spans its value where it is used (a keyword argument's value, a dict
 value), a field the framework fills in spans the constructor's callee. ECS container definitions
 (AWS CDK, AWS Batch, Pulumi AWS task definitions) are collected beside the documents for the EC
@@ -34,8 +34,8 @@ from typing import Any, Callable
 import libcst as cst
 
 from dockerlint.model import SourceText, Span
-from dockerlint.parse.python_scopes import MISSING, Scanner, Scope, offsets, scan
-from dockerlint.parse.unknown import UNKNOWN, UNKNOWN_TAG, is_unknown, unknown_text
+from dockerlint.parse.python.scopes import MISSING, Scanner, Scope, offsets, scan
+from dockerlint.parse.python.unknown import UNKNOWN, UNKNOWN_TAG, is_unknown, unknown_text
 from dockerlint.parse.yaml import (
     BOOL_TAG,
     FLOAT_TAG,
@@ -549,7 +549,8 @@ def parse_python(source: SourceText) -> PythonModel:
     reader = Reader(source, module, offsets(module), scan(module), bom)
     model = PythonModel(source, module, reader)
 
-    from dockerlint.parse import python_ecs, python_k8s
+    from dockerlint.parse.python import ecs as python_ecs
+    from dockerlint.parse.python import k8s as python_k8s
 
     python_k8s.read(reader, model)
     python_ecs.read(reader, model)

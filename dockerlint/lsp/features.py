@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlparse
 
 from lsprotocol import types as lsp
 
-from dockerlint import registry
+from dockerlint import ruleset
 from dockerlint.fix import apply_edits, effective_applicability, fix_source, is_applied, parses
 from dockerlint.model import Applicability, Edit, FileError, FileKind, Finding, Severity, SourceText
 
@@ -152,7 +152,7 @@ class Snapshot:
         return out
 
     def finding_diagnostic(self, finding: Finding) -> lsp.Diagnostic:
-        rule = registry.by_code().get(finding.code)
+        rule = ruleset.by_code().get(finding.code)
         return lsp.Diagnostic(
             range=self.positions.range(finding.span.start, finding.span.end),
             message=finding.message,
@@ -259,7 +259,7 @@ def quick_fix(snapshot: Snapshot, finding: Finding, versioned: bool) -> lsp.Code
     fixed = apply_edits(snapshot.text, finding.fix.edits)
     if not parses(snapshot.kind, fixed, snapshot.path, _expected_documents(snapshot)):
         return None  # the engine would refuse it too
-    rule = registry.by_code().get(finding.code)
+    rule = ruleset.by_code().get(finding.code)
     description = finding.fix.description or (rule.summary() if rule else finding.message)
     title = f"Fix {finding.code}: {description}"
     if applicability is Applicability.UNSAFE:
@@ -381,7 +381,7 @@ _HOVER_SECTIONS = ("What it does", "Why is this bad?", "Fix safety")
 def rule_hover_markdown(code: str, message: str) -> str | None:
     from dockerlint.docs import rule_markdown
 
-    rule = registry.by_code().get(code)
+    rule = ruleset.by_code().get(code)
     if rule is None:
         return None
     page = rule_markdown(rule)
@@ -393,8 +393,8 @@ def rule_hover_markdown(code: str, message: str) -> str | None:
 
 
 def image_hover_markdown(image: str, written: str) -> str | None:
-    from dockerlint import knowledge
-    from dockerlint.images import parse_image
+    from dockerlint.images import knowledge
+    from dockerlint.images.reference import parse_image
 
     ref = parse_image(image)
     data = knowledge.info(ref)
@@ -435,7 +435,7 @@ def _from_image_at(snapshot: Snapshot, offset: int):
     df = snapshot.model
     if snapshot.kind is not FileKind.DOCKERFILE or df is None:
         return None
-    from dockerlint.analysis import stage_infos
+    from dockerlint.rulekit.analysis import stage_infos
 
     for index, stage in enumerate(df.stages):
         ins = stage.from_

@@ -24,10 +24,10 @@ def run(args) -> int:
 
     from dockerlint.engine import parse, read_file
     from dockerlint.model import FileKind, SourceText
-    from dockerlint.multistage import suggest_multistage
+    from dockerlint.images.multistage import suggest_multistage
 
     if args.path == "-":
-        from dockerlint.cli import read_stdin
+        from dockerlint.cli.main import read_stdin
 
         text = read_stdin()
     else:

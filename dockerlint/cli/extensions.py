@@ -8,11 +8,11 @@ import importlib
 
 # command -> (module, help). The module defines `add_arguments(parser)` and `run(args) -> int`.
 EXTENSIONS: dict[str, tuple[str, str]] = {
-    "review": ("dockerlint.review", "post a pull-request review"),
-    "images": ("dockerlint.images_cmd", "list the base-image knowledge base, or explain one image"),
-    "pin": ("dockerlint.pin", "pin image tags to digests through the registry API (the only command that uses the network)"),
-    "suggest": ("dockerlint.suggest", "print a suggested rewrite (multistage: a builder stage plus a slim runtime stage)"),
-    "lsp": ("dockerlint.lsp", "run the language server (stdio; --tcp HOST:PORT)"),
+    "review": ("dockerlint.review.command", "post a pull-request review"),
+    "images": ("dockerlint.images.command", "list the base-image knowledge base, or explain one image"),
+    "pin": ("dockerlint.pin.command", "pin image tags to digests through the registry API (the only command that uses the network)"),
+    "suggest": ("dockerlint.images.suggest", "print a suggested rewrite (multistage: a builder stage plus a slim runtime stage)"),
+    "lsp": ("dockerlint.lsp.command", "run the language server (stdio; --tcp HOST:PORT)"),
 }
 
 

@@ -54,7 +54,7 @@ class ImageSite:
 
 
 def dockerfile_sites(text: str, path: str) -> list[ImageSite]:
-    from dockerlint.analysis import stage_infos
+    from dockerlint.rulekit.analysis import stage_infos
     from dockerlint.engine import parse
     from dockerlint.model import FileKind, SourceText
 
@@ -89,12 +89,12 @@ def yaml_sites(text: str, path: str, kind) -> list[ImageSite]:
     documents = parse(kind, SourceText(text, path))
     nodes = []
     if kind is FileKind.KUBERNETES:
-        from dockerlint.k8s import workloads
+        from dockerlint.rulekit.k8s_model import workloads
 
         for workload in workloads(documents):
             nodes += [c.image for c in workload.all_containers()]
     else:
-        from dockerlint.compose import services
+        from dockerlint.rulekit.compose_model import services
 
         nodes += [s.image for s in services(documents)]
     sites = [_scalar_site(path, text, n) for n in nodes]
@@ -163,7 +163,7 @@ class Resolver:
     errors: list[str] = field(default_factory=list)
 
     def _digest(self, ref, tag: str) -> str:
-        from dockerlint.oci import registry_host, repository_path
+        from dockerlint.pin.oci import registry_host, repository_path
 
         key = f"{registry_host(ref.registry)}/{repository_path(ref.registry, ref.repository)}:{tag}"
         hit = self.cache.get(key)
@@ -175,7 +175,7 @@ class Resolver:
 
     def _version_for(self, ref, digest: str) -> str | None:
         """A version tag (newest, most specific first) pointing at the same digest as `latest`."""
-        from dockerlint.oci import registry_host, repository_path
+        from dockerlint.pin.oci import registry_host, repository_path
 
         key = f"{registry_host(ref.registry)}/{repository_path(ref.registry, ref.repository)}@{digest}#version"
         hit = self.cache.get(key)
@@ -198,8 +198,8 @@ class Resolver:
     def pin(self, image: str) -> Pin | None:
         import http.client
 
-        from dockerlint.images import parse_image
-        from dockerlint.oci import RegistryError
+        from dockerlint.images.reference import parse_image
+        from dockerlint.pin.oci import RegistryError
 
         ref = parse_image(image)
         if ref.digest is not None:
@@ -249,7 +249,7 @@ def run(args) -> int:
     from dockerlint.engine import read_file
     from dockerlint.fix import apply_edits, encode_like, write_atomic
     from dockerlint.model import Edit
-    from dockerlint.oci import RegistryClient
+    from dockerlint.pin.oci import RegistryClient
     from dockerlint.parse.detect import detect_kind
 
     dry_run = args.dry_run or args.diff

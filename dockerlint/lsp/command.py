@@ -22,7 +22,7 @@ def run(args) -> int:
     import logging
 
     try:
-        from dockerlint.lsp_server import build_server
+        from dockerlint.lsp.server import build_server
     except ImportError as e:
         import sys
 
@@ -34,7 +34,7 @@ def run(args) -> int:
     if args.tcp:
         host, _, port = args.tcp.rpartition(":")
         if not port.isdigit():
-            from dockerlint.cli import UsageError
+            from dockerlint.cli.main import UsageError
 
             raise UsageError(f"--tcp expects HOST:PORT, got {args.tcp!r}")
         server.start_tcp(host or "127.0.0.1", int(port))
@@ -49,8 +49,8 @@ def _load_rules_and_freeze() -> None:
     and rule tables, which took the p95 latency of a 1,000-line manifest from ~70 to ~35 ms."""
     import gc
 
-    from dockerlint import registry
+    from dockerlint import ruleset
 
-    registry.all_rules()
+    ruleset.all_rules()
     gc.collect()
     gc.freeze()
