@@ -34,7 +34,7 @@ class Skipped:
     reason: str
 
 
-def _is_excluded(rel: str, patterns: list[str]) -> bool:
+def is_excluded(rel: str, patterns: list[str]) -> bool:
     rel = rel.replace(os.sep, "/")
     name = rel.rsplit("/", 1)[-1]
     for p in patterns:
@@ -170,7 +170,7 @@ def discover(paths: list[str], exclude: list[str]) -> tuple[list[Candidate], lis
                 parts = rel.split("/")
                 if any(part in ALWAYS_SKIP_DIRS for part in parts[:-1]):
                     continue
-                if _is_excluded(rel, exclude):
+                if is_excluded(rel, exclude):
                     continue
                 decision = might_be_target(parts[-1])
                 if decision is False:

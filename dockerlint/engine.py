@@ -1,90 +1,18 @@
-"""Lint one file: decode → classify → parse → run the selected rules → suppress → severities."""
+"""Lint one file: load (decode → classify → parse) → run the selected rules → the kind's
+finishing step → suppress → severities. What differs between kinds of input is asked of the
+kind's plug-in (`dockerlint.kinds`); nothing here branches on a kind."""
 from __future__ import annotations
 
-import codecs
-import os
-from dataclasses import dataclass
 from functools import lru_cache
 
 from dockerlint import ruleset
+from dockerlint.kinds import plugin
+from dockerlint.loader import Loaded, load_path, load_text
 from dockerlint.model import FileError, FileKind, FileResult, Finding, Severity, SourceText
 from dockerlint.rule import Context
 from dockerlint.settings import Settings
 
-MAX_FILE_BYTES = 20 * 1024 * 1024  # beyond this a file is reported, not linted
-
-
-class DecodeError(Exception):
-    pass
-
-
-@dataclass
-class Decoded:
-    text: str
-    encoding: str  # "utf-8", "utf-8-sig", "utf-16", "latin-1"
-
-
-def decode(data: bytes) -> Decoded:
-    """Decode file bytes: UTF-8 (BOM kept in the text so spans stay exact), UTF-16 with a BOM."""
-    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
-        try:
-            return Decoded(data.decode("utf-16"), "utf-16")
-        except UnicodeDecodeError as e:
-            raise DecodeError(f"invalid UTF-16 at byte {e.start}") from None
-    if b"\x00" in data[:8192] or b"\x00" in data:
-        raise DecodeError("binary file (contains NUL bytes), not linted")
-    try:
-        return Decoded(data.decode("utf-8"), "utf-8")
-    except UnicodeDecodeError as e:
-        raise DecodeError(
-            f"not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}); "
-            "save the file as UTF-8"
-        ) from None
-
-
-def read_file(path: str) -> tuple[Decoded | None, FileError | None]:
-    try:
-        size = os.path.getsize(path)
-        if size > MAX_FILE_BYTES:
-            return None, FileError(
-                path, f"file is {size / 1_048_576:.1f} MiB, over the {MAX_FILE_BYTES // 1_048_576} MiB limit; not linted"
-            )
-        with open(path, "rb") as f:
-            data = f.read(MAX_FILE_BYTES + 1)
-    except IsADirectoryError:
-        return None, FileError(path, "is a directory")
-    except FileNotFoundError:
-        return None, FileError(path, "no such file (was it deleted during the run?)")
-    except PermissionError:
-        return None, FileError(path, "permission denied")
-    except OSError as e:
-        return None, FileError(path, f"cannot read: {e.strerror or e}")
-    try:
-        return decode(data), None
-    except DecodeError as e:
-        return None, FileError(path, str(e))
-
-
-def parse(kind: FileKind, source: SourceText):
-    """Parse into our model; raises FileError-convertible exceptions."""
-    if kind is FileKind.DOCKERFILE:
-        from dockerlint.parse.dockerfile import parse_dockerfile
-
-        return parse_dockerfile(source.text, source.path)
-    if kind is FileKind.PYTHON:
-        from dockerlint.parse.python.iac import parse_python  # libcst: only for .py files
-
-        return parse_python(source)
-    from dockerlint.parse.yaml import load_documents
-
-    return load_documents(source)
-
-
-def parse_error(path: str, exc: Exception) -> FileError:
-    line = getattr(exc, "line", None)
-    column = getattr(exc, "column", None)
-    message = getattr(exc, "message", None) or str(exc)
-    return FileError(path, f"parse error: {message}", line, column, code="E002")
+__all__ = ["lint_source", "lint_path", "run_rules", "selected_rules", "effective_severity"]
 
 
 def effective_severity(finding: Finding, settings: Settings) -> Severity:
@@ -109,10 +37,11 @@ def selected_rules(kind: FileKind, settings: Settings):
 
 @lru_cache(maxsize=256)
 def _selected_rules(kind: FileKind, select: tuple[str, ...], ignore: tuple[str, ...]):
-    if kind is FileKind.PYTHON:  # Python programs are read into the Kubernetes model too
-        rules = {r.code: r for k in (FileKind.KUBERNETES, FileKind.PYTHON) for r in ruleset.rules_for(k, list(select), list(ignore))}
-        return tuple(sorted(rules.values(), key=lambda r: r.code))
-    return tuple(ruleset.rules_for(kind, list(select), list(ignore)))
+    rule_kinds = plugin(kind).rule_kinds
+    if len(rule_kinds) == 1:
+        return tuple(ruleset.rules_for(next(iter(rule_kinds)), list(select), list(ignore)))
+    rules = {r.code: r for k in rule_kinds for r in ruleset.rules_for(k, list(select), list(ignore))}
+    return tuple(sorted(rules.values(), key=lambda r: r.code))
 
 
 def run_rules(kind: FileKind, source: SourceText, model, settings: Settings, path: str) -> list[Finding]:
@@ -128,16 +57,13 @@ def run_rules(kind: FileKind, source: SourceText, model, settings: Settings, pat
         except Exception as e:  # a rule bug must not cost the user the other rules' findings
             ctx.findings.append(_internal_error(rule, path, f"{type(e).__name__}: {e}"))
     ctx.rule = None
-    if kind is FileKind.PYTHON:
-        from dockerlint.kinds.python_finish import finish  # unknown values; fixes of the KS rules
-
-        return finish(ctx.findings, model)
+    findings = plugin(kind).finish(ctx.findings, model)
     if kind is FileKind.DOCKERFILE and _shellcheck_selected(settings):
         from dockerlint.shellcheck import runner as shellcheck  # optional add-on: SC codes, only when selected
 
         if shellcheck.wanted(settings):
-            ctx.findings.extend(shellcheck.check(model, source, settings, path))
-    return ctx.findings
+            findings.extend(shellcheck.check(model, source, settings, path))
+    return findings
 
 
 def _shellcheck_selected(settings: Settings) -> bool:
@@ -191,29 +117,6 @@ def preset_level_filter(findings: list[Finding], settings: Settings) -> list[Fin
     return kept
 
 
-def apply_suppressions(kind: FileKind, findings: list[Finding], model, source: SourceText, settings: Settings):
-    from dockerlint import suppressions
-
-    if kind is FileKind.DOCKERFILE:
-        return suppressions.filter_dockerfile(findings, model, settings.disable_ignore_pragma)
-    if kind is FileKind.PYTHON:
-        from dockerlint.kinds.k8s_annotations import filter_annotations
-        from dockerlint.parse.python.iac import python_comments
-
-        findings = suppressions.filter_yaml(findings, suppressions.yaml_comment_pragmas(python_comments(source), source))
-        return filter_annotations(findings, model)
-    from dockerlint.parse.yaml import comment_lines
-
-    findings = suppressions.filter_yaml(
-        findings, suppressions.yaml_comment_pragmas(comment_lines(source, model), source)
-    )
-    if kind is FileKind.KUBERNETES:
-        from dockerlint.kinds.k8s_annotations import filter_annotations
-
-        findings = filter_annotations(findings, model)
-    return findings
-
-
 def lint_source(
     text: str,
     path: str,
@@ -226,27 +129,21 @@ def lint_source(
     `documents`: YAML documents already parsed from this text (detection parses YAML to tell
     Kubernetes from Compose), reused instead of parsing again.
     """
-    if kind is None:
-        from dockerlint.parse.detect import detect
-
-        kind, documents = detect(path, text)
-    if kind is None:
+    loaded = load_text(text, path, kind, documents=documents)
+    if loaded is None:
         return FileResult(path, None)
-    source = SourceText(text, path)
-    try:
-        if documents is not None and kind in (FileKind.KUBERNETES, FileKind.COMPOSE):
-            model = documents
-        else:
-            model = parse(kind, source)
-    except RecursionError:
-        return FileResult(path, kind, error=FileError(path, "parse error: input nested too deeply", code="E002"), source=source)
-    except Exception as e:
-        if type(e).__name__ in ("DockerfileParseError", "YamlParseError", "PythonParseError"):
-            return FileResult(path, kind, error=parse_error(path, e), source=source)
-        raise
+    if isinstance(loaded, FileError):
+        return FileResult(path, loaded.kind or kind, error=loaded, source=SourceText(text, path))
+    return lint_loaded(loaded, settings)
+
+
+def lint_loaded(loaded: Loaded, settings: Settings) -> FileResult:
+    """Run the selected rules on a loaded file; suppressions and severities applied."""
+    kind, source, model, path = loaded.kind, loaded.source, loaded.model, loaded.path
+    kind_plugin = plugin(kind)
     findings = run_rules(kind, source, model, settings, path)
     findings = preset_level_filter(findings, settings)
-    findings = apply_suppressions(kind, findings, model, source, settings)
+    findings = kind_plugin.suppress(findings, model, source, settings)
     result = []
     for f in findings:
         f.severity = effective_severity(f, settings)
@@ -254,12 +151,13 @@ def lint_source(
             continue
         result.append(f)
     result.sort(key=Finding.sort_key)
-    documents = None if kind is FileKind.DOCKERFILE else len(model)
-    return FileResult(path, kind, result, source=source, documents=documents)
+    return FileResult(path, kind, result, source=source, documents=kind_plugin.document_count(model))
 
 
 def lint_path(path: str, settings: Settings, kind: FileKind | None = None) -> FileResult:
-    decoded, error = read_file(path)
-    if error is not None:
-        return FileResult(path, kind, error=error)
-    return lint_source(decoded.text, path, settings, kind)
+    loaded = load_path(path, kind)
+    if loaded is None:
+        return FileResult(path, None)
+    if isinstance(loaded, FileError):
+        return FileResult(path, loaded.kind or kind, error=loaded)
+    return lint_loaded(loaded, settings)

@@ -4,9 +4,6 @@ more severe than what it fixed, is refused. Rules never touch text; they only re
 """
 from __future__ import annotations
 
-import os
-import stat
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -78,16 +75,16 @@ def is_applied(finding: Finding, settings: Settings, unsafe: bool) -> bool:
 
 
 def parses(kind: FileKind, text: str, path: str, expected_documents: int | None) -> bool:
-    from dockerlint.engine import parse
-    from dockerlint.model import SourceText
+    """Does `text` still parse as `kind`, with the documents it had?"""
+    from dockerlint.kinds import plugin
+    from dockerlint.loader import parse_source
+    from dockerlint.model import ParseError, SourceText
 
     try:
-        model = parse(kind, SourceText(text, path))
-    except Exception:
+        model = parse_source(SourceText(text, path), kind)
+    except ParseError:
         return False
-    if kind is not FileKind.DOCKERFILE and expected_documents is not None:
-        return len(model) == expected_documents
-    return True
+    return expected_documents is None or plugin(kind).document_count(model) == expected_documents
 
 
 @dataclass
@@ -208,43 +205,4 @@ def _apply_checked(text, path, settings, kind, documents, before, chosen):
     return new_text, result.findings, chosen
 
 
-def encode_like(text: str, encoding: str) -> bytes:
-    if encoding == "utf-16":
-        return text.encode("utf-16")  # writes a BOM, as the original had one
-    return text.encode("utf-8")
-
-
-def write_atomic(path: str, data: bytes) -> None:
-    """Write via a temporary file in the same directory and an atomic rename.
-
-    A symbolic link is kept: its target is rewritten. The file mode (and owner, where we may
-    set it) is kept.
-    """
-    target = os.path.realpath(path)
-    directory = os.path.dirname(target) or "."
-    st = os.stat(target)
-    fd, tmp = tempfile.mkstemp(prefix=".dockerlint-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, stat.S_IMODE(st.st_mode))
-        try:
-            os.chown(tmp, st.st_uid, st.st_gid)
-        except (PermissionError, AttributeError, OSError):
-            pass
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-def fixed_finding_edits(finding: Finding) -> tuple[Edit, ...]:
-    return finding.fix.edits if finding.fix else ()
-
-
-__all__ = ["apply_edits", "fix_source", "write_atomic", "FixOutcome", "Fix", "Edit"]
+__all__ = ["apply_edits", "fix_source", "FixOutcome", "Fix", "Edit"]

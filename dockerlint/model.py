@@ -167,6 +167,17 @@ class Finding:
         return (self.path, self.span.line, self.span.col, self.code)
 
 
+class ParseError(Exception):
+    """The text is not valid for its kind. Every parser raises a subclass; `line`/`column`
+    are 1-based, None when the parser cannot tell."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
 @dataclass
 class FileError:
     """A file that could not be read or parsed: reported, and the run goes on."""
@@ -176,6 +187,14 @@ class FileError:
     line: int | None = None
     column: int | None = None
     code: str = "E001"
+    kind: FileKind | None = None  # the kind it was read as, when known (a parse error)
+
+    def describe(self) -> str:
+        """`path:line:column: error: message`, as a command line prints it."""
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}" + (f":{self.column}" if self.column is not None else "")
+        return f"{where}: error: {self.message}"
 
 
 @dataclass

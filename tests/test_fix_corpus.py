@@ -26,8 +26,9 @@ import pytest
 import yaml
 
 from conftest import shared_path
-from dockerlint.engine import read_file
-from dockerlint.fix import encode_like, fix_source
+from dockerlint.files import read_file
+from dockerlint.files import encode_like
+from dockerlint.fix import fix_source
 from dockerlint.model import FileKind
 from dockerlint.settings import Settings
 

@@ -6,7 +6,8 @@ import stat
 
 import pytest
 
-from dockerlint.fix import OverlappingEdits, apply_edits, fix_source, write_atomic
+from dockerlint.files import write_atomic
+from dockerlint.fix import OverlappingEdits, apply_edits, fix_source
 from dockerlint.model import Edit
 from helpers import run_cli, settings_for
 

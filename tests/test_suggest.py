@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from dockerlint.engine import parse
+from dockerlint.loader import parse_source
 from dockerlint.model import Applicability, FileKind, SourceText
 from dockerlint.images.multistage import suggest_multistage
 from dockerlint.parse.dockerfile import parse_dockerfile
@@ -80,9 +80,9 @@ def test_display_only_fix_is_never_applied():
 
 
 def test_no_suggestion_for_unknown_toolchains_or_multistage_files():
-    df = parse(FileKind.DOCKERFILE, SourceText("FROM debian:12\nRUN apt-get update && apt-get install -y gcc make\nRUN make\n", "Dockerfile"))
+    df = parse_source(SourceText("FROM debian:12\nRUN apt-get update && apt-get install -y gcc make\nRUN make\n", "Dockerfile"), FileKind.DOCKERFILE)
     assert suggest_multistage(df) is None
-    df = parse(FileKind.DOCKERFILE, SourceText("FROM golang:1.22 AS b\nRUN go build -o /a .\nFROM b\nRUN go build -o /c .\n", "Dockerfile"))
+    df = parse_source(SourceText("FROM golang:1.22 AS b\nRUN go build -o /a .\nFROM b\nRUN go build -o /c .\n", "Dockerfile"), FileKind.DOCKERFILE)
     assert suggest_multistage(df) is None
 
 

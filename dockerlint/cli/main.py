@@ -11,43 +11,17 @@ import difflib
 import json
 import os
 import sys
-from dataclasses import replace
 
 from dockerlint import __version__
 from dockerlint.model import FileKind, FileResult, Severity
-from dockerlint.settings import Settings
-
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-
-class UsageError(Exception):
-    pass
-
-
-def _split(values: list[str] | None) -> list[str]:
-    out: list[str] = []
-    for v in values or []:
-        out += [x.strip() for x in v.split(",") if x.strip()]
-    return out
-
-
-def add_selection_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="*", default=None, metavar="PATH", help="files or directories; - reads stdin")
-    p.add_argument("--select", action="append", metavar="CODES", help="rules to run: codes, prefixes, names, presets, ALL")
-    p.add_argument("--extend-select", action="append", metavar="CODES", help="rules to run in addition to the selection")
-    p.add_argument("--ignore", action="append", metavar="CODES", help="rules not to run (codes, prefixes, names)")
-    p.add_argument("--severity", action="append", metavar="CODE=LEVEL", help="override a rule's severity")
-    p.add_argument("--failure-threshold", "-t", metavar="LEVEL", help="error|warning|info|style: lowest severity that fails the run (default info)")
-    p.add_argument("--kind", choices=[k.value for k in FileKind], help="force the file kind")
-    p.add_argument("--stdin-filename", metavar="PATH", help="the name of the file read from stdin (kind and config lookup)")
-    p.add_argument("--config", metavar="FILE", help="use this config file instead of discovery")
-    p.add_argument("--isolated", action="store_true", help="ignore every config file")
-    p.add_argument("--exclude", action="append", metavar="GLOB", help="skip paths matching these globs")
-    p.add_argument("--build-arg", action="append", metavar="NAME=VALUE", help="ARG values for resolving FROM and pins")
-    p.add_argument("--unsafe-fixes", action="store_true", help="also apply (or show) fixes that may change behaviour")
-    p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
-    p.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: one per CPU for large runs)")
-
+from dockerlint.frontend import (  # noqa: F401 - the command line's own vocabulary
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    UsageError,
+    add_selection_options,
+    make_resolver,
+)
 
 def build_parser(wanted: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dockerlint", description="Lint and fix Dockerfiles, Kubernetes manifests and Compose files.")
@@ -91,64 +65,6 @@ def build_parser(wanted: str | None = None) -> argparse.ArgumentParser:
 
 # ---- settings ---------------------------------------------------------------------------------
 
-def cli_settings_overrides(args):
-    def apply(s: Settings) -> Settings:
-        from dockerlint import ruleset
-
-        s = replace(s)
-        if args.select:
-            s.select = _split(args.select)
-        if args.extend_select:
-            s.extend_select = s.extend_select + _split(args.extend_select)
-        if args.ignore:
-            s.ignore = s.ignore + _split(args.ignore)
-        for code in s.select + s.extend_select + s.ignore:
-            if not ruleset.is_known_selector(code):
-                raise UsageError(f"unknown rule, prefix or preset: {code!r} (see `dockerlint rules`)")
-        if args.severity:
-            overrides = dict(s.severity_overrides)
-            for item in _split(args.severity):
-                code, _, level = item.partition("=")
-                if not level:
-                    raise UsageError(f"--severity expects CODE=LEVEL, got {item!r}")
-                try:
-                    overrides[code.strip().upper()] = Severity.parse(level)
-                except ValueError as e:
-                    raise UsageError(str(e)) from None
-            s.severity_overrides = overrides
-        if args.failure_threshold:
-            try:
-                s.failure_threshold = Severity.parse(args.failure_threshold)
-            except ValueError as e:
-                raise UsageError(f"--failure-threshold: {e}") from None
-        if args.exclude:
-            s.exclude = s.exclude + _split(args.exclude)
-        if args.build_arg:
-            build_args = dict(s.build_args)
-            for item in args.build_arg:
-                name, sep, value = item.partition("=")
-                if not sep:
-                    raise UsageError(f"--build-arg expects NAME=VALUE, got {item!r}")
-                build_args[name] = value
-            s.build_args = build_args
-        if args.unsafe_fixes:
-            s.unsafe_fixes = True
-        return s
-
-    return apply
-
-
-def make_resolver(args):
-    from pathlib import Path
-
-    from dockerlint.config import ConfigResolver
-
-    explicit = Path(args.config) if args.config else None
-    if explicit is not None and not explicit.is_file():
-        raise UsageError(f"--config: no such file: {args.config}")
-    return ConfigResolver(Settings(), cli_settings_overrides(args), explicit, args.isolated)
-
-
 # ---- running ----------------------------------------------------------------------------------
 
 class Progress:
@@ -177,7 +93,7 @@ class Progress:
 
 def read_stdin() -> str:
     data = sys.stdin.buffer.read()
-    from dockerlint.engine import DecodeError, decode
+    from dockerlint.files import DecodeError, decode
 
     try:
         return decode(data).text
@@ -201,12 +117,14 @@ def iter_targets(args, resolver):
 
 def process_candidate(cand, args, resolver, forced, fixing: bool, diff: bool):
     """Lint (or fix) one file: returns (result or None when skipped, change or None)."""
-    from dockerlint.engine import lint_source, read_file
+    from dockerlint.engine import lint_loaded
+    from dockerlint.files import read_file
+    from dockerlint.loader import load_text
+    from dockerlint.model import FileError
 
     display = args.stdin_filename if cand.path == "-" and args.stdin_filename else cand.path
     settings = resolver.for_file(display if display != "-" else ".")
     kind = forced or cand.kind
-    documents = None
     if cand.path == "-":
         text, encoding = read_stdin(), "utf-8"
     else:
@@ -214,29 +132,30 @@ def process_candidate(cand, args, resolver, forced, fixing: bool, diff: bool):
         if error is not None:
             return FileResult(cand.path, kind, error=error), None
         text, encoding = decoded.text, decoded.encoding
-    if kind is None:
-        from dockerlint.parse.detect import detect
+    loaded = load_text(text, display, kind, encoding=encoding)
+    if loaded is None:
+        if cand.explicit and cand.path != "-" and not display.lower().endswith((".yaml", ".yml", ".py")):
+            # Named explicitly but not something we lint: say so, don't fail. Other YAML
+            # (CI configs, Helm values) and non-IaC Python are common in a pre-commit file list:
+            # skip them quietly.
+            print(f"{display}: not a Dockerfile, Kubernetes manifest or Compose file; skipped", file=sys.stderr)
+        return None, None
+    if isinstance(loaded, FileError):
+        from dockerlint.model import SourceText
 
-        kind, documents = detect(display, text)
-        if kind is None:
-            if cand.explicit and cand.path != "-" and not display.lower().endswith((".yaml", ".yml", ".py")):
-                # Named explicitly but not something we lint: say so, don't fail. Other YAML
-                # (CI configs, Helm values) and non-IaC Python are common in a pre-commit file list:
-                # skip them quietly.
-                print(f"{display}: not a Dockerfile, Kubernetes manifest or Compose file; skipped", file=sys.stderr)
-            return None, None
+        return FileResult(display, loaded.kind, error=loaded, source=SourceText(text, display)), None
     if not fixing:
-        return lint_source(text, display, settings, kind, documents), None
+        return lint_loaded(loaded, settings), None
     from dockerlint.fix import fix_source
     from dockerlint.model import SourceText
 
-    outcome = fix_source(text, display, settings, kind)
+    outcome = fix_source(text, display, settings, loaded.kind)
     change = None
     if (outcome.changed and outcome.text != text) or (cand.path == "-" and not diff):
         change = (cand.path, text, outcome.text, encoding)
     if outcome.error:
-        return lint_source(text, display, settings, kind), change
-    result = FileResult(display, kind, outcome.findings, source=SourceText(outcome.text, display))
+        return lint_loaded(loaded, settings), change
+    result = FileResult(display, loaded.kind, outcome.findings, source=SourceText(outcome.text, display))
     result.fixes_applied = dict(outcome.applied)
     return result, change
 
@@ -351,7 +270,7 @@ def cmd_check(args) -> int:
 def _write(path: str, text: str, encoding: str) -> bool:
     """Write the fixed text; False (and a message) when the file cannot be written, e.g. it
     was deleted or made read-only while the run went on: the other files are still written."""
-    from dockerlint.fix import encode_like, write_atomic
+    from dockerlint.files import encode_like, write_atomic
 
     if path == "-":
         sys.stdout.write(text)
@@ -393,9 +312,11 @@ def cmd_fix(args) -> int:
             )
     for r in results:
         if r.error is not None:
-            print(f"{r.path}: error: {r.error.message}", file=sys.stderr)
+            print(r.error.describe(), file=sys.stderr)
     if any(r.error is not None and r.error.code == "E001" for r in results) or bool(failed):
         return EXIT_ERROR
+    if any(r.error is not None for r in results):
+        return EXIT_FINDINGS  # a file that does not parse was not fixed
     if args.diff and changed:
         return EXIT_FINDINGS
     if args.exit_non_zero_on_fix and any(before != after for _p, before, after, _e in changed):
@@ -404,37 +325,21 @@ def cmd_fix(args) -> int:
 
 
 def cmd_ast(args) -> int:
-    from dockerlint.engine import parse, read_file
-    from dockerlint.model import SourceText
-    from dockerlint.parse.detect import detect_kind
-    from dockerlint.parse.dump import model_to_dict
+    from dockerlint.loader import load_path, load_text, not_recognised
+    from dockerlint.model import FileError
 
     status = EXIT_OK
     documents = []
     for path in args.paths:
-        if path == "-":
-            text = read_stdin()
-        else:
-            decoded, error = read_file(path)
-            if error is not None:
-                print(f"{path}: error: {error.message}", file=sys.stderr)
-                status = EXIT_ERROR
-                continue
-            text = decoded.text
-        kind = FileKind(args.kind) if args.kind else detect_kind(path, text)
-        if kind is None:
-            print(f"{path}: error: not a Dockerfile, Kubernetes manifest or Compose file (use --kind)", file=sys.stderr)
-            status = EXIT_ERROR
+        kind = FileKind(args.kind) if args.kind else None
+        loaded = load_text(read_stdin(), path, kind) if path == "-" else load_path(path, kind)
+        if loaded is None:
+            loaded = not_recognised(path)
+        if isinstance(loaded, FileError):  # a parse error is the file's problem (1), the rest ours (2)
+            print(loaded.describe(), file=sys.stderr)
+            status = max(status, EXIT_FINDINGS if loaded.code == "E002" else EXIT_ERROR)
             continue
-        try:
-            model = parse(kind, SourceText(text, path))
-        except Exception as e:
-            if type(e).__name__ not in ("DockerfileParseError", "YamlParseError"):
-                raise
-            print(f"{path}:{getattr(e, 'line', 1)}: parse error: {getattr(e, 'message', e)}", file=sys.stderr)
-            status = EXIT_FINDINGS
-            continue
-        documents.append(model_to_dict(kind, model, path))
+        documents.append(loaded.plugin.to_dict(loaded.model, path))
     if args.format == "jsonl":
         for d in documents:
             sys.stdout.write(json.dumps(d, ensure_ascii=False) + "\n")

@@ -22,28 +22,24 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     import difflib
 
-    from dockerlint.engine import parse, read_file
-    from dockerlint.model import FileKind, SourceText
+    from dockerlint.files import DecodeError, decode
     from dockerlint.images.multistage import suggest_multistage
+    from dockerlint.loader import load_path, load_text
+    from dockerlint.model import FileError, FileKind
 
     if args.path == "-":
-        from dockerlint.cli.main import read_stdin
-
-        text = read_stdin()
-    else:
-        decoded, error = read_file(args.path)
-        if error is not None:
-            print(f"{args.path}: error: {error.message}", file=sys.stderr)
+        try:
+            loaded = load_text(decode(sys.stdin.buffer.read()).text, "-", FileKind.DOCKERFILE)
+        except DecodeError as e:
+            print(f"stdin: error: {e}", file=sys.stderr)
             return 2
-        text = decoded.text
-    build_args = dict(item.split("=", 1) for item in (args.build_arg or []) if "=" in item)
-    try:
-        df = parse(FileKind.DOCKERFILE, SourceText(text, args.path))
-    except Exception as e:
-        if type(e).__name__ != "DockerfileParseError":
-            raise
-        print(f"{args.path}:{getattr(e, 'line', 1)}: parse error: {getattr(e, 'message', e)}", file=sys.stderr)
+    else:
+        loaded = load_path(args.path, FileKind.DOCKERFILE)
+    if isinstance(loaded, FileError):
+        print(loaded.describe(), file=sys.stderr)
         return 2
+    text, df = loaded.source.text, loaded.model
+    build_args = dict(item.split("=", 1) for item in (args.build_arg or []) if "=" in item)
     suggestion = suggest_multistage(df, build_args, go_runtime=args.go_runtime)
     if suggestion is None:
         print(

@@ -1,0 +1,67 @@
+"""Kinds of input as plug-ins: what the engine, the fix engine and every front end need to
+know about one kind of file, in one place each.
+
+A plug-in (one small module per kind, imported only when a file of that kind is seen) says:
+- `rule_kinds`: which rules run on it (a Python IaC program is read into the Kubernetes model,
+  so the Kubernetes rules run there too);
+- `parse(source, documents)`: text -> model, raising a `model.ParseError` subclass with a
+  position (YAML kinds reuse the documents detection already parsed);
+- `finish(findings, model)`: a step after the rules ran (Python: drop what only the program's
+  run time decides);
+- `suppress(findings, model, source, settings)`: where its comments and pragmas are and how
+  they silence findings;
+- `document_count(model)`: the documents a fix must keep (None where that means nothing);
+- `to_dict(model, path)`: the model for `dockerlint ast`.
+
+Detection (which kind a file is) lives in `dockerlint.parse.detect`: several kinds share one
+YAML parse there, and the order of the questions matters. The engine and the fix engine ask
+`plugin(kind)` and never branch on a kind themselves.
+"""
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+from typing import Any
+
+from dockerlint.model import FileKind, Finding, SourceText
+
+_MODULES = {
+    FileKind.DOCKERFILE: "dockerlint.kinds.dockerfile",
+    FileKind.KUBERNETES: "dockerlint.kinds.kubernetes",
+    FileKind.COMPOSE: "dockerlint.kinds.compose",
+    FileKind.PYTHON: "dockerlint.kinds.python",
+}
+
+
+class KindPlugin:
+    """The defaults every plug-in starts from."""
+
+    kind: FileKind
+    rule_kinds: frozenset[FileKind]
+    label: str  # "Dockerfile", "Kubernetes manifest", ...
+
+    def parse(self, source: SourceText, documents: Any = None) -> Any:  # pragma: no cover - every plug-in overrides
+        raise NotImplementedError
+
+    def finish(self, findings: list[Finding], model: Any) -> list[Finding]:
+        return findings
+
+    def suppress(self, findings: list[Finding], model: Any, source: SourceText, settings) -> list[Finding]:
+        return findings
+
+    def document_count(self, model: Any) -> int | None:
+        return None
+
+    def to_dict(self, model: Any, path: str) -> dict:  # pragma: no cover - every plug-in overrides
+        raise NotImplementedError
+
+
+@lru_cache(maxsize=None)
+def plugin(kind: FileKind) -> KindPlugin:
+    """The plug-in of a kind (its module imported on first use)."""
+    return importlib.import_module(_MODULES[kind]).PLUGIN
+
+
+def labels() -> str:
+    """"a Dockerfile, Kubernetes manifest, ..." for messages about unrecognised files."""
+    return ", ".join(plugin(k).label for k in _MODULES)

@@ -34,7 +34,7 @@ def run(args) -> int:
     if args.tcp:
         host, _, port = args.tcp.rpartition(":")
         if not port.isdigit():
-            from dockerlint.cli.main import UsageError
+            from dockerlint.frontend import UsageError
 
             raise UsageError(f"--tcp expects HOST:PORT, got {args.tcp!r}")
         server.start_tcp(host or "127.0.0.1", int(port))

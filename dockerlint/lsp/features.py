@@ -117,11 +117,12 @@ class Snapshot:
         """The parsed model (Dockerfile or YAML documents), or None when it does not parse."""
         if self.kind is None or self.error is not None:
             return None
-        from dockerlint.engine import parse
+        from dockerlint.loader import parse_source
+        from dockerlint.model import ParseError
 
         try:
-            return parse(self.kind, self.source)
-        except Exception:
+            return parse_source(self.source, self.kind)
+        except ParseError:
             return None
 
     @cached_property
@@ -247,9 +248,11 @@ def minimal_edit(before: str, after: str) -> Edit:
 
 
 def _expected_documents(snapshot: Snapshot) -> int | None:
-    if snapshot.kind is FileKind.DOCKERFILE or snapshot.model is None:
+    from dockerlint.kinds import plugin
+
+    if snapshot.kind is None or snapshot.model is None:
         return None
-    return len(snapshot.model)
+    return plugin(snapshot.kind).document_count(snapshot.model)
 
 
 def quick_fix(snapshot: Snapshot, finding: Finding, versioned: bool) -> lsp.CodeAction | None:

@@ -14,15 +14,14 @@ import re
 from dataclasses import dataclass, field
 from itertools import accumulate
 
-from dockerlint.model import SourceText, Span
+from dockerlint.model import ParseError, SourceText, Span
 
 
-class DockerfileParseError(Exception):
+class DockerfileParseError(ParseError):
+    """Not a valid Dockerfile."""
+
     def __init__(self, message: str, line: int, column: int = 1):
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.column = column
+        super().__init__(message, line, column)
 
 
 @dataclass

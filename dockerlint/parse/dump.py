@@ -25,11 +25,8 @@ def _yaml_node(node, depth: int = 0):
     return {"type": type(node).__name__, **where}
 
 
-def model_to_dict(kind: FileKind, model, path: str) -> dict:
-    if kind is FileKind.DOCKERFILE:
-        from dockerlint.parse.dockerfile import dockerfile_to_dict
-
-        return dockerfile_to_dict(model, path)
+def yaml_to_dict(kind: FileKind, model, path: str) -> dict:
+    """YAML documents (or a program read into them) with their node trees."""
     return {
         "path": path,
         "kind": kind.value,

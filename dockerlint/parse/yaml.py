@@ -30,7 +30,7 @@ from typing import Any, Iterator, NamedTuple
 
 import yaml as _pyyaml
 
-from dockerlint.model import SourceText, Span
+from dockerlint.model import ParseError, SourceText, Span
 
 try:  # libyaml bindings (shipped in PyYAML's wheels)
     _Loader = _pyyaml.CSafeLoader
@@ -70,19 +70,8 @@ MAP_TAG = "tag:yaml.org,2002:map"
 SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
-class YamlParseError(Exception):
+class YamlParseError(ParseError):
     """Bad YAML, or YAML we refuse to expand. `line`/`column` are 1-based (None if unknown)."""
-
-    def __init__(self, message: str, line: int | None = None, column: int | None = None):
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.column = column
-
-    def __str__(self) -> str:
-        if self.line is None:
-            return self.message
-        return f"{self.message} (line {self.line}, column {self.column})"
 
 
 # --------------------------------------------------------------------------------------------

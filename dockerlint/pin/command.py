@@ -10,7 +10,7 @@ newest and most specific version first) and proposes `image:1.2.3@sha256:...` in
 - Answers are cached in $XDG_CACHE_HOME/dockerlint/digests.json (else ~/.cache/dockerlint),
   keyed by registry/repository:tag, for `--cache-ttl` seconds (default a day).
 - `--dry-run` / `--diff` print a unified diff and write nothing; otherwise files are written
-  atomically (dockerlint.fix.write_atomic), keeping their encoding.
+  atomically (dockerlint.files.write_atomic), keeping their encoding.
 - Plain http only for loopback registries and those named with `--insecure-registry`.
 - A registry error is one clear line on stderr and exit status 2; files whose images all
   resolved are still pinned.
@@ -53,12 +53,9 @@ class ImageSite:
     image: str
 
 
-def dockerfile_sites(text: str, path: str) -> list[ImageSite]:
+def dockerfile_sites(df, path: str) -> list[ImageSite]:
     from dockerlint.rulekit.analysis import stage_infos
-    from dockerlint.engine import parse
-    from dockerlint.model import FileKind, SourceText
 
-    df = parse(FileKind.DOCKERFILE, SourceText(text, path))
     sites = []
     for info in stage_infos(df):
         if info.parent is not None or info.stage.image.lower() == "scratch" or "$" in info.stage.image:
@@ -82,11 +79,9 @@ def _scalar_site(path: str, text: str, node) -> ImageSite | None:
     return ImageSite(path, node.span.line, start, end, node.value)
 
 
-def yaml_sites(text: str, path: str, kind) -> list[ImageSite]:
-    from dockerlint.engine import parse
-    from dockerlint.model import FileKind, SourceText
+def yaml_sites(documents, text: str, path: str, kind) -> list[ImageSite]:
+    from dockerlint.model import FileKind
 
-    documents = parse(kind, SourceText(text, path))
     nodes = []
     if kind is FileKind.KUBERNETES:
         from dockerlint.rulekit.k8s_model import workloads
@@ -235,22 +230,25 @@ def _targets(paths: list[str], exclude: list[str]):
     return candidates
 
 
-def _sites_for(path: str, text: str, kind) -> list[ImageSite]:
+def _sites_for(loaded) -> list[ImageSite] | None:
+    """The image references of a loaded file; None for a kind whose text `pin` does not edit."""
     from dockerlint.model import FileKind
 
-    if kind is FileKind.DOCKERFILE:
-        return dockerfile_sites(text, path)
-    return yaml_sites(text, path, kind)
+    if loaded.kind is FileKind.DOCKERFILE:
+        return dockerfile_sites(loaded.model, loaded.path)
+    if loaded.kind in (FileKind.KUBERNETES, FileKind.COMPOSE):
+        return yaml_sites(loaded.model, loaded.source.text, loaded.path, loaded.kind)
+    return None
 
 
 def run(args) -> int:
     import difflib
 
-    from dockerlint.engine import read_file
-    from dockerlint.fix import apply_edits, encode_like, write_atomic
-    from dockerlint.model import Edit
+    from dockerlint.files import encode_like, write_atomic
+    from dockerlint.fix import apply_edits
+    from dockerlint.loader import load_path
+    from dockerlint.model import Edit, FileError
     from dockerlint.pin.oci import RegistryClient
-    from dockerlint.parse.detect import detect_kind
 
     dry_run = args.dry_run or args.diff
     client = RegistryClient(insecure=set(args.insecure_registry), timeout=args.timeout)
@@ -263,22 +261,18 @@ def run(args) -> int:
             print("dockerlint pin: stdin is not supported; name files", file=sys.stderr)
             status = 2
             continue
-        decoded, error = read_file(cand.path)
-        if error is not None:
-            print(f"{cand.path}: error: {error.message}", file=sys.stderr)
+        loaded = load_path(cand.path, cand.kind)
+        if loaded is None:
+            continue
+        if isinstance(loaded, FileError):  # unreadable or does not parse: reported, never a traceback
+            print(loaded.describe(), file=sys.stderr)
             status = 2
             continue
-        text = decoded.text
-        kind = cand.kind or detect_kind(cand.path, text)
-        if kind is None:
-            continue
-        try:
-            sites = _sites_for(cand.path, text, kind)
-        except Exception as e:  # a file that does not parse is reported, never a traceback
-            if type(e).__name__ not in ("DockerfileParseError", "YamlParseError"):
-                raise
-            print(f"{cand.path}: error: does not parse: {getattr(e, 'message', e)}", file=sys.stderr)
-            status = 2
+        text = loaded.source.text
+        sites = _sites_for(loaded)
+        if sites is None:
+            print(f"{cand.path}: pin edits Dockerfiles, Kubernetes manifests and Compose files; "
+                  f"a {loaded.plugin.label} is skipped", file=sys.stderr)
             continue
         edits, failed = [], False
         before_errors = len(resolver.errors)
@@ -300,7 +294,7 @@ def run(args) -> int:
         if dry_run:
             sys.stdout.writelines(difflib.unified_diff(text.splitlines(True), new_text.splitlines(True), f"a/{cand.path}", f"b/{cand.path}"))
         else:
-            write_atomic(cand.path, encode_like(new_text, decoded.encoding))
+            write_atomic(cand.path, encode_like(new_text, loaded.encoding))
         pinned += len(edits)
     try:
         cache.save()

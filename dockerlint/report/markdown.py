@@ -110,7 +110,7 @@ def render(results, options) -> str:
     try:
         return env.get_template("report.md.j2").render(**context(results, options))
     except jinja2.TemplateError as e:
-        from dockerlint.cli.main import UsageError
+        from dockerlint.frontend import UsageError
 
         where = f" ({e.filename}:{e.lineno})" if getattr(e, "filename", None) else ""
         raise UsageError(f"markdown template error{where}: {e.message or e}") from None

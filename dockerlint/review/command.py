@@ -35,7 +35,7 @@ DOCS = "https://dockerlint.dev/rules/{}"
 
 
 def add_arguments(parser) -> None:
-    from dockerlint.cli.main import add_selection_options
+    from dockerlint.frontend import add_selection_options
 
     add_selection_options(parser)
     parser.add_argument("--base", metavar="REF", help="changed lines from `git diff` against the merge base of REF and HEAD (default: the pull request's files from the GitHub API)")
@@ -61,7 +61,7 @@ class PullRequest:
 
 
 def pull_request(args) -> PullRequest:
-    from dockerlint.cli.main import UsageError
+    from dockerlint.frontend import UsageError
 
     event: dict = {}
     event_path = os.environ.get("GITHUB_EVENT_PATH")
@@ -109,10 +109,10 @@ def _in_scope(rel: str, scopes: list[str]) -> bool:
 
 def lint_changed(args, resolver, root: str, changes: dict, scopes: list[str]):
     """Lint each changed file that dockerlint handles: [(repo path, FileResult, Settings)]."""
-    from dockerlint.discovery import _is_excluded, might_be_target
-    from dockerlint.engine import lint_source, read_file
-    from dockerlint.model import FileKind, FileResult
-    from dockerlint.parse.detect import detect_kind
+    from dockerlint.discovery import is_excluded, might_be_target
+    from dockerlint.engine import lint_loaded
+    from dockerlint.loader import load_path
+    from dockerlint.model import FileError, FileKind, FileResult
 
     forced = FileKind(args.kind) if args.kind else None
     linted = []
@@ -126,15 +126,13 @@ def lint_changed(args, resolver, root: str, changes: dict, scopes: list[str]):
         if not os.path.isfile(full):
             continue
         settings = resolver.for_file(full)
-        if _is_excluded(rel, settings.exclude):
+        if is_excluded(rel, settings.exclude):
             continue
-        decoded, error = read_file(full)
-        if error is not None:
-            linted.append((rel, FileResult(full, None, error=error), settings))
-            continue
-        kind = forced or (decision if isinstance(decision, FileKind) else detect_kind(full, decoded.text))
-        if kind is not None:
-            linted.append((rel, lint_source(decoded.text, full, settings, kind), settings))
+        loaded = load_path(full, forced or (decision if isinstance(decision, FileKind) else None))
+        if isinstance(loaded, FileError):
+            linted.append((rel, FileResult(full, loaded.kind, error=loaded), settings))
+        elif loaded is not None:
+            linted.append((rel, lint_loaded(loaded, settings), settings))
     return linted
 
 
@@ -257,7 +255,7 @@ def summary_body(inline: list[Placed], fresh: list[Placed], posted: list[Placed]
 # ---- running ------------------------------------------------------------------------------------
 
 def run(args) -> int:
-    from dockerlint.cli.main import EXIT_ERROR
+    from dockerlint.frontend import EXIT_ERROR
     from dockerlint.review.diffs import GitError
     from dockerlint.review.github_api import ApiError
 
@@ -277,7 +275,7 @@ def changed_files(client, pr: PullRequest) -> dict:
 
 def review(args) -> int:
     from dockerlint.review import diffs
-    from dockerlint.cli.main import EXIT_OK, UsageError, make_resolver
+    from dockerlint.frontend import EXIT_OK, UsageError, make_resolver
     from dockerlint.review.github_api import DEFAULT_API_URL, ApiError, GitHubClient, check_api_url
 
     try:

@@ -33,7 +33,7 @@ from typing import Any, Callable
 
 import libcst as cst
 
-from dockerlint.model import SourceText, Span
+from dockerlint.model import ParseError, SourceText, Span
 from dockerlint.parse.python.scopes import MISSING, Scanner, Scope, offsets, scan
 from dockerlint.parse.python.unknown import UNKNOWN, UNKNOWN_TAG, is_unknown, unknown_text
 from dockerlint.parse.yaml import (
@@ -67,14 +67,8 @@ __all__ = [
 MAX_FOLD_DEPTH = 40
 
 
-class PythonParseError(Exception):
+class PythonParseError(ParseError):
     """The text is not valid Python. `line`/`column` are 1-based (None if unknown)."""
-
-    def __init__(self, message: str, line: int | None = None, column: int | None = None):
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.column = column
 
 
 # ---- Kubernetes field names -----------------------------------------------------------------

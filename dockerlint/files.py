@@ -1,0 +1,100 @@
+"""Reading and writing the files we lint: decode bytes exactly, refuse what is not text, and
+write results atomically with the file's mode and encoding kept."""
+from __future__ import annotations
+
+import codecs
+import os
+import stat
+import tempfile
+from dataclasses import dataclass
+
+from dockerlint.model import FileError
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # beyond this a file is reported, not linted
+
+
+class DecodeError(Exception):
+    pass
+
+
+@dataclass
+class Decoded:
+    text: str
+    encoding: str  # "utf-8" or "utf-16" (BOM kept in the text so spans stay exact)
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode file bytes: UTF-8 (BOM kept in the text so spans stay exact), UTF-16 with a BOM."""
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        try:
+            return Decoded(data.decode("utf-16"), "utf-16")
+        except UnicodeDecodeError as e:
+            raise DecodeError(f"invalid UTF-16 at byte {e.start}") from None
+    if b"\x00" in data:
+        raise DecodeError("binary file (contains NUL bytes), not linted")
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError as e:
+        raise DecodeError(
+            f"not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}); "
+            "save the file as UTF-8"
+        ) from None
+
+
+def read_file(path: str) -> tuple[Decoded | None, FileError | None]:
+    """(decoded text, None) or (None, the reason it cannot be read, as a FileError)."""
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_FILE_BYTES:
+            return None, FileError(
+                path, f"file is {size / 1_048_576:.1f} MiB, over the {MAX_FILE_BYTES // 1_048_576} MiB limit; not linted"
+            )
+        with open(path, "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+    except IsADirectoryError:
+        return None, FileError(path, "is a directory")
+    except FileNotFoundError:
+        return None, FileError(path, "no such file (was it deleted during the run?)")
+    except PermissionError:
+        return None, FileError(path, "permission denied")
+    except OSError as e:
+        return None, FileError(path, f"cannot read: {e.strerror or e}")
+    try:
+        return decode(data), None
+    except DecodeError as e:
+        return None, FileError(path, str(e))
+
+
+def encode_like(text: str, encoding: str) -> bytes:
+    if encoding == "utf-16":
+        return text.encode("utf-16")  # writes a BOM, as the original had one
+    return text.encode("utf-8")
+
+
+def write_atomic(path: str, data: bytes) -> None:
+    """Write via a temporary file in the same directory and an atomic rename.
+
+    A symbolic link is kept: its target is rewritten. The file mode (and owner, where we may
+    set it) is kept.
+    """
+    target = os.path.realpath(path)
+    directory = os.path.dirname(target) or "."
+    st = os.stat(target)
+    fd, tmp = tempfile.mkstemp(prefix=".dockerlint-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, stat.S_IMODE(st.st_mode))
+        try:
+            os.chown(tmp, st.st_uid, st.st_gid)
+        except (PermissionError, AttributeError, OSError):
+            pass
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
