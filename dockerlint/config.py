@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import reprlib
 import sys
-from dataclasses import fields, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -305,5 +305,3 @@ class ConfigResolver:
         return self.for_directory(directory)
 
 
-def settings_field_names() -> list[str]:
-    return [f.name for f in fields(Settings)]

@@ -13,6 +13,14 @@ def _example_blocks(rule: type[Rule]) -> tuple[list[str], list[str]]:
     return bad_blocks, ok_blocks
 
 
+def _where(example) -> str:
+    """"Reported at line 2, column 5." under an example that says where."""
+    if not example.at:
+        return ""
+    places = "; ".join(f"line {line}, column {col}" for line, col in example.at)
+    return f"\nReported at {places}.\n"
+
+
 def _fence(text: str, lang: str) -> str:
     fence = "```"
     while fence in text:
@@ -51,7 +59,7 @@ def rule_markdown(rule: type[Rule]) -> str:
             out.append(f"## {name}\n{body}\n")
     bad_blocks, ok_blocks = _example_blocks(rule)
     if bad_blocks:
-        out.append("## Example\n" + _fence(bad_blocks[0], lang))
+        out.append("## Example\n" + _fence(bad_blocks[0], lang) + _where(next(e for e in rule.examples if e.expect_finding)))
     fixed = next((e.fixed for e in rule.examples if e.fixed is not None), None)
     if fixed is not None:
         out.append("## Fixed\n" + _fence(fixed, lang))

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import re
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Iterable
 
 from dockerlint.model import Applicability, FileKind, Finding, Fix, Severity, SourceText, Span
-
-REQUIRED_SECTIONS = ("What it does", "Why is this bad?")
-
 
 def _cleandoc(doc: str) -> str:
     """inspect.cleandoc without importing inspect (start-up time): the first line stripped,
@@ -31,6 +28,17 @@ class Example:
     count: int | None = None  # exact number of findings expected, when given
     config: dict[str, Any] | None = None  # settings for this example (as in [tool.dockerlint])
     filename: str | None = None  # file name to lint as (decides the kind when ambiguous)
+    at: tuple[tuple[int, int], ...] | None = None  # (line, column) of each finding, 1-based, in order
+    message: str | None = None  # a fragment every finding's message contains
+
+
+def _positions(at) -> tuple[tuple[int, int], ...] | None:
+    """`at=(2, 5)` or `at=[(2, 5), (4, 1)]` -> ((2, 5),) / ((2, 5), (4, 1))."""
+    if at is None:
+        return None
+    if len(at) == 2 and all(isinstance(x, int) for x in at):
+        return (tuple(at),)
+    return tuple(tuple(p) for p in at)
 
 
 def ok(text: str, *, config: dict | None = None, filename: str | None = None) -> Example:
@@ -41,13 +49,19 @@ def bad(
     text: str,
     fixed: str | None = None,
     *,
+    at=None,
+    message: str | None = None,
     count: int | None = None,
     config: dict | None = None,
     filename: str | None = None,
 ) -> Example:
+    """An example the rule reports: `at` gives where ((line, column), 1-based, or a list of
+    them in order: the finding count too), `message` a fragment of every finding's message,
+    `fixed` the text after the rule's fixes (unsafe ones included)."""
     fixed_text = textwrap.dedent(fixed).lstrip("\n") if fixed is not None else None
     return Example(
-        textwrap.dedent(text).lstrip("\n"), True, fixed_text, count, config=config, filename=filename
+        textwrap.dedent(text).lstrip("\n"), True, fixed_text, count, config=config, filename=filename,
+        at=_positions(at), message=message,
     )
 
 

@@ -65,6 +65,7 @@ class ConfinementDisabled(Rule):
                   - no-new-privileges:true
             """,
             count=2,
+            at=[(5, 9), (6, 9)],
         ),
         bad(
             """
@@ -83,6 +84,7 @@ class ConfinementDisabled(Rule):
                 restart: always  # keep running
             """,
             count=2,
+            at=[(5, 9), (6, 9)],
         ),
         bad(
             """
@@ -98,6 +100,7 @@ class ConfinementDisabled(Rule):
                 security_opt: ["no-new-privileges:true"]
             """,
             count=2,
+            at=[(4, 20), (4, 69)],
         ),
         ok(
             """

@@ -49,6 +49,7 @@ class DockerSocket(Rule):
                     target: /var/run/docker.sock
             """,
             count=2,
+            at=[(5, 9), (10, 17)],
         ),
         ok(
             """

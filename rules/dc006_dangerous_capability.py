@@ -47,6 +47,7 @@ class DangerousCapability(Rule):
                   - NET_BIND_SERVICE
             """,
             count=2,
+            at=[(5, 9), (6, 9)],
         ),
         ok(
             """

@@ -40,6 +40,7 @@ class WritableRootFilesystem(Rule):
                 image: example/app:1.0
             """,
             count=1,
+            at=(2, 3),
         ),
         ok(
             """

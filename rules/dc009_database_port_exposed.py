@@ -69,6 +69,7 @@ class DatabasePortExposed(Rule):
                     published: 6379
             """,
             count=2,
+            at=[(5, 9), (10, 20)],
         ),
         ok(
             """

@@ -40,6 +40,7 @@ class MemoryLimitMissing(Rule):
                       cpus: "1"
             """,
             count=1,
+            at=(2, 3),
         ),
         ok(
             """

@@ -51,6 +51,7 @@ class SecretInEnvironment(Rule):
                   - LOG_LEVEL=info
             """,
             count=2,
+            at=[(6, 26), (10, 25)],
         ),
         ok(
             """

@@ -36,9 +36,9 @@ class UnpinnedBaseImage(Rule):
     enabled_by_default = False
     security = True
     examples = [
-        bad("FROM python:3.12-slim\n"),
-        bad("ARG BASE=debian:12\nFROM $BASE\n"),
-        bad("FROM golang:1.22 AS build\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /app /app\n", count=2),
+        bad("FROM python:3.12-slim\n", at=(1, 6)),
+        bad("ARG BASE=debian:12\nFROM $BASE\n", at=(2, 6)),
+        bad("FROM golang:1.22 AS build\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /app /app\n", count=2, at=[(1, 6), (2, 6)]),
         ok("FROM python:3.12-slim@sha256:" + "a" * 64 + "\n"),
         ok("FROM scratch\n"),
         ok("FROM debian@sha256:" + "b" * 64 + " AS base\nFROM base\n"),

@@ -38,10 +38,10 @@ class MovingTagFromArg(Rule):
     severity = Severity.WARNING
     security = True
     examples = [
-        bad("ARG TAG=latest\nFROM node:${TAG}\n"),
-        bad("ARG BASE=debian\nFROM ${BASE} AS build\n"),
-        bad("ARG IMAGE=node:latest\nFROM $IMAGE\n"),
-        bad("ARG TAG\nFROM node:${TAG}\n", config={"build-args": {"TAG": "latest"}}),
+        bad("ARG TAG=latest\nFROM node:${TAG}\n", at=(2, 6)),
+        bad("ARG BASE=debian\nFROM ${BASE} AS build\n", at=(2, 6)),
+        bad("ARG IMAGE=node:latest\nFROM $IMAGE\n", at=(2, 6)),
+        bad("ARG TAG\nFROM node:${TAG}\n", config={"build-args": {"TAG": "latest"}}, at=(2, 6)),
         ok("ARG TAG=20-bookworm-slim\nFROM node:${TAG}\n"),
         ok("ARG TAG=latest\nFROM node:${TAG}\n", config={"build-args": {"TAG": "20"}}),
         ok("ARG TAG\nFROM node:${TAG}\n"),

@@ -40,10 +40,12 @@ class StageNameCasing(Rule):
         bad(
             "FROM golang:1.22 AS Builder\nRUN go build -o /app .\nFROM scratch\nCOPY --from=Builder /app /app\n",
             fixed="FROM golang:1.22 AS builder\nRUN go build -o /app .\nFROM scratch\nCOPY --from=builder /app /app\n",
+            at=(1, 21),
         ),
         bad(
             "FROM alpine AS Base\nFROM base AS test\nRUN --mount=type=cache,from=BASE,target=/c true\n",
             fixed="FROM alpine AS base\nFROM base AS test\nRUN --mount=type=cache,from=base,target=/c true\n",
+            at=(1, 16),
         ),
         ok("FROM golang:1.22 AS builder\nFROM scratch\nCOPY --from=builder /app /app\n"),
         ok("FROM alpine\n"),

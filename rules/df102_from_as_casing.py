@@ -30,8 +30,8 @@ class FromAsCasing(Rule):
     severity = Severity.WARNING
     aliases = ("BuildKit:FromAsCasing",)
     examples = [
-        bad("FROM debian:12 as build\n", fixed="FROM debian:12 AS build\n"),
-        bad("from debian:12 AS build\n", fixed="from debian:12 as build\n"),
+        bad("FROM debian:12 as build\n", fixed="FROM debian:12 AS build\n", at=(1, 16)),
+        bad("from debian:12 AS build\n", fixed="from debian:12 as build\n", at=(1, 16)),
         ok("FROM debian:12 AS build\n"),
         ok("from debian:12 as build\n"),
         ok("From debian:12 as build\n"),

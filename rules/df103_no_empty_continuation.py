@@ -40,11 +40,13 @@ class NoEmptyContinuation(Rule):
         bad(
             "FROM alpine:3.20\nRUN apk add --no-cache \\\n\n    curl\n",
             fixed="FROM alpine:3.20\nRUN apk add --no-cache \\\n    curl\n",
+            at=(3, 1),
         ),
         bad(
             "FROM alpine:3.20\nRUN echo a \\\n   \n    && echo b \\\n\n    && echo c\n",
             fixed="FROM alpine:3.20\nRUN echo a \\\n    && echo b \\\n    && echo c\n",
             count=1,
+            at=(3, 1),
         ),
         ok("FROM alpine:3.20\nRUN apk add --no-cache \\\n    # a comment\n    curl\n\nRUN true\n"),
     ]

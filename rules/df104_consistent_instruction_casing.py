@@ -36,10 +36,12 @@ class ConsistentInstructionCasing(Rule):
         bad(
             "FROM alpine:3.20\nrun echo hello\nCMD [\"sh\"]\n",
             fixed="FROM alpine:3.20\nRUN echo hello\nCMD [\"sh\"]\n",
+            at=(2, 1),
         ),
         bad(
             "from alpine:3.20\nRun echo hello\ncmd [\"sh\"]\n",
             fixed="from alpine:3.20\nrun echo hello\ncmd [\"sh\"]\n",
+            at=(2, 1),
         ),
         ok("FROM alpine:3.20\nRUN echo hello\n"),
         ok("arg BASE=alpine:3.20\nFROM $BASE\nRUN echo hello\n"),

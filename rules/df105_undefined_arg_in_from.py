@@ -33,9 +33,9 @@ class UndefinedArgInFrom(Rule):
     severity = Severity.WARNING
     aliases = ("BuildKit:UndefinedArgInFrom",)
     examples = [
-        bad("FROM alpine:${TAG}\n"),
-        bad("ARG VERSION=3.20\nFROM alpine:${VERSOIN}\n"),
-        bad("FROM alpine:3.20 AS base\nARG TAG=3.20\nFROM alpine:$TAG\n"),
+        bad("FROM alpine:${TAG}\n", at=(1, 13)),
+        bad("ARG VERSION=3.20\nFROM alpine:${VERSOIN}\n", at=(2, 13)),
+        bad("FROM alpine:3.20 AS base\nARG TAG=3.20\nFROM alpine:$TAG\n", at=(3, 13)),
         ok("ARG TAG=3.20\nFROM alpine:${TAG}\n"),
         ok("ARG TAG\nFROM --platform=$BUILDPLATFORM alpine:${TAG:-3.20}\n"),
     ]

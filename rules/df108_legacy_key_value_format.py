@@ -36,17 +36,19 @@ class LegacyKeyValueFormat(Rule):
     severity = Severity.WARNING
     aliases = ("BuildKit:LegacyKeyValueFormat",)
     examples = [
-        bad("FROM alpine:3.20\nENV APP_HOME /app\n", fixed="FROM alpine:3.20\nENV APP_HOME=/app\n"),
+        bad("FROM alpine:3.20\nENV APP_HOME /app\n", fixed="FROM alpine:3.20\nENV APP_HOME=/app\n", at=(2, 5)),
         bad(
             'FROM alpine:3.20\nLABEL description A small image\n',
             fixed='FROM alpine:3.20\nLABEL description="A small image"\n',
+            at=(2, 7),
         ),
         bad(
             "FROM alpine:3.20\nENV DEPS \\\n    curl \\\n    git\n",
             fixed='FROM alpine:3.20\nENV DEPS="curl \\\n    git"\n',
+            at=(2, 5),
         ),
-        bad("FROM alpine:3.20\nENV MSG \"it's\" ok\n"),
-        bad("FROM alpine:3.20\nENV KEY \\\n# the release signing key\n    390EF70B\n"),  # no fix: a comment sits between
+        bad("FROM alpine:3.20\nENV MSG \"it's\" ok\n", at=(2, 5)),
+        bad("FROM alpine:3.20\nENV KEY \\\n# the release signing key\n    390EF70B\n", at=(2, 5)),  # no fix: a comment sits between
         ok("FROM alpine:3.20\nENV APP_HOME=/app DEBUG=0\nLABEL description=\"A small image\"\n"),
     ]
 

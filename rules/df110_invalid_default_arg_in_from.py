@@ -30,9 +30,9 @@ class InvalidDefaultArgInFrom(Rule):
     severity = Severity.WARNING
     aliases = ("BuildKit:InvalidDefaultArgInFrom",)
     examples = [
-        bad("ARG TAG\nFROM busybox:${TAG}\n"),
-        bad("ARG IMAGE\nFROM $IMAGE\n"),
-        bad("ARG REGISTRY=Docker.io/\nFROM ${REGISTRY}Library/alpine:3.20\n"),
+        bad("ARG TAG\nFROM busybox:${TAG}\n", at=(2, 6)),
+        bad("ARG IMAGE\nFROM $IMAGE\n", at=(2, 6)),
+        bad("ARG REGISTRY=Docker.io/\nFROM ${REGISTRY}Library/alpine:3.20\n", at=(2, 6)),
         ok("ARG TAG=latest\nFROM busybox:${TAG}\n"),
         ok("ARG VARIANT\nFROM busybox:stable${VARIANT}\n"),
         ok("ARG TAG\nFROM alpine:${TAG:-3.20}\n"),

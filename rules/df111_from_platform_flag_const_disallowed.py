@@ -33,8 +33,8 @@ class FromPlatformFlagConstDisallowed(Rule):
     severity = Severity.WARNING
     aliases = ("BuildKit:FromPlatformFlagConstDisallowed",)
     examples = [
-        bad("FROM --platform=linux/amd64 alpine:3.20 AS base\n"),
-        bad("FROM --platform=linux/arm64 alpine:3.20\n"),
+        bad("FROM --platform=linux/amd64 alpine:3.20 AS base\n", at=(1, 6)),
+        bad("FROM --platform=linux/arm64 alpine:3.20\n", at=(1, 6)),
         ok("FROM --platform=$BUILDPLATFORM golang:1.22 AS build\n"),
         ok("FROM --platform=linux/amd64 alpine:3.20 AS build_amd64\n"),
         ok("FROM --platform=${TARGETOS}/${TARGETARCH} alpine:3.20\n"),

@@ -57,8 +57,8 @@ class CopyIgnoredFile(Rule):
     aliases = ("BuildKit:CopyIgnoredFile",)
     examples = [
         # tests/fixtures/df112/.dockerignore excludes .env, node_modules and **/*.log
-        bad("FROM node:20-slim\nCOPY .env package.json /app/\n", filename=_FIXTURE),
-        bad("FROM node:20-slim\nADD ./node_modules/left-pad /app/node_modules/left-pad\n", filename=_FIXTURE),
+        bad("FROM node:20-slim\nCOPY .env package.json /app/\n", filename=_FIXTURE, at=(2, 6)),
+        bad("FROM node:20-slim\nADD ./node_modules/left-pad /app/node_modules/left-pad\n", filename=_FIXTURE, at=(2, 5)),
         ok("FROM node:20-slim\nCOPY package.json src /app/\n", filename=_FIXTURE),
         ok("FROM alpine:3.20\nCOPY . /app\n"),
         ok("FROM alpine:3.20 AS build\nFROM scratch\nCOPY --from=build /etc/passwd /etc/passwd\n"),

@@ -43,8 +43,8 @@ class InvalidDefinitionDescription(Rule):
     enabled_by_default = False
     aliases = ("BuildKit:InvalidDefinitionDescription",)
     examples = [
-        bad("# a non-descriptive comment\nFROM scratch AS base\n"),
-        bad("FROM alpine:3.20\n# another non-descriptive comment\nARG VERSION=1\n"),
+        bad("# a non-descriptive comment\nFROM scratch AS base\n", at=(2, 1)),
+        bad("FROM alpine:3.20\n# another non-descriptive comment\nARG VERSION=1\n", at=(3, 1)),
         ok("# base is a stage for compiling source\nFROM scratch AS base\n# VERSION is the version number\nARG VERSION=1\n"),
         ok("# a non-descriptive comment\n\nFROM scratch AS base\n"),
         ok("# syntax=docker/dockerfile:1\nARG VERSION=1\n"),

@@ -29,7 +29,7 @@ class ExposeProtoCasing(Rule):
     severity = Severity.WARNING
     aliases = ("BuildKit:ExposeProtoCasing",)
     examples = [
-        bad("FROM alpine:3.20\nEXPOSE 80/TCP 53/Udp\n", fixed="FROM alpine:3.20\nEXPOSE 80/tcp 53/udp\n", count=2),
+        bad("FROM alpine:3.20\nEXPOSE 80/TCP 53/Udp\n", fixed="FROM alpine:3.20\nEXPOSE 80/tcp 53/udp\n", count=2, at=[(2, 8), (2, 15)]),
         ok("FROM alpine:3.20\nEXPOSE 80/tcp 53/udp 8080\n"),
     ]
 

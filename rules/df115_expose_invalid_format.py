@@ -56,9 +56,9 @@ class ExposeInvalidFormat(Rule):
     severity = Severity.WARNING
     aliases = ("BuildKit:ExposeInvalidFormat",)
     examples = [
-        bad("FROM alpine:3.20\nEXPOSE 127.0.0.1:80:80\n", fixed="FROM alpine:3.20\nEXPOSE 80\n"),
-        bad("FROM alpine:3.20\nEXPOSE 8080:80/udp 443\n", fixed="FROM alpine:3.20\nEXPOSE 80/udp 443\n"),
-        bad("FROM alpine:3.20\nEXPOSE host:80:80\n"),
+        bad("FROM alpine:3.20\nEXPOSE 127.0.0.1:80:80\n", fixed="FROM alpine:3.20\nEXPOSE 80\n", at=(2, 8)),
+        bad("FROM alpine:3.20\nEXPOSE 8080:80/udp 443\n", fixed="FROM alpine:3.20\nEXPOSE 80/udp 443\n", at=(2, 8)),
+        bad("FROM alpine:3.20\nEXPOSE host:80:80\n", at=(2, 8)),
         ok("FROM alpine:3.20\nEXPOSE 80 443/tcp 7000-7010/udp\n"),
     ]
 

@@ -67,13 +67,13 @@ class PackageSignatureCheckDisabled(Rule):
     aliases = ("CKV2_DOCKER_7", "CKV2_DOCKER_8", "CKV2_DOCKER_9", "CKV2_DOCKER_10", "CKV2_DOCKER_11")
     security = True
     examples = [
-        bad("FROM debian:12\nRUN apt-get install -y --allow-unauthenticated curl\n"),
-        bad("FROM debian:12\nRUN apt-get -y --force-yes install curl\n"),
-        bad("FROM debian:12\nRUN apt-get -o Acquire::AllowInsecureRepositories=true update\n"),
-        bad('FROM debian:12\nRUN echo "deb [trusted=yes] http://repo.example.com/ ./" > /etc/apt/sources.list.d/x.list\n'),
-        bad("FROM alpine:3.20\nRUN apk add --allow-untrusted /tmp/pkg.apk\n"),
-        bad("FROM rockylinux:9\nRUN dnf install -y --nogpgcheck nginx\n"),
-        bad("FROM rockylinux:9\nRUN rpm -ivh --nosignature /tmp/x.rpm\n"),
+        bad("FROM debian:12\nRUN apt-get install -y --allow-unauthenticated curl\n", at=(2, 24)),
+        bad("FROM debian:12\nRUN apt-get -y --force-yes install curl\n", at=(2, 16)),
+        bad("FROM debian:12\nRUN apt-get -o Acquire::AllowInsecureRepositories=true update\n", at=(2, 16)),
+        bad('FROM debian:12\nRUN echo "deb [trusted=yes] http://repo.example.com/ ./" > /etc/apt/sources.list.d/x.list\n', at=(2, 10)),
+        bad("FROM alpine:3.20\nRUN apk add --allow-untrusted /tmp/pkg.apk\n", at=(2, 13)),
+        bad("FROM rockylinux:9\nRUN dnf install -y --nogpgcheck nginx\n", at=(2, 20)),
+        bad("FROM rockylinux:9\nRUN rpm -ivh --nosignature /tmp/x.rpm\n", at=(2, 14)),
         ok("FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n"),
         ok("FROM rockylinux:9\nRUN rpm --import https://example.com/key.asc && dnf install -y nginx\n"),
     ]

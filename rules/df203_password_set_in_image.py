@@ -32,9 +32,9 @@ class PasswordSetInImage(Rule):
     aliases = ("CKV2_DOCKER_17",)
     security = True
     examples = [
-        bad("FROM debian:12\nRUN echo 'root:toor' | chpasswd\n"),
-        bad("FROM debian:12\nRUN useradd -m -p \"$(openssl passwd -1 secret)\" app\n"),
-        bad("FROM debian:12\nRUN passwd -d root\n"),
+        bad("FROM debian:12\nRUN echo 'root:toor' | chpasswd\n", at=(2, 24)),
+        bad("FROM debian:12\nRUN useradd -m -p \"$(openssl passwd -1 secret)\" app\n", at=(2, 16)),
+        bad("FROM debian:12\nRUN passwd -d root\n", at=(2, 12)),
         ok("FROM debian:12\nRUN useradd --create-home --shell /usr/sbin/nologin app\n"),
         ok("FROM debian:12\nRUN passwd -l root\n"),
     ]

@@ -91,12 +91,12 @@ class SecretFileCopied(Rule):
     severity = Severity.WARNING
     security = True
     examples = [
-        bad("FROM debian:12\nCOPY id_rsa /root/.ssh/id_rsa\n"),
-        bad("FROM node:20-slim\nCOPY package.json .npmrc ./\n"),
-        bad("FROM python:3.12-slim\nADD .aws/credentials /root/.aws/credentials\n"),
-        bad("FROM nginx:1.27\nCOPY certs/server.key /etc/nginx/tls/\n"),
-        bad("FROM debian:12\nCOPY .ssh /root/.ssh\n"),
-        bad("FROM node:20-slim\nCOPY .env.production /app/.env\n"),
+        bad("FROM debian:12\nCOPY id_rsa /root/.ssh/id_rsa\n", at=(2, 6)),
+        bad("FROM node:20-slim\nCOPY package.json .npmrc ./\n", at=(2, 19)),
+        bad("FROM python:3.12-slim\nADD .aws/credentials /root/.aws/credentials\n", at=(2, 5)),
+        bad("FROM nginx:1.27\nCOPY certs/server.key /etc/nginx/tls/\n", at=(2, 6)),
+        bad("FROM debian:12\nCOPY .ssh /root/.ssh\n", at=(2, 6)),
+        bad("FROM node:20-slim\nCOPY .env.production /app/.env\n", at=(2, 6)),
         ok("FROM nginx:1.27\nCOPY certs/fullchain.pem certs/ca.pem /etc/nginx/tls/\n"),
         ok("FROM node:20-slim\nCOPY .env.example package.json /app/\n"),
         ok("FROM debian:12\nCOPY id_rsa.pub /root/.ssh/authorized_keys\n"),

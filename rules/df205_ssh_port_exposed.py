@@ -41,8 +41,8 @@ class SshPortExposed(Rule):
     stages = "final"
     security = True
     examples = [
-        bad("FROM debian:12\nEXPOSE 80 22\n"),
-        bad("FROM debian:12\nEXPOSE 20-25/tcp\n"),
+        bad("FROM debian:12\nEXPOSE 80 22\n", at=(2, 11)),
+        bad("FROM debian:12\nEXPOSE 20-25/tcp\n", at=(2, 8)),
         ok("FROM debian:12\nEXPOSE 80 2222\n"),
         ok("FROM debian:12 AS test\nEXPOSE 22\nFROM debian:12\nEXPOSE 8080\n"),
     ]

@@ -35,8 +35,8 @@ class AptGetDistUpgrade(Rule):
     severity = Severity.WARNING
     aliases = ("AVD-DS-0024",)
     examples = [
-        bad("FROM debian:12\nRUN apt-get update && apt-get dist-upgrade -y\n"),
-        bad("FROM ubuntu:24.04\nRUN apt -y full-upgrade\n"),
+        bad("FROM debian:12\nRUN apt-get update && apt-get dist-upgrade -y\n", at=(2, 31)),
+        bad("FROM ubuntu:24.04\nRUN apt -y full-upgrade\n", at=(2, 12)),
         ok("FROM debian:12\nRUN apt-get update && apt-get upgrade -y && rm -rf /var/lib/apt/lists/*\n"),
     ]
 

@@ -30,7 +30,7 @@ class InlineIgnorePragma(Rule):
     enabled_by_default = False
     aliases = ("hadolint:DL1001",)
     examples = [
-        bad("# hadolint ignore=DL3006\nFROM debian\n", config={"severity": {"DL1001": "info"}}),
+        bad("# hadolint ignore=DL3006\nFROM debian\n", config={"severity": {"DL1001": "info"}}, at=(1, 1)),
         ok("# hadolint global ignore=DL3006\nFROM debian\n", config={"severity": {"DL1001": "info"}}),
         ok("# hadolint shell=powershell\nFROM debian:12\n", config={"severity": {"DL1001": "info"}}),
     ]

@@ -39,9 +39,9 @@ class PointlessCommand(Rule):
     severity = Severity.INFO
     aliases = ("hadolint:DL3001",)
     examples = [
-        bad("FROM debian:12\nRUN top\n"),
-        bad("FROM debian:12\nRUN apt-get update && sudo service nginx start\n"),
-        bad("FROM debian:12\nONBUILD RUN vim /etc/hosts\n"),
+        bad("FROM debian:12\nRUN top\n", at=(2, 5)),
+        bad("FROM debian:12\nRUN apt-get update && sudo service nginx start\n", at=(2, 28)),
+        bad("FROM debian:12\nONBUILD RUN vim /etc/hosts\n", at=(2, 13)),
         ok("FROM debian:12\nRUN apt-get install -y ssh vim\n"),
         ok("FROM debian:12\nRUN echo top\n"),
     ]

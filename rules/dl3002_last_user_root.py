@@ -31,9 +31,9 @@ class LastUserRoot(Rule):
     aliases = ("hadolint:DL3002", "CKV_DOCKER_8")
     security = True
     examples = [
-        bad("FROM debian:12\nUSER root\n"),
-        bad("FROM debian:12\nUSER 0:0\n"),
-        bad("FROM debian:12 AS base\nUSER root\nFROM scratch\nUSER app\n"),
+        bad("FROM debian:12\nUSER root\n", at=(2, 1)),
+        bad("FROM debian:12\nUSER 0:0\n", at=(2, 1)),
+        bad("FROM debian:12 AS base\nUSER root\nFROM scratch\nUSER app\n", at=(2, 1)),
         ok("FROM debian:12\nUSER root\nRUN apt-get update\nUSER app\n"),
         ok("FROM debian:12\nUSER app\n"),
     ]

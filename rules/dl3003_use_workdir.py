@@ -47,14 +47,16 @@ class UseWorkdir(Rule):
         bad(
             "FROM debian:12\nRUN cd /usr/src/app && \\\n    make install\n",
             fixed="FROM debian:12\nWORKDIR /usr/src/app\nRUN make install\n",
+            at=(2, 5),
         ),
         bad(
             "FROM debian:12\nRUN --mount=type=cache,target=/root/.cache cd /app && make && make install\n",
             fixed="FROM debian:12\nWORKDIR /app\nRUN --mount=type=cache,target=/root/.cache make && make install\n",
+            at=(2, 44),
         ),
-        bad("FROM debian:12\nRUN make && cd build && make install\n"),
-        bad("FROM debian:12\nRUN cd /opt\n"),
-        bad("FROM debian:12\nRUN cd $HOME && ls\n"),
+        bad("FROM debian:12\nRUN make && cd build && make install\n", at=(2, 13)),
+        bad("FROM debian:12\nRUN cd /opt\n", at=(2, 5)),
+        bad("FROM debian:12\nRUN cd $HOME && ls\n", at=(2, 5)),
         ok("FROM debian:12\nWORKDIR /opt\nRUN make\n"),
     ]
 

@@ -34,9 +34,9 @@ class Sudo(Rule):
     aliases = ("hadolint:DL3004", "AVD-DS-0010", "CKV2_DOCKER_1")
     security = True
     examples = [
-        bad("FROM debian:12\nRUN sudo apt-get update\n"),
-        bad("FROM debian:12\nRUN apt-get update && sudo apt-get install -y curl\n"),
-        bad("FROM debian:12\nONBUILD RUN sudo make install\n", count=1),
+        bad("FROM debian:12\nRUN sudo apt-get update\n", at=(2, 5)),
+        bad("FROM debian:12\nRUN apt-get update && sudo apt-get install -y curl\n", at=(2, 23)),
+        bad("FROM debian:12\nONBUILD RUN sudo make install\n", count=1, at=(2, 13)),
         ok("FROM debian:12\nRUN apt-get install -y sudo\n"),
     ]
 

@@ -69,8 +69,8 @@ class UseAddForArchives(Rule):
     severity = Severity.INFO
     aliases = ("hadolint:DL3010",)
     examples = [
-        bad("FROM debian:12\nCOPY app.tar.gz /opt/\nRUN tar -xzf /opt/app.tar.gz -C /opt\n"),
-        bad("FROM debian:12\nCOPY dist/app.tar /src/\nWORKDIR /src\nRUN make && tar xf app.tar\n"),
+        bad("FROM debian:12\nCOPY app.tar.gz /opt/\nRUN tar -xzf /opt/app.tar.gz -C /opt\n", at=(2, 6)),
+        bad("FROM debian:12\nCOPY dist/app.tar /src/\nWORKDIR /src\nRUN make && tar xf app.tar\n", at=(2, 6)),
         ok("FROM debian:12\nCOPY app.tar.gz /opt/\n"),
         ok("FROM debian:12\nCOPY data.gz /opt/\nRUN gunzip /opt/data.gz\n"),
         ok("FROM debian:12\nCOPY --from=build /out/app.tar /opt/\nRUN tar -xf /opt/app.tar\n"),

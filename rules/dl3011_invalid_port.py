@@ -31,8 +31,8 @@ class InvalidPort(Rule):
     severity = Severity.ERROR
     aliases = ("hadolint:DL3011", "AVD-DS-0008")
     examples = [
-        bad("FROM debian:12\nEXPOSE 80000\n"),
-        bad("FROM debian:12\nEXPOSE 40000-80000/tcp\n"),
+        bad("FROM debian:12\nEXPOSE 80000\n", at=(2, 8)),
+        bad("FROM debian:12\nEXPOSE 40000-80000/tcp\n", at=(2, 8)),
         ok("FROM debian:12\nEXPOSE 80 443/tcp 40000-60000/udp\n"),
         ok("FROM debian:12\nEXPOSE ${PORT} 40000-${END}\n"),
     ]

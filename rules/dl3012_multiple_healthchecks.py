@@ -28,7 +28,7 @@ class MultipleHealthchecks(Rule):
     severity = Severity.ERROR
     aliases = ("hadolint:DL3012", "AVD-DS-0023", "BuildKit:MultipleInstructionsDisallowed")
     examples = [
-        bad("FROM debian:12\nHEALTHCHECK CMD curl -f http://localhost/\nRUN true\nHEALTHCHECK NONE\n", count=1),
+        bad("FROM debian:12\nHEALTHCHECK CMD curl -f http://localhost/\nRUN true\nHEALTHCHECK NONE\n", count=1, at=(4, 1)),
         ok("FROM debian:12 AS one\nHEALTHCHECK CMD curl -f http://localhost/\nFROM debian:12\nHEALTHCHECK NONE\n"),
         ok("FROM debian:12\nONBUILD HEALTHCHECK CMD curl -f http://localhost/\nHEALTHCHECK NONE\n"),
     ]

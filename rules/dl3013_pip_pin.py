@@ -105,9 +105,9 @@ class PipPin(Rule):
     aliases = ("hadolint:DL3013",)
     security = True
     examples = [
-        bad("FROM python:3.12\nRUN pip install --no-cache-dir flask\n"),
-        bad("FROM python:3.12\nRUN python -m pip install --index-url https://pypi.org/simple flask==3.0.0 requests\n", count=1),
-        bad("FROM python:3.12\nONBUILD RUN pipx install black\n"),
+        bad("FROM python:3.12\nRUN pip install --no-cache-dir flask\n", at=(2, 32)),
+        bad("FROM python:3.12\nRUN python -m pip install --index-url https://pypi.org/simple flask==3.0.0 requests\n", count=1, at=(2, 76)),
+        bad("FROM python:3.12\nONBUILD RUN pipx install black\n", at=(2, 26)),
         ok("FROM python:3.12\nRUN pip install --no-cache-dir flask==3.0.0 'requests>=2.31'\n"),
         ok("FROM python:3.12\nRUN pip install --no-cache-dir -r requirements.txt\n"),
         ok("FROM python:3.12\nRUN pip install --no-cache-dir . ./libs/dep dist/app-1.0-py3-none-any.whl\n"),

@@ -58,8 +58,9 @@ class AptNoInstallRecommends(Rule):
         bad(
             "FROM debian:12\nRUN apt-get update && apt-get install -y curl=7.88.1-10\n",
             fixed="FROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends -y curl=7.88.1-10\n",
+            at=(2, 23),
         ),
-        bad("FROM debian:12\nRUN apt-get -y install python3\n"),
+        bad("FROM debian:12\nRUN apt-get -y install python3\n", at=(2, 5)),
         ok("FROM debian:12\nRUN apt-get install -y --no-install-recommends python3\n"),
         ok("FROM debian:12\nRUN apt-get -o APT::Install-Recommends=false install -y python3\n"),
         ok(

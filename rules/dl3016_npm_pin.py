@@ -56,9 +56,9 @@ class NpmPin(Rule):
     aliases = ("hadolint:DL3016",)
     security = True
     examples = [
-        bad("FROM node:20\nRUN npm install express\n"),
-        bad("FROM node:20\nRUN npm install -g --registry https://registry.example.com typescript eslint@9.0.0\n", count=1),
-        bad("FROM node:20\nONBUILD RUN npm i @angular/cli\n"),
+        bad("FROM node:20\nRUN npm install express\n", at=(2, 17)),
+        bad("FROM node:20\nRUN npm install -g --registry https://registry.example.com typescript eslint@9.0.0\n", count=1, at=(2, 60)),
+        bad("FROM node:20\nONBUILD RUN npm i @angular/cli\n", at=(2, 19)),
         ok("FROM node:20\nRUN npm install\n"),
         ok('FROM node:20\nRUN npm install -g express@4.19.2 @myorg/lib@">=1.0.0 <2.0.0"\n'),
         ok("FROM node:20\nRUN npm install git+https://github.com/npm/npm.git#v1.0.27 ./local.tgz\n"),

@@ -36,12 +36,12 @@ class ApkPin(Rule):
     severity = Severity.WARNING
     aliases = ("hadolint:DL3018",)
     examples = [
-        bad("FROM alpine:3.20\nRUN apk add --no-cache curl\n"),
-        bad("FROM alpine:3.20\nRUN apk add --no-cache --virtual .build gcc=13.2.1-r0 musl-dev\n", count=1),
+        bad("FROM alpine:3.20\nRUN apk add --no-cache curl\n", at=(2, 24)),
+        bad("FROM alpine:3.20\nRUN apk add --no-cache --virtual .build gcc=13.2.1-r0 musl-dev\n", count=1, at=(2, 55)),
         ok("FROM alpine:3.20\nRUN apk add --no-cache curl=8.5.0-r0 'git>=2.45' bash~5.2 ./local.apk\n"),
         ok("FROM alpine:3.20\nRUN apk add --no-cache -X https://dl-cdn.alpinelinux.org/alpine/edge/testing flow=0.78.0-r0\n"),
         ok("FROM alpine:3.20\nARG PACKAGES\nRUN apk add --no-cache $PACKAGES\n"),
-        bad("FROM alpine:3.20\nRUN deps='curl git=2.45.2-r0' && apk add --no-cache $deps\n", count=1),
+        bad("FROM alpine:3.20\nRUN deps='curl git=2.45.2-r0' && apk add --no-cache $deps\n", count=1, at=(2, 53)),
         ok("FROM alpine:3.20\nRUN for p in curl git; do apk add --no-cache $p; done\n"),
     ]
 

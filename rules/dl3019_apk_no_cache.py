@@ -62,20 +62,23 @@ class ApkNoCache(Rule):
     severity = Severity.INFO
     aliases = ("hadolint:DL3019", "AVD-DS-0025")
     examples = [
-        bad("FROM alpine:3.20\nRUN apk add curl=8.5.0-r0\n", fixed="FROM alpine:3.20\nRUN apk add --no-cache curl=8.5.0-r0\n"),
+        bad("FROM alpine:3.20\nRUN apk add curl=8.5.0-r0\n", fixed="FROM alpine:3.20\nRUN apk add --no-cache curl=8.5.0-r0\n", at=(2, 5)),
         bad(
             "FROM alpine:3.20\nRUN apk update \\\n    && apk add curl=8.5.0-r0\n",
             fixed="FROM alpine:3.20\nRUN apk add --no-cache curl=8.5.0-r0\n",
+            at=(3, 8),
         ),
         bad(
             "FROM alpine:3.20\nRUN apk update && apk upgrade && apk add curl=8.5.0-r0\n",
             fixed="FROM alpine:3.20\nRUN apk update && apk upgrade && apk add --no-cache curl=8.5.0-r0\n",
+            at=(2, 34),
         ),
         ok("FROM alpine:3.20\nRUN apk add --no-cache curl=8.5.0-r0\n"),
         ok("FROM alpine:3.20\nRUN --mount=type=cache,target=/var/cache/apk apk add -U curl=8.5.0-r0\n"),
         bad(
             "FROM alpine:3.20\nRUN apk add --update curl=8.5.0-r0 && rm -rf /var/cache/apk/*\n",
             fixed="FROM alpine:3.20\nRUN apk add --no-cache --update curl=8.5.0-r0 && rm -rf /var/cache/apk/*\n",
+            at=(2, 5),
         ),
     ]
 

@@ -59,9 +59,9 @@ class AddInsteadOfCopy(Rule):
     severity = Severity.ERROR
     aliases = ("hadolint:DL3020", "AVD-DS-0005")
     examples = [
-        bad("FROM debian:12\nADD app.py /app/\n", fixed="FROM debian:12\nCOPY app.py /app/\n"),
-        bad('FROM debian:12\nadd --chown=1000 ["site.zip", "/srv/"]\n', fixed='FROM debian:12\ncopy --chown=1000 ["site.zip", "/srv/"]\n'),
-        bad("FROM debian:12\nADD src/* /app/\n", fixed="FROM debian:12\nCOPY src/* /app/\n"),
+        bad("FROM debian:12\nADD app.py /app/\n", fixed="FROM debian:12\nCOPY app.py /app/\n", at=(2, 1)),
+        bad('FROM debian:12\nadd --chown=1000 ["site.zip", "/srv/"]\n', fixed='FROM debian:12\ncopy --chown=1000 ["site.zip", "/srv/"]\n', at=(2, 1)),
+        bad("FROM debian:12\nADD src/* /app/\n", fixed="FROM debian:12\nCOPY src/* /app/\n", at=(2, 1)),
         ok("FROM debian:12\nADD rootfs.tar.gz /\n"),
         ok("FROM debian:12\nADD https://example.com/tool /usr/local/bin/tool\n"),
         ok('FROM debian:12\nADD "vendor.tgz" /opt/\n'),

@@ -28,8 +28,8 @@ class CopyDestNotDirectory(Rule):
     severity = Severity.ERROR
     aliases = ("hadolint:DL3021", "AVD-DS-0011")
     examples = [
-        bad("FROM debian:12\nCOPY a.txt b.txt /app\n"),
-        bad('FROM debian:12\nCOPY ["a.txt", "b.txt", "/app"]\n'),
+        bad("FROM debian:12\nCOPY a.txt b.txt /app\n", at=(2, 18)),
+        bad('FROM debian:12\nCOPY ["a.txt", "b.txt", "/app"]\n', at=(2, 1)),
         ok("FROM debian:12\nCOPY a.txt b.txt /app/\n"),
         ok("FROM debian:12\nCOPY a.txt /app\n"),
         ok("FROM debian:12\nCOPY a.txt b.txt $DEST\n"),

@@ -38,12 +38,12 @@ class CopyFromUnknownStage(Rule):
     severity = Severity.WARNING
     aliases = ("hadolint:DL3022",)
     examples = [
-        bad("FROM debian:12\nCOPY --from=build /app /app\nFROM golang:1.22 AS build\n"),
-        bad("FROM debian:12\nCOPY --from=1 /app /app\n"),
+        bad("FROM debian:12\nCOPY --from=build /app /app\nFROM golang:1.22 AS build\n", at=(2, 6)),
+        bad("FROM debian:12\nCOPY --from=1 /app /app\n", at=(2, 6)),
         ok("FROM golang:1.22 AS build\nFROM debian:12\nCOPY --from=build /app /app\nCOPY --from=0 /go /go\n"),
         ok("FROM debian:12\nCOPY --from=nginx:1.27 /etc/nginx /etc/nginx\n"),
         ok("ARG SRC=builder\nFROM debian:12 AS builder\nFROM debian:12\nARG SRC\nCOPY --from=$SRC /a /a\n"),
-        bad("ARG SRC=bulider\nFROM debian:12 AS builder\nFROM debian:12\nARG SRC\nCOPY --from=$SRC /a /a\n"),
+        bad("ARG SRC=bulider\nFROM debian:12 AS builder\nFROM debian:12\nARG SRC\nCOPY --from=$SRC /a /a\n", at=(5, 6)),
         ok("FROM debian:12 AS builder\nFROM debian:12\nARG SRC\nCOPY --from=${SRC} /a /a\n"),
     ]
 

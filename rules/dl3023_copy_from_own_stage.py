@@ -25,8 +25,8 @@ class CopyFromOwnStage(Rule):
     severity = Severity.ERROR
     aliases = ("hadolint:DL3023", "AVD-DS-0006")
     examples = [
-        bad("FROM node:22 AS build\nCOPY --from=build /app /app\n"),
-        bad("FROM node:22 AS build\nFROM debian:12\nCOPY --from=1 /app /app\n"),
+        bad("FROM node:22 AS build\nCOPY --from=build /app /app\n", at=(2, 6)),
+        bad("FROM node:22 AS build\nFROM debian:12\nCOPY --from=1 /app /app\n", at=(3, 6)),
         ok("FROM node:22 AS build\nFROM debian:12 AS run\nCOPY --from=build /app /app\n"),
     ]
 

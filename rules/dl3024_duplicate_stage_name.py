@@ -26,8 +26,8 @@ class DuplicateStageName(Rule):
     severity = Severity.ERROR
     aliases = ("hadolint:DL3024", "AVD-DS-0012", "CKV_DOCKER_11", "BuildKit:DuplicateStageName")
     examples = [
-        bad("FROM node:22 AS build\nFROM golang:1.22 AS build\n"),
-        bad("FROM node:22 AS build\nFROM golang:1.22 AS Build\n"),
+        bad("FROM node:22 AS build\nFROM golang:1.22 AS build\n", at=(2, 21)),
+        bad("FROM node:22 AS build\nFROM golang:1.22 AS Build\n", at=(2, 21)),
         ok("FROM node:22 AS web\nFROM golang:1.22 AS api\n"),
     ]
 

@@ -60,11 +60,12 @@ class UntrustedRegistry(Rule):
     aliases = ("hadolint:DL3026",)
     security = True
     examples = [
-        bad("FROM random.example/debian:12\n", config={"trusted-registries": ["docker.io"]}),
-        bad("FROM debian:12\n", config={"trusted-registries": ["ghcr.io"]}),
+        bad("FROM random.example/debian:12\n", config={"trusted-registries": ["docker.io"]}, at=(1, 6)),
+        bad("FROM debian:12\n", config={"trusted-registries": ["ghcr.io"]}, at=(1, 6)),
         bad(
             "FROM ghcr.io/acme/base:1\nCOPY --from=quay.io/x/tool:1 /tool /tool\n",
             config={"trusted-registries": ["ghcr.io"]},
+            at=(2, 6),
         ),
         ok("FROM foo.example.com/debian:12 AS base\nFROM base\n", config={"trusted-registries": ["*.example.com"]}),
         ok("FROM debian:12\nFROM docker.io/library/alpine:3.20\n", config={"trusted-registries": ["docker.io"]}),

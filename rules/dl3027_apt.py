@@ -46,8 +46,9 @@ class Apt(Rule):
             "FROM debian:12\nRUN apt update && apt install -y curl\n",
             fixed="FROM debian:12\nRUN apt-get update && apt-get install -y curl\n",
             count=2,
+            at=[(2, 5), (2, 19)],
         ),
-        bad("FROM debian:12\nRUN apt list --installed\n"),
+        bad("FROM debian:12\nRUN apt list --installed\n", at=(2, 5)),
         ok("FROM debian:12\nRUN apt-get update && apt-cache policy curl\n"),
         ok("FROM debian:12\nRUN echo apt install\n"),
     ]

@@ -84,9 +84,9 @@ class GemPin(Rule):
     aliases = ("hadolint:DL3028",)
     security = True
     examples = [
-        bad("FROM ruby:3.3\nRUN gem install bundler\n"),
-        bad("FROM ruby:3.3\nRUN gem i bundler:2.5.6 nokogiri\n", count=1),
-        bad("FROM ruby:3.3\nONBUILD RUN gem install rails\n"),
+        bad("FROM ruby:3.3\nRUN gem install bundler\n", at=(2, 17)),
+        bad("FROM ruby:3.3\nRUN gem i bundler:2.5.6 nokogiri\n", count=1, at=(2, 25)),
+        bad("FROM ruby:3.3\nONBUILD RUN gem install rails\n", at=(2, 25)),
         ok("FROM ruby:3.3\nRUN gem install bundler:2.5.6 nokogiri:1.16.0\n"),
         ok("FROM ruby:3.3\nRUN gem install bundler -v 2.5.6\n"),
         ok("FROM ruby:3.3\nRUN gem install nokogiri:1.16.0 -- --use-system-libraries\n"),

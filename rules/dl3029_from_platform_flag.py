@@ -29,7 +29,7 @@ class FromPlatformFlag(Rule):
     severity = Severity.WARNING
     aliases = ("hadolint:DL3029",)
     examples = [
-        bad("FROM --platform=linux/amd64 debian:12\n"),
+        bad("FROM --platform=linux/amd64 debian:12\n", at=(1, 6)),
         ok("FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nFROM debian:12\n"),
         ok('FROM --platform="${TARGETPLATFORM:-linux/amd64}" debian:12\n'),
     ]

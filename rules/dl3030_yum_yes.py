@@ -39,8 +39,9 @@ class YumYes(Rule):
         bad(
             "FROM centos:7\nRUN yum install httpd-2.4.6 && yum clean all\n",
             fixed="FROM centos:7\nRUN yum install -y httpd-2.4.6 && yum clean all\n",
+            at=(2, 5),
         ),
-        bad("FROM centos:7\nRUN yum group install 'Development Tools'\n", fixed="FROM centos:7\nRUN yum group install -y 'Development Tools'\n"),
+        bad("FROM centos:7\nRUN yum group install 'Development Tools'\n", fixed="FROM centos:7\nRUN yum group install -y 'Development Tools'\n", at=(2, 5)),
         ok("FROM centos:7\nRUN yum install -y httpd-2.4.6 && yum clean all\n"),
         ok("FROM centos:7\nRUN yum --assumeyes update && yum clean all\n"),
     ]

@@ -45,15 +45,18 @@ class YumCleanAll(Rule):
         bad(
             "FROM centos:7\nRUN yum install -y httpd-2.4.6\n",
             fixed="FROM centos:7\nRUN yum install -y httpd-2.4.6 && yum clean all\n",
+            at=(2, 5),
         ),
         bad(
             "FROM centos:7\nRUN yum -y update \\\n    && yum install -y httpd-2.4.6\n",
             fixed="FROM centos:7\nRUN yum -y update \\\n    && yum install -y httpd-2.4.6 \\\n    && yum clean all\n",
+            at=(3, 8),
         ),
-        bad("FROM centos:7\nRUN yum clean all && yum install -y httpd-2.4.6\n"),
+        bad("FROM centos:7\nRUN yum clean all && yum install -y httpd-2.4.6\n", at=(2, 22)),
         bad(
             "FROM centos:7\nUSER app\nRUN sudo yum install -y httpd-2.4.6; echo done\n",
             fixed="FROM centos:7\nUSER app\nRUN sudo yum install -y httpd-2.4.6; echo done && sudo yum clean all\n",
+            at=(3, 10),
         ),
         ok("FROM centos:7\nRUN yum install -y httpd-2.4.6 && yum clean all\n"),
         ok("FROM centos:7\nRUN yum install -y httpd-2.4.6 && rm -rf /var/cache/yum/*\n"),

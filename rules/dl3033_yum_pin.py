@@ -37,9 +37,9 @@ class YumPin(Rule):
     severity = Severity.WARNING
     aliases = ("hadolint:DL3033",)
     examples = [
-        bad("FROM centos:7\nRUN yum install -y tomcat && yum clean all\n"),
-        bad("FROM centos:7\nRUN yum module install -y tomcat && yum clean all\n"),
-        bad("FROM centos:7\nRUN yum install -y python3-pip && yum clean all\n"),
+        bad("FROM centos:7\nRUN yum install -y tomcat && yum clean all\n", at=(2, 20)),
+        bad("FROM centos:7\nRUN yum module install -y tomcat && yum clean all\n", at=(2, 27)),
+        bad("FROM centos:7\nRUN yum install -y python3-pip && yum clean all\n", at=(2, 20)),
         ok("FROM centos:7\nRUN yum install -y tomcat-9.2 openssl-1:1.1.1k gcc-c++-4.8.5 && yum clean all\n"),
         ok("FROM centos:7\nRUN yum module install -y tomcat:9 && yum clean all\n"),
         ok("FROM centos:7\nENV version=2.43.5-1.el7\nRUN yum -y install git-${version} && yum clean all\n"),

@@ -37,10 +37,12 @@ class ZypperNonInteractive(Rule):
         bad(
             "FROM opensuse/leap:15.6\nRUN zypper install httpd=2.4.58 && zypper clean\n",
             fixed="FROM opensuse/leap:15.6\nRUN zypper install -y httpd=2.4.58 && zypper clean\n",
+            at=(2, 5),
         ),
         bad(
             "FROM opensuse/leap:15.6\nRUN zypper rm vim && zypper clean\n",
             fixed="FROM opensuse/leap:15.6\nRUN zypper -n rm vim && zypper clean\n",
+            at=(2, 5),
         ),
         ok("FROM opensuse/leap:15.6\nRUN zypper --non-interactive install httpd=2.4.58 && zypper clean\n"),
         ok("FROM opensuse/leap:15.6\nRUN zypper in --no-confirm httpd=2.4.58 && zypper clean\n"),

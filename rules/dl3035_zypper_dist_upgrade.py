@@ -28,8 +28,8 @@ class ZypperDistUpgrade(Rule):
     severity = Severity.WARNING
     aliases = ("hadolint:DL3035",)
     examples = [
-        bad("FROM opensuse/tumbleweed\nRUN zypper -n dist-upgrade\n"),
-        bad("FROM opensuse/tumbleweed\nRUN zypper dup -y && zypper clean\n"),
+        bad("FROM opensuse/tumbleweed\nRUN zypper -n dist-upgrade\n", at=(2, 5)),
+        bad("FROM opensuse/tumbleweed\nRUN zypper dup -y && zypper clean\n", at=(2, 5)),
         ok("FROM opensuse/leap:15.6\nRUN zypper -n patch && zypper clean\n"),
     ]
 

@@ -50,8 +50,9 @@ class ZypperClean(Rule):
         bad(
             "FROM opensuse/leap:15.6\nRUN zypper install -y mariadb=10.11.9\n",
             fixed="FROM opensuse/leap:15.6\nRUN zypper install -y mariadb=10.11.9 && zypper clean --all\n",
+            at=(2, 5),
         ),
-        bad("FROM opensuse/leap:15.6\nRUN zypper clean && zypper install -y mariadb=10.11.9\n"),
+        bad("FROM opensuse/leap:15.6\nRUN zypper clean && zypper install -y mariadb=10.11.9\n", at=(2, 21)),
         ok("FROM opensuse/leap:15.6\nRUN zypper install -y mariadb=10.11.9 && zypper cc\n"),
         ok("FROM opensuse/leap:15.6\nRUN --mount=type=cache,target=/var/cache/zypp zypper install -y mariadb=10.11.9\n"),
     ]

@@ -36,7 +36,7 @@ class ZypperPin(Rule):
     severity = Severity.WARNING
     aliases = ("hadolint:DL3037",)
     examples = [
-        bad("FROM opensuse/leap:15.6\nRUN zypper install -y tomcat && zypper clean\n"),
+        bad("FROM opensuse/leap:15.6\nRUN zypper install -y tomcat && zypper clean\n", at=(2, 23)),
         ok("FROM opensuse/leap:15.6\nRUN zypper install -y tomcat=9.0.39 'git>=2.43' tomcat-9.0.39-1.rpm && zypper clean\n"),
         ok("FROM opensuse/leap:15.6\nRUN zypper in -y -t pattern devel_basis && zypper clean\n"),
     ]

@@ -44,12 +44,14 @@ class DnfYes(Rule):
         bad(
             "FROM fedora:40\nRUN dnf install httpd-2.4.62 && dnf clean all\n",
             fixed="FROM fedora:40\nRUN dnf install -y httpd-2.4.62 && dnf clean all\n",
+            at=(2, 5),
         ),
         bad(
             "FROM ubi9-minimal\nRUN microdnf install tar-1.34 && microdnf clean all\n",
             fixed="FROM ubi9-minimal\nRUN microdnf install -y tar-1.34 && microdnf clean all\n",
+            at=(2, 5),
         ),
-        bad("FROM fedora:40\nRUN dnf upgrade && dnf clean all\n", fixed="FROM fedora:40\nRUN dnf upgrade -y && dnf clean all\n"),
+        bad("FROM fedora:40\nRUN dnf upgrade && dnf clean all\n", fixed="FROM fedora:40\nRUN dnf upgrade -y && dnf clean all\n", at=(2, 5)),
         ok("FROM fedora:40\nRUN dnf install -y httpd-2.4.62 && dnf clean all\n"),
         ok("FROM fedora:40\nRUN dnf --setopt=assumeyes=True upgrade && dnf clean all\n"),
         ok("FROM fedora:40\nRUN notdnf install httpd\n"),

@@ -53,12 +53,14 @@ class DnfCleanAll(Rule):
         bad(
             "FROM fedora:40\nRUN dnf install -y mariadb-10.11.9\n",
             fixed="FROM fedora:40\nRUN dnf install -y mariadb-10.11.9 && dnf clean all\n",
+            at=(2, 5),
         ),
         bad(
             "FROM ubi9-minimal\nRUN microdnf install -y \\\n      tar-1.34 \\\n      gzip-1.12\n",
             fixed="FROM ubi9-minimal\nRUN microdnf install -y \\\n      tar-1.34 \\\n      gzip-1.12 \\\n      && microdnf clean all\n",
+            at=(2, 5),
         ),
-        bad("FROM fedora:40\nRUN dnf install -y mariadb-10.11.9 && microdnf clean all\n", count=1),
+        bad("FROM fedora:40\nRUN dnf install -y mariadb-10.11.9 && microdnf clean all\n", count=1, at=(2, 5)),
         ok("FROM fedora:40\nRUN dnf install -y mariadb-10.11.9 && dnf clean all\n"),
         ok("FROM fedora:40\nRUN --mount=type=cache,target=/var/cache/libdnf5 dnf install -y mariadb-10.11.9\n"),
         ok("FROM fedora:40\nRUN dnf -y upgrade && rm -rf /var/cache/dnf\n"),

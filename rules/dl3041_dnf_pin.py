@@ -41,9 +41,9 @@ class DnfPin(Rule):
     severity = Severity.WARNING
     aliases = ("hadolint:DL3041",)
     examples = [
-        bad("FROM fedora:40\nRUN dnf install -y tomcat && dnf clean all\n"),
-        bad("FROM fedora:40\nRUN dnf install -y rpm-sign tomcat-9.0.1 && dnf clean all\n", count=1),
-        bad("FROM fedora:40\nRUN microdnf module install -y nodejs && microdnf clean all\n"),
+        bad("FROM fedora:40\nRUN dnf install -y tomcat && dnf clean all\n", at=(2, 20)),
+        bad("FROM fedora:40\nRUN dnf install -y rpm-sign tomcat-9.0.1 && dnf clean all\n", count=1, at=(2, 20)),
+        bad("FROM fedora:40\nRUN microdnf module install -y nodejs && microdnf clean all\n", at=(2, 32)),
         ok("FROM fedora:40\nRUN dnf install -y tomcat-9.0.1 openssl-1:3.2.2 gcc-c++-14.2.1 && dnf clean all\n"),
         ok("FROM fedora:40\nRUN dnf module install -y nodejs:20 && dnf -y group install 'Development Tools'\n"),
         ok("FROM fedora:40\nARG version=2.51.0-2.fc42\nRUN dnf -y install git-core-$version\n"),

@@ -71,12 +71,14 @@ class PipNoCacheDir(Rule):
         bad(
             "FROM python:3.12\nRUN pip install flask==3.0.0\n",
             fixed="FROM python:3.12\nRUN pip install --no-cache-dir flask==3.0.0\n",
+            at=(2, 5),
         ),
         bad(
             "FROM python:3.12\nRUN python3 -m pip install \\\n    flask==3.0.0\n",
             fixed="FROM python:3.12\nRUN python3 -m pip install --no-cache-dir \\\n    flask==3.0.0\n",
+            at=(2, 5),
         ),
-        bad("FROM python:3.12\nENV PIP_NO_CACHE_DIR=false\nRUN pip install flask==3.0.0\n"),
+        bad("FROM python:3.12\nENV PIP_NO_CACHE_DIR=false\nRUN pip install flask==3.0.0\n", at=(3, 5)),
         ok("FROM python:3.12\nRUN pip install --no-cache-dir flask==3.0.0\n"),
         ok("FROM python:3.12 AS base\nENV PIP_NO_CACHE_DIR=1\nFROM base\nRUN pip install flask==3.0.0\n"),
         ok("FROM python:3.12\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask==3.0.0\n"),

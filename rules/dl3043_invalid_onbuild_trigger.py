@@ -28,9 +28,9 @@ class InvalidOnbuildTrigger(Rule):
     severity = Severity.ERROR
     aliases = ("hadolint:DL3043",)
     examples = [
-        bad("FROM debian:12\nONBUILD ONBUILD RUN make\n"),
-        bad("FROM debian:12\nONBUILD FROM debian:12\n"),
-        bad('FROM debian:12\nONBUILD MAINTAINER "BoJack Horseman"\n'),
+        bad("FROM debian:12\nONBUILD ONBUILD RUN make\n", at=(2, 9)),
+        bad("FROM debian:12\nONBUILD FROM debian:12\n", at=(2, 9)),
+        bad('FROM debian:12\nONBUILD MAINTAINER "BoJack Horseman"\n', at=(2, 9)),
         ok("FROM debian:12\nONBUILD RUN make\nONBUILD COPY . /app\n"),
     ]
 

@@ -48,8 +48,8 @@ class EnvSelfReference(Rule):
     severity = Severity.ERROR
     aliases = ("hadolint:DL3044",)
     examples = [
-        bad('FROM debian:12\nENV APP_HOME=/app APP_BIN="${APP_HOME}/bin"\n'),
-        bad("FROM debian:12\nENV PATH=/a:$PATH PATH=/b:$PATH\n"),
+        bad('FROM debian:12\nENV APP_HOME=/app APP_BIN="${APP_HOME}/bin"\n', at=(2, 19)),
+        bad("FROM debian:12\nENV PATH=/a:$PATH PATH=/b:$PATH\n", at=[(2, 5), (2, 19)]),
         ok("FROM debian:12\nENV APP_HOME=/app\nENV APP_BIN=${APP_HOME}/bin PATH=/usr/local/bin:$PATH\n"),
         ok("FROM debian:12\nENV A=1 B='$A' C=\\$A\n"),
         ok("ARG VERSION\nFROM debian:12\nENV VERSION=1 LABEL=v$VERSION\n"),

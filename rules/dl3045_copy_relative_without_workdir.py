@@ -39,8 +39,8 @@ class CopyRelativeWithoutWorkdir(Rule):
     severity = Severity.WARNING
     aliases = ("hadolint:DL3045",)
     examples = [
-        bad("FROM debian:12\nCOPY app.py app.py\n"),
-        bad("FROM debian:12 AS base\nWORKDIR /app\nFROM debian:12\nCOPY app.py .\n"),
+        bad("FROM debian:12\nCOPY app.py app.py\n", at=(2, 13)),
+        bad("FROM debian:12 AS base\nWORKDIR /app\nFROM debian:12\nCOPY app.py .\n", at=(4, 13)),
         ok("FROM debian:12\nWORKDIR /app\nCOPY app.py .\n"),
         ok("FROM debian:12 AS base\nWORKDIR /app\nFROM base\nCOPY app.py .\n"),
         ok("FROM debian:12\nCOPY app.py /app/app.py\nCOPY run.sh ${BIN_DIR}\n"),

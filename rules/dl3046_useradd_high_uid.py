@@ -47,13 +47,13 @@ class UseraddHighUid(Rule):
     severity = Severity.WARNING
     aliases = ("hadolint:DL3046",)
     examples = [
-        bad("FROM debian:12\nRUN useradd -u 123456 app\n"),
-        bad("FROM debian:12\nRUN useradd --uid=1000000 --create-home app\n"),
+        bad("FROM debian:12\nRUN useradd -u 123456 app\n", at=(2, 5)),
+        bad("FROM debian:12\nRUN useradd --uid=1000000 --create-home app\n", at=(2, 5)),
         ok("FROM debian:12\nRUN useradd -l -u 123456 app\n"),
         ok("FROM debian:12\nRUN useradd --no-log-init --uid 123456 app\n"),
         ok("FROM debian:12\nRUN useradd -u 10001 app\n"),
         ok('FROM debian:12\nARG UID=1000\nRUN useradd -u "$UID" app\n'),
-        bad("FROM debian:12\nARG APP_UID=1000000\nRUN useradd -u ${APP_UID} app\n"),
+        bad("FROM debian:12\nARG APP_UID=1000000\nRUN useradd -u ${APP_UID} app\n", at=(3, 5)),
         ok("FROM debian:12\nARG UID\nRUN useradd -u ${UID} app\n"),
     ]
 

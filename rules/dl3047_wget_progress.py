@@ -33,8 +33,8 @@ class WgetProgress(Rule):
     severity = Severity.INFO
     aliases = ("hadolint:DL3047",)
     examples = [
-        bad("FROM debian:12\nRUN wget https://example.com/app.tar.gz\n"),
-        bad("FROM debian:12\nONBUILD RUN wget -O /tmp/x https://example.com/x\n", count=1),
+        bad("FROM debian:12\nRUN wget https://example.com/app.tar.gz\n", at=(2, 5)),
+        bad("FROM debian:12\nONBUILD RUN wget -O /tmp/x https://example.com/x\n", count=1, at=(2, 13)),
         ok("FROM debian:12\nRUN wget --progress=dot:giga https://example.com/app.tar.gz\n"),
         ok("FROM debian:12\nRUN wget -q https://example.com/a && wget -nv https://example.com/b\n"),
         ok("FROM debian:12\nRUN wget -o /tmp/wget.log https://example.com/a\n"),

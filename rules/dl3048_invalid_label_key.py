@@ -44,8 +44,8 @@ class InvalidLabelKey(Rule):
     severity = Severity.STYLE
     aliases = ("hadolint:DL3048",)
     examples = [
-        bad('FROM debian:12\nLABEL com.docker.label="foo"\n'),
-        bad('FROM debian:12\nLABEL Maintainer="me" build_date_=2024 -x=1\n', count=3),
+        bad('FROM debian:12\nLABEL com.docker.label="foo"\n', at=(2, 7)),
+        bad('FROM debian:12\nLABEL Maintainer="me" build_date_=2024 -x=1\n', count=3, at=[(2, 7), (2, 23), (2, 40)]),
         ok('FROM debian:12\nLABEL org.opencontainers.image.title="app" build_date=1\n'),
     ]
 

@@ -44,8 +44,8 @@ class MissingLabel(Rule):
     severity = Severity.INFO
     aliases = ("hadolint:DL3049",)
     examples = [
-        bad("FROM debian:12\n", config=_CONFIG),
-        bad("FROM golang:1.22 AS build\nFROM debian:12\n", config=_CONFIG, count=2),
+        bad("FROM debian:12\n", config=_CONFIG, at=(1, 6)),
+        bad("FROM golang:1.22 AS build\nFROM debian:12\n", config=_CONFIG, count=2, at=[(1, 6), (2, 6)]),
         ok(
             "FROM golang:1.22 AS build\nFROM debian:12\n"
             "LABEL org.opencontainers.image.source=https://github.com/acme/app\nCOPY --from=build /app /app\n",

@@ -28,7 +28,7 @@ class SuperfluousLabel(Rule):
     severity = Severity.INFO
     aliases = ("hadolint:DL3050",)
     examples = [
-        bad("FROM debian:12\nLABEL org.opencontainers.image.version=1.0.0 team=web\n", config=_CONFIG),
+        bad("FROM debian:12\nLABEL org.opencontainers.image.version=1.0.0 team=web\n", config=_CONFIG, at=(2, 46)),
         ok("FROM debian:12\nLABEL org.opencontainers.image.version=1.0.0\n", config=_CONFIG),
         ok("FROM debian:12\nLABEL team=web\n"),
     ]

@@ -38,7 +38,7 @@ class EmptyLabel(Rule):
     severity = Severity.WARNING
     aliases = ("hadolint:DL3051",)
     examples = [
-        bad('FROM debian:12\nLABEL org.opencontainers.image.title=""\n', config=_CONFIG),
+        bad('FROM debian:12\nLABEL org.opencontainers.image.title=""\n', config=_CONFIG, at=(2, 7)),
         ok("FROM debian:12\nLABEL org.opencontainers.image.title=app other=\"\"\n", config=_CONFIG),
         ok("FROM debian:12\nLABEL other=1\n", config=_CONFIG),
     ]

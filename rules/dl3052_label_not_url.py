@@ -42,7 +42,7 @@ class LabelNotUrl(Rule):
     severity = Severity.WARNING
     aliases = ("hadolint:DL3052",)
     examples = [
-        bad("FROM debian:12\nLABEL org.opencontainers.image.source=github.com/acme/app\n", config=_CONFIG),
+        bad("FROM debian:12\nLABEL org.opencontainers.image.source=github.com/acme/app\n", config=_CONFIG, at=(2, 7)),
         ok("FROM debian:12\nLABEL org.opencontainers.image.source=https://github.com/acme/app\n", config=_CONFIG),
         ok("FROM debian:12\nLABEL other=1\n", config=_CONFIG),
     ]

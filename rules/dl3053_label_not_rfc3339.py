@@ -51,7 +51,7 @@ class LabelNotRfc3339(Rule):
     severity = Severity.WARNING
     aliases = ("hadolint:DL3053",)
     examples = [
-        bad('FROM debian:12\nLABEL org.opencontainers.image.created="2024-05-01 12:00"\n', config=_CONFIG),
+        bad('FROM debian:12\nLABEL org.opencontainers.image.created="2024-05-01 12:00"\n', config=_CONFIG, at=(2, 7)),
         ok("FROM debian:12\nLABEL org.opencontainers.image.created=2024-05-01T12:00:00.5+02:00\n", config=_CONFIG),
         ok("FROM debian:12\nLABEL other=1\n", config=_CONFIG),
     ]

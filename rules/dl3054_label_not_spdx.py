@@ -32,7 +32,7 @@ class LabelNotSpdx(Rule):
     severity = Severity.WARNING
     aliases = ("hadolint:DL3054",)
     examples = [
-        bad('FROM debian:12\nLABEL org.opencontainers.image.licenses="Apache 2"\n', config=_CONFIG),
+        bad('FROM debian:12\nLABEL org.opencontainers.image.licenses="Apache 2"\n', config=_CONFIG, at=(2, 7)),
         ok('FROM debian:12\nLABEL org.opencontainers.image.licenses="(MIT OR Apache-2.0) AND GPL-2.0-or-later WITH Classpath-exception-2.0"\n', config=_CONFIG),
         ok("FROM debian:12\nLABEL other=1\n", config=_CONFIG),
     ]

@@ -39,7 +39,7 @@ class LabelNotGitHash(Rule):
     severity = Severity.WARNING
     aliases = ("hadolint:DL3055",)
     examples = [
-        bad("FROM debian:12\nLABEL org.opencontainers.image.revision=main\n", config=_CONFIG),
+        bad("FROM debian:12\nLABEL org.opencontainers.image.revision=main\n", config=_CONFIG, at=(2, 7)),
         ok("FROM debian:12\nLABEL org.opencontainers.image.revision=43c572f1272b6b3171dd1db9e41b7027128ce080\n", config=_CONFIG),
         ok("FROM debian:12\nLABEL other=1\n", config=_CONFIG),
     ]

@@ -44,7 +44,7 @@ class LabelNotSemver(Rule):
     severity = Severity.WARNING
     aliases = ("hadolint:DL3056",)
     examples = [
-        bad("FROM debian:12\nLABEL org.opencontainers.image.version=v1.2\n", config=_CONFIG),
+        bad("FROM debian:12\nLABEL org.opencontainers.image.version=v1.2\n", config=_CONFIG, at=(2, 7)),
         ok("FROM debian:12\nLABEL org.opencontainers.image.version=2.0.1-rc1\n", config=_CONFIG),
         ok("FROM debian:12\nLABEL other=1\n", config=_CONFIG),
     ]

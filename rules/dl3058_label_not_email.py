@@ -43,7 +43,7 @@ class LabelNotEmail(Rule):
     severity = Severity.WARNING
     aliases = ("hadolint:DL3058",)
     examples = [
-        bad('FROM debian:12\nLABEL maintainer="Jane Doe"\n', config=_CONFIG),
+        bad('FROM debian:12\nLABEL maintainer="Jane Doe"\n', config=_CONFIG, at=(2, 7)),
         ok("FROM debian:12\nLABEL maintainer=jane.doe+docker@example.com\n", config=_CONFIG),
         ok("FROM debian:12\nLABEL other=1\n", config=_CONFIG),
     ]

@@ -46,15 +46,15 @@ class ConsecutiveRuns(Rule):
     severity = Severity.INFO
     aliases = ("hadolint:DL3059",)
     examples = [
-        bad("FROM debian:12\nRUN /foo.sh\n# then\nRUN /bar.sh\n"),
-        bad("FROM debian:12\nRUN a && b\nRUN c\nRUN d\n", count=1),
+        bad("FROM debian:12\nRUN /foo.sh\n# then\nRUN /bar.sh\n", at=(4, 1)),
+        bad("FROM debian:12\nRUN a && b\nRUN c\nRUN d\n", count=1, at=(4, 1)),
         ok("FROM debian:12\nRUN a && b\nRUN c\n"),
         ok("FROM debian:12\nRUN /foo.sh\nWORKDIR /\nRUN /bar.sh\n"),
         ok("FROM debian:12\nRUN --mount=type=secret,id=foo /foo.sh\nRUN /bar.sh\n"),
         # Not sh (PowerShell): one command each, as hadolint counts them.
         bad("FROM mcr.microsoft.com/windows/servercore:ltsc2022\n"
             "RUN [Net.ServicePointManager]::SecurityProtocol = 'Tls12' ; iwr https://example.com/a.zip\n"
-            "RUN Expand-Archive a.zip\n"),
+            "RUN Expand-Archive a.zip\n", at=(3, 1)),
     ]
 
     def check(self, ctx):

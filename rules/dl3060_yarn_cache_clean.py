@@ -76,9 +76,10 @@ class YarnCacheClean(Rule):
         bad(
             "FROM node:20\nRUN yarn install --frozen-lockfile\n",
             fixed="FROM node:20\nRUN yarn install --frozen-lockfile && yarn cache clean\n",
+            at=(2, 5),
         ),
-        bad("FROM node:20\nRUN yarn cache clean && yarn\n", fixed="FROM node:20\nRUN yarn cache clean && yarn && yarn cache clean\n"),
-        bad("FROM node:20 AS deps\nRUN yarn install\nFROM deps\nCMD [\"node\", \"index.js\"]\n"),
+        bad("FROM node:20\nRUN yarn cache clean && yarn\n", fixed="FROM node:20\nRUN yarn cache clean && yarn && yarn cache clean\n", at=(2, 25)),
+        bad("FROM node:20 AS deps\nRUN yarn install\nFROM deps\nCMD [\"node\", \"index.js\"]\n", at=(2, 5)),
         ok("FROM node:20\nRUN yarn install --frozen-lockfile && yarn cache clean\n"),
         ok("FROM node:20 AS build\nRUN yarn install && yarn build\nFROM nginx:1.27\nCOPY --from=build /app/dist /usr/share/nginx/html\n"),
         ok("FROM node:20\nRUN --mount=type=cache,target=/yarn YARN_CACHE_FOLDER=/yarn yarn install\n"),

@@ -26,7 +26,7 @@ class InstructionBeforeFrom(Rule):
     severity = Severity.ERROR
     aliases = ("hadolint:DL3061",)
     examples = [
-        bad("LABEL org.opencontainers.image.title=app\nFROM debian:12\n"),
+        bad("LABEL org.opencontainers.image.title=app\nFROM debian:12\n", at=(1, 1)),
         ok("# syntax=docker/dockerfile:1\n# a comment\nARG BASE=debian:12\nFROM ${BASE}\nLABEL a=b\n"),
     ]
 

@@ -72,9 +72,9 @@ class GoPin(Rule):
     aliases = ("hadolint:DL3062",)
     security = True
     examples = [
-        bad("FROM golang:1.22\nRUN go install example.com/cmd/tool\n"),
-        bad("FROM golang:1.22\nRUN go install golang.org/x/tools/gopls@latest\n"),
-        bad("FROM golang:1.22\nONBUILD RUN go get -tool example.com/tool\n"),
+        bad("FROM golang:1.22\nRUN go install example.com/cmd/tool\n", at=(2, 16)),
+        bad("FROM golang:1.22\nRUN go install golang.org/x/tools/gopls@latest\n", at=(2, 16)),
+        bad("FROM golang:1.22\nONBUILD RUN go get -tool example.com/tool\n", at=(2, 26)),
         ok("FROM golang:1.22\nRUN go install -tags netgo golang.org/x/tools/gopls@v0.15.3\n"),
         ok("FROM golang:1.22\nRUN go run example.com/gen@v1.2.3 --out ./gen\n"),
         ok("FROM golang:1.22\nRUN go install ./cmd/... && go build -o /app .\n"),

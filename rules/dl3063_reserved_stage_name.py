@@ -28,8 +28,8 @@ class ReservedStageName(Rule):
     severity = Severity.WARNING
     aliases = ("hadolint:DL3063", "BuildKit:ReservedStageName")
     examples = [
-        bad("FROM golang:1.22 AS scratch\n"),
-        bad("FROM golang:1.22 AS Context\n"),
+        bad("FROM golang:1.22 AS scratch\n", at=(1, 21)),
+        bad("FROM golang:1.22 AS Context\n", at=(1, 21)),
         ok("FROM golang:1.22 AS build\nFROM scratch\nCOPY --from=build /app /app\n"),
     ]
 

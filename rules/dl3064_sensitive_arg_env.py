@@ -54,9 +54,9 @@ class SensitiveArgEnv(Rule):
     aliases = ("hadolint:DL3064",)
     security = True
     examples = [
-        bad("ARG AWS_ACCESS_KEY_ID\nFROM debian:12\n"),
-        bad("FROM debian:12\nENV DB_PASSWORD=hunter2\n"),
-        bad("FROM debian:12\nONBUILD ARG npm_token\n"),
+        bad("ARG AWS_ACCESS_KEY_ID\nFROM debian:12\n", at=(1, 5)),
+        bad("FROM debian:12\nENV DB_PASSWORD=hunter2\n", at=(2, 5)),
+        bad("FROM debian:12\nONBUILD ARG npm_token\n", at=(2, 13)),
         ok("ARG VERSION=1\nFROM debian:12\nENV APP_HOME=/app\n"),
     ]
 

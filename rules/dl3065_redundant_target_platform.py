@@ -27,8 +27,8 @@ class RedundantTargetPlatform(Rule):
     severity = Severity.WARNING
     aliases = ("hadolint:DL3065", "BuildKit:RedundantTargetPlatform")
     examples = [
-        bad("FROM --platform=$TARGETPLATFORM alpine:3.20\n"),
-        bad('FROM --platform="${TARGETPLATFORM}" alpine:3.20\n'),
+        bad("FROM --platform=$TARGETPLATFORM alpine:3.20\n", at=(1, 6)),
+        bad('FROM --platform="${TARGETPLATFORM}" alpine:3.20\n', at=(1, 6)),
         ok("FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nFROM alpine:3.20\n"),
     ]
 

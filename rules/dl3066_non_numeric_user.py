@@ -33,13 +33,13 @@ class NonNumericUser(Rule):
     severity = Severity.INFO
     aliases = ("hadolint:DL3066",)
     examples = [
-        bad("FROM debian:12\nUSER app\n"),
-        bad("FROM debian:12\nUSER app:app\n"),
+        bad("FROM debian:12\nUSER app\n", at=(2, 6)),
+        bad("FROM debian:12\nUSER app:app\n", at=(2, 6)),
         ok("FROM debian:12\nUSER 10001:10001\n"),
-        bad("FROM debian:12\nENV APP_USER=app\nUSER $APP_USER\n"),
+        bad("FROM debian:12\nENV APP_USER=app\nUSER $APP_USER\n", at=(3, 6)),
         ok("ARG APP_UID\nFROM debian:12\nUSER ${APP_UID}\n"),
         ok("FROM debian:12\nARG user=jenkins\nUSER ${user}\n"),
-        bad("FROM debian:12\nARG user=jenkins\nENV user=app\nUSER ${user}\n"),
+        bad("FROM debian:12\nARG user=jenkins\nENV user=app\nUSER ${user}\n", at=(4, 6)),
         ok("FROM debian:12\nENV APP_UID=1654\nUSER $APP_UID:$APP_UID\n"),
     ]
 

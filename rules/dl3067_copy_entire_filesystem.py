@@ -27,7 +27,7 @@ class CopyEntireFilesystem(Rule):
     severity = Severity.WARNING
     aliases = ("hadolint:DL3067",)
     examples = [
-        bad("FROM debian:12 AS build\nFROM scratch\nCOPY --from=build / /\n"),
+        bad("FROM debian:12 AS build\nFROM scratch\nCOPY --from=build / /\n", at=(3, 1)),
         ok("FROM debian:12 AS build\nFROM scratch\nCOPY --from=build /app /\n"),
         ok("FROM scratch\nCOPY / /\n"),
     ]

@@ -48,10 +48,12 @@ class MaintainerDeprecated(Rule):
         bad(
             "FROM debian:12\nMAINTAINER Jane Doe <jane@example.com>\n",
             fixed='FROM debian:12\nLABEL org.opencontainers.image.authors="Jane Doe <jane@example.com>"\n',
+            at=(2, 1),
         ),
         bad(
             'FROM debian:12\nmaintainer "Bo $Jack"\n',
             fixed='FROM debian:12\nlabel org.opencontainers.image.authors="Bo \\$Jack"\n',
+            at=(2, 1),
         ),
         ok('FROM debian:12\nLABEL org.opencontainers.image.authors="jane@example.com"\n'),
     ]

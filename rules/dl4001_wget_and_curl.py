@@ -31,8 +31,8 @@ class WgetAndCurl(Rule):
     severity = Severity.WARNING
     aliases = ("hadolint:DL4001", "AVD-DS-0014")
     examples = [
-        bad("FROM debian:12\nRUN wget https://example.com/a\nRUN curl -fsSLO https://example.com/b\n", count=1),
-        bad("FROM debian:12\nRUN wget -q https://example.com/a && curl -fsSLO https://example.com/b\n"),
+        bad("FROM debian:12\nRUN wget https://example.com/a\nRUN curl -fsSLO https://example.com/b\n", count=1, at=(3, 5)),
+        bad("FROM debian:12\nRUN wget -q https://example.com/a && curl -fsSLO https://example.com/b\n", at=(2, 5)),
         ok("FROM debian:12\nRUN wget -q https://example.com/a\nFROM debian:12\nRUN curl -fsSLO https://example.com/b\n"),
         ok("FROM debian:12\nRUN apt-get install -y curl wget && curl -fsSLO https://example.com/b\n"),
     ]

@@ -28,7 +28,7 @@ class MultipleCmd(Rule):
     severity = Severity.WARNING
     aliases = ("hadolint:DL4003", "AVD-DS-0016", "BuildKit:MultipleInstructionsDisallowed")
     examples = [
-        bad('FROM debian:12\nCMD ["serve"]\nRUN true\nCMD ["serve", "--debug"]\n', count=1),
+        bad('FROM debian:12\nCMD ["serve"]\nRUN true\nCMD ["serve", "--debug"]\n', count=1, at=(4, 1)),
         ok('FROM debian:12 AS one\nCMD ["serve"]\nFROM debian:12\nCMD ["serve", "--debug"]\n'),
         ok('FROM debian:12\nONBUILD CMD ["serve"]\nCMD ["serve", "--debug"]\n'),
     ]

@@ -28,7 +28,7 @@ class MultipleEntrypoint(Rule):
     severity = Severity.ERROR
     aliases = ("hadolint:DL4004", "AVD-DS-0007", "BuildKit:MultipleInstructionsDisallowed")
     examples = [
-        bad('FROM debian:12\nENTRYPOINT ["serve"]\nRUN true\nENTRYPOINT ["serve", "--debug"]\n', count=1),
+        bad('FROM debian:12\nENTRYPOINT ["serve"]\nRUN true\nENTRYPOINT ["serve", "--debug"]\n', count=1, at=(4, 1)),
         ok('FROM debian:12 AS one\nENTRYPOINT ["serve"]\nFROM debian:12\nENTRYPOINT ["serve", "--debug"]\n'),
         ok('FROM debian:12\nONBUILD ENTRYPOINT ["serve"]\nENTRYPOINT ["serve", "--debug"]\n'),
     ]

@@ -32,8 +32,8 @@ class UseShellInstruction(Rule):
     severity = Severity.WARNING
     aliases = ("hadolint:DL4005",)
     examples = [
-        bad("FROM debian:12\nRUN ln -sfv /bin/bash /bin/sh\n"),
-        bad("FROM debian:12\nONBUILD RUN ln -sf bash /bin/sh\n", count=1),
+        bad("FROM debian:12\nRUN ln -sfv /bin/bash /bin/sh\n", at=(2, 5)),
+        bad("FROM debian:12\nONBUILD RUN ln -sf bash /bin/sh\n", count=1, at=(2, 13)),
         ok("FROM debian:12\nRUN ln -sf /bin/true /sbin/initctl\n"),
         ok("FROM debian:12\nRUN ln -s /bin/sh /usr/local/bin/sh\n"),
         ok('FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\n'),

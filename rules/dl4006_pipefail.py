@@ -129,13 +129,15 @@ class Pipefail(Rule):
                 "RUN wget -O - https://example.com | wc -l > /number\nRUN curl -fsSL https://x | tar -xz\n"
             ),
             count=2,
+            at=[(2, 5), (3, 5)],
         ),
         bad(
             "FROM python:3.12-slim\n# hadolint ignore=DL3008\nRUN curl -fsSL https://x | tar -xz\n",
             fixed='FROM python:3.12-slim\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\n# hadolint ignore=DL3008\nRUN curl -fsSL https://x | tar -xz\n',
+            at=(3, 5),
         ),
-        bad("FROM alpine:3.20\nRUN wget -O - https://example.com | wc -l > /number\n"),
-        bad('FROM debian:12\nSHELL ["/bin/sh", "-o", "pipefail", "-c"]\nRUN a | b\n'),
+        bad("FROM alpine:3.20\nRUN wget -O - https://example.com | wc -l > /number\n", at=(2, 5)),
+        bad('FROM debian:12\nSHELL ["/bin/sh", "-o", "pipefail", "-c"]\nRUN a | b\n', at=(3, 5)),
         ok('FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN wget -O - https://example.com | wc -l\n'),
         ok('FROM alpine:3.20\nSHELL ["/bin/ash", "-eo", "pipefail", "-c"]\nRUN wget -O - https://example.com | wc -l\n'),
         ok("FROM debian:12\nRUN set -euo pipefail && wget -O - https://example.com | wc -l\n"),

@@ -72,6 +72,7 @@ class EcsPrivilegedContainer(Rule):
             """,
             count=1,
             filename="stack.py",
+            at=(7, 16),
         ),
         ok(
             """

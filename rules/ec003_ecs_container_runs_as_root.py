@@ -56,6 +56,7 @@ class EcsContainerRunsAsRoot(Rule):
             """,
             count=2,
             filename="stack.py",
+            at=[(4, 1), (5, 88)],
         ),
         ok(
             """

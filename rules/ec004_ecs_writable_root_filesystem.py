@@ -75,6 +75,7 @@ class EcsWritableRootFilesystem(Rule):
             """,
             count=2,
             filename="stack.py",
+            at=[(4, 1), (9, 105)],
         ),
         bad(
             """
@@ -108,6 +109,7 @@ class EcsWritableRootFilesystem(Rule):
             """,
             count=1,
             filename="__main__.py",
+            at=(7, 39),
         ),
         ok(
             """

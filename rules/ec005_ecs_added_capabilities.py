@@ -59,6 +59,7 @@ class EcsAddedCapabilities(Rule):
             """,
             count=1,
             filename="stack.py",
+            at=(8, 33),
         ),
         ok(
             """

@@ -43,6 +43,7 @@ class EcsHostNamespaces(Rule):
             """,
             count=1,
             filename="stack.py",
+            at=(3, 54),
         ),
         ok(
             """

@@ -66,6 +66,7 @@ class HostNamespaces(Rule):
                     image: prom/node-exporter:v1.8.2
             """,
             count=2,
+            at=[(8, 20), (9, 16)],
         ),
         ok(
             """

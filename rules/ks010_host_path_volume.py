@@ -57,6 +57,7 @@ class HostPathVolume(Rule):
                       path: /var/log
             """,
             count=1,
+            at=(16, 9),
         ),
         ok(
             """

@@ -54,6 +54,7 @@ class HostPort(Rule):
                       hostPort: 443
             """,
             count=1,
+            at=(13, 21),
         ),
         ok(
             """

@@ -62,6 +62,7 @@ class CustomSelinuxOptions(Rule):
                         role: system_r
             """,
             count=2,
+            at=[(10, 17), (16, 19)],
         ),
         ok(
             """

@@ -54,6 +54,7 @@ class UnmaskedProcMount(Rule):
                       procMount: Unmasked
             """,
             count=1,
+            at=(13, 22),
         ),
         ok(
             """

@@ -83,6 +83,7 @@ class UnsafeSysctls(Rule):
                     image: redis:7.4
             """,
             count=2,
+            at=[(10, 17), (12, 17)],
         ),
         ok(
             """

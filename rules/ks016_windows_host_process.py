@@ -52,6 +52,7 @@ class WindowsHostProcess(Rule):
                     image: ghcr.io/kubernetes-sigs/sig-windows/csi-proxy:v1.1.2
             """,
             count=1,
+            at=(11, 24),
         ),
         ok(
             """

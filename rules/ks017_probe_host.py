@@ -72,6 +72,7 @@ class ProbeHost(Rule):
                           port: 9000
             """,
             count=1,
+            at=(13, 19),
         ),
         ok(
             """

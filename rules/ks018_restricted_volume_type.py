@@ -63,6 +63,7 @@ class RestrictedVolumeType(Rule):
                       path: /exports/www
             """,
             count=1,
+            at=(13, 9),
         ),
         ok(
             """

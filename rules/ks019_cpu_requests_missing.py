@@ -63,6 +63,7 @@ class CpuRequestsMissing(MissingResource):
                         memory: 128Mi
             """,
             count=1,
+            at=(12, 11),
         ),
         ok(
             """

@@ -53,6 +53,7 @@ class CpuLimitsMissing(MissingResource):
                 image: nginx:1.27
             """,
             count=1,
+            at=(7, 5),
         ),
         ok(
             """

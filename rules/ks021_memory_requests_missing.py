@@ -57,6 +57,7 @@ class MemoryRequestsMissing(MissingResource):
                     cpu: 100m
             """,
             count=1,
+            at=(10, 7),
         ),
         ok(
             """

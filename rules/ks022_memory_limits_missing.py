@@ -63,6 +63,7 @@ class MemoryLimitsMissing(MissingResource):
                         memory: 64Mi
             """,
             count=1,
+            at=(12, 11),
         ),
         ok(
             """

@@ -51,6 +51,7 @@ class LivenessProbeMissing(MissingProbe):
                       httpGet: {path: /ready, port: 8080}
             """,
             count=1,
+            at=(9, 9),
         ),
         ok(
             """

@@ -50,6 +50,7 @@ class ReadinessProbeMissing(MissingProbe):
                       httpGet: {path: /healthz, port: 8080}
             """,
             count=1,
+            at=(9, 9),
         ),
         ok(
             """

@@ -56,6 +56,7 @@ class ServiceAccountTokenAutomount(Rule):
                     image: nginx:1.27
             """,
             count=1,
+            at=(7, 5),
         ),
         bad(
             """
@@ -77,6 +78,7 @@ class ServiceAccountTokenAutomount(Rule):
                 image: nginx:1.27
             """,
             count=1,
+            at=(13, 33),
         ),
         ok(
             """

@@ -58,6 +58,7 @@ class SecretInEnvValue(Rule):
                       value: sk_live_4eC39HqLyjWDarjtT1zdp7dc
             """,
             count=2,
+            at=[(13, 18), (15, 18)],
         ),
         ok(
             """

@@ -54,6 +54,7 @@ class SecretFromEnv(Rule):
                     name: api-env
             """,
             count=2,
+            at=[(12, 9), (14, 7)],
         ),
         ok(
             """

@@ -50,6 +50,7 @@ class DuplicateEnvVar(Rule):
                       value: "9090"
             """,
             count=1,
+            at=(14, 17),
         ),
         ok(
             """

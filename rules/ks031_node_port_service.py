@@ -54,6 +54,7 @@ class NodePortService(Rule):
                 nodePort: 30080
             """,
             count=1,
+            at=(6, 9),
         ),
         bad(
             """
@@ -67,6 +68,7 @@ class NodePortService(Rule):
               - port: 443
             """,
             config={"rules": {"KS031": {"include_load_balancer": True}}},
+            at=(6, 9),
         ),
         ok(
             """

@@ -57,6 +57,7 @@ class ImagePullPolicy(Rule):
                     imagePullPolicy: IfNotPresent
             """,
             count=2,
+            at=[(10, 16), (13, 26)],
         ),
         ok(
             """

@@ -59,6 +59,7 @@ class LowUserId(LowId):
                   runAsUser: 20000
             """,
             count=1,
+            at=(7, 16),
         ),
         ok(
             """

@@ -53,6 +53,7 @@ class LowGroupId(LowId):
                   runAsUser: 10001
             """,
             count=1,
+            at=(7, 5),
         ),
         ok(
             """

@@ -52,6 +52,7 @@ class RootGroup(Rule):
                   runAsGroup: 0
             """,
             count=3,
+            at=[(8, 14), (9, 32), (14, 19)],
         ),
         ok(
             """

@@ -57,6 +57,7 @@ class NetRawNotDropped(Rule):
                     add: [NET_RAW]
             """,
             count=2,
+            at=[(7, 5), (14, 15)],
         ),
         ok(
             """

@@ -53,6 +53,7 @@ class ContainerSecurityContextMissing(Rule):
                     securityContext: {}
             """,
             count=2,
+            at=[(11, 9), (15, 9)],
         ),
         ok(
             """

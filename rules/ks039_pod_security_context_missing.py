@@ -50,6 +50,7 @@ class PodSecurityContextMissing(Rule):
                       runAsNonRoot: true
             """,
             count=1,
+            at=(7, 5),
         ),
         ok(
             """

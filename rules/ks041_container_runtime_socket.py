@@ -58,6 +58,7 @@ class ContainerRuntimeSocket(Rule):
                     hostPath: {path: /run/containerd/}
             """,
             count=2,
+            at=[(17, 17), (20, 26)],
         ),
         ok(
             """

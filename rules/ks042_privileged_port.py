@@ -51,6 +51,7 @@ class PrivilegedPort(Rule):
                     - containerPort: 8443
             """,
             count=1,
+            at=(12, 26),
         ),
         ok(
             """

@@ -53,6 +53,7 @@ class RbacWildcard(Rule):
               verbs: ["get", "list"]
             """,
             count=2,
+            at=[(8, 11), (9, 15)],
         ),
         ok(
             """

@@ -57,6 +57,7 @@ class ClusterAdminBinding(Rule):
               name: cluster-admin
             """,
             count=1,
+            at=(12, 9),
         ),
         ok(
             """

@@ -59,6 +59,7 @@ class RbacSecretsAccess(Rule):
               verbs: ["get", "list", "watch"]
             """,
             count=1,
+            at=(8, 11),
         ),
         bad(
             """
@@ -86,6 +87,7 @@ class RbacSecretsAccess(Rule):
               name: reader
             """,
             count=1,
+            at=(22, 9),
         ),
         ok(
             """

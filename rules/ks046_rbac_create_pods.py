@@ -71,6 +71,7 @@ class RbacCreatePods(Rule):
               verbs: ["create", "delete"]
             """,
             count=1,
+            at=(9, 11),
         ),
         ok(
             """

@@ -65,6 +65,7 @@ class RbacPodExec(Rule):
               verbs: ["get", "create"]
             """,
             count=1,
+            at=(8, 11),
         ),
         ok(
             """

@@ -59,6 +59,7 @@ class RbacNodeProxy(Rule):
               verbs: ["get", "list"]
             """,
             count=1,
+            at=(8, 11),
         ),
         ok(
             """

@@ -89,6 +89,7 @@ class RbacPrivilegeEscalation(Rule):
               verbs: ["impersonate"]
             """,
             count=3,
+            at=[(8, 18), (8, 30), (11, 11)],
         ),
         ok(
             """

@@ -58,6 +58,7 @@ class RbacAdmissionWebhooks(Rule):
               verbs: ["create", "patch"]
             """,
             count=1,
+            at=(8, 11),
         ),
         ok(
             """

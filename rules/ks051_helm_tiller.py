@@ -77,6 +77,7 @@ class HelmTiller(Rule):
               - port: 44134
             """,
             count=2,
+            at=[(11, 16), (19, 3)],
         ),
         ok(
             """

@@ -59,6 +59,7 @@ class IngressNginxSnippet(Rule):
               ingressClassName: nginx
             """,
             count=1,
+            at=(6, 49),
         ),
         ok(
             """

@@ -84,6 +84,7 @@ class SecretInConfigMap(Rule):
                 password = s3cr3t-Pa55
             """,
             count=2,
+            at=[(7, 16), (8, 17)],
         ),
         ok(
             """

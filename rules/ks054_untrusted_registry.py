@@ -51,6 +51,7 @@ class UntrustedRegistry(Rule):
             """,
             config={"trusted-registries": ["ghcr.io"]},
             count=1,
+            at=(8, 12),
         ),
         ok(
             """

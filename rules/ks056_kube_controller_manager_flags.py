@@ -65,6 +65,7 @@ class KubeControllerManagerFlags(ControlPlaneFlags):
                 - kube-controller-manager
                 - --bind-address=0.0.0.0
             """,
+            at=[(10, 5), (10, 5), (10, 5), (12, 7)],
         ),
         ok(
             """

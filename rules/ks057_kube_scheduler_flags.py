@@ -52,6 +52,7 @@ class KubeSchedulerFlags(ControlPlaneFlags):
                 command: [kube-scheduler, --profiling=true, --bind-address=127.0.0.1]
             """,
             count=1,
+            at=(10, 31),
         ),
         ok(
             """

@@ -59,6 +59,7 @@ class EtcdFlags(ControlPlaneFlags):
                 image: registry.k8s.io/etcd:3.5.15-0
                 command: [etcd, --auto-tls=true]
             """,
+            at=[(10, 5), (10, 5), (10, 5), (10, 5), (10, 21)],
         ),
         ok(
             """

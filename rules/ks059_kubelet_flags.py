@@ -76,6 +76,7 @@ class KubeletFlags(ControlPlaneFlags):
                 image: registry.example.com/kubelet:v1.31.0
                 command: [kubelet, --anonymous-auth=true]
             """,
+            at=[(9, 5), (9, 5), (9, 5), (9, 5), (9, 5), (9, 24)],
         ),
         ok(
             """

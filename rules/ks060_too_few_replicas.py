@@ -47,6 +47,7 @@ class TooFewReplicas(Rule):
               replicas: 1
             """,
             count=1,
+            at=(6, 13),
         ),
         ok(
             """

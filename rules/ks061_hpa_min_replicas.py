@@ -45,6 +45,7 @@ class HpaMinReplicas(Rule):
               maxReplicas: 10
             """,
             count=1,
+            at=(7, 16),
         ),
         ok(
             """

@@ -59,6 +59,7 @@ class PdbBlocksDisruptions(Rule):
                 matchLabels: {app: web}
             """,
             count=1,
+            at=(6, 19),
         ),
         bad(
             """
@@ -84,6 +85,7 @@ class PdbBlocksDisruptions(Rule):
                   labels: {app: web}
             """,
             count=1,
+            at=(6, 17),
         ),
         ok(
             """

@@ -47,6 +47,7 @@ class PdbPolicy(Rule):
                 matchLabels: {app: web}
             """,
             count=2,
+            at=[(5, 1), (5, 1)],
         ),
         ok(
             """

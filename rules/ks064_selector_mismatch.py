@@ -54,6 +54,7 @@ class SelectorMismatch(Rule):
                     image: nginx:1.27
             """,
             count=1,
+            at=(6, 3),
         ),
         ok(
             """

@@ -48,6 +48,7 @@ class RollingUpdateStrategy(Rule):
                 type: Recreate
             """,
             count=1,
+            at=(7, 11),
         ),
         ok(
             """

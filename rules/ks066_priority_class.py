@@ -50,6 +50,7 @@ class PriorityClass(Rule):
                     image: nginx:1.27
             """,
             count=1,
+            at=(7, 5),
         ),
         bad(
             """
@@ -64,6 +65,7 @@ class PriorityClass(Rule):
                 image: nginx:1.27
             """,
             config={"rules": {"KS066": {"allowed": ["business-critical", "batch"]}}},
+            at=(6, 22),
         ),
         ok(
             """

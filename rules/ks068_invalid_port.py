@@ -79,6 +79,7 @@ class InvalidPort(Rule):
                   containerPort: 8080
             """,
             count=2,
+            at=[(8, 17), (19, 13)],
         ),
         ok(
             """

@@ -76,6 +76,7 @@ class RequiredMetadata(Rule):
                     image: nginx:1.27
             """,
             count=1,
+            at=(4, 3),
         ),
         ok(
             """

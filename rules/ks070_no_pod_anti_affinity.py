@@ -76,6 +76,7 @@ class NoPodAntiAffinity(Rule):
                     image: nginx:1.27
             """,
             count=1,
+            at=(6, 13),
         ),
         ok(
             """

@@ -56,6 +56,7 @@ class NoTopologySpread(Rule):
                     image: nginx:1.27
             """,
             count=1,
+            at=(6, 13),
         ),
         ok(
             """

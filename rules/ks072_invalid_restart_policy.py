@@ -56,6 +56,7 @@ class InvalidRestartPolicy(Rule):
                     image: registry.example.com/migrate:1.2
             """,
             count=1,
+            at=(7, 5),
         ),
         bad(
             """
@@ -72,6 +73,7 @@ class InvalidRestartPolicy(Rule):
                     image: registry.example.com/migrate:1.2
             """,
             config={"rules": {"KS072": {"accepted": ["Always", "OnFailure"]}}},
+            at=(8, 22),
         ),
         ok(
             """

@@ -57,6 +57,7 @@ class DanglingService(Rule):
               - port: 80
             """,
             count=1,
+            at=(15, 3),
         ),
         ok(
             """

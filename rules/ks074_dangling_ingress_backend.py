@@ -95,6 +95,7 @@ class DanglingIngressBackend(Rule):
                       service: {name: api, port: {number: 80}}
             """,
             count=2,
+            at=[(21, 47), (25, 27)],
         ),
         ok(
             """

@@ -50,6 +50,7 @@ class DanglingHpaTarget(Rule):
               maxReplicas: 6
             """,
             count=1,
+            at=(11, 65),
         ),
         ok(
             """

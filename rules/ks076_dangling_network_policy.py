@@ -63,6 +63,7 @@ class DanglingNetworkPolicy(Rule):
                     matchLabels: {app: gateway}
             """,
             count=2,
+            at=[(15, 3), (19, 7)],
         ),
         ok(
             """

@@ -58,6 +58,7 @@ class PodNotIsolated(Rule):
                   labels: {app: web}
             """,
             count=1,
+            at=(12, 3),
         ),
         ok(
             """

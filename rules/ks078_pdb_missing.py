@@ -60,6 +60,7 @@ class PdbMissing(Rule):
                   labels: {app: web}
             """,
             count=1,
+            at=(15, 13),
         ),
         ok(
             """

@@ -26,8 +26,15 @@ def _filename(rule, example):
     return DEFAULT_NAMES[sorted(rule.kinds, key=lambda k: k.value)[0]]
 
 
-def test_there_are_rules():
-    assert len(RULES) >= 4
+def test_every_rule_file_is_found():
+    """Each file in rules/ defines exactly the rules the index lists: none lost by discovery."""
+    import os
+
+    directory = list(__import__("dockerlint.rules", fromlist=["x"]).__path__)[0]
+    files = {n[:-3] for n in os.listdir(directory) if n.endswith(".py") and not n.startswith("_")}
+    modules = {r.__module__.rsplit(".", 1)[1] for r in RULES}
+    assert files - modules == set(), "rule files that define no rule"
+    assert len({r.code for r in RULES}) == len(RULES), "two rules share a code"
 
 
 @pytest.mark.parametrize("rule,example", list(_cases()))
@@ -42,6 +49,12 @@ def test_example(rule, example):
     assert mine, f"{rule.code} did not fire on a bad example:\n{example.text}"
     if example.count is not None:
         assert len(mine) == example.count, mine
+    if example.at is not None:
+        found = [(f.span.line, f.span.col) for f in mine]
+        assert found == list(example.at), f"{rule.code} reported at {found}, the example says {list(example.at)}"
+    if example.message is not None:
+        for f in mine:
+            assert example.message in f.message, f"{rule.code}: {f.message!r} lacks {example.message!r}"
     text = example.text
     for f in mine:
         assert 0 <= f.span.start <= f.span.end <= len(text), f"span outside the file: {f.span}"

@@ -420,11 +420,26 @@ def test_every_hadolint_case_parses():
     cases = SHARED / "conformance" / "hadolint" / "cases.jsonl"
     if not cases.is_file():
         pytest.skip(f"hadolint conformance cases absent: {cases}")
+    from dockerlint.model import ParseError
+    from dockerlint.parse.dockerfile import parse_dockerfile
+
+    scripts = parsed = 0
     for line in cases.read_text(encoding="utf-8").splitlines():
-        text = json.loads(line)["dockerfile"]
-        for run_line in text.split("\n"):
-            if run_line.lstrip().upper().startswith("RUN "):
-                parse_shell(run_line.split(None, 1)[1])
+        try:
+            df = parse_dockerfile(json.loads(line)["dockerfile"])
+        except ParseError:
+            continue  # hadolint's cases include Dockerfiles BuildKit rejects
+        for ins in df.instructions:
+            if ins.keyword == "RUN" and ins.json is None:
+                script = ins.args
+                model = parse_shell(script)
+                scripts += 1
+                parsed += model.parse_ok
+                for cmd in model.commands:  # every command name is a word of the script, in place
+                    assert script[cmd.name_word.start : cmd.name_word.end] == cmd.name_word.text
+                assert [c.name_word.start for c in model.commands] == sorted(c.name_word.start for c in model.commands)
+    assert scripts > 500
+    assert parsed / scripts > 0.99, f"only {parsed} of {scripts} one-line RUN scripts parse cleanly"
 
 
 def test_branches_of_if_and_case_and_what_they_exclude():

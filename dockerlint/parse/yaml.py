@@ -148,12 +148,6 @@ class MappingNode(Node):
         pair = self._idx().get(key)
         return pair[1] if pair is not None else None
 
-    def get_pair(self, key: str) -> tuple[ScalarNode, Node] | None:
-        """(key node, value node) of `key`. The key node of a merged entry lies in the merged
-        mapping, not in this one."""
-        pair = self._idx().get(key)
-        return (pair[0], pair[1]) if pair is not None else None
-
     def key_node(self, key: str) -> ScalarNode | None:
         pair = self._idx().get(key)
         return pair[0] if pair is not None else None
@@ -186,10 +180,6 @@ class MappingNode(Node):
     def get_sequence(self, key: str) -> "SequenceNode | None":
         node = self.get(key)
         return node if type(node) is SequenceNode else None
-
-    def get_scalar(self, key: str) -> ScalarNode | None:
-        node = self.get(key)
-        return node if type(node) is ScalarNode else None
 
     def get_in(self, *keys: str) -> Node | None:
         """Walk nested mappings: m.get_in("spec", "template", "spec")."""

@@ -46,11 +46,6 @@ class Resolved:
     digest: str
     media_type: str | None
 
-    @property
-    def is_index(self) -> bool:
-        return self.media_type in INDEX_TYPES
-
-
 def is_loopback(host: str) -> bool:
     name = host.rsplit(":", 1)[0] if host.count(":") == 1 or host.startswith("[") else host
     name = name.strip("[]")

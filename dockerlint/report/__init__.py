@@ -30,17 +30,6 @@ class ReportOptions:
     extra: dict = field(default_factory=dict)
 
 
-def available_formats() -> list[str]:
-    out = []
-    for name, module in FORMATS.items():
-        try:
-            importlib.import_module(f"dockerlint.report.{module}")
-        except ImportError:
-            continue
-        out.append(name)
-    return out
-
-
 def render(fmt: str, results: list[FileResult], options: ReportOptions) -> str:
     module = importlib.import_module(f"dockerlint.report.{FORMATS[fmt]}")
     return module.render(results, options)

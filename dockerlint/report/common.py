@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 
 from dockerlint.fix import effective_applicability
-from dockerlint.model import Applicability, Edit, FileResult, Finding, SourceText
+from dockerlint.model import Applicability, Edit, Finding, SourceText
 
 
 def relative(path: str, root: str = ".") -> str:
@@ -34,10 +34,6 @@ def fix_dict(finding: Finding, source: SourceText | None, settings=None) -> dict
         "description": finding.fix.description,
         "edits": [edit_dict(e, source) for e in finding.fix.edits],
     }
-
-
-def all_findings(results: list[FileResult]) -> list[tuple[FileResult, Finding]]:
-    return [(r, f) for r in results for f in r.findings]
 
 
 def is_fixable(finding: Finding, unsafe: bool) -> bool:

@@ -95,14 +95,6 @@ def key_span(parent: MappingNode, key: str):
     return node.span if node is not None else parent.span
 
 
-def value_span(parent: MappingNode, key: str):
-    """The value when it is a scalar, else the key: where to point at `key: <value>`."""
-    value = parent.get(key)
-    if type(value) is ScalarNode:
-        return value.span
-    return key_span(parent, key)
-
-
 def volume_sources(workload: Workload) -> list[tuple[str | None, ScalarNode, Node]]:
     """(volume name, source key node, source value) for each source set on each pod volume.
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from dockerlint.rulekit.k8s_model import Container, K8sObject, objects
-from dockerlint.parse.yaml import MappingNode, Node, ScalarNode, SequenceNode
+from dockerlint.parse.yaml import MappingNode, Node, ScalarNode
 from dockerlint.rule import Rule
 from dockerlint.rulekit.k8s import describe, pod_workloads, scalar, sequence_items, text
 from dockerlint.rulekit.secret_names import (  # noqa: F401 (re-exported for the KS rules)
@@ -184,10 +184,6 @@ def object_span(obj: K8sObject):
     if obj.metadata is not None and "name" in obj.metadata:
         return obj.metadata.head_span(("name",))
     return obj.kind_span
-
-
-def sequence_or_none(node: Node | None) -> SequenceNode | None:
-    return node if type(node) is SequenceNode else None
 
 
 # ---- a base for the four "resources not set" rules ----------------------------------------------

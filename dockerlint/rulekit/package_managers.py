@@ -112,12 +112,6 @@ class Invocation:
     def word(self, i: int) -> ShellWord | None:
         return self.words[i] if i < len(self.words) else None
 
-    def verb_index(self, i: int = 0) -> int:
-        """Index in `command.args` of positional word `i` (for flag insertion)."""
-        target = self.words[i]
-        return next(k for k, w in enumerate(self.command.args) if w is target)
-
-
 APT_VALUE_OPTS = frozenset({
     "-o", "--option", "-t", "--target-release", "--default-release", "-c", "--config-file",
     "-a", "--host-architecture", "-P", "--build-profiles",

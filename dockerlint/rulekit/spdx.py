@@ -21,10 +21,6 @@ def _lists() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(data["licenses"]), frozenset(data["exceptions"])
 
 
-def is_license_id(value: str) -> bool:
-    return value in _lists()[0]
-
-
 def _tokens(text: str) -> list[str] | None:
     out, pos = [], 0
     text = text.rstrip()
