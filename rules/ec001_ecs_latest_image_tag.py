@@ -1,11 +1,7 @@
-import re
-
-from dockerlint.images.reference import parse_image
+from dockerlint.images.reference import moving_tag_problem
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.rulekit.ecs import containers, describe
-
-_TEMPLATED = re.compile(r"\{\{|\$\{|\$\(|^\$[A-Za-z_]")
 
 
 class EcsLatestImageTag(Rule):
@@ -92,15 +88,7 @@ class EcsLatestImageTag(Rule):
                     ctx.report(image.span, f"{who}: image tag `latest`; pin a version or a digest")
                 continue
             ref = image.ref
-            if not ref or not ref.strip() or _TEMPLATED.search(ref):
-                continue
-            parsed = parse_image(ref)
-            if parsed.digest is not None:
-                continue
-            if parsed.tag is None:
-                problem = "has no tag (ECS pulls `latest`)"
-            elif parsed.tag == "latest":
-                problem = "uses the `latest` tag"
-            else:
+            problem = moving_tag_problem(ref, "ECS")
+            if problem is None:
                 continue
             ctx.report(image.span, f"image `{ref}` of {who} {problem}; pin a version or a digest")

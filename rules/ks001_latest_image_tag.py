@@ -1,12 +1,7 @@
-import re
-
-from dockerlint.images.reference import parse_image
+from dockerlint.images.reference import moving_tag_problem
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.rulekit.k8s import describe, pod_workloads, text, trivy
-
-# Helm/Kustomize/envsubst placeholders: the real image is unknown
-_TEMPLATED = re.compile(r"\{\{|\$\{|\$\(|^\$[A-Za-z_]")
 
 
 class LatestImageTag(Rule):
@@ -96,16 +91,8 @@ class LatestImageTag(Rule):
         for workload in pod_workloads(ctx):
             for container in workload.containers:
                 value = text(container.image)
-                if not value or not value.strip() or _TEMPLATED.search(value):
-                    continue
-                ref = parse_image(value)
-                if ref.digest is not None:
-                    continue
-                if ref.tag is None:
-                    problem = "has no tag (Kubernetes pulls `latest`)"
-                elif ref.tag == "latest":
-                    problem = "uses the `latest` tag"
-                else:
+                problem = moving_tag_problem(value, "Kubernetes")
+                if problem is None:
                     continue
                 ctx.report(
                     container.image.span,

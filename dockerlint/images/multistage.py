@@ -26,6 +26,7 @@ from dockerlint.rulekit.analysis import final_image_stages, stage_infos
 from dockerlint.images.reference import parse_image
 from dockerlint.parse.dockerfile import Dockerfile, Instruction
 from dockerlint.rulekit.runs import run_scripts
+from dockerlint.rulekit.toolchains import JDK_BUILD_TOOL_IMAGES, JDK_IMAGES
 
 RUNTIME_ONLY = {"CMD", "ENTRYPOINT", "EXPOSE", "USER", "HEALTHCHECK", "LABEL", "VOLUME", "STOPSIGNAL", "ONBUILD", "MAINTAINER", "SHELL"}
 GO_RUNTIMES = {"distroless": "gcr.io/distroless/static-debian12:nonroot", "scratch": "scratch"}
@@ -36,7 +37,7 @@ _BUILD_PACKAGES = re.compile(
     r"libc6-dev|libc-dev|musl-dev|build-base|git|curl|wget|gnupg|ca-certificates|python3-dev|python3-pip|python3-venv|.*-dev)$"
 )
 _NODE_MANAGERS = ("npm", "yarn", "pnpm")
-_JDK_IMAGES = ("eclipse-temurin", "openjdk", "amazoncorretto", "ibm-semeru-runtimes", "sapmachine", "maven", "gradle")
+_JDK_IMAGES = JDK_IMAGES + JDK_BUILD_TOOL_IMAGES
 
 
 @dataclass

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# Helm/Kustomize/envsubst/shell placeholders: the real image is only known later
+_TEMPLATED = re.compile(r"\{\{|\$\{|\$\(|^\$[A-Za-z_]")
 _DIGEST = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$")
 
 
@@ -59,3 +61,24 @@ def parse_image(text: str) -> ImageRef:
 
 def has_valid_digest(ref: ImageRef) -> bool:
     return ref.digest is not None and bool(_DIGEST.match(ref.digest))
+
+
+def is_templated(text: str | None) -> bool:
+    """Is this image text a placeholder (`{{ .Values.image }}`, `${IMAGE}`, `$(...)`, `$IMAGE`)
+    or empty, so that nothing can be said about the image it will be?"""
+    return not text or not text.strip() or _TEMPLATED.search(text) is not None
+
+
+def moving_tag_problem(text: str, puller: str) -> str | None:
+    """What is wrong with an image reference a runtime (`puller`: "Kubernetes", "ECS", ...)
+    pulls by a moving tag, or None when it is pinned (a version tag or a digest) or unknown."""
+    if is_templated(text):
+        return None
+    ref = parse_image(text)
+    if ref.digest is not None:
+        return None
+    if ref.tag is None:
+        return f"has no tag ({puller} pulls `latest`)"
+    if ref.tag == "latest":
+        return "uses the `latest` tag"
+    return None
