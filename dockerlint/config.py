@@ -45,6 +45,12 @@ def _str_list(value: Any, key: str, path: str) -> list[str]:
     raise ConfigError(f"`{key}` must be a list of strings, got {_shown(value)}", path)
 
 
+def _str(value: Any, key: str, path: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"`{key}` must be a non-empty string, got {_shown(value)}", path)
+    return value
+
+
 def _bool(value: Any, key: str, path: str) -> bool:
     if isinstance(value, bool):
         return value
@@ -144,6 +150,12 @@ def apply_dockerlint_table(settings: Settings, table: dict[str, Any], path: str)
         elif key in ("extend-safe-fixes", "extend-unsafe-fixes", "unfixable"):
             codes = _check_selectors(_str_list(value, key, path), key, path)
             setattr(s, key.replace("-", "_"), codes)
+        elif key == "baseline":  # a path relative to the config file
+            s.baseline = os.path.join(os.path.dirname(os.path.abspath(path)), _str(value, key, path))
+        elif key == "cache":
+            s.cache = _bool(value, key, path)
+        elif key == "cache-dir":
+            s.cache_dir = os.path.join(os.path.dirname(os.path.abspath(path)), _str(value, key, path))
         elif key == "rules":
             merged = dict(s.rule_options)
             merged.update(_rule_options(value, path))
@@ -153,7 +165,7 @@ def apply_dockerlint_table(settings: Settings, table: dict[str, Any], path: str)
                 "select, extend-select, ignore, severity, failure-threshold, exclude, build-args, "
                 "trusted-registries, approved-images, label-schema, strict-labels, "
                 "disable-ignore-pragma, unsafe-fixes, extend-safe-fixes, extend-unsafe-fixes, "
-                "unfixable, rules"
+                "unfixable, baseline, cache, cache-dir, rules"
             )
             raise ConfigError(f"unknown key `{key}` (known keys: {known})", path)
     s.config_path = path

@@ -17,7 +17,7 @@ from pathlib import Path
 from dockerlint.model import FileKind
 from dockerlint.parse.detect import kind_by_name
 
-ALWAYS_SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".tox", ".nox", ".venv", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
+ALWAYS_SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".tox", ".nox", ".venv", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".dockerlint_cache"}
 YAML_SUFFIXES = (".yaml", ".yml")
 
 

@@ -44,9 +44,14 @@ def _selected_rules(kind: FileKind, select: tuple[str, ...], ignore: tuple[str, 
     return tuple(sorted(rules.values(), key=lambda r: r.code))
 
 
-def run_rules(kind: FileKind, source: SourceText, model, settings: Settings, path: str) -> list[Finding]:
-    """Raw rule results, before suppressions and severity handling."""
+def run_rules(
+    kind: FileKind, source: SourceText, model, settings: Settings, path: str, related: dict | None = None
+) -> list[Finding]:
+    """Raw rule results, before suppressions and severity handling. `related` receives the
+    other files the rules read (path -> content digest, None if absent), for the cache."""
     ctx = Context(path=path, kind=kind, source=source, model=model, settings=settings)
+    if related is not None:
+        ctx.related = related
     for rule in selected_rules(kind, settings):
         ctx.rule = rule
         ctx.options = rule.option_values(settings.rule_options.get(rule.code))
@@ -141,7 +146,8 @@ def lint_loaded(loaded: Loaded, settings: Settings) -> FileResult:
     """Run the selected rules on a loaded file; suppressions and severities applied."""
     kind, source, model, path = loaded.kind, loaded.source, loaded.model, loaded.path
     kind_plugin = plugin(kind)
-    findings = run_rules(kind, source, model, settings, path)
+    related: dict = {}
+    findings = run_rules(kind, source, model, settings, path, related)
     findings = preset_level_filter(findings, settings)
     findings = kind_plugin.suppress(findings, model, source, settings)
     result = []
@@ -151,7 +157,7 @@ def lint_loaded(loaded: Loaded, settings: Settings) -> FileResult:
             continue
         result.append(f)
     result.sort(key=Finding.sort_key)
-    return FileResult(path, kind, result, source=source, documents=kind_plugin.document_count(model))
+    return FileResult(path, kind, result, source=source, documents=kind_plugin.document_count(model), related=related)
 
 
 def lint_path(path: str, settings: Settings, kind: FileKind | None = None) -> FileResult:

@@ -65,6 +65,45 @@ def read_file(path: str) -> tuple[Decoded | None, FileError | None]:
         return None, FileError(path, str(e))
 
 
+def digest_of(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def related_unchanged(related: dict[str, str | None]) -> bool:
+    """Do the files a result depended on still have the content (or absence) it saw?"""
+    for path, digest in related.items():
+        try:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                now = digest_of(f.read())
+        except OSError:
+            now = None
+        if now != digest:
+            return False
+    return True
+
+
+def write_new_atomic(path: str, data: bytes) -> None:
+    """Write a file that may not exist yet, atomically (mode 0644 when new)."""
+    if os.path.exists(path):
+        write_atomic(path, data)
+        return
+    directory = os.path.dirname(os.path.abspath(path)) or "."
+    fd, tmp = tempfile.mkstemp(prefix=".dockerlint-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
 def encode_like(text: str, encoding: str) -> bytes:
     if encoding == "utf-16":
         return text.encode("utf-16")  # writes a BOM, as the original had one

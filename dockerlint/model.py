@@ -162,6 +162,7 @@ class Finding:
     fix: Fix | None = None
     aliases: tuple[str, ...] = ()
     kind: FileKind | None = None
+    anchor: str | None = None  # normalised source a baseline matches on (set when one is used)
 
     def sort_key(self):
         return (self.path, self.span.line, self.span.col, self.code)
@@ -207,3 +208,4 @@ class FileResult:
     fixed_text: str | None = None
     fixes_applied: dict[str, int] = field(default_factory=dict)
     documents: int | None = None  # YAML documents (or IaC units) parsed; None for a Dockerfile
+    related: dict[str, str | None] = field(default_factory=dict)  # other files the rules read -> digest

@@ -151,6 +151,21 @@ class Context:
         self.rule: type[Rule] | None = None
         self.findings: list[Finding] = []
         self._cache: dict[str, Any] = {}
+        self.related: dict[str, str | None] = {}  # other files read -> digest (None: absent)
+
+    def read_related(self, path: str) -> str | None:
+        """The text of another file a rule's verdict depends on (`.dockerignore`, ...), or None
+        when it cannot be read. Recorded, so a cached result is dropped when that file changes."""
+        from dockerlint.files import digest_of
+
+        try:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                text = f.read()
+        except OSError:
+            self.related[path] = None
+            return None
+        self.related[path] = digest_of(text)
+        return text
 
     # Convenience views of the model, typed by kind.
     @property

@@ -28,5 +28,9 @@ class Settings:
     extend_safe_fixes: list[str] = field(default_factory=list)
     extend_unsafe_fixes: list[str] = field(default_factory=list)
     unfixable: list[str] = field(default_factory=list)
+    # Between runs (dockerlint.state)
+    baseline: str | None = None  # hide the findings recorded in this file
+    cache: bool = True
+    cache_dir: str | None = None  # default: .dockerlint_cache beside the nearest config file
     # Where the settings came from (for error messages and the LSP)
     config_path: str | None = None

@@ -9,18 +9,16 @@ _ROOT_PATTERNS = {"*", "**", "**/*"}
 _FIXTURE = "tests/fixtures/df112/Dockerfile"  # examples run from the repository root
 
 
-def _read_dockerignore(dockerfile_path: str):
+def _read_dockerignore(ctx, dockerfile_path: str):
     """The patterns that apply to a build of `dockerfile_path` with its directory as context:
     `<Dockerfile>.dockerignore` beside it wins over the context's `.dockerignore`."""
     if not dockerfile_path or dockerfile_path == "-":
         return None
     context = os.path.dirname(os.path.abspath(dockerfile_path))
     for candidate in (os.path.abspath(dockerfile_path) + ".dockerignore", os.path.join(context, ".dockerignore")):
-        try:
-            with open(candidate, encoding="utf-8", errors="replace") as f:
-                return parse_dockerignore(f.read())
-        except OSError:
-            continue
+        text = ctx.read_related(candidate)
+        if text is not None:
+            return parse_dockerignore(text)
     return None
 
 
@@ -65,7 +63,7 @@ class CopyIgnoredFile(Rule):
     ]
 
     def check(self, ctx):
-        patterns = ctx.cached("dockerignore", lambda: _read_dockerignore(ctx.path))
+        patterns = ctx.cached("dockerignore", lambda: _read_dockerignore(ctx, ctx.path))
         if not patterns or any(p.exclusion for p in patterns):
             return
         root_ignored = any(p.text in _ROOT_PATTERNS for p in patterns)

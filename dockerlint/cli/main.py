@@ -39,6 +39,9 @@ def build_parser(wanted: str | None = None) -> argparse.ArgumentParser:
     check.add_argument("--no-source", action="store_true", help="don't show source lines")
     check.add_argument("--color", choices=["auto", "always", "never"], default="auto")
     check.add_argument("--template-dir", metavar="DIR", help="override the markdown report templates")
+    check.add_argument("--baseline", metavar="FILE", help="hide the findings recorded in this baseline (also `baseline` in config)")
+    check.add_argument("--write-baseline", metavar="FILE", help="record today's findings as the baseline (prunes entries that no longer match)")
+    check.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
 
     fix = sub.add_parser("fix", help="apply fixes in place")
     add_selection_options(fix)
@@ -62,8 +65,6 @@ def build_parser(wanted: str | None = None) -> argparse.ArgumentParser:
     extensions.register(sub, wanted)
     return parser
 
-
-# ---- settings ---------------------------------------------------------------------------------
 
 # ---- running ----------------------------------------------------------------------------------
 
@@ -117,10 +118,9 @@ def iter_targets(args, resolver):
 
 def process_candidate(cand, args, resolver, forced, fixing: bool, diff: bool):
     """Lint (or fix) one file: returns (result or None when skipped, change or None)."""
-    from dockerlint.engine import lint_loaded
     from dockerlint.files import read_file
     from dockerlint.loader import load_text
-    from dockerlint.model import FileError
+    from dockerlint.model import FileError, SourceText
 
     display = args.stdin_filename if cand.path == "-" and args.stdin_filename else cand.path
     settings = resolver.for_file(display if display != "-" else ".")
@@ -132,20 +132,28 @@ def process_candidate(cand, args, resolver, forced, fixing: bool, diff: bool):
         if error is not None:
             return FileResult(cand.path, kind, error=error), None
         text, encoding = decoded.text, decoded.encoding
+    anchors = _wants_anchors(args, settings)
+    cache_at = None
+    if not fixing and cand.path != "-" and settings.cache and not getattr(args, "no_cache", False):
+        cache_at, hit = _cache_lookup(display, text, settings, kind, anchors)
+        if hit is not None:
+            return (_not_linted(cand, display) if hit is _UNRECOGNISED else hit), None
     loaded = load_text(text, display, kind, encoding=encoding)
     if loaded is None:
-        if cand.explicit and cand.path != "-" and not display.lower().endswith((".yaml", ".yml", ".py")):
-            # Named explicitly but not something we lint: say so, don't fail. Other YAML
-            # (CI configs, Helm values) and non-IaC Python are common in a pre-commit file list:
-            # skip them quietly.
-            print(f"{display}: not a Dockerfile, Kubernetes manifest or Compose file; skipped", file=sys.stderr)
-        return None, None
-    if isinstance(loaded, FileError):
-        from dockerlint.model import SourceText
+        result = None
+    elif isinstance(loaded, FileError):
+        result = FileResult(display, loaded.kind, error=loaded, source=SourceText(text, display))
+    elif not fixing:
+        result = _lint_with_anchors(loaded, settings, anchors)
+    else:
+        return _fix_loaded(loaded, cand, text, encoding, display, settings, diff)
+    if cache_at is not None:
+        _cache_store(cache_at, result)
+    return (_not_linted(cand, display) if result is None else result), None
 
-        return FileResult(display, loaded.kind, error=loaded, source=SourceText(text, display)), None
-    if not fixing:
-        return lint_loaded(loaded, settings), None
+
+def _fix_loaded(loaded, cand, text, encoding, display, settings, diff):
+    from dockerlint.engine import lint_loaded
     from dockerlint.fix import fix_source
     from dockerlint.model import SourceText
 
@@ -158,6 +166,67 @@ def process_candidate(cand, args, resolver, forced, fixing: bool, diff: bool):
     result = FileResult(display, loaded.kind, outcome.findings, source=SourceText(outcome.text, display))
     result.fixes_applied = dict(outcome.applied)
     return result, change
+
+
+_UNRECOGNISED = object()
+
+
+def _cached_outcome(cand, args, resolver, forced):
+    """(result, None) from the cache for an unchanged file, or None (not cached, or unreadable:
+    the normal path reports it)."""
+    from dockerlint.files import read_file
+
+    settings = resolver.for_file(cand.path)
+    if not settings.cache:
+        return None
+    decoded, error = read_file(cand.path)
+    if error is not None:
+        return None
+    _where, hit = _cache_lookup(cand.path, decoded.text, settings, forced or cand.kind, _wants_anchors(args, settings))
+    if hit is None:
+        return None
+    return (_not_linted(cand, cand.path) if hit is _UNRECOGNISED else hit), None
+
+
+def _wants_anchors(args, settings) -> bool:
+    """Do findings need their baseline anchor (a baseline is read or written)?"""
+    return bool(settings.baseline or getattr(args, "baseline", None) or getattr(args, "write_baseline", None))
+
+
+def _not_linted(cand, display):
+    if cand.explicit and cand.path != "-" and not display.lower().endswith((".yaml", ".yml", ".py")):
+        print(f"{display}: not a Dockerfile, Kubernetes manifest or Compose file; skipped", file=sys.stderr)
+    return None
+
+
+def _lint_with_anchors(loaded, settings, anchors: bool):
+    """Lint a loaded file, with each finding's baseline anchor when a baseline needs them."""
+    from dockerlint.engine import lint_loaded
+
+    result = lint_loaded(loaded, settings)
+    if anchors:
+        for f in result.findings:
+            f.anchor = loaded.plugin.anchor(f, loaded.model, loaded.source)
+    return result
+
+
+def _cache_lookup(display, text, settings, kind, anchors):
+    """((directory, key, text, display), the cached result, _UNRECOGNISED, or None on a miss)."""
+    from dockerlint.state import cache
+
+    directory = cache.directory_for(settings)
+    k = cache.key(display, text.encode("utf-8", "surrogatepass"), settings, f"{kind}|{anchors}")
+    hit = cache.get(directory, k, display, text)
+    if hit is not None and hit.kind is None and hit.error is None:
+        hit = _UNRECOGNISED
+    return (directory, k, text, display), hit
+
+
+def _cache_store(where, result):
+    from dockerlint.state import cache
+
+    directory, k, _text, display = where
+    cache.put(directory, k, result if result is not None else FileResult(display, None))
 
 
 _WORKER: dict = {}
@@ -188,9 +257,21 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
     results: list[FileResult] = []
     changed: list[tuple[str, str, str, str]] = []  # (path, before, after, encoding)
     progress = Progress(len(candidates), not args.no_progress)
+    order = {id(c): i for i, c in enumerate(candidates)}  # results keep the candidates' order
     files = [c for c in candidates if c.path != "-"]
+    outcomes: list = [None] * len(candidates)
+    if not fixing and not getattr(args, "no_cache", False):
+        # Cached results are read here: a warm run never pays for worker processes.
+        misses = []
+        for cand in files:
+            hit = _cached_outcome(cand, args, resolver, forced)
+            if hit is None:
+                misses.append(cand)
+            else:
+                outcomes[order[id(cand)]] = hit
+                progress.step()
+        files = misses
     jobs = job_count(args, len(files))
-    outcomes = []
     if jobs > 1:
         import multiprocessing
 
@@ -198,17 +279,17 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
             resolver.for_file(c.path)
         context = multiprocessing.get_context("fork")
         with context.Pool(jobs, _worker_init, (args, resolver, forced, fixing, diff)) as pool:
-            for outcome in pool.imap(_worker_run, files, chunksize=16):
-                outcomes.append(outcome)
+            for cand, outcome in zip(files, pool.imap(_worker_run, files, chunksize=16)):
+                outcomes[order[id(cand)]] = outcome
                 progress.step()
         sequential = [c for c in candidates if c.path == "-"]
     else:
-        sequential = candidates
+        sequential = files + [c for c in candidates if c.path == "-"]
     for cand in sequential:
-        outcomes.append(process_candidate(cand, args, resolver, forced, fixing, diff))
+        outcomes[order[id(cand)]] = process_candidate(cand, args, resolver, forced, fixing, diff)
         progress.step()
     progress.close()
-    for result, change in outcomes:
+    for result, change in filter(None, outcomes):
         if result is not None:
             results.append(result)
         if change is not None:
@@ -244,6 +325,7 @@ def cmd_check(args) -> int:
 
     resolver = make_resolver(args)
     results, changed, _skipped = lint_candidates(args, resolver, fixing=args.fix)
+    baselined = apply_baseline(args, resolver, results)
     write_failed = False
     for path, before, after, encoding in changed:
         if path != "-" and before != after:
@@ -260,11 +342,44 @@ def cmd_check(args) -> int:
             unsafe_fixes=args.unsafe_fixes,
             template_dir=args.template_dir,
         )
+        if baselined is not None:
+            options.extra["baselined"] = baselined.hidden
         out.write(render(fmt, results, options))
     finally:
         if out is not sys.stdout:
             out.close()
     return EXIT_ERROR if write_failed else exit_code(results, resolver)
+
+
+def apply_baseline(args, resolver, results):
+    """Write (`--write-baseline`) and/or apply the baseline: the findings it records are taken
+    out of `results`; what was hidden and what no longer matches is said on stderr."""
+    from pathlib import Path
+
+    from dockerlint.state import baseline as bl
+
+    path = args.write_baseline or args.baseline or resolver.for_directory(Path.cwd()).baseline
+    if not path:
+        return None
+    if args.write_baseline:
+        try:
+            count = bl.write(path, results)
+        except OSError as e:
+            raise UsageError(f"--write-baseline: cannot write {path}: {e.strerror or e}") from None
+        print(f"Wrote {count} finding{'s' if count != 1 else ''} to the baseline {path}.", file=sys.stderr)
+    try:
+        outcome = bl.apply(results, bl.load(path))
+    except bl.BaselineError as e:
+        raise UsageError(str(e)) from None
+    if outcome.hidden:
+        print(f"{outcome.hidden} finding{'s' if outcome.hidden != 1 else ''} hidden by the baseline {path}.", file=sys.stderr)
+    if outcome.stale:
+        stale = sum(count for *_rest, count in outcome.stale)
+        print(f"{stale} baseline entr{'ies' if stale != 1 else 'y'} no longer match (fixed, or the code changed); "
+              f"`--write-baseline {path}` prunes them:", file=sys.stderr)
+        for rel, code, source, count in outcome.stale[:20]:
+            print(f"  {rel}: {code} x{count}: {source[:100]}", file=sys.stderr)
+    return outcome
 
 
 def _write(path: str, text: str, encoding: str) -> bool:

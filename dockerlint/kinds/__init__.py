@@ -11,7 +11,9 @@ A plug-in (one small module per kind, imported only when a file of that kind is 
 - `suppress(findings, model, source, settings)`: where its comments and pragmas are and how
   they silence findings;
 - `document_count(model)`: the documents a fix must keep (None where that means nothing);
-- `to_dict(model, path)`: the model for `dockerlint ast`.
+- `to_dict(model, path)`: the model for `dockerlint ast`;
+- `anchor(finding, model, source)`: the finding's normalised source, which a baseline matches
+  on (it survives lines moving and reformatting).
 
 Detection (which kind a file is) lives in `dockerlint.parse.detect`: several kinds share one
 YAML parse there, and the order of the questions matters. The engine and the fix engine ask
@@ -54,6 +56,13 @@ class KindPlugin:
 
     def to_dict(self, model: Any, path: str) -> dict:  # pragma: no cover - every plug-in overrides
         raise NotImplementedError
+
+    def anchor(self, finding: Finding, model: Any, source: SourceText) -> str:
+        """By default the finding's lines with whitespace folded."""
+        last = finding.span.end_line
+        if last > finding.span.line and finding.span.end_col == 1:
+            last -= 1
+        return " ".join(" ".join(source.line_text(n).split()) for n in range(finding.span.line, max(last, finding.span.line) + 1))
 
 
 @lru_cache(maxsize=None)

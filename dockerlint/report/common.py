@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 
 from dockerlint.fix import effective_applicability
 from dockerlint.model import Applicability, Edit, Finding, SourceText
@@ -10,6 +11,13 @@ from dockerlint.model import Applicability, Edit, Finding, SourceText
 def relative(path: str, root: str = ".") -> str:
     if path == "-":
         return path
+    return _relative(path, root, os.getcwd())
+
+
+@lru_cache(maxsize=4096)
+def _relative(path: str, root: str, cwd: str) -> str:
+    """Every finding of a file asks for its path: os.path.relpath makes both paths absolute
+    each time, which was a third of a cached run's time. `cwd` is part of the key."""
     try:
         rel = os.path.relpath(path, root)
     except ValueError:

@@ -50,6 +50,7 @@ def render(results, options) -> str:
             "errors": len(errors),
             "fixable": sum(1 for f in findings if f["fix"] and f["fix"]["applicability"] != "display-only"),
             "by_severity": dict(sorted(by_severity.items())),
+            **({"baselined": options.extra["baselined"]} if "baselined" in options.extra else {}),
         },
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
