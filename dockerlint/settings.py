@@ -30,6 +30,7 @@ class Settings:
     unfixable: list[str] = field(default_factory=list)
     # Between runs (dockerlint.state)
     baseline: str | None = None  # hide the findings recorded in this file
+    baseline_findings: str = "hidden"  # in the editor: "hidden", or "hint" (shown faintly)
     cache: bool = True
     cache_dir: str | None = None  # default: .dockerlint_cache beside the nearest config file
     # Where the settings came from (for error messages and the LSP)

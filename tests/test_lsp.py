@@ -449,3 +449,24 @@ def test_neovim_receives_diagnostics(tmp_path):
     found = {(d["code"], d["lnum"], d["col"]) for d in result["diagnostics"]}
     assert {("DL3006", 0, 5), ("DL4000", 1, 0)} <= {(c, line, col) for c, line, col in found}
     assert {d["source"] for d in result["diagnostics"]} == {"dockerlint"}
+
+
+@pytest.mark.asyncio
+async def test_baselined_findings_are_hidden_or_hints(client: LanguageClient):
+    """A `baseline` in config hides the findings it records; `baselineFindings: "hint"` shows
+    them as hints instead. A finding the baseline does not record stays as it is."""
+    folder = client.tmp_path / "bl"
+    folder.mkdir()
+    (folder / ".dockerlint.toml").write_text(CONFIG + 'baseline = "baseline.json"\n')
+    (folder / "Dockerfile").write_text(DOCKERFILE)
+    code = subprocess.run([*SERVER[:-1], "check", ".", "--write-baseline", "baseline.json"], cwd=folder, env=ENV,
+                          capture_output=True, text=True, timeout=60)
+    assert code.returncode == 0, code.stderr
+    uri = await open_document(client, "bl/Dockerfile", DOCKERFILE + "MAINTAINER Another <a@b.c>\n")
+    assert summary(client.diagnostics[uri]) == [("DL4000", 3, 0, 3, 10)]  # only the new line
+    client.set_configuration({"baselineFindings": "hint"}, section="dockerlint")
+    client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
+    await wait_for_codes(client, uri, ["DL3006", "DL3014", "DL4000", "DL4000"])
+    hints = {(d.code, d.range.start.line) for d in client.diagnostics[uri] if d.severity == lsp.DiagnosticSeverity.Hint}
+    assert hints == {("DL3006", 0), ("DL3014", 2), ("DL4000", 1)}
+    assert all("(in the baseline)" in d.message for d in client.diagnostics[uri] if d.severity == lsp.DiagnosticSeverity.Hint)

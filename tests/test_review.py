@@ -754,3 +754,18 @@ def test_token_is_not_sent_to_another_origin():
     assert auth[f"{root.server_address[1]}/redirect"] == f"Bearer {TOKEN}"
     assert auth[f"{elsewhere.server_address[1]}/landed"] is None
     assert not any(path.endswith("/page2") for path, _ in seen)
+
+
+def test_baselined_findings_are_never_posted(spec, pr_repo, monkeypatch):
+    monkeypatch.setenv("GITHUB_API_URL", "http://127.0.0.1:9")  # nothing listens: any request would fail
+    code, _out, err = run_cli(["check", ".", "--select", RULES, "--isolated", "--write-baseline", "baseline.json"])
+    assert code == 0, err
+    selected = ", ".join(f'"{c}"' for c in RULES.split(","))
+    (pr_repo / ".dockerlint.toml").write_text(f'select = [{selected}]\nbaseline = "baseline.json"\n')
+    code, out, err = run_cli(["review", "--repo", "octo/app", "--pr", "7", "--base", "main", "--dry-run"])
+    assert code == 0, err
+    assert out == "" and "nothing new to post" in err
+    # without the baseline the same run has three comments to post
+    (pr_repo / ".dockerlint.toml").write_text(f"select = [{selected}]\n")
+    code, out, err = run_cli(["review", "--repo", "octo/app", "--pr", "7", "--base", "main", "--dry-run"])
+    assert code == 0 and len(json.loads(out)["comments"]) == 3

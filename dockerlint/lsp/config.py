@@ -26,6 +26,7 @@ class WorkspaceSettings:
     select: list[str] | None = None
     ignore: list[str] = field(default_factory=list)
     unsafe_fixes: bool | None = None
+    baseline_findings: str | None = None  # "hidden" (default) or "hint"
 
     @classmethod
     def from_client(cls, value: Any) -> tuple["WorkspaceSettings", list[str]]:
@@ -59,11 +60,16 @@ class WorkspaceSettings:
         if unsafe is not None and not isinstance(unsafe, bool):
             problems.append("dockerlint.unsafeFixes must be true or false")
             unsafe = None
+        baselined = value.get("baselineFindings")
+        if baselined is not None and baselined not in ("hidden", "hint"):
+            problems.append('dockerlint.baselineFindings must be "hidden" or "hint"')
+            baselined = None
         select = selectors("select")
-        return cls(select=select or None, ignore=selectors("ignore") or [], unsafe_fixes=unsafe), problems
+        return cls(select=select or None, ignore=selectors("ignore") or [], unsafe_fixes=unsafe,
+                   baseline_findings=baselined), problems
 
     def apply(self, settings: Settings) -> Settings:
-        if self.select is None and not self.ignore and self.unsafe_fixes is None:
+        if self.select is None and not self.ignore and self.unsafe_fixes is None and self.baseline_findings is None:
             return settings
         s = replace(settings)
         if self.select is not None:
@@ -73,6 +79,8 @@ class WorkspaceSettings:
             s.ignore = s.ignore + self.ignore
         if self.unsafe_fixes is not None:
             s.unsafe_fixes = self.unsafe_fixes
+        if self.baseline_findings is not None:
+            s.baseline_findings = self.baseline_findings
         return s
 
 

@@ -103,6 +103,7 @@ class Snapshot:
     config_error: str | None = None
     encoding: str = "utf-16"
     memo: dict = field(default_factory=dict, repr=False)  # code actions computed for this version
+    baselined: set = field(default_factory=set)  # ids of findings the baseline records (shown as hints)
 
     @cached_property
     def source(self) -> SourceText:
@@ -154,10 +155,11 @@ class Snapshot:
 
     def finding_diagnostic(self, finding: Finding) -> lsp.Diagnostic:
         rule = ruleset.by_code().get(finding.code)
+        old = id(finding) in self.baselined
         return lsp.Diagnostic(
             range=self.positions.range(finding.span.start, finding.span.end),
-            message=finding.message,
-            severity=SEVERITIES.get(finding.severity, lsp.DiagnosticSeverity.Warning),
+            message=f"{finding.message} (in the baseline)" if old else finding.message,
+            severity=lsp.DiagnosticSeverity.Hint if old else SEVERITIES.get(finding.severity, lsp.DiagnosticSeverity.Warning),
             code=finding.code,
             code_description=lsp.CodeDescription(href=rule.docs_url()) if rule else None,
             source=SOURCE,
@@ -206,9 +208,29 @@ def analyze(
     result = lint_source(text, name, settings, kind)
     snapshot.findings = result.findings
     snapshot.error = result.error
+    if settings.baseline and result.findings:
+        _mark_baselined(snapshot, result, path, settings)
     if result.source is not None and result.source.text is text:
         snapshot.__dict__["source"] = result.source  # its line index is already built
     return snapshot
+
+
+def _mark_baselined(snapshot: Snapshot, result, path: str, settings) -> None:
+    """Findings the baseline records are hidden, or shown as hints (setting baselineFindings)."""
+    from dockerlint.kinds import plugin
+    from dockerlint.state.baseline import baselined, load_cached
+
+    baseline = load_cached(settings.baseline)
+    if baseline is None or snapshot.model is None:
+        return
+    kind_plugin = plugin(result.kind)
+    for f in result.findings:
+        f.anchor = kind_plugin.anchor(f, snapshot.model, result.source)
+    old = {id(f) for f in baselined(result.findings, path, baseline)}
+    if settings.baseline_findings == "hint":
+        snapshot.baselined = old
+    else:
+        snapshot.findings = [f for f in result.findings if id(f) not in old]
 
 
 # ---- code actions -----------------------------------------------------------------------------

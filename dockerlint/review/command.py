@@ -107,6 +107,20 @@ def _in_scope(rel: str, scopes: list[str]) -> bool:
     return not scopes or any(s == "." or rel == s or rel.startswith(s.rstrip("/") + "/") for s in scopes)
 
 
+def _drop_baselined(result, loaded, baseline_path: str) -> None:
+    from dockerlint.frontend import UsageError
+    from dockerlint.state import baseline as bl
+
+    try:
+        baseline = bl.load(baseline_path)
+    except bl.BaselineError as e:
+        raise UsageError(str(e)) from None
+    for f in result.findings:
+        f.anchor = loaded.plugin.anchor(f, loaded.model, loaded.source)
+    old = {id(f) for f in bl.baselined(result.findings, loaded.path, baseline)}
+    result.findings = [f for f in result.findings if id(f) not in old]
+
+
 def lint_changed(args, resolver, root: str, changes: dict, scopes: list[str]):
     """Lint each changed file that dockerlint handles: [(repo path, FileResult, Settings)]."""
     from dockerlint.discovery import is_excluded, might_be_target
@@ -132,7 +146,10 @@ def lint_changed(args, resolver, root: str, changes: dict, scopes: list[str]):
         if isinstance(loaded, FileError):
             linted.append((rel, FileResult(full, loaded.kind, error=loaded), settings))
         elif loaded is not None:
-            linted.append((rel, lint_loaded(loaded, settings), settings))
+            result = lint_loaded(loaded, settings)
+            if settings.baseline:  # baselined findings are never posted
+                _drop_baselined(result, loaded, settings.baseline)
+            linted.append((rel, result, settings))
     return linted
 
 

@@ -127,3 +127,38 @@ def apply(results: list[FileResult], baseline: Baseline, linted_paths: set[str] 
         if count > 0 and (rel in seen or not os.path.exists(os.path.join(baseline.root, rel))):
             outcome.stale.append((rel, code, source, count))
     return outcome
+
+
+_LOADED: dict[str, tuple[tuple, Baseline]] = {}
+
+
+def load_cached(path: str) -> Baseline | None:
+    """The baseline at `path`, re-read when it changes on disk (for the language server); None
+    when it cannot be read (the editor shows everything then)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    stamp = (st.st_mtime_ns, st.st_size)
+    known = _LOADED.get(path)
+    if known is not None and known[0] == stamp:
+        return known[1]
+    try:
+        baseline = load(path)
+    except BaselineError:
+        return None
+    _LOADED[path] = (stamp, baseline)
+    return baseline
+
+
+def baselined(findings: list[Finding], path: str, baseline: Baseline) -> list[Finding]:
+    """Which of one file's findings (anchors set) the baseline records."""
+    rel = baseline.relative(path)
+    left = Counter({k: v for k, v in baseline.entries.items() if k[0] == rel})
+    out = []
+    for f in findings:
+        key = (rel, f.code, f.anchor or "")
+        if left[key] > 0:
+            left[key] -= 1
+            out.append(f)
+    return out
