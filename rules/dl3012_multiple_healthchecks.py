@@ -1,3 +1,4 @@
+from dockerlint.rulekit.analysis import repeated_in_stage
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 
@@ -34,11 +35,5 @@ class MultipleHealthchecks(Rule):
     ]
 
     def check(self, ctx):
-        seen = False
-        for ins in ctx.dockerfile.instructions:
-            if ins.keyword == "FROM":
-                seen = False
-            elif ins.keyword == "HEALTHCHECK":
-                if seen:
-                    ctx.report(ins.keyword_span, "Multiple `HEALTHCHECK` instructions")
-                seen = True
+        for ins in repeated_in_stage(ctx.dockerfile, "HEALTHCHECK"):
+            ctx.report(ins.keyword_span, "Multiple `HEALTHCHECK` instructions")

@@ -1,6 +1,6 @@
 import re
 
-from dockerlint.rulekit.labels import has_variable, labels_of_type
+from dockerlint.rulekit.labels import report_invalid
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 
@@ -48,8 +48,4 @@ class LabelNotUrl(Rule):
     ]
 
     def check(self, ctx):
-        for _ins, pair in labels_of_type(ctx, "url"):
-            if has_variable(pair):
-                continue
-            if not is_url(pair.value):
-                ctx.report(pair.span, f"Label `{pair.key}` is not a valid URL. Value: `{pair.value}`")
+        report_invalid(ctx, "url", is_url, "is not a valid URL")

@@ -1,7 +1,7 @@
 import re
 from datetime import datetime
 
-from dockerlint.rulekit.labels import has_variable, labels_of_type
+from dockerlint.rulekit.labels import report_invalid
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 
@@ -57,8 +57,4 @@ class LabelNotRfc3339(Rule):
     ]
 
     def check(self, ctx):
-        for _ins, pair in labels_of_type(ctx, "rfc3339"):
-            if has_variable(pair):
-                continue
-            if not is_rfc3339(pair.value):
-                ctx.report(pair.span, f"Label `{pair.key}` is not a valid time format - must conform to RFC3339. Value: `{pair.value}`")
+        report_invalid(ctx, "rfc3339", is_rfc3339, "is not a valid time format - must conform to RFC3339")

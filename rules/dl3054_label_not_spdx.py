@@ -1,4 +1,4 @@
-from dockerlint.rulekit.labels import has_variable, labels_of_type
+from dockerlint.rulekit.labels import report_invalid
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.rulekit.spdx import is_spdx_expression
@@ -38,8 +38,4 @@ class LabelNotSpdx(Rule):
     ]
 
     def check(self, ctx):
-        for _ins, pair in labels_of_type(ctx, "spdx"):
-            if has_variable(pair):
-                continue
-            if not is_spdx_expression(pair.value):
-                ctx.report(pair.span, f"Label `{pair.key}` is not a valid SPDX identifier. Value: `{pair.value}`")
+        report_invalid(ctx, "spdx", is_spdx_expression, "is not a valid SPDX identifier")

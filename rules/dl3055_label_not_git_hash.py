@@ -1,6 +1,6 @@
 import re
 
-from dockerlint.rulekit.labels import has_variable, labels_of_type
+from dockerlint.rulekit.labels import report_invalid
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 
@@ -45,8 +45,4 @@ class LabelNotGitHash(Rule):
     ]
 
     def check(self, ctx):
-        for _ins, pair in labels_of_type(ctx, "hash"):
-            if has_variable(pair):
-                continue
-            if not is_git_hash(pair.value):
-                ctx.report(pair.span, f"Label `{pair.key}` is not a valid git hash. Value: `{pair.value}`")
+        report_invalid(ctx, "hash", is_git_hash, "is not a valid git hash")

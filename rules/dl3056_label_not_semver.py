@@ -1,6 +1,6 @@
 import re
 
-from dockerlint.rulekit.labels import has_variable, labels_of_type
+from dockerlint.rulekit.labels import report_invalid
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 
@@ -50,8 +50,4 @@ class LabelNotSemver(Rule):
     ]
 
     def check(self, ctx):
-        for _ins, pair in labels_of_type(ctx, "semver"):
-            if has_variable(pair):
-                continue
-            if not is_semver(pair.value):
-                ctx.report(pair.span, f"Label `{pair.key}` does not conform to semantic versioning. Value: `{pair.value}`")
+        report_invalid(ctx, "semver", is_semver, "does not conform to semantic versioning")

@@ -1,6 +1,6 @@
 import re
 
-from dockerlint.rulekit.labels import has_variable, labels_of_type
+from dockerlint.rulekit.labels import report_invalid
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 
@@ -49,8 +49,4 @@ class LabelNotEmail(Rule):
     ]
 
     def check(self, ctx):
-        for _ins, pair in labels_of_type(ctx, "email"):
-            if has_variable(pair):
-                continue
-            if not is_email(pair.value):
-                ctx.report(pair.span, f"Label `{pair.key}` is not a valid email format - must conform to RFC5322. Value: `{pair.value}`")
+        report_invalid(ctx, "email", is_email, "is not a valid email format - must conform to RFC5322")

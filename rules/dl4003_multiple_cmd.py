@@ -1,3 +1,4 @@
+from dockerlint.rulekit.analysis import repeated_in_stage
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 
@@ -34,15 +35,6 @@ class MultipleCmd(Rule):
     ]
 
     def check(self, ctx):
-        seen = False
-        for ins in ctx.dockerfile.instructions:
-            if ins.keyword == "FROM":
-                seen = False
-            elif ins.keyword == "CMD":
-                if seen:
-                    ctx.report(
-                        ins.keyword_span,
-                        "Multiple `CMD` instructions found. If you list more than one `CMD` "
-                        "then only the last `CMD` will take effect",
-                    )
-                seen = True
+        for ins in repeated_in_stage(ctx.dockerfile, "CMD"):
+            ctx.report(ins.keyword_span, "Multiple `CMD` instructions found. If you list more than one `CMD` "
+                        "then only the last `CMD` will take effect")

@@ -146,3 +146,16 @@ def is_root_user(instruction: Instruction) -> bool:
 def last_user(stage: Stage) -> Instruction | None:
     users = [i for i in stage.instructions if i.keyword == "USER"]
     return users[-1] if users else None
+
+
+def repeated_in_stage(df, keyword: str):
+    """Each `keyword` instruction (CMD, ENTRYPOINT, HEALTHCHECK) after the first of its stage:
+    only the last one takes effect. ONBUILD ones are not counted (they belong to the child)."""
+    seen = False
+    for ins in df.instructions:
+        if ins.keyword == "FROM":
+            seen = False
+        elif ins.keyword == keyword:
+            if seen:
+                yield ins
+            seen = True

@@ -36,3 +36,12 @@ def labels_of_type(ctx, kind: str) -> Iterator[tuple[Instruction, Pair]]:
 def has_variable(pair: Pair) -> bool:
     """The value uses a variable, so it is only known at build time."""
     return "$" in expanded_text(pair.raw_value, pair.escape)
+
+
+def report_invalid(ctx, kind: str, valid, problem: str) -> None:
+    """Report each label of schema type `kind` whose literal value `valid` rejects:
+    "Label `<key>` <problem>. Value: `<value>`" (values with a variable are only known at build
+    time and are not judged)."""
+    for _ins, pair in labels_of_type(ctx, kind):
+        if not has_variable(pair) and not valid(pair.value):
+            ctx.report(pair.span, f"Label `{pair.key}` {problem}. Value: `{pair.value}`")
