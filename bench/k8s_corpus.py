@@ -44,11 +44,11 @@ def main() -> int:
     compose = CORPUS / "compose"
     figures: dict = {}
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
-    ours = [sys.executable, "-m", "dockerlint", "check", "--isolated", "--no-progress", "--format", "json", *jobs, str(k8s)]
+    ours = [sys.executable, "-m", "dockerlint", "check", "--isolated", "--no-progress", "--no-cache", "--format", "json", *jobs, str(k8s)]
     figures["dockerlint_kubernetes"] = measured(ours, cwd=REPO)
     print("dockerlint, kubernetes corpus:", figures["dockerlint_kubernetes"])
     figures["dockerlint_compose"] = measured(
-        [sys.executable, "-m", "dockerlint", "check", "--isolated", "--no-progress", "--format", "json", *jobs, str(compose)], cwd=REPO
+        [sys.executable, "-m", "dockerlint", "check", "--isolated", "--no-progress", "--no-cache", "--format", "json", *jobs, str(compose)], cwd=REPO
     )
     print("dockerlint, compose corpus:", figures["dockerlint_compose"])
     if args.checkov:

@@ -18,4 +18,7 @@ def shared_path(*parts: str) -> Path:
 @pytest.fixture(autouse=True)
 def _no_color(monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
+    # Tests that patch rules or settings in-process must not see results cached by an earlier
+    # test; tests/test_cache.py and test_baseline.py run the cache as users do.
+    monkeypatch.setenv("DOCKERLINT_NO_CACHE", "1")
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)

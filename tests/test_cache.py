@@ -15,7 +15,8 @@ from dockerlint.state import cache
 
 
 def dockerlint(cwd, *args):
-    return subprocess.run([sys.executable, "-m", "dockerlint", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    env = {k: v for k, v in os.environ.items() if k != "DOCKERLINT_NO_CACHE"}  # the cache as users have it
+    return subprocess.run([sys.executable, "-m", "dockerlint", *args], cwd=cwd, capture_output=True, text=True, timeout=120, env=env)
 
 
 def entries(root) -> list[str]:

@@ -134,7 +134,7 @@ def process_candidate(cand, args, resolver, forced, fixing: bool, diff: bool):
         text, encoding = decoded.text, decoded.encoding
     anchors = _wants_anchors(args, settings)
     cache_at = None
-    if not fixing and cand.path != "-" and settings.cache and not getattr(args, "no_cache", False):
+    if not fixing and cand.path != "-" and settings.cache and not _cache_off(args):
         cache_at, hit = _cache_lookup(display, text, settings, kind, anchors)
         if hit is not None:
             return (_not_linted(cand, display) if hit is _UNRECOGNISED else hit), None
@@ -169,6 +169,10 @@ def _fix_loaded(loaded, cand, text, encoding, display, settings, diff):
 
 
 _UNRECOGNISED = object()
+
+
+def _cache_off(args) -> bool:
+    return bool(getattr(args, "no_cache", False) or os.environ.get("DOCKERLINT_NO_CACHE"))
 
 
 def _cached_outcome(cand, args, resolver, forced):
@@ -260,7 +264,7 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
     order = {id(c): i for i, c in enumerate(candidates)}  # results keep the candidates' order
     files = [c for c in candidates if c.path != "-"]
     outcomes: list = [None] * len(candidates)
-    if not fixing and not getattr(args, "no_cache", False):
+    if not fixing and not _cache_off(args):
         # Cached results are read here: a warm run never pays for worker processes.
         misses = []
         for cand in files:
@@ -356,11 +360,10 @@ def apply_baseline(args, resolver, results):
     out of `results`; what was hidden and what no longer matches is said on stderr."""
     from pathlib import Path
 
-    from dockerlint.state import baseline as bl
-
     path = args.write_baseline or args.baseline or resolver.for_directory(Path.cwd()).baseline
     if not path:
         return None
+    from dockerlint.state import baseline as bl
     if args.write_baseline:
         try:
             count = bl.write(path, results)
