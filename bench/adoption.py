@@ -1,0 +1,118 @@
+"""What adopting dockerlint on a big repository costs, side by side in one run (issue 22).
+
+- cold start: one small Dockerfile, `python -c pass` as the floor, median and range of N runs;
+- the whole corpus cold (fresh cache) and warm (the same tree again, from the cache);
+- worker processes: the Dockerfile corpus at -j1 and -j2 (cache off);
+- the peers on the same files at several corpus sizes: hadolint on Dockerfiles, Checkov on
+  Kubernetes manifests (give its executable with --checkov; it is not a dependency).
+Usage: python bench/adoption.py [--runs N] [--checkov PATH] [--sizes 100,500,1000,all] [--out FILE.md]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+ENV = {k: v for k, v in os.environ.items() if k not in ("DOCKERLINT_NO_CACHE", "PYTHONDONTWRITEBYTECODE")}
+
+
+def run(cmd, cwd=None) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+    return time.perf_counter() - start
+
+
+def dockerlint(*args) -> list[str]:
+    return [sys.executable, "-m", "dockerlint", "check", "--isolated", "--no-progress", "--format", "json", *args]
+
+
+def cold_start(runs: int, tmp: Path) -> dict:
+    (tmp / "Dockerfile").write_text("FROM alpine:3.20\nRUN echo hi\nUSER 1000\n")
+    floor = [run([sys.executable, "-c", "pass"]) for _ in range(runs)]
+    entry = shutil.which("dockerlint") or sys.executable
+    cmd = [entry, "check", "Dockerfile", "--no-cache"] if entry != sys.executable else dockerlint("Dockerfile", "--no-cache")
+    ours = [run(cmd, cwd=tmp) for _ in range(runs)]
+    hadolint = shutil.which("hadolint")
+    theirs = [run([hadolint, "Dockerfile"], cwd=tmp) for _ in range(runs)] if hadolint else []
+    ms = lambda xs: (f"{statistics.median(xs) * 1000:.0f} ms (range {min(xs) * 1000:.0f}-{max(xs) * 1000:.0f})" if xs else "n/a")
+    return {"python -c pass": ms(floor), "dockerlint, one Dockerfile": ms(ours), "hadolint, same file": ms(theirs)}
+
+
+def cold_warm(files: list[Path], tmp: Path, name: str) -> dict:
+    work = tmp / name
+    work.mkdir()
+    for f in files:
+        shutil.copyfile(f, work / f.name)
+    args = [f.name for f in files]
+    cold = run(dockerlint(*args), cwd=work)
+    warm = run(dockerlint(*args), cwd=work)
+    return {"files": len(files), "cold_s": round(cold, 2), "warm_s": round(warm, 2), "ratio": round(cold / warm, 1)}
+
+
+def sizes_of(spec: str, total: int) -> list[int]:
+    out = []
+    for s in spec.split(","):
+        n = total if s == "all" else min(int(s), total)
+        if n not in out:
+            out.append(n)
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--checkov", help="Checkov's executable (a separate venv)")
+    ap.add_argument("--sizes", default="100,500,1000,all")
+    ap.add_argument("--out", type=Path)
+    args = ap.parse_args()
+    dockerfiles = sorted(p for p in (CORPUS / "dockerfiles").iterdir() if p.is_file() and p.name != "SOURCES.tsv")
+    manifests = sorted(p for p in (CORPUS / "kubernetes").iterdir() if p.suffix in (".yaml", ".yml"))
+    lines = ["# Adoption: cold start, cache, workers, peers (bench/adoption.py)", "",
+             f"Machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start.", ""]
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        lines += ["## Cold start", "", "| what | median (range) |", "|---|---|"]
+        for what, figure in cold_start(args.runs, tmp).items():
+            lines.append(f"| {what} | {figure} |")
+        lines += ["", "## Cold and warm (cached) runs over the corpus", "", "| corpus | files | cold s | warm s | cold / warm |", "|---|---|---|---|---|"]
+        for name, files in (("dockerfiles", dockerfiles), ("kubernetes", manifests)):
+            r = cold_warm(files, tmp, name)
+            lines.append(f"| {name} | {r['files']} | {r['cold_s']} | {r['warm_s']} | {r['ratio']}x |")
+        lines += ["", "## Worker processes (Dockerfile corpus, cache off)", "", "| workers | s |", "|---|---|"]
+        for jobs in (1, 2):
+            lines.append(f"| {jobs} | {run(dockerlint('--no-cache', '-j', str(jobs), *map(str, dockerfiles))):.2f} |")
+        lines += ["", "## Against the peers at several corpus sizes (cache off)", "",
+                  "| corpus | files | dockerlint s | peer | peer s | ratio |", "|---|---|---|---|---|---|"]
+        hadolint = shutil.which("hadolint")
+        for n in sizes_of(args.sizes, len(dockerfiles)):
+            subset = list(map(str, dockerfiles[:n]))
+            ours = run(dockerlint("--no-cache", *subset))
+            if hadolint:
+                theirs = run([hadolint, "--no-fail", "-f", "json", *subset])
+                lines.append(f"| dockerfiles | {n} | {ours:.2f} | hadolint | {theirs:.2f} | {theirs / ours:.1f}x |")
+        if args.checkov:
+            for n in sizes_of(args.sizes, len(manifests)):
+                work = tmp / f"k8s-{n}"
+                work.mkdir()
+                for f in manifests[:n]:
+                    shutil.copyfile(f, work / f.name)
+                ours = run(dockerlint("--no-cache", str(work)))
+                theirs = run([args.checkov, "-d", str(work), "--framework", "kubernetes", "-o", "json", "--quiet", "--skip-download", "--compact"])
+                lines.append(f"| kubernetes | {n} | {ours:.2f} | checkov | {theirs:.2f} | {theirs / ours:.1f}x |")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.out:
+        args.out.write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
