@@ -89,9 +89,10 @@ def layout(reader, owner) -> tuple[str | None, str]:
     return indent, step
 
 
-def add_entry(reader, owner, entry: str) -> list[Edit]:
-    """Add `entry` (`name=value` or `"name": value`) as the last argument of a call or the last
-    element of a dict, in the layout of the ones before it."""
+def add_entry(reader, owner, entry: str | list[str]) -> list[Edit]:
+    """Add `entry` (`name=value` or `"name": value`, or several) as the last argument(s) of a
+    call or the last element(s) of a dict, in the layout of the ones before it."""
+    entries = [entry] if isinstance(entry, str) else list(entry)
     text = reader.source.text
     elements = _elements(owner)
     if not elements:
@@ -99,19 +100,20 @@ def add_entry(reader, owner, entry: str) -> list[Edit]:
         closing = _skip_blanks(text, opening)
         indent = _indent_at(text, closing)
         if "\n" in text[opening:closing] and indent is not None:  # empty, but over several lines
-            return [Edit.insert(opening, f"{_newline(text)}{indent}    {entry},")]
-        return [Edit.insert(opening, entry)]
+            return [Edit.insert(opening, "".join(f"{_newline(text)}{indent}    {e}," for e in entries))]
+        return [Edit.insert(opening, ", ".join(entries))]
     last = elements[-1]
     last_start, last_end = reader.offsets(last)
     previous_end = reader.offsets(elements[-2])[1] if len(elements) > 1 else _open_bracket(reader, owner)
     vertical = reader.source.position(last_start)[0] != reader.source.position(previous_end)[0]
     indent = _indent_at(text, last_start) if vertical else None
     comma = _has_comma(reader, last)
+    newline = _newline(text)
+    entry = ", ".join(entries) if indent is None else f",{newline}{indent}".join(entries)
     if indent is None:  # inline layout
         if comma:
             return [Edit.insert(reader.offsets(last.comma)[1], f" {entry},")]
         return [Edit.insert(last_end, f", {entry}")]
-    newline = _newline(text)
     if comma:
         comma_end = reader.offsets(last.comma)[1]
         at = comma_end if _code_follows(text, comma_end) else _line_end(text, comma_end)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from dockerlint.model import Applicability, Edit, FileKind, Fix
+from dockerlint.fixers.fields import editor
+from dockerlint.model import Applicability, Edit, Fix
 from dockerlint.parse.yaml import MappingNode, ScalarNode
-from dockerlint.fixers.yaml_edits import YamlStyle, detect_style, ensure_path, set_path, set_scalar
+from dockerlint.fixers.yaml_edits import YamlStyle, detect_style
 
 __all__ = [
     "is_yaml",
@@ -26,9 +27,11 @@ __all__ = [
 
 
 def is_yaml(ctx) -> bool:
-    """Is the linted text YAML? The KS rules also read programs (cdk8s, Pulumi) into the same
-    model, whose fixes are built elsewhere: YAML edits would be meaningless there."""
-    return ctx.kind is FileKind.KUBERNETES
+    """Is the linted text a YAML manifest? Fixes that edit YAML syntax directly (annotations,
+    comments) have no meaning in a program; field edits go through `fixers.fields`."""
+    from dockerlint.fixers.fields import YamlFields
+
+    return isinstance(editor(ctx), YamlFields)
 
 
 def yaml_style(ctx) -> YamlStyle:
@@ -48,25 +51,27 @@ def fix_of(
 
 
 def set_field(ctx, owner: MappingNode, path: Sequence[str], value: Any) -> list[Edit] | None:
-    """Set ``securityContext.<path>`` of a container or pod spec to `value` (a Python scalar)."""
-    if not is_yaml(ctx):
-        return None
-    return set_path(ctx.source, owner, ["securityContext", *path], value, style=yaml_style(ctx))
+    """Set ``securityContext.<path>`` of a container or pod spec to `value` (a Python scalar),
+    in a manifest or a program (`fixers.fields`)."""
+    fields = editor(ctx)
+    return fields.set_field(ctx, owner, ["securityContext", *path], value) if fields is not None else None
 
 
 def ensure_fields(ctx, owner: MappingNode, path: Sequence[str], value: dict) -> list[Edit] | None:
     """Add what is missing of `value` at ``securityContext.<path>`` (lists: missing items)."""
-    if not is_yaml(ctx):
-        return None
-    return ensure_path(ctx.source, owner, ["securityContext", *path], value, style=yaml_style(ctx))
+    fields = editor(ctx)
+    return fields.ensure_fields(ctx, owner, ["securityContext", *path], value) if fields is not None else None
 
 
-def set_value(ctx, node: ScalarNode, value_text: str) -> list[Edit] | None:
-    """Replace a scalar's text (see yaml_edits.set_scalar)."""
-    if not is_yaml(ctx):
+def set_value(ctx, node: ScalarNode, value: Any) -> list[Edit] | None:
+    """Replace a written value: `value` is a Python scalar (`False`, `1000`) or, as the YAML
+    rules write it, scalar text (`"false"`)."""
+    fields = editor(ctx)
+    if fields is None:
         return None
-    edit = set_scalar(ctx.source, node, value_text)
-    return [edit] if edit is not None else None
+    if isinstance(value, str):
+        value = {"true": True, "false": False}.get(value, int(value) if value.isdigit() else value)
+    return fields.set_value(ctx, node, value)
 
 
 def pod_or_container(workload, container, field: str) -> tuple[MappingNode, str]:

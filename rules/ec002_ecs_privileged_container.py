@@ -1,5 +1,6 @@
 from dockerlint.model import FileKind, Severity
-from dockerlint.kinds.python_finish import remove_field
+from dockerlint.fixers.python_fields import remove_field
+from dockerlint.fixers.security_context import fix_of
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.rulekit.ecs import containers, describe
 
@@ -98,5 +99,5 @@ class EcsPrivilegedContainer(Rule):
                 node.span,
                 f"{describe(container)} runs privileged",
                 aliases=_BATCH if container.framework == "aws-batch" else _ECS,
-                fix=remove_field(ctx.model, node, "remove privileged=True"),
+                fix=fix_of(remove_field(ctx.model, node), "remove privileged=True"),
             )

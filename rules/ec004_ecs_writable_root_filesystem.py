@@ -1,5 +1,6 @@
 from dockerlint.model import FileKind, Severity
-from dockerlint.kinds.python_finish import set_field
+from dockerlint.fixers.python_fields import set_field
+from dockerlint.fixers.security_context import fix_of
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.rulekit.ecs import containers, describe, is_unknown
 
@@ -132,7 +133,7 @@ class EcsWritableRootFilesystem(Rule):
             who = describe(container)
             if node is not None and (getattr(node, "py", None) is True or is_unknown(node)):
                 continue
-            fix = set_field(ctx.model, container.fields, ("readonlyRootFilesystem",), True, "set readonly_root_filesystem=True")
+            fix = fix_of(set_field(ctx.model, container.fields, ("readonlyRootFilesystem",), True), "set readonly_root_filesystem=True")
             if node is None:
                 ctx.report(container.missing_span, f"{who} has a writable root filesystem: set readonly_root_filesystem=True", fix=fix)
             else:

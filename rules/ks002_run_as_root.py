@@ -86,7 +86,7 @@ class RunAsRoot(Rule):
 
     code = "KS002"
     name = "run-as-root"
-    kinds = frozenset({FileKind.KUBERNETES})
+    kinds = frozenset({FileKind.KUBERNETES, FileKind.PYTHON})  # its fixes are field edits: programs too
     severity = Severity.WARNING
     security = True
     presets = frozenset({"pss-restricted"})

@@ -38,7 +38,7 @@ class PrivilegedContainer(Rule):
 
     code = "KS003"
     name = "privileged-container"
-    kinds = frozenset({FileKind.KUBERNETES})
+    kinds = frozenset({FileKind.KUBERNETES, FileKind.PYTHON})  # its fixes are field edits: programs too
     severity = Severity.ERROR
     security = True
     presets = frozenset({"pss-baseline", "pss-restricted"})

@@ -44,7 +44,7 @@ class PrivilegeEscalation(Rule):
 
     code = "KS004"
     name = "privilege-escalation-allowed"
-    kinds = frozenset({FileKind.KUBERNETES})
+    kinds = frozenset({FileKind.KUBERNETES, FileKind.PYTHON})  # its fixes are field edits: programs too
     severity = Severity.WARNING
     security = True
     presets = frozenset({"pss-restricted"})

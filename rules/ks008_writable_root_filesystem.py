@@ -35,7 +35,7 @@ class WritableRootFilesystem(Rule):
 
     code = "KS008"
     name = "writable-root-filesystem"
-    kinds = frozenset({FileKind.KUBERNETES})
+    kinds = frozenset({FileKind.KUBERNETES, FileKind.PYTHON})  # its fixes are field edits: programs too
     severity = Severity.ERROR
     security = True
     aliases = (

@@ -127,3 +127,25 @@ def test_library_code_never_imports_the_cli():
             if imports_cli.search(text):
                 offenders.append(str(path.relative_to(root)))
     assert offenders == []
+
+
+def test_no_rule_code_tables_outside_the_rules():
+    """Rule-specific behaviour lives in the rule: no string literal naming a rule code in the
+    library code around the rules (docstrings and comments may mention them)."""
+    import ast
+    import pathlib
+    import re
+
+    code = re.compile(r"^(?:DL|DF|KS|DC|EC)\d{3,4}$")  # SC codes: the ShellCheck provider is their rule table
+    root = pathlib.Path(__file__).resolve().parents[1] / "dockerlint"
+    offenders = []
+    for path in root.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                      if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                      and n.body and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                if code.match(node.value.strip()):
+                    offenders.append(f"{path.relative_to(root)}:{node.lineno}: {node.value}")
+    assert offenders == []

@@ -185,7 +185,8 @@ def test_cdk8s_api_object_dict_is_read_verbatim():
     )
     assert found(text, ["KS003", "KS009"]) == [("KS009", 11, 22), ("KS003", 11, 117)]
     after = fixed(text, ["KS003"])
-    assert '"securityContext": {}' in after
+    # KS003's fix sets privileged to false, in a program as in a manifest
+    assert '"securityContext": {"privileged": False}' in after
 
 
 # ---- cdk8s-plus --------------------------------------------------------------------------------
@@ -224,7 +225,7 @@ def test_cdk8s_plus_secure_defaults_fire_only_on_explicit_overrides():
 
 def test_cdk8s_plus_fix_rewrites_the_overrides():
     after = fixed(PLUS)
-    assert "kplus.ContainerSecurityContextProps(ensure_non_root=True)," in after
+    assert "kplus.ContainerSecurityContextProps(ensure_non_root=True, privileged=False)," in after
     assert found(after) == []
 
 
@@ -289,8 +290,9 @@ PULUMI_FIXED = program(
                             name="web",
                             image=IMAGE,
                             security_context=k8s.core.v1.SecurityContextArgs(
-                                allow_privilege_escalation=False,
+                                privileged=False,  # for the sidecar injector
                                 read_only_root_filesystem=True,
+                                allow_privilege_escalation=False,
                             ),
                         ),
                         k8s.core.v1.ContainerArgs(
@@ -458,7 +460,7 @@ def test_eks_add_manifest_dicts():
     )
     assert found(text, ["KS003"]) == [("KS003", 18, 55)]
     after = fixed(text, ["KS003"])
-    assert '"securityContext": {},' in after
+    assert '"securityContext": {"privileged": False},' in after
 
 
 # ---- values ------------------------------------------------------------------------------------

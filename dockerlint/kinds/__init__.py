@@ -11,6 +11,7 @@ A plug-in (one small module per kind, imported only when a file of that kind is 
 - `suppress(findings, model, source, settings)`: where its comments and pragmas are and how
   they silence findings;
 - `document_count(model)`: the documents a fix must keep (None where that means nothing);
+- `fields`: how Kubernetes-style field edits are written in its text (`fixers.fields`);
 - `to_dict(model, path)`: the model for `dockerlint ast`;
 - `anchor(finding, model, source)`: the finding's normalised source, which a baseline matches
   on (it survives lines moving and reformatting).
@@ -41,6 +42,7 @@ class KindPlugin:
     kind: FileKind
     rule_kinds: frozenset[FileKind]
     label: str  # "Dockerfile", "Kubernetes manifest", ...
+    fields = None  # its `fixers.fields` editor: Kubernetes-style field edits in this kind's text
 
     def parse(self, source: SourceText, documents: Any = None) -> Any:  # pragma: no cover - every plug-in overrides
         raise NotImplementedError

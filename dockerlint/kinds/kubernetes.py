@@ -11,6 +11,12 @@ class KubernetesPlugin(YamlPlugin):
     rule_kinds = frozenset({FileKind.KUBERNETES})
     label = "Kubernetes manifest"
 
+    @property
+    def fields(self):
+        from dockerlint.fixers.fields import YamlFields
+
+        return YamlFields()
+
     def suppress(self, findings, model, source, settings):
         from dockerlint.kinds.k8s_annotations import filter_annotations
 

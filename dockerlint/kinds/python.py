@@ -12,6 +12,12 @@ class PythonPlugin(KindPlugin):
     rule_kinds = frozenset({FileKind.KUBERNETES, FileKind.PYTHON})
     label = "Python IaC program"
 
+    @property
+    def fields(self):
+        from dockerlint.fixers.fields import PythonFields
+
+        return PythonFields()
+
     def parse(self, source, documents=None):
         from dockerlint.parse.python.iac import parse_python  # libcst: only for .py files
 
