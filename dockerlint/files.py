@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import os
 import stat
-import tempfile
 from dataclasses import dataclass
 
 from dockerlint.model import FileError
@@ -89,6 +88,8 @@ def write_new_atomic(path: str, data: bytes) -> None:
     if os.path.exists(path):
         write_atomic(path, data)
         return
+    import tempfile
+
     directory = os.path.dirname(os.path.abspath(path)) or "."
     fd, tmp = tempfile.mkstemp(prefix=".dockerlint-", suffix=".tmp", dir=directory)
     try:
@@ -116,6 +117,8 @@ def write_atomic(path: str, data: bytes) -> None:
     A symbolic link is kept: its target is rewritten. The file mode (and owner, where we may
     set it) is kept.
     """
+    import tempfile  # with shutil, bz2, lzma, random: only when a file is written
+
     target = os.path.realpath(path)
     directory = os.path.dirname(target) or "."
     st = os.stat(target)

@@ -20,16 +20,50 @@ def _cleandoc(doc: str) -> str:
     return (first.strip() + "\n" + textwrap.dedent(rest)).strip()
 
 
-@dataclass(frozen=True)
 class Example:
-    text: str
-    expect_finding: bool
-    fixed: str | None = None  # expected text after applying this rule's fixes (unsafe included)
-    count: int | None = None  # exact number of findings expected, when given
-    config: dict[str, Any] | None = None  # settings for this example (as in [tool.dockerlint])
-    filename: str | None = None  # file name to lint as (decides the kind when ambiguous)
-    at: tuple[tuple[int, int], ...] | None = None  # (line, column) of each finding, 1-based, in order
-    message: str | None = None  # a fragment every finding's message contains
+    """One example of a rule: its text, whether the rule reports it, and what is expected.
+
+    `ok()` and `bad()` build them at import time for every rule; the dedenting of their texts
+    is left to the first read (most runs never read an example)."""
+
+    __slots__ = ("_text", "_fixed", "_dedent", "expect_finding", "count", "config", "filename", "at", "message")
+
+    def __init__(
+        self,
+        text: str,
+        expect_finding: bool,
+        fixed: str | None = None,  # expected text after applying this rule's fixes (unsafe included)
+        count: int | None = None,  # exact number of findings expected, when given
+        config: dict[str, Any] | None = None,  # settings for this example (as in [tool.dockerlint])
+        filename: str | None = None,  # file name to lint as (decides the kind when ambiguous)
+        at: tuple[tuple[int, int], ...] | None = None,  # (line, column) of each finding, 1-based, in order
+        message: str | None = None,  # a fragment every finding's message contains
+        *,
+        dedent: bool = False,
+    ):
+        self._text, self._fixed, self._dedent = text, fixed, dedent
+        self.expect_finding, self.count, self.config, self.filename = expect_finding, count, config, filename
+        self.at, self.message = at, message
+
+    @staticmethod
+    def _clean(text: str) -> str:
+        return textwrap.dedent(text).lstrip("\n")
+
+    @property
+    def text(self) -> str:
+        if self._dedent:
+            self._text, self._dedent = self._clean(self._text), False
+            if self._fixed is not None:
+                self._fixed = self._clean(self._fixed)
+        return self._text
+
+    @property
+    def fixed(self) -> str | None:
+        self.text  # noqa: B018 - dedents both
+        return self._fixed
+
+    def __repr__(self) -> str:
+        return f"Example({'bad' if self.expect_finding else 'ok'}, {self.text!r})"
 
 
 def _positions(at) -> tuple[tuple[int, int], ...] | None:
@@ -42,7 +76,7 @@ def _positions(at) -> tuple[tuple[int, int], ...] | None:
 
 
 def ok(text: str, *, config: dict | None = None, filename: str | None = None) -> Example:
-    return Example(textwrap.dedent(text).lstrip("\n"), False, config=config, filename=filename)
+    return Example(text, False, config=config, filename=filename, dedent=True)
 
 
 def bad(
@@ -58,10 +92,8 @@ def bad(
     """An example the rule reports: `at` gives where ((line, column), 1-based, or a list of
     them in order: the finding count too), `message` a fragment of every finding's message,
     `fixed` the text after the rule's fixes (unsafe ones included)."""
-    fixed_text = textwrap.dedent(fixed).lstrip("\n") if fixed is not None else None
     return Example(
-        textwrap.dedent(text).lstrip("\n"), True, fixed_text, count, config=config, filename=filename,
-        at=_positions(at), message=message,
+        text, True, fixed, count, config=config, filename=filename, at=_positions(at), message=message, dedent=True
     )
 
 

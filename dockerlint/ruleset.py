@@ -12,7 +12,6 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import pkgutil
 import zlib
 from functools import lru_cache
 from typing import NamedTuple
@@ -128,6 +127,8 @@ def all_rules() -> tuple[type[Rule], ...]:
     import dockerlint.rules as package
 
     found: dict[str, type[Rule]] = {}
+    import pkgutil
+
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
         if info.name.startswith("_"):
             continue

@@ -4,9 +4,10 @@ from dockerlint.fixers.yaml_edits import delete_sequence_item
 from dockerlint.model import Applicability, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
 from dockerlint.rulekit.compose import compose_services, items, own_collection, remove_key_fix, scalar_text
+from dockerlint.rulekit.patterns import lazy
 
 # `<option>:<value>` or `<option>=<value>`
-_UNCONFINED = re.compile(r"^\s*(seccomp|apparmor|systempaths)\s*[:=]\s*unconfined\s*$|^\s*(label)\s*[:=]\s*disable\s*$", re.I)
+_UNCONFINED = lazy(r"^\s*(seccomp|apparmor|systempaths)\s*[:=]\s*unconfined\s*$|^\s*(label)\s*[:=]\s*disable\s*$", re.I)
 _WHAT = {"seccomp": "seccomp", "apparmor": "AppArmor", "systempaths": "the /proc and /sys masks", "label": "SELinux labelling"}
 
 

@@ -2,8 +2,9 @@ import re
 
 from dockerlint.model import Applicability, Edit, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
+from dockerlint.rulekit.patterns import lazy
 
-_MOUNT_FROM = re.compile(r"(?:(?<=^)|(?<=[,=\s\"']))from=([^,\s\"']+)", re.I)
+_MOUNT_FROM = lazy(r"(?:(?<=^)|(?<=[,=\s\"']))from=([^,\s\"']+)", re.I)
 
 
 class StageNameCasing(Rule):

@@ -1,10 +1,10 @@
-import re
 
 from dockerlint.rulekit.analysis import stage_infos
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
+from dockerlint.rulekit.patterns import lazy
 
-_WINDOWS_ABSOLUTE = re.compile(r"^(?:[A-Za-z]:)?[\\/]")
+_WINDOWS_ABSOLUTE = lazy(r"^(?:[A-Za-z]:)?[\\/]")
 
 
 class WorkdirRelativePath(Rule):

@@ -1,11 +1,11 @@
-import re
 
 from dockerlint.rulekit.buildkit import args_span, arg_words
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
+from dockerlint.rulekit.patterns import lazy
 
-_SECRET = re.compile(r"(?i)(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)")
-_ALLOWED = re.compile(r"(?i)(?:_|^)(?:public|file|version)(?:_|$)")
+_SECRET = lazy(r"(?i)(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)")
+_ALLOWED = lazy(r"(?i)(?:_|^)(?:public|file|version)(?:_|$)")
 
 
 class SecretsUsedInArgOrEnv(Rule):

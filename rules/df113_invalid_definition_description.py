@@ -3,9 +3,10 @@ import re
 from dockerlint.rulekit.analysis import parse_arg
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
+from dockerlint.rulekit.patterns import lazy
 
-_DIRECTIVE = re.compile(r"^#\s*(syntax|escape|check)\s*=", re.I)
-_PRAGMA = re.compile(r"^#\s*(hadolint\s|dockerlint:|check\s*=)", re.I)
+_DIRECTIVE = lazy(r"^#\s*(syntax|escape|check)\s*=", re.I)
+_PRAGMA = lazy(r"^#\s*(hadolint\s|dockerlint:|check\s*=)", re.I)
 
 
 class InvalidDefinitionDescription(Rule):

@@ -1,9 +1,9 @@
-import re
 
 from dockerlint.model import Applicability, Edit, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
+from dockerlint.rulekit.patterns import lazy
 
-_PORTS = re.compile(r"^\d+(?:-\d+)?$")
+_PORTS = lazy(r"^\d+(?:-\d+)?$")
 
 
 def _split_parts(raw: str) -> tuple[str, str, str]:

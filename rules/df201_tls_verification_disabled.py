@@ -3,12 +3,13 @@ import re
 from dockerlint.rulekit.insecure import commands, env_settings, flag_word
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
+from dockerlint.rulekit.patterns import lazy
 
 _CURL_VALUE_OPTS = "AbcCdDeEFHKmoPQrtTuUwxXyYz"
 _FALSE = {"false", "0", "no", "off"}
-_SSLVERIFY = re.compile(r"(?:^|[.\s])sslverify\s*=\s*['\"]?(?:0|false|no)\b", re.I)
-_GIT_SSLVERIFY = re.compile(r"^http(?:\..+)?\.sslverify=(?:false|0|no|off)$", re.I)
-_APT_VERIFY = re.compile(r"^Acquire::https(?:::[^:]+)?::Verify-(?:Peer|Host)\s*=\s*\"?(?:false|0|no)\"?$", re.I)
+_SSLVERIFY = lazy(r"(?:^|[.\s])sslverify\s*=\s*['\"]?(?:0|false|no)\b", re.I)
+_GIT_SSLVERIFY = lazy(r"^http(?:\..+)?\.sslverify=(?:false|0|no|off)$", re.I)
+_APT_VERIFY = lazy(r"^Acquire::https(?:::[^:]+)?::Verify-(?:Peer|Host)\s*=\s*\"?(?:false|0|no)\"?$", re.I)
 
 # NAME -> (is the value insecure?, alias, what it does)
 _ENV = {

@@ -3,16 +3,17 @@ import re
 from dockerlint.rulekit.insecure import commands, flag_word
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
+from dockerlint.rulekit.patterns import lazy
 
 _APT = ("apt-get", "apt", "aptitude")
 _RPM_FRONTENDS = ("yum", "dnf", "microdnf", "tdnf", "dnf-3", "yum-config-manager")
-_APT_INSECURE_OPTION = re.compile(
+_APT_INSECURE_OPTION = lazy(
     r"^(?:Acquire::AllowInsecureRepositories|Acquire::AllowDowngradeToInsecureRepositories|"
     r"APT::Get::AllowUnauthenticated|Acquire::Check-Valid-Until)\s*=\s*\"?(?:true|1|yes)\"?$",
     re.I,
 )
-_GPGCHECK_OFF = re.compile(r"(?:^|[.\s])(?:repo_)?gpgcheck\s*=\s*['\"]?(?:0|false|no)\b", re.I)
-_TRUSTED = re.compile(r"\btrusted=yes\b")
+_GPGCHECK_OFF = lazy(r"(?:^|[.\s])(?:repo_)?gpgcheck\s*=\s*['\"]?(?:0|false|no)\b", re.I)
+_TRUSTED = lazy(r"\btrusted=yes\b")
 
 
 def _trusted_source(text: str) -> bool:

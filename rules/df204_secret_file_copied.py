@@ -4,6 +4,7 @@ import re
 from dockerlint.rulekit.buildkit import args_span, arg_words
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
+from dockerlint.rulekit.patterns import lazy
 
 # Files that hold private keys or credentials, by base name.
 _SECRET_NAMES = {
@@ -22,16 +23,16 @@ _KEY_SUFFIXES = {".pem": "a private key", ".key": "a private key", ".p12": "a PK
                  ".pfx": "a PKCS#12 key store", ".jks": "a Java key store", ".keystore": "a key store",
                  ".ppk": "a PuTTY private key"}
 # Certificates and other public material that share the suffixes above.
-_PUBLIC = re.compile(
+_PUBLIC = lazy(
     r"(?:^|[._-])(?:cert|certs|certificate|crt|ca|cacert|chain|fullchain|bundle|pub|pubkey|public|root|trust|truststore|"
     r"dh|dhparams?|ffdhe\d*|params|gpg|pgp|release|repo|archive|keyring|signing|apt|yum|rpm)(?:[._-]|$)",
     re.I,
 )
 # Repository signing keys (`jenkins.io-2023.key`, `nodesource.gpg.key`) are public: so is what
 # goes to the keyring directories.
-_KEYRING_DEST = re.compile(r"^/(?:usr/share/keyrings|etc/apt/(?:keyrings|trusted\.gpg\.d)|etc/pki/rpm-gpg)(?:/|$)")
-_DOMAIN_KEY = re.compile(r"^[a-z0-9-]+\.(?:io|org|com|net|dev)(?:[._-].*)?$", re.I)
-_ENV_VARIANTS = re.compile(r"^\.env\.(?!example$|sample$|template$|dist$|defaults?$|test$|ci$)[\w.-]+$")
+_KEYRING_DEST = lazy(r"^/(?:usr/share/keyrings|etc/apt/(?:keyrings|trusted\.gpg\.d)|etc/pki/rpm-gpg)(?:/|$)")
+_DOMAIN_KEY = lazy(r"^[a-z0-9-]+\.(?:io|org|com|net|dev)(?:[._-].*)?$", re.I)
+_ENV_VARIANTS = lazy(r"^\.env\.(?!example$|sample$|template$|dist$|defaults?$|test$|ci$)[\w.-]+$")
 
 
 def _secret_kind(path: str) -> str | None:

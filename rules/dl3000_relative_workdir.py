@@ -1,12 +1,12 @@
 import posixpath
-import re
 
 from dockerlint.rulekit.analysis import stage_infos
 from dockerlint.model import Applicability, Edit, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
+from dockerlint.rulekit.patterns import lazy
 
-_WINDOWS_ABSOLUTE = re.compile(r"^[A-Za-z]:")
-_PLAIN = re.compile(r"^[A-Za-z0-9_@%+=:,./-]+$")
+_WINDOWS_ABSOLUTE = lazy(r"^[A-Za-z]:")
+_PLAIN = lazy(r"^[A-Za-z0-9_@%+=:,./-]+$")
 
 
 def is_absolute(path: str) -> bool:

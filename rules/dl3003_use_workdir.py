@@ -1,13 +1,13 @@
-import re
 
 from dockerlint.fixers.instruction_lines import insert_instruction_before
 from dockerlint.fixers.shell_edits import is_simple_and_chain, item_index, remove_chain_item, top_level_chain
 from dockerlint.model import Applicability, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
 from dockerlint.rulekit.run_helpers import scripts
+from dockerlint.rulekit.patterns import lazy
 
 MESSAGE = "Use WORKDIR to switch to a directory"
-_PLAIN_ABSOLUTE = re.compile(r"^/[A-Za-z0-9._/+@:=-]*$")
+_PLAIN_ABSOLUTE = lazy(r"^/[A-Za-z0-9._/+@:=-]*$")
 
 
 class UseWorkdir(Rule):

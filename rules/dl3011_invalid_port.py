@@ -1,9 +1,9 @@
-import re
 
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
+from dockerlint.rulekit.patterns import lazy
 
-_NUMBER = re.compile(r"^[0-9]+$")
+_NUMBER = lazy(r"^[0-9]+$")
 
 
 class InvalidPort(Rule):

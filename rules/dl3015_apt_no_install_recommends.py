@@ -5,10 +5,11 @@ from dockerlint.model import Applicability, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
 from dockerlint.fixers.shell_edits import insert_after_word
 from dockerlint.rulekit.package_managers import APT_VALUE_OPTS, invocations, runs
+from dockerlint.rulekit.patterns import lazy
 
 _OFF = frozenset({"0", "false", "no", "off"})
 # `APT::Install-Recommends "0";` written to apt.conf.d by an earlier RUN turns it off for good.
-_CONFIG_OFF = re.compile(r"""APT::Install-Recommends\s*[ =]\s*\\?["']?\\?["']?(?:0|false|no|off)\b""", re.I)
+_CONFIG_OFF = lazy(r"""APT::Install-Recommends\s*[ =]\s*\\?["']?\\?["']?(?:0|false|no|off)\b""", re.I)
 
 
 def recommends_off(cmd) -> bool:

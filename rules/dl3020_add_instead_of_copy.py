@@ -2,14 +2,15 @@ import re
 
 from dockerlint.model import Applicability, Edit, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
+from dockerlint.rulekit.patterns import lazy
 
 # hadolint's list of the extensions of archives that ADD extracts.
 ARCHIVE_EXTENSIONS = (
     ".tar", ".Z", ".bz2", ".gz", ".lz", ".lzma", ".tZ", ".tb2", ".tbz", ".tbz2", ".tgz", ".tlz",
     ".tpz", ".txz", ".xz",
 )
-_URL = re.compile(r"^(?:https?|git|ssh)://|^git@|\.git(?:#.*)?$", re.IGNORECASE)
-_GLOB = re.compile(r"[*?\[]")
+_URL = lazy(r"^(?:https?|git|ssh)://|^git@|\.git(?:#.*)?$", re.IGNORECASE)
+_GLOB = lazy(r"[*?\[]")
 # Flags only ADD understands: turning ADD into COPY would make them errors.
 _ADD_ONLY_FLAGS = ("checksum", "keep-git-dir", "unpack")
 

@@ -6,11 +6,12 @@ from dockerlint.model import Applicability, Edit, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
 from dockerlint.rulekit.runs import DEFAULT_SHELL, WINDOWS_DEFAULT_SHELL, shell_argv
 from dockerlint.parse.shell import is_posix_shell, parse_shell
+from dockerlint.rulekit.patterns import lazy
 
 # Characters that never mean anything to a POSIX shell inside an unquoted word.
-_PLAIN_TEXT = re.compile(r"^[A-Za-z0-9_@%+=:,./\-\t ]+$")
-_HEALTHCHECK_CMD = re.compile(r"^\s*CMD(?=\s)", re.IGNORECASE)
-_WINDOWS_IMAGE = re.compile(r"windows|nanoserver|servercore|ltsc20\d\d", re.IGNORECASE)
+_PLAIN_TEXT = lazy(r"^[A-Za-z0-9_@%+=:,./\-\t ]+$")
+_HEALTHCHECK_CMD = lazy(r"^\s*CMD(?=\s)", re.IGNORECASE)
+_WINDOWS_IMAGE = lazy(r"windows|nanoserver|servercore|ltsc20\d\d", re.IGNORECASE)
 # Builtins with no program of the same name: they only work inside a shell.
 _SHELL_ONLY = frozenset(
     ". : alias bg break cd command continue eval exit export fc fg getopts hash jobs local read "

@@ -4,11 +4,12 @@ from dockerlint.rulekit.analysis import parse_arg
 from dockerlint.rulekit.keyvalues import expanded_text, pairs
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
+from dockerlint.rulekit.patterns import lazy
 
-_NAME_CHAR = re.compile(r"[A-Za-z0-9_]")
-_IDENTIFIER = re.compile(r"[A-Za-z0-9_]+")
+_NAME_CHAR = lazy(r"[A-Za-z0-9_]")
+_IDENTIFIER = lazy(r"[A-Za-z0-9_]+")
 # `${NAME` before `}:+?-`, or `$NAME` with the whole run of name characters
-_REFERENCE = re.compile(r"\$\{([A-Za-z0-9_]+)(?=[}:+?-])|\$([A-Za-z0-9_]+)")
+_REFERENCE = lazy(r"\$\{([A-Za-z0-9_]+)(?=[}:+?-])|\$([A-Za-z0-9_]+)")
 
 
 def references(name: str, text: str) -> bool:

@@ -1,10 +1,10 @@
-import re
 
 from dockerlint.rulekit.labels import label_pairs
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
+from dockerlint.rulekit.patterns import lazy
 
-_VALID = re.compile(r"^[a-z](?:[a-z0-9._-]*[a-z0-9])?$")
+_VALID = lazy(r"^[a-z](?:[a-z0-9._-]*[a-z0-9])?$")
 _RESERVED = ("com.docker.", "io.docker.", "org.dockerproject.")
 
 

@@ -1,13 +1,13 @@
-import re
 from datetime import datetime
 
 from dockerlint.rulekit.labels import report_invalid
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
+from dockerlint.rulekit.patterns import lazy
 
 _CONFIG = {"label-schema": {"org.opencontainers.image.created": "rfc3339"}}
 
-_RFC3339 = re.compile(
+_RFC3339 = lazy(
     r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$"
 )
 

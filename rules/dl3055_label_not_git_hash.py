@@ -1,12 +1,12 @@
-import re
 
 from dockerlint.rulekit.labels import report_invalid
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
+from dockerlint.rulekit.patterns import lazy
 
 _CONFIG = {"label-schema": {"org.opencontainers.image.revision": "hash"}}
 
-_HASH = re.compile(r"^(?:[0-9a-f]{7}|[0-9a-f]{40})$")
+_HASH = lazy(r"^(?:[0-9a-f]{7}|[0-9a-f]{40})$")
 
 
 def is_git_hash(value: str) -> bool:

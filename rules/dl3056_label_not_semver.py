@@ -1,13 +1,13 @@
-import re
 
 from dockerlint.rulekit.labels import report_invalid
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
+from dockerlint.rulekit.patterns import lazy
 
 _CONFIG = {"label-schema": {"org.opencontainers.image.version": "semver"}}
 
 # semver.org's regular expression for a version.
-_SEMVER = re.compile(
+_SEMVER = lazy(
     r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
     r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
     r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"

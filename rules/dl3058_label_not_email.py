@@ -1,8 +1,8 @@
-import re
 
 from dockerlint.rulekit.labels import report_invalid
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
+from dockerlint.rulekit.patterns import lazy
 
 _CONFIG = {"label-schema": {"maintainer": "email"}}
 
@@ -10,7 +10,7 @@ _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _DOT_ATOM = rf"{_ATOM}(?:\.{_ATOM})*"
 _QUOTED = r'"(?:[^"\\\r\n]|\\.)*"'
 _DOMAIN_LITERAL = r"\[[^\[\]\\\s]*\]"
-_EMAIL = re.compile(rf"^(?:{_DOT_ATOM}|{_QUOTED})@(?:{_DOT_ATOM}|{_DOMAIN_LITERAL})$")
+_EMAIL = lazy(rf"^(?:{_DOT_ATOM}|{_QUOTED})@(?:{_DOT_ATOM}|{_DOMAIN_LITERAL})$")
 
 
 def is_email(value: str) -> bool:

@@ -1,13 +1,13 @@
-import re
 
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.rulekit.runs import cached_run_scripts
+from dockerlint.rulekit.patterns import lazy
 
 MESSAGE = "Multiple consecutive `RUN` instructions. Consider consolidation"
 
 
-_DYNAMIC = re.compile(r"[$`]")
+_DYNAMIC = lazy(r"[$`]")
 
 
 def _flags_key(instruction) -> tuple:

@@ -1,10 +1,10 @@
-import re
 
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.rulekit.ecs import containers, describe, is_unknown, known
+from dockerlint.rulekit.patterns import lazy
 
-_ROOT = re.compile(r"^(?:root|0)(?::.*)?$")
+_ROOT = lazy(r"^(?:root|0)(?::.*)?$")
 
 
 class EcsContainerRunsAsRoot(Rule):

@@ -1,4 +1,3 @@
-import re
 
 from dockerlint.images.reference import parse_image
 from dockerlint.model import FileKind, Severity
@@ -6,11 +5,12 @@ from dockerlint.parse.yaml import MappingNode
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.rulekit.k8s import describe, pod_workloads, sequence_items, text, trivy
 from dockerlint.rulekit.k8s_objects import object_span, of_kind
+from dockerlint.rulekit.patterns import lazy
 
 _DEPLOYED = ("CKV_K8S_34", *trivy(102))
 _LISTENS = ("CKV_K8S_45",)
 _SERVICE = ("CKV_K8S_44",)
-_LOCAL_LISTEN = re.compile(r"^--listen[= ](?:localhost|127\.0\.0\.1|\[::1\])(?::\d+)?$")
+_LOCAL_LISTEN = lazy(r"^--listen[= ](?:localhost|127\.0\.0\.1|\[::1\])(?::\d+)?$")
 
 
 def _is_tiller(image: str) -> bool:

@@ -1,16 +1,16 @@
-import re
 
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import ScalarNode
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.rulekit.k8s_objects import of_kind
+from dockerlint.rulekit.patterns import lazy
 
-_SNIPPET_KEY = re.compile(r"(?:^|/)(?:server|configuration|auth|stream|modsecurity|location)-snippet$")
+_SNIPPET_KEY = lazy(r"(?:^|/)(?:server|configuration|auth|stream|modsecurity|location)-snippet$")
 _ANY = ("CKV_K8S_153", "AVD-KCV-0093", "KCV093", "C-0059")
 _LUA = ("CKV_K8S_152",)
 _ALIAS = ("CKV_K8S_154",)
-_LUA_DIRECTIVE = re.compile(r"\b\w+_by_lua(?:_block|_file)?\b|\blua_\w+")
-_ALIAS_DIRECTIVE = re.compile(r"(?:^|[;{\s])alias\s+\S")
+_LUA_DIRECTIVE = lazy(r"\b\w+_by_lua(?:_block|_file)?\b|\blua_\w+")
+_ALIAS_DIRECTIVE = lazy(r"(?:^|[;{\s])alias\s+\S")
 
 
 class IngressNginxSnippet(Rule):

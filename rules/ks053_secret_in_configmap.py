@@ -4,6 +4,7 @@ from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import MappingNode, ScalarNode
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.rulekit.k8s_objects import is_literal_secret, is_sensitive_name, of_kind
+from dockerlint.rulekit.patterns import lazy
 
 _ALIASES = ("AVD-KSV-0109", "KSV109", "AVD-KSV-01010", "KSV01010", "KSV1010", "polaris:sensitiveConfigmapContent", "C-0012")
 # credentials recognisable by their shape
@@ -16,7 +17,7 @@ _SHAPES = (
     ("a Stripe secret key", re.compile(r"\b[sr]k_live_[0-9a-zA-Z]{20,}\b")),
 )
 # `key: value` / `key = value` / `KEY=value` lines inside a configuration file
-_SETTING = re.compile(r"^\s*(?:export\s+)?[\"']?([A-Za-z_][\w.\-]*)[\"']?\s*[:=]\s*(.+?)\s*$")
+_SETTING = lazy(r"^\s*(?:export\s+)?[\"']?([A-Za-z_][\w.\-]*)[\"']?\s*[:=]\s*(.+?)\s*$")
 
 
 def _problem(key: str, value: str) -> str | None:

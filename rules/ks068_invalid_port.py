@@ -1,12 +1,12 @@
-import re
 
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import MappingNode, ScalarNode
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.rulekit.k8s import describe, pod_workloads, sequence_items
 from dockerlint.rulekit.k8s_objects import is_templated, of_kind
+from dockerlint.rulekit.patterns import lazy
 
-_IANA = re.compile(r"^(?=.*[a-z])(?!-)(?!.*--)[a-z0-9-]{1,15}(?<!-)$")
+_IANA = lazy(r"^(?=.*[a-z])(?!-)(?!.*--)[a-z0-9-]{1,15}(?<!-)$")
 
 
 def port_problem(node) -> str | None:

@@ -7,8 +7,6 @@ Exit codes: 0 nothing at or above the failure threshold, 1 findings, 2 usage/con
 from __future__ import annotations
 
 import argparse
-import difflib
-import json
 import os
 import sys
 
@@ -403,6 +401,8 @@ def _write(path: str, text: str, encoding: str) -> bool:
 
 
 def cmd_fix(args) -> int:
+    import difflib
+
     resolver = make_resolver(args)
     results, changed, _ = lint_candidates(args, resolver, fixing=True, diff=args.diff)
     applied_total = 0
@@ -443,6 +443,8 @@ def cmd_fix(args) -> int:
 
 
 def cmd_ast(args) -> int:
+    import json
+
     from dockerlint.loader import load_path, load_text, not_recognised
     from dockerlint.model import FileError
 
@@ -468,6 +470,8 @@ def cmd_ast(args) -> int:
 
 
 def cmd_rule(args) -> int:
+    import json
+
     from dockerlint import ruleset
     from dockerlint.docs import rule_json, rule_markdown, rule_text
 
@@ -484,6 +488,8 @@ def cmd_rule(args) -> int:
 
 
 def cmd_rules(args) -> int:
+    import json
+
     from dockerlint import ruleset
     from dockerlint.docs import rule_json
 

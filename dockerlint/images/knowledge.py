@@ -13,10 +13,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from dockerlint.images.reference import ImageRef
+from dockerlint.rulekit.patterns import lazy
 
 SUITES = ("trixie", "bookworm", "bullseye", "buster", "stretch", "jessie")
 LEAN_MARKERS = ("slim", "alpine", "distroless", "nonroot", "windowsservercore", "nanoserver", "busybox", "minimal", "static", "chiseled", "jre")
-_JDK_TAG = re.compile(r"^(?P<version>\d[\w.+]*?)?(?:-?jdk)?(?P<rest>(?:-[a-z][\w.]*)*)$")
+_JDK_TAG = lazy(r"^(?P<version>\d[\w.+]*?)?(?:-?jdk)?(?P<rest>(?:-[a-z][\w.]*)*)$")
 
 
 @lru_cache(maxsize=1)

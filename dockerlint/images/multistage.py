@@ -27,12 +27,13 @@ from dockerlint.images.reference import parse_image
 from dockerlint.parse.dockerfile import Dockerfile, Instruction
 from dockerlint.rulekit.runs import run_scripts
 from dockerlint.rulekit.toolchains import JDK_BUILD_TOOL_IMAGES, JDK_IMAGES
+from dockerlint.rulekit.patterns import lazy
 
 RUNTIME_ONLY = {"CMD", "ENTRYPOINT", "EXPOSE", "USER", "HEALTHCHECK", "LABEL", "VOLUME", "STOPSIGNAL", "ONBUILD", "MAINTAINER", "SHELL"}
 GO_RUNTIMES = {"distroless": "gcr.io/distroless/static-debian12:nonroot", "scratch": "scratch"}
 _GO_VALUE_FLAGS = {"-o", "-ldflags", "-tags", "-gcflags", "-asmflags", "-mod", "-p", "-pkgdir", "-installsuffix", "-buildmode", "-compiler", "-overlay", "-pgo", "-modfile"}
 _PIP_VALUE_FLAGS = {"-i", "--index-url", "--extra-index-url", "-f", "--find-links", "-c", "--constraint", "-t", "--target", "--prefix", "--root", "--trusted-host", "--progress-bar", "-r", "--requirement", "-e", "--editable"}
-_BUILD_PACKAGES = re.compile(
+_BUILD_PACKAGES = lazy(
     r"^(?:build-essential|gcc(?:-\d+)?|g\+\+(?:-\d+)?|cpp|clang(?:-\d+)?|make|cmake|ninja-build|autoconf|automake|libtool|pkg-config|pkgconf|"
     r"libc6-dev|libc-dev|musl-dev|build-base|git|curl|wget|gnupg|ca-certificates|python3-dev|python3-pip|python3-venv|.*-dev)$"
 )

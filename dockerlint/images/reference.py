@@ -1,12 +1,12 @@
 """Container image references: `[registry[:port]/]path[:tag][@digest]`, as Docker reads them."""
 from __future__ import annotations
 
-import re
+from dockerlint.rulekit.patterns import lazy
 from dataclasses import dataclass
 
 # Helm/Kustomize/envsubst/shell placeholders: the real image is only known later
-_TEMPLATED = re.compile(r"\{\{|\$\{|\$\(|^\$[A-Za-z_]")
-_DIGEST = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$")
+_TEMPLATED = lazy(r"\{\{|\$\{|\$\(|^\$[A-Za-z_]")
+_DIGEST = lazy(r"^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$")
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,12 @@ import re
 from dataclasses import dataclass
 
 from dockerlint.parse.dockerfile import Dockerfile, Instruction, Stage
+from dockerlint.rulekit.patterns import lazy
 
-_VAR = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-+?])?(?P<word>[^}]*)\}|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))")
+_VAR = lazy(r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-+?])?(?P<word>[^}]*)\}|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))")
 
 
-_NAMES = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+_NAMES = lazy(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def variable_names(text: str) -> list[str]:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from dockerlint.parse.dockerfile import Instruction, _word_bounds
+from dockerlint.rulekit.patterns import lazy
 
 #: ARGs BuildKit defines before the first FROM (usable in FROM without declaring them).
 PREDEFINED_PLATFORM_ARGS = {
@@ -71,7 +72,7 @@ class LexError(ValueError):
     pass
 
 
-_NAME_START = re.compile(r"[A-Za-z_]")
+_NAME_START = lazy(r"[A-Za-z_]")
 
 
 class _Lexer:
@@ -265,9 +266,9 @@ _DOMAIN = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[a-fA-F0-9:]+\])
 _PATH_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*"
 _TAG = r"[\w][\w.-]{0,127}"
 _DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
-_REMOTE = re.compile(rf"^{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*$")
-_REFERENCE_TAIL = re.compile(rf"^(?P<name>[^:@]+(?::[0-9]+/[^:@]+)?)(?::(?P<tag>{_TAG}))?(?:@(?P<digest>{_DIGEST}))?$")
-_ID = re.compile(r"^[a-f0-9]{64}$")
+_REMOTE = lazy(rf"^{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*$")
+_REFERENCE_TAIL = lazy(rf"^(?P<name>[^:@]+(?::[0-9]+/[^:@]+)?)(?::(?P<tag>{_TAG}))?(?:@(?P<digest>{_DIGEST}))?$")
+_ID = lazy(r"^[a-f0-9]{64}$")
 
 
 def is_valid_image_reference(text: str) -> bool:
@@ -311,7 +312,7 @@ _ARCH_ALIASES = {
     "i386": "386", "x86_64": "amd64", "x86-64": "amd64", "aarch64": "arm64", "armhf": "arm",
     "armel": "arm", "arm64v8": "arm64",
 }
-_PLATFORM_PART = re.compile(r"^[A-Za-z0-9_.-]+$")
+_PLATFORM_PART = lazy(r"^[A-Za-z0-9_.-]+$")
 
 
 def parse_platform(text: str) -> tuple[str, str] | None:

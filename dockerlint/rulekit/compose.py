@@ -4,16 +4,16 @@ each entry so rules report at the offending value.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from dockerlint.rulekit.compose_model import Service, services
 from dockerlint.images.reference import parse_image
 from dockerlint.model import Span
 from dockerlint.parse.yaml import MERGE_TAG, MappingNode, Node, ScalarNode, SequenceNode
+from dockerlint.rulekit.patterns import lazy
 
 # `${VAR}`, `${VAR:-default}`, `$VAR`; `$$` is a literal dollar
-_INTERPOLATION = re.compile(r"(?<!\$)\$(?:\{|[A-Za-z_])")
+_INTERPOLATION = lazy(r"(?<!\$)\$(?:\{|[A-Za-z_])")
 
 
 def compose_services(ctx) -> list[Service]:
@@ -70,7 +70,7 @@ class Port:
         return list(range(lo, min(hi, lo + 999) + 1))
 
 
-_SHORT_PORT = re.compile(
+_SHORT_PORT = lazy(
     r"^(?:(?P<ip>\[[^\]]*\]|[^:\[\]]*):)??(?:(?P<published>[^:]*):)?(?P<target>[^:/]+)(?:/(?P<proto>\w+))?$"
 )
 

@@ -11,8 +11,9 @@ from dockerlint.rulekit.buildkit import args_span, arg_words
 from dockerlint.model import Span
 from dockerlint.rulekit.runs import cached_run_scripts
 from dockerlint.parse.shell import Command, ShellWord
+from dockerlint.rulekit.patterns import lazy
 
-_ASSIGN = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.S)
+_ASSIGN = lazy(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.S)
 _DECLARE = {"export", "declare", "typeset", "readonly", "local"}
 
 

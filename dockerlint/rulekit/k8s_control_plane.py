@@ -5,7 +5,6 @@ except where their reading ignores a flag's default (noted per check).
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -14,6 +13,7 @@ from dockerlint.model import Severity, Span
 from dockerlint.parse.yaml import ScalarNode
 from dockerlint.rule import Rule
 from dockerlint.rulekit.k8s import pod_workloads, sequence_items, text
+from dockerlint.rulekit.patterns import lazy
 
 
 @dataclass
@@ -234,7 +234,7 @@ def strong_ciphers(why: str) -> Test:
     return test
 
 
-_NUMBER = re.compile(r"^\d+$")
+_NUMBER = lazy(r"^\d+$")
 
 
 def positive(name: str, *, why: str) -> Test:

@@ -22,6 +22,7 @@ from dockerlint.rulekit.analysis import parse_arg, stage_infos, substitute
 from dockerlint.parse.dockerfile import Instruction
 from dockerlint.rulekit.runs import RunScript, cached_run_scripts
 from dockerlint.parse.shell import Command, ShellWord, exclusive
+from dockerlint.rulekit.patterns import lazy
 
 # --------------------------------------------------------------------------------------------
 # RUN instructions
@@ -155,7 +156,7 @@ RUNTIME_VARIABLES = frozenset({
     "HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy",
     "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "RANDOM", "IFS",
 })
-_SHELL_LOCAL = re.compile(
+_SHELL_LOCAL = lazy(
     r"(?:^|[\s;&|(`{])(?:export\s+|local\s+|readonly\s+|declare\s+(?:-\w+\s+)*)?([A-Za-z_][A-Za-z0-9_]*)\+?="
     r"|\b(?:for|select)\s+([A-Za-z_][A-Za-z0-9_]*)\s"
     r"|\bread\s+(?:-\w+\s+)*([A-Za-z_][A-Za-z0-9_ ]*)"
@@ -169,7 +170,7 @@ _SHELL_LOCAL = re.compile(
 # assignment stays, as POSIX shells (dash, busybox ash) do: `deps='gcc' set -x && ...`.
 # (Blanks after the separator stop at a newline: `^` under re.M already starts a match on every
 # line, and letting them run over newlines made a run of blank lines quadratic.)
-_LITERAL_ASSIGNMENT = re.compile(
+_LITERAL_ASSIGNMENT = lazy(
     r"(?:^|[;&|({])[ \t]*(?:export[ \t]+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)="
     r"(?:'(?P<single>[^']*)'|\"(?P<double>[^\"$`\\]*)\"|(?P<bare>[^\s;&|()<>$`'\"\\]*))"
     r"(?=[ \t]*(?:$|[;&|)\n]|set[ \t]))",
@@ -293,7 +294,7 @@ def variables(ctx, run: Run) -> Variables:
     return Variables(values, frozenset(local) - known.keys(), assigned_at=assigned_at)
 
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NAME = lazy(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _split_fields(pieces: list[tuple[str, bool]]) -> list[str]:
@@ -625,7 +626,7 @@ def rpm_packages(inv: Invocation) -> tuple[str, list[ShellWord]]:
     return "", []
 
 
-_RPM_VERSION_CHARS = re.compile(r"[A-Za-z0-9.~^_:+]*\Z")
+_RPM_VERSION_CHARS = lazy(r"[A-Za-z0-9.~^_:+]*\Z")
 
 
 def rpm_version_pinned(package: str) -> bool:

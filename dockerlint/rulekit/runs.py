@@ -7,16 +7,16 @@ lines (through `Instruction.source_offset`) and inside heredoc bodies.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 
 from dockerlint.model import SourceText, Span
 from dockerlint.parse.dockerfile import Dockerfile, Heredoc, Instruction
 from dockerlint.parse.shell import Script, is_posix_shell, parse_shell, strip_shebang
+from dockerlint.rulekit.patterns import lazy
 
 DEFAULT_SHELL = ["/bin/sh", "-c"]
 WINDOWS_DEFAULT_SHELL = ["cmd", "/S", "/C"]
-_HEREDOC_ONLY = re.compile(r"^\s*(?:(?:/usr)?(?:/bin/)?(?:ba|da|a|z|k)?sh\s+)?(?:-[a-z]+\s+)*<<-?\s*['\"]?[A-Za-z_][\w-]*['\"]?\s*$")
+_HEREDOC_ONLY = lazy(r"^\s*(?:(?:/usr)?(?:/bin/)?(?:ba|da|a|z|k)?sh\s+)?(?:-[a-z]+\s+)*<<-?\s*['\"]?[A-Za-z_][\w-]*['\"]?\s*$")
 
 
 @dataclass

@@ -5,9 +5,10 @@ references, templates or placeholders.
 from __future__ import annotations
 
 import re
+from dockerlint.rulekit.patterns import lazy
 
 # Helm/Kustomize/Compose/envsubst placeholders: the real value is unknown
-TEMPLATED = re.compile(r"\{\{|\$\{|\$\(|^\$[A-Za-z_]")
+TEMPLATED = lazy(r"\{\{|\$\{|\$\(|^\$[A-Za-z_]")
 
 
 def is_templated(value: str | None) -> bool:
@@ -16,7 +17,7 @@ def is_templated(value: str | None) -> bool:
 
 # Names of settings that hold credentials. Word parts are matched on `_`, `-`, `.` and case
 # boundaries, so `PASSWORD_FILE`/`TOKEN_PATH`/`SECRET_NAME` (references, not values) are told apart.
-_SENSITIVE = re.compile(
+_SENSITIVE = lazy(
     r"(?:^|[_.\-])(?:PASSWORD|PASSWD|PASS|PASSPHRASE|SECRET|SECRETS|TOKEN|APIKEY|API_KEY|ACCESS_KEY|"
     r"PRIVATE_KEY|SECRET_KEY|CLIENT_SECRET|AUTH_KEY|AUTH_TOKEN|ACCESS_TOKEN|"
     r"SIGNING_KEY|ENCRYPTION_KEY|MASTER_KEY|CONNECTION_STRING)(?:$|[_.\-])"
@@ -36,7 +37,7 @@ def split_words(name: str) -> str:
 
 
 # a word before the credential that makes the variable a switch (`MYSQL_RANDOM_ROOT_PASSWORD`)
-_SWITCH = re.compile(r"(?:^|_)(?:RANDOM|ALLOW_EMPTY|EMPTY|GENERATE|SKIP|DISABLE|ENABLE|USE|REQUIRE|REQUIRED|NO)_")
+_SWITCH = lazy(r"(?:^|_)(?:RANDOM|ALLOW_EMPTY|EMPTY|GENERATE|SKIP|DISABLE|ENABLE|USE|REQUIRE|REQUIRED|NO)_")
 
 
 def is_sensitive_name(name: str) -> bool:
@@ -53,7 +54,7 @@ def is_sensitive_name(name: str) -> bool:
     return not any(w in _METADATA_WORDS for w in after)
 
 
-_PLACEHOLDER = re.compile(
+_PLACEHOLDER = lazy(
     r"^(?:|changeme|change[-_ ]?me|none|null|nil|true|false|yes|no|on|off|[01]|todo|tbd|xxx+|\*+|<[^>]*>|"
     r"\[[^\]]*\]|example|placeholder|redacted|dummy|your[-_ ].*)$",
     re.I,

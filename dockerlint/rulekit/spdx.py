@@ -7,12 +7,12 @@ the operators `AND`, `OR` and `WITH` may be written in any case.
 from __future__ import annotations
 
 import json
-import re
+from dockerlint.rulekit.patterns import lazy
 from functools import lru_cache
 from pathlib import Path
 
-_TOKEN = re.compile(r"\s*(\(|\)|[A-Za-z0-9.:+-]+)")
-_LICENSE_REF = re.compile(r"^(?:DocumentRef-[A-Za-z0-9.-]+:)?LicenseRef-[A-Za-z0-9.-]+$")
+_TOKEN = lazy(r"\s*(\(|\)|[A-Za-z0-9.:+-]+)")
+_LICENSE_REF = lazy(r"^(?:DocumentRef-[A-Za-z0-9.-]+:)?LicenseRef-[A-Za-z0-9.-]+$")
 
 
 @lru_cache(maxsize=1)

@@ -11,25 +11,26 @@ from dockerlint.images.knowledge import info
 from dockerlint.images.reference import parse_image
 from dockerlint.rulekit.analysis import parse_arg
 from dockerlint.rulekit.package_managers import APK_VALUE_OPTS, APT_VALUE_OPTS, RPM_VALUE_OPTS, ZYPPER_VALUE_OPTS
+from dockerlint.rulekit.patterns import lazy
 
-_APT_TOOLCHAIN = re.compile(
+_APT_TOOLCHAIN = lazy(
     r"^(?:build-essential|gcc(?:-\d+)?|g\+\+(?:-\d+)?|cpp(?:-\d+)?|clang(?:-\d+)?|make|cmake|ninja-build|meson|"
     r"autoconf|automake|libtool|libc6-dev|libc-dev|gfortran(?:-\d+)?|golang(?:-[\d.]+)?(?:-go)?|cargo|rustc|"
     r"maven|gradle|default-jdk(?:-headless)?|openjdk-\d+-jdk(?:-headless)?)$"
 )
-_APK_TOOLCHAIN = re.compile(
+_APK_TOOLCHAIN = lazy(
     r"^(?:build-base|gcc|g\+\+|make|cmake|samurai|ninja(?:-build)?|clang\d*|musl-dev|libc-dev|autoconf|automake|libtool|"
     r"gfortran|go|cargo|rust|maven|gradle|openjdk\d+(?:-jdk)?)$"
 )
-_RPM_TOOLCHAIN = re.compile(
+_RPM_TOOLCHAIN = lazy(
     r"^(?:gcc|gcc-c\+\+|gcc-toolset-\d+|make|cmake|ninja-build|clang|glibc-devel|autoconf|automake|libtool|gcc-gfortran|"
     r"golang|go-toolset|cargo|rust|rust-toolset|maven|gradle|java-[\d.]+-openjdk-devel|@development-tools|@development)$"
 )
-_ZYPPER_TOOLCHAIN = re.compile(
+_ZYPPER_TOOLCHAIN = lazy(
     r"^(?:gcc\d*|gcc\d*-c\+\+|make|cmake|ninja|clang\d*|glibc-devel|autoconf|automake|libtool|go(?:\d[\d.]*)?|cargo|rust|"
     r"maven|gradle|java-[\d_]+-openjdk-devel|patterns-devel-base-devel_basis)$"
 )
-_RPM_VERSION = re.compile(r"-\d[\w.+~:]*(?:-[\w.]+)?$")
+_RPM_VERSION = lazy(r"-\d[\w.+~:]*(?:-[\w.]+)?$")
 
 # ---- toolchain base images and the commands that build with them -----------------------------
 # Official images that are a JDK unless their tag says JRE (maven and gradle images carry one too)
