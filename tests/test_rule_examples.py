@@ -7,7 +7,7 @@ import pytest
 
 from dockerlint import ruleset
 from dockerlint.fix import fix_source
-from dockerlint.model import Applicability, FileKind
+from dockerlint.model import Applicability, FileKind, Severity
 from helpers import DEFAULT_NAMES, lint, settings_for
 
 RULES = ruleset.all_rules()
@@ -64,6 +64,8 @@ def test_rule_metadata_and_docs(rule):
     assert re.fullmatch(r"(DL|DF|KS|DC|EC)\d{3,4}", rule.code), rule.code
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name), rule.name
     assert rule.kinds and all(isinstance(k, FileKind) for k in rule.kinds)
+    # "off by default" is enabled_by_default; a rule someone selects must report at a severity
+    assert rule.severity is not Severity.IGNORE, f"{rule.code} would report nothing when selected"
     sections = rule.doc_sections()
     for required in ("What it does", "Why is this bad?"):
         assert required in sections, f"{rule.code} docs lack the '{required}' section"
