@@ -449,14 +449,17 @@ def cmd_rule(args) -> int:
     from dockerlint.docs import rule_json, rule_markdown, rule_text
 
     rule = ruleset.lookup(args.code)
-    if rule is None:
+    rules = [rule] if rule is not None else ruleset.by_alias(args.code)  # CKV_DOCKER_3, AVD-DS-0002
+    if not rules:
         raise UsageError(f"unknown rule {args.code!r} (see `dockerlint rules`)")
     if args.format == "json":
-        sys.stdout.write(json.dumps(rule_json(rule), indent=2) + "\n")
-    elif args.format == "markdown":
-        sys.stdout.write(rule_markdown(rule))
-    else:
-        sys.stdout.write(rule_text(rule))
+        payload = [rule_json(r) for r in rules]
+        sys.stdout.write(json.dumps(payload[0] if rule is not None or len(rules) == 1 else payload, indent=2) + "\n")
+        return EXIT_OK
+    render = rule_markdown if args.format == "markdown" else rule_text
+    if rule is None:
+        sys.stdout.write(f"{args.code} is the same check as {', '.join(r.code for r in rules)}\n\n")
+    sys.stdout.write("\n".join(render(r) for r in rules))
     return EXIT_OK
 
 
