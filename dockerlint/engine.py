@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from dockerlint import ruleset
+from dockerlint.overlaps import fold_same_findings
 from dockerlint.model import FileError, FileKind, FileResult, Finding, Severity, SourceText
 from dockerlint.rule import Context
 from dockerlint.settings import Settings
@@ -140,6 +141,10 @@ def run_rules(kind: FileKind, source: SourceText, model, settings: Settings, pat
     return ctx.findings
 
 
+def _same_finding_codes(kind: FileKind, settings: Settings) -> dict[str, str]:
+    return {r.code: r.same_finding_as for r in selected_rules(kind, settings) if r.same_finding_as}
+
+
 def _shellcheck_selected(settings: Settings) -> bool:
     """Can any SC code be reported? Checked before the ShellCheck add-on is even imported.
 
@@ -253,6 +258,7 @@ def lint_source(
         if f.severity is Severity.IGNORE:
             continue
         result.append(f)
+    result = fold_same_findings(result, _same_finding_codes(kind, settings))
     result.sort(key=Finding.sort_key)
     documents = None if kind is FileKind.DOCKERFILE else len(model)
     return FileResult(path, kind, result, source=source, documents=documents)

@@ -73,6 +73,10 @@ class Rule:
     options: ClassVar[dict[str, Option]] = {}
     examples: ClassVar[list[Example]] = []
     security: ClassVar[bool] = False  # a security rule (SARIF security-severity, tags)
+    # The code of a rule judging the same concept at the same place (DF106 -> DL3000): when both
+    # report a finding starting at the same position, one finding is shown, the other rule's
+    # code and aliases become its aliases (dockerlint/overlaps.py).
+    same_finding_as: ClassVar[str | None] = None
 
     def check(self, ctx: "Context") -> None:  # pragma: no cover - every rule overrides
         raise NotImplementedError

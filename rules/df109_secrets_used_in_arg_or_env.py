@@ -47,6 +47,8 @@ class SecretsUsedInArgOrEnv(Rule):
     `AUTH` or `SSH_KEY` (this rule only); Trivy DS031 checks a short list of well-known names.
     Deliberate difference from BuildKit: BuildKit reports `ENV GPG_KEY=<fingerprint>` (as in
     the official `python` images); a public key fingerprint is not a secret, so we do not.
+    Where DL3064 reports the same place too (both selected), one finding is shown: DL3064's,
+    with DF109 and its aliases among the finding's aliases.
     """
 
     code = "DF109"
@@ -54,6 +56,7 @@ class SecretsUsedInArgOrEnv(Rule):
     kinds = frozenset({FileKind.DOCKERFILE})
     severity = Severity.WARNING
     aliases = ("BuildKit:SecretsUsedInArgOrEnv",)
+    same_finding_as = "DL3064"  # one finding where both report: theirs, with this code as an alias
     security = True
     examples = [
         bad("FROM alpine:3.20\nARG GITHUB_TOKEN\n"),

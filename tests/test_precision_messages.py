@@ -19,3 +19,21 @@ def test_df109_public_key_fingerprint_is_not_a_secret():
     findings = lint(text, ["DF109"]).findings
     assert [(f.span.line, f.span.col) for f in findings] == [(3, 5)]
     assert "API_TOKEN" in findings[0].message
+
+
+def test_workdir_app_is_one_finding_with_the_other_code_as_alias():
+    findings = lint("FROM node:20-slim\nWORKDIR app\n", ["DL3000", "DF106"]).findings
+    assert [(f.code, f.span.line, f.span.col) for f in findings] == [("DL3000", 2, 9)]
+    assert {"DF106", "BuildKit:WorkdirRelativePath"} <= set(findings[0].aliases)
+    # where only one of them judges, it stands alone: DF106 accepts a path relative to a set WORKDIR
+    findings = lint("FROM node:20-slim\nWORKDIR /srv\nWORKDIR app\n", ["DL3000", "DF106"]).findings
+    assert [f.code for f in findings] == ["DL3000"] and "DF106" not in findings[0].aliases
+    # and DF106 alone still reports
+    assert [f.code for f in lint("FROM node:20-slim\nWORKDIR app\n", ["DF106"]).findings] == ["DF106"]
+
+
+def test_constant_platform_and_secret_names_fold_into_the_hadolint_finding():
+    findings = lint("FROM --platform=linux/amd64 debian:12\n", ["DL3029", "DF111"]).findings
+    assert [f.code for f in findings] == ["DL3029"] and "DF111" in findings[0].aliases
+    findings = lint("FROM alpine:3.20\nARG GITHUB_TOKEN\n", ["DL3064", "DF109"]).findings
+    assert [f.code for f in findings] == ["DL3064"] and "BuildKit:SecretsUsedInArgOrEnv" in findings[0].aliases
