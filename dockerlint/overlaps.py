@@ -2,7 +2,7 @@
 
 A rule that judges the same concept as another (BuildKit's `WorkdirRelativePath` and hadolint's
 DL3000 both flag `WORKDIR app`) declares `same_finding_as = "DL3000"`. When both report a
-finding starting at the same position, the other rule's finding is kept (a `DL` code keeps
+finding starting at the same position (or, failing that, on the same line), the other rule's finding is kept (a `DL` code keeps
 hadolint's meaning) and this rule's code and aliases are added to its aliases. When only this
 rule reports (its test differs, or the other rule is not selected or is suppressed there), its
 finding stands on its own.
@@ -19,14 +19,20 @@ def fold_same_findings(findings: list[Finding], primary_of: dict[str, str]) -> l
     if not primary_of or len(findings) < 2:
         return findings
     at: dict[tuple[str, int, str], int] = {}
+    on_line: dict[tuple[str, int, str], int] = {}
     for i, f in enumerate(findings):
         at.setdefault((f.path, f.span.start, f.code), i)
+        on_line.setdefault((f.path, f.span.line, f.code), i)
     out: list[Finding | None] = list(findings)
     for i, f in enumerate(findings):
         primary = primary_of.get(f.code)
         if primary is None:
             continue
+        # the same start; else the same line (BuildKit reports at the instruction, hadolint
+        # rules at its arguments)
         j = at.get((f.path, f.span.start, primary))
+        if j is None:
+            j = on_line.get((f.path, f.span.line, primary))
         if j is None or out[j] is None:
             continue
         kept = out[j]
