@@ -128,3 +128,10 @@ def test_check_skip_comment_before_an_instruction_skips_it_only():
     # a hadolint-only rule is not a Docker build check: the BuildKit directive does not touch it
     text = "FROM alpine:3.20\n# check=skip=all\nRUN apt-get install curl\n"
     assert [f.code for f in lint(text, ["DL3014"]).findings] == ["DL3014"]
+
+
+def test_undefined_var_used_in_copy_before_its_arg():
+    text = "FROM python:3.12-slim\nCOPY $APP_DIR /srv/app\nARG APP_DIR=app\nCOPY $APP_DIR /srv/again\n"
+    findings = lint(text, ["DF107"]).findings
+    assert [(f.span.line, f.span.col) for f in findings] == [(2, 6)]
+    assert "declared later, on line 3" in findings[0].message
