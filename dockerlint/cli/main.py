@@ -192,7 +192,8 @@ def iter_targets(args, resolver):
 
     from dockerlint.discovery import discover
 
-    paths = args.paths or ["."]
+    # `--stdin-filename F` with no paths lints stdin as F (as ruff does), not the current directory
+    paths = args.paths or (["-"] if getattr(args, "stdin_filename", None) else ["."])
     base = resolver.for_directory(Path.cwd())
     candidates, skipped = discover(paths, base.exclude)
     forced = FileKind(args.kind) if args.kind else None
@@ -324,15 +325,26 @@ def cmd_check(args) -> int:
     from dockerlint.report import ReportOptions, render
 
     resolver = make_resolver(args)
+    check_output_file(args.output_file)
     results, changed, _skipped = lint_candidates(args, resolver, fixing=args.fix)
+    say_if_nothing_to_lint(args, results)
     write_failed = False
+    written = 0
     for path, before, after, encoding in changed:
         if path != "-" and before != after:
-            write_failed |= not _write(path, after, encoding)
+            ok = _write(path, after, encoding)
+            write_failed |= not ok
+            written += ok
+    if args.fix:
+        applied = sum(sum(r.fixes_applied.values()) for r in results)
+        print(f"Fixed {applied} problem{'s' if applied != 1 else ''} in {written} file{'s' if written != 1 else ''}.", file=sys.stderr)
     fmt = args.format
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    out = open(args.output_file, "w", encoding="utf-8") if args.output_file else sys.stdout
+    try:
+        out = open(args.output_file, "w", encoding="utf-8") if args.output_file else sys.stdout
+    except OSError as e:
+        raise UsageError(f"cannot write the report to {args.output_file}: {e.strerror or e}") from None
     try:
         options = ReportOptions(
             color=use_color(args.color, out) and fmt == "text",
@@ -346,6 +358,26 @@ def cmd_check(args) -> int:
         if out is not sys.stdout:
             out.close()
     return EXIT_ERROR if write_failed else exit_code(results, resolver)
+
+
+def check_output_file(path: str | None) -> None:
+    """`-o DIR/x.json` whose directory is missing: a usage error before any work, not a traceback."""
+    if not path:
+        return
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise UsageError(f"cannot write the report to {path}: no such directory {directory}")
+    if os.path.isdir(path):
+        raise UsageError(f"cannot write the report to {path}: it is a directory")
+
+
+def say_if_nothing_to_lint(args, results) -> None:
+    """A directory walk that recognised no file says so, instead of a silent exit 0 (files named
+    one by one, as pre-commit passes them, are skipped quietly as before)."""
+    paths = args.paths or (["-"] if getattr(args, "stdin_filename", None) else ["."])
+    if not results and any(os.path.isdir(p) for p in paths):
+        where = ", ".join(paths)
+        print(f"No files to lint: nothing under {where} is a Dockerfile, Kubernetes manifest or Compose file.", file=sys.stderr)
 
 
 def _write(path: str, text: str, encoding: str) -> bool:
@@ -368,6 +400,7 @@ def _write(path: str, text: str, encoding: str) -> bool:
 def cmd_fix(args) -> int:
     resolver = make_resolver(args)
     results, changed, _ = lint_candidates(args, resolver, fixing=True, diff=args.diff)
+    say_if_nothing_to_lint(args, results)
     applied_total = 0
     failed: list[str] = []
     for r in results:
