@@ -6,11 +6,49 @@ from dockerlint.rule import Rule
 SECTION_ORDER = ("What it does", "Why is this bad?", "Scope", "Options", "Fix safety", "Compared with other tools", "References")
 
 
+# Rules that judge a whole image or pod (a non-root USER, a slim base, a digest, a hardened
+# securityContext, resources and probes): a minimal "Use instead" example cannot satisfy them
+# without burying its point, so they do not count against it.
+CONTEXT_RULES = frozenset({
+    "DF001", "DF002", "DF003", "DF004",
+    "KS002", "KS004", "KS005", "KS006", "KS007", "KS008", "KS019", "KS020", "KS021", "KS022",
+    "KS023", "KS024", "KS038", "KS039", "EC003", "EC004",
+})
+_DEFAULT_NAMES = {"dockerfile": "Dockerfile", "kubernetes": "manifest.yaml", "compose": "compose.yaml", "python": "app.py"}
+
+
+def example_filename(rule: type[Rule], example) -> str:
+    if example.filename:
+        return example.filename
+    return _DEFAULT_NAMES.get(sorted(k.value for k in rule.kinds)[0], "Dockerfile")
+
+
+def example_problems(rule: type[Rule], example) -> list[str]:
+    """Codes the default rule set (and `rule` itself) reports on an example, context rules aside."""
+    from dockerlint.config import apply_dockerlint_table
+    from dockerlint.engine import lint_source
+    from dockerlint.settings import Settings
+
+    settings = Settings(select=["DEFAULT", rule.code])
+    if example.config:
+        settings = apply_dockerlint_table(settings, {**example.config, "select": ["DEFAULT", rule.code]}, "<docs>")
+    result = lint_source(example.text, example_filename(rule, example), settings)
+    codes = sorted({f.code for f in result.findings} - CONTEXT_RULES)
+    return codes + (["parse error"] if result.error is not None else [])
+
+
+def shown_good_example(rule: type[Rule]):
+    """The "Use instead" of the rule's page: its first ok example that lints clean; the other ok
+    examples are edge cases for the tests (`ARG BASE=debian` + `FROM ${BASE}` is fine for DL3006
+    but DF006 flags it, so it is not shown as the thing to write)."""
+    oks = [e for e in rule.examples if not e.expect_finding]
+    return next((e for e in oks if not example_problems(rule, e)), None)
+
+
 def _example_blocks(rule: type[Rule]) -> tuple[list[str], list[str]]:
-    bad_blocks, ok_blocks = [], []
-    for e in rule.examples:
-        (bad_blocks if e.expect_finding else ok_blocks).append(e.text)
-    return bad_blocks, ok_blocks
+    bad_blocks = [e.text for e in rule.examples if e.expect_finding]
+    good = shown_good_example(rule)
+    return bad_blocks, [good.text] if good is not None else []
 
 
 def _fence(text: str, lang: str) -> str:

@@ -16,18 +16,6 @@ class JSONArgsRecommended(Rule):
     `docker stop` cannot stop it gracefully and waits for the kill timeout. A shell-form
     `ENTRYPOINT` also ignores `CMD` and the arguments of `docker run`.
 
-    ## Example
-    ```dockerfile
-    FROM node:22-slim
-    CMD node server.js
-    ```
-
-    ## Use instead
-    ```dockerfile
-    FROM node:22-slim
-    CMD ["node", "server.js"]
-    ```
-
     ## Scope
     Like BuildKit: `CMD` and `ENTRYPOINT` of every stage, not `HEALTHCHECK` nor `ONBUILD`
     triggers; silent once `SHELL` is set (a shell chosen on purpose); reported at the

@@ -30,21 +30,6 @@ class PackageUpdateAlone(Rule):
     from packages that look freshly updated but are not. Updating and installing in one `RUN`
     keeps them in step.
 
-    ## Example
-    ```dockerfile
-    FROM debian:12
-    RUN apt-get update
-    RUN apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u12
-    ```
-
-    ## Use instead
-    ```dockerfile
-    FROM debian:12
-    RUN apt-get update \\
-     && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u12 \\
-     && rm -rf /var/lib/apt/lists/*
-    ```
-
     ## Scope
     Every `RUN` of every stage (heredoc bodies included, `ONBUILD RUN` too); `apk --update add`
     and `apk add --update-cache` are an install and are fine. For yum/dnf/zypper `update`
@@ -62,6 +47,7 @@ class PackageUpdateAlone(Rule):
     severity = Severity.WARNING
     aliases = ("AVD-DS-0017", "CKV_DOCKER_5")
     examples = [
+        ok("FROM debian:12\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u12 \\\n && rm -rf /var/lib/apt/lists/*\n"),  # shown as "Use instead": lints clean
         bad("FROM debian:12\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends mysql-client\n", count=1),
         bad('FROM debian:12\nRUN ["apt-get", "update"]\n', count=1),
         bad("FROM debian:12\nRUN apt-get update && adduser --system mike\n", count=1),

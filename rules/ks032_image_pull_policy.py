@@ -41,6 +41,19 @@ class ImagePullPolicy(Rule):
     enabled_by_default = False
     aliases = ("CKV_K8S_15", "polaris:pullPolicyNotAlways", "kube-score:container-image-pull-policy")
     examples = [
+        ok(  # shown as "Use instead": lints clean
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+            spec:
+              containers:
+              - name: web
+                image: registry.example.com/web:1.4
+                imagePullPolicy: Always
+            """
+        ),
         bad(
             """
             apiVersion: apps/v1

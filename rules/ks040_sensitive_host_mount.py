@@ -79,6 +79,30 @@ class SensitiveHostMount(Rule):
     security = True
     aliases = ("kube-linter:sensitive-host-mounts", *trivy(121), "C-0048")
     examples = [
+        ok(  # shown as "Use instead": lints clean
+            """
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata:
+              name: agent
+              namespace: monitoring
+            spec:
+              selector:
+                matchLabels: {app: agent}
+              template:
+                metadata:
+                  labels: {app: agent}
+                spec:
+                  containers:
+                  - name: agent
+                    image: registry.example.com/agent:3.2
+                    volumeMounts:
+                    - {name: scratch, mountPath: /tmp}
+                  volumes:
+                  - name: scratch
+                    emptyDir: {}
+            """
+        ),
         bad(
             """
             apiVersion: apps/v1

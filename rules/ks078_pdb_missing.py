@@ -69,6 +69,7 @@ class PdbMissing(Rule):
               name: web
             spec:
               maxUnavailable: 1
+              unhealthyPodEvictionPolicy: AlwaysAllow
               selector:
                 matchLabels: {app: web}
             ---

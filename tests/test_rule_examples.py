@@ -78,3 +78,21 @@ def test_rule_metadata_and_docs(rule):
 def test_names_are_unique():
     names = [r.name for r in RULES]
     assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
+def test_the_good_example_shown_in_the_docs_lints_clean(rule):
+    """`dockerlint rule CODE` shows an example to write instead: the default rules must not flag it
+    (rules judging the whole image or pod aside: docs.CONTEXT_RULES)."""
+    from dockerlint.docs import rule_markdown, shown_good_example
+
+    good = shown_good_example(rule)
+    assert good is not None, f"{rule.code}: no ok example lints clean; add one that does"
+    assert "## Use instead\n" in rule_markdown(rule)
+
+
+def test_dl3006_use_instead_is_not_flagged_by_df006():
+    from dockerlint.docs import example_problems, shown_good_example
+
+    good = shown_good_example(ruleset.rule_class("DL3006"))
+    assert "${" not in good.text and example_problems(ruleset.rule_class("DL3006"), good) == []
