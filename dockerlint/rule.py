@@ -110,7 +110,9 @@ class Rule:
 
     @classmethod
     def docs_url(cls) -> str:
-        return f"https://dockerlint.dev/rules/{cls.code}"
+        from dockerlint.links import rule_url  # the generated docs/rules page (configurable base)
+
+        return rule_url(cls.code)
 
     @classmethod
     def option_values(cls, overrides: dict[str, Any] | None) -> dict[str, Any]:

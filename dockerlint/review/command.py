@@ -31,7 +31,6 @@ RESOLVED_MARK = "<!-- dockerlint:resolved -->"
 REVIEW_MARK = "<!-- dockerlint:review -->"
 REPO_PATTERN = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 MAX_SUMMARY_ITEMS = 50
-DOCS = "https://dockerlint.dev/rules/{}"
 
 
 def add_arguments(parser) -> None:
@@ -216,6 +215,12 @@ def merged_suggestion(p: Placed) -> str:
 
 # ---- what to say --------------------------------------------------------------------------------
 
+def _docs(code: str) -> str:
+    from dockerlint.links import rule_url
+
+    return rule_url(code)
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -243,7 +248,7 @@ def merged_comment_body(p: Placed) -> str:
     parts.append("This suggestion applies all of these fixes:\n" + "\n".join(notes))
     if any(m.applicability is Applicability.UNSAFE for m in p.members):
         parts.append("An unsafe fix may change behaviour: review it before committing the suggestion.")
-    parts.append(" · ".join(f"[{m.finding.code} documentation]({DOCS.format(m.finding.code)})" for m in p.members))
+    parts.append(" · ".join(f"[{m.finding.code} documentation]({_docs(m.finding.code)})" for m in p.members))
     parts.append("\n".join(FP_MARK.format(fp) for fp in p.fingerprints))
     return "\n\n".join(parts)
 
@@ -276,7 +281,7 @@ def comment_body(p: Placed) -> str:
             else:
                 unsafe = " --unsafe-fixes" if p.applicability is Applicability.UNSAFE else ""
                 parts.append(f"{'Unsafe fix' if unsafe else 'Fix'}{description}; it reaches lines outside this diff, so apply it with `dockerlint fix{unsafe}`.")
-    parts.append(f"[{f.code} documentation]({DOCS.format(f.code)})")
+    parts.append(f"[{f.code} documentation]({_docs(f.code)})")
     parts.append(FP_MARK.format(p.fingerprint))
     return "\n\n".join(parts)
 
@@ -322,7 +327,7 @@ def summary_body(inline: list[Placed], fresh: list[Placed], posted: list[Placed]
         for p in elsewhere[:MAX_SUMMARY_ITEMS]:
             f = p.finding
             note = " (not commented inline: comment limit reached)" if p.lines else ""
-            items.append(f"- `{p.path}:{f.span.line}` [{f.code}]({DOCS.format(f.code)}) ({f.severity}): {_one_line(f.message)}{note}")
+            items.append(f"- `{p.path}:{f.span.line}` [{f.code}]({_docs(f.code)}) ({f.severity}): {_one_line(f.message)}{note}")
         if len(elsewhere) > MAX_SUMMARY_ITEMS:
             items.append(f"- … and {len(elsewhere) - MAX_SUMMARY_ITEMS} more (run `dockerlint check` locally)")
         lines.append(f"<details><summary>Elsewhere in the changed files ({len(elsewhere)})</summary>\n\n" + "\n".join(items) + "\n\n</details>")
