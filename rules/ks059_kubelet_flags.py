@@ -26,7 +26,7 @@ CHECKS = (
     Check(("CKV_K8S_146", *kcv(86)), E, must_be_unset("hostname-override", why="it breaks TLS between the API server and the kubelet")),
     Check(("CKV_K8S_148", *kcv(88, 89)), E, must_be_set("tls-cert-file", "tls-private-key-file", why="the kubelet API is served with a self-signed certificate")),
     Check(("CKV_K8S_149", *kcv(90)), E, must_not_equal("rotate-certificates", "false", why="client certificates are never rotated")),
-    Check(kcv(91), E, gate_not_false("RotateKubeletServerCertificate", why="serving certificates are never rotated")),
+    Check(("CKV_K8S_112", *kcv(91)), E, gate_not_false("RotateKubeletServerCertificate", why="serving certificates are never rotated")),
     Check(("CKV_K8S_151", *kcv(92)), E, strong_ciphers(why="use only AEAD cipher suites")),
 )
 
