@@ -133,6 +133,16 @@ class DefaultNamespace(Rule):
             kind: Widget
             metadata:
               name: no-crd-in-sight
+            ---
+            apiVersion: builtin
+            kind: LabelTransformer
+            metadata:
+              name: kustomize-transformer-config
+            ---
+            apiVersion: v1beta1
+            kind: Bee
+            metadata:
+              name: not-a-core-api-version
             """
         ),
         bad(

@@ -9,9 +9,10 @@ Sources, in order:
    CRDs seen elsewhere (other files of the run, a schema store) plugs in there.
 2. Built-in API groups: `kubectl api-resources --namespaced=false` of Kubernetes 1.33 for the
    cluster-scoped kinds; every other kind of a built-in group is namespaced.
-3. A few widely installed CRDs (VolumeSnapshot*, Gateway API, cert-manager, Gatekeeper,
-   Kyverno, External Secrets, Calico, Cilium, Karpenter, Crossplane, OpenShift), from their
-   published CRD manifests.
+3. Widely installed CRDs (VolumeSnapshot*, Gateway API, cert-manager, Gatekeeper, Kyverno,
+   External Secrets, Calico, Cilium, Karpenter, Crossplane, OpenShift, Argo, Tekton, Istio,
+   Prometheus Operator, Knative, Strimzi, Traefik, NGINX, Ray, OpenTelemetry, Dapr, Kong, Chaos
+   Mesh), from their published CRD manifests: the custom kinds most common in the corpus.
 
 Config files shaped like objects (`apiVersion` + `kind`) but read by a tool rather than sent
 to the API server (Kustomization, kind/k3d/kubeadm/kubelet configs, kubeconfig) are not
@@ -90,6 +91,33 @@ WELL_KNOWN_CRDS: dict[tuple[str, str], str] = {
     ("pkg.crossplane.io", "*"): CLUSTER,
     ("security.openshift.io", "SecurityContextConstraints"): CLUSTER,
     ("argoproj.io", "ClusterWorkflowTemplate"): CLUSTER,
+    ("argoproj.io", "*"): NAMESPACED,  # Workflow, WorkflowTemplate, CronWorkflow, Application, Rollout
+    ("tekton.dev", "ClusterTask"): CLUSTER,
+    ("tekton.dev", "*"): NAMESPACED,
+    ("networking.istio.io", "*"): NAMESPACED,
+    ("security.istio.io", "*"): NAMESPACED,
+    ("telemetry.istio.io", "*"): NAMESPACED,
+    ("extensions.istio.io", "*"): NAMESPACED,
+    ("install.istio.io", "*"): NAMESPACED,
+    ("monitoring.coreos.com", "*"): NAMESPACED,
+    ("monitoring.googleapis.com", "ClusterPodMonitoring"): CLUSTER,
+    ("monitoring.googleapis.com", "ClusterRules"): CLUSTER,
+    ("monitoring.googleapis.com", "GlobalRules"): CLUSTER,
+    ("monitoring.googleapis.com", "*"): NAMESPACED,
+    ("serving.knative.dev", "*"): NAMESPACED,
+    ("eventing.knative.dev", "*"): NAMESPACED,
+    ("kafka.strimzi.io", "*"): NAMESPACED,
+    ("traefik.io", "*"): NAMESPACED,
+    ("traefik.containo.us", "*"): NAMESPACED,
+    ("k8s.nginx.org", "*"): NAMESPACED,
+    ("ray.io", "*"): NAMESPACED,
+    ("opentelemetry.io", "*"): NAMESPACED,
+    ("dapr.io", "*"): NAMESPACED,
+    ("configuration.konghq.com", "KongClusterPlugin"): CLUSTER,
+    ("configuration.konghq.com", "*"): NAMESPACED,
+    ("chaos-mesh.org", "*"): NAMESPACED,
+    ("policies.kyverno.io", "NamespacedValidatingPolicy"): NAMESPACED,
+    ("policies.kyverno.io", "*"): CLUSTER,  # ValidatingPolicy, ImageValidatingPolicy...
 }
 
 # apiVersion groups of configuration files read by a tool, never sent to the API server.
@@ -105,9 +133,14 @@ CONFIG_GROUPS = frozenset({
 
 
 def group_of(api_version: str | None) -> str:
-    """`apps/v1` -> `apps`, `v1` -> `` (the core group)."""
-    group, slash, _ = (api_version or "").strip().rpartition("/")
-    return group if slash else ""
+    """`apps/v1` -> `apps`, `v1` -> `` (the core group, whose only version is v1). Anything
+    else without a slash (`builtin` for Kustomize's transformers, `v1beta1`, a placeholder)
+    is returned whole: not the core group."""
+    value = (api_version or "").strip()
+    group, slash, _ = value.rpartition("/")
+    if slash:
+        return group
+    return "" if value == "v1" else value
 
 
 def is_config_file(obj: K8sObject) -> bool:
