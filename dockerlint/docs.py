@@ -1,6 +1,8 @@
 """Rule documentation pages, generated from each rule's docstring sections and examples."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from dockerlint.rule import Rule
 
 SECTION_ORDER = ("What it does", "Why is this bad?", "Scope", "Options", "Fix safety", "Compared with other tools", "References")
@@ -37,6 +39,7 @@ def example_problems(rule: type[Rule], example) -> list[str]:
     return codes + (["parse error"] if result.error is not None else [])
 
 
+@lru_cache(maxsize=None)  # the rule's own examples: the same answer for the whole process
 def shown_good_example(rule: type[Rule]):
     """The "Use instead" of the rule's page: its first ok example that lints clean; the other ok
     examples are edge cases for the tests (`ARG BASE=debian` + `FROM ${BASE}` is fine for DL3006
