@@ -36,6 +36,7 @@ CASES = {
     "AVD-DS-0026": ("DL3057", "FROM busybox:1.36\nADD . /app\n"),
     "AVD-DS-0027": ("DL3040", "FROM ubi9-minimal\nRUN microdnf install -y bash-5.1\n"),
     "AVD-DS-0029": ("DL3015", "FROM debian:12\nRUN apt-get install -y apt-utils\n"),
+    "AVD-DS-0030": ("DF208", "FROM alpine:3.20\nWORKDIR /proc/app\n"),
     "AVD-DS-0031": ("DF109", "FROM alpine:3.20\nARG GITHUB_TOKEN\nENV AWS_SECRET_ACCESS_KEY=$X\n"),
     "AVD-DS-0032": ("DL4006", "FROM debian:12\nRUN wget -O - https://example.com | wc -l > /n\n"),
 }
