@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dockerlint.model import FileKind
-from dockerlint.parse.detect import kind_by_name
+from dockerlint.parse.detect import contains_dockerfile_name, kind_by_name
 
 ALWAYS_SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".tox", ".nox", ".venv", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".dockerlint_cache"}
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -138,7 +138,8 @@ def might_be_target(name: str) -> FileKind | None | bool:
     kind = kind_by_name(name)
     if kind is not None:
         return kind
-    return name.lower().endswith(YAML_SUFFIXES + (".py",))
+    # `dockerfile-api`, `dockerfile.py`: content decides (a Dockerfile, Python IaC, or nothing)
+    return name.lower().endswith(YAML_SUFFIXES + (".py",)) or contains_dockerfile_name(name)
 
 
 def discover(paths: list[str], exclude: list[str]) -> tuple[list[Candidate], list[Skipped]]:
@@ -171,6 +172,10 @@ def discover(paths: list[str], exclude: list[str]) -> tuple[list[Candidate], lis
                 if any(part in ALWAYS_SKIP_DIRS for part in parts[:-1]):
                     continue
                 if is_excluded(rel, exclude):
+                    continue
+                if parts[-1] in ("Chart.yaml", "Chart.yml"):
+                    chart = os.path.join(arg, *parts[:-1]) if len(parts) > 1 else arg
+                    skipped.append(Skipped(chart, "a Helm chart: not linted yet (lint the output of `helm template` instead)"))
                     continue
                 decision = might_be_target(parts[-1])
                 if decision is False:

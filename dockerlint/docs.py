@@ -1,16 +1,51 @@
 """Rule documentation pages, generated from each rule's docstring sections and examples."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from dockerlint.rule import Rule
 
 SECTION_ORDER = ("What it does", "Why is this bad?", "Scope", "Options", "Fix safety", "Compared with other tools", "References")
 
 
+_DEFAULT_NAMES = {"dockerfile": "Dockerfile", "kubernetes": "manifest.yaml", "compose": "compose.yaml", "python": "app.py"}
+
+
+def example_filename(rule: type[Rule], example) -> str:
+    if example.filename:
+        return example.filename
+    return _DEFAULT_NAMES.get(sorted(k.value for k in rule.kinds)[0], "Dockerfile")
+
+
+def example_problems(rule: type[Rule], example) -> list[str]:
+    """Codes the default rule set (and `rule` itself) reports on an example, context rules aside."""
+    from dockerlint.config import apply_dockerlint_table
+    from dockerlint.engine import lint_source
+    from dockerlint.settings import Settings
+
+    settings = Settings(select=["DEFAULT", rule.code])
+    if example.config:
+        settings = apply_dockerlint_table(settings, {**example.config, "select": ["DEFAULT", rule.code]}, "<docs>")
+    result = lint_source(example.text, example_filename(rule, example), settings)
+    from dockerlint import ruleset
+
+    codes = sorted({f.code for f in result.findings if not getattr(ruleset.rule_class(f.code), "whole_object", False)})
+    return codes + (["parse error"] if result.error is not None else [])
+
+
+@lru_cache(maxsize=None)  # the rule's own examples: the same answer for the whole process
+def shown_good_example(rule: type[Rule]):
+    """The "Use instead" of the rule's page: its first ok example that lints clean; the other ok
+    examples are edge cases for the tests (`ARG BASE=debian` + `FROM ${BASE}` is fine for DL3006
+    but DF006 flags it, so it is not shown as the thing to write)."""
+    oks = [e for e in rule.examples if not e.expect_finding]
+    return next((e for e in oks if not example_problems(rule, e)), None)
+
+
 def _example_blocks(rule: type[Rule]) -> tuple[list[str], list[str]]:
-    bad_blocks, ok_blocks = [], []
-    for e in rule.examples:
-        (bad_blocks if e.expect_finding else ok_blocks).append(e.text)
-    return bad_blocks, ok_blocks
+    bad_blocks = [e.text for e in rule.examples if e.expect_finding]
+    good = shown_good_example(rule)
+    return bad_blocks, [good.text] if good is not None else []
 
 
 def _where(example) -> str:
@@ -33,42 +68,126 @@ def _lang(rule: type[Rule]) -> str:
     return "dockerfile" if kinds == {"dockerfile"} else "yaml"
 
 
+def _environment():
+    import jinja2  # only when a page is rendered
+
+    from pathlib import Path
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates" / "rules")),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def _tidy(text: str) -> str:
+    """At most one blank line in a row (outside code fences), one final line break."""
+    out: list[str] = []
+    fence = None
+    for line in text.splitlines():
+        marker = line.strip()
+        if fence is None and marker.startswith("```"):
+            fence = marker[: len(marker) - len(marker.lstrip("`"))]
+        elif fence is not None and marker == fence:
+            fence = None
+        elif fence is None and not marker and (not out or not out[-1].strip()):
+            continue
+        out.append(line)
+    return "\n".join(out).strip() + "\n"
+
+
 def rule_markdown(rule: type[Rule]) -> str:
+    from dockerlint.links import rule_url
+
     sections = rule.doc_sections()
     lang = _lang(rule)
-    out = [f"# {rule.code} `{rule.name}`\n"]
     meta = [
-        f"- Default severity: **{rule.severity}**" + ("" if rule.enabled_by_default else " (off by default; enable with `--select " + rule.code + "`)"),
-        f"- Applies to: {', '.join(sorted(k.value for k in rule.kinds))}",
+        f"Default severity: **{rule.severity}**" + ("" if rule.enabled_by_default else " (off by default; enable with `--select " + rule.code + "`)"),
+        f"Applies to: {', '.join(sorted(k.value for k in rule.kinds))}",
     ]
     if "dockerfile" in {k.value for k in rule.kinds}:
-        meta.append(f"- Stages: {'every stage' if rule.stages == 'all' else 'stages in the final image only'}")
+        meta.append(f"Stages: {'every stage' if rule.stages == 'all' else 'stages in the final image only'}")
     if rule.aliases:
-        meta.append(f"- Same check as: {', '.join(rule.aliases)}")
+        meta.append(f"Same check as: {', '.join(rule.aliases)}")
     if rule.presets:
-        meta.append(f"- Presets: {', '.join(sorted(rule.presets))}")
-    meta.append(f"- Fix: {'available' if rule.fixable() else 'none'}")
-    out.append("\n".join(meta) + "\n")
-    if sections.get("Summary"):
-        out.append(sections["Summary"] + "\n")
-    for name in SECTION_ORDER:
-        if name in sections:
-            out.append(f"## {name}\n{sections[name]}\n")
-    for name, body in sections.items():
-        if name not in SECTION_ORDER and name != "Summary":
-            out.append(f"## {name}\n{body}\n")
+        meta.append(f"Presets: {', '.join(sorted(rule.presets))}")
+    meta.append(f"Fix: {'available' if rule.fixable() else 'none'}")
+    meta.append(f"Documentation: {rule_url(rule.code)}")
+    ordered = [(name, sections[name]) for name in SECTION_ORDER if name in sections]
+    ordered += [(name, body) for name, body in sections.items() if name not in SECTION_ORDER and name != "Summary"]
     bad_blocks, ok_blocks = _example_blocks(rule)
-    if bad_blocks:
-        out.append("## Example\n" + _fence(bad_blocks[0], lang) + _where(next(e for e in rule.examples if e.expect_finding)))
     fixed = next((e.fixed for e in rule.examples if e.fixed is not None), None)
-    if fixed is not None:
-        out.append("## Fixed\n" + _fence(fixed, lang))
-    if ok_blocks:
-        out.append("## Use instead\n" + _fence(ok_blocks[0], lang))
-    if rule.options:
-        lines = [f"- `{n}` ({getattr(o.type, '__name__', o.type)}, default `{o.default!r}`): {o.help}" for n, o in rule.options.items()]
-        out.append("## Configuration\n" + "\n".join(lines) + "\n")
-    return "\n".join(out)
+    options = [f"- `{n}` ({getattr(o.type, '__name__', o.type)}, default `{o.default!r}`): {o.help}" for n, o in rule.options.items()]
+    page = _environment().get_template("rule.md.j2").render(
+        rule=rule,
+        meta=meta,
+        summary=sections.get("Summary", ""),
+        sections=ordered,
+        bad=_fence(bad_blocks[0], lang).rstrip("\n") if bad_blocks else "",
+        where=_where(next(e for e in rule.examples if e.expect_finding)).strip() if bad_blocks else "",
+        fixed=_fence(fixed, lang).rstrip("\n") if fixed is not None else "",
+        good=_fence(ok_blocks[0], lang).rstrip("\n") if ok_blocks else "",
+        options=options,
+    )
+    return _tidy(page)
+
+
+def rules_index_markdown(rules) -> str:
+    rows = [
+        {
+            "code": r.code,
+            "name": r.name,
+            "kinds": ", ".join(sorted(k.value for k in r.kinds)),
+            "default": str(r.severity) if r.enabled_by_default else f"off ({r.severity})",
+            "fix": "yes" if r.fixable() else "",
+            "summary": r.summary().replace("|", "\\|"),
+        }
+        for r in rules
+    ]
+    return _tidy(_environment().get_template("index.md.j2").render(rules=rows))
+
+
+def rule_pages(rules) -> dict[str, str]:
+    """File name -> text of the generated reference, with the default base URL whatever
+    DOCKERLINT_DOCS_BASE_URL says (the files in the repository are the default's target)."""
+    import os
+
+    from dockerlint.links import ENV_VAR
+
+    saved = os.environ.pop(ENV_VAR, None)
+    try:
+        pages = {f"{r.code}.md": rule_markdown(r) for r in rules}
+        pages["README.md"] = rules_index_markdown(rules)
+    finally:
+        if saved is not None:
+            os.environ[ENV_VAR] = saved
+    return pages
+
+
+def write_rule_pages(directory: str) -> list[str]:
+    """Write docs/rules/CODE.md for every rule and README.md (the index); remove pages of
+    rules that no longer exist. Returns the paths written."""
+    from pathlib import Path
+
+    from dockerlint import ruleset
+
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    rules = ruleset.all_rules()
+    pages = rule_pages(rules)
+    for old in out.glob("*.md"):
+        if old.name not in pages:
+            old.unlink()
+    written = []
+    for name, text in pages.items():
+        path = out / name
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+        written.append(str(path))
+    return written
 
 
 def rule_text(rule: type[Rule]) -> str:
@@ -88,3 +207,23 @@ def rule_json(rule: type[Rule]) -> dict:
         "summary": rule.summary(),
         "url": rule.docs_url(),
     }
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    from pathlib import Path
+
+    parser = argparse.ArgumentParser(prog="python -m dockerlint.docs", description="generate the rule reference")
+    parser.add_argument("--write-rules", nargs="?", const=str(Path(__file__).resolve().parents[1] / "docs" / "rules"),
+                        metavar="DIR", help="write one page per rule (default: the checkout's docs/rules)")
+    args = parser.parse_args(argv)
+    if args.write_rules is None:
+        parser.print_help()
+        return 2
+    written = write_rule_pages(args.write_rules)
+    print(f"{len(written)} pages in {args.write_rules}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -8,6 +8,7 @@ from functools import lru_cache
 from dockerlint import ruleset
 from dockerlint.kinds import plugin
 from dockerlint.loader import Loaded, load_path, load_text
+from dockerlint.overlaps import fold_same_findings
 from dockerlint.model import FileError, FileKind, FileResult, Finding, Severity, SourceText
 from dockerlint.rule import Context
 from dockerlint.settings import Settings
@@ -69,6 +70,10 @@ def run_rules(
         if shellcheck.wanted(settings):
             findings.extend(shellcheck.check(model, source, settings, path))
     return findings
+
+
+def _same_finding_codes(kind: FileKind, settings: Settings) -> dict[str, str]:
+    return {r.code: r.same_finding_as for r in selected_rules(kind, settings) if r.same_finding_as}
 
 
 def _shellcheck_selected(settings: Settings) -> bool:
@@ -156,6 +161,7 @@ def lint_loaded(loaded: Loaded, settings: Settings) -> FileResult:
         if f.severity is Severity.IGNORE:
             continue
         result.append(f)
+    result = fold_same_findings(result, _same_finding_codes(kind, settings))
     result.sort(key=Finding.sort_key)
     return FileResult(path, kind, result, source=source, documents=kind_plugin.document_count(model), related=related)
 

@@ -119,6 +119,14 @@ class Rule:
     options: ClassVar[dict[str, Option]] = {}
     examples: ClassVar[list[Example]] = []
     security: ClassVar[bool] = False  # a security rule (SARIF security-severity, tags)
+    # Judges a whole image or pod (a non-root USER, a slim base, a hardened securityContext,
+    # resources, probes): the minimal "Use instead" example of another rule's page need not
+    # satisfy it.
+    whole_object: ClassVar[bool] = False
+    # The code of a rule judging the same concept at the same place (DF106 -> DL3000): when both
+    # report a finding starting at the same position, one finding is shown, the other rule's
+    # code and aliases become its aliases (dockerlint/overlaps.py).
+    same_finding_as: ClassVar[str | None] = None
 
     def check(self, ctx: "Context") -> None:  # pragma: no cover - every rule overrides
         raise NotImplementedError
@@ -152,7 +160,9 @@ class Rule:
 
     @classmethod
     def docs_url(cls) -> str:
-        return f"https://dockerlint.dev/rules/{cls.code}"
+        from dockerlint.links import rule_url  # the generated docs/rules page (configurable base)
+
+        return rule_url(cls.code)
 
     @classmethod
     def option_values(cls, overrides: dict[str, Any] | None) -> dict[str, Any]:

@@ -164,6 +164,28 @@ def lookup(code_or_name: str) -> type[Rule] | None:
     return _class_of(entry) if entry is not None else None
 
 
+def _alias_key(alias: str) -> str:
+    """One spelling per peer id: `AVD-DS-0017` = `DS017` = `DS-0017`, `KSV012` = `AVD-KSV-0012`,
+    `hadolint:DL3014` = `DL3014`; case-insensitive."""
+    import re
+
+    key = alias.strip().upper()
+    for prefix in ("HADOLINT:", "BUILDKIT:", "KUBE-LINTER:", "POLARIS:", "KUBE-SCORE:"):
+        if key.startswith(prefix) and prefix != "HADOLINT:":
+            return key
+    key = key.removeprefix("HADOLINT:")
+    m = re.fullmatch(r"(?:AVD-)?(DS|KSV|KCV)-?0*(\d+)", key)
+    return f"{m.group(1)}-{int(m.group(2)):04d}" if m else key
+
+
+def by_alias(alias: str) -> list[type[Rule]]:
+    """The rules carrying `alias` (Checkov, Trivy, kube-linter, BuildKit ids...), by code."""
+    key = _alias_key(alias)
+    if not key:
+        return []
+    return [r for r in all_rules() if any(_alias_key(a) == key for a in r.aliases)]
+
+
 def presets() -> set[str]:
     names: set[str] = set()
     for rule in _entries():

@@ -8,7 +8,9 @@ hadolint's forms (Dockerfiles), with hadolint's exact semantics:
     # hadolint global ignore=...  the whole file
     # hadolint stage ignore=...   lines after the next line, through the next FROM
 BuildKit's `# check=skip=Name1,Name2` (or `skip=all`) directive skips Docker build checks by
-their BuildKit names (our rules list them among their aliases as `BuildKit:<Name>`).
+their BuildKit names (our rules list them among their aliases as `BuildKit:<Name>`): as a
+parser directive at the top, in the whole file; as a comment on the line right before an
+instruction, for that instruction only.
 """
 from __future__ import annotations
 
@@ -106,6 +108,32 @@ def check_directive_skips(directives: dict[str, str]) -> list[str]:
     return skips
 
 
+_CHECK_COMMENT = re.compile(r"^check[ \t]*=(?P<value>.*)$", re.IGNORECASE)
+
+
+def _skips_of(value: str) -> set[str]:
+    return {s.lower() for s in check_directive_skips({"check": value})}
+
+
+def instruction_check_skips(df) -> dict[int, set[str]]:
+    """Instruction line -> BuildKit names skipped by a `# check=skip=...` comment on the line
+    right before it (or on the comment lines directly above it)."""
+    by_line = {c.span.line: c for c in df.comments}
+    out: dict[int, set[str]] = {}
+    for ins in df.instructions:
+        line = ins.span.line - 1
+        while line in by_line:
+            m = _CHECK_COMMENT.match(by_line[line].text)
+            if m:
+                out.setdefault(ins.span.line, set()).update(_skips_of(m.group("value")))
+            line -= 1
+    return out
+
+
+def _skipped(f: Finding, skips: set[str]) -> bool:
+    return any(a.startswith("BuildKit:") and (a[9:].lower() in skips or "all" in skips) for a in f.aliases)
+
+
 def filter_dockerfile(findings: list[Finding], df, disable_ignore_pragma: bool) -> list[Finding]:
     pragmas = SuppressionSet()
     for comment in df.comments:
@@ -114,7 +142,8 @@ def filter_dockerfile(findings: list[Finding], df, disable_ignore_pragma: bool) 
             continue
         pragmas.pragmas.append(pragma)
     skips = {s.lower() for s in check_directive_skips(df.directives)}
-    if not pragmas.pragmas and not skips:
+    local_skips = instruction_check_skips(df)
+    if not pragmas.pragmas and not skips and not local_skips:
         return findings
 
     starts = [i.span.start for i in df.instructions]
@@ -137,9 +166,9 @@ def filter_dockerfile(findings: list[Finding], df, disable_ignore_pragma: bool) 
 
     kept = []
     for f in findings:
-        if skips and any(
-            a.startswith("BuildKit:") and (a[9:].lower() in skips or "all" in skips) for a in f.aliases
-        ):
+        if skips and _skipped(f, skips):
+            continue
+        if local_skips and _skipped(f, local_skips.get(anchor(f), set())):
             continue
         if pragmas.pragmas and pragmas.covers(f, anchor(f), next_instruction_line, next_from_line):
             continue

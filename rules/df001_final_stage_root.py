@@ -67,6 +67,7 @@ class FinalStageRunsAsRoot(Rule):
     """
 
     code = "DF001"
+    whole_object = True
     name = "final-image-runs-as-root"
     kinds = frozenset({FileKind.DOCKERFILE})
     severity = Severity.WARNING

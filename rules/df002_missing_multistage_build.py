@@ -61,6 +61,7 @@ class MissingMultistageBuild(Rule):
     """
 
     code = "DF002"
+    whole_object = True
     name = "missing-multistage-build"
     kinds = frozenset({FileKind.DOCKERFILE})
     severity = Severity.INFO

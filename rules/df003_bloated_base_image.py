@@ -3,6 +3,7 @@ import re
 from dockerlint.rulekit.analysis import final_image_stages, stage_infos
 from dockerlint.images.reference import parse_image
 from dockerlint.images.knowledge import alternatives, slimmer_variant
+from dockerlint.images.knowledge import info as knowledge_info
 from dockerlint.model import Applicability, Edit, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
 from dockerlint.rulekit.runs import cached_run_scripts
@@ -12,6 +13,21 @@ _APT = {"apt-get", "apt", "aptitude", "dpkg", "apt-mark", "dpkg-reconfigure"}
 _JDK_COMMANDS = {"javac", "jar", "jlink", "jdeps", "jpackage", "mvn", "mvnw", "gradle", "gradlew", "native-image",
                  "make", "gcc", "cc", "g++", "configure", "cmake"}
 
+# docker-library images whose full variant is built FROM buildpack-deps (compilers, -dev, git)
+_ON_BUILDPACK_DEPS = {"python", "node", "ruby", "golang", "perl", "rust", "openjdk", "erlang", "elixir", "haskell", "gcc", "buildpack-deps", "pypy"}
+
+
+def _what_slim_drops(image: str) -> str:
+    """What the slim variant leaves out: build tools only for the buildpack-deps-based images;
+    plain `debian` has none, its -slim drops documentation, man pages and locales."""
+    ref = parse_image(image)
+    info = knowledge_info(ref) or {}
+    described = " ".join(str(v) for v in (info.get("variants") or {}).values())
+    if "buildpack-deps" in described or ref.repository.rpartition("/")[2] in _ON_BUILDPACK_DEPS:
+        return "without build tools"
+    if "man pages" in described:
+        return "without man pages, documentation and locales"
+    return "in a smaller variant"
 
 class BloatedBaseImage(Rule):
     """The final image is built on a full variant where a slim official variant exists.
@@ -30,8 +46,11 @@ class BloatedBaseImage(Rule):
     `ENTRYPOINT` or `HEALTHCHECK` (distroless images have no shell).
 
     ## Why is this bad?
-    Full variants carry compilers, headers and hundreds of packages the application never
-    uses: python:3 is about 415 MB compressed against 43 MB for python:3-slim. Every extra
+    The full variants of the language images (`python`, `node`, `ruby`, `golang`..., built on
+    `buildpack-deps`) carry compilers, `-dev` headers, git and hundreds of packages the
+    application never uses: python:3 is about 415 MB compressed against 43 MB for
+    python:3-slim. Full `debian` carries no build tools, only documentation, man pages and
+    locales that `-slim` leaves out (about 20 MB). Every extra
     package is download time, disk and attack surface, and vulnerability scanners report
     each one.
 
@@ -56,6 +75,7 @@ class BloatedBaseImage(Rule):
     """
 
     code = "DF003"
+    whole_object = True
     name = "bloated-base-image"
     kinds = frozenset({FileKind.DOCKERFILE})
     severity = Severity.INFO
@@ -108,7 +128,7 @@ class BloatedBaseImage(Rule):
         if variant.kind == "jre":
             text = f"`{image}` ships the whole JDK; `{variant.image}` runs the same Java release without the compiler and tools"
         else:
-            text = f"`{image}` is the full variant; `{variant.image}` is the same release without build tools"
+            text = f"`{image}` is the full variant; `{variant.image}` is the same release {_what_slim_drops(image)}"
         if variant.saved_mb:
             text += (
                 f", about {variant.saved_mb:.0f} MB smaller compressed "

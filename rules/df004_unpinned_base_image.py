@@ -30,6 +30,7 @@ class UnpinnedBaseImage(Rule):
     """
 
     code = "DF004"
+    whole_object = True
     name = "unpinned-base-image"
     kinds = frozenset({FileKind.DOCKERFILE})
     severity = Severity.INFO

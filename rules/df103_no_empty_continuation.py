@@ -37,6 +37,7 @@ class NoEmptyContinuation(Rule):
     severity = Severity.WARNING
     aliases = ("BuildKit:NoEmptyContinuation",)
     examples = [
+        ok("FROM alpine:3.20\nRUN apk add --no-cache \\\n    curl=8.9.1-r2\n"),  # shown as "Use instead": lints clean
         bad(
             "FROM alpine:3.20\nRUN apk add --no-cache \\\n\n    curl\n",
             fixed="FROM alpine:3.20\nRUN apk add --no-cache \\\n    curl\n",

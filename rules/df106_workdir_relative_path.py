@@ -29,6 +29,8 @@ class WorkdirRelativePath(Rule):
     Docker build check `WorkdirRelativePath` (same meaning). hadolint DL3000 (Checkov
     CKV_DOCKER_10, Trivy DS009) flags every relative `WORKDIR`, even `WORKDIR src` right after
     `WORKDIR /app`, which is well defined.
+    Where DL3000 reports the same place too (both selected), one finding is shown: DL3000's,
+    with DF106 and its aliases among the finding's aliases.
     """
 
     code = "DF106"
@@ -36,6 +38,7 @@ class WorkdirRelativePath(Rule):
     kinds = frozenset({FileKind.DOCKERFILE})
     severity = Severity.WARNING
     aliases = ("BuildKit:WorkdirRelativePath",)
+    same_finding_as = "DL3000"  # one finding where both report: theirs, with this code as an alias
     examples = [
         bad("FROM node:20-slim\nWORKDIR app\n"),
         bad("FROM node:20-slim AS base\nFROM base\nWORKDIR ./app\n"),

@@ -47,7 +47,10 @@ class UndefinedVar(Rule):
     in a stage built on an image, only likely typos are reported (a variable one edit, or one
     swap of neighbouring letters, away from a defined one: `$PAHT` for `$PATH`, `$APP_VERISON`
     for `$APP_VERSION`);
-    in stages built on `scratch` every undefined variable is. `PATH` is always defined.
+    in stages built on `scratch` every undefined variable is. A variable used in `COPY`/`ADD`
+    (or any instruction above) before the stage's own `ARG`/`ENV` declares it is reported in
+    every stage: it is the Dockerfile's variable and expands to an empty string there. `PATH`
+    is always defined.
 
     ## Compared with other tools
     Docker build check `UndefinedVar`. Differences, on purpose: expansions that handle an unset
@@ -67,6 +70,7 @@ class UndefinedVar(Rule):
         bad("FROM alpine:3.20\nENV APP_HOME=/app\nWORKDIR $APP_HOEM\n"),
         bad("ARG VERSION=1.0\nFROM scratch\nLABEL version=$VERSION\n"),
         bad("FROM scratch\nARG TARGETARCH\nCOPY bin/$TARGETARCH/app /\nFROM scratch\nCOPY bin/$TARGETARCH/app /\n", count=1),
+        bad("FROM python:3.12-slim\nCOPY $APP_DIR /srv/app\nADD --chown=${APP_USER} a /b\nARG APP_DIR=app\nARG APP_USER=app\n", count=2),
         ok("FROM scratch\nARG foo\nCOPY $foo /\n"),
         ok("ARG VERSION=1.0\nFROM scratch\nARG VERSION\nLABEL version=$VERSION\n"),
         ok("FROM python:3.12-slim\nARG VERSION=$PYTHON_VERSION\nENV PATH=/app/bin:$PATH\n"),
@@ -85,8 +89,10 @@ class UndefinedVar(Rule):
                 scope = finished[info.parent].copy()
             else:
                 scope = _Scope(from_scratch=(info.image or "").strip().lower() == "scratch")
+            self._declared = self._declarations(info.stage.instructions[1:])
             for ins in info.stage.instructions[1:]:
                 if ins.keyword in _EXPANDED:
+                    self._line = ins.span.line
                     self._instruction(ctx, ins, scope, global_values, build_args)
             finished[info.stage.index] = scope
 
@@ -103,10 +109,11 @@ class UndefinedVar(Rule):
                     continue
                 names = scope.env | scope.args | _ALWAYS
                 match = suggest(ref.name, names)
-                if not scope.from_scratch and not self._likely_typo(ref.name, match):
+                later = self._declared_later(ref.name)
+                if not scope.from_scratch and later is None and not self._likely_typo(ref.name, match):
                     continue
                 reported.add(ref.name)
-                hint = f" (did you mean ${match}?)" if match else ""
+                hint = self._hint(ref.name, match, later)
                 start = word.start + offset
                 ctx.report(args_span(ins, start + ref.start, start + ref.end), f"Usage of undefined variable '${ref.name}'{hint}")
 
@@ -159,12 +166,46 @@ class UndefinedVar(Rule):
             if ref.modifier in _HANDLES_UNSET or scope.defined(ref.name) or ref.name in reported:
                 continue
             match = suggest(ref.name, scope.env | scope.args | _ALWAYS)
-            if not scope.from_scratch and not self._likely_typo(ref.name, match):
+            later = self._declared_later(ref.name)
+            if not scope.from_scratch and later is None and not self._likely_typo(ref.name, match):
                 continue
             reported.add(ref.name)
-            hint = f" (did you mean ${match}?)" if match else ""
+            hint = self._hint(ref.name, match, later)
             start = flag.span.start + at + ref.start
             ctx.report(ins.source.span(start, start + ref.end - ref.start), f"Usage of undefined variable '${ref.name}'{hint}")
+
+    # ---- a variable declared later in the stage ------------------------------------------------
+    _declared: dict[str, list[int]] = {}
+    _line = 0
+
+    @staticmethod
+    def _declarations(instructions) -> dict[str, list[int]]:
+        """Name -> lines of the stage's ARG/ENV instructions declaring it (in order)."""
+        out: dict[str, list[int]] = {}
+        for ins in instructions:
+            if ins.keyword == "ARG":
+                names = [name for name, _ in parse_arg(ins)]
+            elif ins.keyword == "ENV":
+                words = arg_words(ins)
+                legacy = bool(words) and "=" not in words[0].text
+                names = [w.text.partition("=")[0].strip("\"'") for w in (words[:1] if legacy else words)]
+            else:
+                continue
+            for name in names:
+                out.setdefault(name, []).append(ins.span.line)
+        return out
+
+    def _declared_later(self, name: str) -> int | None:
+        """The line of this stage's first ARG/ENV declaring `name` after the current instruction:
+        then the variable is the Dockerfile's own, not something the base image may define,
+        and using it before its declaration expands to an empty string (as BuildKit reports)."""
+        return next((line for line in self._declared.get(name, ()) if line > self._line), None)
+
+    @staticmethod
+    def _hint(name: str, match: str | None, later: int | None) -> str:
+        if later is not None:
+            return f" (it is declared later, on line {later}: move that ARG/ENV above this use)"
+        return f" (did you mean ${match}?)" if match else ""
 
     @staticmethod
     def _likely_typo(name: str, match: str | None) -> bool:

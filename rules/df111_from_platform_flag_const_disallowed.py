@@ -25,6 +25,8 @@ class FromPlatformFlagConstDisallowed(Rule):
     every `--platform` whose value does not mention `BUILDPLATFORM` or `TARGETPLATFORM`, also
     variable values such as `$TARGETOS/$TARGETARCH` and platform-named stages, which this rule
     accepts.
+    Where DL3029 reports the same place too (both selected), one finding is shown: DL3029's,
+    with DF111 and its aliases among the finding's aliases.
     """
 
     code = "DF111"
@@ -32,6 +34,7 @@ class FromPlatformFlagConstDisallowed(Rule):
     kinds = frozenset({FileKind.DOCKERFILE})
     severity = Severity.WARNING
     aliases = ("BuildKit:FromPlatformFlagConstDisallowed",)
+    same_finding_as = "DL3029"  # one finding where both report: theirs, with this code as an alias
     examples = [
         bad("FROM --platform=linux/amd64 alpine:3.20 AS base\n", at=(1, 6)),
         bad("FROM --platform=linux/arm64 alpine:3.20\n", at=(1, 6)),

@@ -68,6 +68,7 @@ class PackageSignatureCheckDisabled(Rule):
     aliases = ("CKV2_DOCKER_7", "CKV2_DOCKER_8", "CKV2_DOCKER_9", "CKV2_DOCKER_10", "CKV2_DOCKER_11")
     security = True
     examples = [
+        ok("FROM debian:12\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u12 \\\n && rm -rf /var/lib/apt/lists/*\n"),  # shown as "Use instead": lints clean
         bad("FROM debian:12\nRUN apt-get install -y --allow-unauthenticated curl\n", at=(2, 24)),
         bad("FROM debian:12\nRUN apt-get -y --force-yes install curl\n", at=(2, 16)),
         bad("FROM debian:12\nRUN apt-get -o Acquire::AllowInsecureRepositories=true update\n", at=(2, 16)),

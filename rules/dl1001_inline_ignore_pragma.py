@@ -16,8 +16,8 @@ class InlineIgnorePragma(Rule):
     Teams that want every exception in one reviewed place (the config file) turn this rule on.
 
     ## Scope
-    The whole file. Off by default (hadolint's default severity is `ignore`); select it, or
-    give it a severity, to use it.
+    The whole file. Off by default (hadolint's default severity is `ignore`); select it to
+    use it (it reports at `info`).
 
     ## Compared with other tools
     hadolint DL1001 (same meaning).
@@ -26,13 +26,13 @@ class InlineIgnorePragma(Rule):
     code = "DL1001"
     name = "inline-ignore-pragma"
     kinds = frozenset({FileKind.DOCKERFILE})
-    severity = Severity.IGNORE
+    severity = Severity.INFO
     enabled_by_default = False
     aliases = ("hadolint:DL1001",)
     examples = [
-        bad("# hadolint ignore=DL3006\nFROM debian\n", config={"severity": {"DL1001": "info"}}, at=(1, 1)),
-        ok("# hadolint global ignore=DL3006\nFROM debian\n", config={"severity": {"DL1001": "info"}}),
-        ok("# hadolint shell=powershell\nFROM debian:12\n", config={"severity": {"DL1001": "info"}}),
+        bad("# hadolint ignore=DL3006\nFROM debian\n", at=(1, 1)),
+        ok("# hadolint global ignore=DL3006\nFROM debian\n"),
+        ok("# hadolint shell=powershell\nFROM debian:12\n"),
     ]
 
     def check(self, ctx):

@@ -31,6 +31,7 @@ class LastUserRoot(Rule):
     aliases = ("hadolint:DL3002", "CKV_DOCKER_8")
     security = True
     examples = [
+        ok("FROM debian:12\nUSER 0\nRUN useradd --uid 10001 app\nUSER 10001\n"),  # shown as "Use instead": lints clean
         bad("FROM debian:12\nUSER root\n", at=(2, 1)),
         bad("FROM debian:12\nUSER 0:0\n", at=(2, 1)),
         bad("FROM debian:12 AS base\nUSER root\nFROM scratch\nUSER app\n", at=(2, 1)),

@@ -34,6 +34,7 @@ class Sudo(Rule):
     aliases = ("hadolint:DL3004", "AVD-DS-0010", "CKV2_DOCKER_1")
     security = True
     examples = [
+        ok("FROM debian:12\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u12 \\\n && rm -rf /var/lib/apt/lists/*\n"),  # shown as "Use instead": lints clean
         bad("FROM debian:12\nRUN sudo apt-get update\n", at=(2, 5)),
         bad("FROM debian:12\nRUN apt-get update && sudo apt-get install -y curl\n", at=(2, 23)),
         bad("FROM debian:12\nONBUILD RUN sudo make install\n", count=1, at=(2, 13)),

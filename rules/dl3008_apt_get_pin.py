@@ -46,6 +46,7 @@ class AptGetPin(Rule):
     severity = Severity.WARNING
     aliases = ("hadolint:DL3008",)
     examples = [
+        ok("FROM debian:12\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u12 \\\n && rm -rf /var/lib/apt/lists/*\n"),  # shown as "Use instead": lints clean
         bad("FROM debian:12\nRUN apt-get update && apt-get install -y curl\n"),
         bad("FROM debian:12\nRUN apt-get install -y --no-install-recommends curl=7.88.1-10 git\n", count=1),
         bad("FROM debian:12\nENV PKGS='curl git'\nRUN apt-get install -y $PKGS\n", count=2),

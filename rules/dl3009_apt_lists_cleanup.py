@@ -116,6 +116,7 @@ class AptListsCleanup(Rule):
     severity = Severity.INFO
     aliases = ("hadolint:DL3009",)
     examples = [
+        ok("FROM debian:12\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u12 \\\n && rm -rf /var/lib/apt/lists/*\n"),  # shown as "Use instead": lints clean
         bad(
             "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n",
             fixed="FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n",

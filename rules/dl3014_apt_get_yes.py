@@ -8,6 +8,10 @@ PROMPTING = frozenset({
     "install", "reinstall", "remove", "purge", "upgrade", "dist-upgrade", "full-upgrade",
     "autoremove", "build-dep", "satisfy",
 })
+# Of those, the ones that act only on the packages they are given: with no package names
+# (`apt-get clean && apt-get purge && rm -rf ...`) they have nothing to confirm and never
+# prompt. `install` stays flagged even bare, as in hadolint (`apt-get install -f` can prompt).
+OPERAND_ONLY = frozenset({"remove", "purge", "reinstall", "build-dep", "satisfy"})
 _TRUE = frozenset({"1", "true", "yes", "on"})
 
 
@@ -54,7 +58,8 @@ class AptGetYes(Rule):
     Flags an `apt-get install` (and the other subcommands that ask for confirmation:
     `upgrade`, `dist-upgrade`, `remove`, `purge`, `autoremove`, `build-dep`...) run without
     `-y`/`--yes`/`--assume-yes`. `-qq` (quiet level 2) implies `-y` and is accepted; a single
-    `-q` is not.
+    `-q` is not. `remove`/`purge`/`reinstall`/`build-dep` with no package names have nothing to
+    confirm and are not flagged (`apt-get clean && apt-get purge && rm -rf ...`).
 
     ## Why is this bad?
     A build has no terminal to answer "Do you want to continue? [Y/n]": apt-get reads end of
@@ -90,12 +95,16 @@ class AptGetYes(Rule):
         ok("FROM debian:12\nRUN apt-get -y install python3\n"),
         ok("FROM debian:12\nRUN apt-get install -qq python3 && apt-get install -q=2 git\n"),
         ok("FROM debian:12\nRUN apt-get --assume-yes install python3 && apt-get update\n"),
+        ok("FROM debian:12\nRUN apt-get clean && apt-get purge && rm -rf /var/lib/apt/lists/*\n"),
+        bad("FROM debian:12\nRUN apt-get purge curl\n", fixed="FROM debian:12\nRUN apt-get purge -y curl\n"),
     ]
 
     def check(self, ctx):
         for run in runs(ctx):
             for inv in invocations(run, ("apt-get",), APT_VALUE_OPTS):
                 if inv.verb not in PROMPTING or assumes_yes(inv.command):
+                    continue
+                if inv.verb in OPERAND_ONLY and len(inv.words) == 1:
                     continue
                 verb = inv.words[0]
                 edit = insert_after_word(inv.script, verb, " -y")

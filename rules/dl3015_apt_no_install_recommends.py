@@ -56,6 +56,7 @@ class AptNoInstallRecommends(Rule):
     severity = Severity.INFO
     aliases = ("hadolint:DL3015", "AVD-DS-0029")
     examples = [
+        ok("FROM debian:12\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u12 \\\n && rm -rf /var/lib/apt/lists/*\n"),  # shown as "Use instead": lints clean
         bad(
             "FROM debian:12\nRUN apt-get update && apt-get install -y curl=7.88.1-10\n",
             fixed="FROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends -y curl=7.88.1-10\n",

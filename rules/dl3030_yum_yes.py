@@ -2,6 +2,7 @@ from dockerlint.model import Applicability, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
 from dockerlint.fixers.shell_edits import insert_after_word
 from dockerlint.rulekit.package_managers import (
+    bare_removal,
     RPM_VALUE_OPTS, command_span, invocations, rpm_action, rpm_assumes_yes, runs,
 )
 
@@ -43,6 +44,7 @@ class YumYes(Rule):
         ),
         bad("FROM centos:7\nRUN yum group install 'Development Tools'\n", fixed="FROM centos:7\nRUN yum group install -y 'Development Tools'\n", at=(2, 5)),
         ok("FROM centos:7\nRUN yum install -y httpd-2.4.6 && yum clean all\n"),
+        ok("FROM centos:7\nRUN yum remove && echo no package names, nothing to confirm\n"),
         ok("FROM centos:7\nRUN yum --assumeyes update && yum clean all\n"),
     ]
 
@@ -50,7 +52,7 @@ class YumYes(Rule):
         for run in runs(ctx):
             for inv in invocations(run, ("yum",), RPM_VALUE_OPTS):
                 action = rpm_action(inv)
-                if action is None or rpm_assumes_yes(inv.command):
+                if action is None or rpm_assumes_yes(inv.command) or bare_removal(inv, action):
                     continue
                 edit = insert_after_word(inv.script, action, " -y")
                 fix = make_fix([edit], Applicability.SAFE, "Add -y") if edit else None

@@ -2,6 +2,7 @@ from dockerlint.model import Applicability, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
 from dockerlint.fixers.shell_edits import insert_after_word
 from dockerlint.rulekit.package_managers import (
+    bare_removal,
     ZYPPER_PROMPTING, ZYPPER_VALUE_OPTS, command_span, invocations, runs, zypper_noninteractive,
 )
 
@@ -45,13 +46,14 @@ class ZypperNonInteractive(Rule):
             at=(2, 5),
         ),
         ok("FROM opensuse/leap:15.6\nRUN zypper --non-interactive install httpd=2.4.58 && zypper clean\n"),
+        ok("FROM opensuse/leap:15.6\nRUN zypper rm && echo no package names, nothing to confirm\n"),
         ok("FROM opensuse/leap:15.6\nRUN zypper in --no-confirm httpd=2.4.58 && zypper clean\n"),
     ]
 
     def check(self, ctx):
         for run in runs(ctx):
             for inv in invocations(run, ("zypper",), ZYPPER_VALUE_OPTS):
-                if inv.verb not in ZYPPER_PROMPTING or zypper_noninteractive(inv.command):
+                if inv.verb not in ZYPPER_PROMPTING or zypper_noninteractive(inv.command) or bare_removal(inv):
                     continue
                 verb = inv.words[0]
                 if verb.value in ("install", "in"):

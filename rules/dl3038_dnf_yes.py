@@ -2,6 +2,7 @@ from dockerlint.model import Applicability, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
 from dockerlint.fixers.shell_edits import insert_after_word
 from dockerlint.rulekit.package_managers import (
+    bare_removal,
     RPM_VALUE_OPTS, command_span, invocations, rpm_action, rpm_assumes_yes, runs,
 )
 
@@ -53,6 +54,7 @@ class DnfYes(Rule):
         ),
         bad("FROM fedora:40\nRUN dnf upgrade && dnf clean all\n", fixed="FROM fedora:40\nRUN dnf upgrade -y && dnf clean all\n", at=(2, 5)),
         ok("FROM fedora:40\nRUN dnf install -y httpd-2.4.62 && dnf clean all\n"),
+        ok("FROM fedora:40\nRUN dnf remove && echo no package names, nothing to confirm\n"),
         ok("FROM fedora:40\nRUN dnf --setopt=assumeyes=True upgrade && dnf clean all\n"),
         ok("FROM fedora:40\nRUN notdnf install httpd\n"),
     ]
@@ -61,7 +63,7 @@ class DnfYes(Rule):
         for run in runs(ctx):
             for inv in invocations(run, DNF_NAMES, RPM_VALUE_OPTS):
                 action = rpm_action(inv)
-                if action is None or rpm_assumes_yes(inv.command):
+                if action is None or rpm_assumes_yes(inv.command) or bare_removal(inv, action):
                     continue
                 if inv.command.basename == "microdnf" and action.value not in MICRODNF_PROMPTING:
                     continue

@@ -2,8 +2,6 @@ from dockerlint.rulekit.analysis import stage_infos
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 
-_SHOW = {"severity": {"DL3057": "info"}}
-
 
 class MissingHealthcheck(Rule):
     """`HEALTHCHECK` instruction missing.
@@ -21,7 +19,8 @@ class MissingHealthcheck(Rule):
     `HEALTHCHECK` inherits it, and once a stage has one, the stages it is built on count as
     having one too. In addition, stages used only by `COPY --from` are never reported (their
     health check would not end up in any image). Off by default (hadolint's default severity
-    is `ignore`): Kubernetes ignores `HEALTHCHECK` and uses its own probes.
+    is `ignore`): Kubernetes ignores `HEALTHCHECK` and uses its own probes. Selected, it
+    reports at `info`.
 
     ## Compared with other tools
     hadolint DL3057 (same meaning). Trivy DS026 and Checkov CKV_DOCKER_2 ask for one
@@ -31,14 +30,14 @@ class MissingHealthcheck(Rule):
     code = "DL3057"
     name = "missing-healthcheck"
     kinds = frozenset({FileKind.DOCKERFILE})
-    severity = Severity.IGNORE
+    severity = Severity.INFO
     enabled_by_default = False
     aliases = ("hadolint:DL3057",)
     examples = [
-        bad("FROM debian:12\nCMD [\"serve\"]\n", config=_SHOW),
-        bad("FROM debian:12 AS base\nHEALTHCHECK CMD [\"check\"]\nFROM debian:12\n", config=_SHOW, count=1),
-        ok("FROM debian:12 AS base\nHEALTHCHECK NONE\nFROM base\n", config=_SHOW),
-        ok("FROM golang:1.22 AS build\nFROM debian:12\nCOPY --from=build /app /app\nHEALTHCHECK CMD [\"/app\", \"check\"]\n", config=_SHOW),
+        bad("FROM debian:12\nCMD [\"serve\"]\n"),
+        bad("FROM debian:12 AS base\nHEALTHCHECK CMD [\"check\"]\nFROM debian:12\n", count=1),
+        ok("FROM debian:12 AS base\nHEALTHCHECK NONE\nFROM base\n"),
+        ok("FROM golang:1.22 AS build\nFROM debian:12\nCOPY --from=build /app /app\nHEALTHCHECK CMD [\"/app\", \"check\"]\n"),
     ]
 
     def check(self, ctx):

@@ -41,6 +41,7 @@ class EcsContainerRunsAsRoot(Rule):
     """
 
     code = "EC003"
+    whole_object = True
     name = "ecs-container-runs-as-root"
     kinds = frozenset({FileKind.PYTHON})
     severity = Severity.WARNING

@@ -44,6 +44,7 @@ class EcsWritableRootFilesystem(Rule):
     """
 
     code = "EC004"
+    whole_object = True
     name = "ecs-writable-root-filesystem"
     kinds = frozenset({FileKind.PYTHON})
     severity = Severity.WARNING

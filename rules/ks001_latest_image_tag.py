@@ -27,9 +27,9 @@ class LatestImageTag(Rule):
     ## Compared with other tools
     Trivy KSV-0013, Checkov CKV_K8S_14, polaris `tagNotSpecified`, kube-linter `latest-tag` and
     kube-score `container-image-tag` all flag `latest` and missing tags; we follow them and,
-    like Trivy, accept a digest. kubescape C-0075 only fails when `imagePullPolicy` is not
-    `Always` as well; we flag the tag whatever the pull policy, since `Always` does not make the
-    deployed version reproducible.
+    like Trivy, accept a digest. kubescape C-0075 is not an alias: it fails only when
+    `imagePullPolicy` is not `Always` as well (a different judgement); we flag the tag whatever
+    the pull policy, since `Always` does not make the deployed version reproducible.
     """
 
     code = "KS001"
@@ -43,7 +43,6 @@ class LatestImageTag(Rule):
         *trivy(13),
         "polaris:tagNotSpecified",
         "kube-score:container-image-tag",
-        "C-0075",
     )
     examples = [
         bad(

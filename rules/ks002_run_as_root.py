@@ -85,6 +85,7 @@ class RunAsRoot(Rule):
     """
 
     code = "KS002"
+    whole_object = True
     name = "run-as-root"
     kinds = frozenset({FileKind.KUBERNETES, FileKind.PYTHON})  # its fixes are field edits: programs too
     severity = Severity.WARNING

@@ -43,6 +43,7 @@ class PrivilegeEscalation(Rule):
     """
 
     code = "KS004"
+    whole_object = True
     name = "privilege-escalation-allowed"
     kinds = frozenset({FileKind.KUBERNETES, FileKind.PYTHON})  # its fixes are field edits: programs too
     severity = Severity.WARNING

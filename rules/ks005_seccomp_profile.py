@@ -62,6 +62,7 @@ class SeccompProfile(Rule):
     """
 
     code = "KS005"
+    whole_object = True
     name = "no-seccomp-profile"
     kinds = frozenset({FileKind.KUBERNETES})
     severity = Severity.WARNING

@@ -93,6 +93,7 @@ class AppArmorProfile(Rule):
     """
 
     code = "KS006"
+    whole_object = True
     name = "no-apparmor-profile"
     kinds = frozenset({FileKind.KUBERNETES})
     severity = Severity.INFO

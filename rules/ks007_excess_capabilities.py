@@ -60,6 +60,7 @@ class ExcessCapabilities(Rule):
     """
 
     code = "KS007"
+    whole_object = True
     name = "excess-capabilities"
     kinds = frozenset({FileKind.KUBERNETES})
     severity = Severity.WARNING

@@ -34,6 +34,7 @@ class WritableRootFilesystem(Rule):
     """
 
     code = "KS008"
+    whole_object = True
     name = "writable-root-filesystem"
     kinds = frozenset({FileKind.KUBERNETES, FileKind.PYTHON})  # its fixes are field edits: programs too
     severity = Severity.ERROR

@@ -31,6 +31,7 @@ class CpuRequestsMissing(MissingResource):
     """
 
     code = "KS019"
+    whole_object = True
     name = "cpu-requests-missing"
     kinds = frozenset({FileKind.KUBERNETES})
     severity = Severity.INFO

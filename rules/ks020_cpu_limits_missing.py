@@ -26,6 +26,7 @@ class CpuLimitsMissing(MissingResource):
     """
 
     code = "KS020"
+    whole_object = True
     name = "cpu-limits-missing"
     kinds = frozenset({FileKind.KUBERNETES})
     severity = Severity.INFO

@@ -27,6 +27,7 @@ class MemoryRequestsMissing(MissingResource):
     """
 
     code = "KS021"
+    whole_object = True
     name = "memory-requests-missing"
     kinds = frozenset({FileKind.KUBERNETES})
     severity = Severity.INFO

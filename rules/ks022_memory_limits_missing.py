@@ -29,6 +29,7 @@ class MemoryLimitsMissing(MissingResource):
     """
 
     code = "KS022"
+    whole_object = True
     name = "memory-limits-missing"
     kinds = frozenset({FileKind.KUBERNETES})
     severity = Severity.INFO

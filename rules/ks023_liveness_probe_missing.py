@@ -28,6 +28,7 @@ class LivenessProbeMissing(MissingProbe):
     """
 
     code = "KS023"
+    whole_object = True
     name = "liveness-probe-missing"
     kinds = frozenset({FileKind.KUBERNETES})
     severity = Severity.WARNING

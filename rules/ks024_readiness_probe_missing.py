@@ -27,6 +27,7 @@ class ReadinessProbeMissing(MissingProbe):
     """
 
     code = "KS024"
+    whole_object = True
     name = "readiness-probe-missing"
     kinds = frozenset({FileKind.KUBERNETES})
     severity = Severity.WARNING

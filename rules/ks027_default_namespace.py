@@ -2,19 +2,8 @@ from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Option, Rule, bad, ok
 from dockerlint.rulekit.k8s import trivy
 from dockerlint.rulekit.k8s_objects import all_objects, object_span
+from dockerlint.rulekit.k8s_scope import NAMESPACED, crd_scopes, scope_of
 
-# kinds that live outside namespaces
-CLUSTER_SCOPED = frozenset(
-    {
-        "Namespace", "Node", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "StorageClass",
-        "CustomResourceDefinition", "PriorityClass", "PodSecurityPolicy", "IngressClass", "RuntimeClass",
-        "CSIDriver", "CSINode", "VolumeAttachment", "APIService", "CertificateSigningRequest",
-        "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "ValidatingAdmissionPolicy",
-        "ValidatingAdmissionPolicyBinding", "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding",
-        "FlowSchema", "PriorityLevelConfiguration", "ComponentStatus", "SecurityContextConstraints",
-        "ClusterIssuer", "ClusterPolicy", "ClusterSecretStore", "DeviceClass", "List",
-    }
-)
 # objects the cluster itself keeps in `default`
 _SYSTEM = {("Service", "kubernetes"), ("ServiceAccount", "default"), ("Endpoints", "kubernetes"), ("EndpointSlice", "kubernetes")}
 
@@ -33,9 +22,15 @@ class DefaultNamespace(Rule):
     cluster, so one compromised workload reaches all the others.
 
     ## Scope
-    Every object except cluster-scoped kinds (Namespace, ClusterRole, PersistentVolume, CRDs,
-    webhook configurations...) and the objects the cluster keeps in `default` itself (Service
-    and Endpoints `kubernetes`, ServiceAccount `default`).
+    Only objects known to be namespaced: built-in kinds other than the cluster-scoped ones
+    (Namespace, ClusterRole, PersistentVolume, StorageClass, CRDs, webhook configurations...);
+    custom kinds whose CRD is in the same file says `scope: Namespaced`; and a few widely
+    installed CRDs (VolumeSnapshot, Gateway API, cert-manager, Kyverno...; their cluster-scoped
+    kinds such as VolumeSnapshotClass, ClusterIssuer or Gatekeeper templates and constraints are
+    skipped). A custom kind with no CRD in sight is not judged, and config files shaped like
+    objects (`Kustomization`, kind/k3d/kubeadm configs, kubeconfig) are not cluster objects.
+    The objects the cluster keeps in `default` itself (Service and Endpoints `kubernetes`,
+    ServiceAccount `default`) are skipped too.
 
     ## Options
     `allow_unset` (default false): accept objects without `metadata.namespace`, for
@@ -102,12 +97,100 @@ class DefaultNamespace(Rule):
             """,
             config={"rules": {"KS027": {"allow_unset": True}}},
         ),
+        ok(
+            """
+            apiVersion: kustomize.config.k8s.io/v1beta1
+            kind: Kustomization
+            resources:
+            - deployment.yaml
+            ---
+            apiVersion: kind.x-k8s.io/v1alpha4
+            kind: Cluster
+            nodes:
+            - role: control-plane
+            ---
+            apiVersion: k3d.io/v1alpha5
+            kind: Simple
+            metadata:
+              name: dev
+            ---
+            apiVersion: templates.gatekeeper.sh/v1
+            kind: ConstraintTemplate
+            metadata:
+              name: k8srequiredlabels
+            ---
+            apiVersion: constraints.gatekeeper.sh/v1beta1
+            kind: K8sRequiredLabels
+            metadata:
+              name: ns-must-have-owner
+            ---
+            apiVersion: snapshot.storage.k8s.io/v1
+            kind: VolumeSnapshotClass
+            metadata:
+              name: csi-snapclass
+            ---
+            apiVersion: example.com/v1
+            kind: Widget
+            metadata:
+              name: no-crd-in-sight
+            ---
+            apiVersion: builtin
+            kind: LabelTransformer
+            metadata:
+              name: kustomize-transformer-config
+            ---
+            apiVersion: v1beta1
+            kind: Bee
+            metadata:
+              name: not-a-core-api-version
+            """
+        ),
+        bad(
+            """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata:
+              name: widgets.example.com
+            spec:
+              group: example.com
+              scope: Namespaced
+              names:
+                kind: Widget
+                plural: widgets
+            ---
+            apiVersion: example.com/v1
+            kind: Widget
+            metadata:
+              name: mine
+            """,
+            count=1,
+        ),
+        ok(
+            """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata:
+              name: gadgets.example.com
+            spec:
+              group: example.com
+              scope: Cluster
+              names:
+                kind: Gadget
+                plural: gadgets
+            ---
+            apiVersion: example.com/v1
+            kind: Gadget
+            metadata:
+              name: mine
+            """
+        ),
     ]
 
     def check(self, ctx):
         allow_unset = bool(ctx.options.get("allow_unset"))
+        crds = crd_scopes(ctx)
         for obj in all_objects(ctx):
-            if obj.kind in CLUSTER_SCOPED or (obj.kind, obj.name) in _SYSTEM:
+            if scope_of(obj, crds) != NAMESPACED or (obj.kind, obj.name) in _SYSTEM:
                 continue
             namespace = obj.metadata.get("namespace") if obj.metadata is not None else None
             if obj.namespace == "default":

@@ -29,7 +29,8 @@ class ImagePullPolicy(Rule):
     Checkov CKV_K8S_15 has the same semantics (defaulting and digests included). polaris
     `pullPolicyNotAlways` and kube-score `container-image-pull-policy` require an explicit
     `Always` even for digests, which never change. Off by default: pinning by digest is the
-    better fix, and `Always` makes every start depend on the registry.
+    better fix, and `Always` makes every start depend on the registry. kubescape C-0075 judges
+    the pull policy of `latest`/untagged images only, so it is not an alias.
     """
 
     code = "KS032"
@@ -38,8 +39,21 @@ class ImagePullPolicy(Rule):
     severity = Severity.WARNING
     security = True
     enabled_by_default = False
-    aliases = ("CKV_K8S_15", "polaris:pullPolicyNotAlways", "kube-score:container-image-pull-policy", "C-0075")
+    aliases = ("CKV_K8S_15", "polaris:pullPolicyNotAlways", "kube-score:container-image-pull-policy")
     examples = [
+        ok(  # shown as "Use instead": lints clean
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+            spec:
+              containers:
+              - name: web
+                image: registry.example.com/web:1.4
+                imagePullPolicy: Always
+            """
+        ),
         bad(
             """
             apiVersion: apps/v1

@@ -27,6 +27,7 @@ class ContainerSecurityContextMissing(Rule):
     """
 
     code = "KS038"
+    whole_object = True
     name = "container-security-context-missing"
     kinds = frozenset({FileKind.KUBERNETES})
     severity = Severity.ERROR

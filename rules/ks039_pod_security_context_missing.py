@@ -27,6 +27,7 @@ class PodSecurityContextMissing(Rule):
     """
 
     code = "KS039"
+    whole_object = True
     name = "pod-security-context-missing"
     kinds = frozenset({FileKind.KUBERNETES})
     severity = Severity.ERROR

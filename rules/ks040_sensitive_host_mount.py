@@ -15,10 +15,24 @@ SENSITIVE_TREES = (
     "/sys/kernel", "/sys/firmware",
 )
 
+# Registration sockets the kubelet expects node plugins to mount: every CSI node plugin
+# (`plugins_registry`, its own `plugins/<driver>` socket directory) and device plugin
+# (`device-plugins`, kubelet.sock) must. They hold sockets, not secrets.
+PLUGIN_SOCKET_DIRS = ("/var/lib/kubelet/plugins_registry", "/var/lib/kubelet/device-plugins")
+_PLUGIN_DIR = "/var/lib/kubelet/plugins/"
+
+
+def expected_for_node_plugins(path: str) -> bool:
+    if any(path == d or path.startswith(d + "/") for d in PLUGIN_SOCKET_DIRS):
+        return True
+    return path.startswith(_PLUGIN_DIR) and len(path) > len(_PLUGIN_DIR)
+
 
 def is_sensitive(path: str) -> bool:
     if path in SENSITIVE_EXACT:
         return True
+    if expected_for_node_plugins(path):
+        return False
     return any(path == t or path.startswith(t + "/") for t in SENSITIVE_TREES)
 
 
@@ -44,6 +58,14 @@ class SensitiveHostMount(Rule):
     KS041's; other host paths only KS010's (any hostPath, warning). Everyday subpaths such as
     `/etc/localtime`, `/etc/ssl/certs` and `/var/log` are not reported here.
 
+    CSI node plugins must mount `/var/lib/kubelet/plugins_registry` (to register with the
+    kubelet) and their own `/var/lib/kubelet/plugins/<driver>` socket directory; device
+    plugins must mount `/var/lib/kubelet/device-plugins`. Those hold sockets, not secrets, and
+    are expected: not reported. The kubelet's pod directory (`/var/lib/kubelet` or
+    `/var/lib/kubelet/pods`, which a CSI node plugin also needs with `Bidirectional`
+    propagation to publish volumes) holds every pod's secrets and stays reported: suppress it
+    on the driver's DaemonSet with `# dockerlint: ignore=KS040` and a reason.
+
     ## Compared with other tools
     kube-linter `sensitive-host-mounts` matches exactly `/`, `/boot`, `/dev`, `/etc`, `/lib`,
     `/proc`, `/sys`, `/usr`; Trivy KSV-0121 has a longer list with kubelet and Docker
@@ -57,6 +79,30 @@ class SensitiveHostMount(Rule):
     security = True
     aliases = ("kube-linter:sensitive-host-mounts", *trivy(121), "C-0048")
     examples = [
+        ok(  # shown as "Use instead": lints clean
+            """
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata:
+              name: agent
+              namespace: monitoring
+            spec:
+              selector:
+                matchLabels: {app: agent}
+              template:
+                metadata:
+                  labels: {app: agent}
+                spec:
+                  containers:
+                  - name: agent
+                    image: registry.example.com/agent:3.2
+                    volumeMounts:
+                    - {name: scratch, mountPath: /tmp}
+                  volumes:
+                  - name: scratch
+                    emptyDir: {}
+            """
+        ),
         bad(
             """
             apiVersion: apps/v1
@@ -77,6 +123,48 @@ class SensitiveHostMount(Rule):
                       path: /var/lib/kubelet/pods/
                   - name: tz
                     hostPath: {path: /etc/localtime}
+            """,
+            count=2,
+        ),
+        ok(
+            """
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata:
+              name: ebs-csi-node
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: node-driver-registrar
+                    image: registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.11.1
+                    args: ["--kubelet-registration-path=/var/lib/kubelet/plugins/ebs.csi.aws.com/csi.sock"]
+                  volumes:
+                  - name: plugin-dir
+                    hostPath: {path: /var/lib/kubelet/plugins/ebs.csi.aws.com/, type: DirectoryOrCreate}
+                  - name: registration-dir
+                    hostPath: {path: /var/lib/kubelet/plugins_registry/, type: Directory}
+                  - name: device-plugin
+                    hostPath: {path: /var/lib/kubelet/device-plugins}
+            """
+        ),
+        bad(
+            """
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata:
+              name: not-a-driver-dir
+            spec:
+              template:
+                spec:
+                  containers:
+                  - name: agent
+                    image: registry.example.com/agent:3.2
+                  volumes:
+                  - name: all-plugins
+                    hostPath: {path: /var/lib/kubelet/plugins}
+                  - name: plugins-sibling
+                    hostPath: {path: /var/lib/kubelet/plugins_registry_backup}
             """,
             count=2,
         ),

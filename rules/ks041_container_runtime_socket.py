@@ -34,6 +34,30 @@ class ContainerRuntimeSocket(Rule):
     security = True
     aliases = ("kube-linter:docker-sock", "CKV_K8S_27", *trivy(6), "C-0074")
     examples = [
+        ok(  # shown as "Use instead": lints clean
+            """
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata:
+              name: agent
+              namespace: monitoring
+            spec:
+              selector:
+                matchLabels: {app: agent}
+              template:
+                metadata:
+                  labels: {app: agent}
+                spec:
+                  containers:
+                  - name: agent
+                    image: registry.example.com/agent:3.2
+                    volumeMounts:
+                    - {name: scratch, mountPath: /tmp}
+                  volumes:
+                  - name: scratch
+                    emptyDir: {}
+            """
+        ),
         bad(
             """
             apiVersion: apps/v1

@@ -95,6 +95,7 @@ class PdbBlocksDisruptions(Rule):
               name: web
             spec:
               minAvailable: 2
+              unhealthyPodEvictionPolicy: AlwaysAllow
               selector:
                 matchLabels: {app: web}
             ---

@@ -70,6 +70,7 @@ class PdbMissing(Rule):
               name: web
             spec:
               maxUnavailable: 1
+              unhealthyPodEvictionPolicy: AlwaysAllow
               selector:
                 matchLabels: {app: web}
             ---

@@ -113,3 +113,25 @@ def test_legacy_env_fix_keeps_the_value():
     text = "FROM alpine:3.20\nENV JAVA_OPTS -Xmx1g  -Xms1g\nLABEL a b\n"
     out = fix_source(text, "Dockerfile", settings_for(["DF108"]), unsafe=False)
     assert out.text == 'FROM alpine:3.20\nENV JAVA_OPTS="-Xmx1g  -Xms1g"\nLABEL a=b\n'
+
+
+def test_check_skip_comment_before_an_instruction_skips_it_only():
+    text = "FROM alpine:3.20\n# check=skip=JSONArgsRecommended\nCMD echo one\nENTRYPOINT echo two\n"
+    findings = lint(text, ["DF116"]).findings
+    assert [(f.span.line, f.span.col, f.code) for f in findings] == [(4, 1, "DF116")]
+    # both selected: one finding per instruction, DL3025's, carrying the BuildKit name
+    findings = lint("FROM alpine:3.20\nCMD echo one\n", ["DL3025", "DF116"]).findings
+    assert [f.code for f in findings] == ["DL3025"] and "BuildKit:JSONArgsRecommended" in findings[0].aliases
+    text = "FROM alpine:3.20 AS base\n# keep the name\n# check=skip=all\nFROM base as Build\nFROM base as Other\n"
+    findings = lint(text, ["DF101", "DF102"]).findings
+    assert sorted({f.span.line for f in findings}) == [5]
+    # a hadolint-only rule is not a Docker build check: the BuildKit directive does not touch it
+    text = "FROM alpine:3.20\n# check=skip=all\nRUN apt-get install curl\n"
+    assert [f.code for f in lint(text, ["DL3014"]).findings] == ["DL3014"]
+
+
+def test_undefined_var_used_in_copy_before_its_arg():
+    text = "FROM python:3.12-slim\nCOPY $APP_DIR /srv/app\nARG APP_DIR=app\nCOPY $APP_DIR /srv/again\n"
+    findings = lint(text, ["DF107"]).findings
+    assert [(f.span.line, f.span.col) for f in findings] == [(2, 6)]
+    assert "declared later, on line 3" in findings[0].message

@@ -156,7 +156,7 @@ async def test_diagnostics_on_open_have_exact_utf16_ranges(client: LanguageClien
     assert by_code["DL4000"].severity == lsp.DiagnosticSeverity.Error
     assert by_code["DL3006"].severity == lsp.DiagnosticSeverity.Warning
     assert by_code["DL3006"].source == "dockerlint"
-    assert by_code["DL3006"].code_description.href == "https://dockerlint.dev/rules/DL3006"
+    assert by_code["DL3006"].code_description.href == "https://github.com/dockerlint/dockerlint/blob/main/docs/rules/DL3006.md"
     assert "tag" in by_code["DL3006"].message
 
 

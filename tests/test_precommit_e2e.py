@@ -60,6 +60,8 @@ def test_hook_files_pattern_covers_names_identify_misses():
                 "Dockerfile", "docker/Dockerfile.dev", "app.dockerfile", "build.Dockerfile",
                 "Containerfile", "Containerfile.prod", "img.containerfile", "k8s/deploy.yaml",
                 "compose.yml", "Dockerfile.dockerignore", "README.md", "src/dockerfile_utils.py",
+                "docker/dockerfile-api", "web.dockerfile-prod", "docs/Dockerfile.md", "dockerfile.json",
+                "pkg/dockerfile.go", "dockerfile.py",
             )
             if files.search(name) and not exclude.search(name)
         }
@@ -68,8 +70,13 @@ def test_hook_files_pattern_covers_names_identify_misses():
         assert picked == {
             "Dockerfile", "docker/Dockerfile.dev", "app.dockerfile", "build.Dockerfile",
             "Containerfile", "Containerfile.prod", "img.containerfile", "k8s/deploy.yaml", "compose.yml",
-            "src/dockerfile_utils.py",
+            "src/dockerfile_utils.py", "docker/dockerfile-api", "web.dockerfile-prod", "dockerfile.py",
         }, hook["id"]
+        # every excluded extension is one the name detection leaves to the content too
+        from dockerlint.parse.detect import OTHER_LANGUAGE_EXTENSIONS
+
+        listed = re.search(r"\[\.\]\(([a-z|0-9]+)\)\)\$$", hook["exclude"]).group(1).split("|")
+        assert set(listed) <= OTHER_LANGUAGE_EXTENSIONS
         assert hook["language"] == "python"
 
 

@@ -60,7 +60,7 @@ def test_sarif_validates_against_the_schema():
     assert [r["id"] for r in driver["rules"]] == sorted({"DL3006", "DF003", "DL3002", "DL9999"})
     dl3006 = next(r for r in driver["rules"] if r["id"] == "DL3006")
     assert dl3006["name"] == "untagged-base-image"
-    assert dl3006["helpUri"].endswith("/DL3006") and "# DL3006" in dl3006["help"]["markdown"]
+    assert dl3006["helpUri"].endswith("/DL3006.md") and "# DL3006" in dl3006["help"]["markdown"]
     assert dl3006["defaultConfiguration"]["level"] == "warning"
     assert "security" in dl3006["properties"]["tags"] and "dockerfile" in dl3006["properties"]["tags"]
     assert dl3006["properties"]["security-severity"] == "5.5"
@@ -193,7 +193,7 @@ def test_rdjson_diagnostics_and_suggestions():
     by_code = {d["code"]["value"]: d for d in doc["diagnostics"]}
     dl3006 = by_code["DL3006"]
     assert dl3006["location"] == {"path": "Dockerfile", "range": {"start": {"line": 1, "column": 6}, "end": {"line": 1, "column": 12}}}
-    assert dl3006["severity"] == "WARNING" and dl3006["code"]["url"].endswith("/DL3006")
+    assert dl3006["severity"] == "WARNING" and dl3006["code"]["url"].endswith("/DL3006.md")
     assert "suggestions" not in dl3006
     (suggestion,) = by_code["DF003"]["suggestions"]
     assert suggestion == {"range": {"start": {"line": 3, "column": 6}, "end": {"line": 3, "column": 17}}, "text": "python:3.12-slim"}
@@ -214,7 +214,7 @@ def test_rdjson_columns_count_utf8_bytes():
 
 def test_markdown_summary_and_details():
     out = render("markdown", results_for() + [with_safe_fix()], ReportOptions())
-    assert "| [DL3006](https://dockerlint.dev/rules/DL3006) | untagged-base-image | warning | 1 |" in out
+    assert "| [DL3006](https://github.com/dockerlint/dockerlint/blob/main/docs/rules/DL3006.md) | untagged-base-image | warning | 1 |" in out
     assert "### `Dockerfile`" in out
     assert "line 3, column 6: [DF003]" in out and "unsafe fix available" in out
     clean = render("markdown", [lint("FROM debian:12-slim\nUSER app\n", RULES)], ReportOptions())

@@ -769,3 +769,35 @@ def test_baselined_findings_are_never_posted(spec, pr_repo, monkeypatch):
     (pr_repo / ".dockerlint.toml").write_text(f"select = [{selected}]\n")
     code, out, err = run_cli(["review", "--repo", "octo/app", "--pr", "7", "--base", "main", "--dry-run"])
     assert code == 0 and len(json.loads(out)["comments"]) == 3
+
+
+# ---- findings on the same lines: one suggestion with all their fixes (issue 17) ---------------------
+
+def test_findings_on_the_same_lines_are_one_suggestion_with_all_fixes(pr_repo, monkeypatch):
+    (pr_repo / "Dockerfile").write_text("FROM debian:12-slim\nRUN apt-get update && apt-get install -y curl=7.88.1-10\nUSER app\n")
+    git(pr_repo, "commit", "-q", "-am", "apt")
+    monkeypatch.setenv("GITHUB_API_URL", "http://127.0.0.1:9")
+    code, out, err = run_cli(["review", "--repo", "octo/app", "--pr", "7", "--select", "DL3009,DL3015",
+                              "--unsafe-fixes", "--isolated", "--base", "main", "--dry-run"])
+    assert code == 0, err
+    comments = [c for c in json.loads(out)["comments"] if c["line"] == 2]
+    assert len(comments) == 1, comments  # not two conflicting full-line suggestions
+    body = comments[0]["body"]
+    assert "**DL3009**" in body and "**DL3015**" in body
+    suggestion = re.search(r"```suggestion\n(.*?)\n```", body, re.S).group(1)
+    assert suggestion == (
+        "RUN apt-get update && apt-get install --no-install-recommends -y curl=7.88.1-10"
+        " && rm -rf /var/lib/apt/lists/*"
+    )
+    assert len(re.findall(r"<!-- dockerlint:fp=[0-9a-f]{32} -->", body)) == 2
+    assert "Found 2 problems on lines this pull request changed" in json.loads(out)["body"]
+
+
+def test_merged_comment_is_not_posted_twice(github, pr_repo):
+    (pr_repo / "Dockerfile").write_text("FROM debian:12-slim\nRUN apt-get update && apt-get install -y curl=7.88.1-10\nUSER app\n")
+    git(pr_repo, "commit", "-q", "-am", "apt")
+    args = ["review", "--repo", "octo/app", "--pr", "7", "--select", "DL3009,DL3015", "--unsafe-fixes", "--isolated", "--base", "main"]
+    assert run_cli(args)[0] == 0
+    assert run_cli(args)[0] == 0
+    posted = [c for review in github.posts() for c in review.get("comments", [])]
+    assert len(posted) == 1 and not github.patches()

@@ -7,7 +7,7 @@ import pytest
 
 from dockerlint import ruleset
 from dockerlint.fix import fix_source
-from dockerlint.model import Applicability, FileKind
+from dockerlint.model import Applicability, FileKind, Severity
 from helpers import DEFAULT_NAMES, lint, settings_for
 
 RULES = ruleset.all_rules()
@@ -77,6 +77,8 @@ def test_rule_metadata_and_docs(rule):
     assert re.fullmatch(r"(DL|DF|KS|DC|EC)\d{3,4}", rule.code), rule.code
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name), rule.name
     assert rule.kinds and all(isinstance(k, FileKind) for k in rule.kinds)
+    # "off by default" is enabled_by_default; a rule someone selects must report at a severity
+    assert rule.severity is not Severity.IGNORE, f"{rule.code} would report nothing when selected"
     sections = rule.doc_sections()
     for required in ("What it does", "Why is this bad?"):
         assert required in sections, f"{rule.code} docs lack the '{required}' section"
@@ -89,3 +91,21 @@ def test_rule_metadata_and_docs(rule):
 def test_names_are_unique():
     names = [r.name for r in RULES]
     assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
+def test_the_good_example_shown_in_the_docs_lints_clean(rule):
+    """`dockerlint rule CODE` shows an example to write instead: the default rules must not flag it
+    (rules judging the whole image or pod aside: Rule.whole_object)."""
+    from dockerlint.docs import rule_markdown, shown_good_example
+
+    good = shown_good_example(rule)
+    assert good is not None, f"{rule.code}: no ok example lints clean; add one that does"
+    assert "## Use instead\n" in rule_markdown(rule)
+
+
+def test_dl3006_use_instead_is_not_flagged_by_df006():
+    from dockerlint.docs import example_problems, shown_good_example
+
+    good = shown_good_example(ruleset.rule_class("DL3006"))
+    assert "${" not in good.text and example_problems(ruleset.rule_class("DL3006"), good) == []

@@ -19,7 +19,7 @@ CASES = {
         "FROM golang:1.22\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\n"
         "RUN go build -o /app ./cmd/server\nEXPOSE 8080\nCMD [\"/app\", \"--port\", \"8080\"]\n",
         ["FROM golang:1.22 AS build", "RUN go build -trimpath -ldflags=\"-s -w\" -o /out/app ./cmd/server",
-         "FROM gcr.io/distroless/static-debian12:nonroot", "COPY --from=build /out/app /app", "USER 65532:65532",
+         "FROM gcr.io/distroless/static-debian12:nonroot", "COPY --from=build /out/app /app",
          "ENTRYPOINT [\"/app\"]", "CMD [\"--port\", \"8080\"]"],
     ),
     "python": (
@@ -33,7 +33,7 @@ CASES = {
     "node": (
         "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN npm run build\nEXPOSE 3000\nCMD [\"node\", \"dist/index.js\"]\n",
         ["FROM node:20 AS build", "RUN npm run build", "FROM node:20-slim", "ENV NODE_ENV=production",
-         "RUN npm ci --omit=dev && npm cache clean --force", "COPY --from=build /app/dist ./dist", "USER node"],
+         "RUN npm ci --omit=dev && npm cache clean --force", "COPY --from=build /app/dist ./dist"],
     ),
     "java": (
         "FROM eclipse-temurin:21-jdk\nCOPY . /src\nRUN cd /src && ./mvnw -q package\nEXPOSE 8080\n",
@@ -121,3 +121,68 @@ def test_package_data_ships_in_the_wheel(tmp_path):
     assert "dockerlint/data/images.json" in names
     metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
     assert "Requires-Dist: Jinja2" in zipfile.ZipFile(wheel).read(metadata).decode()
+
+
+# ---- what the runtime still needs (issue 17) ----------------------------------------------------
+
+def _suggest(text: str) -> str:
+    suggestion = suggest_multistage(parse_dockerfile(text))
+    assert suggestion is not None
+    out = suggestion.text
+    assert len(parse_dockerfile(out).stages) == 2
+    assert [f for f in lint(out, ["DF002", "DF003"]).findings] == []
+    return out
+
+
+def _runtime_stage(text: str) -> str:
+    return text.split("\nFROM ", 2)[2]
+
+
+def test_python_runtime_gets_the_libraries_its_dev_packages_imply_and_the_tools_it_runs():
+    out = _suggest(
+        "FROM python:3.12\nWORKDIR /app\n"
+        "RUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev libssl-dev libxml2-dev curl && rm -rf /var/lib/apt/lists/*\n"
+        "COPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\n"
+        "HEALTHCHECK CMD curl -fsS http://localhost:8000/health || exit 1\n"
+        "CMD gunicorn -b 0.0.0.0:8000 app:app\n"
+    )
+    runtime = _runtime_stage(out)
+    assert " && apt-get install -y --no-install-recommends libpq5 libssl3 libxml2 curl \\" in runtime.splitlines()
+    assert "-dev" not in runtime and "gcc" not in runtime
+    assert "CMD gunicorn -b 0.0.0.0:8000 app:app" in runtime.splitlines()  # shell form kept
+    assert "USER" not in runtime  # none added
+
+
+def test_unreasoned_runtime_libraries_are_marked_with_comments():
+    out = _suggest(
+        "FROM python:3.12\nRUN apt-get update && apt-get install -y gcc libldap2-dev libicu-dev libfoo-dev\n"
+        "RUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n"
+    )
+    comments = [line for line in out.splitlines() if line.startswith("# ") and "build dependency" in line]
+    assert any("libldap2-dev" in c and "libldap-2.5-0 on bookworm" in c and "libldap2 on trixie" in c for c in comments), comments
+    assert any("libicu-dev" in c and "libicu<N>" in c for c in comments)
+    assert any("libfoo-dev" in c for c in comments)
+    out = _suggest(
+        "FROM python:3.12-bookworm\nRUN apt-get update && apt-get install -y gcc libldap2-dev\n"
+        "RUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n"
+    )
+    assert "libldap-2.5-0" in _runtime_stage(out)  # the suite is known: no guess needed
+
+
+def test_go_keeps_a_shell_form_cmd_with_a_shell_and_adds_no_user():
+    out = _suggest("FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /usr/local/bin/server .\nCMD server --port $PORT\n")
+    runtime = _runtime_stage(out).splitlines()
+    assert runtime[0] == "gcr.io/distroless/static-debian12:debug-nonroot"
+    assert 'SHELL ["/busybox/sh", "-c"]' in runtime and "CMD server --port $PORT" in runtime
+    assert "COPY --from=build /out/app /usr/local/bin/server" in runtime
+    assert not any(line.startswith(("USER", "ENTRYPOINT")) for line in runtime)
+
+
+def test_node_runtime_installs_the_tool_its_healthcheck_runs_and_adds_no_user():
+    out = _suggest(
+        "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN npm run build\n"
+        "HEALTHCHECK CMD wget -q --spider http://localhost:3000/ || exit 1\nCMD [\"node\", \"dist/index.js\"]\n"
+    )
+    runtime = _runtime_stage(out)
+    assert " && apt-get install -y --no-install-recommends wget \\" in runtime.splitlines()
+    assert "USER" not in runtime

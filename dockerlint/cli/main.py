@@ -107,7 +107,8 @@ def iter_targets(args, resolver):
 
     from dockerlint.discovery import discover
 
-    paths = args.paths or ["."]
+    # `--stdin-filename F` with no paths lints stdin as F (as ruff does), not the current directory
+    paths = args.paths or (["-"] if getattr(args, "stdin_filename", None) else ["."])
     base = resolver.for_directory(Path.cwd())
     candidates, skipped = discover(paths, base.exclude)
     forced = FileKind(args.kind) if args.kind else None
@@ -326,16 +327,27 @@ def cmd_check(args) -> int:
     from dockerlint.report import ReportOptions, render
 
     resolver = make_resolver(args)
+    check_output_file(args.output_file)
     results, changed, _skipped = lint_candidates(args, resolver, fixing=args.fix)
     baselined = apply_baseline(args, resolver, results)
+    say_if_nothing_to_lint(args, results)
     write_failed = False
+    written = 0
     for path, before, after, encoding in changed:
         if path != "-" and before != after:
-            write_failed |= not _write(path, after, encoding)
+            ok = _write(path, after, encoding)
+            write_failed |= not ok
+            written += ok
+    if args.fix:
+        applied = sum(sum(r.fixes_applied.values()) for r in results)
+        print(f"Fixed {applied} problem{'s' if applied != 1 else ''} in {written} file{'s' if written != 1 else ''}.", file=sys.stderr)
     fmt = args.format
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    out = open(args.output_file, "w", encoding="utf-8") if args.output_file else sys.stdout
+    try:
+        out = open(args.output_file, "w", encoding="utf-8") if args.output_file else sys.stdout
+    except OSError as e:
+        raise UsageError(f"cannot write the report to {args.output_file}: {e.strerror or e}") from None
     try:
         options = ReportOptions(
             color=use_color(args.color, out) and fmt == "text",
@@ -383,6 +395,26 @@ def apply_baseline(args, resolver, results):
     return outcome
 
 
+def check_output_file(path: str | None) -> None:
+    """`-o DIR/x.json` whose directory is missing: a usage error before any work, not a traceback."""
+    if not path:
+        return
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise UsageError(f"cannot write the report to {path}: no such directory {directory}")
+    if os.path.isdir(path):
+        raise UsageError(f"cannot write the report to {path}: it is a directory")
+
+
+def say_if_nothing_to_lint(args, results) -> None:
+    """A directory walk that recognised no file says so, instead of a silent exit 0 (files named
+    one by one, as pre-commit passes them, are skipped quietly as before)."""
+    paths = args.paths or (["-"] if getattr(args, "stdin_filename", None) else ["."])
+    if not results and any(os.path.isdir(p) for p in paths):
+        where = ", ".join(paths)
+        print(f"No files to lint: nothing under {where} is a Dockerfile, Kubernetes manifest or Compose file.", file=sys.stderr)
+
+
 def _write(path: str, text: str, encoding: str) -> bool:
     """Write the fixed text; False (and a message) when the file cannot be written, e.g. it
     was deleted or made read-only while the run went on: the other files are still written."""
@@ -405,6 +437,7 @@ def cmd_fix(args) -> int:
 
     resolver = make_resolver(args)
     results, changed, _ = lint_candidates(args, resolver, fixing=True, diff=args.diff)
+    say_if_nothing_to_lint(args, results)
     applied_total = 0
     failed: list[str] = []
     for r in results:
@@ -476,14 +509,17 @@ def cmd_rule(args) -> int:
     from dockerlint.docs import rule_json, rule_markdown, rule_text
 
     rule = ruleset.lookup(args.code)
-    if rule is None:
+    rules = [rule] if rule is not None else ruleset.by_alias(args.code)  # CKV_DOCKER_3, AVD-DS-0002
+    if not rules:
         raise UsageError(f"unknown rule {args.code!r} (see `dockerlint rules`)")
     if args.format == "json":
-        sys.stdout.write(json.dumps(rule_json(rule), indent=2) + "\n")
-    elif args.format == "markdown":
-        sys.stdout.write(rule_markdown(rule))
-    else:
-        sys.stdout.write(rule_text(rule))
+        payload = [rule_json(r) for r in rules]
+        sys.stdout.write(json.dumps(payload[0] if rule is not None or len(rules) == 1 else payload, indent=2) + "\n")
+        return EXIT_OK
+    render = rule_markdown if args.format == "markdown" else rule_text
+    if rule is None:
+        sys.stdout.write(f"{args.code} is the same check as {', '.join(r.code for r in rules)}\n\n")
+    sys.stdout.write("\n".join(render(r) for r in rules))
     return EXIT_OK
 
 

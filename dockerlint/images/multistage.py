@@ -13,8 +13,12 @@ start-up):
 - Java: Maven or Gradle in the JDK image, the jar on the eclipse-temurin JRE.
 
 The result is a suggestion (DF002's display-only fix, `dockerlint suggest multistage`): it
-always parses and leaves DF002/DF003 nothing to report, but paths and commands are guesses to
-review. Pure: no I/O.
+always parses and leaves DF002/DF003 nothing to report. It keeps what the original runs: the
+runtime libraries the build's `-dev` packages imply (images/runtime_packages.py), the tools
+the runtime lines use (`curl` in a HEALTHCHECK), a shell-form CMD (with a shell to run it),
+and the original USER (none is added). What it cannot reason about (a library whose name
+depends on the Debian suite, a binary path the CMD may expect) is said in `#` comments in the
+suggestion. Pure: no I/O.
 """
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ from dataclasses import dataclass, field
 
 from dockerlint.rulekit.analysis import final_image_stages, stage_infos
 from dockerlint.images.reference import parse_image
+from dockerlint.images.runtime_packages import runtime_libraries, runtime_tools, suite_of
 from dockerlint.parse.dockerfile import Dockerfile, Instruction
 from dockerlint.rulekit.runs import run_scripts
 from dockerlint.rulekit.toolchains import JDK_BUILD_TOOL_IMAGES, JDK_IMAGES
@@ -134,12 +139,29 @@ def _go(f: _Facts, runtime: str) -> Suggestion | None:
     notes = []
     command = f.exec_command()
     cmd_args = json.dumps(command[1:]) if command and len(command) > 1 else ""
-    if command is None:
-        notes.append("the original shell-form CMD/ENTRYPOINT was dropped: the runtime image has no shell")
+    runtime_image = GO_RUNTIMES.get(runtime, runtime)
+    shell_form = command is None
+    # where the original command expects the binary: its `go build -o` path when absolute
+    output = _go_output(build_cmd)
+    binary = output if shell_form and output and output.startswith("/") else "/app"
+    command_lines: list[str] = []
+    if shell_form:
+        # keep the shell-form CMD/ENTRYPOINT as written: distroless's debug variant has a
+        # busybox shell, and SHELL makes the shell form use it
+        if runtime_image == GO_RUNTIMES["distroless"]:
+            runtime_image = "gcr.io/distroless/static-debian12:debug-nonroot"
+            command_lines = ['SHELL ["/busybox/sh", "-c"]', *f.runtime_lines(("ENTRYPOINT", "CMD"))]
+        else:
+            notes.append(f"the original shell-form CMD/ENTRYPOINT needs a shell, which {runtime_image} lacks: "
+                         "write it in exec form (`CMD [\"/app\", ...]`) or use --go-runtime distroless")
+            command_lines = [f"# {line}" for line in f.runtime_lines(("ENTRYPOINT", "CMD"))]
+        if binary == "/app" and output != "/app":
+            notes.append("the binary is /app in the runtime image: check that the CMD/ENTRYPOINT above runs that path")
+    else:
+        command_lines = ['ENTRYPOINT ["/app"]', *([f"CMD {cmd_args}"] if cmd_args else [])]
     if name != "golang":
         notes.append(f"the builder is `{f.image}` as before; golang:<version> is the usual choice")
     runtime_lines = f.runtime_lines(("ENV", "EXPOSE", "LABEL", "VOLUME", "STOPSIGNAL"))
-    runtime_image = GO_RUNTIMES.get(runtime, runtime)
     text = _document(
         "# syntax=docker/dockerfile:1",
         "# Suggested by dockerlint (DF002): build the Go binary in one stage, ship only the binary.",
@@ -151,13 +173,30 @@ def _go(f: _Facts, runtime: str) -> Suggestion | None:
         f"FROM {runtime_image}",
         ["COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/"] if runtime_image == "scratch" else [],
         runtime_lines,
-        "COPY --from=build /out/app /app",
-        "USER 65532:65532",
-        'ENTRYPOINT ["/app"]',
-        [f"CMD {cmd_args}"] if cmd_args else [],
+        f"COPY --from=build /out/app {binary}",
+        command_lines,
         _notes(notes),
     )
     return Suggestion("go", text, notes)
+
+
+def _go_output(cmd) -> str | None:
+    """The `-o` path of a `go build`."""
+    values = cmd.arg_values
+    for i, v in enumerate(values):
+        if v == "-o" and i + 1 < len(values):
+            return values[i + 1]
+        if v.startswith("-o="):
+            return v[3:]
+    return None
+
+
+def _runtime_apt(packages: list[str]) -> list[str]:
+    return [
+        "RUN apt-get update \\",
+        f" && apt-get install -y --no-install-recommends {' '.join(packages)} \\",
+        " && rm -rf /var/lib/apt/lists/*",
+    ] if packages else []
 
 
 # ---- Python --------------------------------------------------------------------------------
@@ -209,12 +248,13 @@ def _python(f: _Facts) -> Suggestion | None:
     if not wheel_args:
         return None
     pip_runs = {id(ins) for ins, _c in pips}
-    apt_runs, runtime_packages = [], []
+    apt_runs, runtime_packages, installed = [], [], []
     for ins, cmd, _t in f.commands:
         packages = _apt_packages(cmd)
         if packages:
             if ins not in apt_runs:
                 apt_runs.append(ins)
+            installed += [p for p in packages if p not in installed]
             runtime_packages += [p for p in packages if not _BUILD_PACKAGES.match(p) and p not in runtime_packages]
     builder = f.image
     runtime = f.image
@@ -228,11 +268,13 @@ def _python(f: _Facts) -> Suggestion | None:
     build_copies = ["COPY . ."] if local else [f"COPY {' '.join(dict.fromkeys(requirements))} ./"] if requirements else []
     skip = pip_runs | {id(i) for i in apt_runs}
     app_lines = [f.text(i) for i in f.instructions if id(i) not in skip and not (i.keyword == "RUN" and _only_pip_or_apt(f, i))]
-    apt_install = [
-        "RUN apt-get update \\",
-        f" && apt-get install -y --no-install-recommends {' '.join(runtime_packages)} \\",
-        " && rm -rf /var/lib/apt/lists/*",
-    ]
+    # what the wheels link against (libpq-dev -> libpq5), and the tools the kept lines run
+    libraries, library_notes = runtime_libraries([p for p in installed if _BUILD_PACKAGES.match(p)], suite_of(runtime))
+    notes += library_notes
+    runtime_packages += [p for p in libraries if p not in runtime_packages]
+    if runtime != f.image:
+        runtime_packages += [p for p in runtime_tools(app_lines) if p not in runtime_packages]
+    apt_install = _runtime_apt(runtime_packages)
     text = _document(
         "# syntax=docker/dockerfile:1",
         "# Suggested by dockerlint (DF002): build wheels where the compilers are, install them on -slim.",
@@ -243,7 +285,7 @@ def _python(f: _Facts) -> Suggestion | None:
         f"RUN pip wheel --no-cache-dir --wheel-dir /wheels {' '.join(wheel_args)}",
         "",
         f"FROM {runtime}",
-        apt_install if runtime_packages else [],
+        apt_install,
         "COPY --from=build /wheels /wheels",
         "RUN pip install --no-cache-dir --no-index /wheels/*.whl \\",
         " && rm -rf /wheels",
@@ -285,7 +327,8 @@ def _node(f: _Facts) -> Suggestion | None:
     runtime_lines = [line for line in f.runtime_lines(("ENV", "EXPOSE", "LABEL", "VOLUME", "STOPSIGNAL", "HEALTHCHECK", "USER"))
                      if not re.match(r"ENV\s+NODE_ENV[= ]", line, re.I)]
     command_lines = f.runtime_lines(("ENTRYPOINT", "CMD"))
-    has_user = any(i.keyword == "USER" for i in f.instructions)
+    # -slim lacks tools the full image had: install the ones the runtime lines run
+    tools = runtime_tools(runtime_lines + command_lines) if runtime != f.image else []
     workdir = f.workdir()
     text = _document(
         "# syntax=docker/dockerfile:1",
@@ -298,13 +341,13 @@ def _node(f: _Facts) -> Suggestion | None:
         f"RUN {build_command}",
         "",
         f"FROM {runtime}",
+        _runtime_apt(tools),
         "ENV NODE_ENV=production",
         f"WORKDIR {workdir}",
         f"COPY {manifests} ./",
         f"RUN {install_production}",
         f"COPY --from=build {workdir}/{output_dir} ./{output_dir}",
         runtime_lines,
-        [] if has_user else ["USER node"],
         command_lines,
         _notes(notes),
     )

@@ -1,8 +1,12 @@
 """What kind of file is this: a Dockerfile, Kubernetes manifests, a Compose file, or none of them.
 
 - By name: Dockerfiles (`Dockerfile`, `Containerfile`, `Dockerfile.*`, `Containerfile.*`,
-  `*.Dockerfile`, `*.containerfile`, any case; not `*.dockerignore`) and Compose files
-  (`docker-compose*.y[a]ml`, `compose*.y[a]ml`, `*.compose.y[a]ml`, any case). The name wins.
+  `*.Dockerfile`, `*.containerfile`, any case; not `*.dockerignore`, and not `Dockerfile.<ext>`
+  for another language's or a document's extension: `dockerfile.py`, `Dockerfile.md`,
+  `dockerfile.go`, whose content decides) and Compose files (`docker-compose*.y[a]ml`,
+  `compose*.y[a]ml`, `*.compose.y[a]ml`, any case). The name wins.
+- Other names that mention `dockerfile`/`containerfile` (`dockerfile-api`, `web.dockerfile-prod`)
+  are read by the directory walk and linted when the content is a Dockerfile (below).
 - By content otherwise: Kubernetes when some YAML document has `apiVersion` and `kind` (cheap
   regex pre-check for both keys at column 0 of one document, then a real parse); Compose when
   the top level has a `services:` mapping; a Dockerfile when the first instruction-like line is
@@ -27,6 +31,7 @@ if TYPE_CHECKING:  # the YAML layer is imported only when a YAML file is looked 
 
 __all__ = [
     "kind_by_name",
+    "contains_dockerfile_name",
     "detect_kind",
     "detect",
     "looks_like_dockerfile",
@@ -50,7 +55,14 @@ _HELM = re.compile(r"\{\{-?\s*(?:include\s+\"|toYaml\s|tpl\s)|\|\s*nindent\s")
 _HELM_OBJECT = re.compile(r"\.(?:Values|Release|Chart|Capabilities|Files)\b")
 _HELM_TOKENS = re.compile(r"\{\{|[}\n]|\.(?:Values|Release|Chart|Capabilities|Files)\b")
 _DIRECTIVE = re.compile(r"^#\s*(syntax|escape|check)\s*=", re.I)
-_FIRST_INSTRUCTION = re.compile(r"^\s*(FROM|ARG)\s+\S", re.I)
+# `FROM [--flag=v ...] image [AS name]` (or continued with `\`), `ARG NAME[=value]`: prose
+# that happens to start with "From ..." or "Arguments" is not a Dockerfile.
+_FIRST_INSTRUCTION = re.compile(
+    r"^\s*(?:FROM\s+(?:--[\w-]+(?:=\S*)?\s+)*\S+(?:\s+AS\s+\S+)?\s*(?:\\\s*)?"
+    r"|FROM\s+.*\\\s*"
+    r"|ARG\s+[A-Za-z_][\w-]*(?:=.*|(?:\s+[A-Za-z_][\w-]*(?:=\S*)?)*\s*(?:\\\s*)?))$",
+    re.I,
+)
 # `from X import names` (names possibly in parentheses over several lines) or `import X, Y`
 _PY_IMPORT = re.compile(
     r"^[ \t]*(?:from[ \t]+(?P<module>\.*[\w.]*)[ \t]+import[ \t]+(?P<names>\([^)]*\)|[^\n]*)"
@@ -64,14 +76,37 @@ _PULUMI_AWS_MODULE = re.compile(r"^pulumi_awsx?(?:\.|$)")
 _PY_HINTS = ("cdk8s", "imports", "pulumi_kubernetes", "aws_cdk", "pulumi_aws")
 
 
+# Extensions of other languages and documents: `dockerfile.py`, `Dockerfile.md`, `dockerfile.json`,
+# `pkg/dockerfile.go` are code or docs *about* Dockerfiles. With one of these, a Dockerfile-like
+# name only makes the content decide (a template such as `Dockerfile.j2` that starts with
+# `FROM` is still linted).
+OTHER_LANGUAGE_EXTENSIONS = frozenset("""
+    py pyi pyc ipynb md markdown mdx rst adoc asciidoc txt org tex json jsonc json5 go mod sum js mjs
+    cjs jsx ts mts cts tsx vue svelte rb erb rs java kt kts scala groovy gradle clj sh bash zsh
+    fish ps1 psm1 bat cmd c h cc cpp cxx hpp hh cs fs vb php pl pm lua r jl swift m mm dart ex
+    exs erl hrl hs ml nim zig v sql toml ini cfg conf properties xml html htm css scss less yaml
+    yml lock nix tf hcl j2 jinja jinja2 tmpl tpl template mustache hbs njk liquid snap orig bak
+    rej patch diff png jpg jpeg gif svg pdf
+""".split())
+
+
+def contains_dockerfile_name(path: str) -> bool:
+    """The name mentions a Dockerfile (`dockerfile-api`, `web.dockerfile-prod`, `Containerfile_x`)."""
+    name = os.path.basename(path.replace("\\", "/")).lower()
+    return ("dockerfile" in name or "containerfile" in name) and not name.endswith(".dockerignore")
+
+
 def kind_by_name(path: str) -> FileKind | None:
     """The kind a file name alone says, or None (content decides)."""
     name = os.path.basename(path.replace("\\", "/")).lower()
     if not name or name.endswith(".dockerignore"):
         return None
     for base in ("dockerfile", "containerfile"):
-        if name == base or name.startswith(base + ".") or name.endswith("." + base):
+        if name == base or name.endswith("." + base):
             return FileKind.DOCKERFILE
+        if name.startswith(base + "."):
+            extension = name.rsplit(".", 1)[1]
+            return None if extension in OTHER_LANGUAGE_EXTENSIONS else FileKind.DOCKERFILE
     if _COMPOSE_NAME.match(name):
         return FileKind.COMPOSE
     return None

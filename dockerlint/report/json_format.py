@@ -1,6 +1,7 @@
 """`--format json`: the stable contract (lines and columns 1-based)."""
 from __future__ import annotations
 
+from dockerlint.links import rule_url
 import json
 from collections import Counter
 
@@ -21,7 +22,7 @@ def finding_dict(result, finding, root: str) -> dict:
         "end_line": s.end_line,
         "end_column": s.end_col,
         "aliases": list(finding.aliases),
-        "url": f"https://dockerlint.dev/rules/{finding.code}",
+        "url": rule_url(finding.code),
         "fix": fix_dict(finding, result.source),
     }
 

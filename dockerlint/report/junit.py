@@ -6,6 +6,7 @@ and a clean file is a single passing <testcase>, so every linted file shows up a
 """
 from __future__ import annotations
 
+from dockerlint.links import rule_url
 from dockerlint.report.common import relative
 from dockerlint.report.xmltext import element, serialise
 
@@ -25,7 +26,7 @@ def render(results, options) -> str:
             cases.append(case)
         for f in r.findings:
             case = element("testcase", name=f"{f.code} {f.span.line}:{f.span.col}", classname=path, file=path, line=f.span.line)
-            body = f"{path}:{f.span.line}:{f.span.col}: {f.code} [{f.severity}] {f.message}\nhttps://dockerlint.dev/rules/{f.code}"
+            body = f"{path}:{f.span.line}:{f.span.col}: {f.code} [{f.severity}] {f.message}\n{rule_url(f.code)}"
             case.append(element("failure", body, message=f.message, type=f"{f.code} {f.severity}"))
             cases.append(case)
         if not cases:

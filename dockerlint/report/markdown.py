@@ -7,6 +7,7 @@ project can override any one of them and keep the others.
 """
 from __future__ import annotations
 
+from dockerlint.links import rule_url
 from collections import Counter
 from pathlib import Path
 
@@ -69,7 +70,7 @@ def context(results, options) -> dict:
                     "column": col,
                     "end_line": end_line,
                     "end_column": end_col,
-                    "url": f"https://dockerlint.dev/rules/{f.code}",
+                    "url": rule_url(f.code),
                     "fix": fix,
                 }
             )
@@ -89,7 +90,7 @@ def context(results, options) -> dict:
                 "name": names[code],
                 "severity": severities[code],
                 "count": count,
-                "url": f"https://dockerlint.dev/rules/{code}",
+                "url": rule_url(code),
                 "summary": rule.summary() if rule is not None else names[code],
                 "fix": fixes.get(code),
             }

@@ -7,6 +7,7 @@ replacement); an unsafe one is flagged in the message.
 """
 from __future__ import annotations
 
+from dockerlint.links import REPOSITORY_URL, rule_url
 import json
 
 from dockerlint.model import Applicability, Severity
@@ -14,7 +15,7 @@ from dockerlint.report.anchors import finding_region, fix_region
 from dockerlint.report.common import relative
 
 SEVERITIES = {Severity.ERROR: "ERROR", Severity.WARNING: "WARNING", Severity.INFO: "INFO", Severity.STYLE: "INFO"}
-SOURCE = {"name": "dockerlint", "url": "https://dockerlint.dev"}
+SOURCE = {"name": "dockerlint", "url": REPOSITORY_URL}
 
 
 def byte_position(source, line: int, col: int) -> dict:
@@ -40,7 +41,7 @@ def diagnostic(result, finding, root: str) -> dict:
         },
         "severity": SEVERITIES.get(finding.severity, "INFO"),
         "source": SOURCE,
-        "code": {"value": finding.code, "url": f"https://dockerlint.dev/rules/{finding.code}"},
+        "code": {"value": finding.code, "url": rule_url(finding.code)},
     }
     fix = finding.fix
     if fix is not None and source is not None and fix.applicability is not Applicability.DISPLAY_ONLY:

@@ -15,6 +15,7 @@ Decisions:
 """
 from __future__ import annotations
 
+from dockerlint.links import REPOSITORY_URL
 import json
 from pathlib import Path
 from urllib.parse import quote
@@ -24,7 +25,7 @@ from dockerlint.model import Applicability, Severity
 from dockerlint.report.anchors import FINGERPRINT_KEY, finding_region, fingerprints
 from dockerlint.report.common import relative
 
-INFORMATION_URI = "https://dockerlint.dev"
+INFORMATION_URI = REPOSITORY_URL
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 

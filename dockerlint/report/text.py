@@ -58,6 +58,7 @@ def render(results, options) -> str:
     lines: list[str] = []
     counts: Counter = Counter()
     fixable = 0
+    unsafe_only = 0  # fixable once --unsafe-fixes is given
     for result in results:
         if result.error is not None:
             e = result.error
@@ -76,26 +77,51 @@ def render(results, options) -> str:
                 a = f.fix.applicability
                 if a is Applicability.SAFE or (a is Applicability.UNSAFE and options.unsafe_fixes):
                     fixable += 1
+                elif a is Applicability.UNSAFE:
+                    unsafe_only += 1
                 label = {
                     Applicability.SAFE: "fix available",
                     Applicability.UNSAFE: "unsafe fix available (--unsafe-fixes)",
                     Applicability.DISPLAY_ONLY: "suggested change (shown only)",
                 }[a]
                 detail = f": {f.fix.description}" if f.fix.description else ""
-                lines.append(f"  = {label}{detail}")
+                # `=` under the gutter's `|`, whatever the width of the line number
+                indent = " " * (len(str(f.span.line)) + 1) if options.show_source else "  "
+                lines.append(f"{indent}= {label}{detail}")
             if options.show_source:
                 lines.append("")
     if options.statistics and counts:
         lines.append("")
         for (code, name), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
             lines.append(f"{n:6d}  {code}  {name}")
-    total = sum(counts.values())
-    errors = sum(1 for r in results if r.error is not None)
-    summary = f"Found {total} problem{'s' if total != 1 else ''} in {len(results)} file{'s' if len(results) != 1 else ''}"
-    if errors:
-        summary += f" ({errors} could not be linted)"
-    if fixable:
-        summary += f"; {fixable} fixable with `dockerlint fix`"
-    if total or errors:
-        lines.append(summary + ".")
+    lines.extend(summary_lines(results, sum(counts.values()), fixable, unsafe_only))
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def summary_lines(results, total: int, fixable: int, unsafe_only: int) -> list[str]:
+    """`All checks passed!` for a clean run; otherwise how many problems in how many files,
+    which files could not be parsed or read, and what `dockerlint fix` would do."""
+    parse_errors = sum(1 for r in results if r.error is not None and r.error.code == "E002")
+    other_errors = sum(1 for r in results if r.error is not None and r.error.code != "E002")
+    if not total and not parse_errors and not other_errors:
+        return ["All checks passed!"] if results else []
+    with_problems = sum(1 for r in results if r.findings)
+    summary = f"Found {_plural(total, 'problem')}"
+    if total:
+        summary += f" in {with_problems} of {_plural(len(results), 'file')} linted"
+    if parse_errors:
+        summary += f"; {_plural(parse_errors, 'file')} could not be parsed"
+    if other_errors:
+        summary += f"; {_plural(other_errors, 'file')} could not be read"
+    summary += "."
+    out = [summary]
+    if fixable or unsafe_only:
+        hint = f"{fixable} fixable with `dockerlint fix`" if fixable else "none fixable with `dockerlint fix`"
+        if unsafe_only:
+            hint += f" ({unsafe_only} more with `--unsafe-fixes`)"
+        out.append(hint[0].upper() + hint[1:] + ".")
+    return out

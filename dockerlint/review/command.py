@@ -31,7 +31,6 @@ RESOLVED_MARK = "<!-- dockerlint:resolved -->"
 REVIEW_MARK = "<!-- dockerlint:review -->"
 REPO_PATTERN = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 MAX_SUMMARY_ITEMS = 50
-DOCS = "https://dockerlint.dev/rules/{}"
 
 
 def add_arguments(parser) -> None:
@@ -97,6 +96,11 @@ class Placed:
         self.lines: tuple[int, int] | None = lines  # inline comment range; None: review body only
         self.suggestion = suggestion  # the comment holds a ```suggestion
         self.blocking = blocking  # at or above the file's failure threshold
+        self.members: list[Placed] = [self]  # findings merged into this one comment
+
+    @property
+    def fingerprints(self) -> list[str]:
+        return [m.fingerprint for m in self.members]
 
 
 def _relative_to(root: str, path: str) -> str:
@@ -178,7 +182,59 @@ def place(rel: str, result, settings, change) -> list[Placed]:
     return placed
 
 
+def merge_same_lines(placed: list[Placed]) -> list[Placed]:
+    """One comment per group of suggestions on overlapping lines of a file (DL3009 and DL3015 on
+    one RUN): GitHub shows each ```suggestion as a replacement of the whole lines, so two on the
+    same lines conflict and only one could be committed. The merged comment suggests the lines
+    with all the group's fixes applied; its first finding heads it. Fixes whose edits overlap
+    cannot be combined: the later one then keeps a diff instead of a suggestion."""
+    out: list[Placed] = []
+    groups: list[Placed] = []
+    for p in placed:
+        if not p.suggestion or p.lines is None:
+            out.append(p)
+            continue
+        group = next((g for g in groups if g.path == p.path and g.lines[0] <= p.lines[1] and p.lines[0] <= g.lines[1]), None)
+        if group is None:
+            groups.append(p)
+            out.append(p)
+            continue
+        edits = sorted((e for m in group.members for e in m.finding.fix.edits), key=lambda e: (e.start, e.end))
+        mine = sorted(p.finding.fix.edits, key=lambda e: (e.start, e.end))
+        if any(a.start < b.end and b.start < a.end or (a.start == a.end == b.start == b.end) for a in edits for b in mine):
+            p.suggestion = False  # cannot be applied together with the group: shown as a diff
+            out.append(p)
+            continue
+        group.members.append(p)
+        group.lines = (min(group.lines[0], p.lines[0]), max(group.lines[1], p.lines[1]))
+        group.blocking = group.blocking or p.blocking
+    return out
+
+
+def merged_suggestion(p: Placed) -> str:
+    """The lines `p.lines` with the fixes of every member applied (no final line break)."""
+    source = p.result.source
+    first, last = p.lines
+    start = source.line_start(first)
+    end = source.line_start(last + 1) if last < source.line_count else len(source.text)
+    edits = sorted((e for m in p.members for e in m.finding.fix.edits), key=lambda e: (e.start, e.end))
+    pieces, position = [], start
+    for e in edits:
+        pieces.append(source.text[position : e.start])
+        pieces.append(e.content)
+        position = e.end
+    pieces.append(source.text[position:end])
+    new = "".join(pieces).replace("\r\n", "\n")
+    return new[:-1] if source.text[start:end].endswith("\n") and new.endswith("\n") else new
+
+
 # ---- what to say --------------------------------------------------------------------------------
+
+def _docs(code: str) -> str:
+    from dockerlint.links import rule_url
+
+    return rule_url(code)
+
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
@@ -191,10 +247,33 @@ def _block(text: str, info: str) -> str:
     return f"{opening}\n{text}\n{closing}" if text else f"{opening}\n{closing}"
 
 
+def merged_comment_body(p: Placed) -> str:
+    """One comment for several findings on the same lines: each finding, one suggestion with
+    all their fixes, what each fix does."""
+    from dockerlint.model import Applicability
+
+    parts = [" · ".join(f"**{m.finding.code}** `{m.finding.name}` ({m.finding.severity})" for m in p.members)]
+    parts += [f"- **{m.finding.code}**: {_one_line(m.finding.message)}" for m in p.members]
+    parts.append(_block(merged_suggestion(p), "suggestion"))
+    notes = []
+    for m in p.members:
+        description = f": {_one_line(m.finding.fix.description)}" if m.finding.fix.description else ""
+        unsafe = m.applicability is Applicability.UNSAFE
+        notes.append(f"- {m.finding.code}: {'**Unsafe fix**' if unsafe else 'Safe fix'}{description}")
+    parts.append("This suggestion applies all of these fixes:\n" + "\n".join(notes))
+    if any(m.applicability is Applicability.UNSAFE for m in p.members):
+        parts.append("An unsafe fix may change behaviour: review it before committing the suggestion.")
+    parts.append(" · ".join(f"[{m.finding.code} documentation]({_docs(m.finding.code)})" for m in p.members))
+    parts.append("\n".join(FP_MARK.format(fp) for fp in p.fingerprints))
+    return "\n\n".join(parts)
+
+
 def comment_body(p: Placed) -> str:
     from dockerlint.model import Applicability
     from dockerlint.report.anchors import fix_lines
 
+    if len(p.members) > 1:
+        return merged_comment_body(p)
     f = p.finding
     # The first line is what a "resolved" update strikes through.
     parts = [f"**{f.code}** `{f.name}` ({f.severity}): {_one_line(f.message)}"]
@@ -217,7 +296,7 @@ def comment_body(p: Placed) -> str:
             else:
                 unsafe = " --unsafe-fixes" if p.applicability is Applicability.UNSAFE else ""
                 parts.append(f"{'Unsafe fix' if unsafe else 'Fix'}{description}; it reaches lines outside this diff, so apply it with `dockerlint fix{unsafe}`.")
-    parts.append(f"[{f.code} documentation]({DOCS.format(f.code)})")
+    parts.append(f"[{f.code} documentation]({_docs(f.code)})")
     parts.append(FP_MARK.format(p.fingerprint))
     return "\n\n".join(parts)
 
@@ -240,9 +319,10 @@ def summary_body(inline: list[Placed], fresh: list[Placed], posted: list[Placed]
     def plural(n: int, word: str) -> str:
         return f"{n} {word}{'' if n == 1 else 's'}"
 
-    blocking = sum(1 for p in inline if p.blocking)
+    blocking = sum(1 for p in inline for m in p.members if m.blocking)
+    found = sum(len(p.members) for p in inline)  # a merged comment holds several findings
     lines = [REVIEW_MARK, "### dockerlint"]
-    head = f"Found {plural(len(inline), 'problem')} on lines this pull request changed"
+    head = f"Found {plural(found, 'problem')} on lines this pull request changed"
     if blocking:
         head += f" ({blocking} at or above the failure threshold)"
     head += f", and {plural(len(elsewhere), 'problem')} elsewhere in the changed files." if elsewhere else "."
@@ -250,7 +330,7 @@ def summary_body(inline: list[Placed], fresh: list[Placed], posted: list[Placed]
     notes = []
     if posted:
         notes.append(f"{plural(len(posted), 'new inline comment')} below")
-    already = len(inline) - len(fresh)
+    already = found - sum(len(p.members) for p in fresh)
     if already > 0:
         notes.append(f"{already} already commented")
     if resolved:
@@ -262,7 +342,7 @@ def summary_body(inline: list[Placed], fresh: list[Placed], posted: list[Placed]
         for p in elsewhere[:MAX_SUMMARY_ITEMS]:
             f = p.finding
             note = " (not commented inline: comment limit reached)" if p.lines else ""
-            items.append(f"- `{p.path}:{f.span.line}` [{f.code}]({DOCS.format(f.code)}) ({f.severity}): {_one_line(f.message)}{note}")
+            items.append(f"- `{p.path}:{f.span.line}` [{f.code}]({_docs(f.code)}) ({f.severity}): {_one_line(f.message)}{note}")
         if len(elsewhere) > MAX_SUMMARY_ITEMS:
             items.append(f"- … and {len(elsewhere) - MAX_SUMMARY_ITEMS} more (run `dockerlint check` locally)")
         lines.append(f"<details><summary>Elsewhere in the changed files ({len(elsewhere)})</summary>\n\n" + "\n".join(items) + "\n\n</details>")
@@ -332,26 +412,28 @@ def review(args) -> int:
         if result.error is not None:
             print(f"dockerlint: warning: {rel}: {result.error.message}", file=sys.stderr)
             continue
-        placed += place(rel, result, settings, changes[rel])
+        placed += merge_same_lines(place(rel, result, settings, changes[rel]))
 
     existing: dict[str, dict] = {}
     previous_review = False
     if client is not None:
         for c in client.paginate(f"{pr.api_path}/comments"):
-            m = FP_PATTERN.search(c.get("body") or "")
-            if m:
-                existing.setdefault(m.group(1), c)
+            for fp in FP_PATTERN.findall(c.get("body") or ""):  # a merged comment carries several
+                existing.setdefault(fp, c)
         previous_review = any(REVIEW_MARK in (r.get("body") or "") for r in client.paginate(f"{pr.api_path}/reviews"))
 
     inline = [p for p in placed if p.lines is not None]
-    fresh = [p for p in inline if p.fingerprint not in existing]
+    fresh = [p for p in inline if not all(fp in existing for fp in p.fingerprints)]
     posted, overflow = fresh[: max(0, args.max_comments)], fresh[max(0, args.max_comments) :]
     elsewhere = [p for p in placed if p.lines is None] + overflow
-    current = {p.fingerprint for p in placed}
+    current = {fp for p in placed for fp in p.fingerprints}
     stale = [
         (fp, c)
         for fp, c in existing.items()
-        if fp not in current and RESOLVED_MARK not in (c.get("body") or "") and _in_scope(c.get("path") or "", scopes)
+        if FP_PATTERN.findall(c.get("body") or "")[:1] == [fp]  # one entry per comment
+        and not any(other in current for other in FP_PATTERN.findall(c.get("body") or ""))
+        and RESOLVED_MARK not in (c.get("body") or "")
+        and _in_scope(c.get("path") or "", scopes)
     ]
 
     event = "REQUEST_CHANGES" if any(p.blocking for p in inline) else "COMMENT"

@@ -584,6 +584,17 @@ RPM_INSTALLING = frozenset({
 # Subcommands that ask for confirmation.
 RPM_PROMPTING = RPM_INSTALLING | frozenset({"remove", "erase", "rm", "autoremove", "groupremove", "groupupdate"})
 _RPM_SUB_VERBS = frozenset({"install", "upgrade", "update", "remove", "reinstall"})
+# Removals act only on the packages named: with none, yum/dnf/zypper stop with "Need to pass
+# a list of pkgs" / "Too few arguments" before any prompt, so there is no -y to forget.
+_REMOVING = frozenset({"remove", "erase", "rm", "reinstall", "rei"})
+
+
+def bare_removal(inv: Invocation, action: ShellWord | None = None) -> bool:
+    """`yum remove` / `dnf erase` / `zypper rm` with no package names (nothing to confirm)."""
+    action = action if action is not None else (inv.words[0] if inv.words else None)
+    if action is None or action.value not in _REMOVING:
+        return False
+    return inv.words[-1] is action
 
 
 def rpm_action(inv: Invocation) -> ShellWord | None:
