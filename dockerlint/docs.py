@@ -65,7 +65,9 @@ def _fence(text: str, lang: str) -> str:
 
 def _lang(rule: type[Rule]) -> str:
     kinds = {k.value for k in rule.kinds}
-    return "dockerfile" if kinds == {"dockerfile"} else "yaml"
+    if kinds == {"dockerfile"}:
+        return "dockerfile"
+    return "python" if kinds == {"python"} else "yaml"
 
 
 def _environment():
@@ -119,6 +121,9 @@ def rule_markdown(rule: type[Rule]) -> str:
     ordered = [(name, sections[name]) for name in SECTION_ORDER if name in sections]
     ordered += [(name, body) for name, body in sections.items() if name not in SECTION_ORDER and name != "Summary"]
     bad_blocks, ok_blocks = _example_blocks(rule)
+    # a section the docstring writes itself is not generated a second time
+    bad_blocks = [] if "Example" in sections else bad_blocks
+    ok_blocks = [] if "Use instead" in sections else ok_blocks
     fixed = next((e.fixed for e in rule.examples if e.fixed is not None), None)
     options = [f"- `{n}` ({getattr(o.type, '__name__', o.type)}, default `{o.default!r}`): {o.help}" for n, o in rule.options.items()]
     page = _environment().get_template("rule.md.j2").render(

@@ -38,3 +38,15 @@ def test_base_url_is_configurable(monkeypatch):
     assert rule_url("KS001") == "https://mirror.example.com/rules/KS001.md"
     # the generated files keep the default whatever the environment says
     assert "https://mirror.example.com" not in rule_pages([ruleset.rule_class("KS001")])["KS001.md"]
+
+
+def test_pages_have_each_section_once_and_the_right_code_language():
+    import re
+
+    for name, text in rule_pages(ruleset.all_rules()).items():
+        if name == "README.md":
+            continue
+        outside_fences = re.sub(r"(?ms)^(`{3,}).*?^\1$", "", text)
+        headings = re.findall(r"(?m)^## (.+)$", outside_fences)
+        assert len(headings) == len(set(headings)), (name, headings)
+    assert "```python\n" in rule_pages([ruleset.rule_class("EC006")])["EC006.md"]
