@@ -1,9 +1,36 @@
 """Rule documentation pages, generated from each rule's docstring sections and examples."""
 from __future__ import annotations
 
+import os
+
 from functools import lru_cache
 
 from dockerlint.rule import Rule
+
+# ---- where a rule's page lives ----------------------------------------------------------------
+# Where a rule's documentation lives: one page per rule, generated into the repository's
+# `docs/rules/CODE.md` (`python -m dockerlint.docs --write-rules`).
+# 
+# The base URL defaults to those files on GitHub, pages that exist; set `DOCKERLINT_DOCS_BASE_URL`
+# to serve them elsewhere (a fork, an internal mirror, a docs site). The code is appended with
+# `.md`, unless the base holds a `{code}` placeholder (`https://docs.example.com/rules/{code}/`).
+REPOSITORY_URL = "https://github.com/dockerlint/dockerlint"
+DEFAULT_DOCS_BASE_URL = f"{REPOSITORY_URL}/blob/main/docs/rules/"
+ENV_VAR = "DOCKERLINT_DOCS_BASE_URL"
+
+
+def docs_base_url() -> str:
+    return os.environ.get(ENV_VAR, "").strip() or DEFAULT_DOCS_BASE_URL
+
+
+def rule_url(code: str) -> str:
+    if code.startswith("SC") and code[2:].isdigit():
+        return f"https://www.shellcheck.net/wiki/{code}"  # ShellCheck's own page
+    base = docs_base_url()
+    if "{code}" in base:
+        return base.replace("{code}", code)
+    return base + ("" if base.endswith("/") else "/") + f"{code}.md"
+
 
 SECTION_ORDER = ("What it does", "Why is this bad?", "Scope", "Options", "Fix safety", "Compared with other tools", "References")
 
@@ -102,7 +129,7 @@ def _tidy(text: str) -> str:
 
 
 def rule_markdown(rule: type[Rule]) -> str:
-    from dockerlint.links import rule_url
+    from dockerlint.docs import rule_url
 
     sections = rule.doc_sections()
     lang = _lang(rule)
@@ -160,7 +187,7 @@ def rule_pages(rules) -> dict[str, str]:
     DOCKERLINT_DOCS_BASE_URL says (the files in the repository are the default's target)."""
     import os
 
-    from dockerlint.links import ENV_VAR
+    from dockerlint.docs import ENV_VAR
 
     saved = os.environ.pop(ENV_VAR, None)
     try:

@@ -125,7 +125,7 @@ class Rule:
     whole_object: ClassVar[bool] = False
     # The code of a rule judging the same concept at the same place (DF106 -> DL3000): when both
     # report a finding starting at the same position, one finding is shown, the other rule's
-    # code and aliases become its aliases (dockerlint/overlaps.py).
+    # code and aliases become its aliases (dockerlint/engine.py).
     same_finding_as: ClassVar[str | None] = None
 
     def check(self, ctx: "Context") -> None:  # pragma: no cover - every rule overrides
@@ -160,7 +160,7 @@ class Rule:
 
     @classmethod
     def docs_url(cls) -> str:
-        from dockerlint.links import rule_url  # the generated docs/rules page (configurable base)
+        from dockerlint.docs import rule_url  # the generated docs/rules page (configurable base)
 
         return rule_url(cls.code)
 

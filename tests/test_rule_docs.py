@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dockerlint import ruleset
 from dockerlint.docs import rule_pages
-from dockerlint.links import DEFAULT_DOCS_BASE_URL, ENV_VAR, REPOSITORY_URL, rule_url
+from dockerlint.docs import DEFAULT_DOCS_BASE_URL, ENV_VAR, REPOSITORY_URL, rule_url
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "rules"
 REGENERATE = "run `python -m dockerlint.docs --write-rules`"

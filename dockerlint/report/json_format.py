@@ -1,7 +1,7 @@
 """`--format json`: the stable contract (lines and columns 1-based)."""
 from __future__ import annotations
 
-from dockerlint.links import rule_url
+from dockerlint.docs import rule_url
 import json
 from collections import Counter
 

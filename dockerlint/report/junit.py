@@ -6,7 +6,7 @@ and a clean file is a single passing <testcase>, so every linted file shows up a
 """
 from __future__ import annotations
 
-from dockerlint.links import rule_url
+from dockerlint.docs import rule_url
 from dockerlint.report.common import relative
 from dockerlint.report.xmltext import element, serialise
 

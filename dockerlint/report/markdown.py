@@ -7,7 +7,7 @@ project can override any one of them and keep the others.
 """
 from __future__ import annotations
 
-from dockerlint.links import rule_url
+from dockerlint.docs import rule_url
 from collections import Counter
 from pathlib import Path
 

@@ -7,7 +7,7 @@ replacement); an unsafe one is flagged in the message.
 """
 from __future__ import annotations
 
-from dockerlint.links import REPOSITORY_URL, rule_url
+from dockerlint.docs import REPOSITORY_URL, rule_url
 import json
 
 from dockerlint.model import Applicability, Severity

@@ -15,7 +15,7 @@ Decisions:
 """
 from __future__ import annotations
 
-from dockerlint.links import REPOSITORY_URL
+from dockerlint.docs import REPOSITORY_URL
 import json
 from pathlib import Path
 from urllib.parse import quote

@@ -231,7 +231,7 @@ def merged_suggestion(p: Placed) -> str:
 # ---- what to say --------------------------------------------------------------------------------
 
 def _docs(code: str) -> str:
-    from dockerlint.links import rule_url
+    from dockerlint.docs import rule_url
 
     return rule_url(code)
 
