@@ -66,6 +66,17 @@ def _str_map(value: Any, key: str, path: str) -> dict[str, str]:
     raise ConfigError(f"`{key}` must be a table of strings, got {_shown(value)}", path)
 
 
+def _image_replacements(value: Any, key: str, path: str) -> dict[str, str]:
+    from dockerlint.images.policy import check_replacement
+
+    table = _str_map(value, key, path)
+    for glob, image in table.items():
+        problem = check_replacement(glob, image)
+        if problem:
+            raise ConfigError(f"`{key}.\"{glob}\"`: {problem}", path)
+    return table
+
+
 def _check_selectors(codes: list[str], key: str, path: str) -> list[str]:
     from dockerlint import ruleset
 
@@ -133,6 +144,8 @@ def apply_dockerlint_table(settings: Settings, table: dict[str, Any], path: str)
             s.trusted_registries = _str_list(value, key, path)
         elif key == "approved-images":
             s.approved_images = _str_list(value, key, path)
+        elif key == "image-replacements":
+            s.image_replacements = _image_replacements(value, key, path)
         elif key == "label-schema":
             s.label_schema = _str_map(value, key, path)
         elif key == "strict-labels":
@@ -151,7 +164,7 @@ def apply_dockerlint_table(settings: Settings, table: dict[str, Any], path: str)
         else:
             known = (
                 "select, extend-select, ignore, severity, failure-threshold, exclude, build-args, "
-                "trusted-registries, approved-images, label-schema, strict-labels, "
+                "trusted-registries, approved-images, image-replacements, label-schema, strict-labels, "
                 "disable-ignore-pragma, unsafe-fixes, extend-safe-fixes, extend-unsafe-fixes, "
                 "unfixable, rules"
             )

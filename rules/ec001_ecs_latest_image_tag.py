@@ -1,11 +1,7 @@
-import re
-
-from dockerlint.images.reference import parse_image
+from dockerlint.images.reference import is_templated, parse_image
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.rulekit.ecs import containers, describe
-
-_TEMPLATED = re.compile(r"\{\{|\$\{|\$\(|^\$[A-Za-z_]")
 
 
 class EcsLatestImageTag(Rule):
@@ -92,7 +88,7 @@ class EcsLatestImageTag(Rule):
                     ctx.report(image.span, f"{who}: image tag `latest`; pin a version or a digest")
                 continue
             ref = image.ref
-            if not ref or not ref.strip() or _TEMPLATED.search(ref):
+            if not ref or not ref.strip() or is_templated(ref):
                 continue
             parsed = parse_image(ref)
             if parsed.digest is not None:

@@ -1,12 +1,7 @@
-import re
-
-from dockerlint.images.reference import parse_image
+from dockerlint.images.reference import is_templated, parse_image
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.rulekit.k8s import describe, pod_workloads, text, trivy
-
-# Helm/Kustomize/envsubst placeholders: the real image is unknown
-_TEMPLATED = re.compile(r"\{\{|\$\{|\$\(|^\$[A-Za-z_]")
 
 
 class LatestImageTag(Rule):
@@ -96,7 +91,7 @@ class LatestImageTag(Rule):
         for workload in pod_workloads(ctx):
             for container in workload.containers:
                 value = text(container.image)
-                if not value or not value.strip() or _TEMPLATED.search(value):
+                if not value or not value.strip() or is_templated(value):
                     continue
                 ref = parse_image(value)
                 if ref.digest is not None:

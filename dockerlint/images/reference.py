@@ -59,3 +59,38 @@ def parse_image(text: str) -> ImageRef:
 
 def has_valid_digest(ref: ImageRef) -> bool:
     return ref.digest is not None and bool(_DIGEST.match(ref.digest))
+
+
+# Helm/Kustomize/envsubst/Compose placeholders: the real image is unknown until rendered.
+_TEMPLATED = re.compile(r"\{\{|\$\{|\$\(|^\$[A-Za-z_]")
+
+
+def is_templated(text: str | None) -> bool:
+    """Is this image text a placeholder (`{{ .Values.image }}`, `${IMAGE}`, `$(IMG)`, `$IMG`)?"""
+    return text is not None and bool(_TEMPLATED.search(text))
+
+
+def literal_image(text: str | None) -> str | None:
+    """The image text when it names a concrete image (not empty, not templated), else None."""
+    if not text or not text.strip() or is_templated(text):
+        return None
+    return text
+
+
+def written_forms(text: str) -> list[str]:
+    """The ways one image may be written, the text as given first: `python:3.12` is also
+    `library/python:3.12`, `docker.io/library/python:3.12`, `docker.io/python:3.12`, and each
+    without its tag (`latest` when none is written) and with the digest when there is one."""
+    ref = parse_image(text)
+    names = [ref.name]
+    if ref.is_docker_hub:
+        repo = ref.repository if "/" in ref.repository else f"library/{ref.repository}"
+        short = repo[len("library/"):] if repo.startswith("library/") else repo
+        names += [short, repo, f"docker.io/{repo}", f"docker.io/{short}"]
+    out = [text.strip()]
+    for name in dict.fromkeys(names):
+        tagged = f"{name}:{ref.tag or 'latest'}"
+        out += [tagged, name]
+        if ref.digest:
+            out += [f"{tagged}@{ref.digest}", f"{name}@{ref.digest}"]
+    return list(dict.fromkeys(out))

@@ -25,10 +25,11 @@ import sys
 import time
 from dataclasses import dataclass, field
 
+from dockerlint.images.reference import is_templated
+
 DEFAULT_TTL = 24 * 3600
 MAX_VERSION_CHECKS = 40
 _VERSION_TAG = re.compile(r"^v?(\d+(?:\.\d+){0,3})$")
-_TEMPLATED = re.compile(r"\{\{|\$\{|\$\(|^\$[A-Za-z_]")
 
 
 def add_arguments(parser) -> None:
@@ -71,7 +72,7 @@ def dockerfile_sites(text: str, path: str) -> list[ImageSite]:
 
 
 def _scalar_site(path: str, text: str, node) -> ImageSite | None:
-    if node is None or node.style in ("|", ">") or not node.value.strip() or _TEMPLATED.search(node.value):
+    if node is None or node.style in ("|", ">") or not node.value.strip() or is_templated(node.value):
         return None
     start, end = node.span.start, node.span.end
     raw = text[start:end]
