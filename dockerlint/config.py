@@ -77,6 +77,19 @@ def _image_replacements(value: Any, key: str, path: str) -> dict[str, str]:
     return table
 
 
+def _iso_date(value: Any, key: str, path: str) -> str:
+    import datetime as dt
+
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            pass
+    raise ConfigError(f"`{key}` must be a date (YYYY-MM-DD), got {_shown(value)}", path)
+
+
 def _check_selectors(codes: list[str], key: str, path: str) -> list[str]:
     from dockerlint import ruleset
 
@@ -146,6 +159,8 @@ def apply_dockerlint_table(settings: Settings, table: dict[str, Any], path: str)
             s.approved_images = _str_list(value, key, path)
         elif key == "image-replacements":
             s.image_replacements = _image_replacements(value, key, path)
+        elif key == "as-of":
+            s.as_of = _iso_date(value, key, path)
         elif key == "label-schema":
             s.label_schema = _str_map(value, key, path)
         elif key == "strict-labels":
@@ -164,7 +179,7 @@ def apply_dockerlint_table(settings: Settings, table: dict[str, Any], path: str)
         else:
             known = (
                 "select, extend-select, ignore, severity, failure-threshold, exclude, build-args, "
-                "trusted-registries, approved-images, image-replacements, label-schema, strict-labels, "
+                "trusted-registries, approved-images, image-replacements, as-of, label-schema, strict-labels, "
                 "disable-ignore-pragma, unsafe-fixes, extend-safe-fixes, extend-unsafe-fixes, "
                 "unfixable, rules"
             )

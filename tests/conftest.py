@@ -19,3 +19,5 @@ def shared_path(*parts: str) -> Path:
 def _no_color(monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    # End-of-life rules read the bundled endoflife.date snapshot, never a refreshed user copy.
+    monkeypatch.setenv("DOCKERLINT_EOL_BUNDLED_ONLY", "1")
