@@ -161,6 +161,11 @@ def apply_dockerlint_table(settings: Settings, table: dict[str, Any], path: str)
             s.image_replacements = _image_replacements(value, key, path)
         elif key == "as-of":
             s.as_of = _iso_date(value, key, path)
+        elif key == "custom-rules":
+            from dockerlint.policies.loader import load
+
+            base = os.path.dirname(os.path.abspath(path)) if os.path.exists(path) else os.getcwd()
+            s.policies = load(_str_list(value, key, path), base, path)
         elif key == "label-schema":
             s.label_schema = _str_map(value, key, path)
         elif key == "strict-labels":
@@ -179,7 +184,7 @@ def apply_dockerlint_table(settings: Settings, table: dict[str, Any], path: str)
         else:
             known = (
                 "select, extend-select, ignore, severity, failure-threshold, exclude, build-args, "
-                "trusted-registries, approved-images, image-replacements, as-of, label-schema, strict-labels, "
+                "trusted-registries, approved-images, image-replacements, as-of, custom-rules, label-schema, strict-labels, "
                 "disable-ignore-pragma, unsafe-fixes, extend-safe-fixes, extend-unsafe-fixes, "
                 "unfixable, rules"
             )

@@ -457,6 +457,9 @@ def cmd_rule(args) -> int:
     from dockerlint.docs import rule_json, rule_markdown, rule_text
 
     rule = ruleset.lookup(args.code)
+    if rule is None:  # a custom rule of the config here?
+        key = args.code.strip()
+        rule = next((r for r in ruleset.custom_rules() if r.code == key.upper() or r.name == key.lower()), None)
     if rule is None:
         raise UsageError(f"unknown rule {args.code!r} (see `dockerlint rules`)")
     if args.format == "json":
@@ -472,7 +475,7 @@ def cmd_rules(args) -> int:
     from dockerlint import ruleset
     from dockerlint.docs import rule_json
 
-    rules = ruleset.all_rules()
+    rules = ruleset.all_rules() + ruleset.custom_rules()
     if args.format == "json":
         sys.stdout.write(json.dumps([rule_json(r) for r in rules], indent=2) + "\n")
         return EXIT_OK
