@@ -27,8 +27,10 @@ class AdmissionPolicyViolation(Rule):
     `validations[].expression`/`message`/`messageExpression` and `failurePolicy` are
     evaluated; params come from the binding's `paramRef` when the param object is in the
     linted file or the rule files, and an object whose params (or namespace labels) are not
-    known offline is not judged. The request is a CREATE: `oldObject` is null and
-    `request.userInfo` and `authorizer` are not available. `auditAnnotations` are not
+    known offline is not judged. The request is a CREATE by an ordinary user: `oldObject` is
+    null, `request.userInfo` has only the group `system:authenticated`, and `authorizer` is not
+    available (a policy using it is a config error saying so). Every failed validation is
+    reported, where the API server's message names the first. `auditAnnotations` are not
     evaluated. Needs the `cel` extra (`pip install 'dockerlint[cel]'`).
 
     ## Example

@@ -1,6 +1,7 @@
 """ValidatingAdmissionPolicy + ValidatingAdmissionPolicyBinding, evaluated offline as the API
 server would evaluate them when each linted object is created (operation CREATE, no old
-object, no user info).
+object, the requester an ordinary authenticated user: `request.userInfo` has an empty
+username and only the group `system:authenticated`).
 
 Matching follows the API server: the policy's `matchConstraints` and the binding's
 `matchResources` (resource rules with groups, versions, resources, operations, resource names
@@ -248,6 +249,8 @@ def _validate(policy, data, attrs, param, namespaces) -> list[str]:
         "kind": {"group": attrs["group"], "version": attrs["version"], "kind": attrs["kind"]},
         "resource": {"group": attrs["group"], "version": attrs["version"], "resource": attrs["resource"]},
         "operation": "CREATE", "name": attrs["name"], "namespace": attrs["namespace"], "dryRun": False,
+        # offline there is no requester: an ordinary authenticated user, member of no other group
+        "userInfo": {"username": "", "uid": "", "groups": ["system:authenticated"]},
     }
     variables: dict = {}
     activation = {"object": data, "oldObject": None, "params": param, "request": request,
