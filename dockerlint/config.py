@@ -94,9 +94,15 @@ def _check_selectors(codes: list[str], key: str, path: str) -> list[str]:
     from dockerlint import ruleset
 
     for code in codes:
-        if not ruleset.is_known_selector(code):
+        if not ruleset.is_known_selector(code) and not _custom_rule_name(code):
             raise ConfigError(f"`{key}`: unknown rule or prefix {code!r}", path)
     return codes
+
+
+def _custom_rule_name(name: str) -> bool:
+    """A name of a custom rule loaded by this run (`custom-rules` is applied before selectors)."""
+    loader = sys.modules.get("dockerlint.policies.loader")
+    return loader is not None and name.strip().lower() in loader.loaded_names()
 
 
 def _rule_options(value: Any, path: str) -> dict[str, dict[str, Any]]:
@@ -132,7 +138,9 @@ def _rule_options(value: Any, path: str) -> dict[str, dict[str, Any]]:
 
 def apply_dockerlint_table(settings: Settings, table: dict[str, Any], path: str) -> Settings:
     s = replace(settings)
-    for key, value in table.items():
+    # custom rules first: `ignore`, `select` and `severity` may name them
+    items = sorted(table.items(), key=lambda kv: kv[0] != "custom-rules")
+    for key, value in items:
         if key == "select":
             s.select = _check_selectors(_str_list(value, key, path), key, path)
         elif key == "extend-select":

@@ -110,6 +110,11 @@ class PolicySet:
 _CACHE: dict[tuple, PolicySet] = {}
 
 
+def loaded_names() -> set[str]:
+    """Names of the custom rules loaded so far, so selectors in config may use them."""
+    return {r.name for ps in _CACHE.values() for r in ps.native}
+
+
 def load(patterns: list[str], base_dir: str, config_path: str) -> PolicySet:
     """The rule files matching `patterns` (relative to the config's directory), loaded."""
     files: list[str] = []

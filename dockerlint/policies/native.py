@@ -101,6 +101,9 @@ def _fix(ctx, spec, owner) -> Fix | None:
         edits.append(edit)
     if not edits:
         return None
+    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    if any(b.start < a.end or (b.start == a.end == b.end and a.start == a.end) for a, b in zip(ordered, ordered[1:])):
+        return None  # a set next to a removed key: the edits would overlap
     parts = [f"set {k}" for k in spec.fix_set] + [f"remove {k}" for k in spec.fix_remove]
     return Fix(tuple(edits), Applicability.UNSAFE, f"{spec.code}: {', '.join(parts)}")
 
