@@ -244,3 +244,11 @@ def test_the_cel_runtime_is_not_imported_without_custom_rules(tmp_path):
             "print('cel_expr_python' in sys.modules, 'dockerlint.policies.loader' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "Dockerfile")], capture_output=True, text=True).stdout
     assert out.strip().splitlines()[-1] == "False False"
+
+
+def test_unfixable_and_extend_safe_fixes_apply_to_custom_rules(rules_file):
+    config = {"custom-rules": [str(rules_file)]}
+    out = fix_source(DEPLOYMENT, "d.yaml", settings_for(["X001"], {**config, "extend-safe-fixes": ["X001"]}))
+    assert "replicas: 2" in out.text  # promoted to safe: applied without --unsafe-fixes
+    out = fix_source(DEPLOYMENT, "d.yaml", settings_for(["X001"], {**config, "unfixable": ["replicas-at-least-two"]}), unsafe=True)
+    assert out.text == DEPLOYMENT

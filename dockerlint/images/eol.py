@@ -115,6 +115,7 @@ class Release:
     cycle: str  # "3.8"
     codename: str | None  # "buster"
     eol: str | bool  # "2024-10-07"; True: ended, date unknown; False: no end announced
+    version: tuple[int, ...] = ()  # the cycle as numbers, for ordering
 
     @property
     def label(self) -> str:
@@ -124,15 +125,11 @@ class Release:
     def ended(self, as_of: dt.date) -> bool:
         if isinstance(self.eol, bool):
             return self.eol
-        return dt.date.fromisoformat(self.eol) <= as_of
-
-    @property
-    def version(self) -> tuple[int, ...]:
-        return _parts(self.cycle)
+        return self.eol <= as_of.isoformat()  # ISO dates order as strings
 
 
-def releases(product: str) -> list[Release]:
-    return list(_releases(product, snapshot()["_date"]))
+def releases(product: str) -> tuple[Release, ...]:
+    return _releases(product, snapshot()["_date"])
 
 
 @lru_cache(maxsize=128)
@@ -144,7 +141,8 @@ def _releases(product: str, _date: str) -> tuple[Release, ...]:
     for c in entry.get("cycles", []):
         if not re.fullmatch(r"\d+(?:\.\d+)*", str(c.get("cycle", ""))):
             continue
-        out.append(Release(product, entry.get("title", product), str(c["cycle"]), c.get("codename"), c.get("eol", False)))
+        cycle = str(c["cycle"])
+        out.append(Release(product, entry.get("title", product), cycle, c.get("codename"), c.get("eol", False), _parts(cycle)))
     return tuple(sorted(out, key=lambda r: r.version))
 
 
@@ -284,7 +282,11 @@ def parse_as_of(value) -> dt.date:
 
 def status(image: str, as_of: dt.date | str | None = None) -> EolStatus | None:
     """None unless some release the image's tag names is end of life on `as_of` (default today)."""
-    day = parse_as_of(as_of)
+    return _status(image, parse_as_of(as_of), snapshot()["_date"])
+
+
+@lru_cache(maxsize=4096)
+def _status(image: str, day: dt.date, _data_date: str) -> EolStatus | None:
     parts = tag_parts(image)
     ended = tuple(p for p in parts if p.release.ended(day))
     if not ended:

@@ -252,25 +252,31 @@ def _validate(policy, data, attrs, param, namespaces) -> list[str]:
         # offline there is no requester: an ordinary authenticated user, member of no other group
         "userInfo": {"username": "", "uid": "", "groups": ["system:authenticated"]},
     }
+    from dockerlint.policies.cel_runtime import activation as prepare
+    from dockerlint.policies.loader import ADMISSION_VARIABLES
+
+    env = tuple(sorted(ADMISSION_VARIABLES))
     variables: dict = {}
-    activation = {"object": data, "oldObject": None, "params": param, "request": request,
-                  "namespaceObject": namespace_object, "variables": variables}
+    values = {"object": data, "oldObject": None, "params": param, "request": request,
+              "namespaceObject": namespace_object, "variables": variables}
+    act = prepare(env, values)
     for name, expr in policy.match_conditions:
         try:
-            if expr.program.evaluate(activation) is not True:
+            if expr.program.evaluate(prepared=act) is not True:
                 return []
         except Exception as e:  # noqa: BLE001
             return [f"matchCondition '{name}' resulted in error: {e}"] if fail_closed else []
     for name, expr in policy.variables:
         try:
-            variables[name] = expr.program.evaluate(activation)
+            variables[name] = expr.program.evaluate(prepared=act)
         except Exception:  # noqa: BLE001 - an expression using it fails with "no such key"
             continue
+        act = prepare(env, values)  # later variables and the validations see it
     failures = []
     for v in policy.validations:
         expr = v["expression"]
         try:
-            result = expr.program.evaluate(activation)
+            result = expr.program.evaluate(prepared=act)
         except Exception as e:  # noqa: BLE001
             if fail_closed:
                 failures.append(f"expression '{expr.source.strip()}' resulted in error: {e}")
@@ -280,7 +286,7 @@ def _validate(policy, data, attrs, param, namespaces) -> list[str]:
         message = None
         if v["messageExpression"] is not None:
             try:
-                text = v["messageExpression"].program.evaluate(activation)
+                text = v["messageExpression"].program.evaluate(prepared=act)
                 if isinstance(text, str) and text.strip() and "\n" not in text:
                     message = text.strip()
             except Exception:  # noqa: BLE001 - the API server falls back to `message`

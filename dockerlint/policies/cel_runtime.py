@@ -57,16 +57,24 @@ def environment(variables: tuple[str, ...]):
 _POSITION = re.compile(r"<input>:(\d+):(\d+): (.*)")
 
 
+def activation(variables: tuple[str, ...], data: dict[str, Any]):
+    """The values of one evaluation, converted once and reused by every program compiled in the
+    same environment (evaluating with a prepared activation is ~40x faster than passing a dict)."""
+    return environment(variables).Activation(data)
+
+
 @dataclass(frozen=True)
 class Program:
     source: str
     program: Any
+    variables: tuple[str, ...] = ()  # the environment it was compiled in
 
-    def evaluate(self, data: dict[str, Any]) -> Any:
-        """The plain Python result; CelEvalError when the expression evaluates to an error."""
+    def evaluate(self, data: dict[str, Any] | None = None, prepared=None) -> Any:
+        """The plain Python result; CelEvalError when the expression evaluates to an error.
+        `prepared`: an `activation(self.variables, data)` to reuse."""
         cel = cel_module()
         try:
-            value = self.program.eval(data=data)
+            value = self.program.eval(prepared) if prepared is not None else self.program.eval(data=data)
         except Exception as e:  # the runtime raises for some errors instead of returning them
             raise CelEvalError(_first_line(str(e))) from None
         if value.type() == cel.Type.ERROR:
@@ -80,9 +88,10 @@ def _first_line(text: str) -> str:
 
 def compile_expression(source: str, variables: tuple[str, ...]) -> Program:
     """Compile (parse and check) one expression; CelCompileError with the position inside it."""
-    env = environment(tuple(sorted(variables)))
+    key = tuple(sorted(variables))
+    env = environment(key)
     try:
-        return Program(source, env.compile(source))
+        return Program(source, env.compile(source), key)
     except Exception as e:
         text = str(e)
         m = _POSITION.search(text)

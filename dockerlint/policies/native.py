@@ -46,23 +46,31 @@ class CustomRule(Rule):
     def check(self, ctx) -> None:
         from dockerlint.policies import models
 
+        from dockerlint.policies.cel_runtime import activation
+
         spec = self.spec
+        env = spec.assertion.program.variables
+        prepared = ctx.cached("policies.activations", dict)
         for found, span, owner in models.items(ctx, spec.kinds):
-            # a rule of several kinds sees the other kinds' variables as null
-            variables = {**spec.null_variables, **found}
+            key = (id(found), env)
+            if key not in prepared:
+                # a rule of several kinds sees the other kinds' variables as null
+                variables = {**spec.null_variables, **found}
+                prepared[key] = (variables, activation(env, variables), found)  # `found` kept alive: ids stay unique
+            variables, act, _ = prepared[key]
             try:
-                if spec.match is not None and spec.match.program.evaluate(variables) is not True:
+                if spec.match is not None and spec.match.program.evaluate(prepared=act) is not True:
                     continue
-                if spec.assertion.program.evaluate(variables) is True:
+                if spec.assertion.program.evaluate(prepared=act) is True:
                     continue
-                message = render(spec.message, variables)
+                message = render(spec.message, variables, act)
             except Exception as e:  # noqa: BLE001 - CelEvalError, or a function's own error
                 message = f"{spec.name}: `assert` or `match` could not be evaluated: {e}"
             fix = _fix(ctx, spec, owner) if owner is not None else None
             ctx.report(span, message, fix=fix)
 
 
-def render(template, variables: dict) -> str:
+def render(template, variables: dict, prepared=None) -> str:
     from dockerlint.policies.cel_runtime import stringify
 
     out = []
@@ -71,7 +79,7 @@ def render(template, variables: dict) -> str:
             out.append(part)
         else:
             try:
-                out.append(stringify(part.program.evaluate(variables)))
+                out.append(stringify(part.program.evaluate(variables, prepared)))
             except Exception as e:  # noqa: BLE001
                 out.append(f"<{part.source.strip()}: {e}>")
     return "".join(out)
