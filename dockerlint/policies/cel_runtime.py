@@ -103,7 +103,7 @@ def compile_expression(source: str, variables: tuple[str, ...]) -> Program:
             message = m.group(3).split(" [INVALID_ARGUMENT]")[0].strip()
             name = re.match(r"undeclared reference to '(\w+)'", message)
             if name and name.group(1) in UNSUPPORTED:
-                message += f": {UNSUPPORTED[name.group(1)]} is not available offline"
+                message += f": not available offline ({UNSUPPORTED[name.group(1)]})"
             return _raise(message, int(m.group(1)), int(m.group(2)))
         _raise(_first_line(text).replace("INVALID_ARGUMENT: ", ""))
 
