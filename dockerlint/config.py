@@ -72,13 +72,43 @@ def _str_map(value: Any, key: str, path: str) -> dict[str, str]:
     raise ConfigError(f"`{key}` must be a table of strings, got {_shown(value)}", path)
 
 
+def _image_replacements(value: Any, key: str, path: str) -> dict[str, str]:
+    from dockerlint.images.policy import check_replacement
+
+    table = _str_map(value, key, path)
+    for glob, image in table.items():
+        problem = check_replacement(glob, image)
+        if problem:
+            raise ConfigError(f"`{key}.\"{glob}\"`: {problem}", path)
+    return table
+
+
+def _iso_date(value: Any, key: str, path: str) -> str:
+    import datetime as dt
+
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            pass
+    raise ConfigError(f"`{key}` must be a date (YYYY-MM-DD), got {_shown(value)}", path)
+
+
 def _check_selectors(codes: list[str], key: str, path: str) -> list[str]:
     from dockerlint import ruleset
 
     for code in codes:
-        if not ruleset.is_known_selector(code):
+        if not ruleset.is_known_selector(code) and not _custom_rule_name(code):
             raise ConfigError(f"`{key}`: unknown rule or prefix {code!r}", path)
     return codes
+
+
+def _custom_rule_name(name: str) -> bool:
+    """A name of a custom rule loaded by this run (`custom-rules` is applied before selectors)."""
+    loader = sys.modules.get("dockerlint.policies.loader")
+    return loader is not None and name.strip().lower() in loader.loaded_names()
 
 
 def _rule_options(value: Any, path: str) -> dict[str, dict[str, Any]]:
@@ -114,7 +144,9 @@ def _rule_options(value: Any, path: str) -> dict[str, dict[str, Any]]:
 
 def apply_dockerlint_table(settings: Settings, table: dict[str, Any], path: str) -> Settings:
     s = replace(settings)
-    for key, value in table.items():
+    # custom rules first: `ignore`, `select` and `severity` may name them
+    items = sorted(table.items(), key=lambda kv: kv[0] != "custom-rules")
+    for key, value in items:
         if key == "select":
             s.select = _check_selectors(_str_list(value, key, path), key, path)
         elif key == "extend-select":
@@ -139,6 +171,15 @@ def apply_dockerlint_table(settings: Settings, table: dict[str, Any], path: str)
             s.trusted_registries = _str_list(value, key, path)
         elif key == "approved-images":
             s.approved_images = _str_list(value, key, path)
+        elif key == "image-replacements":
+            s.image_replacements = _image_replacements(value, key, path)
+        elif key == "as-of":
+            s.as_of = _iso_date(value, key, path)
+        elif key == "custom-rules":
+            from dockerlint.policies.loader import load
+
+            base = os.path.dirname(os.path.abspath(path)) if os.path.exists(path) else os.getcwd()
+            s.policies = load(_str_list(value, key, path), base, path)
         elif key == "label-schema":
             s.label_schema = _str_map(value, key, path)
         elif key == "strict-labels":
@@ -163,7 +204,7 @@ def apply_dockerlint_table(settings: Settings, table: dict[str, Any], path: str)
         else:
             known = (
                 "select, extend-select, ignore, severity, failure-threshold, exclude, build-args, "
-                "trusted-registries, approved-images, label-schema, strict-labels, "
+                "trusted-registries, approved-images, image-replacements, as-of, custom-rules, label-schema, strict-labels, "
                 "disable-ignore-pragma, unsafe-fixes, extend-safe-fixes, extend-unsafe-fixes, "
                 "unfixable, baseline, cache, cache-dir, rules"
             )

@@ -33,7 +33,11 @@ def effective_severity(finding: Finding, settings: Settings) -> Severity:
 
 
 def selected_rules(kind: FileKind, settings: Settings):
-    return _selected_rules(kind, tuple(settings.select) + tuple(settings.extend_select), tuple(settings.ignore))
+    select = tuple(settings.select) + tuple(settings.extend_select)
+    rules = _selected_rules(kind, select, tuple(settings.ignore))
+    if settings.policies is not None:  # custom rules (`custom-rules`): X codes
+        rules = rules + settings.policies.selected(kind, select, settings.ignore)
+    return rules
 
 
 @lru_cache(maxsize=256)

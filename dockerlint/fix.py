@@ -53,6 +53,8 @@ def effective_applicability(finding: Finding, settings: Settings) -> Applicabili
     if finding.fix is None:
         return None
     rule = ruleset.rule_class(finding.code)
+    if rule is None and settings.policies is not None:  # a custom rule (X code)
+        rule = next((r for r in settings.policies.native if r.code == finding.code), None)
 
     def listed(selectors):
         return rule is not None and any(ruleset.matches(rule, s) for s in selectors)

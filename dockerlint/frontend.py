@@ -38,6 +38,7 @@ def add_selection_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--exclude", action="append", metavar="GLOB", help="skip paths matching these globs")
     p.add_argument("--build-arg", action="append", metavar="NAME=VALUE", help="ARG values for resolving FROM and pins")
     p.add_argument("--unsafe-fixes", action="store_true", help="also apply (or show) fixes that may change behaviour")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", help="judge end-of-life images as on this day (default today), for reproducible CI")
     p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     p.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: one per CPU for large runs)")
 
@@ -84,6 +85,13 @@ def cli_settings_overrides(args):
             s.build_args = build_args
         if args.unsafe_fixes:
             s.unsafe_fixes = True
+        if getattr(args, "as_of", None):
+            import datetime as dt
+
+            try:
+                s.as_of = dt.date.fromisoformat(args.as_of.strip()).isoformat()
+            except ValueError:
+                raise UsageError(f"--as-of expects a date YYYY-MM-DD, got {args.as_of!r}") from None
         return s
 
     return apply

@@ -123,6 +123,8 @@ class Rule:
     # resources, probes): the minimal "Use instead" example of another rule's page need not
     # satisfy it.
     whole_object: ClassVar[bool] = False
+    # Its verdict depends on the date (end-of-life data): docs examples are not held to it.
+    judged_by_date: ClassVar[bool] = False
     # The code of a rule judging the same concept at the same place (DF106 -> DL3000): when both
     # report a finding starting at the same position, one finding is shown, the other rule's
     # code and aliases become its aliases (dockerlint/engine.py).

@@ -200,6 +200,8 @@ def is_known_selector(selector: str) -> bool:
         return True
     if s.upper().startswith("SC"):
         return True  # ShellCheck codes are only known once ShellCheck runs
+    if s.upper().startswith("X"):
+        return True  # custom rules (`custom-rules`) are only known once their files are read
     return any(r.code.startswith(s.upper()) or r.name == s.lower() for r in _entries())
 
 
@@ -235,6 +237,19 @@ def rule_selected(rule: type[Rule], select: list[str], ignore: list[str]) -> boo
         return False
     # A more specific select re-enables, but DEFAULT never re-enables an off-by-default rule.
     return True
+
+
+def custom_rules(directory: str | None = None) -> tuple:
+    """The custom rules (`custom-rules`) of the config that applies in `directory` (default: the
+    current directory), for `dockerlint rules` and `dockerlint rule XNNN`. ConfigError when a
+    rule file is broken."""
+    from pathlib import Path
+
+    from dockerlint.config import ConfigResolver
+    from dockerlint.settings import Settings
+
+    settings = ConfigResolver(Settings()).for_directory(Path(directory or os.getcwd()).resolve())
+    return settings.policies.native if settings.policies is not None else ()
 
 
 def rules_for(kind: FileKind, select: list[str], ignore: list[str]) -> list[type[Rule]]:

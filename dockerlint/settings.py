@@ -20,6 +20,9 @@ class Settings:
     build_args: dict[str, str] = field(default_factory=dict)  # --build-arg values for ARG resolution
     trusted_registries: list[str] = field(default_factory=list)  # DL3026
     approved_images: list[str] = field(default_factory=list)
+    image_replacements: dict[str, str] = field(default_factory=dict)  # glob -> image (DF005, KS302, DC302)
+    as_of: str | None = None  # ISO date the end-of-life rules judge against (None: today)
+    policies: Any = None  # dockerlint.policies.loader.PolicySet from `custom-rules`, or None
     label_schema: dict[str, str] = field(default_factory=dict)  # DL3049-DL3058
     strict_labels: bool = False
     disable_ignore_pragma: bool = False

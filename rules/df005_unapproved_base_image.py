@@ -1,32 +1,7 @@
-from fnmatch import fnmatchcase
-
 from dockerlint.rulekit.analysis import stage_infos
-from dockerlint.images.reference import parse_image
 from dockerlint.model import FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
-
-
-def _forms(image: str) -> list[str]:
-    """The ways an image may be written, so `python:3.12` matches `docker.io/library/python:*` too."""
-    ref = parse_image(image)
-    names = {ref.name}
-    if ref.is_docker_hub:
-        repo = ref.repository if "/" in ref.repository else f"library/{ref.repository}"
-        short = repo[len("library/"):] if repo.startswith("library/") else repo
-        names |= {short, repo, f"docker.io/{repo}", f"docker.io/{short}"}
-    out = {image}
-    for name in names:
-        out.add(name)
-        tagged = f"{name}:{ref.tag or 'latest'}"
-        out.add(tagged)
-        if ref.digest:
-            out |= {f"{name}@{ref.digest}", f"{tagged}@{ref.digest}"}
-    return sorted(out)
-
-
-def image_approved(image: str, globs: list[str]) -> bool:
-    forms = _forms(image)
-    return any(fnmatchcase(form, glob.strip()) for glob in globs for form in forms)
+from dockerlint.rulekit.image_policy import replacement_fix, unapproved
 
 
 class UnapprovedBaseImage(Rule):
@@ -46,8 +21,17 @@ class UnapprovedBaseImage(Rule):
     Inactive while `approved-images` is empty. A glob is matched (`fnmatch`: `*` also matches
     `/` and `:`) against the image as written and its normalised forms: `python:3.12` is also
     tried as `python:3.12`, `library/python:3.12` and `docker.io/library/python:3.12`, and
-    without its tag. Registry-level allow lists are DL3026's job (hadolint's
+    without its tag. The same policy covers Kubernetes containers (KS302) and Compose services
+    (DC302). Registry-level allow lists are DL3026's job (hadolint's
     `trustedRegistries`); this rule is about whole image names.
+
+    ## Fix safety
+    With an `image-replacements` entry for the image (`{ "python:3.12" = "ghcr.io/acme/python:3.12" }`;
+    a glob key whose `*` the value reuses keeps the tag: `{ "python:*" = "ghcr.io/acme/python:*" }`)
+    the fix writes the replacement, and it is safe: the user declared it. It is offered only
+    when the replacement is itself approved and the image is written literally in `FROM` (an
+    image from an `ARG` is reported without a fix: change the `ARG` default). A digest of the old
+    image is dropped, since it names the old image's content.
 
     ## Compared with other tools
     hadolint has only registry allow lists (DL3026); policy engines (OPA/Conftest, Kyverno)
@@ -67,11 +51,20 @@ class UnapprovedBaseImage(Rule):
         ok("FROM python:3.12-slim\n", config={"approved-images": ["docker.io/library/python:3.12-slim*"]}),
         ok("FROM ghcr.io/acme/base/go:1 AS build\nFROM build\nFROM scratch\n", config={"approved-images": ["ghcr.io/acme/base/*"]}),
         ok("FROM python:3.12\n"),
+        bad(
+            "FROM python:3.12-slim AS build\nFROM docker.io/library/python:3.11@sha256:9ae97d36d26566ff84e8893c64a6dc4fe8ca6d1144bf5b87b2b85a32def253c7\n",
+            "FROM ghcr.io/acme/python:3.12-slim AS build\nFROM ghcr.io/acme/python:3.11\n",
+            config={"approved-images": ["ghcr.io/acme/*"], "image-replacements": {"python:*": "ghcr.io/acme/python:*"}},
+            count=2,
+        ),
+        bad(
+            "ARG BASE=node:22\nFROM $BASE\n",
+            config={"approved-images": ["ghcr.io/acme/*"], "image-replacements": {"node:22": "ghcr.io/acme/node:22"}},
+        ),
     ]
 
     def check(self, ctx):
-        globs = [g for g in (ctx.settings.approved_images or []) if g.strip()]
-        if not globs:
+        if not ctx.settings.approved_images:
             return
         df = ctx.dockerfile
         infos = ctx.cached("stage_infos", lambda: stage_infos(df, ctx.settings.build_args))
@@ -79,8 +72,10 @@ class UnapprovedBaseImage(Rule):
             image = info.image
             if image is None or info.parent is not None or image.lower() == "scratch" or "$" in image:
                 continue
-            if image_approved(image, globs):
+            verdict = unapproved(image, ctx.settings, "base image")
+            if verdict is None:
                 continue
             word = next((w for w in info.stage.from_.words() if not w.value.startswith("--")), None)
-            shown = ", ".join(f"`{g}`" for g in globs[:3]) + (", ..." if len(globs) > 3 else "")
-            ctx.report(word.span if word else info.stage.from_.span, f"`{image}` is not an approved base image (approved-images: {shown})")
+            span = word.span if word else info.stage.from_.span
+            fix = replacement_fix(ctx.source.text, span, verdict) if word is not None and word.value == image else None
+            ctx.report(span, verdict.message, fix=fix)

@@ -21,4 +21,9 @@ def _no_color(monkeypatch):
     # Tests that patch rules or settings in-process must not see results cached by an earlier
     # test; tests/test_cache.py and test_baseline.py run the cache as users do.
     monkeypatch.setenv("DOCKERLINT_NO_CACHE", "1")
+    # End-of-life verdicts depend on the date: the suite runs on a pinned day so that an image
+    # reaching its end of life next year does not change what these tests see.
+    monkeypatch.setenv("DOCKERLINT_AS_OF", "2026-12-06")
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    # End-of-life rules read the bundled endoflife.date snapshot, never a refreshed user copy.
+    monkeypatch.setenv("DOCKERLINT_EOL_BUNDLED_ONLY", "1")

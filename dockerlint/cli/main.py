@@ -218,7 +218,9 @@ def _cache_lookup(display, text, settings, kind, anchors):
     from dockerlint.state import cache
 
     directory = cache.directory_for(settings)
-    k = cache.key(display, text.encode("utf-8", "surrogatepass"), settings, f"{kind}|{anchors}")
+    # the end-of-life rules judge against today unless `as-of` is set: a result is for one day
+    day = settings.as_of or os.environ.get("DOCKERLINT_AS_OF") or __import__("datetime").date.today().isoformat()
+    k = cache.key(display, text.encode("utf-8", "surrogatepass"), settings, f"{kind}|{anchors}|{day}")
     hit = cache.get(directory, k, display, text)
     if hit is not None and hit.kind is None and hit.error is None:
         hit = _UNRECOGNISED
@@ -509,6 +511,9 @@ def cmd_rule(args) -> int:
     from dockerlint.docs import rule_json, rule_markdown, rule_text
 
     rule = ruleset.lookup(args.code)
+    if rule is None:  # a custom rule of the config here?
+        key = args.code.strip()
+        rule = next((r for r in ruleset.custom_rules() if r.code == key.upper() or r.name == key.lower()), None)
     rules = [rule] if rule is not None else ruleset.by_alias(args.code)  # CKV_DOCKER_3, AVD-DS-0002
     if not rules:
         raise UsageError(f"unknown rule {args.code!r} (see `dockerlint rules`)")
@@ -529,7 +534,7 @@ def cmd_rules(args) -> int:
     from dockerlint import ruleset
     from dockerlint.docs import rule_json
 
-    rules = ruleset.all_rules()
+    rules = ruleset.all_rules() + ruleset.custom_rules()
     if args.format == "json":
         sys.stdout.write(json.dumps([rule_json(r) for r in rules], indent=2) + "\n")
         return EXIT_OK

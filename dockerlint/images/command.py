@@ -12,6 +12,9 @@ import sys
 def add_arguments(parser) -> None:
     parser.add_argument("image", nargs="?", metavar="IMAGE", help="explain one image (e.g. python:3.12); without it, list every known image")
     parser.add_argument("--format", choices=["text", "json"], default="text")
+    parser.add_argument("--refresh", action="store_true", help="update the end-of-life data from endoflife.date (network) into the user-level copy")
+    parser.add_argument("--source", default=None, metavar="URL", help="endoflife.date API v1 base URL for --refresh (default https://endoflife.date/api/v1)")
+    parser.add_argument("--timeout", type=float, default=15.0, metavar="SECONDS", help="per request, for --refresh (default 15)")
 
 
 def _yes(value) -> str:
@@ -90,13 +93,30 @@ def explain(text: str) -> dict | None:
         out["sizes"].append({"tag": tag, "mb": mb, "source": cite(source_key)})
     out["sources"] = [{"n": i + 1, "key": k, "text": knowledge.source(k)} for i, k in enumerate(used_sources)]
     out["date"] = knowledge.table().get("_date")
+    out["end_of_life"] = _eol_facts(text)
     return out
+
+
+def _eol_facts(text: str) -> dict:
+    from dockerlint.images import eol
+
+    found = eol.status(text)
+    return {
+        "as_of": eol.today().isoformat(),
+        "data_date": eol.snapshot_date(),
+        "ended": [eol.describe(p) for p in found.ended] if found else [],
+        "replacement": found.replacement if found else None,
+    }
 
 
 def render_explanation(e: dict) -> str:
     lines = [f"{e['image']}  ({'official image' if '/' not in e['key'] else 'image'} `{e['key']}`)"]
     if e["deprecated"]:
         lines.append(f"  DEPRECATED: {e['deprecated']}")
+    life = e.get("end_of_life") or {}
+    if life.get("ended"):
+        move = f"; oldest supported: {life['replacement']}" if life.get("replacement") else ""
+        lines.append(f"  END OF LIFE: {'; '.join(life['ended'])} (endoflife.date data of {life['data_date']}){move}")
     facts = [f"{label}: {e[k]}" for k, label in (("libc", "libc"), ("shell", "shell"), ("package_manager", "package manager"), ("user", "user")) if e.get(k)]
     if facts:
         lines.append("  " + "; ".join(facts))
@@ -152,7 +172,34 @@ def render_table(rows: list[dict]) -> str:
     return "\n".join(out) + "\n"
 
 
+def eol_line() -> str:
+    from dockerlint.images import eol
+
+    data = eol.snapshot()
+    return f"end-of-life data: endoflife.date of {data['_date']} ({data['_source']}; {len(data['products'])} products)\n"
+
+
+def _refresh(args) -> int:
+    from dockerlint.images.refresh import DEFAULT_SOURCE, RefreshError, refresh
+
+    try:
+        path, warnings = refresh(args.source or DEFAULT_SOURCE, args.timeout)
+    except RefreshError as e:
+        print(f"dockerlint images: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"dockerlint images: cannot write the end-of-life data: {e}", file=sys.stderr)
+        return 2
+    for w in warnings:
+        print(f"dockerlint images: warning: {w}", file=sys.stderr)
+    print(f"wrote {path}")
+    sys.stdout.write(eol_line())
+    return 0
+
+
 def run(args) -> int:
+    if getattr(args, "refresh", False):
+        return _refresh(args)
     if args.image:
         e = explain(args.image)
         if e is None:
@@ -161,5 +208,8 @@ def run(args) -> int:
         sys.stdout.write(json.dumps(e, indent=2) + "\n" if args.format == "json" else render_explanation(e))
         return 0
     rows = table_rows()
-    sys.stdout.write(json.dumps(rows, indent=2) + "\n" if args.format == "json" else render_table(rows))
+    if args.format == "json":
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return 0
+    sys.stdout.write(render_table(rows) + eol_line())
     return 0

@@ -64,15 +64,40 @@ def has_valid_digest(ref: ImageRef) -> bool:
 
 
 def is_templated(text: str | None) -> bool:
-    """Is this image text a placeholder (`{{ .Values.image }}`, `${IMAGE}`, `$(...)`, `$IMAGE`)
-    or empty, so that nothing can be said about the image it will be?"""
-    return not text or not text.strip() or _TEMPLATED.search(text) is not None
+    """Is this image text a placeholder (`{{ .Values.image }}`, `${IMAGE}`, `$(IMG)`, `$IMG`)?"""
+    return text is not None and bool(_TEMPLATED.search(text))
 
 
-def moving_tag_problem(text: str, puller: str) -> str | None:
+def literal_image(text: str | None) -> str | None:
+    """The image text when it names a concrete image (not empty, not templated), else None."""
+    if not text or not text.strip() or is_templated(text):
+        return None
+    return text
+
+
+def written_forms(text: str) -> list[str]:
+    """The ways one image may be written, the text as given first: `python:3.12` is also
+    `library/python:3.12`, `docker.io/library/python:3.12`, `docker.io/python:3.12`, and each
+    without its tag (`latest` when none is written) and with the digest when there is one."""
+    ref = parse_image(text)
+    names = [ref.name]
+    if ref.is_docker_hub:
+        repo = ref.repository if "/" in ref.repository else f"library/{ref.repository}"
+        short = repo[len("library/"):] if repo.startswith("library/") else repo
+        names += [short, repo, f"docker.io/{repo}", f"docker.io/{short}"]
+    out = [text.strip()]
+    for name in dict.fromkeys(names):
+        tagged = f"{name}:{ref.tag or 'latest'}"
+        out += [tagged, name]
+        if ref.digest:
+            out += [f"{tagged}@{ref.digest}", f"{name}@{ref.digest}"]
+    return list(dict.fromkeys(out))
+
+
+def moving_tag_problem(text: str | None, puller: str) -> str | None:
     """What is wrong with an image reference a runtime (`puller`: "Kubernetes", "ECS", ...)
     pulls by a moving tag, or None when it is pinned (a version tag or a digest) or unknown."""
-    if is_templated(text):
+    if literal_image(text) is None:
         return None
     ref = parse_image(text)
     if ref.digest is not None:

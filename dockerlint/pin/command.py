@@ -69,7 +69,7 @@ def dockerfile_sites(df, path: str) -> list[ImageSite]:
 
 
 def _scalar_site(path: str, text: str, node) -> ImageSite | None:
-    if node is None or node.style in ("|", ">") or is_templated(node.value):
+    if node is None or node.style in ("|", ">") or not node.value.strip() or is_templated(node.value):
         return None
     start, end = node.span.start, node.span.end
     raw = text[start:end]
