@@ -141,6 +141,54 @@ def might_be_target(name: str) -> FileKind | None | bool:
     return name.lower().endswith(YAML_SUFFIXES + (".py",))
 
 
+CHART_FILE = "Chart.yaml"
+
+
+def chart_roots(files: list[str]) -> list[str]:
+    """The top-level Helm charts among walked files (relative dirs, "" for the root): a chart
+    under another chart's `charts/` is a dependency, rendered through its parent."""
+    dirs = sorted(rel[: -len(CHART_FILE)].rstrip("/") for rel in files if rel == CHART_FILE or rel.endswith("/" + CHART_FILE))
+    roots: list[str] = []
+    for d in dirs:
+        if not any(d == r or r == "" or d.startswith(r + "/") for r in roots):
+            roots.append(d)
+    return roots
+
+
+def in_chart(rel: str, roots: list[str]) -> str | None:
+    """The chart root a walked file belongs to, when that chart (not plain-file linting) owns it:
+    its templates, its dependencies under charts/, its values files and Chart.yaml."""
+    for r in roots:
+        inner = rel if r == "" else (rel[len(r) + 1 :] if rel.startswith(r + "/") else None)
+        if inner is None:
+            continue
+        first = inner.split("/", 1)[0]
+        if "/" in inner and first in ("templates", "charts"):
+            return r
+        if "/" not in inner and (inner == CHART_FILE or (inner.startswith("values") and inner.endswith(YAML_SUFFIXES))):
+            return r
+    return None
+
+
+def chart_of_file(path: str) -> str | None:
+    """The chart directory an explicitly named template, values file or Chart.yaml belongs to
+    (the outermost one: a subchart is rendered through its parent), else None."""
+    p = Path(os.path.abspath(path))
+    found = None
+    for parent in p.parents:
+        if (parent / CHART_FILE).is_file():
+            rel = p.relative_to(parent).parts
+            owned = (len(rel) > 1 and rel[0] in ("templates", "charts")) or (
+                len(rel) == 1 and (rel[0] == CHART_FILE or (rel[0].startswith("values") and rel[0].endswith(YAML_SUFFIXES)))
+            )
+            if owned:
+                found = parent
+    if found is None:
+        return None
+    rel = os.path.relpath(found)
+    return found.as_posix() if rel.startswith("..") else rel
+
+
 def discover(paths: list[str], exclude: list[str]) -> tuple[list[Candidate], list[Skipped]]:
     candidates: list[Candidate] = []
     skipped: list[Skipped] = []
@@ -166,7 +214,12 @@ def discover(paths: list[str], exclude: list[str]) -> tuple[list[Candidate], lis
             for problem in unreadable:
                 where, _, why = problem.rpartition(": ")
                 skipped.append(Skipped(where, f"directory not read: {why.lower()}"))
+            charts = [c for c in chart_roots(files) if not is_excluded(c, exclude) or c == ""]
+            for chart in charts:
+                add(os.path.join(arg, chart) if chart else arg, FileKind.HELM, False)
             for rel in files:
+                if charts and in_chart(rel, charts) is not None:
+                    continue  # templates are not YAML: the chart is rendered and linted as a whole
                 parts = rel.split("/")
                 if any(part in ALWAYS_SKIP_DIRS for part in parts[:-1]):
                     continue
@@ -195,7 +248,12 @@ def discover(paths: list[str], exclude: list[str]) -> tuple[list[Candidate], lis
                     continue  # else listed by git but deleted from the work tree
                 add(full, decision if isinstance(decision, FileKind) else None, False)
         elif p.exists() or p.is_symlink():
-            # Explicitly named files are always linted: kind by name, else by content.
+            # Explicitly named files are always linted: kind by name, else by content; a
+            # chart's template or values file means its chart (pre-commit passes changed files).
+            chart = chart_of_file(arg) if p.name.lower().endswith(YAML_SUFFIXES + (".tpl", ".txt")) else None
+            if chart is not None:
+                add(chart, FileKind.HELM, True)
+                continue
             add(arg, kind_by_name(p.name), True)
         else:
             add(arg, kind_by_name(p.name), True)  # reported as "no such file" by the reader

@@ -12,7 +12,7 @@ from dockerlint.model import FileError, FileKind, FileResult, Finding, Severity,
 from dockerlint.rule import Context
 from dockerlint.settings import Settings
 
-__all__ = ["lint_source", "lint_path", "run_rules", "selected_rules", "effective_severity"]
+__all__ = ["lint_source", "lint_path", "lint_directory", "run_rules", "selected_rules", "effective_severity"]
 
 
 def effective_severity(finding: Finding, settings: Settings) -> Severity:
@@ -161,3 +161,8 @@ def lint_path(path: str, settings: Settings, kind: FileKind | None = None) -> Fi
     if isinstance(loaded, FileError):
         return FileResult(path, loaded.kind or kind, error=loaded)
     return lint_loaded(loaded, settings)
+
+
+def lint_directory(path: str, kind: FileKind, settings: Settings) -> list[FileResult]:
+    """A directory-level input (a Helm chart): one result per file its findings land in."""
+    return plugin(kind).lint_directory(path, settings)

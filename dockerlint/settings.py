@@ -28,5 +28,13 @@ class Settings:
     extend_safe_fixes: list[str] = field(default_factory=list)
     extend_unsafe_fixes: list[str] = field(default_factory=list)
     unfixable: list[str] = field(default_factory=list)
+    # Helm charts (`[tool.dockerlint.helm]`, `--helm-values`)
+    helm_values: list[str] = field(default_factory=list)  # --helm-values files (absolute), applied last
+    helm_values_config: list[str] = field(default_factory=list)  # config `values`, relative to the chart
+    helm_values_matrix: dict[str, list[str]] = field(default_factory=dict)  # set name -> files (relative to the chart)
+    helm_release_name: str = "release-name"
+    helm_namespace: str = "default"
+    helm_kube_version: str | None = None
+    helm_skip_tests: bool = False
     # Where the settings came from (for error messages and the LSP)
     config_path: str | None = None

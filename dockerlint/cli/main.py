@@ -122,6 +122,12 @@ def process_candidate(cand, args, resolver, forced, fixing: bool, diff: bool):
     from dockerlint.loader import load_text
     from dockerlint.model import FileError
 
+    from dockerlint.kinds import plugin
+
+    if cand.kind is not None and plugin(cand.kind).directory:  # a chart: several results, fixed nowhere
+        from dockerlint.engine import lint_directory
+
+        return lint_directory(cand.path, cand.kind, resolver.for_file(os.path.join(cand.path, "Chart.yaml"))), None
     display = args.stdin_filename if cand.path == "-" and args.stdin_filename else cand.path
     settings = resolver.for_file(display if display != "-" else ".")
     kind = forced or cand.kind
@@ -209,7 +215,9 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
         progress.step()
     progress.close()
     for result, change in outcomes:
-        if result is not None:
+        if isinstance(result, list):  # a directory-level input: one result per file
+            results.extend(result)
+        elif result is not None:
             results.append(result)
         if change is not None:
             changed.append(change)

@@ -13,6 +13,10 @@ A plug-in (one small module per kind, imported only when a file of that kind is 
 - `document_count(model)`: the documents a fix must keep (None where that means nothing);
 - `to_dict(model, path)`: the model for `dockerlint ast`.
 
+A directory-level kind (`directory = True`: a Helm chart) is not one text but a tree whose
+findings land in several files: `lint_directory(path, settings)` returns one `FileResult` per
+file (or an error result naming the directory's entry file).
+
 Detection (which kind a file is) lives in `dockerlint.parse.detect`: several kinds share one
 YAML parse there, and the order of the questions matters. The engine and the fix engine ask
 `plugin(kind)` and never branch on a kind themselves.
@@ -30,6 +34,7 @@ _MODULES = {
     FileKind.KUBERNETES: "dockerlint.kinds.kubernetes",
     FileKind.COMPOSE: "dockerlint.kinds.compose",
     FileKind.PYTHON: "dockerlint.kinds.python",
+    FileKind.HELM: "dockerlint.kinds.helm",
 }
 
 
@@ -39,8 +44,12 @@ class KindPlugin:
     kind: FileKind
     rule_kinds: frozenset[FileKind]
     label: str  # "Dockerfile", "Kubernetes manifest", ...
+    directory: bool = False  # a tree (a chart), linted through `lint_directory`
 
     def parse(self, source: SourceText, documents: Any = None) -> Any:  # pragma: no cover - every plug-in overrides
+        raise NotImplementedError
+
+    def lint_directory(self, path: str, settings) -> list:  # pragma: no cover - directory kinds override
         raise NotImplementedError
 
     def finish(self, findings: list[Finding], model: Any) -> list[Finding]:

@@ -23,6 +23,10 @@ def finding_dict(result, finding, root: str) -> dict:
         "aliases": list(finding.aliases),
         "url": f"https://dockerlint.dev/rules/{finding.code}",
         "fix": fix_dict(finding, result.source),
+        **({"related": [
+            {"path": relative(loc.path, root), "line": loc.line, "column": loc.col, "message": loc.message}
+            for loc in finding.related
+        ]} if finding.related else {}),
     }
 
 

@@ -83,6 +83,8 @@ def render(results, options) -> str:
                 }[a]
                 detail = f": {f.fix.description}" if f.fix.description else ""
                 lines.append(f"  = {label}{detail}")
+            for loc in f.related:
+                lines.append(f"  = {loc.message or 'see'}: {relative(loc.path, options.root)}:{loc.line}:{loc.col}")
             if options.show_source:
                 lines.append("")
     if options.statistics and counts:

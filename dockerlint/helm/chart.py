@@ -1,0 +1,495 @@
+"""Lint a Helm chart: render it (once per values set), lint the rendered stream exactly as
+`helm template` would print it with the Kubernetes rules, then report every finding at the
+template file and line that produced the field, with the values keys that fed it as related
+locations.
+
+One `FileResult` per file a finding lands in (templates, values files); a chart that cannot
+be rendered is one error naming the chart, never a silent skip.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field, replace
+
+from dockerlint.helm.render import RenderedTemplate, RenderError, RenderOptions, render_chart
+from dockerlint.model import Applicability, Edit, FileError, FileKind, FileResult, Finding, Fix, Location, Severity, SourceText, Span
+from dockerlint.parse.helm_template import TemplateInfo
+
+DEFAULT_SET = "default"
+
+
+# ---- values ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ValuesFile:
+    path: str  # as reported
+    source: SourceText
+    documents: list
+    prefix: tuple[str, ...] = ()  # where this file's root sits, seen from the chart that reads it
+
+    @property
+    def root(self):
+        for d in self.documents:
+            if d.root is not None:
+                return d.root
+        return None
+
+
+def _load_values_file(path: str) -> ValuesFile:
+    from dockerlint.files import read_file
+    from dockerlint.model import ParseError
+    from dockerlint.parse.yaml import load_documents
+
+    decoded, error = read_file(path)
+    if error is not None:
+        raise RenderError(f"values file not read: {path}: {error.message}", "E001")
+    source = SourceText(decoded.text, path)
+    try:
+        documents = load_documents(source)
+    except ParseError as e:
+        raise RenderError(f"values file does not parse: {path}:{e.line}: {e.message}") from None
+    return ValuesFile(path, source, documents)
+
+
+def _values_data(vf: ValuesFile):
+    from dockerlint.parse.yaml import to_python
+
+    data = to_python(vf.root) if vf.root is not None else {}
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise RenderError(f"values file is not a mapping: {vf.path}")
+    return data
+
+
+def _merge(base: dict, over: dict) -> dict:
+    """Helm's merge of -f files: mappings merge key by key, anything else replaces."""
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def _lookup(node, path: tuple):
+    """(deepest node reached, key node of it, how many path parts matched)."""
+    from dockerlint.parse.yaml import MappingNode, SequenceNode
+
+    key_node = None
+    for i, part in enumerate(path):
+        if isinstance(node, MappingNode):
+            pair = node.get_pair(str(part))
+            if pair is None:
+                return node, key_node, i
+            key_node, node = pair
+        elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.items):
+            node = node.items[part]
+        else:
+            return node, key_node, i
+    return node, key_node, len(path)
+
+
+# ---- the rendered stream -------------------------------------------------------------------------
+
+
+@dataclass
+class Segment:
+    start: int  # offset of the template's text in the stream
+    end: int
+    template: RenderedTemplate
+
+
+def _stream(templates: list[RenderedTemplate]) -> tuple[str, list[Segment]]:
+    """The rendered templates as `helm template` prints them: one `---` and `# Source:` each."""
+    parts: list[str] = []
+    segments: list[Segment] = []
+    offset = 0
+    for t in templates:
+        if not t.text.strip():
+            continue
+        head = f"---\n# Source: {t.name}\n"
+        body = t.text if t.text.endswith("\n") else t.text + "\n"
+        segments.append(Segment(offset + len(head), offset + len(head) + len(t.text), t))
+        parts += [head, body]
+        offset += len(head) + len(body)
+    return "".join(parts), segments
+
+
+def _deepest_pairs(root, offset: int):
+    """[(key text, key node, value node)] from the document root down to `offset`."""
+    from dockerlint.parse.yaml import MappingNode, SequenceNode
+
+    chain = []
+    node = root
+    while True:
+        if isinstance(node, MappingNode):
+            for key, value in node.pairs:
+                if key.span.start <= offset < max(value.span.end, key.span.end):
+                    chain.append((getattr(key, "value", None), key, value))
+                    node = value
+                    break
+            else:
+                return chain
+        elif isinstance(node, SequenceNode):
+            for i, item in enumerate(node.items):
+                if item.span.start <= offset < max(item.span.end, item.span.start + 1):
+                    chain.append((i, None, item))
+                    node = item
+                    break
+            else:
+                return chain
+        else:
+            return chain
+
+
+# ---- the chart -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ChartContext:
+    chart_dir: str  # as given (reported paths start with it)
+    values_sets: dict[str, list[str]]  # name -> override files, in order
+    options: RenderOptions
+    values_files: dict[str, ValuesFile] = field(default_factory=dict)
+
+    def values_file(self, path: str) -> ValuesFile | None:
+        if path not in self.values_files:
+            if not os.path.isfile(path):
+                return None
+            self.values_files[path] = _load_values_file(path)
+        return self.values_files[path]
+
+
+def chart_settings(chart_dir: str, settings) -> tuple[dict[str, list[str]], RenderOptions]:
+    def resolve(p: str) -> str:
+        return p if os.path.isabs(p) else os.path.join(chart_dir, p)
+
+    base = [resolve(p) for p in settings.helm_values_config] + list(settings.helm_values)
+    sets = {DEFAULT_SET: base}
+    for name, files in settings.helm_values_matrix.items():
+        sets[name] = base + [resolve(p) for p in files]
+    options = RenderOptions(
+        release_name=settings.helm_release_name,
+        namespace=settings.helm_namespace,
+        kube_version=settings.helm_kube_version,
+        include_tests=not settings.helm_skip_tests,
+    )
+    return sets, options
+
+
+def lint_chart(chart_dir: str, settings) -> list[FileResult]:
+    """Every file of the chart with findings (or errors); [] for a clean chart."""
+    try:
+        sets, options = chart_settings(chart_dir, settings)
+        ctx = ChartContext(chart_dir, sets, options)
+        by_key: dict[tuple, tuple[Finding, list[str]]] = {}
+        errors: list[FileResult] = []
+        sources: dict[str, SourceText] = {}
+        for set_name, files in sets.items():
+            for f in files:
+                if not os.path.isfile(f):
+                    raise RenderError(f"values file not found: {f}" + (f" (values set {set_name!r})" if len(sets) > 1 else ""), "E001")
+            values: dict = {}
+            for f in files:
+                values = _merge(values, _values_data(ctx.values_file(f)))
+            findings, errs = _lint_one_set(ctx, replace(options, values=values or None), files, settings, sources)
+            errors += errs
+            for f in findings:
+                key = (f.path, f.span.line, f.span.col, f.code, f.message)
+                if key in by_key:
+                    by_key[key][1].append(set_name)
+                else:
+                    by_key[key] = (f, [set_name])
+    except RenderError as e:
+        error = _render_error(chart_dir, str(e))
+        error.code = e.code
+        return [FileResult(error.path, FileKind.HELM, error=error)]
+    by_path: dict[str, list[Finding]] = {}
+    for f, set_names in by_key.values():
+        if len(sets) > 1:
+            f.message += f" [values: {', '.join(set_names)}]"
+        by_path.setdefault(f.path, []).append(f)
+    results = []
+    for path in sorted(by_path):
+        findings = sorted(by_path[path], key=Finding.sort_key)
+        results.append(FileResult(path, FileKind.HELM, findings, source=sources.get(path)))
+    seen_errors = set()
+    for r in errors:
+        key = (r.path, r.error.line, r.error.message)
+        if key not in seen_errors:
+            seen_errors.add(key)
+            results.append(r)
+    return results
+
+
+_HELM_ERROR_AT = re.compile(r"template: [^/\s]+/((?:charts/[^/]+/)*templates/[^:\s]+):(\d+)(?::(\d+))?")
+
+
+def _render_error(chart_dir: str, message: str) -> FileError:
+    """A render error at the template line Helm names, else at the chart's Chart.yaml."""
+    m = _HELM_ERROR_AT.search(message)
+    if m:
+        return FileError(os.path.join(chart_dir, m.group(1)), message, int(m.group(2)), int(m.group(3)) if m.group(3) else None, code="E002", kind=FileKind.HELM)
+    return FileError(os.path.join(chart_dir, "Chart.yaml"), message, code="E002", kind=FileKind.HELM)
+
+
+def _lint_one_set(ctx: ChartContext, options: RenderOptions, override_files: list[str], settings, sources) -> tuple[list[Finding], list[FileResult]]:
+    from dockerlint import engine
+    from dockerlint.kinds.k8s_annotations import filter_annotations
+    from dockerlint.model import ParseError
+    from dockerlint.parse.yaml import load_documents
+
+    rendering = render_chart(ctx.chart_dir, options)
+    errors: list[FileResult] = []
+    good: list[RenderedTemplate] = []
+    for t in rendering.templates:
+        if not t.text.strip():
+            continue
+        try:
+            load_documents(SourceText(t.text, t.name))
+        except ParseError as e:
+            path, line = _template_position(ctx, t, SourceText(t.text).offset(e.line or 1, e.column or 1))
+            errors.append(FileResult(path, FileKind.HELM, error=FileError(path, f"rendered output does not parse: {e.message}", line, code="E002", kind=FileKind.HELM)))
+            continue
+        good.append(t)
+    text, segments = _stream(good)
+    if not segments:
+        return [], errors
+    stream = SourceText(text, os.path.join(ctx.chart_dir, "(rendered)"))
+    documents = load_documents(stream)
+    findings = engine.run_rules(FileKind.KUBERNETES, stream, documents, settings, stream.path)
+    findings = engine.preset_level_filter(findings, settings)
+    findings = filter_annotations(findings, documents)
+    mapper = _Mapper(ctx, segments, documents, override_files, sources)
+    mapped = [m for m in (mapper.map(f) for f in findings) if m is not None]
+    mapped = mapper.suppress(mapped)
+    kept = []
+    for f in mapped:
+        f.severity = engine.effective_severity(f, settings)
+        if f.severity is not Severity.IGNORE:
+            kept.append(f)
+    return kept, errors
+
+
+def _template_position(ctx: ChartContext, t: RenderedTemplate, offset: int) -> tuple[str, int]:
+    _, _, rel = t.name.partition("/")
+    path = os.path.join(ctx.chart_dir, rel)
+    if t.lines is None:
+        return path, 1
+    return path, max(1, t.lines[min(offset, len(t.lines) - 1)])
+
+
+class _Mapper:
+    """Rendered-stream findings -> template lines (+ values keys)."""
+
+    def __init__(self, ctx: ChartContext, segments: list[Segment], documents, override_files: list[str], sources):
+        self.ctx = ctx
+        self.segments = segments
+        self.documents = documents
+        self.override_files = override_files
+        self.sources = sources  # path -> SourceText of every file a finding lands in
+
+    def _segment(self, offset: int) -> Segment | None:
+        for s in self.segments:
+            if s.start <= offset <= s.end:
+                return s
+        return None
+
+    def _document_root(self, offset: int):
+        for d in self.documents:
+            if d.root is not None and d.span.start <= offset <= d.span.end:
+                return d.root
+        return None
+
+    def _source(self, path: str, text: str) -> SourceText:
+        if path not in self.sources:
+            self.sources[path] = SourceText(text, path)
+        return self.sources[path]
+
+    def map(self, f: Finding) -> Finding | None:
+        seg = self._segment(f.span.start)
+        if seg is None:  # on a `---`/`# Source:` line we added: attach to the next template
+            seg = next((s for s in self.segments if s.start >= f.span.start), self.segments[-1])
+        t = seg.template
+        local = max(0, min(f.span.start, seg.end) - seg.start)
+        _, _, rel = t.name.partition("/")
+        path = os.path.join(self.ctx.chart_dir, rel)
+        info = t.template
+        if info is None:  # a packaged subchart (.tgz): no file to point into
+            path = os.path.join(self.ctx.chart_dir, "Chart.yaml")
+            try:
+                with open(path, encoding="utf-8") as fh:
+                    source = self._source(path, fh.read())
+            except OSError:
+                source = self._source(path, "")
+            f.message += f" (in {t.name}, rendered from a packaged subchart)"
+            return self._moved(f, path, source, 1, 1, local_fix=False)
+        source = self._source(path, info.text)
+        line = t.lines[local] if t.lines is not None else 1
+        if t.lines is None:
+            f.message += " (template line unknown: its output differs between renders)"
+        col = self._column(info, line, t.text, local, f)
+        moved = self._moved(f, path, source, line, col, local_fix=False)
+        moved.related = tuple(self._values_locations(t, seg, f.span.start, line))
+        return moved
+
+    @staticmethod
+    def _column(info: TemplateInfo, line: int, rendered: str, local: int, f: Finding) -> int:
+        """Where the rendered token starts on the template line, else its first non-blank."""
+        text = info.line_text(line)
+        end = rendered.find("\n", local)
+        token = rendered[local : end if end >= 0 else len(rendered)].strip()
+        for candidate in (token, token.split(":", 1)[0] + ":" if ":" in token else None):
+            if candidate and candidate in text:
+                return text.index(candidate) + 1
+        return len(text) - len(text.lstrip()) + 1
+
+    def _moved(self, f: Finding, path: str, source: SourceText, line: int, col: int, *, local_fix: bool) -> Finding:
+        start = source.offset(line, col)
+        end = source.line_start(line) + len(source.line_text(line))
+        span = source.span(start, max(start, end))
+        fix = None
+        if f.fix is not None:
+            what = f.fix.description or f"fix {f.code}"
+            fix = Fix(
+                (Edit(start, start, ""),),
+                Applicability.DISPLAY_ONLY,
+                f"{what}: change the template at {os.path.relpath(path)}:{line} (the rendered output is not a file to edit)",
+            )
+        return replace(f, path=path, span=span, fix=fix, kind=FileKind.HELM)
+
+    # -- values ------------------------------------------------------------------------------
+
+    def _layers(self, t: RenderedTemplate) -> list[ValuesFile]:
+        """Values files a template of this (sub)chart reads, the weakest first."""
+        _, _, rel = t.name.partition("/")
+        parts = rel.split("/")
+        subcharts = []
+        while len(parts) > 2 and parts[0] == "charts":
+            subcharts.append(parts[1])
+            parts = parts[2:]
+        layers: list[ValuesFile] = []
+        # the subchart's own defaults, then each parent's values under the subchart's name
+        for depth in range(len(subcharts), -1, -1):
+            chart_path = os.path.join(self.ctx.chart_dir, *[p for s in subcharts[:depth] for p in ("charts", s)])
+            vf = self.ctx.values_file(os.path.join(chart_path, "values.yaml"))
+            if vf is not None:
+                layers.append(replace(vf, prefix=tuple(subcharts[depth:])))
+        for path in self.override_files:
+            vf = self.ctx.values_file(path)
+            if vf is not None:
+                layers.append(replace(vf, prefix=tuple(subcharts)))
+        return layers
+
+    def _values_locations(self, t: RenderedTemplate, seg: Segment, offset: int, line: int) -> list[Location]:
+        info = t.template
+        root = self._document_root(offset)
+        chain = _deepest_pairs(root, offset) if root is not None else []
+        candidates = [line]
+        if chain and t.lines is not None:
+            value_start = chain[-1][2].span.start - seg.start
+            if 0 <= value_start < len(t.lines):
+                candidates.append(t.lines[value_start])
+        found: list[Location] = []
+        for cand in candidates:
+            refs = info.values_by_line.get(cand, [])
+            if not refs:
+                continue
+            suffix = self._suffix(chain, seg, t, cand, info)
+            for ref in refs:
+                loc = self._locate(t, ref + suffix if len(refs) == 1 else ref)
+                if loc is not None and loc not in found:
+                    found.append(loc)
+            if found:
+                break
+        return found
+
+    @staticmethod
+    def _suffix(chain, seg: Segment, t: RenderedTemplate, line: int, info: TemplateInfo) -> tuple:
+        """The keys below a `toYaml .Values.x` insertion: those rendered by `line` whose text is
+        not written in the template line itself."""
+        text = info.line_text(line)
+        for i, (key, key_node, value) in enumerate(chain):
+            node = key_node if key_node is not None else value
+            local = node.span.start - seg.start
+            if t.lines is None or not 0 <= local < len(t.lines) or t.lines[local] != line:
+                continue
+            if isinstance(key, str) and re.search(rf"(^|[\s{{]){re.escape(key)}\s*:", text):
+                continue  # the key is written in the template; its value comes from the values
+            return tuple(k for k, _, _ in chain[i:])
+        return ()
+
+    def _locate(self, t: RenderedTemplate, path: tuple) -> Location | None:
+        best = None
+        for vf in reversed(self._layers(t)):  # the strongest file that sets the key wins
+            root = vf.root
+            if root is None:
+                continue
+            full = vf.prefix + tuple(path)
+            node, key_node, depth = _lookup(root, full)
+            if depth <= len(vf.prefix) or key_node is None:
+                continue
+            if depth == len(full):
+                best = (vf, key_node, depth)
+                break
+            if best is None or depth > best[2]:
+                best = (vf, key_node, depth)
+        if best is None:
+            return None
+        vf, key_node, depth = best
+        self._source(vf.path, vf.source.text)
+        shown = ".".join(str(p) for p in (vf.prefix + tuple(path))[:depth])
+        return Location(vf.path, key_node.span.line, key_node.span.col, f"value of {shown}")
+
+    # -- suppressions -----------------------------------------------------------------------
+
+    def suppress(self, findings: list[Finding]) -> list[Finding]:
+        """`# dockerlint: ignore=` in a template (YAML or `{{/* */}}` comment) on or above the
+        template line, or on or above the values key that fed the field."""
+        from dockerlint import suppressions
+
+        cache: dict[str, suppressions.SuppressionSet] = {}
+
+        def pragmas(path: str) -> suppressions.SuppressionSet:
+            if path not in cache:
+                source = self.sources.get(path)
+                cache[path] = suppressions.yaml_comment_pragmas(_template_comments(source), source) if source else suppressions.SuppressionSet()
+            return cache[path]
+
+        kept = []
+        for f in findings:
+            if pragmas(f.path).covers(f, f.span.line, lambda _l: None, lambda _l: None):
+                continue
+            if any(
+                pragmas(loc.path).covers(replace(f, span=Span(0, 0, loc.line, loc.col, loc.line, loc.col)), loc.line, lambda _l: None, lambda _l: None)
+                for loc in f.related
+            ):
+                continue
+            kept.append(f)
+        return kept
+
+
+_COMMENT = re.compile(r"(?:^|\s)#\s*(dockerlint:.*)$")
+_TEMPLATE_COMMENT = re.compile(r"\{\{-?\s*/\*\s*(dockerlint:.*?)\s*\*/\s*-?\}\}")
+
+
+def _template_comments(source: SourceText):
+    """(line, column, text after '#') of `dockerlint:` comments in a template or values file:
+    YAML comments and `{{/* dockerlint: ... */}}` template comments."""
+    out = []
+    for i in range(1, source.line_count + 1):
+        line = source.line_text(i)
+        if "dockerlint:" not in line:
+            continue
+        m = _TEMPLATE_COMMENT.search(line)
+        if m:
+            out.append((i, m.start() + 1, m.group(1)))
+            continue
+        m = _COMMENT.search(line)
+        if m:
+            out.append((i, line.index("#", m.start()) + 1, m.group(1)))
+    return out

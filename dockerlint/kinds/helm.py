@@ -1,0 +1,22 @@
+"""Helm charts: a directory with `Chart.yaml`. Rendered in-process (the `[helm]` extra), the
+rendered stream linted with the Kubernetes rules, findings reported at the template and values
+lines that produced them (`dockerlint.helm`)."""
+from __future__ import annotations
+
+from dockerlint.kinds import KindPlugin
+from dockerlint.model import FileKind
+
+
+class HelmPlugin(KindPlugin):
+    kind = FileKind.HELM
+    rule_kinds = frozenset({FileKind.KUBERNETES})
+    label = "Helm chart"
+    directory = True
+
+    def lint_directory(self, path, settings):
+        from dockerlint.helm.chart import lint_chart
+
+        return lint_chart(path, settings)
+
+
+PLUGIN = HelmPlugin()
