@@ -198,8 +198,11 @@ def lint_chart(chart_dir: str, settings) -> list[FileResult]:
                 values = _merge(values, _values_data(ctx.values_file(f)))
             findings, errs = _lint_one_set(ctx, replace(options, values=values or None), files, settings, sources)
             errors += errs
+            occurrences: dict[tuple, int] = {}
             for f in findings:
                 key = (f.path, f.span.line, f.span.col, f.code, f.message)
+                occurrences[key] = occurrences.get(key, 0) + 1
+                key += (occurrences[key],)  # a `range` may repeat a finding on one line: keep each
                 if key in by_key:
                     by_key[key][1].append(set_name)
                 else:
@@ -226,7 +229,8 @@ def lint_chart(chart_dir: str, settings) -> list[FileResult]:
     return results
 
 
-_HELM_ERROR_AT = re.compile(r"template: [^/\s]+/((?:charts/[^/]+/)*templates/[^:\s]+):(\d+)(?::(\d+))?")
+# "template: c/templates/x.yaml:3: ..." (parse) or "execution error at (c/templates/x.yaml:6:8): ..."
+_HELM_ERROR_AT = re.compile(r"(?:template: |at \()[^/\s]+/((?:charts/[^/]+/)*templates/[^:\s]+):(\d+)(?::(\d+))?")
 
 
 def _render_error(chart_dir: str, message: str) -> FileError:
