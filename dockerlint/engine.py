@@ -12,7 +12,7 @@ from dockerlint.model import FileError, FileKind, FileResult, Finding, Severity,
 from dockerlint.rule import Context
 from dockerlint.settings import Settings
 
-__all__ = ["lint_source", "lint_path", "lint_directory", "run_rules", "selected_rules", "effective_severity"]
+__all__ = ["lint_source", "lint_path", "lint_directory", "fix_directory", "run_rules", "selected_rules", "effective_severity"]
 
 
 def effective_severity(finding: Finding, settings: Settings) -> Severity:
@@ -166,3 +166,8 @@ def lint_path(path: str, settings: Settings, kind: FileKind | None = None) -> Fi
 def lint_directory(path: str, kind: FileKind, settings: Settings) -> list[FileResult]:
     """A directory-level input (a Helm chart): one result per file its findings land in."""
     return plugin(kind).lint_directory(path, settings)
+
+
+def fix_directory(path: str, kind: FileKind, settings: Settings):
+    """Fix a directory-level input in memory: (results, [(path, before, after, encoding)], applied)."""
+    return plugin(kind).fix_directory(path, settings)

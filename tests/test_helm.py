@@ -71,11 +71,12 @@ def test_a_chart_is_linted_at_its_template_and_values_lines(tmp_path, monkeypatc
     assert code == 1
     assert doc["errors"] == []
     [privileged] = by_code(doc, "KS003")
-    # `{{- toYaml .Values.securityContext | nindent 12 }}` is line 18, column 13
-    assert (privileged["path"], privileged["line"], privileged["column"]) == ("demo/templates/deployment.yaml", 18, 13)
+    # a fix would go into the values: the finding is there, the template line related
+    # (`{{- toYaml .Values.securityContext | nindent 12 }}` is line 18, column 13)
+    assert (privileged["path"], privileged["line"], privileged["column"]) == ("demo/values.yaml", 5, 3)
     assert "runs privileged" in privileged["message"]
     assert privileged["related"] == [
-        {"path": "demo/values.yaml", "line": 5, "column": 3, "message": "value of securityContext.privileged"}
+        {"path": "demo/templates/deployment.yaml", "line": 18, "column": 13, "message": "in the rendered template at"}
     ]
     [memory] = by_code(doc, "KS022")
     assert (memory["line"], memory["column"]) == (19, 11)  # the literal `resources:` key
@@ -89,13 +90,15 @@ def test_a_chart_is_linted_at_its_template_and_values_lines(tmp_path, monkeypatc
 def test_sarif_carries_the_values_key_as_a_related_location(tmp_path, monkeypatch):
     make_chart(tmp_path)
     monkeypatch.chdir(tmp_path)
-    code, out, _ = run_cli(["check", "--isolated", "--no-progress", "--format", "sarif", "--select", "KS003", "demo"])
+    code, out, _ = run_cli(["check", "--isolated", "--no-progress", "--format", "sarif", "--select", "KS022", "demo"])
     assert code == 1
     [result] = json.loads(out)["runs"][0]["results"]
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "demo/templates/deployment.yaml"
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 19
     [related] = result["relatedLocations"]
     assert related["physicalLocation"]["artifactLocation"]["uri"] == "demo/values.yaml"
-    assert related["physicalLocation"]["region"] == {"startLine": 5, "startColumn": 3}
+    assert related["physicalLocation"]["region"] == {"startLine": 6, "startColumn": 1}
+    assert related["message"]["text"] == "value of resources"
 
 
 def test_templates_are_never_linted_as_plain_yaml_and_a_chart_never_passes_silently(tmp_path, monkeypatch):
@@ -111,10 +114,10 @@ def test_templates_are_never_linted_as_plain_yaml_and_a_chart_never_passes_silen
 def test_text_output_names_the_values_key(tmp_path, monkeypatch):
     make_chart(tmp_path)
     monkeypatch.chdir(tmp_path)
-    code, out, _ = run_cli(["check", "--isolated", "--no-progress", "--no-source", "--select", "KS003", "demo"])
+    code, out, _ = run_cli(["check", "--isolated", "--no-progress", "--no-source", "--select", "KS022", "demo"])
     assert code == 1
-    assert "demo/templates/deployment.yaml:18:13: KS003" in out
-    assert "= value of securityContext.privileged: demo/values.yaml:5:3" in out
+    assert "demo/templates/deployment.yaml:19:11: KS022" in out
+    assert "= value of resources: demo/values.yaml:6:1" in out
 
 
 def test_helm_values_override_moves_the_finding_and_its_values_location(tmp_path, monkeypatch):
@@ -126,8 +129,8 @@ def test_helm_values_override_moves_the_finding_and_its_values_location(tmp_path
     code, doc = check_json("demo", "--select", "KS003", "--helm-values", "prod.yaml")
     assert code == 1
     [f] = doc["findings"]
-    assert f["line"] == 18
-    assert f["related"] == [{"path": "prod.yaml", "line": 2, "column": 3, "message": "value of securityContext.privileged"}]
+    assert (f["path"], f["line"], f["column"]) == ("prod.yaml", 2, 3)
+    assert f["related"] == [{"path": "demo/templates/deployment.yaml", "line": 18, "column": 13, "message": "in the rendered template at"}]
 
 
 def test_a_values_matrix_reports_a_template_line_once_naming_the_sets(tmp_path, monkeypatch):
@@ -211,8 +214,8 @@ def test_vendored_subchart_is_rendered_with_parent_values(tmp_path, monkeypatch)
     code, doc = check_json("demo", "--select", "KS003")
     assert code == 1, doc
     [f] = doc["findings"]
-    assert (f["path"], f["line"]) == ("demo/charts/sub/templates/deployment.yaml", 18)
-    assert f["related"][0]["path"] == "demo/values.yaml" and f["related"][0]["line"] == 3
+    assert (f["path"], f["line"]) == ("demo/values.yaml", 3)  # `sub.securityContext.privileged` in the parent
+    assert (f["related"][0]["path"], f["related"][0]["line"]) == ("demo/charts/sub/templates/deployment.yaml", 18)
     assert sub.is_dir()
 
 
@@ -262,13 +265,14 @@ def test_a_changed_template_or_values_file_lints_its_chart(tmp_path, monkeypatch
     make_chart(tmp_path)
     monkeypatch.chdir(tmp_path)
     for named in ("demo/templates/deployment.yaml", "demo/values.yaml"):
-        code, doc = check_json(named, "--select", "KS003")
+        code, doc = check_json(named, "--select", "KS022")
         assert code == 1
-        assert [(f["path"], f["line"]) for f in doc["findings"]] == [("demo/templates/deployment.yaml", 18)], named
+        assert [(f["path"], f["line"]) for f in doc["findings"]] == [("demo/templates/deployment.yaml", 19)], named
 
 
-def test_fix_leaves_a_chart_alone_and_shows_where_to_change_it(tmp_path, monkeypatch):
-    chart = make_chart(tmp_path)
+def test_a_fix_of_a_template_literal_is_shown_at_the_template_line_never_applied(tmp_path, monkeypatch):
+    chart = make_chart(tmp_path, templates={"deployment.yaml": DEPLOYMENT.replace(
+        "          securityContext:\n            {{- toYaml .Values.securityContext | nindent 12 }}\n", "")})
     before = {p: p.read_text() for p in chart.rglob("*") if p.is_file()}
     monkeypatch.chdir(tmp_path)
     code, out, err = run_cli(["fix", "--isolated", "--no-progress", "--unsafe-fixes", "--select", "KS008", "demo"])
@@ -339,3 +343,42 @@ def test_corpus_chart_findings_equal_its_rendered_output_at_real_lines(name):
                 assert os.path.abspath(path).startswith(os.path.abspath(chart) + os.sep)
                 with open(path, encoding="utf-8") as fh:
                     assert 1 <= line <= len(fh.read().split("\n")), (path, line)
+
+
+# ---- fixes -----------------------------------------------------------------------------------
+
+
+def test_a_values_driven_finding_is_reported_and_fixed_in_the_values_file(tmp_path, monkeypatch):
+    chart = make_chart(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    code, doc = check_json("demo", "--select", "KS003,KS008")
+    privileged = by_code(doc, "KS003")[0]
+    assert (privileged["path"], privileged["line"], privileged["column"]) == ("demo/values.yaml", 5, 3)
+    assert privileged["related"][0] == {"path": "demo/templates/deployment.yaml", "line": 18, "column": 13, "message": "in the rendered template at"}
+    assert privileged["fix"]["edits"] == [{"content": "false", "line": 5, "column": 15, "end_line": 5, "end_column": 19}]
+    code, out, err = run_cli(["fix", "--isolated", "--no-progress", "--unsafe-fixes", "--select", "KS003,KS008", "demo"])
+    assert code == 0, err
+    assert "Fixed 2 problems in 1 file; 0 remaining." in err
+    assert (chart / "values.yaml").read_text() == VALUES.replace(
+        "  privileged: true\n", "  privileged: false\n  readOnlyRootFilesystem: true\n"
+    )
+    assert (chart / "templates" / "deployment.yaml").read_text() == DEPLOYMENT
+
+
+def test_values_fix_turns_an_empty_flow_mapping_into_a_block(tmp_path, monkeypatch):
+    chart = make_chart(tmp_path, values=VALUES.replace("securityContext:\n  privileged: true\n", "securityContext: {}\n"))
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["fix", "--isolated", "--no-progress", "--unsafe-fixes", "--select", "KS008", "--diff", "demo"])
+    assert code == 1
+    assert "-securityContext: {}\n+securityContext:\n+  readOnlyRootFilesystem: true\n" in out
+    assert "securityContext: {}" in (chart / "values.yaml").read_text()  # --diff writes nothing
+
+
+def test_a_values_fix_goes_to_the_override_file_that_set_the_value(tmp_path, monkeypatch):
+    chart = make_chart(tmp_path, values=VALUES.replace("privileged: true", "privileged: false"))
+    (tmp_path / "prod.yaml").write_text("# production\nsecurityContext:\n  privileged: true\n")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["fix", "--isolated", "--no-progress", "--unsafe-fixes", "--select", "KS003", "--helm-values", "prod.yaml", "demo"])
+    assert code == 0, err
+    assert (tmp_path / "prod.yaml").read_text() == "# production\nsecurityContext:\n  privileged: false\n"
+    assert "privileged: false" in (chart / "values.yaml").read_text()

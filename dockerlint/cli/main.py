@@ -124,10 +124,18 @@ def process_candidate(cand, args, resolver, forced, fixing: bool, diff: bool):
 
     from dockerlint.kinds import plugin
 
-    if cand.kind is not None and plugin(cand.kind).directory:  # a chart: several results, fixed nowhere
-        from dockerlint.engine import lint_directory
+    if cand.kind is not None and plugin(cand.kind).directory:  # a chart: results and changes in several files
+        from dockerlint.engine import fix_directory, lint_directory
 
-        return lint_directory(cand.path, cand.kind, resolver.for_file(os.path.join(cand.path, "Chart.yaml"))), None
+        settings = resolver.for_file(os.path.join(cand.path, "Chart.yaml"))
+        if not fixing:
+            return lint_directory(cand.path, cand.kind, settings), None
+        results, changes, applied = fix_directory(cand.path, cand.kind, settings)
+        if applied:  # counted once, on the chart's first result
+            if not results:
+                results = [FileResult(os.path.join(cand.path, "Chart.yaml"), cand.kind)]
+            results[0].fixes_applied = dict(applied)
+        return results, changes
     display = args.stdin_filename if cand.path == "-" and args.stdin_filename else cand.path
     settings = resolver.for_file(display if display != "-" else ".")
     kind = forced or cand.kind
@@ -219,7 +227,9 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
             results.extend(result)
         elif result is not None:
             results.append(result)
-        if change is not None:
+        if isinstance(change, list):
+            changed.extend(change)
+        elif change is not None:
             changed.append(change)
     return results, changed, skipped
 

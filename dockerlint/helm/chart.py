@@ -37,15 +37,17 @@ class ValuesFile:
         return None
 
 
-def _load_values_file(path: str) -> ValuesFile:
+def _load_values_file(path: str, text: str | None = None) -> ValuesFile:
     from dockerlint.files import read_file
     from dockerlint.model import ParseError
     from dockerlint.parse.yaml import load_documents
 
-    decoded, error = read_file(path)
-    if error is not None:
-        raise RenderError(f"values file not read: {path}: {error.message}", "E001")
-    source = SourceText(decoded.text, path)
+    if text is None:
+        decoded, error = read_file(path)
+        if error is not None:
+            raise RenderError(f"values file not read: {path}: {error.message}", "E001")
+        text = decoded.text
+    source = SourceText(text, path)
     try:
         documents = load_documents(source)
     except ParseError as e:
@@ -155,13 +157,30 @@ class ChartContext:
     values_sets: dict[str, list[str]]  # name -> override files, in order
     options: RenderOptions
     values_files: dict[str, ValuesFile] = field(default_factory=dict)
+    edited: dict[str, str] = field(default_factory=dict)  # values file -> its text after fixes (not yet written)
 
     def values_file(self, path: str) -> ValuesFile | None:
         if path not in self.values_files:
-            if not os.path.isfile(path):
+            if path not in self.edited and not os.path.isfile(path):
                 return None
-            self.values_files[path] = _load_values_file(path)
+            self.values_files[path] = _load_values_file(path, self.edited.get(path))
         return self.values_files[path]
+
+    def edited_defaults(self, override_files: list[str]) -> dict:
+        """Edited (not yet written) values.yaml files of the chart and its subcharts, as overrides:
+        Helm reads a chart's own values from disk."""
+        merged: dict = {}
+        for path in sorted(self.edited):
+            if path in override_files:
+                continue
+            rel = os.path.relpath(os.path.dirname(path), self.chart_dir).replace(os.sep, "/")
+            parts = [] if rel == "." else rel.split("/")
+            prefix = [p for i, p in enumerate(parts) if i % 2 == 1 and parts[i - 1] == "charts"]
+            data = _values_data(self.values_file(path))
+            for key in reversed(prefix):
+                data = {key: data}
+            merged = _merge(merged, data)
+        return merged
 
 
 def chart_settings(chart_dir: str, settings) -> tuple[dict[str, list[str]], RenderOptions]:
@@ -181,19 +200,21 @@ def chart_settings(chart_dir: str, settings) -> tuple[dict[str, list[str]], Rend
     return sets, options
 
 
-def lint_chart(chart_dir: str, settings) -> list[FileResult]:
-    """Every file of the chart with findings (or errors); [] for a clean chart."""
+def lint_chart(chart_dir: str, settings, edited: dict[str, str] | None = None) -> list[FileResult]:
+    """Every file of the chart with findings (or errors); [] for a clean chart.
+
+    `edited`: values files' texts after fixes, used instead of the files on disk."""
     try:
         sets, options = chart_settings(chart_dir, settings)
-        ctx = ChartContext(chart_dir, sets, options)
+        ctx = ChartContext(chart_dir, sets, options, edited=dict(edited or {}))
         by_key: dict[tuple, tuple[Finding, list[str]]] = {}
         errors: list[FileResult] = []
         sources: dict[str, SourceText] = {}
         for set_name, files in sets.items():
             for f in files:
-                if not os.path.isfile(f):
+                if f not in ctx.edited and not os.path.isfile(f):
                     raise RenderError(f"values file not found: {f}" + (f" (values set {set_name!r})" if len(sets) > 1 else ""), "E001")
-            values: dict = {}
+            values: dict = ctx.edited_defaults(files)
             for f in files:
                 values = _merge(values, _values_data(ctx.values_file(f)))
             findings, errs = _lint_one_set(ctx, replace(options, values=values or None), files, settings, sources)
@@ -268,7 +289,7 @@ def _lint_one_set(ctx: ChartContext, options: RenderOptions, override_files: lis
     findings = engine.run_rules(FileKind.KUBERNETES, stream, documents, settings, stream.path)
     findings = engine.preset_level_filter(findings, settings)
     findings = filter_annotations(findings, documents)
-    mapper = _Mapper(ctx, segments, documents, override_files, sources)
+    mapper = _Mapper(ctx, segments, documents, override_files, sources, stream)
     mapped = [m for m in (mapper.map(f) for f in findings) if m is not None]
     mapped = mapper.suppress(mapped)
     kept = []
@@ -290,8 +311,9 @@ def _template_position(ctx: ChartContext, t: RenderedTemplate, offset: int) -> t
 class _Mapper:
     """Rendered-stream findings -> template lines (+ values keys)."""
 
-    def __init__(self, ctx: ChartContext, segments: list[Segment], documents, override_files: list[str], sources):
+    def __init__(self, ctx: ChartContext, segments: list[Segment], documents, override_files: list[str], sources, stream: SourceText):
         self.ctx = ctx
+        self.stream = stream
         self.segments = segments
         self.documents = documents
         self.override_files = override_files
@@ -339,7 +361,92 @@ class _Mapper:
         col = self._column(info, line, t.text, local, f)
         moved = self._moved(f, path, source, line, col, local_fix=False)
         moved.related = tuple(self._values_locations(t, seg, f.span.start, line))
+        values_fix = self._values_fix(f) if t.lines is not None else None
+        if values_fix is not None:
+            # the fix goes into the values file: that is the finding's place; the template line is related
+            vf, edit = values_fix
+            vsource = self._source(edit.path, edit.source.text)
+            start = vsource.offset(edit.key_line, edit.key_col)
+            template_loc = Location(path, line, col, "in the rendered template at")
+            return replace(
+                f,
+                path=edit.path,
+                span=vsource.span(start, vsource.line_start(edit.key_line) + len(vsource.line_text(edit.key_line))),
+                fix=Fix(tuple(edit.edits), f.fix.applicability, f"{f.fix.description or 'fix ' + f.code} (in the values, key {edit.shown})"),
+                kind=FileKind.HELM,
+                related=(template_loc,) + tuple(loc for loc in moved.related if (loc.path, loc.line) != (edit.path, edit.key_line)),
+            )
         return moved
+
+    def _values_fix(self, f: Finding):
+        """The rule's fix as an edit of the values file that fed the field, or None."""
+        from dockerlint.fix import OverlappingEdits, apply_edits
+        from dockerlint.helm.values_fix import ValuesEdit, changed_path, node_at, values_edits
+        from dockerlint.model import ParseError
+        from dockerlint.parse.yaml import load_documents, to_python
+
+        if f.fix is None or f.fix.applicability is Applicability.DISPLAY_ONLY:
+            return None
+        try:
+            new_text = apply_edits(self.stream.text, f.fix.edits)
+            new_stream = SourceText(new_text, self.stream.path)
+            new_documents = load_documents(new_stream)
+        except (OverlappingEdits, ParseError):
+            return None
+        if len(new_documents) != len(self.documents):
+            return None
+        first = f.fix.edits[0].start
+        index = next((i for i, d in enumerate(self.documents) if d.root is not None and d.span.start <= first <= d.span.end), None)
+        if index is None or new_documents[index].root is None:
+            return None
+        old_root, new_root = self.documents[index].root, new_documents[index].root
+        path = changed_path(to_python(old_root), to_python(new_root))
+        if path is None:
+            return None
+        old_node, _ = node_at(old_root, path)
+        new_node, _ = node_at(new_root, path)
+        if old_node is None or new_node is None:
+            return None
+        pairs = getattr(old_node, "pairs", None)
+        anchor = pairs[0][0].span.start if pairs else old_node.span.start
+        seg = self._segment(anchor)
+        if seg is None or seg.template.lines is None:
+            return None
+        t, info = seg.template, seg.template.template
+        line = t.lines[anchor - seg.start]
+        refs = info.values_by_line.get(line, [])
+        if len(refs) != 1:
+            return None
+        text = info.line_text(line)
+        suffix: tuple = ()
+        for i in range(len(path)):
+            _, key_node = node_at(old_root, path[: i + 1])
+            if key_node is None or not 0 <= key_node.span.start - seg.start < len(t.lines):
+                continue
+            literal = re.search(rf"(^|[\s{{]){re.escape(str(path[i]))}\s*:", text)
+            if t.lines[key_node.span.start - seg.start] == line and not literal:
+                suffix = tuple(path[i:])
+                break
+        values_path = refs[0] + suffix
+        old_value = to_python(old_node)
+        for vf in reversed(self._layers(t)):
+            if vf.root is None:
+                continue
+            node, key_node, depth = _lookup(vf.root, vf.prefix + values_path)
+            if depth != len(vf.prefix) + len(values_path) or key_node is None:
+                continue
+            here = to_python(node)
+            if isinstance(here, dict) and isinstance(old_value, dict):
+                if any(k not in old_value or old_value[k] != v for k, v in here.items()):
+                    return None
+            elif here != old_value:
+                return None  # the rendered value is not this values key verbatim
+            edits = values_edits(vf.source, node, key_node, new_stream, new_node)
+            if not edits:
+                return None
+            shown = ".".join(str(p) for p in values_path)
+            return vf, ValuesEdit(vf.path, vf.source, edits, key_node.span.line, key_node.span.col, shown)
+        return None
 
     @staticmethod
     def _column(info: TemplateInfo, line: int, rendered: str, local: int, f: Finding) -> int:

@@ -15,7 +15,8 @@ A plug-in (one small module per kind, imported only when a file of that kind is 
 
 A directory-level kind (`directory = True`: a Helm chart) is not one text but a tree whose
 findings land in several files: `lint_directory(path, settings)` returns one `FileResult` per
-file (or an error result naming the directory's entry file).
+file (or an error result naming the directory's entry file); `fix_directory(path, settings)`
+fixes it in memory and returns the results, the changed files and the fixes applied.
 
 Detection (which kind a file is) lives in `dockerlint.parse.detect`: several kinds share one
 YAML parse there, and the order of the questions matters. The engine and the fix engine ask
@@ -50,6 +51,10 @@ class KindPlugin:
         raise NotImplementedError
 
     def lint_directory(self, path: str, settings) -> list:  # pragma: no cover - directory kinds override
+        raise NotImplementedError
+
+    def fix_directory(self, path: str, settings) -> tuple:  # pragma: no cover - directory kinds override
+        """(results after fixing, [(path, before, after, encoding)] changed, code -> fixes applied)."""
         raise NotImplementedError
 
     def finish(self, findings: list[Finding], model: Any) -> list[Finding]:

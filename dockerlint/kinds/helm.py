@@ -18,5 +18,10 @@ class HelmPlugin(KindPlugin):
 
         return lint_chart(path, settings)
 
+    def fix_directory(self, path, settings):
+        from dockerlint.helm.fix import fix_chart
+
+        return fix_chart(path, settings)
+
 
 PLUGIN = HelmPlugin()
