@@ -189,6 +189,54 @@ def chart_of_file(path: str) -> str | None:
     return found.as_posix() if rel.startswith("..") else rel
 
 
+KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+
+
+def overlay_roots(root: str, files: list[str]) -> tuple[list[str], set[str]]:
+    """The top-level Kustomize overlays among walked files (relative dirs), and the files they
+    own: kustomizations, and the resources and patches they read (linted through the overlay; a
+    patch is never a whole object). A base or component an overlay includes is not top-level."""
+    dirs = sorted({rel.rsplit("/", 1)[0] if "/" in rel else "" for rel in files if rel.rsplit("/", 1)[-1] in KUSTOMIZATION_NAMES})
+    if not dirs:
+        return [], set()
+    from dockerlint.kustomize.overlay import referenced_paths
+
+    base = os.path.abspath(root)
+    included: set[str] = set()
+    owned: set[str] = set()
+    for d in dirs:
+        full = os.path.join(base, d)
+        inc_dirs, inc_files = referenced_paths(full)
+        included |= {os.path.relpath(x, base).replace(os.sep, "/") for x in inc_dirs}
+        owned |= {os.path.relpath(x, base).replace(os.sep, "/") for x in inc_files}
+    owned |= {rel for rel in files if rel.rsplit("/", 1)[-1] in KUSTOMIZATION_NAMES}
+    from dockerlint.kustomize.overlay import is_component
+
+    return [d for d in dirs if d not in included and not is_component(os.path.join(base, d))], owned
+
+
+def overlay_of_file(path: str) -> str | None:
+    """The kustomization directory that owns an explicitly named file (the kustomization itself,
+    or a resource or patch it reads): that overlay is linted instead, a patch never alone."""
+    from dockerlint.kustomize.overlay import is_component, kustomization_file, referenced_paths
+
+    full = os.path.normpath(os.path.abspath(path))
+    for parent in Path(full).parents:
+        if kustomization_file(str(parent)) is None:
+            continue
+        if os.path.basename(full) in KUSTOMIZATION_NAMES and os.path.dirname(full) == str(parent):
+            owner = str(parent)
+        elif full in referenced_paths(str(parent))[1]:
+            owner = str(parent)
+        else:
+            continue
+        if is_component(owner):
+            return None  # a component only builds inside an overlay: linted as a plain file
+        rel = os.path.relpath(owner)
+        return owner if rel.startswith("..") else rel
+    return None
+
+
 def discover(paths: list[str], exclude: list[str]) -> tuple[list[Candidate], list[Skipped]]:
     candidates: list[Candidate] = []
     skipped: list[Skipped] = []
@@ -217,9 +265,15 @@ def discover(paths: list[str], exclude: list[str]) -> tuple[list[Candidate], lis
             charts = [c for c in chart_roots(files) if not is_excluded(c, exclude) or c == ""]
             for chart in charts:
                 add(os.path.join(arg, chart) if chart else arg, FileKind.HELM, False)
+            overlays, owned = overlay_roots(arg, [f for f in files if not (charts and in_chart(f, charts) is not None)])
+            for overlay in overlays:
+                if not is_excluded(overlay, exclude) or overlay == "":
+                    add(os.path.join(arg, overlay) if overlay else arg, FileKind.KUSTOMIZE, False)
             for rel in files:
                 if charts and in_chart(rel, charts) is not None:
                     continue  # templates are not YAML: the chart is rendered and linted as a whole
+                if rel in owned:
+                    continue  # a kustomization, or a resource/patch linted through its overlay
                 parts = rel.split("/")
                 if any(part in ALWAYS_SKIP_DIRS for part in parts[:-1]):
                     continue
@@ -253,6 +307,10 @@ def discover(paths: list[str], exclude: list[str]) -> tuple[list[Candidate], lis
             chart = chart_of_file(arg) if p.name.lower().endswith(YAML_SUFFIXES + (".tpl", ".txt")) else None
             if chart is not None:
                 add(chart, FileKind.HELM, True)
+                continue
+            overlay = overlay_of_file(arg) if p.name.lower().endswith(YAML_SUFFIXES) or p.name == "Kustomization" else None
+            if overlay is not None:
+                add(overlay, FileKind.KUSTOMIZE, True)
                 continue
             add(arg, kind_by_name(p.name), True)
         else:

@@ -47,6 +47,7 @@ class FileKind(str, enum.Enum):
     COMPOSE = "compose"
     PYTHON = "python"  # infrastructure-as-code programs: cdk8s, Pulumi, AWS CDK
     HELM = "helm"  # a chart directory: rendered, linted as Kubernetes, reported at its templates/values
+    KUSTOMIZE = "kustomize"  # an overlay directory: built, linted as Kubernetes, reported at its resources/patches
 
     def __str__(self) -> str:
         return self.value

@@ -36,6 +36,7 @@ _MODULES = {
     FileKind.COMPOSE: "dockerlint.kinds.compose",
     FileKind.PYTHON: "dockerlint.kinds.python",
     FileKind.HELM: "dockerlint.kinds.helm",
+    FileKind.KUSTOMIZE: "dockerlint.kinds.kustomize",
 }
 
 

@@ -1,0 +1,27 @@
+"""Kustomize overlays: a directory with `kustomization.yaml` (`.yml`, `Kustomization`). Built
+with `kubectl kustomize` (the `[kustomize]` extra), the built objects linted with the Kubernetes
+rules, findings reported at the resource or patch line that set the field (`dockerlint.kustomize`)."""
+from __future__ import annotations
+
+from dockerlint.kinds import KindPlugin
+from dockerlint.model import FileKind
+
+
+class KustomizePlugin(KindPlugin):
+    kind = FileKind.KUSTOMIZE
+    rule_kinds = frozenset({FileKind.KUBERNETES})
+    label = "Kustomize overlay"
+    directory = True
+
+    def lint_directory(self, path, settings):
+        from dockerlint.kustomize.overlay import lint_overlay
+
+        return lint_overlay(path, settings)
+
+    def fix_directory(self, path, settings):
+        from collections import Counter
+
+        return self.lint_directory(path, settings), [], Counter()  # fixes are shown at the source line, not applied
+
+
+PLUGIN = KustomizePlugin()
