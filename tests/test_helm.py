@@ -382,3 +382,28 @@ def test_a_values_fix_goes_to_the_override_file_that_set_the_value(tmp_path, mon
     assert code == 0, err
     assert (tmp_path / "prod.yaml").read_text() == "# production\nsecurityContext:\n  privileged: false\n"
     assert "privileged: false" in (chart / "values.yaml").read_text()
+
+
+# ---- the language server -------------------------------------------------------------------
+
+
+def test_language_server_diagnostics_in_templates_and_values_follow_unsaved_values(tmp_path):
+    from dockerlint.lsp.config import ConfigCache
+    from dockerlint.lsp.features import analyze
+
+    chart = make_chart(tmp_path)
+    template, values = chart / "templates" / "deployment.yaml", chart / "values.yaml"
+    configs = ConfigCache()
+    snap = analyze(values.as_uri(), 1, VALUES, "yaml", configs)
+    assert [(d.code, d.range.start.line) for d in snap.diagnostics if d.code == "KS003"] == [("KS003", 4)]  # 0-based line 5
+    snap = analyze(template.as_uri(), 1, DEPLOYMENT, "helm", configs)
+    assert ("KS022", 18) in [(d.code, d.range.start.line) for d in snap.diagnostics]
+    assert "KS003" not in [d.code for d in snap.diagnostics]  # it is in the values file
+    # the editor's unsaved values text re-renders the template: resources set -> no KS022
+    unsaved = VALUES.replace("resources: {}", "resources:\n  limits:\n    memory: 128Mi\n    cpu: 100m\n  requests:\n    memory: 64Mi\n    cpu: 50m")
+    snap = analyze(template.as_uri(), 2, DEPLOYMENT, "helm", configs, chart_texts={str(values): unsaved})
+    assert "KS022" not in [d.code for d in snap.diagnostics]
+    # an unsaved template edit is rendered too, and a template that no longer renders is an error there
+    broken = DEPLOYMENT.replace("{{ .Release.Name }}", "{{ .Release.Name ")
+    snap = analyze(template.as_uri(), 3, broken, "helm", configs)
+    assert snap.error is not None and snap.diagnostics[0].severity == 1

@@ -204,9 +204,16 @@ def lint_chart(chart_dir: str, settings, edited: dict[str, str] | None = None) -
     """Every file of the chart with findings (or errors); [] for a clean chart.
 
     `edited`: values files' texts after fixes, used instead of the files on disk."""
+    edited = dict(edited or {})
+    templates: dict[str, str] = {}
+    for path in list(edited):  # unsaved templates go to the renderer, values files to the values reader
+        rel = os.path.relpath(os.path.abspath(path), os.path.abspath(chart_dir)).replace(os.sep, "/")
+        if "templates" in rel.split("/")[:-1] and not rel.startswith(".."):
+            templates[rel] = edited.pop(path)
     try:
         sets, options = chart_settings(chart_dir, settings)
-        ctx = ChartContext(chart_dir, sets, options, edited=dict(edited or {}))
+        options.template_overrides = templates or None
+        ctx = ChartContext(chart_dir, sets, options, edited=edited)
         by_key: dict[tuple, tuple[Finding, list[str]]] = {}
         errors: list[FileResult] = []
         sources: dict[str, SourceText] = {}

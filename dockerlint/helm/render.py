@@ -30,6 +30,7 @@ class RenderOptions:
     values: dict[str, Any] | None = None  # merged overrides (values files), over the chart's defaults
     kube_version: str | None = None
     include_tests: bool = True
+    template_overrides: dict[str, str] | None = None  # rel path -> text not yet saved (the editor's)
 
 
 @dataclass
@@ -119,8 +120,15 @@ def _chart_templates(chart_dir: str):
 def render_chart(chart_dir: str, options: RenderOptions) -> Rendering:
     helm = helm_sdk()
     chart_dir = os.path.abspath(chart_dir)
+    overrides = options.template_overrides or {}
+
+    def load():
+        if overrides:  # unsaved templates: render from an archive that holds them
+            return helm.Chart.load_archive(_instrumented_archive(chart_dir, overrides))
+        return helm.Chart.load(chart_dir)
+
     try:
-        with helm.Chart.load(chart_dir) as chart:
+        with load() as chart:
             missing = missing_dependencies(chart)
             if missing:
                 raise RenderError(
@@ -133,8 +141,11 @@ def render_chart(chart_dir: str, options: RenderOptions) -> Rendering:
     replaced: dict[str, str] = {}
     for rel, full in _chart_templates(chart_dir):
         try:
-            with open(full, encoding="utf-8") as f:
-                text = f.read()
+            if rel in overrides:
+                text = overrides[rel]
+            else:
+                with open(full, encoding="utf-8") as f:
+                    text = f.read()
         except (OSError, UnicodeDecodeError):
             continue
         info = read_template(text)

@@ -13,6 +13,11 @@ class HelmPlugin(KindPlugin):
     label = "Helm chart"
     directory = True
 
+    def parse(self, source, documents=None):
+        from dockerlint.model import ParseError
+
+        raise ParseError("a Helm chart is linted as a directory (its templates are not YAML)")
+
     def lint_directory(self, path, settings):
         from dockerlint.helm.chart import lint_chart
 

@@ -13,6 +13,11 @@ class KustomizePlugin(KindPlugin):
     label = "Kustomize overlay"
     directory = True
 
+    def parse(self, source, documents=None):
+        from dockerlint.model import ParseError
+
+        raise ParseError("a Kustomize overlay is linted as a directory")
+
     def lint_directory(self, path, settings):
         from dockerlint.kustomize.overlay import lint_overlay
 
