@@ -407,3 +407,34 @@ def test_language_server_diagnostics_in_templates_and_values_follow_unsaved_valu
     broken = DEPLOYMENT.replace("{{ .Release.Name }}", "{{ .Release.Name ")
     snap = analyze(template.as_uri(), 3, broken, "helm", configs)
     assert snap.error is not None and snap.diagnostics[0].severity == 1
+
+
+# ---- the review bot --------------------------------------------------------------------------
+
+
+def test_review_of_a_values_change_comments_on_the_values_line_with_a_suggestion(tmp_path, monkeypatch):
+    import subprocess
+
+    def git(*args):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    make_chart(tmp_path, values=VALUES.replace("privileged: true", "privileged: false"))
+    git("init", "-q", "-b", "main")
+    git("config", "user.email", "dev@example.com")
+    git("config", "user.name", "dev")
+    git("add", ".")
+    git("commit", "-q", "-m", "base")
+    git("checkout", "-q", "-b", "feature")
+    (tmp_path / "demo" / "values.yaml").write_text(VALUES)
+    git("commit", "-q", "-am", "privileged")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GITHUB_API_URL", "http://127.0.0.1:9")  # nothing listens: the dry run is offline
+    for name in ("GITHUB_TOKEN", "GITHUB_EVENT_PATH", "GITHUB_REPOSITORY"):
+        monkeypatch.delenv(name, raising=False)
+    code, out, err = run_cli(["review", "--repo", "octo/app", "--pr", "7", "--select", "KS003,KS022", "--isolated", "--base", "main", "--dry-run"])
+    assert code == 0, err
+    body = json.loads(out)
+    [comment] = body["comments"]
+    assert (comment["path"], comment["line"]) == ("demo/values.yaml", 5)
+    assert comment["body"].startswith("**KS003**")
+    assert "```suggestion\n  privileged: false\n```" in comment["body"]
