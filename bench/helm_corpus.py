@@ -35,7 +35,7 @@ def main() -> int:
     differences = []
     bad_locations = []
     errors = []
-    findings_total = related_total = 0
+    findings_total = related_total = at_values = 0
     unmapped_templates = 0
     templates_total = 0
     times = []
@@ -57,7 +57,8 @@ def main() -> int:
                     inside = os.path.abspath(path).startswith(os.path.abspath(chart) + os.sep)
                     if not (inside and os.path.isfile(path) and 1 <= line <= line_count(path)):
                         bad_locations.append((name, path, line, f.code))
-                related_total += len(f.related)
+                related_total += any("values" in (loc.message or "") for loc in f.related)
+                at_values += os.path.basename(f.path).startswith("values")
         _, options = chart_settings(chart, settings)
         rendering = render_chart(chart, options)
         templates_total += sum(1 for t in rendering.templates if t.text.strip())
@@ -72,7 +73,8 @@ def main() -> int:
     print(f"charts: {len(charts)}; findings equal to the rendered output's (code -> count): {equal}/{len(charts)}")
     for d in differences[:20]:
         print("  differs:", d)
-    print(f"findings: {findings_total}, with values locations: {related_total}; locations not a real line of a chart file: {len(bad_locations)}")
+    print(f"findings: {findings_total}; at a values key (a values fix exists): {at_values}; at a template line with the values key related: {related_total}; "
+          f"locations not a real line of a chart file: {len(bad_locations)}")
     for b in bad_locations[:10]:
         print("  bad location:", b)
     print(f"rendered templates: {templates_total}; mapped to template lines: {templates_total - unmapped_templates} (unmapped {unmapped_templates})")

@@ -438,3 +438,13 @@ def test_review_of_a_values_change_comments_on_the_values_line_with_a_suggestion
     assert (comment["path"], comment["line"]) == ("demo/values.yaml", 5)
     assert comment["body"].startswith("**KS003**")
     assert "```suggestion\n  privileged: false\n```" in comment["body"]
+
+
+def test_a_template_whose_output_is_not_yaml_is_an_error_there_and_the_others_are_linted(tmp_path, monkeypatch):
+    bad = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: [unclosed\n"
+    make_chart(tmp_path, templates={"deployment.yaml": DEPLOYMENT, "bad.yaml": bad})
+    monkeypatch.chdir(tmp_path)
+    code, doc = check_json("demo", "--select", "KS022")
+    [error] = doc["errors"]
+    assert error["path"] == "demo/templates/bad.yaml" and "rendered output does not parse" in error["message"]
+    assert [f["path"] for f in doc["findings"]] == ["demo/templates/deployment.yaml"]

@@ -277,22 +277,28 @@ def _lint_one_set(ctx: ChartContext, options: RenderOptions, override_files: lis
 
     rendering = render_chart(ctx.chart_dir, options)
     errors: list[FileResult] = []
-    good: list[RenderedTemplate] = []
-    for t in rendering.templates:
-        if not t.text.strip():
-            continue
-        try:
-            load_documents(SourceText(t.text, t.name))
-        except ParseError as e:
-            path, line = _template_position(ctx, t, SourceText(t.text).offset(e.line or 1, e.column or 1))
-            errors.append(FileResult(path, FileKind.HELM, error=FileError(path, f"rendered output does not parse: {e.message}", line, code="E002", kind=FileKind.HELM)))
-            continue
-        good.append(t)
+    good = [t for t in rendering.templates if t.text.strip()]
     text, segments = _stream(good)
+    stream = SourceText(text, os.path.join(ctx.chart_dir, "(rendered)"))
+    try:
+        documents = load_documents(stream)
+    except ParseError:  # find the templates whose output does not parse; lint the others
+        good = []
+        for t in rendering.templates:
+            if not t.text.strip():
+                continue
+            try:
+                load_documents(SourceText(t.text, t.name))
+            except ParseError as e:
+                path, line = _template_position(ctx, t, SourceText(t.text).offset(e.line or 1, e.column or 1))
+                errors.append(FileResult(path, FileKind.HELM, error=FileError(path, f"rendered output does not parse: {e.message}", line, code="E002", kind=FileKind.HELM)))
+                continue
+            good.append(t)
+        text, segments = _stream(good)
+        stream = SourceText(text, os.path.join(ctx.chart_dir, "(rendered)"))
+        documents = load_documents(stream)
     if not segments:
         return [], errors
-    stream = SourceText(text, os.path.join(ctx.chart_dir, "(rendered)"))
-    documents = load_documents(stream)
     findings = engine.run_rules(FileKind.KUBERNETES, stream, documents, settings, stream.path)
     findings = engine.preset_level_filter(findings, settings)
     findings = filter_annotations(findings, documents)
@@ -394,19 +400,29 @@ class _Mapper:
 
         if f.fix is None or f.fix.applicability is Applicability.DISPLAY_ONLY:
             return None
+        first = f.fix.edits[0].start
+        seg = self._segment(first)
+        if seg is None or seg.template.lines is None:
+            return None
+        lines = seg.template.lines
+        local = first - seg.start
+        near = {lines[i] for i in (local - 1, local, local + 1) if 0 <= i < len(lines)}
+        if not any(seg.template.template.values_by_line.get(n) for n in near):
+            return None  # the edit is not next to a line that reads values: nothing to trace
+        document = next((d for d in self.documents if d.root is not None and d.span.start <= first <= d.span.end), None)
+        if document is None or any(not document.span.start <= e.start <= e.end <= document.span.end for e in f.fix.edits):
+            return None
+        # re-parse only the document the fix changes
+        start, end = document.span.start, document.span.end
+        shifted = [replace(e, start=e.start - start, end=e.end - start) for e in f.fix.edits]
         try:
-            new_text = apply_edits(self.stream.text, f.fix.edits)
-            new_stream = SourceText(new_text, self.stream.path)
+            new_stream = SourceText(apply_edits(self.stream.text[start:end], shifted), self.stream.path)
             new_documents = load_documents(new_stream)
         except (OverlappingEdits, ParseError):
             return None
-        if len(new_documents) != len(self.documents):
+        if len(new_documents) != 1 or new_documents[0].root is None:
             return None
-        first = f.fix.edits[0].start
-        index = next((i for i, d in enumerate(self.documents) if d.root is not None and d.span.start <= first <= d.span.end), None)
-        if index is None or new_documents[index].root is None:
-            return None
-        old_root, new_root = self.documents[index].root, new_documents[index].root
+        old_root, new_root = document.root, new_documents[0].root
         path = changed_path(to_python(old_root), to_python(new_root))
         if path is None:
             return None
