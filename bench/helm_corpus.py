@@ -57,7 +57,7 @@ def main() -> int:
                     inside = os.path.abspath(path).startswith(os.path.abspath(chart) + os.sep)
                     if not (inside and os.path.isfile(path) and 1 <= line <= line_count(path)):
                         bad_locations.append((name, path, line, f.code))
-                related_total += any("values" in (loc.message or "") for loc in f.related)
+                related_total += any((loc.message or "").startswith("value of") for loc in f.related)
                 at_values += os.path.basename(f.path).startswith("values")
         _, options = chart_settings(chart, settings)
         rendering = render_chart(chart, options)
