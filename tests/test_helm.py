@@ -448,3 +448,15 @@ def test_a_template_whose_output_is_not_yaml_is_an_error_there_and_the_others_ar
     [error] = doc["errors"]
     assert error["path"] == "demo/templates/bad.yaml" and "rendered output does not parse" in error["message"]
     assert [f["path"] for f in doc["findings"]] == ["demo/templates/deployment.yaml"]
+
+
+def test_the_release_namespace_is_not_the_default_namespace(tmp_path, monkeypatch):
+    """`helm template` renders `.Release.Namespace` (and an unset namespace) as `default`; the
+    real namespace is chosen at install time. A namespace written in the chart is still checked."""
+    released = DEPLOYMENT.replace("  name: {{ .Release.Name }}-demo\n", "  name: {{ .Release.Name }}-demo\n  namespace: {{ .Release.Namespace }}\n")
+    literal = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: default\ndata: {}\n"
+    unset = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\ndata: {}\n"
+    make_chart(tmp_path, templates={"deployment.yaml": released, "cm.yaml": literal, "unset.yaml": unset})
+    monkeypatch.chdir(tmp_path)
+    code, doc = check_json("demo", "--select", "KS027")
+    assert [(f["path"], f["line"]) for f in doc["findings"]] == [("demo/templates/cm.yaml", 5)]

@@ -303,6 +303,7 @@ def _lint_one_set(ctx: ChartContext, options: RenderOptions, override_files: lis
     findings = engine.preset_level_filter(findings, settings)
     findings = filter_annotations(findings, documents)
     mapper = _Mapper(ctx, segments, documents, override_files, sources, stream)
+    findings = [f for f in findings if not mapper.namespace_set_at_install(f)]
     mapped = [m for m in (mapper.map(f) for f in findings) if m is not None]
     mapped = mapper.suppress(mapped)
     kept = []
@@ -343,6 +344,25 @@ class _Mapper:
             if d.root is not None and d.span.start <= offset <= d.span.end:
                 return d.root
         return None
+
+    def namespace_set_at_install(self, f: Finding) -> bool:
+        """A KS027 (default namespace) finding on a chart object whose namespace is the
+        release's (`.Release.Namespace`, or none: Helm installs it into `helm install -n`),
+        which the render can only show as `default`. A namespace written in the chart stays."""
+        from dockerlint.parse.yaml import MappingNode
+
+        if f.code != "KS027":
+            return False
+        root = self._document_root(f.span.start)
+        meta = root.get_mapping("metadata") if isinstance(root, MappingNode) else None
+        namespace = meta.get("namespace") if meta is not None else None
+        if namespace is None:
+            return True
+        seg = self._segment(namespace.span.start)
+        if seg is None or seg.template.lines is None:
+            return False
+        line = seg.template.lines[namespace.span.start - seg.start]
+        return ".Release.Namespace" in seg.template.template.line_text(line)
 
     def _source(self, path: str, text: str) -> SourceText:
         if path not in self.sources:
