@@ -140,3 +140,23 @@ def test_corpus_overlay_findings_equal_the_built_output_at_real_lines(overlay):
             assert os.path.abspath(f.path).startswith(os.path.abspath(tree) + os.sep)
             with open(f.path, encoding="utf-8") as fh:
                 assert 1 <= f.span.line <= len(fh.read().split("\n"))
+
+
+def test_helm_charts_in_a_kustomization_inflate_with_the_helm_extra(tmp_path, monkeypatch):
+    """kubectl kustomize --enable-helm runs our `helm` (the Helm SDK in-process): no helm binary."""
+    pytest.importorskip("helm_python", reason="the [helm] extra is not installed")
+    chart = tmp_path / "charts" / "web"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: web\nversion: 0.1.0\n")
+    (chart / "values.yaml").write_text("privileged: false\n")
+    (chart / "templates" / "deployment.yaml").write_text(
+        DEPLOYMENT.replace("  name: web\n", "  name: {{ .Release.Name }}-web\n", 1)
+        + "          securityContext:\n            privileged: {{ .Values.privileged }}\n"
+    )
+    (tmp_path / "kustomization.yaml").write_text("helmCharts:\n  - name: web\n    releaseName: prod\n    valuesInline:\n      privileged: true\n")
+    monkeypatch.chdir(tmp_path)
+    code, doc = check_json("kustomization.yaml", "--select", "KS003")
+    assert code == 1 and doc["errors"] == []
+    [f] = doc["findings"]
+    assert (f["path"], f["line"], f["column"]) == ("kustomization.yaml", 2, 5)
+    assert f["message"].endswith("(rendered from the Helm chart web)") and '"web"' in f["message"]

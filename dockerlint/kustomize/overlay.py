@@ -52,15 +52,37 @@ def kubectl() -> str:
     return found
 
 
+def uses_helm(directory: str) -> bool:
+    """Does the overlay (or a base or component it includes) inflate `helmCharts:`?"""
+    return any(isinstance(_data(k), dict) and _data(k).get("helmCharts") for k in read_tree(directory).kustomizations)
+
+
 def build(directory: str) -> str:
-    try:
-        out = subprocess.run([kubectl(), "kustomize", directory], capture_output=True, text=True, timeout=120)
-    except (OSError, subprocess.TimeoutExpired) as e:
-        raise BuildError(f"Kustomize overlay not built: {e}", "E001") from None
-    if out.returncode != 0:
-        message = " ".join(out.stderr.split())[:500] or f"kubectl kustomize exited {out.returncode}"
-        raise BuildError(f"Kustomize overlay does not build: {message}")
-    return out.stdout
+    import sys
+    import tempfile
+
+    command = [kubectl(), "kustomize", directory]
+    with tempfile.TemporaryDirectory(prefix="dockerlint-kustomize-") as tmp:
+        if uses_helm(directory):
+            from dockerlint.helm.render import RenderError, helm_sdk
+
+            try:
+                helm_sdk()
+            except RenderError as e:
+                raise BuildError(f"Kustomize overlay not linted: it inflates helmCharts and {str(e)[len('Helm chart not linted: '):]}", "E001") from None
+            shim = os.path.join(tmp, "helm")
+            with open(shim, "w", encoding="utf-8") as f:
+                f.write(f"#!{sys.executable}\nimport sys\nfrom dockerlint.kustomize.helm_shim import main\nsys.exit(main(sys.argv[1:]))\n")
+            os.chmod(shim, 0o755)
+            command += ["--enable-helm", "--helm-command", shim]
+        try:
+            out = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            raise BuildError(f"Kustomize overlay not built: {e}", "E001") from None
+        if out.returncode != 0:
+            message = " ".join(out.stderr.split())[:500] or f"kubectl kustomize exited {out.returncode}"
+            raise BuildError(f"Kustomize overlay does not build: {message}")
+        return out.stdout
 
 
 # ---- the kustomization tree ----------------------------------------------------------------------
@@ -291,6 +313,10 @@ class Mapper:
             generator = self._generator_entry(kind, built_name)
             if generator is not None:
                 return self._moved(f, *generator)
+            chart = self._helm_chart_entry(built_name)
+            if chart is not None:
+                sf, line, col, name = chart
+                return self._moved(f, sf, line, col, f" (rendered from the Helm chart {name})")
             sf = self.tree.kustomizations[0]
             return self._moved(f, sf, 1, 1, f" (in the built {kind or 'object'} {built_name or ''}, which no resource file holds)")
         _, sf, key_node = best
@@ -315,6 +341,27 @@ class Mapper:
                         k = entry.key_node("name")
                         best = (len(name), sf, k.span.line, k.span.col)
         return best[1:] if best else None
+
+    def _helm_chart_entry(self, built_name):
+        """The `helmCharts:` entry an object not in any resource file came from (the one whose
+        release or chart name the object's name holds, else the first)."""
+        from dockerlint.parse.yaml import MappingNode, SequenceNode
+
+        entries = []
+        for sf in self.tree.kustomizations:
+            for d in sf.documents:
+                charts = d.root.get("helmCharts") if isinstance(d.root, MappingNode) else None
+                if isinstance(charts, SequenceNode):
+                    entries += [(sf, e) for e in charts.items if isinstance(e, MappingNode)]
+        if not entries:
+            return None
+        chosen = next(
+            ((sf, e) for sf, e in entries if built_name and any(n and n in built_name for n in (e.str("releaseName"), e.str("name")))),
+            entries[0],
+        )
+        sf, entry = chosen
+        key = entry.key_node("name") or entry.pairs[0][0]
+        return sf, key.span.line, key.span.col, entry.str("name") or "?"
 
     def _image_entry(self, chain, path):
         """A kustomization `images:` entry that rewrote the image the finding is about."""
