@@ -24,9 +24,9 @@ class KustomizePlugin(KindPlugin):
         return lint_overlay(path, settings)
 
     def fix_directory(self, path, settings):
-        from collections import Counter
+        from dockerlint.kustomize.overlay import fix_overlay
 
-        return self.lint_directory(path, settings), [], Counter()  # fixes are shown at the source line, not applied
+        return fix_overlay(path, settings)
 
 
 PLUGIN = KustomizePlugin()

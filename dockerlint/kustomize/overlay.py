@@ -320,7 +320,72 @@ class Mapper:
             sf = self.tree.kustomizations[0]
             return self._moved(f, sf, 1, 1, f" (in the built {kind or 'object'} {built_name or ''}, which no resource file holds)")
         _, sf, key_node = best
+        source_fix = self._source_fix(f, root, kind, built_name)
+        if source_fix is not None:
+            # the fix goes where the field is written (a patch may hold it): that is the finding's place
+            fix_file, fix, line, col = source_fix
+            return replace(self._moved(f, fix_file, line, col), fix=fix)
         return self._moved(f, sf, key_node.span.line, key_node.span.col)
+
+    def _source_fix(self, f: Finding, root, kind, built_name):
+        """The rule's fix of the built object made in the resource or patch file that holds the
+        changed field: (file, Fix) or None (then the fix is shown only)."""
+        from dockerlint.fix import OverlappingEdits, apply_edits
+        from dockerlint.helm.values_fix import changed_path, node_at, values_edits
+        from dockerlint.model import Applicability, Fix, ParseError
+        from dockerlint.parse.yaml import MappingNode, load_documents, to_python
+
+        if f.fix is None or f.fix.applicability is Applicability.DISPLAY_ONLY or root is None:
+            return None
+        document = next((d for d in self.documents if d.root is root), None)
+        if document is None or any(not document.span.start <= e.start <= e.end <= document.span.end for e in f.fix.edits):
+            return None
+        start, end = document.span.start, document.span.end
+        shifted = [replace(e, start=e.start - start, end=e.end - start) for e in f.fix.edits]
+        try:
+            new_stream = SourceText(apply_edits(self.built.text[start:end], shifted), self.built.path)
+            new_documents = load_documents(new_stream)
+        except (OverlappingEdits, ParseError):
+            return None
+        if len(new_documents) != 1 or new_documents[0].root is None:
+            return None
+        new_root = new_documents[0].root
+        old_py, new_py = to_python(root), to_python(new_root)
+        path = changed_path(old_py, new_py)
+        if not path:
+            return None
+        old_node, _ = node_at(root, path)
+        new_node, _ = node_at(new_root, path)
+        if old_node is None or new_node is None:
+            return None
+        old_value, new_value = to_python(old_node), to_python(new_node)
+        best = None
+        for priority, files in ((1, self.tree.patches), (0, self.tree.resources)):
+            for sf in files:
+                for k, name, node in _objects(sf):
+                    if not self._matches(k, name, kind, built_name):
+                        continue
+                    found, key_node, depth = _walk(node, list(path), root)
+                    if depth == len(path) and (best is None or (priority, len(name)) > best[0]):
+                        best = ((priority, len(name)), sf, found, key_node)
+        if best is None:
+            return None
+        _, sf, node, key_node = best
+        here = to_python(node)
+        if isinstance(here, dict) and isinstance(old_value, dict) and isinstance(new_value, dict):
+            # only what the fix changes must be as the file has it (kustomize may rewrite the rest)
+            if any(k in here and here[k] != old_value.get(k) for k in new_value if new_value.get(k) != old_value.get(k)):
+                return None
+        elif here != old_value:
+            return None  # a transformer (prefix, images, labels) changed it: the file does not say this
+        if isinstance(node, MappingNode) and key_node is None and not node.pairs:
+            return None
+        edits = values_edits(sf.source, node, key_node, new_stream, new_node)
+        if not edits:
+            return None
+        anchor = key_node if key_node is not None else node
+        fix = Fix(tuple(edits), f.fix.applicability, f"{f.fix.description or 'fix ' + f.code} (in {os.path.basename(sf.path)})")
+        return sf, fix, anchor.span.line, anchor.span.col
 
     def _generator_entry(self, kind, built_name):
         """The `configMapGenerator`/`secretGenerator` entry that made a generated object."""
@@ -448,3 +513,104 @@ def _suppress(findings: list[Finding], sources: dict[str, SourceText]) -> list[F
         if not cache[f.path].covers(f, f.span.line, lambda _l: None, lambda _l: None):
             kept.append(f)
     return kept
+
+
+# ---- fixing -------------------------------------------------------------------------------------
+
+
+def _project_root(directory: str, tree: Tree, extra: list[str]) -> str:
+    paths = [os.path.abspath(directory)] + [os.path.abspath(d) for d in tree.directories] + [os.path.dirname(os.path.abspath(p)) for p in extra]
+    return os.path.commonpath(paths)
+
+
+def lint_overlay_with(directory: str, settings, texts: dict[str, str]) -> list[FileResult]:
+    """Lint the overlay as if `texts` (path -> text) were written: built from a temporary copy of
+    the files it reads, results reported at the real paths."""
+    if not texts:
+        return lint_overlay(directory, settings)
+    import tempfile
+
+    root = _project_root(directory, read_tree(directory), list(texts))
+    with tempfile.TemporaryDirectory(prefix="dockerlint-overlay-") as tmp:
+        copy = os.path.join(tmp, "tree")
+        shutil.copytree(root, copy, symlinks=True, ignore=shutil.ignore_patterns(".git", "node_modules", ".venv"))
+        for path, text in texts.items():
+            with open(os.path.join(copy, os.path.relpath(os.path.abspath(path), root)), "w", encoding="utf-8") as f:
+                f.write(text)
+        results = lint_overlay(os.path.join(copy, os.path.relpath(os.path.abspath(directory), root)), settings)
+
+    def back(path: str) -> str:
+        full = os.path.abspath(path)
+        if not full.startswith(copy + os.sep):
+            return path
+        real = os.path.join(root, os.path.relpath(full, copy))
+        rel = os.path.relpath(real)
+        return real if rel.startswith("..") else rel
+
+    for r in results:
+        r.path = back(r.path)
+        if r.error is not None:
+            r.error.path = back(r.error.path)
+        for f in r.findings:
+            f.path = back(f.path)
+    return results
+
+
+def fix_overlay(directory: str, settings):
+    """Apply the fixes that have edits in resource/patch files, rebuild and re-lint (from a
+    temporary copy) each pass; a pass that stops the build or brings a worse finding is refused."""
+    from collections import Counter
+
+    from dockerlint.files import read_file
+    from dockerlint.fix import MAX_PASSES, OverlappingEdits, _introduces_worse, apply_edits, drops_comment_line, is_applied
+
+    def findings_of(results):
+        return [f for r in results for f in r.findings]
+
+    originals: dict[str, tuple[str, str]] = {}
+    edited: dict[str, str] = {}
+    applied: Counter = Counter()
+    refused: set = set()
+    results = lint_overlay(directory, settings)
+    for _ in range(MAX_PASSES):
+        chosen_by_file: dict[str, list[Finding]] = {}
+        candidates = [f for f in findings_of(results) if f.fix is not None and is_applied(f, settings, settings.unsafe_fixes) and (f.path, f.code, f.fix.edits) not in refused]
+        for f in sorted(candidates, key=lambda f: (f.path, f.fix.start, f.fix.end, f.code)):
+            chosen = chosen_by_file.setdefault(f.path, [])
+            if not chosen or f.fix.start >= chosen[-1].fix.end:
+                chosen.append(f)
+        if not chosen_by_file:
+            break
+        trial = dict(edited)
+        accepted: list[Finding] = []
+        for path, chosen in chosen_by_file.items():
+            if path not in originals:
+                decoded, error = read_file(path)
+                if error is not None:
+                    continue
+                originals[path] = (decoded.text, decoded.encoding)
+            current = trial.get(path, originals[path][0])
+            edits = [e for f in chosen for e in f.fix.edits]
+            if drops_comment_line(current, edits):
+                refused.update((f.path, f.code, f.fix.edits) for f in chosen)
+                continue
+            try:
+                trial[path] = apply_edits(current, edits)
+            except OverlappingEdits:
+                continue
+            accepted += chosen
+        if not accepted:
+            break
+        after = lint_overlay_with(directory, settings, trial)
+        errors_before = sum(r.error is not None for r in results)
+        if sum(r.error is not None for r in after) > errors_before or _introduces_worse(findings_of(results), findings_of(after), accepted):
+            refused.update((f.path, f.code, f.fix.edits) for f in accepted)
+            continue
+        for f in accepted:
+            applied[f.code] += 1
+        edited, results = trial, after
+    changes = [(p, originals[p][0], t, originals[p][1]) for p, t in sorted(edited.items()) if t != originals[p][0]]
+    for r in results:
+        if r.path in edited:
+            r.source = SourceText(edited[r.path], r.path)
+    return results, changes, applied
