@@ -222,15 +222,17 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
         outcomes.append(process_candidate(cand, args, resolver, forced, fixing, diff))
         progress.step()
     progress.close()
+    changed_paths: set[str] = set()
     for result, change in outcomes:
         if isinstance(result, list):  # a directory-level input: one result per file
             results.extend(result)
         elif result is not None:
             results.append(result)
-        if isinstance(change, list):
-            changed.extend(change)
-        elif change is not None:
-            changed.append(change)
+        for c in change if isinstance(change, list) else [change] if change is not None else []:
+            # two overlays sharing a base may both fix it: the first change is kept, the next run does the rest
+            if c[0] == "-" or c[0] not in changed_paths:
+                changed.append(c)
+                changed_paths.add(c[0])
     return results, changed, skipped
 
 

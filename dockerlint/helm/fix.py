@@ -28,7 +28,8 @@ def fix_chart(chart_dir: str, settings) -> tuple[list[FileResult], list[tuple[st
     applied: Counter = Counter()
     results = lint_chart(chart_dir, settings)
     refused: set[tuple] = set()
-    for _ in range(MAX_PASSES):
+    single = False  # after a refused pass, one fix per file until one is accepted
+    for _ in range(MAX_PASSES * 2):
         candidates = [
             (r, f) for r in results for f in r.findings
             if f.fix is not None and is_applied(f, settings, unsafe) and (f.path, f.code, f.fix.edits) not in refused
@@ -38,8 +39,8 @@ def fix_chart(chart_dir: str, settings) -> tuple[list[FileResult], list[tuple[st
         by_file: dict[str, list[Finding]] = {}
         for r, f in sorted(candidates, key=lambda rf: (rf[1].path, rf[1].fix.start, rf[1].fix.end, rf[1].code)):
             chosen = by_file.setdefault(f.path, [])
-            if chosen and f.fix.start < chosen[-1].fix.end:
-                continue  # overlaps: the next pass
+            if chosen and (single or f.fix.start < chosen[-1].fix.end or f.fix.start == chosen[-1].fix.end == f.fix.end):
+                continue  # overlaps (or a second insertion at one point): the next pass
             chosen.append(f)
         trial = dict(edited)
         accepted: list[Finding] = []
@@ -63,13 +64,15 @@ def fix_chart(chart_dir: str, settings) -> tuple[list[FileResult], list[tuple[st
             break
         after = lint_chart(chart_dir, settings, trial)
         if _errors(after) > _errors(results) or _introduces_worse(_findings(results), _findings(after), accepted):
-            refused.update((f.path, f.code, f.fix.edits) for f in accepted)
+            if single or len(accepted) == 1:
+                refused.update((f.path, f.code, f.fix.edits) for f in accepted)
+            single = True
             continue
         for f in accepted:
             applied[f.code] += 1
         if trial == edited:
             break
-        edited, results = trial, after
+        edited, results, single = trial, after, False
     changes = [(path, originals[path][0], text, originals[path][1]) for path, text in sorted(edited.items()) if text != originals[path][0]]
     for r in results:
         if r.path in edited:

@@ -572,13 +572,15 @@ def fix_overlay(directory: str, settings):
     applied: Counter = Counter()
     refused: set = set()
     results = lint_overlay(directory, settings)
-    for _ in range(MAX_PASSES):
+    single = False  # after a refused pass, one fix per file until one is accepted
+    for _ in range(MAX_PASSES * 2):
         chosen_by_file: dict[str, list[Finding]] = {}
         candidates = [f for f in findings_of(results) if f.fix is not None and is_applied(f, settings, settings.unsafe_fixes) and (f.path, f.code, f.fix.edits) not in refused]
         for f in sorted(candidates, key=lambda f: (f.path, f.fix.start, f.fix.end, f.code)):
             chosen = chosen_by_file.setdefault(f.path, [])
-            if not chosen or f.fix.start >= chosen[-1].fix.end:
-                chosen.append(f)
+            if chosen and (single or f.fix.start < chosen[-1].fix.end or f.fix.start == chosen[-1].fix.end == f.fix.end):
+                continue  # overlaps (or a second insertion at one point): the next pass
+            chosen.append(f)
         if not chosen_by_file:
             break
         trial = dict(edited)
@@ -604,11 +606,13 @@ def fix_overlay(directory: str, settings):
         after = lint_overlay_with(directory, settings, trial)
         errors_before = sum(r.error is not None for r in results)
         if sum(r.error is not None for r in after) > errors_before or _introduces_worse(findings_of(results), findings_of(after), accepted):
-            refused.update((f.path, f.code, f.fix.edits) for f in accepted)
+            if single or len(accepted) == 1:
+                refused.update((f.path, f.code, f.fix.edits) for f in accepted)
+            single = True
             continue
         for f in accepted:
             applied[f.code] += 1
-        edited, results = trial, after
+        edited, results, single = trial, after, False
     changes = [(p, originals[p][0], t, originals[p][1]) for p, t in sorted(edited.items()) if t != originals[p][0]]
     for r in results:
         if r.path in edited:
