@@ -460,3 +460,19 @@ def test_the_release_namespace_is_not_the_default_namespace(tmp_path, monkeypatc
     monkeypatch.chdir(tmp_path)
     code, doc = check_json("demo", "--select", "KS027")
     assert [(f["path"], f["line"]) for f in doc["findings"]] == [("demo/templates/cm.yaml", 5)]
+
+
+def test_a_bug_while_linting_a_chart_is_an_error_of_that_chart_not_a_traceback(tmp_path, monkeypatch):
+    import dockerlint.helm.chart as chart_module
+
+    make_chart(tmp_path)
+    monkeypatch.chdir(tmp_path)
+
+    def broken(*args, **kwargs):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(chart_module, "lint_chart", broken)
+    code, out, err = run_cli(["check", "--isolated", "--no-progress", "demo"])
+    assert code == 2
+    assert "demo/Chart.yaml: error: internal error linting this Helm chart (KeyError: 'boom'); please report it" in out
+    assert "Traceback" not in err

@@ -58,6 +58,17 @@ class KindPlugin:
         """(results after fixing, [(path, before, after, encoding)] changed, code -> fixes applied)."""
         raise NotImplementedError
 
+    def internal_error(self, path: str, entry: str, error: Exception) -> list:
+        """A bug of ours while linting a directory: one error result at its entry file (e.g.
+        Chart.yaml), never a traceback, and the run goes on."""
+        import os
+
+        from dockerlint.model import FileError, FileResult
+
+        where = os.path.join(path, entry)
+        message = f"internal error linting this {self.label} ({type(error).__name__}: {error}); please report it"
+        return [FileResult(where, self.kind, error=FileError(where, message, code="E001", kind=self.kind))]
+
     def finish(self, findings: list[Finding], model: Any) -> list[Finding]:
         return findings
 

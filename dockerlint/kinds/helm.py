@@ -21,12 +21,20 @@ class HelmPlugin(KindPlugin):
     def lint_directory(self, path, settings):
         from dockerlint.helm.chart import lint_chart
 
-        return lint_chart(path, settings)
+        try:
+            return lint_chart(path, settings)
+        except Exception as e:  # noqa: BLE001 - reported as an error of this chart, the run goes on
+            return self.internal_error(path, "Chart.yaml", e)
 
     def fix_directory(self, path, settings):
+        from collections import Counter
+
         from dockerlint.helm.fix import fix_chart
 
-        return fix_chart(path, settings)
+        try:
+            return fix_chart(path, settings)
+        except Exception as e:  # noqa: BLE001
+            return self.internal_error(path, "Chart.yaml", e), [], Counter()
 
 
 PLUGIN = HelmPlugin()

@@ -3,6 +3,8 @@ with `kubectl kustomize` (the `[kustomize]` extra), the built objects linted wit
 rules, findings reported at the resource or patch line that set the field (`dockerlint.kustomize`)."""
 from __future__ import annotations
 
+import os
+
 from dockerlint.kinds import KindPlugin
 from dockerlint.model import FileKind
 
@@ -19,14 +21,22 @@ class KustomizePlugin(KindPlugin):
         raise ParseError("a Kustomize overlay is linted as a directory")
 
     def lint_directory(self, path, settings):
-        from dockerlint.kustomize.overlay import lint_overlay
+        from dockerlint.kustomize.overlay import kustomization_file, lint_overlay
 
-        return lint_overlay(path, settings)
+        try:
+            return lint_overlay(path, settings)
+        except Exception as e:  # noqa: BLE001 - reported as an error of this overlay, the run goes on
+            return self.internal_error(path, os.path.basename(kustomization_file(path) or "kustomization.yaml"), e)
 
     def fix_directory(self, path, settings):
-        from dockerlint.kustomize.overlay import fix_overlay
+        from collections import Counter
 
-        return fix_overlay(path, settings)
+        from dockerlint.kustomize.overlay import fix_overlay, kustomization_file
+
+        try:
+            return fix_overlay(path, settings)
+        except Exception as e:  # noqa: BLE001
+            return self.internal_error(path, os.path.basename(kustomization_file(path) or "kustomization.yaml"), e), [], Counter()
 
 
 PLUGIN = KustomizePlugin()
