@@ -476,3 +476,20 @@ def test_a_bug_while_linting_a_chart_is_an_error_of_that_chart_not_a_traceback(t
     assert code == 2
     assert "demo/Chart.yaml: error: internal error linting this Helm chart (KeyError: 'boom'); please report it" in out
     assert "Traceback" not in err
+
+
+def test_a_packaged_subchart_is_rendered_and_its_findings_name_it(tmp_path, monkeypatch):
+    import tarfile
+
+    chart = make_chart(tmp_path, values="{}\n", templates={})
+    sub = make_chart(tmp_path / "src", "sub")
+    (chart / "charts").mkdir()
+    with tarfile.open(chart / "charts" / "sub-0.1.0.tgz", "w:gz") as tar:
+        tar.add(sub, arcname="sub")
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: demo\nversion: 0.1.0\ndependencies:\n  - name: sub\n    version: 0.1.0\n")
+    monkeypatch.chdir(tmp_path)
+    code, doc = check_json("demo", "--select", "KS003")
+    assert code == 1 and doc["errors"] == []
+    [f] = doc["findings"]
+    assert f["path"] == "demo/Chart.yaml"
+    assert "(in demo/charts/sub/templates/deployment.yaml, rendered from a packaged subchart)" in f["message"]
