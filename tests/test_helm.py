@@ -493,3 +493,10 @@ def test_a_packaged_subchart_is_rendered_and_its_findings_name_it(tmp_path, monk
     [f] = doc["findings"]
     assert f["path"] == "demo/Chart.yaml"
     assert "(in demo/charts/sub/templates/deployment.yaml, rendered from a packaged subchart)" in f["message"]
+
+
+def test_a_clean_chart_counts_as_one_linted_file(tmp_path, monkeypatch):
+    make_chart(tmp_path, values=VALUES.replace("privileged: true", "privileged: false"))
+    monkeypatch.chdir(tmp_path)
+    code, doc = check_json("demo", "--select", "KS003")
+    assert code == 0 and doc["findings"] == [] and doc["summary"]["files"] == 1

@@ -494,7 +494,8 @@ def lint_overlay(directory: str, settings) -> list[FileResult]:
         f.severity = engine.effective_severity(f, settings)
         if f.severity is not Severity.IGNORE:
             by_path.setdefault(f.path, []).append(f)
-    return [FileResult(p, FileKind.KUSTOMIZE, sorted(fs, key=Finding.sort_key), source=mapper.sources.get(p)) for p, fs in sorted(by_path.items())]
+    results = [FileResult(p, FileKind.KUSTOMIZE, sorted(fs, key=Finding.sort_key), source=mapper.sources.get(p)) for p, fs in sorted(by_path.items())]
+    return results or [FileResult(kfile, FileKind.KUSTOMIZE)]  # a clean overlay is still one linted input
 
 
 def _suppress(findings: list[Finding], sources: dict[str, SourceText]) -> list[Finding]:
