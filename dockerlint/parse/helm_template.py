@@ -164,7 +164,10 @@ def instrument(info: TemplateInfo) -> str:
     """The template with a marker (the template line) after the text of every line outside
     `define` bodies. A line that continues an action begun above is marked with the action's
     first line."""
+    import bisect
+
     text = info.text
+    starts = [a.start for a in info.actions]
     out: list[str] = []
     pos = 0
     act_iter = iter(info.actions)
@@ -181,12 +184,9 @@ def instrument(info: TemplateInfo) -> str:
         # the line's output starts where the first token covering its start began
         origin = line
         start = info.line_starts[line - 1]
-        for a in info.actions:
-            if a.start < start < a.end:
-                origin = info.line_of(a.start)
-                break
-            if a.start >= start:
-                break
+        k = bisect.bisect_left(starts, start) - 1  # the last action opened before the line
+        if k >= 0 and info.actions[k].end > start:
+            origin = info.line_of(info.actions[k].start)
         cut = nl - 1 if nl > 0 and text[nl - 1] == "\r" else nl
         out.append(text[pos:cut])
         out.append(f"{MARK_OPEN}{origin}{MARK_CLOSE}")
