@@ -197,6 +197,8 @@ def apply_dockerlint_table(settings: Settings, table: dict[str, Any], path: str)
             s.cache = _bool(value, key, path)
         elif key == "cache-dir":
             s.cache_dir = os.path.join(os.path.dirname(os.path.abspath(path)), _str(value, key, path))
+        elif key == "helm":
+            s = _apply_helm_table(s, value, path)
         elif key == "rules":
             merged = dict(s.rule_options)
             merged.update(_rule_options(value, path))
@@ -206,10 +208,36 @@ def apply_dockerlint_table(settings: Settings, table: dict[str, Any], path: str)
                 "select, extend-select, ignore, severity, failure-threshold, exclude, build-args, "
                 "trusted-registries, approved-images, image-replacements, as-of, custom-rules, label-schema, strict-labels, "
                 "disable-ignore-pragma, unsafe-fixes, extend-safe-fixes, extend-unsafe-fixes, "
-                "unfixable, baseline, cache, cache-dir, rules"
+                "unfixable, baseline, cache, cache-dir, helm, rules"
             )
             raise ConfigError(f"unknown key `{key}` (known keys: {known})", path)
     s.config_path = path
+    return s
+
+
+def _apply_helm_table(s: Settings, table: Any, path: str) -> Settings:
+    """`[tool.dockerlint.helm]`: how the charts under this config are rendered. Values files
+    are relative to each chart's directory."""
+    if not isinstance(table, dict):
+        raise ConfigError("`helm` must be a table", path)
+    for key, value in table.items():
+        name = f"helm.{key}"
+        if key == "values":
+            s.helm_values_config = _str_list(value, name, path)
+        elif key == "values-matrix":
+            if not isinstance(value, dict):
+                raise ConfigError(f"`{name}` must be a table of set name = [values files]", path)
+            s.helm_values_matrix = {k: _str_list(v, f"{name}.{k}", path) for k, v in value.items()}
+        elif key in ("release-name", "namespace", "kube-version"):
+            if not isinstance(value, str) or not value:
+                raise ConfigError(f"`{name}` must be a non-empty string, got {_shown(value)}", path)
+            setattr(s, "helm_" + key.replace("-", "_"), value)
+        elif key == "skip-tests":
+            s.helm_skip_tests = _bool(value, name, path)
+        else:
+            raise ConfigError(
+                f"unknown key `{name}` (known keys: values, values-matrix, release-name, namespace, kube-version, skip-tests)", path
+            )
     return s
 
 

@@ -142,6 +142,102 @@ def might_be_target(name: str) -> FileKind | None | bool:
     return name.lower().endswith(YAML_SUFFIXES + (".py",)) or contains_dockerfile_name(name)
 
 
+CHART_FILE = "Chart.yaml"
+
+
+def chart_roots(files: list[str]) -> list[str]:
+    """The top-level Helm charts among walked files (relative dirs, "" for the root): a chart
+    under another chart's `charts/` is a dependency, rendered through its parent."""
+    dirs = sorted(rel[: -len(CHART_FILE)].rstrip("/") for rel in files if rel == CHART_FILE or rel.endswith("/" + CHART_FILE))
+    roots: list[str] = []
+    for d in dirs:
+        if not any(d == r or r == "" or d.startswith(r + "/") for r in roots):
+            roots.append(d)
+    return roots
+
+
+def in_chart(rel: str, roots: list[str]) -> str | None:
+    """The chart root a walked file belongs to, when that chart (not plain-file linting) owns it:
+    its templates, its dependencies under charts/, its values files and Chart.yaml."""
+    for r in roots:
+        inner = rel if r == "" else (rel[len(r) + 1 :] if rel.startswith(r + "/") else None)
+        if inner is None:
+            continue
+        first = inner.split("/", 1)[0]
+        if "/" in inner and first in ("templates", "charts"):
+            return r
+        if "/" not in inner and (inner == CHART_FILE or (inner.startswith("values") and inner.endswith(YAML_SUFFIXES))):
+            return r
+    return None
+
+
+def chart_of_file(path: str) -> str | None:
+    """The chart directory an explicitly named template, values file or Chart.yaml belongs to
+    (the outermost one: a subchart is rendered through its parent), else None."""
+    p = Path(os.path.abspath(path))
+    found = None
+    for parent in p.parents:
+        if (parent / CHART_FILE).is_file():
+            rel = p.relative_to(parent).parts
+            owned = (len(rel) > 1 and rel[0] in ("templates", "charts")) or (
+                len(rel) == 1 and (rel[0] == CHART_FILE or (rel[0].startswith("values") and rel[0].endswith(YAML_SUFFIXES)))
+            )
+            if owned:
+                found = parent
+    if found is None:
+        return None
+    rel = os.path.relpath(found)
+    return found.as_posix() if rel.startswith("..") else rel
+
+
+KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+
+
+def overlay_roots(root: str, files: list[str]) -> tuple[list[str], set[str]]:
+    """The top-level Kustomize overlays among walked files (relative dirs), and the files they
+    own: kustomizations, and the resources and patches they read (linted through the overlay; a
+    patch is never a whole object). A base or component an overlay includes is not top-level."""
+    dirs = sorted({rel.rsplit("/", 1)[0] if "/" in rel else "" for rel in files if rel.rsplit("/", 1)[-1] in KUSTOMIZATION_NAMES})
+    if not dirs:
+        return [], set()
+    from dockerlint.kustomize.overlay import referenced_paths
+
+    base = os.path.abspath(root)
+    included: set[str] = set()
+    owned: set[str] = set()
+    for d in dirs:
+        full = os.path.join(base, d)
+        inc_dirs, inc_files = referenced_paths(full)
+        included |= {os.path.relpath(x, base).replace(os.sep, "/") for x in inc_dirs}
+        owned |= {os.path.relpath(x, base).replace(os.sep, "/") for x in inc_files}
+    owned |= {rel for rel in files if rel.rsplit("/", 1)[-1] in KUSTOMIZATION_NAMES}
+    from dockerlint.kustomize.overlay import is_component
+
+    return [d for d in dirs if d not in included and not is_component(os.path.join(base, d))], owned
+
+
+def overlay_of_file(path: str) -> str | None:
+    """The kustomization directory that owns an explicitly named file (the kustomization itself,
+    or a resource or patch it reads): that overlay is linted instead, a patch never alone."""
+    from dockerlint.kustomize.overlay import is_component, kustomization_file, referenced_paths
+
+    full = os.path.normpath(os.path.abspath(path))
+    for parent in Path(full).parents:
+        if kustomization_file(str(parent)) is None:
+            continue
+        if os.path.basename(full) in KUSTOMIZATION_NAMES and os.path.dirname(full) == str(parent):
+            owner = str(parent)
+        elif full in referenced_paths(str(parent))[1]:
+            owner = str(parent)
+        else:
+            continue
+        if is_component(owner):
+            return None  # a component only builds inside an overlay: linted as a plain file
+        rel = os.path.relpath(owner)
+        return owner if rel.startswith("..") else rel
+    return None
+
+
 def discover(paths: list[str], exclude: list[str]) -> tuple[list[Candidate], list[Skipped]]:
     candidates: list[Candidate] = []
     skipped: list[Skipped] = []
@@ -167,15 +263,26 @@ def discover(paths: list[str], exclude: list[str]) -> tuple[list[Candidate], lis
             for problem in unreadable:
                 where, _, why = problem.rpartition(": ")
                 skipped.append(Skipped(where, f"directory not read: {why.lower()}"))
+            charts = [c for c in chart_roots(files) if not is_excluded(c, exclude) or c == ""]
+            for chart in charts:
+                add(os.path.join(arg, chart) if chart else arg, FileKind.HELM, False)
+            overlays, owned = overlay_roots(arg, [f for f in files if not (charts and in_chart(f, charts) is not None)])
+            for overlay in overlays:
+                if not is_excluded(overlay, exclude) or overlay == "":
+                    add(os.path.join(arg, overlay) if overlay else arg, FileKind.KUSTOMIZE, False)
             for rel in files:
+                if charts and in_chart(rel, charts) is not None:
+                    continue  # templates are not YAML: the chart is rendered and linted as a whole
+                if rel in owned:
+                    continue  # a kustomization, or a resource/patch linted through its overlay
                 parts = rel.split("/")
                 if any(part in ALWAYS_SKIP_DIRS for part in parts[:-1]):
                     continue
                 if is_excluded(rel, exclude):
                     continue
-                if parts[-1] in ("Chart.yaml", "Chart.yml"):
+                if parts[-1] == "Chart.yml":
                     chart = os.path.join(arg, *parts[:-1]) if len(parts) > 1 else arg
-                    skipped.append(Skipped(chart, "a Helm chart: not linted yet (lint the output of `helm template` instead)"))
+                    skipped.append(Skipped(chart, "Chart.yml is not a Helm chart (Helm reads Chart.yaml); not linted"))
                     continue
                 decision = might_be_target(parts[-1])
                 if decision is False:
@@ -200,7 +307,16 @@ def discover(paths: list[str], exclude: list[str]) -> tuple[list[Candidate], lis
                     continue  # else listed by git but deleted from the work tree
                 add(full, decision if isinstance(decision, FileKind) else None, False)
         elif p.exists() or p.is_symlink():
-            # Explicitly named files are always linted: kind by name, else by content.
+            # Explicitly named files are always linted: kind by name, else by content; a
+            # chart's template or values file means its chart (pre-commit passes changed files).
+            chart = chart_of_file(arg) if p.name.lower().endswith(YAML_SUFFIXES + (".tpl", ".txt")) else None
+            if chart is not None:
+                add(chart, FileKind.HELM, True)
+                continue
+            overlay = overlay_of_file(arg) if p.name.lower().endswith(YAML_SUFFIXES) or p.name == "Kustomization" else None
+            if overlay is not None:
+                add(overlay, FileKind.KUSTOMIZE, True)
+                continue
             add(arg, kind_by_name(p.name), True)
         else:
             add(arg, kind_by_name(p.name), True)  # reported as "no such file" by the reader

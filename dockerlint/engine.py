@@ -13,7 +13,7 @@ from dockerlint.model import FileError, FileKind, FileResult, Finding, Severity,
 from dockerlint.rule import Context
 from dockerlint.settings import Settings
 
-__all__ = ["lint_source", "lint_path", "run_rules", "selected_rules", "effective_severity"]
+__all__ = ["lint_source", "lint_path", "lint_directory", "fix_directory", "run_rules", "selected_rules", "effective_severity"]
 
 
 def effective_severity(finding: Finding, settings: Settings) -> Severity:
@@ -214,3 +214,11 @@ def fold_same_findings(findings: list[Finding], primary_of: dict[str, str]) -> l
         out[j] = dataclasses.replace(kept, aliases=kept.aliases + extra, fix=kept.fix or f.fix)
         out[i] = None
     return [f for f in out if f is not None]
+def lint_directory(path: str, kind: FileKind, settings: Settings) -> list[FileResult]:
+    """A directory-level input (a Helm chart): one result per file its findings land in."""
+    return plugin(kind).lint_directory(path, settings)
+
+
+def fix_directory(path: str, kind: FileKind, settings: Settings):
+    """Fix a directory-level input in memory: (results, [(path, before, after, encoding)], applied)."""
+    return plugin(kind).fix_directory(path, settings)

@@ -37,6 +37,7 @@ def add_selection_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--isolated", action="store_true", help="ignore every config file")
     p.add_argument("--exclude", action="append", metavar="GLOB", help="skip paths matching these globs")
     p.add_argument("--build-arg", action="append", metavar="NAME=VALUE", help="ARG values for resolving FROM and pins")
+    p.add_argument("--helm-values", action="append", metavar="FILE", help="values file for every Helm chart, after the chart's own (repeatable)")
     p.add_argument("--unsafe-fixes", action="store_true", help="also apply (or show) fixes that may change behaviour")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help="judge end-of-life images as on this day (default today), for reproducible CI")
     p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
@@ -92,6 +93,10 @@ def cli_settings_overrides(args):
                 s.as_of = dt.date.fromisoformat(args.as_of.strip()).isoformat()
             except ValueError:
                 raise UsageError(f"--as-of expects a date YYYY-MM-DD, got {args.as_of!r}") from None
+        if getattr(args, "helm_values", None):
+            import os
+
+            s.helm_values = s.helm_values + [os.path.abspath(v) for v in args.helm_values]
         return s
 
     return apply

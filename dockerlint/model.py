@@ -46,6 +46,8 @@ class FileKind(str, enum.Enum):
     KUBERNETES = "kubernetes"
     COMPOSE = "compose"
     PYTHON = "python"  # infrastructure-as-code programs: cdk8s, Pulumi, AWS CDK
+    HELM = "helm"  # a chart directory: rendered, linted as Kubernetes, reported at its templates/values
+    KUSTOMIZE = "kustomize"  # an overlay directory: built, linted as Kubernetes, reported at its resources/patches
 
     def __str__(self) -> str:
         return self.value
@@ -151,6 +153,17 @@ class Fix:
         return max(e.end for e in self.edits)
 
 
+@dataclass(frozen=True)
+class Location:
+    """Another place a finding concerns (SARIF's relatedLocations): e.g. the values key that
+    fed a templated field. Lines and columns 1-based."""
+
+    path: str
+    line: int
+    col: int = 1
+    message: str = ""
+
+
 @dataclass
 class Finding:
     code: str
@@ -163,6 +176,7 @@ class Finding:
     aliases: tuple[str, ...] = ()
     kind: FileKind | None = None
     anchor: str | None = None  # normalised source a baseline matches on (set when one is used)
+    related: tuple[Location, ...] = ()
 
     def sort_key(self):
         return (self.path, self.span.line, self.span.col, self.code)

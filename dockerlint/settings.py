@@ -36,5 +36,13 @@ class Settings:
     baseline_findings: str = "hidden"  # in the editor: "hidden", or "hint" (shown faintly)
     cache: bool = True
     cache_dir: str | None = None  # default: .dockerlint_cache beside the nearest config file
+    # Helm charts (`[tool.dockerlint.helm]`, `--helm-values`)
+    helm_values: list[str] = field(default_factory=list)  # --helm-values files (absolute), applied last
+    helm_values_config: list[str] = field(default_factory=list)  # config `values`, relative to the chart
+    helm_values_matrix: dict[str, list[str]] = field(default_factory=dict)  # set name -> files (relative to the chart)
+    helm_release_name: str = "release-name"
+    helm_namespace: str = "default"
+    helm_kube_version: str | None = None
+    helm_skip_tests: bool = False
     # Where the settings came from (for error messages and the LSP)
     config_path: str | None = None

@@ -121,6 +121,20 @@ def process_candidate(cand, args, resolver, forced, fixing: bool, diff: bool):
     from dockerlint.loader import load_text
     from dockerlint.model import FileError, SourceText
 
+    from dockerlint.kinds import plugin
+
+    if cand.kind is not None and plugin(cand.kind).directory:  # a chart: results and changes in several files
+        from dockerlint.engine import fix_directory, lint_directory
+
+        settings = resolver.for_file(os.path.join(cand.path, "Chart.yaml"))
+        if not fixing:
+            return lint_directory(cand.path, cand.kind, settings), None
+        results, changes, applied = fix_directory(cand.path, cand.kind, settings)
+        if applied:  # counted once, on the chart's first result
+            if not results:
+                results = [FileResult(os.path.join(cand.path, "Chart.yaml"), cand.kind)]
+            results[0].fixes_applied = dict(applied)
+        return results, changes
     display = args.stdin_filename if cand.path == "-" and args.stdin_filename else cand.path
     settings = resolver.for_file(display if display != "-" else ".")
     kind = forced or cand.kind
@@ -294,11 +308,17 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
         outcomes[order[id(cand)]] = process_candidate(cand, args, resolver, forced, fixing, diff)
         progress.step()
     progress.close()
+    changed_paths: set[str] = set()
     for result, change in filter(None, outcomes):
-        if result is not None:
+        if isinstance(result, list):  # a directory-level input: one result per file
+            results.extend(result)
+        elif result is not None:
             results.append(result)
-        if change is not None:
-            changed.append(change)
+        for c in change if isinstance(change, list) else [change] if change is not None else []:
+            # two overlays sharing a base may both fix it: the first change is kept, the next run does the rest
+            if c[0] == "-" or c[0] not in changed_paths:
+                changed.append(c)
+                changed_paths.add(c[0])
     return results, changed, skipped
 
 

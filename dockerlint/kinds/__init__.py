@@ -16,6 +16,11 @@ A plug-in (one small module per kind, imported only when a file of that kind is 
 - `anchor(finding, model, source)`: the finding's normalised source, which a baseline matches
   on (it survives lines moving and reformatting).
 
+A directory-level kind (`directory = True`: a Helm chart) is not one text but a tree whose
+findings land in several files: `lint_directory(path, settings)` returns one `FileResult` per
+file (or an error result naming the directory's entry file); `fix_directory(path, settings)`
+fixes it in memory and returns the results, the changed files and the fixes applied.
+
 Detection (which kind a file is) lives in `dockerlint.parse.detect`: several kinds share one
 YAML parse there, and the order of the questions matters. The engine and the fix engine ask
 `plugin(kind)` and never branch on a kind themselves.
@@ -33,6 +38,8 @@ _MODULES = {
     FileKind.KUBERNETES: "dockerlint.kinds.kubernetes",
     FileKind.COMPOSE: "dockerlint.kinds.compose",
     FileKind.PYTHON: "dockerlint.kinds.python",
+    FileKind.HELM: "dockerlint.kinds.helm",
+    FileKind.KUSTOMIZE: "dockerlint.kinds.kustomize",
 }
 
 
@@ -43,9 +50,28 @@ class KindPlugin:
     rule_kinds: frozenset[FileKind]
     label: str  # "Dockerfile", "Kubernetes manifest", ...
     fields = None  # its `fixers.fields` editor: Kubernetes-style field edits in this kind's text
+    directory: bool = False  # a tree (a chart), linted through `lint_directory`
 
     def parse(self, source: SourceText, documents: Any = None) -> Any:  # pragma: no cover - every plug-in overrides
         raise NotImplementedError
+
+    def lint_directory(self, path: str, settings) -> list:  # pragma: no cover - directory kinds override
+        raise NotImplementedError
+
+    def fix_directory(self, path: str, settings) -> tuple:  # pragma: no cover - directory kinds override
+        """(results after fixing, [(path, before, after, encoding)] changed, code -> fixes applied)."""
+        raise NotImplementedError
+
+    def internal_error(self, path: str, entry: str, error: Exception) -> list:
+        """A bug of ours while linting a directory: one error result at its entry file (e.g.
+        Chart.yaml), never a traceback, and the run goes on."""
+        import os
+
+        from dockerlint.model import FileError, FileResult
+
+        where = os.path.join(path, entry)
+        message = f"internal error linting this {self.label} ({type(error).__name__}: {error}); please report it"
+        return [FileResult(where, self.kind, error=FileError(where, message, code="E001", kind=self.kind))]
 
     def finish(self, findings: list[Finding], model: Any) -> list[Finding]:
         return findings

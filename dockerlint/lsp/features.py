@@ -195,12 +195,17 @@ def analyze(
     configs,
     encoding: str = "utf-16",
     previous_kind: FileKind | None = None,
+    chart_texts: dict[str, str] | None = None,
 ) -> Snapshot:
-    """Lint one version of a document with its directory's settings."""
+    """Lint one version of a document with its directory's settings. A Helm template or values
+    file is linted through its chart, re-rendered with the unsaved texts of `chart_texts`."""
     from dockerlint.engine import lint_source
 
-    name, kind = detect(uri, text, language_id, previous_kind)
     path = uri_to_path(uri)
+    chart = chart_directory(path)
+    if chart is not None:
+        return analyze_chart(uri, version, text, chart, path, configs, encoding, chart_texts or {})
+    name, kind = detect(uri, text, language_id, previous_kind)
     settings, config_error = configs.settings_for(path)
     snapshot = Snapshot(uri, version, text, name, kind, settings, config_error=config_error, encoding=encoding)
     if kind is None:
@@ -231,6 +236,36 @@ def _mark_baselined(snapshot: Snapshot, result, path: str, settings) -> None:
         snapshot.baselined = old
     else:
         snapshot.findings = [f for f in result.findings if id(f) not in old]
+
+
+def chart_directory(path: str | None) -> str | None:
+    """The Helm chart a template or values file belongs to (absolute), else None."""
+    if path is None or not path.lower().endswith((".yaml", ".yml", ".tpl", ".txt")):
+        return None
+    from dockerlint.discovery import chart_of_file
+
+    chart = chart_of_file(path)
+    return os.path.abspath(chart) if chart is not None else None
+
+
+def analyze_chart(uri, version, text, chart: str, path: str, configs, encoding: str, chart_texts: dict[str, str]) -> Snapshot:
+    """Render the chart with this document's text (and the other open ones of the chart) and
+    keep the findings and errors that land in this document."""
+    from dockerlint.helm.chart import lint_chart
+
+    settings, config_error = configs.settings_for(path)
+    snapshot = Snapshot(uri, version, text, path, FileKind.HELM, settings, config_error=config_error, encoding=encoding)
+    texts = dict(chart_texts)
+    texts[path] = text
+    here = os.path.abspath(path)
+    for result in lint_chart(chart, settings, texts):
+        if os.path.abspath(result.path) != here and not (result.error is not None and result.path.endswith("Chart.yaml")):
+            continue
+        if result.error is not None:
+            snapshot.error = result.error
+            continue
+        snapshot.findings.extend(f for f in result.findings if os.path.abspath(f.path) == here)
+    return snapshot
 
 
 # ---- code actions -----------------------------------------------------------------------------

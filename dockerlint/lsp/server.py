@@ -95,7 +95,7 @@ class DockerlintServer(LanguageServer):
         if state.snapshot is not None and state.snapshot.version == version and state.snapshot.text == text:
             return state.snapshot
         previous = state.snapshot.kind if state.snapshot is not None else None
-        state.snapshot = analyze(uri, version, text, state.language_id, self.configs, self.encoding, previous)
+        state.snapshot = analyze(uri, version, text, state.language_id, self.configs, self.encoding, previous, self.chart_texts(uri))
         return state.snapshot
 
     def schedule(self, uri: str, delay: float) -> None:
@@ -118,7 +118,8 @@ class DockerlintServer(LanguageServer):
         loop = asyncio.get_running_loop()
         try:
             snapshot = await loop.run_in_executor(
-                self.linter, analyze, uri, version, text, state.language_id, self.configs, self.encoding, previous
+                self.linter, analyze, uri, version, text, state.language_id, self.configs, self.encoding, previous,
+                self.chart_texts(uri),
             )
         except Exception:  # a crash must not take the server down; the log says what happened
             log.exception("linting %s failed", uri)
@@ -129,6 +130,27 @@ class DockerlintServer(LanguageServer):
         self.text_document_publish_diagnostics(
             lsp.PublishDiagnosticsParams(uri=uri, diagnostics=snapshot.diagnostics, version=version)
         )
+
+    def chart_peers(self, uri: str) -> list[str]:
+        """The other open documents of the Helm chart `uri` belongs to (none outside a chart)."""
+        from dockerlint.lsp.features import chart_directory, uri_to_path
+
+        chart = chart_directory(uri_to_path(uri))
+        if chart is None:
+            return []
+        return [u for u in self.open_documents if u != uri and chart_directory(uri_to_path(u)) == chart]
+
+    def chart_texts(self, uri: str) -> dict[str, str]:
+        """Unsaved texts of the chart's other open documents: a render sees what the editor shows."""
+        from dockerlint.lsp.features import uri_to_path
+
+        texts = {}
+        for peer in self.chart_peers(uri):
+            current = self.current(peer)
+            path = uri_to_path(peer)
+            if current is not None and path is not None:
+                texts[path] = current[0]
+        return texts
 
     def relint_all(self) -> None:
         for uri in list(self.open_documents):
@@ -210,6 +232,8 @@ def build_server(debounce_seconds: float = 0.15) -> DockerlintServer:
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: DockerlintServer, params: lsp.DidChangeTextDocumentParams):
         ls.schedule(params.text_document.uri, ls.debounce_seconds)
+        for peer in ls.chart_peers(params.text_document.uri):  # a values edit re-renders the templates
+            ls.schedule(peer, ls.debounce_seconds)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE, lsp.SaveOptions(include_text=False))
     def did_save(ls: DockerlintServer, params: lsp.DidSaveTextDocumentParams):

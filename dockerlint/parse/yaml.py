@@ -148,6 +148,12 @@ class MappingNode(Node):
         pair = self._idx().get(key)
         return pair[1] if pair is not None else None
 
+    def get_pair(self, key: str) -> tuple[ScalarNode, Node] | None:
+        """(key node, value node) of `key`. The key node of a merged entry lies in the merged
+        mapping, not in this one."""
+        pair = self._idx().get(key)
+        return (pair[0], pair[1]) if pair is not None else None
+
     def key_node(self, key: str) -> ScalarNode | None:
         pair = self._idx().get(key)
         return pair[0] if pair is not None else None

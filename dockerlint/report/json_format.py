@@ -24,6 +24,10 @@ def finding_dict(result, finding, root: str) -> dict:
         "aliases": list(finding.aliases),
         "url": rule_url(finding.code),
         "fix": fix_dict(finding, result.source),
+        **({"related": [
+            {"path": relative(loc.path, root), "line": loc.line, "column": loc.col, "message": loc.message}
+            for loc in finding.related
+        ]} if finding.related else {}),
     }
 
 

@@ -121,6 +121,18 @@ def build_log(results, options) -> dict:
                 "locations": [{"physicalLocation": {"artifactLocation": location, "region": region_dict(line, col, end_line, end_col)}}],
                 "partialFingerprints": {FINGERPRINT_KEY: fp},
             }
+            if finding.related:
+                result["relatedLocations"] = [
+                    {
+                        "id": i,
+                        "physicalLocation": {
+                            "artifactLocation": artifact_location(loc.path, root),
+                            "region": {"startLine": loc.line, "startColumn": loc.col},
+                        },
+                        "message": {"text": loc.message or "related"},
+                    }
+                    for i, loc in enumerate(finding.related, 1)
+                ]
             fix = sarif_fix(finding, r.source, location)
             if fix is not None:
                 result["fixes"] = [fix]

@@ -73,6 +73,8 @@ def render(results, options) -> str:
             lines.append(f"{_c(where, '1', color)}: {_c(f.code, '1', color)} [{sev}] {f.message}")
             if options.show_source:
                 lines.extend(source_excerpt(result, f, color))
+            # `=` under the gutter's `|`, whatever the width of the line number
+            indent = " " * (len(str(f.span.line)) + 1) if options.show_source else "  "
             if f.fix is not None:
                 a = f.fix.applicability
                 if a is Applicability.SAFE or (a is Applicability.UNSAFE and options.unsafe_fixes):
@@ -85,9 +87,9 @@ def render(results, options) -> str:
                     Applicability.DISPLAY_ONLY: "suggested change (shown only)",
                 }[a]
                 detail = f": {f.fix.description}" if f.fix.description else ""
-                # `=` under the gutter's `|`, whatever the width of the line number
-                indent = " " * (len(str(f.span.line)) + 1) if options.show_source else "  "
                 lines.append(f"{indent}= {label}{detail}")
+            for loc in f.related:
+                lines.append(f"{indent}= {loc.message or 'see'}: {relative(loc.path, options.root)}:{loc.line}:{loc.col}")
             if options.show_source:
                 lines.append("")
     if options.statistics and counts:

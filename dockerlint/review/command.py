@@ -134,8 +134,13 @@ def lint_changed(args, resolver, root: str, changes: dict, scopes: list[str]):
 
     forced = FileKind(args.kind) if args.kind else None
     linted = []
+    directories: dict[tuple, None] = {}  # charts and overlays a change belongs to, in order
     for rel, change in sorted(changes.items()):
         if change.deleted or not _in_scope(rel, scopes):
+            continue
+        owner = _directory_input(os.path.join(root, rel))
+        if owner is not None and forced is None:
+            directories.setdefault(owner)
             continue
         decision = might_be_target(rel.rsplit("/", 1)[-1])
         if decision is False and forced is None:
@@ -154,7 +159,32 @@ def lint_changed(args, resolver, root: str, changes: dict, scopes: list[str]):
             if settings.baseline:  # baselined findings are never posted
                 _drop_baselined(result, loaded, settings.baseline)
             linted.append((rel, result, settings))
+    from dockerlint.engine import lint_directory
+
+    for kind, directory in directories:
+        settings = resolver.for_file(os.path.join(directory, "Chart.yaml"))
+        for result in lint_directory(directory, kind, settings):
+            rel = _relative_to(root, result.path)
+            if result.error is not None or (rel in changes and not changes[rel].deleted):
+                linted.append((rel, result, settings))  # findings in files the pull request left alone are not reviewed
     return linted
+
+
+def _directory_input(path: str):
+    """(kind, directory) of the Helm chart or Kustomize overlay a changed file belongs to."""
+    from dockerlint.discovery import chart_of_file, overlay_of_file
+    from dockerlint.model import FileKind
+
+    name = path.lower()
+    if name.endswith((".yaml", ".yml", ".tpl", ".txt")):
+        chart = chart_of_file(path)
+        if chart is not None:
+            return FileKind.HELM, chart
+    if name.endswith((".yaml", ".yml")) or name.endswith("/kustomization"):
+        overlay = overlay_of_file(path)
+        if overlay is not None:
+            return FileKind.KUSTOMIZE, overlay
+    return None
 
 
 def place(rel: str, result, settings, change) -> list[Placed]:
