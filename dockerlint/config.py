@@ -144,6 +144,13 @@ def apply_dockerlint_table(settings: Settings, table: dict[str, Any], path: str)
         elif key in ("extend-safe-fixes", "extend-unsafe-fixes", "unfixable"):
             codes = _check_selectors(_str_list(value, key, path), key, path)
             setattr(s, key.replace("-", "_"), codes)
+        elif key == "format":
+            from dockerlint.format.options import parse_table
+
+            try:
+                s.format_options = {**s.format_options, **parse_table(value)}
+            except ValueError as e:
+                raise ConfigError(str(e), path) from None
         elif key == "rules":
             merged = dict(s.rule_options)
             merged.update(_rule_options(value, path))
@@ -153,7 +160,7 @@ def apply_dockerlint_table(settings: Settings, table: dict[str, Any], path: str)
                 "select, extend-select, ignore, severity, failure-threshold, exclude, build-args, "
                 "trusted-registries, approved-images, label-schema, strict-labels, "
                 "disable-ignore-pragma, unsafe-fixes, extend-safe-fixes, extend-unsafe-fixes, "
-                "unfixable, rules"
+                "unfixable, rules, format"
             )
             raise ConfigError(f"unknown key `{key}` (known keys: {known})", path)
     s.config_path = path

@@ -28,5 +28,7 @@ class Settings:
     extend_safe_fixes: list[str] = field(default_factory=list)
     extend_unsafe_fixes: list[str] = field(default_factory=list)
     unfixable: list[str] = field(default_factory=list)
+    # `dockerlint format` ([tool.dockerlint.format], validated by dockerlint.format.options)
+    format_options: dict[str, Any] = field(default_factory=dict)
     # Where the settings came from (for error messages and the LSP)
     config_path: str | None = None

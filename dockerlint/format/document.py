@@ -41,10 +41,11 @@ def format_text(text: str, options: FormatOptions | None = None, path: str = "-"
     except DockerfileParseError as exc:
         return FormatResult(text, error=exc.message, error_line=exc.line, original=text)
     result = FormatResult(text, original=text)
-    formatted = _format(text, df, options, result)
+    proven: dict[int, str] = {}  # instruction index -> its proven logical line
+    formatted = _format(text, df, options, result, proven)
     if formatted != text:
         try:
-            reason = same_file(df, parse_dockerfile(formatted, path))
+            reason = same_file(df, parse_dockerfile(formatted, path), proven)
         except DockerfileParseError as exc:
             reason = f"the result does not parse: {exc.message}"
         if reason is not None:  # pragma: no cover - every instruction was proven on its own
@@ -54,7 +55,7 @@ def format_text(text: str, options: FormatOptions | None = None, path: str = "-"
     return result
 
 
-def _format(text: str, df, options: FormatOptions, result: FormatResult) -> str:
+def _format(text: str, df, options: FormatOptions, result: FormatResult, proven: dict[int, str]) -> str:
     lines = text.split("\n")
     n = len(lines) - 1 if text.endswith("\n") else len(lines)
     escape = df.escape
@@ -84,7 +85,7 @@ def _format(text: str, df, options: FormatOptions, result: FormatResult) -> str:
             if off or ignore_next:
                 out.append(_raw(lines, i, last))
             else:
-                out.append(_instruction(lines, n, i, last, ins, df, options, result))
+                out.append(_instruction(lines, n, i, last, ins, df, options, result, proven))
             ignore_next = False
             i = last + 1
             continue
@@ -115,7 +116,7 @@ def _raw(lines: list[str], first: int, last: int) -> tuple[str, bool]:
     return "".join(line + "\n" for line in lines[first : last + 1]), True
 
 
-def _instruction(lines, n, first, last, ins, df, options, result) -> tuple[str, bool]:
+def _instruction(lines, n, first, last, ins, df, options, result, proven) -> tuple[str, bool]:
     escape = df.escape
     try:
         logical = logical_line(lines, first, n, escape, df.bom)
@@ -124,14 +125,19 @@ def _instruction(lines, n, first, last, ins, df, options, result) -> tuple[str, 
         result.kept.append((ins.line, str(exc)))
         return _raw(lines, first, last)
     heredoc_raw = "".join(line + "\n" for line in lines[logical.last_line + 1 : last + 1])
+    bom = "\ufeff" if first == 0 and df.bom else ""
+    laid_out = bom + body.replace("\n", df.newline) + df.newline + heredoc_raw
+    if laid_out == "".join(line + "\n" for line in lines[first : last + 1]):
+        return laid_out, True  # already formatted: nothing to prove
     prefix = "# escape=`\n" if escape == "`" else ""
     try:
-        proven = parse_dockerfile(prefix + body + "\n" + heredoc_raw)
+        parsed = parse_dockerfile(prefix + body + "\n" + heredoc_raw)
     except DockerfileParseError as exc:
         result.kept.append((ins.line, f"the laid-out instruction does not parse: {exc.message}"))
         return _raw(lines, first, last)
-    if len(proven.instructions) != 1 or meaning(proven.instructions[0]) != meaning(ins):
+    proven_ins = parsed.instructions[0] if len(parsed.instructions) == 1 else None
+    if proven_ins is None or meaning(proven_ins) != meaning(ins):
         result.kept.append((ins.line, "the laid-out instruction would not mean the same; left as written"))
         return _raw(lines, first, last)
-    bom = "\ufeff" if first == 0 and df.bom else ""
-    return bom + body.replace("\n", df.newline) + df.newline + heredoc_raw, True
+    proven[ins.index] = proven_ins.original
+    return laid_out, True

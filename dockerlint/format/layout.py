@@ -9,6 +9,7 @@ split in two) is written back exactly as it was. The caller proves the result me
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 from dockerlint.format import shell_tokens
@@ -81,8 +82,15 @@ class Token:
     start: int
     end: int
     text: str  # what is written (normally the source text)
-    level: int = 1  # continuation indent, in indent widths, when a line starts with this token
     rewritten: bool = False  # text differs from the source (keyword case, exec form)
+    node: object = None  # the shell token's tree-sitter node
+
+    @property
+    def level(self) -> int:
+        """Continuation indent, in indent widths, when a line starts with this token."""
+        if self.node is None:
+            return 1
+        return 1 + shell_tokens.depth(self.node) + shell_tokens.continues_command(self.node)
 
 
 def _word_tokens(t: str, lo: int, hi: int, escape: str) -> list[Token]:
@@ -96,6 +104,13 @@ def _covered(t: str, tokens: list[Token], lo: int, hi: int) -> bool:
             return False
         position = tok.end
     return not t[position:hi].strip(_WS)
+
+
+_NOT_ONE_SPACE = re.compile("  |[" + re.escape(_WS.replace(" ", "")) + "]")
+
+
+def _single_spaced(t: str) -> bool:
+    return _NOT_ONE_SPACE.search(t) is None
 
 
 def _exec_form(items: list[str]) -> str | None:
@@ -121,6 +136,16 @@ def layout(ins: Instruction, logical: Logical, escape: str, options: FormatOptio
     except ValueError as exc:
         raise Unformattable(str(exc)) from None
     keyword = ins.keyword
+    if (
+        not logical.breaks
+        and lo == 0
+        and hi == len(t)
+        and ins.keyword_raw == keyword
+        and keyword not in ("FROM", "ONBUILD", "HEALTHCHECK")
+        and (ins.json is None or _exec_form(ins.json) == ins.args)
+        and _single_spaced(t)
+    ):
+        return t  # one line, one space between everything, nothing to rewrite: already laid out
     tokens = [Token(node.kw_lo, node.kw_hi, t[node.kw_lo : node.kw_hi].upper())]
     tokens[0].rewritten = tokens[0].text != t[node.kw_lo : node.kw_hi]
     tokens += [Token(fs, fe, t[fs:fe]) for fs, fe, _value in node.flags]
@@ -137,6 +162,13 @@ def layout(ins: Instruction, logical: Logical, escape: str, options: FormatOptio
 
 def _args_tokens(ins, keyword, t, a, b, escape, logical):
     """Tokens of the argument text t[a:b] and, for a laid-out shell program, the program."""
+    if ins.json is not None and keyword == "HEALTHCHECK":
+        m = _TOKEN_WS.search(t, a, b)  # `CMD ["..."]`: the type word, then the array
+        if m is None:
+            return [Token(a, b, t[a:b])], None
+        head = Token(a, m.start(), t[a : m.start()])
+        rest, _shell = _args_tokens(ins, "CMD", t, m.end(), b, escape, logical)
+        return [head] + rest, None
     if ins.json is not None:
         text = _exec_form(ins.json)
         inner_comments = any(a < p < b for p in logical.comments)
@@ -155,13 +187,13 @@ def _args_tokens(ins, keyword, t, a, b, escape, logical):
             return [Token(a, m.start(), t[a : m.start()]), Token(m.end(), b, t[m.end() : b])], None
         return _word_tokens(t, a, b, escape), None
     if keyword in SHELL_FORM and not ins.heredocs:
+        if not logical.breaks and _single_spaced(t):
+            # one line, one space between everything: the layout could only copy it
+            return [Token(a, b, t[a:b])], None
         program = shell_tokens.program(t[a:b])
         if program is None:
             return [Token(a, b, t[a:b])], None
-        tokens = []
-        for tok in program.tokens:
-            level = 1 + shell_tokens.depth(tok.node) + shell_tokens.continues_command(tok.node)
-            tokens.append(Token(a + tok.start, a + tok.end, t[a + tok.start : a + tok.end], level))
+        tokens = [Token(a + tok.start, a + tok.end, t[a + tok.start : a + tok.end], node=tok.node) for tok in program.tokens]
         return tokens, program
     tokens = _word_tokens(t, a, b, escape)
     if keyword == "FROM" and len(tokens) == 3 and tokens[1].text.lower() == "as":

@@ -51,13 +51,22 @@ def meaning(ins: Instruction) -> tuple:
         ins.keyword,
         tuple((f.name, f.value) for f in ins.flags),
         _args_meaning(ins),
-        tuple((h.name, h.raw_content, h.chomp, h.quoted, h.fd) for h in ins.heredocs),
+        _heredocs(ins),
         meaning(ins.inner) if ins.inner is not None else None,
     )
 
 
-def same_file(before: Dockerfile, after: Dockerfile) -> str | None:
-    """None when the two parse to the same build; else what differs."""
+def _heredocs(ins: Instruction) -> tuple:
+    return tuple((h.name, h.raw_content, h.chomp, h.quoted, h.fd) for h in ins.heredocs)
+
+
+def same_file(before: Dockerfile, after: Dockerfile, proven: dict[int, str] | None = None) -> str | None:
+    """None when the two parse to the same build; else what differs.
+
+    `proven` maps an instruction's index to a logical line already proven to mean the same as
+    the original instruction: finding that line (and the same heredocs) again in `after`
+    settles it without comparing meanings once more; so does an unchanged logical line."""
+    proven = proven or {}
     if before.directives != after.directives or before.escape != after.escape:
         return "parser directives differ"
     if [c.text for c in before.comments] != [c.text for c in after.comments]:
@@ -65,6 +74,8 @@ def same_file(before: Dockerfile, after: Dockerfile) -> str | None:
     if len(before.instructions) != len(after.instructions):
         return f"{len(before.instructions)} instructions became {len(after.instructions)}"
     for old, new in zip(before.instructions, after.instructions):
+        if new.original in (old.original, proven.get(old.index)) and _heredocs(new) == _heredocs(old):
+            continue
         if meaning(old) != meaning(new):
             return f"line {old.line}: {old.keyword} changed meaning"
     return None
