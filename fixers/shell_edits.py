@@ -164,6 +164,13 @@ def append_command(run, command: str, *, newline: str = "\n") -> Edit | None:
     esc = run.instruction.escape
     if _continuation_style(run) == "trail":
         return Edit.insert(at, f" && {esc}{newline}{indent}{command}")
+    # The new `&& x` line lines up with the chain's other `&&` lines, not with the package
+    # list it may follow (that is also where `dockerlint format` puts it).
+    for k in range(line, ins.line, -1):
+        other = source.line_text(k)
+        if other.lstrip(" \t").startswith("&&"):
+            indent = other[: len(other) - len(other.lstrip(" \t"))]
+            break
     return Edit.insert(at, f" {esc}{newline}{indent}&& {command}")
 
 
