@@ -136,7 +136,7 @@ def _instruction(lines, n, first, last, ins, df, options, result, proven) -> tup
         result.kept.append((ins.line, f"the laid-out instruction does not parse: {exc.message}"))
         return _raw(lines, first, last)
     proven_ins = parsed.instructions[0] if len(parsed.instructions) == 1 else None
-    if proven_ins is None or meaning(proven_ins) != meaning(ins):
+    if proven_ins is None or meaning(proven_ins) != meaning(ins, logical.shell_signature):
         result.kept.append((ins.line, "the laid-out instruction would not mean the same; left as written"))
         return _raw(lines, first, last)
     proven[ins.index] = proven_ins.original

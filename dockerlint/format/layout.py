@@ -36,6 +36,7 @@ class Logical:
     breaks: list[int] = field(default_factory=list)  # positions in text where a physical line began
     comments: dict[int, list[str]] = field(default_factory=dict)  # position -> comment lines before it
     last_line: int = 0  # 0-based index of the last physical line (heredoc bodies follow)
+    shell_signature: tuple | None = None  # proof.signature of the arguments, when layout parsed them
 
 
 def _trim_continuation(token: str, escape: str) -> tuple[str, bool]:
@@ -193,6 +194,7 @@ def _args_tokens(ins, keyword, t, a, b, escape, logical):
         program = shell_tokens.program(t[a:b])
         if program is None:
             return [Token(a, b, t[a:b])], None
+        logical.shell_signature = program.signature
         tokens = [Token(a + tok.start, a + tok.end, t[a + tok.start : a + tok.end], node=tok.node) for tok in program.tokens]
         return tokens, program
     tokens = _word_tokens(t, a, b, escape)

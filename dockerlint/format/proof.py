@@ -17,14 +17,14 @@ _WORDS = frozenset({"ARG"})  # parseNameOrNameVal
 _SHELL = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL"})
 
 
-def _args_meaning(ins: Instruction) -> tuple:
+def _args_meaning(ins: Instruction, shell_signature: tuple | None = None) -> tuple:
     keyword, args = ins.keyword, ins.args
     if ins.json is not None:
         return ("exec", tuple(ins.json))
     if not args:
         return ("none",)
     if keyword in _SHELL:
-        return ("shell", shell_tokens.signature(args))
+        return ("shell", shell_signature if shell_signature is not None else shell_tokens.signature(args))
     if keyword in _WHITESPACE_SPLIT:
         fields = _TOKEN_WS.split(args)
         if keyword == "FROM" and len(fields) == 3 and fields[1].lower() == "as":
@@ -46,11 +46,13 @@ def _args_meaning(ins: Instruction) -> tuple:
     return ("exact", args)
 
 
-def meaning(ins: Instruction) -> tuple:
+def meaning(ins: Instruction, shell_signature: tuple | None = None) -> tuple:
+    """What BuildKit builds from `ins`. `shell_signature`: the arguments' signature() when the
+    caller already has it (the layout parsed them)."""
     return (
         ins.keyword,
         tuple((f.name, f.value) for f in ins.flags),
-        _args_meaning(ins),
+        _args_meaning(ins, shell_signature),
         _heredocs(ins),
         meaning(ins.inner) if ins.inner is not None else None,
     )

@@ -47,6 +47,7 @@ class ShellToken:
 class ShellProgram:
     tokens: list[ShellToken]
     operators: list[int]  # indices into tokens of top-level && / || / ;
+    signature: tuple  # signature(script), from the same parse
 
 
 def _char_offsets(script: str):
@@ -76,13 +77,16 @@ def program(script: str) -> ShellProgram | None:
         return byte if table is None else table[byte]
 
     tokens: list[ShellToken] = []
+    sig: list = [False]
     stack = [root]
     while stack:
         node = stack.pop()
         if node.type in ATOMIC or node.child_count == 0:
+            sig.append((node.type, data[node.start_byte : node.end_byte]))
             if node.end_byte > node.start_byte:
                 tokens.append(ShellToken(char(node.start_byte), char(node.end_byte), node))
             continue
+        sig.append(node.type)
         stack.extend(reversed(node.children))
     tokens.sort(key=lambda t: t.start)
     position = 0
@@ -104,7 +108,7 @@ def program(script: str) -> ShellProgram | None:
 
     visit(root)
     operators.sort()
-    return ShellProgram(tokens, operators)
+    return ShellProgram(tokens, operators, tuple(sig))
 
 
 def depth(node) -> int:
@@ -155,7 +159,7 @@ def signature(script: str) -> tuple:
     while stack:
         node = stack.pop()
         if node.type in ATOMIC or node.child_count == 0:
-            out.append((node.type, data[node.start_byte:node.end_byte]))
+            out.append((node.type, data[node.start_byte : node.end_byte]))
             continue
         out.append(node.type)
         stack.extend(reversed(node.children))
