@@ -14,7 +14,9 @@ Imported on every CLI start (to add its arguments), so heavy imports live in the
 """
 from __future__ import annotations
 
+import os
 import sys
+from dataclasses import dataclass, field
 
 EXIT_OK, EXIT_CHANGES, EXIT_ERROR = 0, 1, 2
 
@@ -27,6 +29,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--config", metavar="FILE", help="use this config file instead of discovery")
     parser.add_argument("--isolated", action="store_true", help="ignore every config file")
     parser.add_argument("--exclude", action="append", metavar="GLOB", help="skip paths matching these globs")
+    parser.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: one per CPU for 64 files or more)")
 
 
 class _Usage(Exception):
@@ -62,99 +65,137 @@ def _resolver(args):
     return ConfigResolver(Settings(), overrides, explicit, args.isolated)
 
 
-def _run(args) -> int:
-    import difflib
-    from pathlib import Path
+@dataclass
+class _Outcome:
+    display: str
+    messages: list[str] = field(default_factory=list)  # for stderr, in order
+    status: int = EXIT_OK
+    changed: bool = False  # would change / was changed
+    diff: str = ""
+    stdout: str = ""  # stdin mode: the text to print
+    skipped: bool = False
 
-    from dockerlint.discovery import discover
+
+def _format_one(path: str, display: str, explicit: bool, named_dockerfile: bool, options, mode: str) -> _Outcome:
+    """Format one file (or stdin, path "-"); mode is "write", "check" or "diff". Prints nothing."""
+    import difflib
+
     from dockerlint.engine import DecodeError, decode, read_file
     from dockerlint.fix import encode_like, write_atomic
     from dockerlint.format import format_text
-    from dockerlint.format.options import from_settings
     from dockerlint.model import FileKind
     from dockerlint.parse.detect import detect_kind
+
+    out = _Outcome(display)
+    if path == "-":
+        try:
+            decoded = decode(sys.stdin.buffer.read())
+        except DecodeError as exc:
+            out.messages.append(f"{display}: error: {exc}")
+            out.status = EXIT_ERROR
+            return out
+    else:
+        decoded, error = read_file(path)
+        if error is not None:
+            out.messages.append(f"{display}: error: {error.message}")
+            out.status = EXIT_ERROR
+            return out
+    text, encoding = decoded.text, decoded.encoding
+    if path != "-" and not named_dockerfile and detect_kind(path, text) is not FileKind.DOCKERFILE:
+        out.messages.append(f"{display}: not a Dockerfile; not formatted")
+        out.skipped = True
+        return out
+    result = format_text(text, options, display)
+    if result.error is not None:
+        out.messages.append(f"{display}:{result.error_line}: error: not formatted, it does not parse: {result.error}")
+        out.status = EXIT_CHANGES
+        if path == "-" and mode == "write":
+            out.stdout = text
+        return out
+    out.messages += [f"{display}:{line}: note: instruction left as written: {why}" for line, why in result.kept]
+    out.changed = result.changed
+    if mode == "diff":
+        if result.changed:
+            out.diff = "".join(difflib.unified_diff(
+                text.splitlines(keepends=True), result.text.splitlines(keepends=True), f"a/{display}", f"b/{display}"))
+    elif mode == "write":
+        if path == "-":
+            out.stdout = result.text
+        elif result.changed:
+            try:
+                write_atomic(path, encode_like(result.text, encoding))
+            except OSError as exc:
+                out.messages.append(f"{display}: error: not written: {exc.strerror or exc}")
+                out.status = EXIT_ERROR
+                out.changed = False
+    return out
+
+
+def _worker(job):
+    return _format_one(*job)
+
+
+def _job_count(requested: int | None, files: int) -> int:
+    if requested is not None:
+        return max(1, requested)
+    if files < 64:
+        return 1  # a pool costs more than it saves on small runs
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _run(args) -> int:
+    from pathlib import Path
+
+    from dockerlint.config import ConfigError
+    from dockerlint.discovery import discover
+    from dockerlint.format.options import from_settings
+    from dockerlint.model import FileKind
 
     paths = args.paths or ["."]
     if "-" in paths and len(paths) > 1:
         raise _Usage("`-` (stdin) cannot be combined with other paths")
     resolver = _resolver(args)
-    status = EXIT_OK
-    candidates, skipped = discover(paths, resolver.for_directory(Path.cwd()).exclude)
+    mode = "diff" if args.diff else "check" if args.check else "write"
+    try:
+        candidates, skipped = discover(paths, resolver.for_directory(Path.cwd()).exclude)
+        jobs = []
+        for cand in candidates:
+            if cand.path != "-" and not cand.explicit and cand.kind is not FileKind.DOCKERFILE:
+                continue  # YAML, Python: not ours to lay out
+            display = (args.stdin_filename or "-") if cand.path == "-" else cand.path
+            options = from_settings(resolver.for_file(display if display != "-" else "."))
+            jobs.append((cand.path, display, cand.explicit, cand.kind is FileKind.DOCKERFILE, options, mode))
+    except ConfigError as exc:
+        raise _Usage(str(exc)) from None
     for s in skipped:
         print(f"{s.path}: skipped: {s.reason}", file=sys.stderr)
-    would_change: list[str] = []
-    written = unchanged = kept_total = 0
-    for cand in candidates:
-        display = (args.stdin_filename or "-") if cand.path == "-" else cand.path
-        if cand.path == "-":
-            try:
-                decoded = decode(sys.stdin.buffer.read())
-            except DecodeError as exc:
-                print(f"{display}: error: {exc}", file=sys.stderr)
-                status = EXIT_ERROR
-                continue
-            text, encoding = decoded.text, decoded.encoding
-        else:
-            if not cand.explicit and cand.kind is not FileKind.DOCKERFILE:
-                continue  # YAML, Python: not ours to lay out
-            decoded, error = read_file(cand.path)
-            if error is not None:
-                print(f"{display}: error: {error.message}", file=sys.stderr)
-                status = EXIT_ERROR
-                continue
-            text, encoding = decoded.text, decoded.encoding
-            if cand.kind is not FileKind.DOCKERFILE and detect_kind(cand.path, text) is not FileKind.DOCKERFILE:
-                print(f"{display}: not a Dockerfile; not formatted", file=sys.stderr)
-                continue
-        try:
-            options = from_settings(resolver.for_file(display if display != "-" else "."))
-        except Exception as exc:  # ConfigError: its message names the file and key
-            if type(exc).__name__ != "ConfigError":
-                raise
-            raise _Usage(str(exc)) from None
-        result = format_text(text, options, display)
-        if result.error is not None:
-            print(f"{display}:{result.error_line}: error: not formatted, it does not parse: {result.error}", file=sys.stderr)
-            status = max(status, EXIT_CHANGES)
-            if cand.path == "-" and not (args.check or args.diff):
-                sys.stdout.write(text)
-            continue
-        for line, why in result.kept:
-            print(f"{display}:{line}: note: instruction left as written: {why}", file=sys.stderr)
-        kept_total += len(result.kept)
-        if args.diff:
-            if result.changed:
-                sys.stdout.writelines(difflib.unified_diff(
-                    text.splitlines(keepends=True), result.text.splitlines(keepends=True),
-                    f"a/{display}", f"b/{display}"))
-                would_change.append(display)
-            continue
-        if args.check:
-            if result.changed:
-                print(f"Would reformat: {display}")
-                would_change.append(display)
-            else:
-                unchanged += 1
-            continue
-        if cand.path == "-":
-            sys.stdout.write(result.text)
-            continue
-        if not result.changed:
-            unchanged += 1
-            continue
-        try:
-            write_atomic(cand.path, encode_like(result.text, encoding))
-        except OSError as exc:
-            print(f"{display}: error: not written: {exc.strerror or exc}", file=sys.stderr)
-            status = EXIT_ERROR
-            continue
-        written += 1
-    if args.check or args.diff:
-        if args.check:
-            n = len(would_change)
-            print(f"{n} file{'s' if n != 1 else ''} would be reformatted, {unchanged} already formatted", file=sys.stderr)
-        if would_change and status == EXIT_OK:
-            status = EXIT_CHANGES
-    elif not (len(candidates) == 1 and candidates[0].path == "-"):
-        print(f"{written} file{'s' if written != 1 else ''} reformatted, {unchanged} unchanged", file=sys.stderr)
+    workers = _job_count(args.jobs, len(jobs)) if not any(j[0] == "-" for j in jobs) else 1
+    if workers > 1:
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            outcomes = list(pool.imap(_worker, jobs, chunksize=16))
+    else:
+        outcomes = [_format_one(*job) for job in jobs]
+    status = EXIT_OK
+    changed = unchanged = 0
+    for out in outcomes:
+        for message in out.messages:
+            print(message, file=sys.stderr)
+        status = max(status, out.status)
+        if out.diff:
+            sys.stdout.write(out.diff)
+        if out.stdout:
+            sys.stdout.write(out.stdout)
+        if mode == "check" and out.changed:
+            print(f"Would reformat: {out.display}")
+        if out.status == EXIT_OK and not out.skipped:
+            changed += out.changed
+            unchanged += not out.changed
+    if mode == "check":
+        print(f"{changed} file{'s' if changed != 1 else ''} would be reformatted, {unchanged} already formatted", file=sys.stderr)
+    elif mode == "write" and not (len(jobs) == 1 and jobs[0][0] == "-"):
+        print(f"{changed} file{'s' if changed != 1 else ''} reformatted, {unchanged} unchanged", file=sys.stderr)
+    if mode != "write" and changed and status == EXIT_OK:
+        status = EXIT_CHANGES
     return status

@@ -31,9 +31,12 @@ _STATEMENTS = frozenset({"command", "declaration_command", "unset_command", "tes
 _OPERATORS = ("&&", "||", ";")
 
 
+_LANGUAGE = tree_sitter.Language(tree_sitter_bash.language())  # immutable
+
+
 def _parser() -> tree_sitter.Parser:
-    # Made per call: nothing shared between the language server's documents.
-    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+    # A parser per call: nothing mutable shared between the language server's documents.
+    return tree_sitter.Parser(_LANGUAGE)
 
 
 @dataclass
@@ -72,23 +75,28 @@ def program(script: str) -> ShellProgram | None:
     if root.has_error:
         return None
     table = _char_offsets(script)
-
-    def char(byte: int) -> int:
-        return byte if table is None else table[byte]
-
     tokens: list[ShellToken] = []
     sig: list = [False]
+    atomic_kinds: dict[int, bool] = {}
     stack = [root]
     while stack:
         node = stack.pop()
-        if node.type in ATOMIC or node.child_count == 0:
-            sig.append((node.type, data[node.start_byte : node.end_byte]))
-            if node.end_byte > node.start_byte:
-                tokens.append(ShellToken(char(node.start_byte), char(node.end_byte), node))
+        kind = node.kind_id
+        atomic = atomic_kinds.get(kind)
+        if atomic is None:
+            atomic = atomic_kinds[kind] = node.type in ATOMIC
+        if atomic or node.child_count == 0:
+            start, end = node.start_byte, node.end_byte
+            sig.append((kind, data[start:end]))
+            if end > start:
+                if table is not None:
+                    start, end = table[start], table[end]
+                tokens.append(ShellToken(start, end, node))
             continue
-        sig.append(node.type)
-        stack.extend(reversed(node.children))
-    tokens.sort(key=lambda t: t.start)
+        sig.append(kind)
+        children = node.children
+        children.reverse()
+        stack.extend(children)
     position = 0
     for tok in tokens:
         if tok.start < position or script[position:tok.start].strip(" \t"):
@@ -149,18 +157,25 @@ def continues_command(node) -> bool:
 
 
 def signature(script: str) -> tuple:
-    """The program's structure and words: node types in order, the text of every atomic
+    """The program's structure and words: node kinds in order, the text of every atomic
     node and leaf. Equal signatures mean the same commands, operators and words; only the
     whitespace between tokens may differ."""
     data = script.encode("utf-8", "surrogatepass")
     root = _parser().parse(data).root_node
     out: list = [root.has_error]
+    atomic_kinds: dict[int, bool] = {}
     stack = [root]
     while stack:
         node = stack.pop()
-        if node.type in ATOMIC or node.child_count == 0:
-            out.append((node.type, data[node.start_byte : node.end_byte]))
+        kind = node.kind_id
+        atomic = atomic_kinds.get(kind)
+        if atomic is None:
+            atomic = atomic_kinds[kind] = node.type in ATOMIC
+        if atomic or node.child_count == 0:
+            out.append((kind, data[node.start_byte : node.end_byte]))
             continue
-        out.append(node.type)
-        stack.extend(reversed(node.children))
+        out.append(kind)
+        children = node.children
+        children.reverse()
+        stack.extend(children)
     return tuple(out)
