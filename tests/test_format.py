@@ -204,3 +204,10 @@ def test_continuation_at_end_of_file_left_as_written():
 def test_proof_meaning(a, b, same):
     ia, ib = parse_dockerfile(a).instructions[0], parse_dockerfile(b).instructions[0]
     assert (proof.meaning(ia) == proof.meaning(ib)) is same
+
+
+def test_lines_limit_the_layout_to_a_range():
+    text = "from a\nrun   x  &&\\\n  y\nuser   app\n# c   \n\n\n"
+    result = format_text(text, lines=(2, 3))
+    assert result.text == "from a\nRUN x \\\n    && y\nuser   app\n# c   \n\n\n"
+    assert format_text("from a\nrun  b", lines=(1, 1)).text == "FROM a\nrun  b"

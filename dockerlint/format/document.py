@@ -34,7 +34,11 @@ class FormatResult:
         return self.error is None and self.text != self.original
 
 
-def format_text(text: str, options: FormatOptions | None = None, path: str = "-") -> FormatResult:
+def format_text(
+    text: str, options: FormatOptions | None = None, path: str = "-", lines: tuple[int, int] | None = None
+) -> FormatResult:
+    """Format `text`. `lines` (1-based, inclusive) limits the layout to the instructions and
+    comment lines that touch those lines (the language server's range formatting)."""
     options = options or FormatOptions()
     try:
         df = parse_dockerfile(text, path)
@@ -42,7 +46,7 @@ def format_text(text: str, options: FormatOptions | None = None, path: str = "-"
         return FormatResult(text, error=exc.message, error_line=exc.line, original=text)
     result = FormatResult(text, original=text)
     proven: dict[int, str] = {}  # instruction index -> its proven logical line
-    formatted = _format(text, df, options, result, proven)
+    formatted = _format(text, df, options, result, proven, lines)
     if formatted != text:
         try:
             reason = same_file(df, parse_dockerfile(formatted, path), proven)
@@ -55,9 +59,14 @@ def format_text(text: str, options: FormatOptions | None = None, path: str = "-"
     return result
 
 
-def _format(text: str, df, options: FormatOptions, result: FormatResult, proven: dict[int, str]) -> str:
+def _format(text: str, df, options: FormatOptions, result: FormatResult, proven: dict[int, str], wanted) -> str:
     lines = text.split("\n")
     n = len(lines) - 1 if text.endswith("\n") else len(lines)
+    lo, hi = (wanted[0] - 1, wanted[1] - 1) if wanted is not None else (0, n)
+
+    def within(first: int, last: int) -> bool:
+        return first <= hi and last >= lo
+
     escape = df.escape
     by_first = {ins.span.line - 1: ins for ins in df.instructions}
     has_header_comment = bool(df.instructions) and any(
@@ -82,7 +91,7 @@ def _format(text: str, df, options: FormatOptions, result: FormatResult, proven:
             last = ins.span.end_line - 1
             flush_blank()
             started = True
-            if off or ignore_next:
+            if off or ignore_next or not within(i, last):
                 out.append(_raw(lines, i, last))
             else:
                 out.append(_instruction(lines, n, i, last, ins, df, options, result, proven))
@@ -93,7 +102,8 @@ def _format(text: str, df, options: FormatOptions, result: FormatResult, proven:
         body = line.rstrip("\r")
         stripped = body.strip(_WS)
         i += 1
-        if off and started:
+        if (off and started) or not within(i - 1, i - 1):
+            flush_blank()
             out.append(_raw(lines, i - 1, i - 1))
         elif not stripped:
             blank_pending = True
@@ -109,7 +119,10 @@ def _format(text: str, df, options: FormatOptions, result: FormatResult, proven:
         elif stripped == _DOCKERFMT_IGNORE:
             ignore_next = True
     nl = df.newline
-    return "".join(piece if raw else piece.replace("\n", nl) for piece, raw in out)
+    formatted = "".join(piece if raw else piece.replace("\n", nl) for piece, raw in out)
+    if not text.endswith("\n") and not within(n - 1, n - 1) and formatted.endswith("\n"):
+        formatted = formatted[:-1]  # the missing final newline is outside the range: not ours
+    return formatted
 
 
 def _raw(lines: list[str], first: int, last: int) -> tuple[str, bool]:
