@@ -30,4 +30,5 @@ def test_wheel_contents(tmp_path):
     assert "dockerlint/rules/dl3006_untagged_image.py" in names
     assert "dockerlint/fixers/__init__.py" in names
     assert "dockerlint/data/images.json" in names
+    assert "dockerlint/format/document.py" in names  # an explicit package list must name every package
     assert not any(n.startswith("rules/") or n.startswith("tests/") for n in names)
