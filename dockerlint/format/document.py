@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from dockerlint.format.layout import Unformattable, layout, logical_line
 from dockerlint.format.options import FormatOptions
-from dockerlint.format.proof import meaning, same_file
+from dockerlint.format.proof import differences
 from dockerlint.parse.dockerfile import _WS, DockerfileParseError, parse_dockerfile
 
 _OFF_ON = re.compile(r"#\s*dockerlint:\s*format[\s:=]+(off|on)\s*\Z", re.I)
@@ -45,21 +45,35 @@ def format_text(
     except DockerfileParseError as exc:
         return FormatResult(text, error=exc.message, error_line=exc.line, original=text)
     result = FormatResult(text, original=text)
-    proven: dict[int, str] = {}  # instruction index -> its proven logical line
-    formatted = _format(text, df, options, result, proven, lines)
-    if formatted != text:
+    keep: set[int] = set()  # instructions to leave as written: their layout was not proven
+    for _attempt in range(3):
+        result.kept = []
+        laid_out: dict[int, tuple | None] = {}  # changed instruction index -> its shell signature
+        formatted = _format(text, df, options, result, laid_out, lines, keep)
+        if formatted == text:
+            break
         try:
-            reason = same_file(df, parse_dockerfile(formatted, path), proven)
-        except DockerfileParseError as exc:
-            reason = f"the result does not parse: {exc.message}"
-        if reason is not None:  # pragma: no cover - every instruction was proven on its own
-            result.kept = [(1, f"whole file left as written: {reason}")]
+            after = parse_dockerfile(formatted, path)
+        except DockerfileParseError:
+            after = None
+        unproven = differences(df, after, laid_out)
+        if unproven is None:  # the files do not even line up: keep every changed instruction
+            unproven = set(laid_out)
+            if not unproven:
+                result.kept = [(1, "whole file left as written: the tidied comment and blank lines did not parse the same")]
+                return result
+        if not unproven:
+            result.text = formatted
             return result
+        keep |= unproven
+    else:  # pragma: no cover - two rounds of keeping what was not proven always settle
+        result.kept = [(1, "whole file left as written: the layout could not be proven")]
+        return result
     result.text = formatted
     return result
 
 
-def _format(text: str, df, options: FormatOptions, result: FormatResult, proven: dict[int, str], wanted) -> str:
+def _format(text: str, df, options: FormatOptions, result: FormatResult, laid_out: dict, wanted, keep: set[int]) -> str:
     lines = text.split("\n")
     n = len(lines) - 1 if text.endswith("\n") else len(lines)
     lo, hi = (wanted[0] - 1, wanted[1] - 1) if wanted is not None else (0, n)
@@ -93,8 +107,11 @@ def _format(text: str, df, options: FormatOptions, result: FormatResult, proven:
             started = True
             if off or ignore_next or not within(i, last):
                 out.append(_raw(lines, i, last))
+            elif ins.index in keep:
+                result.kept.append((ins.line, "the laid-out instruction would not mean the same; left as written"))
+                out.append(_raw(lines, i, last))
             else:
-                out.append(_instruction(lines, n, i, last, ins, df, options, result, proven))
+                out.append(_instruction(lines, n, i, last, ins, df, options, result, laid_out))
             ignore_next = False
             i = last + 1
             continue
@@ -129,7 +146,7 @@ def _raw(lines: list[str], first: int, last: int) -> tuple[str, bool]:
     return "".join(line + "\n" for line in lines[first : last + 1]), True
 
 
-def _instruction(lines, n, first, last, ins, df, options, result, proven) -> tuple[str, bool]:
+def _instruction(lines, n, first, last, ins, df, options, result, laid_out) -> tuple[str, bool]:
     escape = df.escape
     try:
         logical = logical_line(lines, first, n, escape, df.bom)
@@ -139,18 +156,7 @@ def _instruction(lines, n, first, last, ins, df, options, result, proven) -> tup
         return _raw(lines, first, last)
     heredoc_raw = "".join(line + "\n" for line in lines[logical.last_line + 1 : last + 1])
     bom = "\ufeff" if first == 0 and df.bom else ""
-    laid_out = bom + body.replace("\n", df.newline) + df.newline + heredoc_raw
-    if laid_out == "".join(line + "\n" for line in lines[first : last + 1]):
-        return laid_out, True  # already formatted: nothing to prove
-    prefix = "# escape=`\n" if escape == "`" else ""
-    try:
-        parsed = parse_dockerfile(prefix + body + "\n" + heredoc_raw)
-    except DockerfileParseError as exc:
-        result.kept.append((ins.line, f"the laid-out instruction does not parse: {exc.message}"))
-        return _raw(lines, first, last)
-    proven_ins = parsed.instructions[0] if len(parsed.instructions) == 1 else None
-    if proven_ins is None or meaning(proven_ins) != meaning(ins, logical.shell_signature):
-        result.kept.append((ins.line, "the laid-out instruction would not mean the same; left as written"))
-        return _raw(lines, first, last)
-    proven[ins.index] = proven_ins.original
-    return laid_out, True
+    text = bom + body.replace("\n", df.newline) + df.newline + heredoc_raw
+    if text != "".join(line + "\n" for line in lines[first : last + 1]):
+        laid_out[ins.index] = logical.shell_signature  # to be proven against the re-parse
+    return text, True

@@ -62,22 +62,25 @@ def _heredocs(ins: Instruction) -> tuple:
     return tuple((h.name, h.raw_content, h.chomp, h.quoted, h.fd) for h in ins.heredocs)
 
 
-def same_file(before: Dockerfile, after: Dockerfile, proven: dict[int, str] | None = None) -> str | None:
-    """None when the two parse to the same build; else what differs.
+def differences(before: Dockerfile, after: Dockerfile | None, laid_out: dict[int, tuple | None]) -> set[int] | None:
+    """The indices of laid-out instructions that do not mean the same in `after` (the parse of
+    the formatted file); None when the two files do not line up at all (directives, comments or
+    the number of instructions differ, the result does not parse, or an instruction that was
+    not laid out changed).
 
-    `proven` maps an instruction's index to a logical line already proven to mean the same as
-    the original instruction: finding that line (and the same heredocs) again in `after`
-    settles it without comparing meanings once more; so does an unchanged logical line."""
-    proven = proven or {}
-    if before.directives != after.directives or before.escape != after.escape:
-        return "parser directives differ"
+    `laid_out` maps a changed instruction's index to its arguments' shell signature, when the
+    layout already computed it."""
+    if after is None or before.directives != after.directives or before.escape != after.escape:
+        return None
     if [c.text for c in before.comments] != [c.text for c in after.comments]:
-        return "comments differ"
+        return None
     if len(before.instructions) != len(after.instructions):
-        return f"{len(before.instructions)} instructions became {len(after.instructions)}"
+        return None
+    unproven: set[int] = set()
     for old, new in zip(before.instructions, after.instructions):
-        if new.original in (old.original, proven.get(old.index)) and _heredocs(new) == _heredocs(old):
-            continue
-        if meaning(old) != meaning(new):
-            return f"line {old.line}: {old.keyword} changed meaning"
-    return None
+        if old.index in laid_out:
+            if meaning(new) != meaning(old, laid_out[old.index]):
+                unproven.add(old.index)
+        elif new.original != old.original or _heredocs(new) != _heredocs(old):
+            return None
+    return unproven
