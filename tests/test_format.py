@@ -128,6 +128,12 @@ def test_crlf_kept():
     assert out == "FROM a\r\nRUN a \\\r\n    && b\r\nRUN <<EOF\r\nx  \r\nEOF\r\n"
 
 
+def test_crlf_final_newline_added_after_a_line_kept_as_written():
+    result = format_text("FROM a\r\n\r\nRUN b \\")
+    assert result.text == "FROM a\r\n\r\nRUN b \\\r\n"
+    assert result.kept == [(3, "the last line ends in a line continuation")]
+
+
 def test_bom_kept():
     assert fmt("\ufefffrom a\n") == "\ufeffFROM a\n"
 

@@ -76,6 +76,8 @@ def format_text(
 def _format(text: str, df, options: FormatOptions, result: FormatResult, laid_out: dict, wanted, keep: set[int]) -> str:
     lines = text.split("\n")
     n = len(lines) - 1 if text.endswith("\n") else len(lines)
+    if n == len(lines) and df.newline == "\r\n" and not lines[-1].endswith("\r"):
+        lines[-1] += "\r"  # the final newline, even of a line kept as written, is a CRLF one
     lo, hi = (wanted[0] - 1, wanted[1] - 1) if wanted is not None else (0, n)
 
     def within(first: int, last: int) -> bool:
@@ -137,8 +139,8 @@ def _format(text: str, df, options: FormatOptions, result: FormatResult, laid_ou
             ignore_next = True
     nl = df.newline
     formatted = "".join(piece if raw else piece.replace("\n", nl) for piece, raw in out)
-    if not text.endswith("\n") and not within(n - 1, n - 1) and formatted.endswith("\n"):
-        formatted = formatted[:-1]  # the missing final newline is outside the range: not ours
+    if not text.endswith("\n") and not within(n - 1, n - 1):
+        formatted = formatted[: len(formatted) - len(nl)]  # the missing final newline is outside the range: not ours
     return formatted
 
 
