@@ -209,7 +209,7 @@ def _args_tokens(ins, keyword, t, a, b, escape, logical):
 def _emit(t, tokens, logical, escape, options, shell, first_args) -> str:
     breaks = logical.breaks
     comments = logical.comments
-    if any(p <= tokens[0].start or p > tokens[-1].end for p in comments):
+    if any(p <= tokens[0].start or p >= tokens[-1].end for p in comments):
         raise Unformattable("a comment line before the keyword or after the last word")
     inside: dict[int, list[int]] = {}  # token index -> breaks inside it
     gap_breaks: dict[int, list[int]] = {}  # token index k -> breaks in the gap before token k
