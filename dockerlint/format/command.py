@@ -80,12 +80,11 @@ def _format_one(path: str, display: str, explicit: bool, named_dockerfile: bool,
     """Format one file (or stdin, path "-"); mode is "write", "check" or "diff". Prints nothing."""
     import difflib
 
-    from dockerlint.engine import DecodeError, decode, read_file
-    from dockerlint.fix import encode_like, write_atomic
     from dockerlint.format import format_text
     from dockerlint.model import FileKind
     from dockerlint.parse.detect import detect_kind
 
+    DecodeError, decode, read_file, encode_like, write_atomic = _file_helpers()
     out = _Outcome(display)
     if path == "-":
         try:
@@ -129,6 +128,18 @@ def _format_one(path: str, display: str, explicit: bool, named_dockerfile: bool,
                 out.status = EXIT_ERROR
                 out.changed = False
     return out
+
+
+def _file_helpers():
+    """Reading, decoding and the atomic write that `check`/`fix` use. main has moved them from
+    engine.py and fix.py into dockerlint/files.py; this finds them either way (drop the
+    fallback once the branch is merged)."""
+    try:
+        from dockerlint.files import DecodeError, decode, encode_like, read_file, write_atomic
+    except ImportError:
+        from dockerlint.engine import DecodeError, decode, read_file
+        from dockerlint.fix import encode_like, write_atomic
+    return DecodeError, decode, read_file, encode_like, write_atomic
 
 
 def _worker(job):
