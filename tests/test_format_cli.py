@@ -96,6 +96,11 @@ def test_crlf_file_stays_crlf(tmp_path):
 
 def test_explicit_non_dockerfile_is_not_formatted(tmp_path):
     other = write(tmp_path / "notes.txt", "hello   world\n")
-    code, _, err = run_cli(["format", "--isolated", str(other)])
+    compose = write(tmp_path / "compose.yaml", "services:\n  a:   {image: x}\n")
+    code, _, err = run_cli(["format", "--isolated", str(other), str(compose)])
     assert code == 0
-    assert "not a Dockerfile" in err and other.read_text() == "hello   world\n"
+    assert f"{other}: not a Dockerfile" in err and other.read_text() == "hello   world\n"
+    assert f"{compose}: not a Dockerfile" in err and compose.read_text() == "services:\n  a:   {image: x}\n"
+    # walked, other YAML is skipped quietly
+    code, _, err = run_cli(["format", "--isolated", str(tmp_path)])
+    assert code == 0 and "not a Dockerfile" not in err

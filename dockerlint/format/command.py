@@ -101,7 +101,8 @@ def _format_one(path: str, display: str, explicit: bool, named_dockerfile: bool,
             return out
     text, encoding = decoded.text, decoded.encoding
     if path != "-" and not named_dockerfile and detect_kind(path, text) is not FileKind.DOCKERFILE:
-        out.messages.append(f"{display}: not a Dockerfile; not formatted")
+        if explicit:  # found by a directory walk: other YAML and Python are skipped quietly
+            out.messages.append(f"{display}: not a Dockerfile; not formatted")
         out.skipped = True
         return out
     result = format_text(text, options, display)
@@ -171,8 +172,10 @@ def _run(args) -> int:
         candidates, skipped = discover(paths, resolver.for_directory(Path.cwd()).exclude)
         jobs = []
         for cand in candidates:
-            if cand.path != "-" and not cand.explicit and cand.kind is not FileKind.DOCKERFILE:
-                continue  # YAML, Python: not ours to lay out
+            if cand.path != "-" and cand.kind is not None and cand.kind is not FileKind.DOCKERFILE:
+                if cand.explicit:
+                    print(f"{cand.path}: not a Dockerfile; not formatted", file=sys.stderr)
+                continue  # a manifest or Compose file by its name: not ours to lay out
             display = (args.stdin_filename or "-") if cand.path == "-" else cand.path
             options = from_settings(resolver.for_file(display if display != "-" else "."))
             jobs.append((cand.path, display, cand.explicit, cand.kind is FileKind.DOCKERFILE, options, mode))
