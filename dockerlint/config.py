@@ -199,6 +199,13 @@ def apply_dockerlint_table(settings: Settings, table: dict[str, Any], path: str)
             s.cache_dir = os.path.join(os.path.dirname(os.path.abspath(path)), _str(value, key, path))
         elif key == "helm":
             s = _apply_helm_table(s, value, path)
+        elif key == "format":
+            from dockerlint.format.options import parse_table
+
+            try:
+                s.format_options = {**s.format_options, **parse_table(value)}
+            except ValueError as e:
+                raise ConfigError(str(e), path) from None
         elif key == "rules":
             merged = dict(s.rule_options)
             merged.update(_rule_options(value, path))
@@ -208,7 +215,7 @@ def apply_dockerlint_table(settings: Settings, table: dict[str, Any], path: str)
                 "select, extend-select, ignore, severity, failure-threshold, exclude, build-args, "
                 "trusted-registries, approved-images, image-replacements, as-of, custom-rules, label-schema, strict-labels, "
                 "disable-ignore-pragma, unsafe-fixes, extend-safe-fixes, extend-unsafe-fixes, "
-                "unfixable, baseline, cache, cache-dir, helm, rules"
+                "unfixable, baseline, cache, cache-dir, helm, rules, format"
             )
             raise ConfigError(f"unknown key `{key}` (known keys: {known})", path)
     s.config_path = path

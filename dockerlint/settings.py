@@ -44,5 +44,7 @@ class Settings:
     helm_namespace: str = "default"
     helm_kube_version: str | None = None
     helm_skip_tests: bool = False
+    # `dockerlint format` ([tool.dockerlint.format], validated by dockerlint.format.options)
+    format_options: dict[str, Any] = field(default_factory=dict)
     # Where the settings came from (for error messages and the LSP)
     config_path: str | None = None

@@ -137,8 +137,8 @@ def append_command(run, command: str, *, newline: str = "\n") -> Edit | None:
     """Append ``&& <command>`` after the last statement of the script.
 
     On a one-line RUN: ``RUN a && b`` -> ``RUN a && b && <command>``. When the RUN already spans
-    lines with escape-character continuations, a new continuation line is added with the
-    indentation of the line it follows, in the file's operator style (``\\`` + ``&& x`` when
+    lines with escape-character continuations, a new continuation line is added, indented like
+    the chain's other items (else 4 spaces in from the RUN), in the file's operator style (``\\`` + ``&& x`` when
     continuation lines start with ``&&``, ``&& \\`` + ``x`` when lines end with ``&&``). In a
     heredoc body the command is chained onto the last statement's line. ``newline`` is the
     file's line ending. None for exec form, unparsable scripts, or a script ending in ``&``.
@@ -162,7 +162,22 @@ def append_command(run, command: str, *, newline: str = "\n") -> Edit | None:
     text = source.line_text(line)
     indent = text[: len(text) - len(text.lstrip(" \t"))]
     esc = run.instruction.escape
-    if _continuation_style(run) == "trail":
+    # The new chain item lines up with the chain's other items, not with the package list it
+    # may follow; with no other item on a line of its own, one level (4 spaces) in from the
+    # RUN. That is where `dockerlint format` puts it, so fixing and formatting commute.
+    trail = _continuation_style(run) == "trail"
+    first = source.line_text(ins.line)
+    indent = first[: len(first) - len(first.lstrip(" \t"))] + "    "
+    for k in range(line, ins.line, -1):
+        other = source.line_text(k)
+        if trail:
+            if source.line_text(k - 1).rstrip().endswith(f"&& {esc}") and other.strip():
+                indent = other[: len(other) - len(other.lstrip(" \t"))]
+                break
+        elif other.lstrip(" \t").startswith("&&"):
+            indent = other[: len(other) - len(other.lstrip(" \t"))]
+            break
+    if trail:
         return Edit.insert(at, f" && {esc}{newline}{indent}{command}")
     return Edit.insert(at, f" {esc}{newline}{indent}&& {command}")
 

@@ -132,7 +132,7 @@ class AptListsCleanup(Rule):
             "    && apt-get install -y --no-install-recommends \\\n"
             "       curl \\\n"
             "       git \\\n"
-            "       && rm -rf /var/lib/apt/lists/*\n",
+            "    && rm -rf /var/lib/apt/lists/*\n",
         ),
         bad(
             "FROM debian:12\nRUN apt-get update && \\\n    apt-get install -y curl\n",

@@ -57,7 +57,7 @@ class DnfCleanAll(Rule):
         ),
         bad(
             "FROM ubi9-minimal\nRUN microdnf install -y \\\n      tar-1.34 \\\n      gzip-1.12\n",
-            fixed="FROM ubi9-minimal\nRUN microdnf install -y \\\n      tar-1.34 \\\n      gzip-1.12 \\\n      && microdnf clean all\n",
+            fixed="FROM ubi9-minimal\nRUN microdnf install -y \\\n      tar-1.34 \\\n      gzip-1.12 \\\n    && microdnf clean all\n",
             at=(2, 5),
         ),
         bad("FROM fedora:40\nRUN dnf install -y mariadb-10.11.9 && microdnf clean all\n", count=1, at=(2, 5)),

@@ -337,6 +337,39 @@ def apply_text_edits(text: str, edits) -> str:
     return text
 
 
+@pytest.mark.asyncio
+async def test_document_and_range_formatting(client: LanguageClient):
+    text = "from debian:12\nrun   echo  a &&\\\n  echo b\nuser   app\n"
+    uri = await open_document(client, "fmt/Dockerfile", text)
+    options = lsp.FormattingOptions(tab_size=4, insert_spaces=True)
+    edits = await client.text_document_formatting_async(
+        lsp.DocumentFormattingParams(text_document=lsp.TextDocumentIdentifier(uri), options=options)
+    )
+    from dockerlint.fix import apply_edits
+    from dockerlint.model import SourceText
+
+    def applied(edits) -> str:
+        source = SourceText(text, "Dockerfile")
+        offsets = []
+        for e in edits:
+            start = source.offset(e.range.start.line + 1, e.range.start.character + 1)  # ASCII text
+            end = source.offset(e.range.end.line + 1, e.range.end.character + 1)
+            offsets.append(type("E", (), {"start": start, "end": end, "content": e.new_text})())
+        return apply_edits(text, offsets)
+
+    assert len(edits) == 1
+    assert applied(edits) == "FROM debian:12\nRUN echo a \\\n    && echo b\nUSER app\n"
+    # range: lines 2-3 (the RUN) only
+    edits = await client.text_document_range_formatting_async(
+        lsp.DocumentRangeFormattingParams(
+            text_document=lsp.TextDocumentIdentifier(uri),
+            range=lsp.Range(start=lsp.Position(1, 0), end=lsp.Position(2, 3)),
+            options=options,
+        )
+    )
+    assert applied(edits) == "from debian:12\nRUN echo a \\\n    && echo b\nuser   app\n"
+
+
 # ---- the pieces, in process ----------------------------------------------------------------------
 
 def _snapshot(name: str, text: str, tmp_path: Path, encoding: str = "utf-16"):

@@ -31,4 +31,5 @@ def test_wheel_contents(tmp_path):
     assert "dockerlint/fixers/__init__.py" in names
     assert "dockerlint/data/images.json" in names
     assert "dockerlint/data/eol.json" in names and "dockerlint/policies/loader.py" in names
+    assert "dockerlint/format/document.py" in names  # an explicit package list must name every package
     assert not any(n.startswith("rules/") or n.startswith("tests/") for n in names)

@@ -12,6 +12,7 @@ EXTENSIONS: dict[str, tuple[str, str]] = {
     "images": ("dockerlint.images.command", "list the base-image knowledge base, or explain one image"),
     "pin": ("dockerlint.pin.command", "pin image tags to digests through the registry API (the only command that uses the network)"),
     "suggest": ("dockerlint.images.suggest", "print a suggested rewrite (multistage: a builder stage plus a slim runtime stage)"),
+    "format": ("dockerlint.format.command", "lay out Dockerfiles; each change is proven to build the same image"),
     "lsp": ("dockerlint.lsp.command", "run the language server (stdio; --tcp HOST:PORT)"),
 }
 

@@ -304,6 +304,22 @@ def minimal_edit(before: str, after: str) -> Edit:
     return Edit(prefix, len(before) - suffix, after[prefix : len(after) - suffix])
 
 
+def formatting_edits(snapshot: Snapshot, lines: tuple[int, int] | None = None) -> list[lsp.TextEdit] | None:
+    """`dockerlint format` as one minimal edit (document formatting; with `lines`, 1-based and
+    inclusive, range formatting of the instructions touching them). None for what is not a
+    Dockerfile; no edit when nothing changes or the file does not parse (its diagnostic says
+    why)."""
+    if snapshot.kind is not FileKind.DOCKERFILE:
+        return None
+    from dockerlint.format import format_text
+    from dockerlint.format.options import from_settings
+
+    result = format_text(snapshot.text, from_settings(snapshot.settings), snapshot.path, lines)
+    if result.error is not None or not result.changed:
+        return []
+    return _text_edits(snapshot, [minimal_edit(snapshot.text, result.text)])
+
+
 def _expected_documents(snapshot: Snapshot) -> int | None:
     from dockerlint.kinds import plugin
 

@@ -19,7 +19,15 @@ from pygls.protocol import LanguageServerProtocol
 
 from dockerlint import __version__
 from dockerlint.lsp.config import CONFIG_NAMES, ConfigCache, WorkspaceSettings
-from dockerlint.lsp.features import FIX_ALL_KIND, Snapshot, analyze, code_actions, hover, uri_to_path
+from dockerlint.lsp.features import (
+    FIX_ALL_KIND,
+    Snapshot,
+    analyze,
+    code_actions,
+    formatting_edits,
+    hover,
+    uri_to_path,
+)
 
 log = logging.getLogger("dockerlint.lsp.command")
 CONFIG_GLOB = "**/{" + ",".join(sorted(CONFIG_NAMES)) + "}"
@@ -286,6 +294,20 @@ def build_server(debounce_seconds: float = 0.15) -> DockerlintServer:
         if snapshot is None or snapshot.kind is None:
             return None
         return hover(snapshot, snapshot.positions.offset(params.position))
+
+    @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
+    def formatting(ls: DockerlintServer, params: lsp.DocumentFormattingParams):
+        snapshot = ls.analyze_now(params.text_document.uri)
+        return formatting_edits(snapshot) if snapshot is not None else None
+
+    @server.feature(lsp.TEXT_DOCUMENT_RANGE_FORMATTING)
+    def range_formatting(ls: DockerlintServer, params: lsp.DocumentRangeFormattingParams):
+        snapshot = ls.analyze_now(params.text_document.uri)
+        if snapshot is None:
+            return None
+        start, end = params.range.start, params.range.end
+        last = end.line if end.character > 0 or end.line == start.line else end.line - 1
+        return formatting_edits(snapshot, (start.line + 1, last + 1))
 
     @server.feature(lsp.SHUTDOWN)
     def shutdown(ls: DockerlintServer, params=None):

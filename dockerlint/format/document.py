@@ -1,0 +1,164 @@
+"""A whole Dockerfile: instructions laid out one by one (dockerlint.format.layout), comment and
+blank lines tidied, each instruction proven to mean the same (dockerlint.format.proof) or left
+exactly as written, then the whole result proven once more.
+
+Never changed: parser directives (everything above the first instruction stays as written,
+only runs of blank lines there shrink to one), the escape character, heredoc bodies and their
+terminators (copied byte for byte), comment text, the text of quoted strings, and the line
+ending (CRLF files stay CRLF).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from dockerlint.format.layout import Unformattable, layout, logical_line
+from dockerlint.format.options import FormatOptions
+from dockerlint.format.proof import differences
+from dockerlint.parse.dockerfile import _WS, DockerfileParseError, parse_dockerfile
+
+_OFF_ON = re.compile(r"#\s*dockerlint:\s*format[\s:=]+(off|on)\s*\Z", re.I)
+_DOCKERFMT_IGNORE = "# dockerfmt-ignore"  # dockerfmt's comment: leave the next instruction alone
+
+
+@dataclass
+class FormatResult:
+    text: str
+    kept: list[tuple[int, str]] = field(default_factory=list)  # (line, why) instructions left as written
+    error: str | None = None  # the parse error of a file we do not format
+    error_line: int = 0
+    original: str = ""
+
+    @property
+    def changed(self) -> bool:
+        return self.error is None and self.text != self.original
+
+
+def format_text(
+    text: str, options: FormatOptions | None = None, path: str = "-", lines: tuple[int, int] | None = None
+) -> FormatResult:
+    """Format `text`. `lines` (1-based, inclusive) limits the layout to the instructions and
+    comment lines that touch those lines (the language server's range formatting)."""
+    options = options or FormatOptions()
+    try:
+        df = parse_dockerfile(text, path)
+    except DockerfileParseError as exc:
+        return FormatResult(text, error=exc.message, error_line=exc.line, original=text)
+    result = FormatResult(text, original=text)
+    keep: set[int] = set()  # instructions to leave as written: their layout was not proven
+    for _attempt in range(3):
+        result.kept = []
+        laid_out: dict[int, tuple | None] = {}  # changed instruction index -> its shell signature
+        formatted = _format(text, df, options, result, laid_out, lines, keep)
+        if formatted == text:
+            break
+        try:
+            after = parse_dockerfile(formatted, path)
+        except DockerfileParseError:
+            after = None
+        unproven = differences(df, after, laid_out)
+        if unproven is None:  # the files do not even line up: keep every changed instruction
+            unproven = set(laid_out)
+            if not unproven:
+                result.kept = [(1, "whole file left as written: the tidied comment and blank lines did not parse the same")]
+                return result
+        if not unproven:
+            result.text = formatted
+            return result
+        keep |= unproven
+    else:  # pragma: no cover - two rounds of keeping what was not proven always settle
+        result.kept = [(1, "whole file left as written: the layout could not be proven")]
+        return result
+    result.text = formatted
+    return result
+
+
+def _format(text: str, df, options: FormatOptions, result: FormatResult, laid_out: dict, wanted, keep: set[int]) -> str:
+    lines = text.split("\n")
+    n = len(lines) - 1 if text.endswith("\n") else len(lines)
+    if n == len(lines) and df.newline == "\r\n" and not lines[-1].endswith("\r"):
+        lines[-1] += "\r"  # the final newline, even of a line kept as written, is a CRLF one
+    lo, hi = (wanted[0] - 1, wanted[1] - 1) if wanted is not None else (0, n)
+
+    def within(first: int, last: int) -> bool:
+        return first <= hi and last >= lo
+
+    escape = df.escape
+    by_first = {ins.span.line - 1: ins for ins in df.instructions}
+    has_header_comment = bool(df.instructions) and any(
+        c.span.line < df.instructions[0].span.line for c in df.comments
+    )
+    out: list[tuple[str, bool]] = []  # (text, raw): raw text keeps its own line endings
+    blank_pending = False
+    started = False
+    off = False
+    ignore_next = False
+
+    def flush_blank():
+        nonlocal blank_pending
+        if blank_pending and (out or has_header_comment):
+            out.append(("\n", False))
+        blank_pending = False
+
+    i = 0
+    while i < n:
+        ins = by_first.get(i)
+        if ins is not None:
+            last = ins.span.end_line - 1
+            flush_blank()
+            started = True
+            if off or ignore_next or not within(i, last):
+                out.append(_raw(lines, i, last))
+            elif ins.index in keep:
+                result.kept.append((ins.line, "the laid-out instruction would not mean the same; left as written"))
+                out.append(_raw(lines, i, last))
+            else:
+                out.append(_instruction(lines, n, i, last, ins, df, options, result, laid_out))
+            ignore_next = False
+            i = last + 1
+            continue
+        line = lines[i]
+        body = line.rstrip("\r")
+        stripped = body.strip(_WS)
+        i += 1
+        if (off and started) or not within(i - 1, i - 1):
+            flush_blank()
+            out.append(_raw(lines, i - 1, i - 1))
+        elif not stripped:
+            blank_pending = True
+        elif not started or not stripped.startswith("#"):
+            flush_blank()
+            out.append(_raw(lines, i - 1, i - 1))  # directives and the comments around them: as written
+        else:
+            flush_blank()
+            out.append((stripped + "\n", False))
+        marker = _OFF_ON.match(stripped)
+        if marker is not None:
+            off = marker.group(1).lower() == "off"
+        elif stripped == _DOCKERFMT_IGNORE:
+            ignore_next = True
+    nl = df.newline
+    formatted = "".join(piece if raw else piece.replace("\n", nl) for piece, raw in out)
+    if not text.endswith("\n") and not within(n - 1, n - 1):
+        formatted = formatted[: len(formatted) - len(nl)]  # the missing final newline is outside the range: not ours
+    return formatted
+
+
+def _raw(lines: list[str], first: int, last: int) -> tuple[str, bool]:
+    return "".join(line + "\n" for line in lines[first : last + 1]), True
+
+
+def _instruction(lines, n, first, last, ins, df, options, result, laid_out) -> tuple[str, bool]:
+    escape = df.escape
+    try:
+        logical = logical_line(lines, first, n, escape, df.bom)
+        body = layout(ins, logical, escape, options)
+    except Unformattable as exc:
+        result.kept.append((ins.line, str(exc)))
+        return _raw(lines, first, last)
+    heredoc_raw = "".join(line + "\n" for line in lines[logical.last_line + 1 : last + 1])
+    bom = "\ufeff" if first == 0 and df.bom else ""
+    text = bom + body.replace("\n", df.newline) + df.newline + heredoc_raw
+    if text != "".join(line + "\n" for line in lines[first : last + 1]):
+        laid_out[ins.index] = logical.shell_signature  # to be proven against the re-parse
+    return text, True

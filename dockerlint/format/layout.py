@@ -1,0 +1,279 @@
+"""Layout of one instruction: its logical line cut into tokens (keyword, flags, argument words
+or shell tokens), the whitespace between tokens rewritten, continuation lines re-indented.
+
+Nothing inside a token changes except the keyword's case and an exec-form array's spacing.
+A line break that falls inside a token (a quoted string continued on the next line, a word
+split in two) is written back exactly as it was. The caller proves the result means the same
+(dockerlint.format.proof) and keeps the original where it does not.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from dockerlint.format import shell_tokens
+from dockerlint.format.options import FormatOptions
+from dockerlint.parse.dockerfile import _TOKEN_WS, _WS, Instruction, _split_node, _word_bounds
+
+# BuildKit's parseString: the whole rest of the line is one value, spacing included.
+_VERBATIM = frozenset({"WORKDIR", "USER", "MAINTAINER", "STOPSIGNAL"})
+_KNOWN = frozenset({"ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK",
+                    "LABEL", "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME",
+                    "WORKDIR"})
+SHELL_FORM = frozenset({"RUN", "CMD", "ENTRYPOINT"})
+
+
+class Unformattable(Exception):
+    """This instruction is left exactly as written; the message says why."""
+
+
+@dataclass
+class Logical:
+    """An instruction's logical line rebuilt from its physical lines, as BuildKit joins it."""
+
+    text: str
+    breaks: list[int] = field(default_factory=list)  # positions in text where a physical line began
+    comments: dict[int, list[str]] = field(default_factory=dict)  # position -> comment lines before it
+    last_line: int = 0  # 0-based index of the last physical line (heredoc bodies follow)
+    shell_signature: tuple | None = None  # proof.signature of the arguments, when layout parsed them
+
+
+def _trim_continuation(token: str, escape: str) -> tuple[str, bool]:
+    if escape not in token:
+        return token, False
+    body = token.rstrip(" \t")
+    if body.endswith(escape) and (len(body) == 1 or body[-2] != escape):
+        return body[:-1], True
+    return token, False
+
+
+def logical_line(lines: list[str], first: int, limit: int, escape: str, bom: bool) -> Logical:
+    raw = lines[first]
+    if first == 0 and bom:
+        raw = raw[1:]
+    token = raw.rstrip("\r")
+    piece, cont = _trim_continuation(token.lstrip(_WS), escape)
+    parts = [piece]
+    position = len(piece)
+    logical = Logical("")
+    i = first + 1
+    while cont and i < limit:
+        token = lines[i].rstrip("\r")
+        stripped = token.lstrip(_WS)
+        i += 1
+        if stripped.startswith("#"):
+            logical.comments.setdefault(position, []).append(stripped.rstrip())
+            continue
+        if not stripped:
+            continue
+        piece, cont = _trim_continuation(token, escape)
+        logical.breaks.append(position)
+        parts.append(piece)
+        position += len(piece)
+    if cont:
+        raise Unformattable("the last line ends in a line continuation")
+    logical.text = "".join(parts)
+    logical.last_line = i - 1
+    return logical
+
+
+@dataclass
+class Token:
+    start: int
+    end: int
+    text: str  # what is written (normally the source text)
+    rewritten: bool = False  # text differs from the source (keyword case, exec form)
+    node: object = None  # the shell token's tree-sitter node
+
+    @property
+    def level(self) -> int:
+        """Continuation indent, in indent widths, when a line starts with this token."""
+        if self.node is None:
+            return 1
+        return 1 + shell_tokens.depth(self.node) + shell_tokens.continues_command(self.node)
+
+
+def _word_tokens(t: str, lo: int, hi: int, escape: str) -> list[Token]:
+    return [Token(lo + a, lo + b, t[lo + a : lo + b]) for a, b in _word_bounds(t[lo:hi], escape)]
+
+
+def _covered(t: str, tokens: list[Token], lo: int, hi: int) -> bool:
+    position = lo
+    for tok in tokens:
+        if tok.start < position or t[position : tok.start].strip(_WS):
+            return False
+        position = tok.end
+    return not t[position:hi].strip(_WS)
+
+
+_NOT_ONE_SPACE = re.compile("  |[" + re.escape(_WS.replace(" ", "")) + "]")
+
+
+def _single_spaced(t: str) -> bool:
+    return _NOT_ONE_SPACE.search(t) is None
+
+
+def _exec_form(items: list[str]) -> str | None:
+    text = json.dumps(items, ensure_ascii=False)
+    try:
+        if json.loads(text) != items:
+            return None
+    except ValueError:
+        return None
+    return text
+
+
+def layout(ins: Instruction, logical: Logical, escape: str, options: FormatOptions) -> str:
+    """The instruction's logical line laid out ("\\n" between physical lines, no final newline).
+    Raises Unformattable when it must stay as written."""
+    t = logical.text
+    if t != ins.original:
+        raise Unformattable("the rebuilt logical line differs from the parser's")
+    lo = len(t) - len(t.lstrip(_WS))
+    hi = len(t.rstrip(_WS))
+    try:
+        node = _split_node(t, lo, max(lo, hi), escape)
+    except ValueError as exc:
+        raise Unformattable(str(exc)) from None
+    keyword = ins.keyword
+    if (
+        not logical.breaks
+        and lo == 0
+        and hi == len(t)
+        and ins.keyword_raw == keyword
+        and keyword not in ("FROM", "ONBUILD", "HEALTHCHECK")
+        and (ins.json is None or _exec_form(ins.json) == ins.args)
+        and _single_spaced(t)
+    ):
+        return t  # one line, one space between everything, nothing to rewrite: already laid out
+    tokens = [Token(node.kw_lo, node.kw_hi, t[node.kw_lo : node.kw_hi].upper())]
+    tokens[0].rewritten = tokens[0].text != t[node.kw_lo : node.kw_hi]
+    tokens += [Token(fs, fe, t[fs:fe]) for fs, fe, _value in node.flags]
+    a, b = node.args_lo, node.args_hi
+    shell = None
+    first_args = len(tokens)
+    if b > a:
+        args_tokens, shell = _args_tokens(ins, keyword, t, a, b, escape, logical)
+        if not _covered(t, args_tokens, a, b):
+            args_tokens, shell = [Token(a, b, t[a:b])], None
+        tokens += args_tokens
+    return _emit(t, tokens, logical, escape, options, shell, first_args)
+
+
+def _args_tokens(ins, keyword, t, a, b, escape, logical):
+    """Tokens of the argument text t[a:b] and, for a laid-out shell program, the program."""
+    if ins.json is not None and keyword == "HEALTHCHECK":
+        m = _TOKEN_WS.search(t, a, b)  # `CMD ["..."]`: the type word, then the array
+        if m is None:
+            return [Token(a, b, t[a:b])], None
+        head = Token(a, m.start(), t[a : m.start()])
+        rest, _shell = _args_tokens(ins, "CMD", t, m.end(), b, escape, logical)
+        return [head] + rest, None
+    if ins.json is not None:
+        text = _exec_form(ins.json)
+        inner_comments = any(a < p < b for p in logical.comments)
+        if text is None or inner_comments:
+            return [Token(a, b, t[a:b])], None
+        return [Token(a, b, text, rewritten=text != t[a:b])], None
+    if keyword in _VERBATIM or keyword not in _KNOWN:
+        return [Token(a, b, t[a:b])], None
+    if keyword in ("ENV", "LABEL"):
+        words = _word_bounds(t[a:b], escape)
+        if words and "=" not in t[a + words[0][0] : a + words[0][1]]:
+            # the old `ENV NAME value` form: the value is the rest of the line, spacing included
+            m = _TOKEN_WS.search(t, a, b)
+            if m is None:
+                return [Token(a, b, t[a:b])], None
+            return [Token(a, m.start(), t[a : m.start()]), Token(m.end(), b, t[m.end() : b])], None
+        return _word_tokens(t, a, b, escape), None
+    if keyword in SHELL_FORM and not ins.heredocs:
+        if not logical.breaks and _single_spaced(t):
+            # one line, one space between everything: the layout could only copy it
+            return [Token(a, b, t[a:b])], None
+        program = shell_tokens.program(t[a:b])
+        if program is None:
+            return [Token(a, b, t[a:b])], None
+        logical.shell_signature = program.signature
+        tokens = [Token(a + tok.start, a + tok.end, t[a + tok.start : a + tok.end], node=tok.node) for tok in program.tokens]
+        return tokens, program
+    tokens = _word_tokens(t, a, b, escape)
+    if keyword == "FROM" and len(tokens) == 3 and tokens[1].text.lower() == "as":
+        tokens[1].text, tokens[1].rewritten = "AS", tokens[1].text != "AS"
+    if keyword == "ONBUILD" and tokens and tokens[0].text.isalpha():
+        tokens[0].text = tokens[0].text.upper()
+        tokens[0].rewritten = tokens[0].text != t[tokens[0].start : tokens[0].end]
+    return tokens, None
+
+
+def _emit(t, tokens, logical, escape, options, shell, first_args) -> str:
+    breaks = logical.breaks
+    comments = logical.comments
+    if any(p <= tokens[0].start or p >= tokens[-1].end for p in comments):
+        raise Unformattable("a comment line before the keyword or after the last word")
+    inside: dict[int, list[int]] = {}  # token index -> breaks inside it
+    gap_breaks: dict[int, list[int]] = {}  # token index k -> breaks in the gap before token k
+    k = 0
+    for p in breaks:
+        while k < len(tokens) and tokens[k].end < p:
+            k += 1
+        if k == len(tokens) or p <= tokens[0].start:
+            continue  # before the keyword or after the last word: dropped
+        tok = tokens[k]
+        if tok.start < p < tok.end:
+            if tok.rewritten:
+                if p in comments:
+                    raise Unformattable("a comment line inside a rewritten token")
+                continue
+            inside.setdefault(k, []).append(p)
+        elif p == tok.end:
+            if k + 1 == len(tokens):
+                continue  # after the last word: dropped
+            gap_breaks.setdefault(k + 1, []).append(p)
+        else:
+            gap_breaks.setdefault(k, []).append(p)
+    forced: set[int] = set()
+    if shell is not None and gap_breaks and not comments:
+        # Already multi-line: one command of the top-level chain per line.
+        offset = first_args
+        for index in shell.operators:
+            k = offset + index
+            op = tokens[k]
+            if t[op.start : op.end] == ";" or options.operator_position == "end":
+                if k + 1 < len(tokens):
+                    forced.add(k + 1)
+                    gap_breaks.pop(k, None)
+            else:
+                forced.add(k)
+                if k + 1 < len(tokens):
+                    gap_breaks.pop(k + 1, None)
+    unit = " " * options.indent_width
+    out = [_token_text(t, tokens[0], inside.get(0), escape, comments, unit)]
+    for k in range(1, len(tokens)):
+        prev, tok = tokens[k - 1], tokens[k]
+        here = gap_breaks.get(k, [])
+        if here and prev.end == tok.start:
+            # no space between the two tokens: the break stays exactly where it was
+            out.append(escape + "\n" + "".join(unit + c + "\n" for c in comments.get(prev.end, [])))
+        elif here or k in forced:
+            out.append(" " + escape + "\n")
+            for p in here:
+                out.extend(unit + c + "\n" for c in comments.get(p, []))
+            out.append(unit * tok.level)
+        elif prev.end < tok.start or (k - 1 in forced and t[prev.start : prev.end] in ("&&", "||")):
+            out.append(" ")  # one space; and one after an operator that now starts a line
+        out.append(_token_text(t, tok, inside.get(k), escape, comments, unit))
+    return "".join(out)
+
+
+def _token_text(t, tok, inner_breaks, escape, comments, unit) -> str:
+    if not inner_breaks:
+        return tok.text
+    out = []
+    position = tok.start
+    for p in inner_breaks:
+        out.append(t[position:p] + escape + "\n")
+        out.extend(unit + c + "\n" for c in comments.get(p, []))
+        position = p
+    out.append(t[position : tok.end])
+    return "".join(out)

@@ -1,0 +1,219 @@
+"""`dockerlint format`: the layout rules, what is never touched, and the proof."""
+from __future__ import annotations
+
+import pytest
+
+from dockerlint.format import FormatOptions, format_text
+from dockerlint.format import proof
+from dockerlint.parse.dockerfile import parse_dockerfile
+
+
+def fmt(text: str, **options) -> str:
+    result = format_text(text, FormatOptions(**options))
+    assert result.error is None, result.error
+    assert result.kept == [], result.kept
+    again = format_text(result.text, FormatOptions(**options))
+    assert again.text == result.text, "not idempotent"
+    return result.text
+
+
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        ("from  alpine:3   as   build\n", "FROM alpine:3 AS build\n"),
+        ("run    echo   hi\n", "RUN echo hi\n"),
+        ("COPY   --from=build   --chown=1:1   /a   /b\n", "COPY --from=build --chown=1:1 /a /b\n"),
+        ('CMD [ "a" ,"b",   "c d" ]\n', 'CMD ["a", "b", "c d"]\n'),
+        ('ENTRYPOINT ["/bin/x",\\\n  "--flag"]\n', 'ENTRYPOINT ["/bin/x", "--flag"]\n'),
+        ('HEALTHCHECK --interval=5s   CMD [ "curl","-f" ]\n', 'HEALTHCHECK --interval=5s CMD ["curl", "-f"]\n'),
+        ("FROM a\t\n\n\n\nRUN b   \n\n\n", "FROM a\n\nRUN b\n"),
+        ("FROM a\nRUN b", "FROM a\nRUN b\n"),
+        ("onbuild   run   echo  x\n", "ONBUILD RUN echo x\n"),
+        ("LABEL a=1    b=\"two  words\"\n", 'LABEL a=1 b="two  words"\n'),
+        ("ARG  A=1   B\n", "ARG A=1 B\n"),
+        ("   # indented comment   \nFROM a\n", "   # indented comment   \nFROM a\n"),  # above the first instruction: as written
+        ("FROM a\n   # indented comment   \nRUN b\n", "FROM a\n# indented comment\nRUN b\n"),
+    ],
+)
+def test_layout(before, after):
+    assert fmt(before) == after
+
+
+def test_multi_line_run_one_command_per_line():
+    before = "RUN apt-get update &&   apt-get install -y \\\n      curl   git &&\\\n  rm -rf /var/lib/apt/lists/*\n"
+    assert fmt(before) == (
+        "RUN apt-get update \\\n"
+        "    && apt-get install -y \\\n"
+        "        curl git \\\n"
+        "    && rm -rf /var/lib/apt/lists/*\n"
+    )
+    assert fmt(before, operator_position="end", indent_width=2) == (
+        "RUN apt-get update && \\\n"
+        "  apt-get install -y \\\n"
+        "    curl git && \\\n"
+        "  rm -rf /var/lib/apt/lists/*\n"
+    )
+
+
+def test_single_line_run_is_not_split():
+    assert fmt("RUN a  &&  b || c ;  d\n") == "RUN a && b || c ; d\n"
+
+
+def test_semicolons_and_compound_statements():
+    before = "RUN set -e; \\\n  if [ -f x ]; then \\\n  echo yes; \\\n  else echo no; \\\n  fi; cd /x\n"
+    assert fmt(before) == (
+        "RUN set -e; \\\n"
+        "    if [ -f x ]; then \\\n"
+        "        echo yes; \\\n"
+        "    else echo no; \\\n"
+        "    fi; \\\n"
+        "    cd /x\n"
+    )
+
+
+def test_comment_lines_inside_a_run_stay_in_place():
+    before = "RUN a && \\\n  # why b\n   b \\\n# why c\n && c\n"
+    assert fmt(before) == "RUN a && \\\n    # why b\n    b \\\n    # why c\n    && c\n"
+
+
+def test_flags_on_their_own_lines():
+    before = "RUN --mount=type=cache,target=/root/.cache \\\n  pip install   x\n"
+    assert fmt(before) == "RUN --mount=type=cache,target=/root/.cache \\\n    pip install x\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # quoted text continued on the next line: its spacing is content
+        'RUN echo "a   \\\n   b"\n',
+        "WORKDIR /my   dir\n",
+        'RUN echo "$(echo "a  b")"\n',
+        "RUN echo 'x    y'\n",
+        "RUN foo\\\nbar\n",  # a word split over two lines
+    ],
+)
+def test_content_kept(text):
+    out = fmt(text)
+    before, after = parse_dockerfile(text).instructions, parse_dockerfile(out).instructions
+    assert [proof.meaning(i) for i in before] == [proof.meaning(i) for i in after]
+    assert out == text
+
+
+def test_old_env_form_value_kept_exactly():
+    assert fmt("env  A  B   C\n") == "ENV A B   C\n"
+
+
+def test_heredoc_bodies_untouched():
+    text = "FROM a\nrun  <<EOF   bash\n  keep   this  \n\n\n\nEOF\nCOPY --chmod=755  <<-EOT /x\n\t body \t\n\tEOT\n"
+    out = fmt(text)
+    assert out == "FROM a\nRUN <<EOF bash\n  keep   this  \n\n\n\nEOF\nCOPY --chmod=755 <<-EOT /x\n\t body \t\n\tEOT\n"
+
+
+def test_directives_and_escape_backtick():
+    text = "# escape=`\n#  syntax = docker/dockerfile:1  \n\nfrom  mcr.microsoft.com/windows\nRUN  dir   c:\\Windows   `\n   && echo x\n"
+    out = fmt(text)
+    assert out == "# escape=`\n#  syntax = docker/dockerfile:1  \n\nFROM mcr.microsoft.com/windows\nRUN dir c:\\Windows `\n    && echo x\n"
+    assert parse_dockerfile(out).escape == "`"
+
+
+def test_blank_line_before_a_would_be_directive_is_kept():
+    # the blank line ends the directives; dropping it would make `escape` one
+    text = "\n# escape=`\nFROM a\n"
+    assert fmt(text) == text
+
+
+def test_crlf_kept():
+    text = "from a\r\nrun a &&\\\r\n  b\r\nRUN <<EOF\r\nx  \r\nEOF\r\n"
+    out = fmt(text)
+    assert out == "FROM a\r\nRUN a \\\r\n    && b\r\nRUN <<EOF\r\nx  \r\nEOF\r\n"
+
+
+def test_crlf_final_newline_added_after_a_line_kept_as_written():
+    result = format_text("FROM a\r\n\r\nRUN b \\")
+    assert result.text == "FROM a\r\n\r\nRUN b \\\r\n"
+    assert result.kept == [(3, "the last line ends in a line continuation")]
+
+
+def test_bom_kept():
+    assert fmt("\ufefffrom a\n") == "\ufeffFROM a\n"
+
+
+def test_format_off_on_and_dockerfmt_ignore():
+    text = (
+        "from a\n"
+        "# dockerlint: format off\n"
+        "run   keep    this\n"
+        "   # and this   \n"
+        "# dockerlint: format on\n"
+        "run   tidy    this\n"
+        "# dockerfmt-ignore\n"
+        "run   keep    too\n"
+        "run   tidy    too\n"
+    )
+    assert fmt(text) == (
+        "FROM a\n"
+        "# dockerlint: format off\n"
+        "run   keep    this\n"
+        "   # and this   \n"
+        "# dockerlint: format on\n"
+        "RUN tidy this\n"
+        "# dockerfmt-ignore\n"
+        "run   keep    too\n"
+        "RUN tidy too\n"
+    )
+
+
+def test_unparsable_file_is_reported_and_unchanged():
+    text = "FROM a\nRUN <<EOF\nno terminator\n"
+    result = format_text(text)
+    assert result.error == "unterminated heredoc" and result.error_line == 2
+    assert result.text == text and not result.changed
+
+
+def test_unprovable_instruction_left_as_written(monkeypatch):
+    # Sabotage the layout of RUN: the proof must refuse it and keep the original line.
+    from dockerlint.format import layout
+
+    real = layout.layout
+
+    def broken(ins, logical, escape, options):
+        out = real(ins, logical, escape, options)
+        return out.replace("echo", "echo x") if ins.keyword == "RUN" else out
+
+    monkeypatch.setattr("dockerlint.format.document.layout", broken)
+    result = format_text("from a\nrun   echo  hi\n")
+    assert result.text == "FROM a\nrun   echo  hi\n"
+    assert result.kept == [(2, "the laid-out instruction would not mean the same; left as written")]
+
+
+def test_continuation_at_end_of_file_left_as_written():
+    result = format_text("FROM a\nRUN   echo \\")
+    assert result.text.startswith("FROM a\nRUN   echo \\")
+    assert result.kept and result.kept[0][0] == 2
+
+
+@pytest.mark.parametrize(
+    "a, b, same",
+    [
+        ("RUN a && b\n", "RUN a \\\n && b\n", True),
+        ("RUN a && b\n", "RUN a || b\n", False),
+        ('RUN echo "a  b"\n', 'RUN echo "a b"\n', False),
+        ("RUN echo a  b\n", "RUN echo a b\n", True),
+        ("ENV A B  C\n", "ENV A B C\n", False),
+        ("ENV A=1  B=2\n", "ENV A=1 B=2\n", True),
+        ("WORKDIR /a  b\n", "WORKDIR /a b\n", False),
+        ('CMD ["a","b"]\n', 'CMD ["a", "b"]\n', True),
+        ("FROM a as b\n", "FROM a AS b\n", True),
+        ("COPY --chmod=755 <<EOT /x\nbody\nEOT\n", "COPY <<EOT /x\nbody\nEOT\n", False),
+    ],
+)
+def test_proof_meaning(a, b, same):
+    ia, ib = parse_dockerfile(a).instructions[0], parse_dockerfile(b).instructions[0]
+    assert (proof.meaning(ia) == proof.meaning(ib)) is same
+
+
+def test_lines_limit_the_layout_to_a_range():
+    text = "from a\nrun   x  &&\\\n  y\nuser   app\n# c   \n\n\n"
+    result = format_text(text, lines=(2, 3))
+    assert result.text == "from a\nRUN x \\\n    && y\nuser   app\n# c   \n\n\n"
+    assert format_text("from a\nrun  b", lines=(1, 1)).text == "FROM a\nrun  b"

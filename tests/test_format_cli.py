@@ -1,0 +1,106 @@
+"""The `dockerlint format` command-line contract."""
+from __future__ import annotations
+
+import os
+import stat
+
+from helpers import run_cli
+
+MESSY = "from alpine\nrun echo   a &&\\\n  echo b\n"
+TIDY = "FROM alpine\nRUN echo a \\\n    && echo b\n"
+
+
+def write(path, text, newline=""):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline=newline, encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
+def test_rewrites_in_place_keeping_mode(tmp_path):
+    df = write(tmp_path / "Dockerfile", MESSY)
+    os.chmod(df, 0o640)
+    code, out, err = run_cli(["format", "--isolated", str(df)])
+    assert code == 0, err
+    assert df.read_text() == TIDY
+    assert stat.S_IMODE(os.stat(df).st_mode) == 0o640
+    assert "1 file reformatted, 0 unchanged" in err
+
+
+def test_check_lists_files_and_exits_1(tmp_path):
+    messy = write(tmp_path / "a" / "Dockerfile", MESSY)
+    tidy = write(tmp_path / "b" / "Dockerfile", TIDY)
+    write(tmp_path / "b" / "compose.yaml", "services:\n  a:   {image: x}\n")
+    code, out, err = run_cli(["format", "--check", "--isolated", str(tmp_path)])
+    assert code == 1
+    assert out.splitlines() == [f"Would reformat: {messy}"]
+    assert "1 file would be reformatted, 1 already formatted" in err
+    assert messy.read_text() == MESSY and tidy.read_text() == TIDY
+    code, out, _ = run_cli(["format", "--check", "--isolated", str(tidy)])
+    assert code == 0 and out == ""
+
+
+def test_diff_writes_nothing(tmp_path):
+    df = write(tmp_path / "Dockerfile", MESSY)
+    code, out, _ = run_cli(["format", "--diff", "--isolated", str(df)])
+    assert code == 1
+    assert f"--- a/{df}" in out and "+RUN echo a \\" in out and "-run echo   a &&\\" in out
+    assert df.read_text() == MESSY
+
+
+def test_stdin_to_stdout():
+    code, out, err = run_cli(["format", "-", "--stdin-filename", "Dockerfile", "--isolated"], stdin=MESSY)
+    assert code == 0, err
+    assert out == TIDY
+    code, out, _ = run_cli(["format", "-", "--check", "--isolated"], stdin=MESSY)
+    assert code == 1 and out == "Would reformat: -\n"
+
+
+def test_unparsable_file_untouched_and_reported(tmp_path):
+    bad = write(tmp_path / "Dockerfile", "FROM a\nRUN <<EOF\nx\n")
+    good = write(tmp_path / "x.Dockerfile", MESSY)
+    code, _, err = run_cli(["format", "--isolated", str(tmp_path)])
+    assert code == 1
+    assert f"{bad}:2: error: not formatted, it does not parse: unterminated heredoc" in err
+    assert bad.read_text() == "FROM a\nRUN <<EOF\nx\n"
+    assert good.read_text() == TIDY
+
+
+def test_io_and_usage_errors_exit_2(tmp_path):
+    code, _, err = run_cli(["format", str(tmp_path / "missing" / "Dockerfile")])
+    assert code == 2 and "no such file" in err
+    code, _, err = run_cli(["format", "-", str(tmp_path)])
+    assert code == 2 and "stdin" in err
+    code, _, err = run_cli(["format", "--config", str(tmp_path / "nope.toml"), str(tmp_path)])
+    assert code == 2 and "--config" in err
+
+
+def test_config_options_and_unknown_key(tmp_path):
+    write(tmp_path / "pyproject.toml", '[tool.dockerlint.format]\nindent-width = 2\noperator-position = "end"\n')
+    df = write(tmp_path / "Dockerfile", MESSY)
+    code, _, err = run_cli(["format", str(df)])
+    assert code == 0, err
+    assert df.read_text() == "FROM alpine\nRUN echo a && \\\n  echo b\n"
+    write(tmp_path / "pyproject.toml", "[tool.dockerlint.format]\nindent = 2\n")
+    code, _, err = run_cli(["format", str(df)])
+    assert code == 2
+    assert "pyproject.toml" in err and "`format.indent`: unknown option" in err
+
+
+def test_crlf_file_stays_crlf(tmp_path):
+    df = write(tmp_path / "Dockerfile", MESSY.replace("\n", "\r\n"))
+    code, _, err = run_cli(["format", "--isolated", str(df)])
+    assert code == 0, err
+    assert df.read_bytes() == TIDY.replace("\n", "\r\n").encode()
+
+
+def test_explicit_non_dockerfile_is_not_formatted(tmp_path):
+    other = write(tmp_path / "notes.txt", "hello   world\n")
+    compose = write(tmp_path / "compose.yaml", "services:\n  a:   {image: x}\n")
+    code, _, err = run_cli(["format", "--isolated", str(other), str(compose)])
+    assert code == 0
+    assert f"{other}: not a Dockerfile" in err and other.read_text() == "hello   world\n"
+    assert f"{compose}: not a Dockerfile" in err and compose.read_text() == "services:\n  a:   {image: x}\n"
+    # walked, other YAML is skipped quietly
+    code, _, err = run_cli(["format", "--isolated", str(tmp_path)])
+    assert code == 0 and "not a Dockerfile" not in err
