@@ -28,7 +28,7 @@ BARE = textwrap.dedent(
         spec:
           containers:
             - name: web
-              image: nginx:1.27.0  # pinned
+              image: nginxinc/nginx-unprivileged:1.27.0  # pinned
               ports:
                 - containerPort: 8080
           # volumes below
@@ -53,7 +53,7 @@ FIXED = textwrap.dedent(
         spec:
           containers:
             - name: web
-              image: nginx:1.27.0  # pinned
+              image: nginxinc/nginx-unprivileged:1.27.0  # pinned
               ports:
                 - containerPort: 8080
               securityContext:
@@ -132,11 +132,14 @@ def test_two_containers_crlf_and_privileged_first():
         "capabilities": {"drop": ["ALL"]},
         "readOnlyRootFilesystem": True,
     }
+    # neither image is known to run as non-root: runAsNonRoot is shown, not applied
     assert data["spec"]["securityContext"] == {
         "seccompProfile": {"type": "RuntimeDefault"},
-        "runAsNonRoot": True,
         "appArmorProfile": {"type": "RuntimeDefault"},
     }
+    left = [f for f in outcome.findings if f.code == "KS002"]
+    assert len(left) == 2 and all(f.fix.applicability is Applicability.DISPLAY_ONLY for f in left)
+    assert "not applied because dockerlint does not know a non-root user of busybox:1.36" in left[1].fix.description
     assert "annotations" not in data["metadata"]
     # the empty `{}` placeholder became a block like the rest of the file
     assert "    securityContext:\r\n      allowPrivilegeEscalation: false\r\n" in fixed

@@ -212,3 +212,39 @@ def alternatives(ref: ImageRef) -> list[Alternative]:
 def deprecation(ref: ImageRef) -> str | None:
     found = lookup(ref)
     return found[1].get("deprecated") if found else None
+
+
+@dataclass(frozen=True)
+class RuntimeUser:
+    """A numeric user an image runs as (`default`) or supports (the user exists; the image
+    itself runs as root)."""
+
+    uid: int
+    gid: int | None
+    default: bool
+    image: str  # the key of the knowledge-base entry that matched
+    source: str  # the source key of the fact
+
+    def describe(self) -> str:
+        ids = f"uid {self.uid}" + (f", gid {self.gid}" if self.gid is not None else "")
+        return f"{'runs as' if self.default else 'has a non-root user,'} {ids}"
+
+
+def runtime_user(ref: ImageRef) -> RuntimeUser | None:
+    """The numeric non-root user an image is known to run as or support, else None."""
+    name = ref.repository if ref.is_docker_hub else ref.name.lower()
+    if ref.is_docker_hub and name.startswith("library/"):
+        name = name[len("library/") :]
+    tag = ref.tag or "latest"
+    for key, entry in table().get("run_as", {}).get("images", {}).items():
+        if key.startswith("_"):
+            continue
+        matched = name.startswith(key) if key.endswith("/") else name == key
+        if not matched or name in entry.get("except", ()):
+            continue
+        if "tags" in entry and not any(t in tag for t in entry["tags"]):
+            continue
+        if any(t in tag for t in entry.get("not_tags", ())):
+            continue
+        return RuntimeUser(entry["uid"], entry.get("gid"), bool(entry.get("default")), key, entry.get("source", ""))
+    return None

@@ -1,0 +1,114 @@
+"""Issue 16: unsafe fixes a careful engineer would accept. A fix is applied only where what it
+assumes is known (from the file, or the image knowledge base); otherwise it is display-only and
+says why."""
+from __future__ import annotations
+
+import textwrap
+
+import yaml
+
+from dockerlint.engine import lint_source
+from dockerlint.fix import fix_source
+from dockerlint.model import Applicability
+from helpers import settings_for
+
+
+def _text(s: str) -> str:
+    return textwrap.dedent(s).lstrip("\n")
+
+
+def _findings(text: str, codes: list[str], filename: str):
+    return lint_source(text, filename, settings_for(codes)).findings
+
+
+def _pod(containers: str, pod_extra: str = "") -> str:
+    return _text(
+        """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: p
+        spec:
+        """
+    ) + textwrap.indent(_text(pod_extra) + "containers:\n" + _text(containers), "  ")
+
+
+# ---- KS002: runAsNonRoot only with a user known to be non-root -------------------------------
+
+def test_ks002_root_images_get_a_display_only_fix_that_says_why():
+    text = _pod(
+        """
+        - name: shell
+          image: busybox:1.36
+        - name: pause
+          image: registry.k8s.io/pause:3.10
+        """
+    )
+    findings = _findings(text, ["KS002"], "pod.yaml")
+    assert [(f.span.line, f.fix.applicability) for f in findings] == [
+        (7, Applicability.DISPLAY_ONLY),
+        (9, Applicability.DISPLAY_ONLY),
+    ]
+    assert "not applied because dockerlint does not know a non-root user of busybox:1.36" in findings[0].fix.description
+    assert "CreateContainerConfigError" in findings[0].fix.description
+    assert fix_source(text, "pod.yaml", settings_for(["KS002"]), unsafe=True).text == text
+
+
+def test_ks002_known_user_is_set_with_run_as_non_root():
+    text = _pod(
+        """
+        - name: api
+          image: node:22
+        - name: web
+          image: busybox:1.36
+        """
+    )
+    fixed = fix_source(text, "pod.yaml", settings_for(["KS002"]), unsafe=True).text
+    api, web = yaml.safe_load(fixed)["spec"]["containers"]
+    assert api["securityContext"] == {"runAsNonRoot": True, "runAsUser": 1000, "runAsGroup": 1000}
+    assert "securityContext" not in web and "securityContext" not in yaml.safe_load(fixed)["spec"]
+
+
+def test_ks002_pod_level_only_when_every_container_is_known_non_root():
+    text = _pod(
+        """
+        - name: web
+          image: nginxinc/nginx-unprivileged:1.27
+        - name: cache
+          image: bitnami/redis:7.4
+        """
+    )
+    fixed = fix_source(text, "pod.yaml", settings_for(["KS002"]), unsafe=True).text
+    assert yaml.safe_load(fixed)["spec"]["securityContext"] == {"runAsNonRoot": True}
+
+
+def test_ks002_run_as_user_set_says_only_run_as_non_root_is_missing():
+    # issue 17: `runAsUser: 1000` is set; the container does not "may run as root"
+    text = _pod(
+        """
+        - name: app
+          image: example/app:1.0
+          securityContext:
+            runAsUser: 1000
+        """
+    )
+    [f] = _findings(text, ["KS002"], "pod.yaml")
+    assert f.message == (
+        'container "app" runs as runAsUser: 1000 but does not set runAsNonRoot: true, so the kubelet does not '
+        "enforce a non-root user"
+    )
+    assert "may run as root" not in f.message
+    assert f.fix.applicability is Applicability.UNSAFE and "it sets runAsUser: 1000" in f.fix.description
+
+
+def test_ks002_explicit_false_on_a_root_image_is_display_only():
+    text = _pod(
+        """
+        - name: app
+          image: nginx:1.27
+          securityContext:
+            runAsNonRoot: false
+        """
+    )
+    [f] = _findings(text, ["KS002"], "pod.yaml")
+    assert f.fix.applicability is Applicability.DISPLAY_ONLY
