@@ -1,8 +1,9 @@
-from dockerlint.model import FileKind, Severity
+from dockerlint.model import Applicability, FileKind, Severity
 from dockerlint.parse.yaml import MappingNode
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.fixers.security_context import ensure_fields, fix_of
-from dockerlint.rulekit.k8s import describe, key_span, pod_workloads, pss, sequence_items, text, trivy
+from dockerlint.rulekit.host_access import host_access_reason
+from dockerlint.rulekit.k8s import describe, is_true, key_span, pod_workloads, pss, sequence_items, text, trivy
 
 # PSS baseline: the container runtimes' default capabilities may be added back (exact names)
 DEFAULT_CAPABILITIES = frozenset({
@@ -56,7 +57,10 @@ class ExcessCapabilities(Rule):
     something a fix can know. The fix is unsafe: a process that relied on a default capability
     (`CHOWN` or `SETUID`/`SETGID` in an entrypoint that drops to another user, `NET_BIND_SERVICE`
     for a port below 1024 as non-root, `NET_RAW` for `ping`) fails until that one is added
-    back. No fix for Windows pods, where the field does not exist.
+    back. No fix for Windows pods, where the field does not exist. Display-only, with the
+    reason, for a container that is privileged or adds capabilities in a pod whose shape shows a
+    node agent (see KS003's hostPath, socket, CSI and `SYS_ADMIN`/`SYS_MODULE` signs): which
+    default capabilities such an agent uses is not something a fix can know.
     """
 
     code = "KS007"
@@ -253,7 +257,16 @@ class ExcessCapabilities(Rule):
                 fix = None
                 if not windows and not drops_all:
                     edits = ensure_fields(ctx, container.node, ["capabilities"], {"drop": ["ALL"]})
-                    fix = fix_of(edits, "drop ALL capabilities")
+                    needs_host = (added or is_true(sc.get("privileged") if sc is not None else None)) and host_access_reason(workload)
+                    if needs_host:
+                        fix = fix_of(
+                            edits,
+                            f"drop ALL capabilities and add back the ones it needs; not applied because {needs_host},"
+                            " so this privileged node agent may need default capabilities (CHOWN, DAC_OVERRIDE, ...) too",
+                            Applicability.DISPLAY_ONLY,
+                        )
+                    else:
+                        fix = fix_of(edits, "drop ALL capabilities")
                 ctx.report(
                     span,
                     f"{describe(container)} {' and '.join(problems)}",

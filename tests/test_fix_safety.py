@@ -112,3 +112,58 @@ def test_ks002_explicit_false_on_a_root_image_is_display_only():
     )
     [f] = _findings(text, ["KS002"], "pod.yaml")
     assert f.fix.applicability is Applicability.DISPLAY_ONLY
+
+
+# ---- KS003 / KS007: no privilege removal on node agents ---------------------------------------
+
+NODE_AGENT = _text(
+    """
+    apiVersion: apps/v1
+    kind: DaemonSet
+    metadata:
+      name: storage-agent
+    spec:
+      template:
+        spec:
+          containers:
+          - name: agent
+            image: example/storage-agent:2.1
+            securityContext:
+              privileged: true
+            volumeMounts:
+            - name: modules
+              mountPath: /lib/modules
+          - name: sidecar
+            image: example/metrics:1.0
+          volumes:
+          - name: modules
+            hostPath:
+              path: /lib/modules
+    """
+)
+
+
+def test_privilege_removal_on_a_node_agent_is_display_only_with_the_reason():
+    findings = _findings(NODE_AGENT, ["KS003", "KS007"], "ds.yaml")
+    ks003 = [f for f in findings if f.code == "KS003"]
+    assert [(f.span.line, f.fix.applicability) for f in ks003] == [(12, Applicability.DISPLAY_ONLY)]
+    assert "not applied because it mounts hostPath /lib/modules" in ks003[0].fix.description
+    ks007 = {f.span.line: f.fix.applicability for f in findings if f.code == "KS007"}
+    # the privileged agent keeps its capabilities; the plain sidecar still drops ALL
+    assert ks007 == {9: Applicability.DISPLAY_ONLY, 16: Applicability.UNSAFE}
+    fixed = fix_source(NODE_AGENT, "ds.yaml", settings_for(["KS003", "KS007"]), unsafe=True).text
+    agent, sidecar = yaml.safe_load(fixed)["spec"]["template"]["spec"]["containers"]
+    assert agent["securityContext"] == {"privileged": True}
+    assert sidecar["securityContext"] == {"capabilities": {"drop": ["ALL"]}}
+
+
+def test_csi_registrar_and_sys_admin_mark_a_node_agent():
+    csi = NODE_AGENT.replace("path: /lib/modules", "path: /data").replace("example/metrics:1.0", "registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.12.0")
+    [f] = _findings(csi, ["KS003"], "ds.yaml")
+    assert f.fix.applicability is Applicability.DISPLAY_ONLY and "it is a CSI node plugin" in f.fix.description
+    plain = NODE_AGENT.replace("path: /lib/modules", "path: /data")
+    [f] = _findings(plain, ["KS003"], "ds.yaml")
+    assert f.fix.applicability is Applicability.UNSAFE
+    sys_admin = plain.replace("privileged: true", "privileged: true\n          capabilities:\n            add: [SYS_ADMIN]")
+    [f] = _findings(sys_admin, ["KS003"], "ds.yaml")
+    assert 'not applied because container "agent" adds SYS_ADMIN' in f.fix.description
