@@ -167,3 +167,37 @@ def test_csi_registrar_and_sys_admin_mark_a_node_agent():
     sys_admin = plain.replace("privileged: true", "privileged: true\n          capabilities:\n            add: [SYS_ADMIN]")
     [f] = _findings(sys_admin, ["KS003"], "ds.yaml")
     assert 'not applied because container "agent" adds SYS_ADMIN' in f.fix.description
+
+
+# ---- DC004 / DC002: Compose host networking and privileges -----------------------------------
+
+def test_network_mode_host_removal_publishes_known_ports_else_is_display_only():
+    known = "services:\n  cache:\n    image: redis:7.4\n    network_mode: host\n"
+    fixed = fix_source(known, "compose.yaml", settings_for(["DC004"]), unsafe=True).text
+    assert yaml.safe_load(fixed)["services"]["cache"] == {"image": "redis:7.4", "ports": ["6379:6379"]}
+    assert '"6379:6379"' in fixed
+    unknown = "services:\n  media:\n    image: linuxserver/plex:1.41\n    network_mode: host\n"
+    [f] = _findings(unknown, ["DC004"], "compose.yaml")
+    assert f.fix.applicability is Applicability.DISPLAY_ONLY
+    assert "not applied because the ports of this image linuxserver/plex:1.41 are not known" in f.fix.description
+    assert fix_source(unknown, "compose.yaml", settings_for(["DC004"]), unsafe=True).text == unknown
+
+
+def test_compose_host_agent_keeps_privileged():
+    text = _text(
+        """
+        services:
+          cadvisor:
+            image: gcr.io/cadvisor/cadvisor:v0.52.1
+            privileged: true
+            volumes:
+              - /sys:/sys:ro
+          builder:
+            image: example/builder:1.0
+            privileged: true
+        """
+    )
+    findings = {f.span.line: f.fix for f in _findings(text, ["DC002"], "compose.yaml")}
+    assert findings[4].applicability is Applicability.DISPLAY_ONLY
+    assert "not applied because it mounts the host's /sys" in findings[4].description
+    assert findings[9].applicability is Applicability.UNSAFE

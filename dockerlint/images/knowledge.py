@@ -230,13 +230,13 @@ class RuntimeUser:
         return f"{'runs as' if self.default else 'has a non-root user,'} {ids}"
 
 
-def runtime_user(ref: ImageRef) -> RuntimeUser | None:
-    """The numeric non-root user an image is known to run as or support, else None."""
+def _matching(section: str, ref: ImageRef):
+    """(key, entry) of the first entry of a `run_as`-style section that matches the image."""
     name = ref.repository if ref.is_docker_hub else ref.name.lower()
     if ref.is_docker_hub and name.startswith("library/"):
         name = name[len("library/") :]
     tag = ref.tag or "latest"
-    for key, entry in table().get("run_as", {}).get("images", {}).items():
+    for key, entry in table().get(section, {}).get("images", {}).items():
         if key.startswith("_"):
             continue
         matched = name.startswith(key) if key.endswith("/") else name == key
@@ -246,5 +246,20 @@ def runtime_user(ref: ImageRef) -> RuntimeUser | None:
             continue
         if any(t in tag for t in entry.get("not_tags", ())):
             continue
-        return RuntimeUser(entry["uid"], entry.get("gid"), bool(entry.get("default")), key, entry.get("source", ""))
+        return key, entry
     return None
+
+
+def runtime_user(ref: ImageRef) -> RuntimeUser | None:
+    """The numeric non-root user an image is known to run as or support, else None."""
+    found = _matching("run_as", ref)
+    if found is None:
+        return None
+    key, entry = found
+    return RuntimeUser(entry["uid"], entry.get("gid"), bool(entry.get("default")), key, entry.get("source", ""))
+
+
+def exposed_ports(ref: ImageRef) -> list[int] | None:
+    """The TCP ports the image's Dockerfile EXPOSEs, when known."""
+    found = _matching("expose", ref)
+    return list(found[1]["ports"]) if found is not None else None

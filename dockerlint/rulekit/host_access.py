@@ -5,7 +5,7 @@ with the reason this module gives."""
 from __future__ import annotations
 
 from dockerlint.rulekit.k8s import mapping, sequence_items, text
-from dockerlint.rulekit.k8s_objects import host_paths, runtime_socket
+from dockerlint.rulekit.k8s_objects import host_paths, normalise_path, runtime_socket
 
 # hostPath prefixes that only a node agent mounts: devices, kernel interfaces, kernel modules,
 # the kubelet's plugin and pod directories (CSI, device plugins)
@@ -43,3 +43,47 @@ def host_access_reason(workload) -> str | None:
 
 def _who(container) -> str:
     return f'container "{container.name}"' if container.name else "a container"
+
+
+# ---- Compose ------------------------------------------------------------------------------------
+
+_COMPOSE_HOST_SOURCES = ("/", "/var/lib/docker", "/var/lib/containerd", "/run", "/var/run")
+_COMPOSE_HOST_CAPABILITIES = HOST_CAPABILITIES + ("SYS_PTRACE", "BPF", "PERFMON", "NET_ADMIN", "SYS_RESOURCE")
+# images that need privileges by design: Docker-in-Docker, rootful BuildKit, cAdvisor
+_PRIVILEGED_IMAGES = ("dind", "moby/buildkit", "cadvisor")
+
+
+def compose_host_access_reason(service, *, besides: str | None = None) -> str | None:
+    """Why a Compose service needs the host, or None. `besides`: a key not to count (the one
+    the fix would remove)."""
+    from dockerlint.parse.yaml import ScalarNode
+    from dockerlint.rulekit.compose import items, mounts, scalar_text, service_image
+
+    node = service.node
+    privileged = node.get("privileged")
+    if besides != "privileged" and type(privileged) is ScalarNode and privileged.py is True:
+        return "it runs privileged"
+    for key in ("pid", "network_mode"):
+        if key != besides and (scalar_text(node.get(key)) or "").strip().lower() == "host":
+            return f"it sets {key}: host"
+    if items(node.get("devices")):
+        return "it maps host devices"
+    for mount in mounts(service):
+        if not (mount.source or "").startswith("/"):
+            continue
+        source = normalise_path(mount.source)
+        if runtime_socket(source):
+            return f"it mounts the container runtime socket {mount.source}"
+        if source in _COMPOSE_HOST_SOURCES or any(_under(source, p) for p in HOST_PATH_PREFIXES):
+            return f"it mounts the host's {mount.source}"
+    for item in items(node.get("cap_add")):
+        name = (scalar_text(item) or "").upper().removeprefix("CAP_")
+        if name in _COMPOSE_HOST_CAPABILITIES or name == "ALL":
+            return f"it adds {name}"
+    ref, _node = service_image(service)
+    if ref is not None:
+        image = ref.name.lower() + ":" + (ref.tag or "")
+        for marker in _PRIVILEGED_IMAGES:
+            if marker in image and "rootless" not in image:
+                return f"its image {ref.text} needs privileges by design"
+    return None
