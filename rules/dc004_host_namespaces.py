@@ -1,6 +1,6 @@
-from dockerlint.fixers.yaml_edits import insert_mapping_keys
+from dockerlint.fixers.yaml_edits import detect_style, insert_mapping_keys
 from dockerlint.images.knowledge import exposed_ports
-from dockerlint.model import Applicability, FileKind, Severity
+from dockerlint.model import Applicability, Edit, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
 from dockerlint.rulekit.compose import compose_services, own_collection, remove_key_fix, scalar_text, service_image
 from dockerlint.rulekit.host_access import compose_host_access_reason
@@ -165,14 +165,35 @@ def _fix(ctx, service, field):
             f" ports of this {what} are not known, and without them it is unreachable from the host",
             Applicability.DISPLAY_ONLY,
         )
-    removal = remove_key_fix(ctx, service, field, description)
     mappings = [f"{p}:{p}" for p in known]
     published = [f'"{m}"' for m in mappings]  # YAML text: quoted, as Compose's docs ask for ports
-    insert = insert_mapping_keys(ctx.source, service.node, [("ports", published)])
-    if removal is None or insert is None:
+    edits = _replace_with_ports(ctx, service, field, published)
+    if edits is None:
         return None
     return make_fix(
-        [*removal.edits, insert],
+        edits,
         Applicability.UNSAFE,
         f"{description} and publish what {ref.text} exposes ({', '.join(mappings)}), as host mode did",
     )
+
+
+def _replace_with_ports(ctx, service, field, published):
+    """Edits removing `field` and adding `ports:`: two edits, or, when the removed entry is the
+    last one (where new keys go), one edit writing `ports:` in its place."""
+    removal = remove_key_fix(ctx, service, field, "")
+    insert = insert_mapping_keys(ctx.source, service.node, [("ports", published)])
+    if removal is None or insert is None:
+        return None
+    [gone] = removal.edits
+    if not gone.start <= insert.start <= gone.end:
+        return [gone, insert]
+    if service.node.flow:
+        return None
+    key = service.node.key_node(field)
+    value = service.node.get(field)
+    if key is None or value is None:
+        return None
+    style = detect_style(ctx.source, ctx.model)
+    pad = " " * (key.span.col - 1 + style.sequence_indent)
+    lines = ["ports:"] + [f"{pad}- {p}" for p in published]
+    return [Edit(key.span.start, value.span.end, style.newline.join(lines))]
