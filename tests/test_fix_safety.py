@@ -201,3 +201,45 @@ def test_compose_host_agent_keeps_privileged():
     assert findings[4].applicability is Applicability.DISPLAY_ONLY
     assert "not applied because it mounts the host's /sys" in findings[4].description
     assert findings[9].applicability is Applicability.UNSAFE
+
+
+# ---- DF001: a numeric user, created the family's way, only where the image may start as it ----
+
+def test_df001_fix_is_numeric_and_adds_no_finding():
+    text = "FROM python:3.12-slim\nRUN pip install --no-cache-dir flask\nCMD [\"flask\", \"run\"]\n"
+    settings = settings_for(["ALL"])
+    outcome = fix_source(text, "Dockerfile", settings, unsafe=True, only={"DF001"})
+    assert outcome.applied == {"DF001": 1} and not outcome.refusals
+    assert "USER 10001:10001\n" in outcome.text
+    assert "useradd --system --no-log-init --uid 10001" in outcome.text
+    codes = lambda t: sorted(f.code for f in lint_source(t, "Dockerfile", settings).findings)
+    assert "DL3066" not in codes(outcome.text)
+
+
+def test_df001_no_finding_when_the_base_runs_as_a_known_non_root_uid():
+    assert _findings("FROM nginxinc/nginx-unprivileged:1.27\nCOPY site /usr/share/nginx/html\n", ["DF001"], "Dockerfile") == []
+    assert _findings("FROM debian:12 AS base\nUSER 1000\nFROM base AS app\nRUN true\n", ["DF001"], "Dockerfile") == []
+
+
+def test_df001_message_does_not_claim_root_for_an_unknown_base():
+    [f] = _findings("FROM example.com/team/base:1.0\nCMD [\"run\"]\n", ["DF001"], "Dockerfile")
+    assert f.message.startswith("The final image sets no USER: unless its base image example.com/team/base:1.0 sets a non-root one")
+    assert f.fix.applicability is Applicability.DISPLAY_ONLY and "is not known" in f.fix.description
+    [f] = _findings("FROM python:3.12-slim\nCMD [\"run\"]\n", ["DF001"], "Dockerfile")
+    assert "its base image python:3.12-slim runs as root" in f.message
+
+
+def test_df001_display_only_for_images_that_start_as_root():
+    cases = {
+        "FROM php:8.3-apache\nCOPY src/ /var/www/html/\n": "apache or php-fpm starts as root and runs workers as www-data",
+        "FROM alpine:3.20\nADD https://github.com/just-containers/s6-overlay/releases/download/v3.2.0.2/s6-overlay-noarch.tar.xz /tmp\nENTRYPOINT [\"/init\"]\n": "s6-overlay",
+        "FROM debian:12-slim\nRUN apt-get install -y gosu\nENTRYPOINT [\"docker-entrypoint.sh\"]\n": "gosu",
+        "FROM alpine:3.20\nRUN apk add --no-cache su-exec\n": "su-exec",
+        "FROM debian:12-slim\nCMD [\"supervisord\", \"-n\"]\n": "supervisord",
+        "FROM debian:12-slim\nEXPOSE 53/udp\nCMD [\"dnsmasq\", \"-k\"]\n": "it EXPOSEs port 53",
+    }
+    for text, reason in cases.items():
+        [f] = _findings(text, ["DF001"], "Dockerfile")
+        assert f.fix.applicability is Applicability.DISPLAY_ONLY, text
+        assert reason in f.fix.description, (text, f.fix.description)
+        assert fix_source(text, "Dockerfile", settings_for(["DF001"]), unsafe=True).text == text

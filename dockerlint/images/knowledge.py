@@ -263,3 +263,9 @@ def exposed_ports(ref: ImageRef) -> list[int] | None:
     """The TCP ports the image's Dockerfile EXPOSEs, when known."""
     found = _matching("expose", ref)
     return list(found[1]["ports"]) if found is not None else None
+
+
+def starts_as_root(ref: ImageRef) -> str | None:
+    """How the image's server starts as root and drops privileges itself, when known."""
+    found = _matching("starts_as_root", ref)
+    return found[1]["how"] if found is not None else None
