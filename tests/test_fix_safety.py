@@ -243,3 +243,30 @@ def test_df001_display_only_for_images_that_start_as_root():
         assert f.fix.applicability is Applicability.DISPLAY_ONLY, text
         assert reason in f.fix.description, (text, f.fix.description)
         assert fix_source(text, "Dockerfile", settings_for(["DF001"]), unsafe=True).text == text
+
+
+# ---- DF003: a concrete release for floating tags; no swap to an image that lacks what is used --
+
+def test_df003_floating_tag_names_the_current_release_and_its_figures():
+    [f] = _findings("FROM node\nCOPY . /app\n", ["DF003"], "Dockerfile")
+    assert "`node:24-slim` is the slim variant of release 24" in f.message
+    assert "(408.9 MB for node:24 vs 80.5 MB for node:24-slim, docker-library/repo-info, amd64)" in f.message
+    assert "node:24-alpine" in f.message and "`node:alpine`" not in f.message
+    text = "FROM node:latest\nCOPY . /app\n"
+    fixed = fix_source(text, "Dockerfile", settings_for(["DF003", "DL3007"]), unsafe=True)
+    assert fixed.text == "FROM node:24-slim\nCOPY . /app\n"
+    # the fix pins a release: DL3007 is gone because the tag names one, not because it moved
+    assert [x.code for x in fixed.findings] == []
+
+
+def test_df003_swap_is_display_only_when_the_smaller_image_lacks_what_is_used():
+    jdk = "FROM eclipse-temurin:21-jdk\nCOPY app.jar /\nHEALTHCHECK CMD jcmd 1 VM.uptime || exit 1\nCMD [\"java\", \"-jar\", \"/app.jar\"]\n"
+    [f] = _findings(jdk, ["DF003"], "Dockerfile")
+    assert f.fix.applicability is Applicability.DISPLAY_ONLY
+    assert "its HEALTHCHECK on line 3 uses jcmd, a JDK tool the JRE does not have" in f.fix.description
+    full = "FROM python:3.12\nCOPY . /app\nRUN git -C /app describe > /app/VERSION\n"
+    [f] = _findings(full, ["DF003"], "Dockerfile")
+    assert "its RUN on line 3 uses git, which python:3.12-slim does not have (install git there first)" in f.fix.description
+    installs = "FROM python:3.12\nRUN apt-get update && apt-get install -y --no-install-recommends git\nRUN git --version\n"
+    [f] = _findings(installs, ["DF003"], "Dockerfile")
+    assert f.fix.applicability is Applicability.UNSAFE

@@ -65,6 +65,8 @@ class SlimmerVariant:
     full_mb: float | None = None
     slim_mb: float | None = None
     sources: tuple[str, ...] = ()  # source keys of both figures
+    figure_tags: tuple[str, str] | None = None  # the tags the two figures are for (`3`, `3-slim`)
+    floating: bool = False  # the original tag was `latest` or none: the new one names a release
 
 
 @dataclass
@@ -128,15 +130,26 @@ def _normalise_size_tag(key: str, tag: str) -> str:
 
 def size(data: dict, tag: str, key: str = "") -> tuple[float, str] | None:
     """(MB, source key) for a tag, or for the same variant of its major version."""
+    found = size_of(data, tag, key)
+    return (found[0], found[1]) if found else None
+
+
+def size_of(data: dict, tag: str, key: str = "") -> tuple[float, str, str] | None:
+    """(MB, source key, the tag the figure is for): the tag's own figure, or that of the same
+    variant of its major version (python:3.12 ~ python:3), which messages must then name."""
     sizes = data.get("sizes", {})
     tag = _normalise_size_tag(key, tag or "latest")
     if tag in sizes:
-        return sizes[tag][0], sizes[tag][1]
-    # A major-version figure stands for its minors (python:3.12 ~ python:3), same variant.
+        return sizes[tag][0], sizes[tag][1], tag
     major = re.sub(r"^(\d+)(?:\.\d+)*", r"\1", tag)
     if major in sizes:
-        return sizes[major][0], sizes[major][1]
+        return sizes[major][0], sizes[major][1], major
     return None
+
+
+def current_release(key: str) -> str | None:
+    """The release a floating tag of this image is replaced with (see images.json `current`)."""
+    return table().get("current", {}).get("images", {}).get(key)
 
 
 def _name_without_tag(ref: ImageRef) -> str:
@@ -154,11 +167,19 @@ def slimmer_variant(ref: ImageRef) -> SlimmerVariant | None:
     style = data.get("style")
     if style is None:
         return None
-    new_tag = slim_tag(style, ref.tag)
+    tag = ref.tag
+    floating = tag in (None, "latest")
+    if floating:
+        # `node` / `node:latest` moves with every release: name the current release instead,
+        # so the suggestion pins something and its figures are for that release.
+        tag = current_release(key)
+        if tag is None:
+            return None
+    new_tag = slim_tag(style, tag)
     if new_tag is None:
         return None
-    full = size(data, ref.tag or "latest", key)
-    slim = size(data, new_tag, key)
+    full = size_of(data, tag, key)
+    slim = size_of(data, new_tag, key)
     saved = round(full[0] - slim[0], 1) if full and slim else None
     return SlimmerVariant(
         new_tag,
@@ -169,6 +190,8 @@ def slimmer_variant(ref: ImageRef) -> SlimmerVariant | None:
         full[0] if full else None,
         slim[0] if slim else None,
         (full[1], slim[1]) if full and slim else (),
+        (full[2], slim[2]) if full and slim else None,
+        floating,
     )
 
 
