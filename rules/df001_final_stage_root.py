@@ -25,7 +25,13 @@ _STARTS_AS_ROOT = (
     (re.compile(r"\bgosu\b"), "gosu"),
     (re.compile(r"\bsu-exec\b"), "su-exec"),
     (re.compile(r"\bsetpriv\b|\bchroot\s+--userspec\b|\brunuser\b"), "a privilege drop (setpriv/runuser/chroot --userspec)"),
+    (re.compile(r"\bdockerd\b|/var/lib/docker\b|\bdocker-ce\b|\bdind\b"), "a Docker daemon (Docker-in-Docker)"),
+    (re.compile(r"(?:^|[\s\"'\[])(?:/sbin/init|/lib/systemd/systemd|/usr/sbin/init)(?:[\s\"'\],]|$)"), "an init system"),
 )
+# A CMD that only starts an interpreter or a shell: the image is a base or a tool image that
+# others build FROM (and install packages in, as root), not an application.
+_INTERPRETERS = {"python", "python3", "node", "bash", "sh", "ash", "zsh", "irb", "ruby", "php", "perl", "jshell",
+                 "ghci", "iex", "erl", "lua", "julia", "R", "pwsh", "powershell", "dotnet", "java", "scala", "groovysh"}
 
 
 def non_root_lines(image: str) -> tuple[str, ...] | None:
@@ -53,7 +59,7 @@ def must_start_as_root(stages, base_image: str) -> str | None:
         return f"{base_image}: {how}"
     for stage in stages:
         for instruction in stage.instructions:
-            if instruction.keyword in ("ENTRYPOINT", "CMD", "RUN", "ADD", "COPY"):
+            if instruction.keyword in ("ENTRYPOINT", "CMD", "RUN", "ADD", "COPY", "VOLUME"):
                 for pattern, what in _STARTS_AS_ROOT:
                     if pattern.search(instruction.args):
                         return f"the image starts through {what}, which must run as root and drops privileges itself"
@@ -62,6 +68,20 @@ def must_start_as_root(stages, base_image: str) -> str | None:
                     port = word.split("/")[0].split("-")[0]
                     if port.isdigit() and 0 < int(port) < 1024:
                         return f"it EXPOSEs port {port}, which a non-root user may not bind"
+    return _base_image_shape(stages)
+
+
+def _base_image_shape(stages) -> str | None:
+    """Why the Dockerfile looks like a base or tool image rather than an application, or None."""
+    starts = [i for stage in stages for i in stage.instructions if i.keyword in ("CMD", "ENTRYPOINT")]
+    if not starts:
+        return "it sets no CMD or ENTRYPOINT, so it looks like a base image that others build FROM (and install packages in, as root)"
+    last = starts[-1]
+    words = last.json if last.json is not None else last.args.split()
+    if last.keyword == "CMD" and not any(i.keyword == "ENTRYPOINT" for i in starts) and len(words) == 1:
+        name = words[0].rsplit("/", 1)[-1]
+        if name in _INTERPRETERS or re.fullmatch(r"(python|ruby|php|perl|node)[\d.]*", name):
+            return f"its CMD only starts {words[0]}, so it looks like a base image that others build FROM (and install packages in, as root)"
     return None
 
 
@@ -97,7 +117,12 @@ class FinalStageRunsAsRoot(Rule):
     privileges itself: a base image whose server does so (`nginx`, `httpd`, `php`,
     `wordpress`, and the `gosu` entrypoints of `postgres`, `mysql`, `mariadb`, `redis`,
     `mongo`, `rabbitmq`), an image started through s6-overlay's `/init`, `supervisord`,
-    `gosu`, `su-exec`, `setpriv` or `runuser`, or one that EXPOSEs a port below 1024. For a base
+    `gosu`, `su-exec`, `setpriv`, `runuser`, an init system or a Docker daemon
+    (Docker-in-Docker), or one that EXPOSEs a port below 1024. It is display-only as well when
+    the Dockerfile looks like a base or tool image rather than an application: no `CMD` or
+    `ENTRYPOINT`, or a `CMD` that only starts an interpreter or a shell (`python3`, `bash`), as
+    the official images' own Dockerfiles do; images built FROM it install packages as root.
+    For a base
     image of unknown family it is display-only too: `USER 10001:10001`, to go with a user
     created the way that image needs.
 

@@ -3,6 +3,7 @@ from dockerlint.parse.yaml import MappingNode
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.fixers.security_context import ensure_fields, fix_of
 from dockerlint.rulekit.host_access import host_access_reason
+from dockerlint.rulekit.run_as import default_capabilities_needed
 from dockerlint.rulekit.k8s import describe, is_true, key_span, pod_workloads, pss, sequence_items, text, trivy
 
 # PSS baseline: the container runtimes' default capabilities may be added back (exact names)
@@ -58,6 +59,11 @@ class ExcessCapabilities(Rule):
     (`CHOWN` or `SETUID`/`SETGID` in an entrypoint that drops to another user, `NET_BIND_SERVICE`
     for a port below 1024 as non-root, `NET_RAW` for `ping`) fails until that one is added
     back. No fix for Windows pods, where the field does not exist. Display-only, with the
+    reason, where a default capability is known to be needed: the image's server starts as
+    root and drops to its own user (`nginx`, `httpd`, `php`, the `gosu` entrypoints of
+    `postgres`, `redis`, `mysql`, ..., from the image knowledge base: CHOWN, SETUID, SETGID), or
+    the container declares a `containerPort` below 1024 and is not known to run as non-root
+    (NET_BIND_SERVICE). Display-only, with the
     reason, for a container that is privileged or adds capabilities in a pod whose shape shows a
     node agent (see KS003's hostPath, socket, CSI and `SYS_ADMIN`/`SYS_MODULE` signs): which
     default capabilities such an agent uses is not something a fix can know.
@@ -71,6 +77,18 @@ class ExcessCapabilities(Rule):
     presets = frozenset({"pss-baseline", "pss-restricted"})
     aliases = tuple(dict.fromkeys(_ADD_ALIASES + _DROP_ALIASES))
     examples = [
+        bad(
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+            spec:
+              containers:
+              - name: web
+                image: nginx:1.27
+            """
+        ),  # nginx's master process needs CHOWN, SETUID, SETGID and port 80: display-only
         bad(
             """
             apiVersion: apps/v1
@@ -99,7 +117,7 @@ class ExcessCapabilities(Rule):
             spec:
               containers:
               - name: web
-                image: nginx:1.27
+                image: example/api:1.0
                 securityContext:
                   capabilities:
                     drop: [NET_RAW]
@@ -112,7 +130,7 @@ class ExcessCapabilities(Rule):
             spec:
               containers:
               - name: web
-                image: nginx:1.27
+                image: example/api:1.0
                 securityContext:
                   capabilities:
                     drop: [NET_RAW, ALL]
@@ -128,7 +146,7 @@ class ExcessCapabilities(Rule):
             spec:
               containers:
               - name: web
-                image: nginx:1.27
+                image: example/api:1.0
                 securityContext:
                   runAsNonRoot: true
               - name: sidecar
@@ -145,7 +163,7 @@ class ExcessCapabilities(Rule):
             spec:
               containers:
               - name: web
-                image: nginx:1.27
+                image: example/api:1.0
                 securityContext:
                   runAsNonRoot: true
                   capabilities:
@@ -170,7 +188,7 @@ class ExcessCapabilities(Rule):
             spec:
               containers:
                 - name: web
-                  image: nginx:1.27
+                  image: example/api:1.0
             """,
             """
             apiVersion: v1
@@ -180,7 +198,7 @@ class ExcessCapabilities(Rule):
             spec:
               containers:
                 - name: web
-                  image: nginx:1.27
+                  image: example/api:1.0
                   securityContext:
                     capabilities:
                       drop:
@@ -197,7 +215,7 @@ class ExcessCapabilities(Rule):
             spec:
               containers:
               - name: web
-                image: nginx:1.27
+                image: example/api:1.0
                 securityContext:
                   capabilities:
                     drop: ["ALL"]
@@ -258,7 +276,14 @@ class ExcessCapabilities(Rule):
                 if not windows and not drops_all:
                     edits = ensure_fields(ctx, container.node, ["capabilities"], {"drop": ["ALL"]})
                     needs_host = (added or is_true(sc.get("privileged") if sc is not None else None)) and host_access_reason(workload)
-                    if needs_host:
+                    needs_defaults = None if needs_host else default_capabilities_needed(workload, container)
+                    if needs_defaults:
+                        fix = fix_of(
+                            edits,
+                            f"drop ALL capabilities and add back the ones it needs; not applied because {needs_defaults}",
+                            Applicability.DISPLAY_ONLY,
+                        )
+                    elif needs_host:
                         fix = fix_of(
                             edits,
                             f"drop ALL capabilities and add back the ones it needs; not applied because {needs_host},"

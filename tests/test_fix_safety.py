@@ -237,6 +237,10 @@ def test_df001_display_only_for_images_that_start_as_root():
         "FROM alpine:3.20\nRUN apk add --no-cache su-exec\n": "su-exec",
         "FROM debian:12-slim\nCMD [\"supervisord\", \"-n\"]\n": "supervisord",
         "FROM debian:12-slim\nEXPOSE 53/udp\nCMD [\"dnsmasq\", \"-k\"]\n": "it EXPOSEs port 53",
+        "FROM debian:12-slim\nRUN apt-get install -y docker-ce\nVOLUME /var/lib/docker\nENTRYPOINT [\"wrapper.sh\"]\n": "a Docker daemon",
+        # the official python image's own Dockerfile: others build FROM it and install as root
+        "FROM buildpack-deps:trixie\nRUN make install\nCMD [\"python3\"]\n": "its CMD only starts python3, so it looks like a base image",
+        "FROM alpine:3.20\nRUN printf 'echo hi' > /usr/local/bin/hi\n": "it sets no CMD or ENTRYPOINT",
     }
     for text, reason in cases.items():
         [f] = _findings(text, ["DF001"], "Dockerfile")
@@ -270,3 +274,35 @@ def test_df003_swap_is_display_only_when_the_smaller_image_lacks_what_is_used():
     installs = "FROM python:3.12\nRUN apt-get update && apt-get install -y --no-install-recommends git\nRUN git --version\n"
     [f] = _findings(installs, ["DF003"], "Dockerfile")
     assert f.fix.applicability is Applicability.UNSAFE
+
+
+def test_ks007_keeps_default_capabilities_an_image_is_known_to_need():
+    text = _pod(
+        """
+        - name: web
+          image: nginx:1.27
+        - name: dns
+          image: example/dns:1.0
+          ports:
+          - containerPort: 53
+            protocol: UDP
+        - name: api
+          image: example/api:1.0
+          ports:
+          - containerPort: 8080
+        """
+    )
+    fixes = {f.span.line: f.fix for f in _findings(text, ["KS007"], "pod.yaml")}
+    assert fixes[7].applicability is Applicability.DISPLAY_ONLY
+    assert "nginx:1.27: its master process starts as root" in fixes[7].description
+    assert fixes[9].applicability is Applicability.DISPLAY_ONLY
+    assert "it listens on port 53 as a user not known to be non-root" in fixes[9].description
+    assert fixes[14].applicability is Applicability.UNSAFE
+
+
+def test_ks008_read_only_root_is_shown_never_applied():
+    text = _pod("- name: alertmanager\n  image: prom/alertmanager:v0.27.0\n")
+    [f] = _findings(text, ["KS008"], "pod.yaml")
+    assert f.fix.applicability is Applicability.DISPLAY_ONLY
+    assert "where it writes (/tmp, caches, pid files) cannot be known" in f.fix.description
+    assert fix_source(text, "pod.yaml", settings_for(["KS008"]), unsafe=True).text == text

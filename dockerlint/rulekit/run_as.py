@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dockerlint.images.knowledge import runtime_user
+from dockerlint.images.knowledge import runtime_user, starts_as_root
 from dockerlint.images.reference import parse_image
 from dockerlint.rulekit.k8s import scalar
 from dockerlint.rulekit.k8s_model import Container, Workload
@@ -57,3 +57,23 @@ def non_root_evidence(workload: Workload, container: Container) -> tuple[NonRoot
     if user.gid is not None and _int_field(workload, container, "runAsGroup") is None:
         fields["runAsGroup"] = user.gid
     return NonRootEvidence(f"{image} has the non-root user uid {user.uid} but runs as root by default", fields), ""
+
+
+def default_capabilities_needed(workload: Workload, container: Container) -> str | None:
+    """Why the container needs some of the runtime's default capabilities, or None: its image
+    starts as root and drops privileges itself (CHOWN, SETUID, SETGID), or it listens on a port
+    below 1024 as a user not known to be non-root (NET_BIND_SERVICE)."""
+    from dockerlint.rulekit.k8s import mapping, sequence_items
+
+    image = image_text(container)
+    if image and "$" not in image and "{" not in image:
+        how = starts_as_root(parse_image(image))
+        if how:
+            return f"{image}: {how}, which takes CHOWN, SETUID and SETGID"
+    evidence, _why = non_root_evidence(workload, container)
+    if evidence is None:
+        for port in sequence_items(container.node.get("ports")):
+            number = scalar(mapping(port).get("containerPort")) if mapping(port) is not None else None
+            if number is not None and type(number.py) is int and 0 < number.py < 1024:
+                return f"it listens on port {number.py} as a user not known to be non-root, which takes NET_BIND_SERVICE"
+    return None
