@@ -1,6 +1,7 @@
 import re
 
 from dockerlint.rulekit.analysis import final_image_stages, is_root_user, last_user, stage_infos
+from dockerlint.rulekit.image_role import base_image_shape
 from dockerlint.images.reference import parse_image
 from dockerlint.images.knowledge import info, runtime_user, starts_as_root
 from dockerlint.model import Applicability, Edit, FileKind, Severity
@@ -28,12 +29,6 @@ _STARTS_AS_ROOT = (
     (re.compile(r"\bdockerd\b|/var/lib/docker\b|\bdocker-ce\b|\bdind\b"), "a Docker daemon (Docker-in-Docker)"),
     (re.compile(r"(?:^|[\s\"'\[])(?:/sbin/init|/lib/systemd/systemd|/usr/sbin/init)(?:[\s\"'\],]|$)"), "an init system"),
 )
-# A CMD that only starts an interpreter or a shell: the image is a base or a tool image that
-# others build FROM (and install packages in, as root), not an application.
-_INTERPRETERS = {"python", "python3", "node", "bash", "sh", "ash", "zsh", "irb", "ruby", "php", "perl", "jshell",
-                 "ghci", "iex", "erl", "lua", "julia", "R", "pwsh", "powershell", "dotnet", "java", "scala", "groovysh"}
-
-
 def non_root_lines(image: str) -> tuple[str, ...] | None:
     """The lines that give this base image a non-root user, or None when we cannot know."""
     if image.startswith("gcr.io/distroless/"):
@@ -68,21 +63,8 @@ def must_start_as_root(stages, base_image: str) -> str | None:
                     port = word.split("/")[0].split("-")[0]
                     if port.isdigit() and 0 < int(port) < 1024:
                         return f"it EXPOSEs port {port}, which a non-root user may not bind"
-    return _base_image_shape(stages)
-
-
-def _base_image_shape(stages) -> str | None:
-    """Why the Dockerfile looks like a base or tool image rather than an application, or None."""
-    starts = [i for stage in stages for i in stage.instructions if i.keyword in ("CMD", "ENTRYPOINT")]
-    if not starts:
-        return "it sets no CMD or ENTRYPOINT, so it looks like a base image that others build FROM (and install packages in, as root)"
-    last = starts[-1]
-    words = last.json if last.json is not None else last.args.split()
-    if last.keyword == "CMD" and not any(i.keyword == "ENTRYPOINT" for i in starts) and len(words) == 1:
-        name = words[0].rsplit("/", 1)[-1]
-        if name in _INTERPRETERS or re.fullmatch(r"(python|ruby|php|perl|node)[\d.]*", name):
-            return f"its CMD only starts {words[0]}, so it looks like a base image that others build FROM (and install packages in, as root)"
-    return None
+    shape = base_image_shape(stages)
+    return f"{shape} and installs packages in as root" if shape else None
 
 
 class FinalStageRunsAsRoot(Rule):

@@ -241,6 +241,8 @@ def test_df001_display_only_for_images_that_start_as_root():
         # the official python image's own Dockerfile: others build FROM it and install as root
         "FROM buildpack-deps:trixie\nRUN make install\nCMD [\"python3\"]\n": "its CMD only starts python3, so it looks like a base image",
         "FROM alpine:3.20\nRUN printf 'echo hi' > /usr/local/bin/hi\n": "it sets no CMD or ENTRYPOINT",
+        # eclipse-temurin's own Dockerfile: an entrypoint wrapper, then an interpreter
+        "FROM ubuntu:24.04\nCOPY entrypoint.sh /\nENTRYPOINT [\"/entrypoint.sh\"]\nCMD [\"jshell\"]\n": "its CMD only starts jshell",
     }
     for text, reason in cases.items():
         [f] = _findings(text, ["DF001"], "Dockerfile")
@@ -306,3 +308,13 @@ def test_ks008_read_only_root_is_shown_never_applied():
     assert f.fix.applicability is Applicability.DISPLAY_ONLY
     assert "where it writes (/tmp, caches, pid files) cannot be known" in f.fix.description
     assert fix_source(text, "pod.yaml", settings_for(["KS008"]), unsafe=True).text == text
+
+
+def test_dl4006_shell_is_not_written_into_a_base_image():
+    base = "FROM debian:12-slim\nRUN curl -fsSL https://x | tar -xz -C /usr/local\nCMD [\"python3\"]\n"
+    [f] = _findings(base, ["DL4006"], "Dockerfile")
+    assert f.fix.applicability is Applicability.DISPLAY_ONLY
+    assert "every image built FROM it would run its RUNs with bash -o pipefail too" in f.fix.description
+    app = base.replace('CMD ["python3"]', 'CMD ["python3", "/srv/app.py"]')
+    [f] = _findings(app, ["DL4006"], "Dockerfile")
+    assert f.fix.applicability is Applicability.UNSAFE
