@@ -21,6 +21,14 @@ _FULL_ONLY = {
     "ssh": ("openssh-client",), "svn": ("subversion",), "hg": ("mercurial",), "pkg-config": ("pkg-config", "pkgconf"),
     "autoconf": ("autoconf",), "automake": ("automake",), "libtool": ("libtool",), "patch": ("patch",),
 }
+# Installs that may compile native code (an sdist without a wheel, a node-gyp addon, a native
+# gem): the -slim variants have no compiler for them.
+_NATIVE_BUILDS = re.compile(
+    r"\b(?:pip3?|python3?\s+-m\s+pip|uv\s+pip|poetry|pipenv)\s+(?:install|sync|wheel)\b(?![^;&|]*--only-binary)"
+    r"|\b(?:npm\s+(?:ci|install|i)|yarn(?:\s+install)?|pnpm\s+(?:install|i))\b(?![^;&|]*--ignore-scripts)"
+    r"|\b(?:bundle\s+install|gem\s+install)\b"
+)
+_COMPILERS = {"gcc", "g++", "build-essential", "make", "clang"}
 _INSTALL = re.compile(r"\b(?:apt-get|apt|apk|yum|dnf|microdnf)\b[^;&|]*\b(?:install|add)\b([^;&|]*)")
 
 
@@ -68,7 +76,10 @@ class BloatedBaseImage(Rule):
     lacks: a JDK tool (`jmap`, `jcmd`, `jstack`, `javac`, `jar`, ...) in a RUN, CMD, ENTRYPOINT
     or HEALTHCHECK for a JDK → JRE swap; `gcc`, `make`, `git`, `curl`, `wget` and the other
     buildpack-deps tools for a full → slim swap of a language image, unless the Dockerfile
-    installs them itself.
+    installs them itself; and a `pip install`, `npm ci`, `yarn`, `bundle install` or
+    `gem install` in the final image without a compiler installed, since a package without a
+    wheel or prebuilt binary (uWSGI, a node-gyp addon, a native gem) needs `gcc` to build and the
+    slim variant has none.
 
     ## Compared with other tools
     hadolint, Trivy and Checkov recommend nothing; Snyk and Docker Scout recommend base images
@@ -154,6 +165,13 @@ class BloatedBaseImage(Rule):
             for m in _INSTALL.finditer(ins.args):
                 installed.update(m.group(1).split())
         for ins in instructions:
+            m = _NATIVE_BUILDS.search(ins.args) if ins.keyword == "RUN" else None
+            if m and not installed & _COMPILERS:
+                return (
+                    f"its RUN on line {ins.line} runs `{' '.join(m.group(0).split())}`, whose packages may need a compiler"
+                    f" to build (a package without a wheel or prebuilt binary), and {variant.image} has none: build them in a"
+                    " builder stage or install build-essential first"
+                )
             for tool, packages in _FULL_ONLY.items():
                 if re.search(rf"(?<![\w./-])(?:\S*/)?{re.escape(tool)}(?![\w.+-])", ins.args) and not installed & set(packages):
                     return (

@@ -318,3 +318,15 @@ def test_dl4006_shell_is_not_written_into_a_base_image():
     app = base.replace('CMD ["python3"]', 'CMD ["python3", "/srv/app.py"]')
     [f] = _findings(app, ["DL4006"], "Dockerfile")
     assert f.fix.applicability is Applicability.UNSAFE
+
+
+def test_df003_slim_swap_is_display_only_when_installs_may_compile():
+    text = "FROM python:3.9\nCOPY requirements.txt /app/\nRUN pip install -r /app/requirements.txt\nCMD [\"uwsgi\", \"--ini\", \"payment.ini\"]\n"
+    [f] = _findings(text, ["DF003"], "Dockerfile")
+    assert f.fix.applicability is Applicability.DISPLAY_ONLY
+    assert "its RUN on line 3 runs `pip install`, whose packages may need a compiler" in f.fix.description
+    with_gcc = text.replace("RUN pip", "RUN apt-get update && apt-get install -y --no-install-recommends build-essential && pip")
+    [f] = _findings(with_gcc, ["DF003"], "Dockerfile")
+    assert f.fix.applicability is Applicability.UNSAFE
+    [f] = _findings("FROM node:22\nCOPY . .\nRUN npm ci --ignore-scripts\nCMD [\"node\", \"x.js\"]\n", ["DF003"], "Dockerfile")
+    assert f.fix.applicability is Applicability.UNSAFE
