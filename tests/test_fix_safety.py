@@ -330,3 +330,15 @@ def test_df003_slim_swap_is_display_only_when_installs_may_compile():
     assert f.fix.applicability is Applicability.UNSAFE
     [f] = _findings("FROM node:22\nCOPY . .\nRUN npm ci --ignore-scripts\nCMD [\"node\", \"x.js\"]\n", ["DF003"], "Dockerfile")
     assert f.fix.applicability is Applicability.UNSAFE
+
+
+def test_dl3015_keeps_recommends_that_are_the_point_of_the_install():
+    text = "FROM debian:12\nRUN apt-get update && apt-get install -y python3-pip && pip3 install ansible\n"
+    [f] = _findings(text, ["DL3015"], "Dockerfile")
+    assert f.fix.applicability is Applicability.DISPLAY_ONLY
+    assert "python3-pip recommends build-essential, python3-setuptools and python3-wheel" in f.fix.description
+    curl = "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n"
+    [f] = _findings(curl, ["DL3015"], "Dockerfile")
+    assert f.fix.applicability is Applicability.UNSAFE
+    [f] = _findings(curl, ["DL3015"], ".devcontainer/Dockerfile")
+    assert f.fix.applicability is Applicability.DISPLAY_ONLY and "development container" in f.fix.description
