@@ -1,6 +1,10 @@
 """The one fix engine: choose applicable fixes, apply non-overlapping ones, re-parse, re-lint,
-repeat to a fixed point (bounded). A result that does not parse, or that brings a new finding
-more severe than what it fixed, is refused. Rules never touch text; they only return edits.
+repeat to a fixed point (bounded). Rules never touch text; they only return edits.
+
+A fix is refused, with the reason recorded in `FixOutcome.refusals`, when its result does not
+parse, changes the number of YAML documents, deletes a comment line, or adds a finding: after a
+fix no rule may report more findings than before (any rule, any severity). A fix that trades
+one problem for another is not a fix an engineer would accept unreviewed.
 """
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from dockerlint import ruleset
-from dockerlint.model import Applicability, Edit, FileKind, Finding, Fix, Severity
+from dockerlint.model import Applicability, Edit, FileKind, Finding, Fix
 from dockerlint.settings import Settings
 
 MAX_PASSES = 10
@@ -89,11 +93,22 @@ def parses(kind: FileKind, text: str, path: str, expected_documents: int | None)
     return expected_documents is None or plugin(kind).document_count(model) == expected_documents
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A fix the engine would not apply, and why (for `fix --diff` / `--verbose`)."""
+
+    code: str
+    line: int  # of the finding, in the text as it was when the fix was tried
+    description: str
+    reason: str
+
+
 @dataclass
 class FixOutcome:
     text: str
     applied: Counter = field(default_factory=Counter)  # code -> fixes applied
-    refused: Counter = field(default_factory=Counter)  # code -> fixes refused (did not parse / worse)
+    refused: Counter = field(default_factory=Counter)  # code -> fixes refused
+    refusals: list[Refusal] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # what remains after fixing
     passes: int = 0
     converged: bool = True
@@ -104,19 +119,30 @@ class FixOutcome:
         return sum(self.applied.values()) > 0
 
 
-def _worst(findings) -> Severity:
-    return min((f.severity for f in findings), default=Severity.IGNORE)
-
-
-def _introduces_worse(before: list[Finding], after: list[Finding], fixed: list[Finding]) -> bool:
-    """Does `after` hold a finding of a new code more severe than everything that was fixed?"""
+def added_findings(before: list[Finding], after: list[Finding]) -> list[Finding]:
+    """Findings of every rule whose count grew from `before` to `after` (the surplus ones of
+    each such rule: those not matched by message to a finding that was there before)."""
     old_codes = Counter(f.code for f in before)
     new_codes = Counter(f.code for f in after)
-    worst_fixed = _worst(fixed)
+    grown = {c for c, n in new_codes.items() if n > old_codes[c]}
+    if not grown:
+        return []
+    old_messages = Counter((f.code, f.message) for f in before if f.code in grown)
+    out = []
     for f in after:
-        if new_codes[f.code] > old_codes[f.code] and f.severity < worst_fixed:
-            return True
-    return False
+        if f.code not in grown:
+            continue
+        if old_messages[(f.code, f.message)] > 0:
+            old_messages[(f.code, f.message)] -= 1
+            continue
+        out.append(f)
+    return out or [f for f in after if f.code in grown]
+
+
+def _describe_added(added: list[Finding]) -> str:
+    first = added[0]
+    more = f" (and {len(added) - 1} more)" if len(added) > 1 else ""
+    return f"it would add {first.code} on line {first.span.line}: {first.message}{more}"
 
 
 def fix_source(
@@ -149,7 +175,7 @@ def fix_source(
             for f in findings
             if is_applied(f, settings, unsafe)
             and (only is None or f.code in only)
-            and (f.code, f.fix.edits) not in refused_keys
+            and _refusal_key(current, f) not in refused_keys
         ]
         if not candidates:
             break
@@ -160,16 +186,29 @@ def fix_source(
                 continue  # overlaps: left for the next pass
             chosen.append(f)
             end = f.fix.end
-        new_text, new_findings, accepted = _apply_checked(current, path, settings, kind, documents, findings, chosen)
-        if not accepted:
-            # Try the fixes one at a time, keeping the good ones.
+        new_text, new_findings, reason = _apply_checked(current, path, settings, kind, documents, findings, chosen)
+        accepted = chosen if reason is None else []
+        if reason is not None and len(chosen) == 1:
+            _refuse(outcome, refused_keys, current, chosen[0], reason)
+        elif reason is not None:
+            # Try the fixes one at a time: refuse the ones that fail alone, then apply the
+            # others together (or, should they interfere, the first of them).
+            good: list[tuple[Finding, str, list[Finding]]] = []
             for f in chosen:
-                single_text, single_findings, ok = _apply_checked(current, path, settings, kind, documents, findings, [f])
-                if ok:
-                    new_text, new_findings, accepted = single_text, single_findings, [f]
-                    break
-                refused_keys.add((f.code, f.fix.edits))
-                outcome.refused[f.code] += 1
+                single_text, single_findings, single_reason = _apply_checked(current, path, settings, kind, documents, findings, [f])
+                if single_reason is None:
+                    good.append((f, single_text, single_findings))
+                else:
+                    _refuse(outcome, refused_keys, current, f, single_reason)
+            if len(good) == 1:
+                (f, new_text, new_findings), accepted = good[0], [good[0][0]]
+            elif good:
+                together = [f for f, _t, _n in good]
+                new_text, new_findings, reason = _apply_checked(current, path, settings, kind, documents, findings, together)
+                if reason is None:
+                    accepted = together
+                else:
+                    (f, new_text, new_findings), accepted = good[0], [good[0][0]]
         if not accepted:
             continue
         for f in accepted:
@@ -184,27 +223,49 @@ def fix_source(
     return outcome
 
 
+def _refusal_key(text: str, finding: Finding) -> tuple:
+    """What identifies a fix across passes, whose offsets shift as other fixes apply: its rule,
+    and each edit's line, replaced text and new text."""
+    edits = []
+    for e in finding.fix.edits:
+        line_start = text.rfind("\n", 0, e.start) + 1
+        line_end = text.find("\n", e.start)
+        edits.append((text[line_start : line_end if line_end >= 0 else len(text)], e.start - line_start, text[e.start : e.end], e.content))
+    return finding.code, tuple(edits)
+
+
+def _refuse(outcome: FixOutcome, refused_keys: set, text: str, finding: Finding, reason: str) -> None:
+    refused_keys.add(_refusal_key(text, finding))
+    outcome.refused[finding.code] += 1
+    outcome.refusals.append(Refusal(finding.code, finding.span.line, finding.fix.description, reason))
+
+
 def _apply_checked(text, path, settings, kind, documents, before, chosen):
+    """(new text, its findings, None) when the fixes in `chosen` may be applied together, else
+    (text, before, the reason they may not)."""
     from dockerlint.engine import lint_source
 
     edits = [e for f in chosen for e in f.fix.edits]
     if drops_comment_line(text, edits):
-        return text, before, []
+        return text, before, "it would delete a comment line"
     try:
         new_text = apply_edits(text, edits)
     except OverlappingEdits:
-        return text, before, []
+        return text, before, "its edits overlap"
     # Linting the result is also its re-parse: a parse error, or a YAML stream that gained or
     # lost a document, refuses the fix.
     try:
         result = lint_source(new_text, path, settings, kind)
-    except Exception:
-        return text, before, []
-    if result.error is not None or result.documents != documents:
-        return text, before, []
-    if _introduces_worse(before, result.findings, chosen):
-        return text, before, []
-    return new_text, result.findings, chosen
+    except Exception as exc:
+        return text, before, f"linting the result failed ({type(exc).__name__})"
+    if result.error is not None:
+        return text, before, f"the result does not parse ({result.error.message})"
+    if result.documents != documents:
+        return text, before, f"the result has {result.documents} YAML documents instead of {documents}"
+    added = added_findings(before, result.findings)
+    if added:
+        return text, before, _describe_added(added)
+    return new_text, result.findings, None
 
 
-__all__ = ["apply_edits", "fix_source", "FixOutcome", "Fix", "Edit"]
+__all__ = ["apply_edits", "added_findings", "fix_source", "FixOutcome", "Refusal", "Fix", "Edit"]

@@ -221,5 +221,6 @@ class FileResult:
     source: SourceText | None = None
     fixed_text: str | None = None
     fixes_applied: dict[str, int] = field(default_factory=dict)
+    fixes_refused: list = field(default_factory=list)  # fix.Refusal: fixes the engine would not apply
     documents: int | None = None  # YAML documents (or IaC units) parsed; None for a Dockerfile
     related: dict[str, str | None] = field(default_factory=dict)  # other files the rules read -> digest

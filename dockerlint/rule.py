@@ -125,6 +125,9 @@ class Rule:
     whole_object: ClassVar[bool] = False
     # Its verdict depends on the date (end-of-life data): docs examples are not held to it.
     judged_by_date: ClassVar[bool] = False
+    # Judges an object's namespace, which a rendered Helm chart shows as `default` when Helm sets
+    # it at install time (`.Release.Namespace`): such findings are not reported on charts.
+    judges_namespace: ClassVar[bool] = False
     # The code of a rule judging the same concept at the same place (DF106 -> DL3000): when both
     # report a finding starting at the same position, one finding is shown, the other rule's
     # code and aliases become its aliases (dockerlint/engine.py).

@@ -1,7 +1,8 @@
-from dockerlint.model import FileKind, Severity
+from dockerlint.model import Applicability, FileKind, Severity
 from dockerlint.parse.yaml import ScalarNode
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.rulekit.compose import compose_services, remove_key_fix
+from dockerlint.rulekit.host_access import compose_host_access_reason
 
 
 class Privileged(Rule):
@@ -29,6 +30,12 @@ class Privileged(Rule):
     Docker, kernel modules, network administration) stops working and may need specific
     `cap_add` or `devices` instead. A `privileged` merged in from elsewhere (`<<: *defaults`)
     gets no fix: removing it there would change every service that uses it.
+    Display-only, with the reason, for a service whose shape shows it needs the host: it shares
+    the host's PID, network or IPC namespace, maps `devices`, mounts the host's `/`, `/dev`,
+    `/sys`, `/proc`, `/lib/modules`, `/run`, `/var/lib/docker` or a runtime socket, adds
+    `SYS_ADMIN`, `SYS_MODULE`, `SYS_PTRACE`, `BPF`, `PERFMON`, `NET_ADMIN` or `SYS_RESOURCE`, or
+    runs an image that needs privileges by design (Docker-in-Docker, rootful BuildKit,
+    cAdvisor).
     """
 
     code = "DC002"
@@ -90,8 +97,16 @@ class Privileged(Rule):
         for service in compose_services(ctx):
             node = service.node.get("privileged")
             if type(node) is ScalarNode and node.py is True:
-                ctx.report(
-                    node.span,
-                    f"service {service.name} runs privileged: it is root on the host",
-                    fix=remove_key_fix(ctx, service, "privileged", "remove privileged: true"),
-                )
+                needs_host = compose_host_access_reason(service, besides="privileged")
+                if needs_host:
+                    fix = remove_key_fix(
+                        ctx,
+                        service,
+                        "privileged",
+                        f"remove privileged: true once the service no longer needs it; not applied because {needs_host}:"
+                        " a host agent usually needs its privileges (grant specific cap_add or devices instead)",
+                        Applicability.DISPLAY_ONLY,
+                    )
+                else:
+                    fix = remove_key_fix(ctx, service, "privileged", "remove privileged: true")
+                ctx.report(node.span, f"service {service.name} runs privileged: it is root on the host", fix=fix)

@@ -1,6 +1,9 @@
-from dockerlint.model import FileKind, Severity
-from dockerlint.rule import Rule, bad, ok
-from dockerlint.rulekit.compose import compose_services, remove_key_fix, scalar_text
+from dockerlint.fixers.yaml_edits import detect_style, insert_mapping_keys
+from dockerlint.images.knowledge import exposed_ports
+from dockerlint.model import Applicability, Edit, FileKind, Severity
+from dockerlint.rule import Rule, bad, make_fix, ok
+from dockerlint.rulekit.compose import compose_services, own_collection, remove_key_fix, scalar_text, service_image
+from dockerlint.rulekit.host_access import compose_host_access_reason
 
 _FIELDS = {
     "network_mode": "the host's network stack (every port and interface of the host)",
@@ -43,6 +46,14 @@ class HostNamespaces(Rule):
     `uts: host` it gets its own hostname; without `userns_mode: host` a daemon with
     `userns-remap` remaps its users, which can change file ownership on bind mounts. A field
     merged in from elsewhere (`<<: *defaults`) gets no fix.
+    `network_mode: host` is removed only when the service keeps reachable ports: it already
+    lists `ports:` (which host mode ignored), or its image's exposed ports are known from the
+    image knowledge base (`nginx` 80, `redis` 6379, ...): the fix then publishes them as
+    `"<port>:<port>"`, as host mode did. Otherwise the fix is display-only and says so. Every
+    removal of `network_mode` or `pid` is display-only, with the reason, when the service shows it is a host agent: it
+    also runs privileged, shares the host's PID or network namespace, maps devices, mounts the host's `/`,
+    `/proc`, `/sys`, `/dev` or a runtime socket, or adds host-level capabilities (node
+    exporters, profilers, eBPF agents).
     """
 
     code = "DC004"
@@ -54,15 +65,27 @@ class HostNamespaces(Rule):
         bad(
             """
             services:
-              monitor:
-                image: example/monitor:1.0
+              web:
+                image: nginx:1.27
                 network_mode: host
-                pid: "host"
+                restart: always
             """,
             fixed="""
             services:
-              monitor:
-                image: example/monitor:1.0
+              web:
+                image: nginx:1.27
+                restart: always
+                ports:
+                - "80:80"
+            """,
+        ),
+        bad(
+            """
+            services:
+              node-exporter:
+                image: prom/node-exporter:v1.8.2
+                network_mode: host
+                pid: "host"
             """,
             count=2,
         ),
@@ -86,13 +109,12 @@ class HostNamespaces(Rule):
         bad(
             """
             services:
-              monitor: {image: "example/monitor:1.0", network_mode: host, pid: host, restart: always}
+              app: {image: "example/app:1.0", network_mode: host, ports: ["8080:8080"], restart: always}
             """,
             fixed="""
             services:
-              monitor: {image: "example/monitor:1.0", restart: always}
+              app: {image: "example/app:1.0", ports: ["8080:8080"], restart: always}
             """,
-            count=2,
         ),
         ok(
             """
@@ -113,5 +135,65 @@ class HostNamespaces(Rule):
                     ctx.report(
                         node.span,
                         f"service {service.name} sets {field}: host and shares {shares}",
-                        fix=remove_key_fix(ctx, service, field, f"remove {field}: host"),
+                        fix=_fix(ctx, service, field),
                     )
+
+
+def _fix(ctx, service, field):
+    description = f"remove {field}: host"
+    needs_host = compose_host_access_reason(service, besides=field) if field in ("network_mode", "pid") else None
+    if needs_host:
+        return remove_key_fix(
+            ctx,
+            service,
+            field,
+            f"{description} once the service no longer needs the host; not applied because {needs_host}:"
+            " a host agent (monitoring, profiling, networking) uses the host's namespaces on purpose",
+            Applicability.DISPLAY_ONLY,
+        )
+    if field != "network_mode" or own_collection(service, "ports") is not None:
+        return remove_key_fix(ctx, service, field, description)
+    ref, _node = service_image(service)
+    known = exposed_ports(ref) if ref is not None else None
+    if not known:
+        what = f"image {ref.text}" if ref is not None else "service (it has no plain image name)"
+        return remove_key_fix(
+            ctx,
+            service,
+            field,
+            f"{description} and publish the ports the service listens on with ports:; not applied because the"
+            f" ports of this {what} are not known, and without them it is unreachable from the host",
+            Applicability.DISPLAY_ONLY,
+        )
+    mappings = [f"{p}:{p}" for p in known]
+    published = [f'"{m}"' for m in mappings]  # YAML text: quoted, as Compose's docs ask for ports
+    edits = _replace_with_ports(ctx, service, field, published)
+    if edits is None:
+        return None
+    return make_fix(
+        edits,
+        Applicability.UNSAFE,
+        f"{description} and publish what {ref.text} exposes ({', '.join(mappings)}), as host mode did",
+    )
+
+
+def _replace_with_ports(ctx, service, field, published):
+    """Edits removing `field` and adding `ports:`: two edits, or, when the removed entry is the
+    last one (where new keys go), one edit writing `ports:` in its place."""
+    removal = remove_key_fix(ctx, service, field, "")
+    insert = insert_mapping_keys(ctx.source, service.node, [("ports", published)])
+    if removal is None or insert is None:
+        return None
+    [gone] = removal.edits
+    if not gone.start <= insert.start <= gone.end:
+        return [gone, insert]
+    if service.node.flow:
+        return None
+    key = service.node.key_node(field)
+    value = service.node.get(field)
+    if key is None or value is None:
+        return None
+    style = detect_style(ctx.source, ctx.model)
+    pad = " " * (key.span.col - 1 + style.sequence_indent)
+    lines = ["ports:"] + [f"{pad}- {p}" for p in published]
+    return [Edit(key.span.start, value.span.end, style.newline.join(lines))]

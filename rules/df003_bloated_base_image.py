@@ -12,6 +12,25 @@ _APT = {"apt-get", "apt", "aptitude", "dpkg", "apt-mark", "dpkg-reconfigure"}
 # Commands that need the JDK rather than the JRE (a native build against JNI needs its headers).
 _JDK_COMMANDS = {"javac", "jar", "jlink", "jdeps", "jpackage", "mvn", "mvnw", "gradle", "gradlew", "native-image",
                  "make", "gcc", "cc", "g++", "configure", "cmake"}
+# JDK-only diagnostic tools a runtime image may call (in CMD, ENTRYPOINT, HEALTHCHECK, scripts).
+_JDK_TOOLS = re.compile(r"(?<![\w./-])(?:\S*/)?(jmap|jcmd|jstack|jstat|jinfo|jhsdb|jps|jshell|jconsole|javap|jdb|javac|jar)(?![\w.-])")
+# What the full (buildpack-deps based) language images have and their -slim variants lack,
+# with the packages that bring each back.
+_FULL_ONLY = {
+    "gcc": ("gcc", "build-essential"), "cc": ("gcc", "build-essential"), "g++": ("g++", "build-essential"),
+    "make": ("make", "build-essential"), "git": ("git",), "curl": ("curl",), "wget": ("wget",),
+    "ssh": ("openssh-client",), "svn": ("subversion",), "hg": ("mercurial",), "pkg-config": ("pkg-config", "pkgconf"),
+    "autoconf": ("autoconf",), "automake": ("automake",), "libtool": ("libtool",), "patch": ("patch",),
+}
+# Installs that may compile native code (an sdist without a wheel, a node-gyp addon, a native
+# gem): the -slim variants have no compiler for them.
+_NATIVE_BUILDS = re.compile(
+    r"\b(?:pip3?|python3?\s+-m\s+pip|uv\s+pip|poetry|pipenv)\s+(?:install|sync|wheel)\b(?![^;&|]*--only-binary)"
+    r"|\b(?:npm\s+(?:ci|install|i)|yarn(?:\s+install)?|pnpm\s+(?:install|i))\b(?![^;&|]*--ignore-scripts)"
+    r"|\b(?:bundle\s+install|gem\s+install)\b"
+)
+_COMPILERS = {"gcc", "g++", "build-essential", "make", "clang"}
+_INSTALL = re.compile(r"\b(?:apt-get|apt|apk|yum|dnf|microdnf)\b[^;&|]*\b(?:install|add)\b([^;&|]*)")
 
 # docker-library images whose full variant is built FROM buildpack-deps (compilers, -dev, git)
 _ON_BUILDPACK_DEPS = {"python", "node", "ruby", "golang", "perl", "rust", "openjdk", "erlang", "elixir", "haskell", "gcc", "buildpack-deps", "pypy"}
@@ -67,7 +86,19 @@ class BloatedBaseImage(Rule):
     Unsafe: the slim variant lacks packages (compilers, `-dev` headers, some shared
     libraries) that later instructions may rely on; rebuild and test after applying. The fix
     only ever switches to the slim variant of the same release; Alpine and distroless are
-    suggestions in the message, never applied.
+    suggestions in the message, never applied. A floating tag (`node`, `python:latest`) is
+    replaced with the slim variant of the release the knowledge base records figures for
+    (`node:24-slim`, `python:3-slim`, `debian:trixie-slim`), so the result names a release
+    and the sizes quoted are that release's; the message always says which tags its figures are
+    for (`python:3.11` is quoted with `python:3`'s figures).
+    The fix is display-only, and says why, when the final image uses what the smaller image
+    lacks: a JDK tool (`jmap`, `jcmd`, `jstack`, `javac`, `jar`, ...) in a RUN, CMD, ENTRYPOINT
+    or HEALTHCHECK for a JDK → JRE swap; `gcc`, `make`, `git`, `curl`, `wget` and the other
+    buildpack-deps tools for a full → slim swap of a language image, unless the Dockerfile
+    installs them itself; and a `pip install`, `npm ci`, `yarn`, `bundle install` or
+    `gem install` in the final image without a compiler installed, since a package without a
+    wheel or prebuilt binary (uWSGI, a node-gyp addon, a native gem) needs `gcc` to build and the
+    slim variant has none.
 
     ## Compared with other tools
     hadolint, Trivy and Checkov recommend nothing; Snyk and Docker Scout recommend base images
@@ -92,6 +123,9 @@ class BloatedBaseImage(Rule):
         ok("FROM ubuntu:24.04\n"),
         ok("FROM eclipse-temurin:21-jdk\nCOPY . /src\nRUN cd /src && ./mvnw package\n"),
         ok("FROM eclipse-temurin:17-jdk\nRUN ./configure --with-java-home=$JAVA_HOME && make\n"),
+        bad("FROM node\nCOPY . /app\n", fixed="FROM node:24-slim\nCOPY . /app\n"),
+        bad("FROM eclipse-temurin:21-jdk\nCOPY app.jar /\nCMD [\"sh\", \"-c\", \"java -jar /app.jar & jcmd 1 Thread.print\"]\n"),  # display-only
+        bad("FROM python:3.12\nHEALTHCHECK CMD curl -f http://localhost:8000/ || exit 1\n"),  # slim has no curl: display-only
         ok("FROM ruby:3.3\nONBUILD COPY Gemfile /app/\nONBUILD RUN bundle install\n"),
         ok("FROM python:3.12\n", filename=".devcontainer/Dockerfile"),
     ]
@@ -120,8 +154,51 @@ class BloatedBaseImage(Rule):
                 continue
             fix = None
             if info.image == info.stage.image and ref.digest is None:
-                fix = make_fix([Edit(word.span.start, word.span.end, variant.image)], Applicability.UNSAFE, f"use {variant.image}")
-            ctx.report(word.span, self._message(info.image, variant, self._options(ctx, df, chain, ref, commands)), fix=fix)
+                lacking = self._lacking(df, chain, variant, ref)
+                if lacking:
+                    fix = make_fix(
+                        [Edit(word.span.start, word.span.end, variant.image)],
+                        Applicability.DISPLAY_ONLY,
+                        f"use {variant.image} once the image no longer needs what it lacks; not applied because {lacking}",
+                    )
+                else:
+                    fix = make_fix([Edit(word.span.start, word.span.end, variant.image)], Applicability.UNSAFE, f"use {variant.image}")
+            options_ref = ref
+            if variant.floating:  # alternatives of the release the suggestion names, not floating tags
+                options_ref = parse_image(f"{info.image.split('@')[0].rsplit(':', 1)[0] if ref.tag else info.image}:{variant.figure_tags[0] if variant.figure_tags else variant.tag}")
+            ctx.report(word.span, self._message(info.image, variant, self._options(ctx, df, chain, options_ref, commands)), fix=fix)
+
+    @staticmethod
+    def _lacking(df, chain, variant, ref) -> str | None:
+        """What the final image uses that the smaller variant lacks, or None."""
+        instructions = [ins for ins in df.instructions if ins.stage in chain and ins.keyword in ("RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK")]
+        if variant.kind == "jre":
+            for ins in instructions:
+                m = _JDK_TOOLS.search(ins.args)
+                if m:
+                    return f"its {ins.keyword} on line {ins.line} uses {m.group(1)}, a JDK tool the JRE does not have"
+            return None
+        if ref.official_name == "debian":
+            return None  # debian's slim variant drops documentation and locales, not tools
+        installed = set()
+        for ins in instructions:
+            for m in _INSTALL.finditer(ins.args):
+                installed.update(m.group(1).split())
+        for ins in instructions:
+            m = _NATIVE_BUILDS.search(ins.args) if ins.keyword == "RUN" else None
+            if m and not installed & _COMPILERS:
+                return (
+                    f"its RUN on line {ins.line} runs `{' '.join(m.group(0).split())}`, whose packages may need a compiler"
+                    f" to build (a package without a wheel or prebuilt binary), and {variant.image} has none: build them in a"
+                    " builder stage or install build-essential first"
+                )
+            for tool, packages in _FULL_ONLY.items():
+                if re.search(rf"(?<![\w./-])(?:\S*/)?{re.escape(tool)}(?![\w.+-])", ins.args) and not installed & set(packages):
+                    return (
+                        f"its {ins.keyword} on line {ins.line} uses {tool}, which {variant.image} does not have"
+                        f" (install {packages[0]} there first)"
+                    )
+        return None
 
     @staticmethod
     def _message(image, variant, options) -> str:
@@ -129,10 +206,20 @@ class BloatedBaseImage(Rule):
             text = f"`{image}` ships the whole JDK; `{variant.image}` runs the same Java release without the compiler and tools"
         else:
             text = f"`{image}` is the full variant; `{variant.image}` is the same release {_what_slim_drops(image)}"
+        if variant.floating:
+            text = (
+                f"`{image}` is the full variant and follows whatever release is newest; `{variant.image}` is the slim"
+                f" variant of release {variant.tag.split('-')[0]}, which this tag pins"
+                if variant.kind == "slim"
+                else f"`{image}` ships the whole JDK of whatever release is newest; `{variant.image}` is the JRE of"
+                f" release {variant.tag.split('-')[0]}, which this tag pins"
+            )
         if variant.saved_mb:
+            name = image.split("@")[0].rsplit(":", 1)[0] if ":" in image.rsplit("/", 1)[-1] else image
+            full_tag, slim_tag = variant.figure_tags
             text += (
                 f", about {variant.saved_mb:.0f} MB smaller compressed "
-                f"({variant.full_mb:g} vs {variant.slim_mb:g} MB, {variant.source})"
+                f"({variant.full_mb:g} MB for {name}:{full_tag} vs {variant.slim_mb:g} MB for {name}:{slim_tag}, {variant.source})"
             )
         if options:
             text += "; also consider " + " or ".join(options)

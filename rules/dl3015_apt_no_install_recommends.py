@@ -9,7 +9,23 @@ from dockerlint.rulekit.patterns import lazy
 
 _OFF = frozenset({"0", "false", "no", "off"})
 # `APT::Install-Recommends "0";` written to apt.conf.d by an earlier RUN turns it off for good.
+# Packages installed for what they recommend: without it the next step breaks.
+_RECOMMENDS_NEEDED = {
+    "python3-pip": "build-essential, python3-setuptools and python3-wheel, which pip needs to build a package that has no wheel",
+    "python-pip": "build-essential, python-setuptools and python-wheel, which pip needs to build a package that has no wheel",
+}
 _CONFIG_OFF = lazy(r"""APT::Install-Recommends\s*[ =]\s*\\?["']?\\?["']?(?:0|false|no|off)\b""", re.I)
+
+
+def _recommends_needed(path: str, words: list[str]) -> str | None:
+    """Why the recommended packages of this install are needed, or None."""
+    if ".devcontainer" in re.split(r"[/\\]", path):
+        return "a development container wants the recommended tools and documentation"
+    for word in words:
+        name = word.split("=", 1)[0]
+        if name in _RECOMMENDS_NEEDED:
+            return f"{name} recommends {_RECOMMENDS_NEEDED[name]}"
+    return None
 
 
 def recommends_off(cmd) -> bool:
@@ -42,7 +58,11 @@ class AptNoInstallRecommends(Rule):
     ## Fix safety
     Inserts ` --no-install-recommends` after `install`. Unsafe: the application may rely on a
     recommended package (a CA bundle, a locale, a plugin) that will no longer be installed;
-    check the image still works, and list what it needs explicitly.
+    check the image still works, and list what it needs explicitly. Display-only, with the
+    reason, where the recommends are what the install is for (`python3-pip`, whose recommended
+    `build-essential`, `python3-setuptools` and `python3-wheel` pip needs to build a package
+    without a wheel) and in a `.devcontainer/` Dockerfile (a development environment wants the
+    recommended tools and documentation).
 
     ## Compared with other tools
     hadolint DL3015, which does not see an apt configuration written by an earlier RUN, and
@@ -95,7 +115,16 @@ class AptNoInstallRecommends(Rule):
                     continue
                 verb = inv.words[0]
                 edit = insert_after_word(inv.script, verb, " --no-install-recommends")
-                fix = make_fix([edit], Applicability.UNSAFE, "Add --no-install-recommends") if edit else None
+                why_not = _recommends_needed(ctx.path, [w.value for w in inv.words[1:]])
+                if edit is None:
+                    fix = None
+                elif why_not:
+                    fix = make_fix(
+                        [edit], Applicability.DISPLAY_ONLY,
+                        f"Add --no-install-recommends, listing what is needed; not applied because {why_not}",
+                    )
+                else:
+                    fix = make_fix([edit], Applicability.UNSAFE, "Add --no-install-recommends")
                 ctx.report(
                     inv.script.span(inv.command.name_word.start, verb.end),
                     "Avoid additional packages by specifying `--no-install-recommends`",

@@ -1,4 +1,5 @@
-from dockerlint.rulekit.analysis import stage_infos
+from dockerlint.rulekit.analysis import final_image_stages, stage_infos
+from dockerlint.rulekit.image_role import base_image_shape
 from dockerlint.fixers.instruction_lines import insert_instruction_before
 from dockerlint.images.reference import parse_image
 from dockerlint.model import Applicability, FileKind, Severity
@@ -106,7 +107,10 @@ class Pipefail(Rule):
     producer (`yes | cmd`, `cmd | head -1`) fail the build. For other images (Alpine,
     BusyBox, distroless, unknown) the same change is only shown, never applied: bash may not
     exist there (use `/bin/ash` on Alpine). We never add `set -o pipefail` to a `sh` script,
-    since dash may reject it.
+    since dash may reject it. In the final image of a Dockerfile that looks like a base image
+    (no `CMD`/`ENTRYPOINT`, or a `CMD` that only starts an interpreter or a shell) the fix is
+    display-only too: `SHELL` is kept in the image's configuration, so every image built FROM
+    it would run its `RUN`s with bash -o pipefail.
 
     ## Compared with other tools
     hadolint DL4006, Trivy AVD-DS-0032. Unlike hadolint, a `set -o pipefail` (or
@@ -123,21 +127,25 @@ class Pipefail(Rule):
     aliases = ("hadolint:DL4006", "AVD-DS-0032")
     examples = [
         bad(
-            "FROM debian:12\nRUN wget -O - https://example.com | wc -l > /number\nRUN curl -fsSL https://x | tar -xz\n",
+            "FROM debian:12\nRUN wget -O - https://example.com | wc -l > /number\nRUN curl -fsSL https://x | tar -xz\nCMD [\"/x/run\"]\n",
             fixed=(
                 'FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\n'
-                "RUN wget -O - https://example.com | wc -l > /number\nRUN curl -fsSL https://x | tar -xz\n"
+                "RUN wget -O - https://example.com | wc -l > /number\nRUN curl -fsSL https://x | tar -xz\nCMD [\"/x/run\"]\n"
             ),
             count=2,
             at=[(2, 5), (3, 5)],
         ),
         bad(
-            "FROM python:3.12-slim\n# hadolint ignore=DL3008\nRUN curl -fsSL https://x | tar -xz\n",
-            fixed='FROM python:3.12-slim\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\n# hadolint ignore=DL3008\nRUN curl -fsSL https://x | tar -xz\n',
-            at=(3, 5),
+            "FROM python:3.12-slim\n# hadolint ignore=DL3008\nRUN curl -fsSL https://x | tar -xz\nCMD [\"python\", \"/x/app.py\"]\n",
+            fixed=(
+                'FROM python:3.12-slim\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\n# hadolint ignore=DL3008\n'
+                'RUN curl -fsSL https://x | tar -xz\nCMD ["python", "/x/app.py"]\n'
+            ),
         ),
-        bad("FROM alpine:3.20\nRUN wget -O - https://example.com | wc -l > /number\n", at=(2, 5)),
-        bad('FROM debian:12\nSHELL ["/bin/sh", "-o", "pipefail", "-c"]\nRUN a | b\n', at=(3, 5)),
+        # a base image (its CMD only starts python3): SHELL would be inherited, display-only
+        bad("FROM debian:12-slim\nRUN curl -fsSL https://x | tar -xz -C /usr/local\nCMD [\"python3\"]\n"),
+        bad("FROM alpine:3.20\nRUN wget -O - https://example.com | wc -l > /number\n"),
+        bad('FROM debian:12\nSHELL ["/bin/sh", "-o", "pipefail", "-c"]\nRUN a | b\n'),
         ok('FROM debian:12\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN wget -O - https://example.com | wc -l\n'),
         ok('FROM alpine:3.20\nSHELL ["/bin/ash", "-eo", "pipefail", "-c"]\nRUN wget -O - https://example.com | wc -l\n'),
         ok("FROM debian:12\nRUN set -euo pipefail && wget -O - https://example.com | wc -l\n"),
@@ -149,6 +157,7 @@ class Pipefail(Rule):
         df = ctx.dockerfile
         infos = ctx.cached("stage_infos", lambda: stage_infos(df, ctx.settings.build_args))
         fixed_stages: set[int] = set()
+        final = final_image_stages(df, ctx.settings.build_args)
         for rs in cached_run_scripts(ctx):
             if rs.onbuild or rs.exec_form or (rs.heredoc is not None and not rs.posix):
                 continue
@@ -168,7 +177,14 @@ class Pipefail(Rule):
             if rs.stage not in fixed_stages and list(shell) == DEFAULT_SHELL:
                 fixed_stages.add(rs.stage)
                 edit = insert_instruction_before(ctx.source.text, rs.outer, BASH_PIPEFAIL_SHELL, df.newline)
-                if image_has_bash(_root_image(infos, rs.stage)):
+                base_shape = base_image_shape([infos[i].stage for i in final]) if rs.stage in final else None
+                if base_shape and image_has_bash(_root_image(infos, rs.stage)):
+                    fix = make_fix(
+                        [edit], Applicability.DISPLAY_ONLY,
+                        f"Run this stage's RUNs with bash -o pipefail; not applied because {base_shape}, and SHELL is"
+                        " kept in the image: every image built FROM it would run its RUNs with bash -o pipefail too",
+                    )
+                elif image_has_bash(_root_image(infos, rs.stage)):
                     fix = make_fix([edit], Applicability.UNSAFE, "Run this stage's RUNs with bash -o pipefail")
                 else:
                     fix = make_fix(

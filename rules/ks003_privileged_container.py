@@ -1,7 +1,8 @@
-from dockerlint.model import FileKind, Severity
+from dockerlint.model import Applicability, FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 
 from dockerlint.fixers.security_context import fix_of, set_value
+from dockerlint.rulekit.host_access import host_access_reason
 from dockerlint.rulekit.k8s import describe, is_true, pod_workloads, pss_baseline, trivy
 
 
@@ -31,9 +32,13 @@ class PrivilegedContainer(Rule):
     ## Fix safety
     The fix sets `privileged: false` (rather than deleting the key, which would leave an empty
     `securityContext:` behind; both mean the same to the kubelet). It is unsafe: whatever made
-    the container privileged (device access, mounting filesystems, loading kernel modules,
-    Docker-in-Docker, CNI and storage agents) stops working, and some of it may need specific
-    capabilities or devices instead.
+    the container privileged (device access, mounting filesystems, Docker-in-Docker) stops
+    working, and some of it may need specific capabilities or devices instead.
+    It is display-only, with the reason, when the pod's shape shows a node agent that needs the
+    host: a `hostPath` under `/dev`, `/sys`, `/proc`, `/lib/modules`, `/var/lib/kubelet`,
+    `/run/udev` or `/boot`, a container runtime socket, a CSI node-driver-registrar sidecar, or
+    a container adding `SYS_ADMIN` or `SYS_MODULE` (storage engines, CSI node plugins, device
+    plugins, CNI agents).
     """
 
     code = "KS003"
@@ -137,9 +142,19 @@ class PrivilegedContainer(Rule):
                 sc = container.security_context
                 node = sc.get("privileged") if sc is not None else None
                 if is_true(node):
+                    needs_host = host_access_reason(workload)
+                    if needs_host:
+                        fix = fix_of(
+                            set_value(ctx, node, "false"),
+                            f"set privileged: false, once the pod no longer needs it; not applied because {needs_host}:"
+                            " a node agent usually needs its privileges (grant the specific capabilities or devices instead)",
+                            Applicability.DISPLAY_ONLY,
+                        )
+                    else:
+                        fix = fix_of(set_value(ctx, node, "false"), "set privileged: false")
                     ctx.report(
                         node.span,
                         f"{describe(container)} runs privileged",
                         aliases=self.aliases + pss_baseline("privileged"),
-                        fix=fix_of(set_value(ctx, node, "false"), "set privileged: false"),
+                        fix=fix,
                     )

@@ -1,8 +1,10 @@
-from dockerlint.model import FileKind, Severity
+from dockerlint.model import Applicability, FileKind, Severity
 from dockerlint.parse.yaml import MappingNode
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.fixers.security_context import ensure_fields, fix_of
-from dockerlint.rulekit.k8s import describe, key_span, pod_workloads, pss, sequence_items, text, trivy
+from dockerlint.rulekit.host_access import host_access_reason
+from dockerlint.rulekit.run_as import default_capabilities_needed
+from dockerlint.rulekit.k8s import describe, is_true, key_span, pod_workloads, pss, sequence_items, text, trivy
 
 # PSS baseline: the container runtimes' default capabilities may be added back (exact names)
 DEFAULT_CAPABILITIES = frozenset({
@@ -56,7 +58,15 @@ class ExcessCapabilities(Rule):
     something a fix can know. The fix is unsafe: a process that relied on a default capability
     (`CHOWN` or `SETUID`/`SETGID` in an entrypoint that drops to another user, `NET_BIND_SERVICE`
     for a port below 1024 as non-root, `NET_RAW` for `ping`) fails until that one is added
-    back. No fix for Windows pods, where the field does not exist.
+    back. No fix for Windows pods, where the field does not exist. Display-only, with the
+    reason, where a default capability is known to be needed: the image's server starts as
+    root and drops to its own user (`nginx`, `httpd`, `php`, the `gosu` entrypoints of
+    `postgres`, `redis`, `mysql`, ..., from the image knowledge base: CHOWN, SETUID, SETGID), or
+    the container declares a `containerPort` below 1024 and is not known to run as non-root
+    (NET_BIND_SERVICE). Display-only, with the
+    reason, for a container that is privileged or adds capabilities in a pod whose shape shows a
+    node agent (see KS003's hostPath, socket, CSI and `SYS_ADMIN`/`SYS_MODULE` signs): which
+    default capabilities such an agent uses is not something a fix can know.
     """
 
     code = "KS007"
@@ -68,6 +78,18 @@ class ExcessCapabilities(Rule):
     presets = frozenset({"pss-baseline", "pss-restricted"})
     aliases = tuple(dict.fromkeys(_ADD_ALIASES + _DROP_ALIASES))
     examples = [
+        bad(
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+            spec:
+              containers:
+              - name: web
+                image: nginx:1.27
+            """
+        ),  # nginx's master process needs CHOWN, SETUID, SETGID and port 80: display-only
         bad(
             """
             apiVersion: apps/v1
@@ -96,7 +118,7 @@ class ExcessCapabilities(Rule):
             spec:
               containers:
               - name: web
-                image: nginx:1.27
+                image: example/api:1.0
                 securityContext:
                   capabilities:
                     drop: [NET_RAW]
@@ -109,7 +131,7 @@ class ExcessCapabilities(Rule):
             spec:
               containers:
               - name: web
-                image: nginx:1.27
+                image: example/api:1.0
                 securityContext:
                   capabilities:
                     drop: [NET_RAW, ALL]
@@ -125,7 +147,7 @@ class ExcessCapabilities(Rule):
             spec:
               containers:
               - name: web
-                image: nginx:1.27
+                image: example/api:1.0
                 securityContext:
                   runAsNonRoot: true
               - name: sidecar
@@ -142,7 +164,7 @@ class ExcessCapabilities(Rule):
             spec:
               containers:
               - name: web
-                image: nginx:1.27
+                image: example/api:1.0
                 securityContext:
                   runAsNonRoot: true
                   capabilities:
@@ -167,7 +189,7 @@ class ExcessCapabilities(Rule):
             spec:
               containers:
                 - name: web
-                  image: nginx:1.27
+                  image: example/api:1.0
             """,
             """
             apiVersion: v1
@@ -177,7 +199,7 @@ class ExcessCapabilities(Rule):
             spec:
               containers:
                 - name: web
-                  image: nginx:1.27
+                  image: example/api:1.0
                   securityContext:
                     capabilities:
                       drop:
@@ -194,7 +216,7 @@ class ExcessCapabilities(Rule):
             spec:
               containers:
               - name: web
-                image: nginx:1.27
+                image: example/api:1.0
                 securityContext:
                   capabilities:
                     drop: ["ALL"]
@@ -254,7 +276,23 @@ class ExcessCapabilities(Rule):
                 fix = None
                 if not windows and not drops_all:
                     edits = ensure_fields(ctx, container.node, ["capabilities"], {"drop": ["ALL"]})
-                    fix = fix_of(edits, "drop ALL capabilities")
+                    needs_host = (added or is_true(sc.get("privileged") if sc is not None else None)) and host_access_reason(workload)
+                    needs_defaults = None if needs_host else default_capabilities_needed(workload, container)
+                    if needs_defaults:
+                        fix = fix_of(
+                            edits,
+                            f"drop ALL capabilities and add back the ones it needs; not applied because {needs_defaults}",
+                            Applicability.DISPLAY_ONLY,
+                        )
+                    elif needs_host:
+                        fix = fix_of(
+                            edits,
+                            f"drop ALL capabilities and add back the ones it needs; not applied because {needs_host},"
+                            " so this privileged node agent may need default capabilities (CHOWN, DAC_OVERRIDE, ...) too",
+                            Applicability.DISPLAY_ONLY,
+                        )
+                    else:
+                        fix = fix_of(edits, "drop ALL capabilities")
                 ctx.report(
                     span,
                     f"{describe(container)} {' and '.join(problems)}",

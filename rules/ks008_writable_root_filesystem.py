@@ -1,4 +1,4 @@
-from dockerlint.model import FileKind, Severity
+from dockerlint.model import Applicability, FileKind, Severity
 from dockerlint.rule import Rule, bad, ok
 from dockerlint.fixers.security_context import fix_of, set_field
 from dockerlint.rulekit.k8s import describe, is_set, is_true, pod_workloads, trivy
@@ -27,10 +27,11 @@ class WritableRootFilesystem(Rule):
     `notReadOnlyRootFilesystem` and kube-score all fail when the field is missing, as we do.
 
     ## Fix safety
-    The fix sets `readOnlyRootFilesystem: true` in the container's `securityContext` (creating
-    the block when needed). It is unsafe: an application that writes to its own filesystem
-    (`/tmp`, caches, pid files, nginx's `/var/cache/nginx`) fails at run time until those paths
-    get a volume such as an `emptyDir`, which the fix cannot know about.
+    Display-only: the fix shows `readOnlyRootFilesystem: true` in the container's
+    `securityContext` (creating the block when needed) but never applies it. An application
+    that writes to its own filesystem (`/tmp`, caches, pid files, nginx's `/var/cache/nginx`, an
+    alertmanager's or Jupyter's data directory) fails at run time until those paths get a volume
+    such as an `emptyDir`, and where it writes cannot be known from the manifest.
     """
 
     code = "KS008"
@@ -64,24 +65,6 @@ class WritableRootFilesystem(Rule):
                     image: busybox:1.36
                     securityContext:
                       readOnlyRootFilesystem: false
-            """,
-            """
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata:
-              name: web
-            spec:
-              template:
-                spec:
-                  containers:
-                  - name: web
-                    image: nginx:1.27
-                    securityContext:
-                      readOnlyRootFilesystem: true
-                  - name: sidecar
-                    image: busybox:1.36
-                    securityContext:
-                      readOnlyRootFilesystem: true
             """,
             count=2,
         ),
@@ -117,7 +100,12 @@ class WritableRootFilesystem(Rule):
                 if is_true(node):
                     continue
                 who = describe(container)
-                fix = fix_of(set_field(ctx, container.node, ["readOnlyRootFilesystem"], True), "set readOnlyRootFilesystem: true")
+                fix = fix_of(
+                    set_field(ctx, container.node, ["readOnlyRootFilesystem"], True),
+                    "set readOnlyRootFilesystem: true after mounting a volume (an emptyDir) wherever the application writes;"
+                    " not applied because where it writes (/tmp, caches, pid files) cannot be known from the manifest",
+                    Applicability.DISPLAY_ONLY,
+                )
                 if is_set(node):
                     ctx.report(node.span, f"{who} has a writable root filesystem: set readOnlyRootFilesystem to true", fix=fix)
                 else:

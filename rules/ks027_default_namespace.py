@@ -44,6 +44,7 @@ class DefaultNamespace(Rule):
     """
 
     code = "KS027"
+    judges_namespace = True
     name = "default-namespace"
     kinds = frozenset({FileKind.KUBERNETES})
     severity = Severity.INFO

@@ -31,12 +31,13 @@ def _fix(text: str, codes=CODES) -> str:
 SERVICE = _text(
     """
     services:
-      # the monitoring agent
-      agent:
-        image: example/agent:1.0  # pinned by release
-        privileged: true
+      # the application
+      app:
+        image: example/app:1.0  # pinned by release
         network_mode: host
-        pid: "host"
+        ports:
+          - "8080:8080"
+        uts: "host"
         ipc: host
         security_opt:
           - seccomp:unconfined  # for strace
@@ -51,14 +52,28 @@ SERVICE = _text(
 SERVICE_FIXED = _text(
     """
     services:
-      # the monitoring agent
-      agent:
-        image: example/agent:1.0  # pinned by release
+      # the application
+      app:
+        image: example/app:1.0  # pinned by release
+        ports:
+          - "8080:8080"
         security_opt:
           - no-new-privileges:true
         restart: always  # keep running
       web:
         image: example/web:1.0
+    """
+)
+
+# a host agent: privileged and in the host's PID and network namespaces on purpose
+AGENT = _text(
+    """
+    services:
+      agent:
+        image: example/agent:1.0
+        privileged: true
+        network_mode: host
+        pid: "host"
     """
 )
 
@@ -85,8 +100,8 @@ SERVICE_FIXED = _text(
         ),
         (
             "DC004",
-            "services:\n  a:\n    image: x:1  # keep\n    network_mode: host\n    restart: always  # too\n",
-            "services:\n  a:\n    image: x:1  # keep\n    restart: always  # too\n",
+            "services:\n  a:\n    image: x:1  # keep\n    network_mode: host\n    ports: [\"80:80\"]\n    restart: always  # too\n",
+            "services:\n  a:\n    image: x:1  # keep\n    ports: [\"80:80\"]\n    restart: always  # too\n",
         ),
         (
             "DC004",  # the last line of a file without a final newline
@@ -103,10 +118,19 @@ def test_fix_keeps_newlines_and_neighbours(code, before, after, newline):
 
 def test_fixes_are_unsafe():
     result = lint(SERVICE, CODES, filename="compose.yaml")
-    assert {f.code for f in result.findings} == set(CODES)
-    assert len(result.findings) == 6
+    assert {f.code for f in result.findings} == {"DC003", "DC004"}
+    assert len(result.findings) == 5
     for f in result.findings:
         assert f.fix is not None and f.fix.applicability is Applicability.UNSAFE, f
+
+
+def test_a_host_agent_keeps_its_privileges_and_namespaces():
+    result = lint(AGENT, CODES, filename="compose.yaml")
+    reasons = {(f.code, f.span.line): f.fix.description for f in result.findings}
+    assert all(f.fix.applicability is Applicability.DISPLAY_ONLY for f in result.findings)
+    assert "not applied because it sets pid: host" in reasons[("DC002", 4)]
+    assert "not applied because it runs privileged" in reasons[("DC004", 5)]
+    assert _fix(AGENT) == AGENT
 
 
 def test_safe_fix_run_changes_nothing():
@@ -134,7 +158,7 @@ def test_cli_fix_unsafe(tmp_path):
 
 
 def test_flow_service_several_fixes():
-    text = 'services:\n  a: {image: "x:1", privileged: true, network_mode: host, security_opt: [seccomp:unconfined]}\n'
+    text = 'services:\n  a: {image: "x:1", privileged: true, ipc: host, security_opt: [seccomp:unconfined]}\n'
     assert _fix(text) == 'services:\n  a: {image: "x:1"}\n'
 
 

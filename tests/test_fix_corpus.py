@@ -10,7 +10,14 @@ converged, and
   (when the original loads);
 - every comment line of the original (stripped text starting with '#') is still there, as
   many times;
-- a file with CRLF line breaks gets no new bare LF.
+- a file with CRLF line breaks gets no new bare LF;
+- no fix adds a finding: no rule reports more findings on the fixed file than on the original
+  (issue 16; the engine refuses such fixes, this checks that it does);
+- (Kubernetes) no container gets an effective `runAsNonRoot: true` without a non-root
+  `runAsUser` unless the knowledge base knows its image runs as non-root, and no privilege is
+  removed from a pod whose host paths, CSI registrar or capabilities show a node agent;
+  (Compose) no `network_mode: host` is removed from a service left without `ports:`
+  (tests/fix_invariants.py, judged from the YAML, independently of the rules).
 The counts (files changed, fixes applied and refused per rule) are printed. Two worker
 processes keep it within a few minutes on two CPUs.
 """
@@ -26,8 +33,8 @@ import pytest
 import yaml
 
 from conftest import shared_path
-from dockerlint.files import read_file
-from dockerlint.files import encode_like
+from dockerlint.engine import lint_source
+from dockerlint.files import encode_like, read_file
 from dockerlint.fix import fix_source
 from dockerlint.model import FileKind
 from dockerlint.settings import Settings
@@ -74,6 +81,7 @@ def _fix_one(job: tuple[str, str, str | None]) -> dict:
     import dockerfile
 
     from dockerlint.parse.dockerfile import parse_dockerfile
+    from fix_invariants import compose_checks, k8s_checks
 
     path, folder, kind_name = job
     kind = FileKind(kind_name) if kind_name else None
@@ -102,6 +110,17 @@ def _fix_one(job: tuple[str, str, str | None]) -> dict:
     fixed = outcome.text
     if fixed == original:
         return out
+    before = Counter(f.code for f in lint_source(original, path, SETTINGS, kind).findings)
+    after = Counter(f.code for f in outcome.findings)
+    for code, count in sorted(after.items()):
+        if count > before[code]:
+            out["problems"].append(f"the fixes added {code} findings: {before[code]} before, {count} after")
+    if folder == "kubernetes":
+        non_root, privilege = k8s_checks(original, fixed)
+        out["problems"] += [f"runAsNonRoot: true without a known non-root user: {c}" for c in non_root]
+        out["problems"] += [f"privilege removed from a node agent: {c}" for c in privilege]
+    elif folder == "compose":
+        out["problems"] += [f"network_mode: host removed, no ports left: service {s}" for s in compose_checks(original, fixed)]
     out["changed"] = True
     with open(path, "wb") as f:
         f.write(encode_like(fixed, decoded.encoding))

@@ -275,9 +275,9 @@ def test_a_fix_of_a_template_literal_is_shown_at_the_template_line_never_applied
         "          securityContext:\n            {{- toYaml .Values.securityContext | nindent 12 }}\n", "")})
     before = {p: p.read_text() for p in chart.rglob("*") if p.is_file()}
     monkeypatch.chdir(tmp_path)
-    code, out, err = run_cli(["fix", "--isolated", "--no-progress", "--unsafe-fixes", "--select", "KS008", "demo"])
+    code, out, err = run_cli(["fix", "--isolated", "--no-progress", "--unsafe-fixes", "--select", "KS004", "demo"])
     assert {p: p.read_text() for p in chart.rglob("*") if p.is_file()} == before
-    code, doc = check_json("demo", "--select", "KS008")
+    code, doc = check_json("demo", "--select", "KS004")
     [f] = doc["findings"]
     assert f["fix"]["applicability"] == "display-only"
     assert "demo/templates/deployment.yaml:15" in f["fix"]["description"]
@@ -351,16 +351,16 @@ def test_corpus_chart_findings_equal_its_rendered_output_at_real_lines(name):
 def test_a_values_driven_finding_is_reported_and_fixed_in_the_values_file(tmp_path, monkeypatch):
     chart = make_chart(tmp_path)
     monkeypatch.chdir(tmp_path)
-    code, doc = check_json("demo", "--select", "KS003,KS008")
+    code, doc = check_json("demo", "--select", "KS003,KS004")
     privileged = by_code(doc, "KS003")[0]
     assert (privileged["path"], privileged["line"], privileged["column"]) == ("demo/values.yaml", 5, 3)
     assert privileged["related"][0] == {"path": "demo/templates/deployment.yaml", "line": 18, "column": 13, "message": "in the rendered template at"}
     assert privileged["fix"]["edits"] == [{"content": "false", "line": 5, "column": 15, "end_line": 5, "end_column": 19}]
-    code, out, err = run_cli(["fix", "--isolated", "--no-progress", "--unsafe-fixes", "--select", "KS003,KS008", "demo"])
+    code, out, err = run_cli(["fix", "--isolated", "--no-progress", "--unsafe-fixes", "--select", "KS003,KS004", "demo"])
     assert code == 0, err
-    assert "Fixed 2 problems in 1 file; 0 remaining." in err
+    assert "Fixed 2 problems in 1 file; 0 remaining." in err  # KS004's fix follows KS003's, in a second pass
     assert (chart / "values.yaml").read_text() == VALUES.replace(
-        "  privileged: true\n", "  privileged: false\n  readOnlyRootFilesystem: true\n"
+        "  privileged: true\n", "  privileged: false\n  allowPrivilegeEscalation: false\n"
     )
     assert (chart / "templates" / "deployment.yaml").read_text() == DEPLOYMENT
 
@@ -368,9 +368,9 @@ def test_a_values_driven_finding_is_reported_and_fixed_in_the_values_file(tmp_pa
 def test_values_fix_turns_an_empty_flow_mapping_into_a_block(tmp_path, monkeypatch):
     chart = make_chart(tmp_path, values=VALUES.replace("securityContext:\n  privileged: true\n", "securityContext: {}\n"))
     monkeypatch.chdir(tmp_path)
-    code, out, err = run_cli(["fix", "--isolated", "--no-progress", "--unsafe-fixes", "--select", "KS008", "--diff", "demo"])
+    code, out, err = run_cli(["fix", "--isolated", "--no-progress", "--unsafe-fixes", "--select", "KS004", "--diff", "demo"])
     assert code == 1
-    assert "-securityContext: {}\n+securityContext:\n+  readOnlyRootFilesystem: true\n" in out
+    assert "-securityContext: {}\n+securityContext:\n+  allowPrivilegeEscalation: false\n" in out
     assert "securityContext: {}" in (chart / "values.yaml").read_text()  # --diff writes nothing
 
 

@@ -73,7 +73,7 @@ def test_overlay_findings_land_on_the_resource_patch_and_kustomization_lines(tmp
     assert got == [
         ("KS001", "prod/kustomization.yaml", 8, 5),  # `newTag: latest` rewrote the image
         ("KS003", "prod/privileged.yaml", 11, 13),  # the patch sets privileged
-        ("KS008", "prod/privileged.yaml", 10, 11),  # its fix goes into the patch's securityContext
+        ("KS008", "base/deployment.yaml", 15, 11),  # no fix to place (KS008 shows only): the container in the base
     ]
     # the base is linted through its overlay only, the patch never as a whole object
     assert all("prod-web" in f["message"] or "web" in f["message"] for f in doc["findings"])
@@ -165,13 +165,13 @@ def test_helm_charts_in_a_kustomization_inflate_with_the_helm_extra(tmp_path, mo
 def test_fix_edits_the_patch_or_resource_that_holds_the_field(tmp_path, monkeypatch):
     make_tree(tmp_path)
     monkeypatch.chdir(tmp_path)
-    code, out, err = run_cli(["fix", "--isolated", "--no-progress", "--unsafe-fixes", "--select", "KS003,KS008,KS004", "."])
+    code, out, err = run_cli(["fix", "--isolated", "--no-progress", "--unsafe-fixes", "--select", "KS003,KS004", "."])
     assert code == 0, err
     assert (tmp_path / "prod" / "privileged.yaml").read_text() == PATCH.replace(
-        "            privileged: true\n", "            privileged: false\n            readOnlyRootFilesystem: true\n            allowPrivilegeEscalation: false\n"
+        "            privileged: true\n", "            privileged: false\n            allowPrivilegeEscalation: false\n"
     )
     assert (tmp_path / "base" / "deployment.yaml").read_text() == DEPLOYMENT  # the base's container is patched, not edited
-    code, doc = check_json(".", "--select", "KS003,KS008,KS004")
+    code, doc = check_json(".", "--select", "KS003,KS004")
     assert doc["findings"] == []
 
 
@@ -179,7 +179,7 @@ def test_fix_of_a_base_field_goes_into_the_base_resource(tmp_path, monkeypatch):
     make_tree(tmp_path)
     (tmp_path / "prod" / "kustomization.yaml").write_text("resources:\n  - ../base\nnamePrefix: prod-\n")
     monkeypatch.chdir(tmp_path)
-    code, out, err = run_cli(["fix", "--isolated", "--no-progress", "--unsafe-fixes", "--select", "KS008", "--diff", "."])
+    code, out, err = run_cli(["fix", "--isolated", "--no-progress", "--unsafe-fixes", "--select", "KS004", "--diff", "."])
     assert code == 1
     assert "+++ b/base/deployment.yaml" in out
-    assert "+          securityContext:\n+            readOnlyRootFilesystem: true\n" in out
+    assert "+          securityContext:\n+            allowPrivilegeEscalation: false\n" in out

@@ -149,10 +149,18 @@ def test_cdk8s_findings_point_into_the_program():
 
 
 def test_cdk8s_fix_extends_and_adds_security_contexts_in_struct_style():
+    # nginx runs as root: KS002 and KS008 offer no fix there (their docs say why), KS004 does
     expected = CDK8S.replace(
         "k8s.SecurityContext(allow_privilege_escalation=True)",
-        "k8s.SecurityContext(allow_privilege_escalation=False, read_only_root_filesystem=True)",
-    ).replace(
+        "k8s.SecurityContext(allow_privilege_escalation=False)",
+    )
+    assert expected != CDK8S
+    after = fixed(CDK8S)
+    assert after == expected
+    assert found(after) == [("KS002", 21, 33), ("KS008", 21, 33), ("KS001", 22, 39)]
+    # an image known to run as a non-root user: runAsNonRoot goes on the pod, in the struct style
+    unprivileged = CDK8S.replace('image="nginx"', 'image="nginxinc/nginx-unprivileged:1.27"')
+    assert fixed(unprivileged, ["KS002"]) == unprivileged.replace(
         "                        ]\n                    ),",
         "                        ],\n"
         "                        security_context=k8s.PodSecurityContext(\n"
@@ -160,10 +168,6 @@ def test_cdk8s_fix_extends_and_adds_security_contexts_in_struct_style():
         "                        )\n"
         "                    ),",
     )
-    assert expected != CDK8S
-    after = fixed(CDK8S)
-    assert after == expected
-    assert found(after) == [("KS001", 22, 39)]  # an image tag has no fix
 
 
 def test_cdk8s_api_object_dict_is_read_verbatim():
@@ -225,8 +229,9 @@ def test_cdk8s_plus_secure_defaults_fire_only_on_explicit_overrides():
 
 def test_cdk8s_plus_fix_rewrites_the_overrides():
     after = fixed(PLUS)
-    assert "kplus.ContainerSecurityContextProps(ensure_non_root=True, privileged=False)," in after
-    assert found(after) == []
+    # the image's user is unknown: ensure_non_root stays as written (KS002 shows, does not fix)
+    assert "kplus.ContainerSecurityContextProps(ensure_non_root=False, privileged=False)," in after
+    assert found(after) == [("KS002", 16, 82)]
 
 
 def test_cdk8s_plus_1x_has_no_defaults():
@@ -291,7 +296,6 @@ PULUMI_FIXED = program(
                             image=IMAGE,
                             security_context=k8s.core.v1.SecurityContextArgs(
                                 privileged=False,  # for the sidecar injector
-                                read_only_root_filesystem=True,
                                 allow_privilege_escalation=False,
                             ),
                         ),
@@ -300,13 +304,9 @@ PULUMI_FIXED = program(
                             image=f"{IMAGE.split(':')[0]}:1.27",
                             security_context=k8s.core.v1.SecurityContextArgs(
                                 allow_privilege_escalation=False,
-                                read_only_root_filesystem=True,
                             ),
                         ),
                     ],
-                    security_context=k8s.core.v1.PodSecurityContextArgs(
-                        run_as_non_root=True,
-                    ),
                 ),
             ),
         ),
@@ -331,7 +331,7 @@ def test_pulumi_args_findings():
 
 def test_pulumi_args_fix():
     assert fixed(PULUMI) == PULUMI_FIXED
-    assert found(PULUMI_FIXED) == [("KS001", 16, 31)]
+    assert [f for f in found(PULUMI_FIXED) if f[0] not in ("KS002", "KS008")] == [("KS001", 16, 31)]
 
 
 def test_pulumi_bare_names_get_their_import():
@@ -347,7 +347,7 @@ def test_pulumi_bare_names_get_their_import():
                 selector=LabelSelectorArgs(match_labels={"app": "app"}),
                 template=PodTemplateSpecArgs(
                     metadata=ObjectMetaArgs(labels={"app": "app"}),
-                    spec=PodSpecArgs(containers=[ContainerArgs(name="app", image="app:1.0")]),
+                    spec=PodSpecArgs(containers=[ContainerArgs(name="app", image="gcr.io/distroless/static-debian12:nonroot")]),
                 ),
             ),
         )
@@ -358,8 +358,8 @@ def test_pulumi_bare_names_get_their_import():
         "from pulumi_kubernetes.core.v1 import ContainerArgs, PodSpecArgs, PodTemplateSpecArgs, "
         "SecurityContextArgs, PodSecurityContextArgs"
     )
-    assert "ContainerArgs(name=\"app\", image=\"app:1.0\", security_context=SecurityContextArgs(" in after
-    assert found(after) == []
+    assert "image=\"gcr.io/distroless/static-debian12:nonroot\", security_context=SecurityContextArgs(" in after
+    assert found(after) == [("KS008", 11, 56)]  # shown only: where the application writes is unknown
 
 
 PULUMI_DICT = program(
@@ -396,18 +396,20 @@ def test_pulumi_dict_form_with_snake_case_keys():
         '                    "ports": [{"container_port": 80}],\n'
         '                    "security_context": {\n'
         '                        "allow_privilege_escalation": False,\n'
-        '                        "read_only_root_filesystem": True,\n'
         '                    },\n',
-    ).replace(
+    )
+    after = fixed(PULUMI_DICT)
+    assert after == expected
+    assert found(after) == [("KS002", 14, 21), ("KS008", 14, 21), ("KS001", 15, 30)]  # shown, not fixed: nginx runs as root
+    # with an image known to run as non-root, runAsNonRoot goes on the pod, keys in snake_case
+    unprivileged = PULUMI_DICT.replace('"image": "nginx",', '"image": "nginxinc/nginx-unprivileged:1.27",')
+    assert fixed(unprivileged, ["KS002"]) == unprivileged.replace(
         "                }],\n",
         "                }],\n"
         '                "security_context": {\n'
         '                    "run_as_non_root": True,\n'
         "                },\n",
     )
-    after = fixed(PULUMI_DICT)
-    assert after == expected
-    assert found(after) == [("KS001", 15, 30)]
 
 
 def test_pulumi_dict_form_with_camel_case_keys_and_single_quotes():
@@ -426,7 +428,8 @@ def test_pulumi_dict_form_with_camel_case_keys_and_single_quotes():
     )
     assert ("KS002", 7, 107) in found(text)
     after = fixed(text)
-    assert "'securityContext': {'runAsNonRoot': True, 'allowPrivilegeEscalation': False, 'readOnlyRootFilesystem': True}" in after
+    # redis:7 runs as root: runAsNonRoot: False stays (KS002 shows it), KS004 adds its field
+    assert "'securityContext': {'runAsNonRoot': False, 'allowPrivilegeEscalation': False}" in after
 
 
 # ---- EKS ---------------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ def build_parser(wanted: str | None = None) -> argparse.ArgumentParser:
     add_selection_options(fix)
     fix.add_argument("--diff", action="store_true", help="print a unified diff and write nothing")
     fix.add_argument("--exit-non-zero-on-fix", action="store_true", help="exit 1 when a file was changed")
+    fix.add_argument("--verbose", "-v", action="store_true", help="say which fixes were refused and why (always with --diff)")
 
     ast_cmd = sub.add_parser("ast", help="print the parsed model as JSON")
     ast_cmd.add_argument("paths", nargs="+", metavar="PATH")
@@ -178,6 +179,7 @@ def _fix_loaded(loaded, cand, text, encoding, display, settings, diff):
         return lint_loaded(loaded, settings), change
     result = FileResult(display, loaded.kind, outcome.findings, source=SourceText(outcome.text, display))
     result.fixes_applied = dict(outcome.applied)
+    result.fixes_refused = list(outcome.refusals)
     return result, change
 
 
@@ -483,6 +485,10 @@ def cmd_fix(args) -> int:
                 f"; {remaining} remaining.",
                 file=sys.stderr,
             )
+    if args.diff or args.verbose:
+        for r in results:
+            for refusal in r.fixes_refused:
+                print(f"{r.path}:{refusal.line}: {refusal.code} fix refused ({refusal.description}): {refusal.reason}", file=sys.stderr)
     for r in results:
         if r.error is not None:
             print(r.error.describe(), file=sys.stderr)

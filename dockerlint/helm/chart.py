@@ -347,12 +347,13 @@ class _Mapper:
         return None
 
     def namespace_set_at_install(self, f: Finding) -> bool:
-        """A KS027 (default namespace) finding on a chart object whose namespace is the
+        """A finding of a rule that judges the namespace (KS027, `Rule.judges_namespace`) on a chart object whose namespace is the
         release's (`.Release.Namespace`, or none: Helm installs it into `helm install -n`),
         which the render can only show as `default`. A namespace written in the chart stays."""
+        from dockerlint import ruleset
         from dockerlint.parse.yaml import MappingNode
 
-        if f.code != "KS027":
+        if not getattr(ruleset.rule_class(f.code), "judges_namespace", False):
             return False
         root = self._document_root(f.span.start)
         meta = root.get_mapping("metadata") if isinstance(root, MappingNode) else None

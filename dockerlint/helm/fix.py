@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from dockerlint.fix import MAX_PASSES, OverlappingEdits, _introduces_worse, apply_edits, drops_comment_line, is_applied
+from dockerlint.fix import MAX_PASSES, OverlappingEdits, added_findings, apply_edits, drops_comment_line, is_applied
 from dockerlint.model import FileResult, Finding
 
 
@@ -63,7 +63,7 @@ def fix_chart(chart_dir: str, settings) -> tuple[list[FileResult], list[tuple[st
         if not accepted:
             break
         after = lint_chart(chart_dir, settings, trial)
-        if _errors(after) > _errors(results) or _introduces_worse(_findings(results), _findings(after), accepted):
+        if _errors(after) > _errors(results) or bool(added_findings(_findings(results), _findings(after))):
             if single or len(accepted) == 1:
                 refused.update((f.path, f.code, f.fix.edits) for f in accepted)
             single = True

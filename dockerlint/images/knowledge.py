@@ -66,6 +66,8 @@ class SlimmerVariant:
     full_mb: float | None = None
     slim_mb: float | None = None
     sources: tuple[str, ...] = ()  # source keys of both figures
+    figure_tags: tuple[str, str] | None = None  # the tags the two figures are for (`3`, `3-slim`)
+    floating: bool = False  # the original tag was `latest` or none: the new one names a release
 
 
 @dataclass
@@ -129,15 +131,26 @@ def _normalise_size_tag(key: str, tag: str) -> str:
 
 def size(data: dict, tag: str, key: str = "") -> tuple[float, str] | None:
     """(MB, source key) for a tag, or for the same variant of its major version."""
+    found = size_of(data, tag, key)
+    return (found[0], found[1]) if found else None
+
+
+def size_of(data: dict, tag: str, key: str = "") -> tuple[float, str, str] | None:
+    """(MB, source key, the tag the figure is for): the tag's own figure, or that of the same
+    variant of its major version (python:3.12 ~ python:3), which messages must then name."""
     sizes = data.get("sizes", {})
     tag = _normalise_size_tag(key, tag or "latest")
     if tag in sizes:
-        return sizes[tag][0], sizes[tag][1]
-    # A major-version figure stands for its minors (python:3.12 ~ python:3), same variant.
+        return sizes[tag][0], sizes[tag][1], tag
     major = re.sub(r"^(\d+)(?:\.\d+)*", r"\1", tag)
     if major in sizes:
-        return sizes[major][0], sizes[major][1]
+        return sizes[major][0], sizes[major][1], major
     return None
+
+
+def current_release(key: str) -> str | None:
+    """The release a floating tag of this image is replaced with (see images.json `current`)."""
+    return table().get("current", {}).get("images", {}).get(key)
 
 
 def _name_without_tag(ref: ImageRef) -> str:
@@ -155,11 +168,19 @@ def slimmer_variant(ref: ImageRef) -> SlimmerVariant | None:
     style = data.get("style")
     if style is None:
         return None
-    new_tag = slim_tag(style, ref.tag)
+    tag = ref.tag
+    floating = tag in (None, "latest")
+    if floating:
+        # `node` / `node:latest` moves with every release: name the current release instead,
+        # so the suggestion pins something and its figures are for that release.
+        tag = current_release(key)
+        if tag is None:
+            return None
+    new_tag = slim_tag(style, tag)
     if new_tag is None:
         return None
-    full = size(data, ref.tag or "latest", key)
-    slim = size(data, new_tag, key)
+    full = size_of(data, tag, key)
+    slim = size_of(data, new_tag, key)
     saved = round(full[0] - slim[0], 1) if full and slim else None
     return SlimmerVariant(
         new_tag,
@@ -170,6 +191,8 @@ def slimmer_variant(ref: ImageRef) -> SlimmerVariant | None:
         full[0] if full else None,
         slim[0] if slim else None,
         (full[1], slim[1]) if full and slim else (),
+        (full[2], slim[2]) if full and slim else None,
+        floating,
     )
 
 
@@ -213,3 +236,60 @@ def alternatives(ref: ImageRef) -> list[Alternative]:
 def deprecation(ref: ImageRef) -> str | None:
     found = lookup(ref)
     return found[1].get("deprecated") if found else None
+
+
+@dataclass(frozen=True)
+class RuntimeUser:
+    """A numeric user an image runs as (`default`) or supports (the user exists; the image
+    itself runs as root)."""
+
+    uid: int
+    gid: int | None
+    default: bool
+    image: str  # the key of the knowledge-base entry that matched
+    source: str  # the source key of the fact
+
+    def describe(self) -> str:
+        ids = f"uid {self.uid}" + (f", gid {self.gid}" if self.gid is not None else "")
+        return f"{'runs as' if self.default else 'has a non-root user,'} {ids}"
+
+
+def _matching(section: str, ref: ImageRef):
+    """(key, entry) of the first entry of a `run_as`-style section that matches the image."""
+    name = ref.repository if ref.is_docker_hub else ref.name.lower()
+    if ref.is_docker_hub and name.startswith("library/"):
+        name = name[len("library/") :]
+    tag = ref.tag or "latest"
+    for key, entry in table().get(section, {}).get("images", {}).items():
+        if key.startswith("_"):
+            continue
+        matched = name.startswith(key) if key.endswith("/") else name == key
+        if not matched or name in entry.get("except", ()):
+            continue
+        if "tags" in entry and not any(t in tag for t in entry["tags"]):
+            continue
+        if any(t in tag for t in entry.get("not_tags", ())):
+            continue
+        return key, entry
+    return None
+
+
+def runtime_user(ref: ImageRef) -> RuntimeUser | None:
+    """The numeric non-root user an image is known to run as or support, else None."""
+    found = _matching("run_as", ref)
+    if found is None:
+        return None
+    key, entry = found
+    return RuntimeUser(entry["uid"], entry.get("gid"), bool(entry.get("default")), key, entry.get("source", ""))
+
+
+def exposed_ports(ref: ImageRef) -> list[int] | None:
+    """The TCP ports the image's Dockerfile EXPOSEs, when known."""
+    found = _matching("expose", ref)
+    return list(found[1]["ports"]) if found is not None else None
+
+
+def starts_as_root(ref: ImageRef) -> str | None:
+    """How the image's server starts as root and drops privileges itself, when known."""
+    found = _matching("starts_as_root", ref)
+    return found[1]["how"] if found is not None else None

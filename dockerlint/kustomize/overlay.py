@@ -561,7 +561,7 @@ def fix_overlay(directory: str, settings):
     from collections import Counter
 
     from dockerlint.files import read_file
-    from dockerlint.fix import MAX_PASSES, OverlappingEdits, _introduces_worse, apply_edits, drops_comment_line, is_applied
+    from dockerlint.fix import MAX_PASSES, OverlappingEdits, added_findings, apply_edits, drops_comment_line, is_applied
 
     def findings_of(results):
         return [f for r in results for f in r.findings]
@@ -604,7 +604,7 @@ def fix_overlay(directory: str, settings):
             break
         after = lint_overlay_with(directory, settings, trial)
         errors_before = sum(r.error is not None for r in results)
-        if sum(r.error is not None for r in after) > errors_before or _introduces_worse(findings_of(results), findings_of(after), accepted):
+        if sum(r.error is not None for r in after) > errors_before or bool(added_findings(findings_of(results), findings_of(after))):
             if single or len(accepted) == 1:
                 refused.update((f.path, f.code, f.fix.edits) for f in accepted)
             single = True

@@ -198,16 +198,17 @@ def _unquoted(text: str, start: int, end: int) -> tuple[int, int]:
 # ---- fixes --------------------------------------------------------------------------------------
 
 
-def remove_key_fix(ctx, service: Service, key: str, description: str):
-    """An unsafe fix deleting `key: value` from the service as written (its whole lines in block
-    style, the entry and a comma in flow style). None when the key is only merged in from
-    elsewhere (`<<: *defaults`): deleting it there would change other services too."""
+def remove_key_fix(ctx, service: Service, key: str, description: str, applicability=None):
+    """A fix (unsafe unless told otherwise) deleting `key: value` from the service as written
+    (its whole lines in block style, the entry and a comma in flow style). None when the key is
+    only merged in from elsewhere (`<<: *defaults`): deleting it there would change other
+    services too."""
     from dockerlint.fixers.yaml_edits import delete_pair
     from dockerlint.model import Applicability
     from dockerlint.rule import make_fix
 
     edit = delete_pair(ctx.source, service.node, key)
-    return make_fix([edit], Applicability.UNSAFE, description) if edit is not None else None
+    return make_fix([edit], applicability or Applicability.UNSAFE, description) if edit is not None else None
 
 
 def own_collection(service: Service, key: str) -> Node | None:
