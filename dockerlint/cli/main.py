@@ -44,6 +44,7 @@ def add_selection_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--isolated", action="store_true", help="ignore every config file")
     p.add_argument("--exclude", action="append", metavar="GLOB", help="skip paths matching these globs")
     p.add_argument("--build-arg", action="append", metavar="NAME=VALUE", help="ARG values for resolving FROM and pins")
+    p.add_argument("--kubernetes-version", metavar="X.Y", help="validate manifests against this Kubernetes version's schemas (default: newest bundled)")
     p.add_argument("--unsafe-fixes", action="store_true", help="also apply (or show) fixes that may change behaviour")
     p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     p.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: one per CPU for large runs)")
@@ -133,6 +134,13 @@ def cli_settings_overrides(args):
             s.build_args = build_args
         if args.unsafe_fixes:
             s.unsafe_fixes = True
+        if getattr(args, "kubernetes_version", None):
+            from dockerlint.schemas import check_version
+
+            problem = check_version(args.kubernetes_version)
+            if problem:
+                raise UsageError(f"--kubernetes-version: {problem}")
+            s.kubernetes_version = args.kubernetes_version
         return s
 
     return apply
@@ -264,6 +272,9 @@ def job_count(args, files: int) -> int:
 
 def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False):
     candidates, skipped, forced = iter_targets(args, resolver)
+    from dockerlint.schemas.crds import prescan_crds
+
+    prescan_crds(resolver, [c.path for c in candidates if c.path != "-"])  # only when KS100-KS103 run
     for s in skipped:  # links that loop, dangle or leave the tree; FIFOs: said, not linted
         print(f"{s.path}: skipped: {s.reason}", file=sys.stderr)
     results: list[FileResult] = []

@@ -1,0 +1,66 @@
+from dockerlint.model import FileKind, Severity
+from dockerlint.rule import Rule, bad, ok
+from dockerlint.schemas.k8s import report
+
+
+class RequiredFieldMissing(Rule):
+    """
+    Set the fields the object's schema requires.
+
+    ## What it does
+    Flags an object or nested object that lacks a field its schema marks required (a
+    container without `name`, a Service port without `port`, a Deployment without `spec` or
+    `spec.selector`, a RoleBinding without `roleRef`), or that sets it to null; and an object
+    without `apiVersion`. Custom resources follow their CRD's `required` lists.
+
+    ## Why is this bad?
+    The API server rejects the object (`spec.template.spec.containers[0].name: Required
+    value`).
+
+    ## Example
+    ```yaml
+    containers:
+    - image: nginx:1.27
+    ```
+
+    ## Use instead
+    ```yaml
+    containers:
+    - name: web
+      image: nginx:1.27
+    ```
+    """
+
+    code = "KS102"
+    name = "required-field-missing"
+    kinds = frozenset({FileKind.KUBERNETES})
+    severity = Severity.ERROR
+    examples = [
+        bad(
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+            spec:
+              containers:
+              - image: nginx:1.27
+            """,
+            count=1,
+        ),
+        ok(
+            """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+            spec:
+              containers:
+              - name: web
+                image: nginx:1.27
+            """
+        ),
+    ]
+
+    def check(self, ctx):
+        report(ctx, self.code)
