@@ -1,5 +1,5 @@
 from dockerlint.model import FileKind, Severity
-from dockerlint.parse.yaml import MappingNode, iter_nodes
+from dockerlint.parse.yaml import MERGE_TAG, MappingNode, ScalarNode, SequenceNode
 from dockerlint.rule import Rule, bad, ok
 
 
@@ -53,8 +53,29 @@ class DuplicateKey(Rule):
 
     def check(self, ctx):
         for doc in ctx.model:
-            for node in iter_nodes(doc.root):
-                if type(node) is MappingNode:
-                    for first, repeated in node.duplicate_keys():
-                        ctx.report(repeated.span, f'duplicate key "{repeated.value}" (first on line {first.span.line}); '
-                                   "tools disagree on which value counts")
+            for mapping in _mappings(doc.root):
+                keys = [k.value for k, _ in mapping.pairs if type(k) is ScalarNode and k.tag != MERGE_TAG]
+                if len(keys) == len(set(keys)):
+                    continue
+                for first, repeated in mapping.duplicate_keys():
+                    ctx.report(repeated.span, f'duplicate key "{repeated.value}" (first on line {first.span.line}); '
+                               "tools disagree on which value counts")
+
+
+def _mappings(root):
+    """Every mapping reachable from `root` once (aliases are not re-entered); scalars are
+    skipped without a visit, which is most of a manifest."""
+    if type(root) is not MappingNode and type(root) is not SequenceNode:
+        return
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if type(node) is MappingNode:
+            yield node
+            stack.extend(v for _, v in node.pairs if type(v) is MappingNode or type(v) is SequenceNode)
+        else:
+            stack.extend(i for i in node.items if type(i) is MappingNode or type(i) is SequenceNode)

@@ -28,6 +28,7 @@ class KubernetesSchema:
         for api_version in self.kinds:
             self.groups.setdefault(group_of(api_version), []).append(api_version)
         self._checks: dict[tuple[str, str], object] = {}
+        self.typo_groups: dict[tuple[str, str], list[str]] = {}
 
     def checker(self, api_version: str, kind: str):
         key = (api_version, kind)
@@ -69,9 +70,7 @@ def check_objects(ctx, version: str | None, crds: CrdCatalogue | None, missing_c
     from dockerlint.rulekit.k8s_objects import all_objects
 
     schema = kubernetes_schema(resolve_version(version))
-    local = CrdCatalogue()
-    local.add_documents(ctx.model, ctx.path)
-    catalogue = local.merged(crds)
+    catalogue = None  # the file's own CRDs and the run's: read at the first custom resource
     out: list[Issue] = []
     for obj in all_objects(ctx):
         node = obj.node
@@ -85,10 +84,14 @@ def check_objects(ctx, version: str | None, crds: CrdCatalogue | None, missing_c
         if check is not None:
             check(node, out, None)
             continue
-        crd = catalogue.lookup(api_version, kind)
         group = group_of(api_version)
         if group is None:
             continue
+        if catalogue is None:
+            local = CrdCatalogue()
+            local.add_documents(ctx.model, ctx.path)
+            catalogue = local.merged(crds)
+        crd = catalogue.lookup(api_version, kind)
         if crd is not None:
             if not crd.served:
                 out.append(Issue("KS103", _api_span(obj), f"{api_version} {kind} is not served by its CRD ({crd.source})"))
@@ -109,6 +112,14 @@ def check_objects(ctx, version: str | None, crds: CrdCatalogue | None, missing_c
 
 def _similar_builtin_groups(schema: KubernetesSchema, group: str, kind: str) -> list[str]:
     """`group` itself when it is a typo of a built-in group that defines `kind` (app/v1)."""
+    key = (group, kind)
+    found = schema.typo_groups.get(key)
+    if found is None:
+        found = schema.typo_groups[key] = _typo_group(schema, group, kind)
+    return found
+
+
+def _typo_group(schema: KubernetesSchema, group: str, kind: str) -> list[str]:
     if not group or "." in group and not group.endswith(".k8s.io"):
         return []
     for candidate in close_matches(group, [g for g in schema.groups if g], limit=1 if len(group) < 6 else 2):

@@ -49,8 +49,11 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
 
 
 def close_matches(word: str, candidates, limit: int = 2) -> list[str]:
-    """Candidates within `limit` edits of `word` (case differences count as one edit each,
-    but a match ignoring case alone always qualifies), closest first."""
+    """Candidates within `limit` edits of `word` (one edit for words of up to 5 characters:
+    "HTTP" is not a typo of "SCTP"); a match ignoring case alone always qualifies. Closest
+    first."""
+    if len(word) <= 5:
+        limit = min(limit, 1)
     scored = []
     lower = word.lower()
     for candidate in candidates:
