@@ -144,6 +144,11 @@ def our_class(findings) -> str:
     return f.code
 
 
+# the oracle's first error (jsonschema's best match) -> the code we give that kind of problem
+_ORACLE_TO_CODE = {"additionalProperties": "KS100", "required": "KS102", "type": "KS101", "enum": "KS101",
+                   "oneOf": "KS101", "format": "KS101", "pattern": "KS101"}
+
+
 def agreement(files, results, verdicts):
     ours = our_verdicts(files, results)
     classes = collections.Counter()
@@ -155,7 +160,11 @@ def agreement(files, results, verdicts):
         elif verdict == "valid" and not mine:
             key = "both valid"
         elif verdict == "invalid" and mine:
-            key = "both invalid"
+            expected = _ORACLE_TO_CODE.get(detail.split(":")[0], "?")
+            if "None is not of type" in detail:
+                expected = "KS102"  # a required field set to null: Kubernetes' "Required value"
+            same = expected in {f.code for f in mine}
+            key = "both invalid, same reason" if same else f"both invalid, other reason: oracle {detail.split(':')[0]}, ours {our_class(mine)}"
         elif verdict == "invalid":
             key = f"only oracle invalid: {detail.split(':')[0]}"
         else:
@@ -220,7 +229,9 @@ def main() -> int:
     results = lint_all(files, schema_only)
     classes, examples = agreement(files, results, verdicts)
     comparable = sum(v for k, v in classes.items() if not k.startswith("oracle "))
-    agree = classes["both valid"] + classes["both invalid"]
+    agree = sum(v for k, v in classes.items() if k == "both valid" or k.startswith("both invalid"))
+    figures["same_reason_pct"] = round(100 * classes["both invalid, same reason"] /
+                                       max(1, sum(v for k, v in classes.items() if k.startswith("both invalid"))), 2)
     figures.update(agreement_pct=round(100 * agree / comparable, 2), comparable=comparable,
                    classes=dict(classes.most_common()), examples=examples)
     print(f"agreement on valid/invalid: {agree}/{comparable} = {100 * agree / comparable:.2f}% of the documents both can judge")

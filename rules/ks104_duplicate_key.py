@@ -52,14 +52,18 @@ class DuplicateKey(Rule):
     ]
 
     def check(self, ctx):
-        for doc in ctx.model:
-            for mapping in _mappings(doc.root):
-                keys = [k.value for k, _ in mapping.pairs if type(k) is ScalarNode and k.tag != MERGE_TAG]
-                if len(keys) == len(set(keys)):
-                    continue
-                for first, repeated in mapping.duplicate_keys():
-                    ctx.report(repeated.span, f'duplicate key "{repeated.value}" (first on line {first.span.line}); '
-                               "tools disagree on which value counts")
+        report_duplicates(ctx)
+
+
+def report_duplicates(ctx) -> None:
+    for doc in ctx.model:
+        for mapping in _mappings(doc.root):
+            keys = [k.value for k, _ in mapping.pairs if type(k) is ScalarNode and k.tag != MERGE_TAG]
+            if len(keys) == len(set(keys)):
+                continue
+            for first, repeated in mapping.duplicate_keys():
+                ctx.report(repeated.span, f'duplicate key "{repeated.value}" (first on line {first.span.line}); '
+                           "tools disagree on which value counts")
 
 
 def _mappings(root):

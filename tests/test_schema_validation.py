@@ -438,3 +438,105 @@ def test_kubernetes_validate_strict_agrees_on_validity(text):
         oracle_valid = False
     ours = findings(text, ["KS100", "KS101", "KS102", "KS103"])
     assert (not ours) == oracle_valid, ours
+
+
+# ---- Compose (DC100, DC101) ------------------------------------------------------------------
+
+def compose_findings(text: str, codes=("DC100", "DC101")):
+    result = lint(textwrap.dedent(text).lstrip("\n"), list(codes), filename="compose.yaml")
+    assert result.error is None and result.kind is not None and str(result.kind) == "compose"
+    return [(f.code, f.span.line, f.span.col, f.message) for f in result.findings]
+
+
+def test_compose_unknown_key_and_rename_fix():
+    text = textwrap.dedent("""
+        services:
+          web:
+            image: nginx:1.27
+            enviroment:
+              MODE: prod
+        """).lstrip("\n")
+    assert compose_findings(text) == [
+        ("DC100", 4, 5, 'unknown field "enviroment" in service; did you mean "environment"?')]
+    settings = replace(settings_for(["DC100"]), unsafe_fixes=True)
+    assert "    environment:\n" in fix_source(text, "compose.yaml", settings).text
+
+
+def test_compose_extensions_anchors_and_merge_keys():
+    assert compose_findings("""
+        x-defaults: &defaults
+          restart: unless-stopped
+          x-owner: team-a
+          logging: {driver: json-file, options: {max-size: 10m}}
+        services:
+          web:
+            <<: *defaults
+            image: nginx:1.27
+            x-notes: {anything: [goes]}
+            ports: ["8080:80", 443, {target: 80, published: "8081"}]
+            environment:
+              # filled in per environment
+            depends_on:
+              db: {condition: service_healthy}
+          db:
+            <<: *defaults
+            image: postgres:16
+            healthcheck: {test: ["CMD", "pg_isready"], interval: 10s}
+        volumes:
+          data:
+        """) == []
+
+
+def test_compose_problem_merged_from_an_anchor_is_reported_once_where_it_is_written():
+    assert compose_findings("""
+        x-defaults: &defaults
+          restrat: unless-stopped
+        services:
+          web:
+            <<: *defaults
+            image: nginx:1.27
+          db:
+            <<: *defaults
+            image: postgres:16
+        """) == [("DC100", 2, 3, 'unknown field "restrat" in service; did you mean "restart"?')]
+    assert compose_findings("""
+        services:
+          web: &web
+            image: nginx:1.27
+            restrat: unless-stopped
+          worker:
+            <<: *web
+            command: ["work"]
+        """) == [("DC100", 4, 5, 'unknown field "restrat" in service; did you mean "restart"?')]
+
+
+def test_compose_types_values_and_required():
+    assert compose_findings("""
+        services:
+          web:
+            image: nginx:1.27
+            ports: 80
+            cgroup: shared
+            depends_on:
+              db: {condition: started}
+            volumes:
+            - source: ./data
+              target: /data
+            deploy:
+              resources:
+                limits: {cpus: "0.5"}
+            ulimits:
+              nofile: {soft: 1024}
+        """) == [
+        ("DC100", 4, 12, 'ports: expected a list, got integer "80"'),
+        ("DC100", 5, 13, 'cgroup: "shared" is not allowed (allowed: host, private)'),
+        ("DC100", 7, 23, 'condition: "started" is not allowed (allowed: service_started, service_healthy, '
+                         'service_completed_successfully)'),
+        ("DC100", 9, 7, 'volumes is missing the required field "type"'),
+        ("DC100", 15, 7, 'ulimits is missing the required field "hard"'),
+    ]
+
+
+def test_compose_duplicate_keys():
+    assert compose_findings("services:\n  web:\n    image: a\n    image: b\n") == [
+        ("DC101", 4, 5, 'duplicate key "image" (first on line 3); tools disagree on which value counts')]

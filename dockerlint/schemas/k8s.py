@@ -80,6 +80,8 @@ def check_objects(ctx, version: str | None, crds: CrdCatalogue | None, missing_c
             if not obj.list_item:
                 out.append(Issue("KS102", obj.kind_span, f'{kind} is missing the required field "apiVersion"'))
             continue
+        if kind and kind.endswith("List") and "items" in node:
+            continue  # kubectl unpacks a List itself (`items:` left empty is zero objects)
         check = schema.checker(api_version, kind)
         if check is not None:
             check(node, out, None)

@@ -81,8 +81,11 @@ class Compiler:
     """Compiles the type expressions of one schema set (one Kubernetes version, one CRD
     version, the Compose spec). Compiled checks are memoised per expression."""
 
-    def __init__(self, types: dict, code_for: dict | None = None):
+    def __init__(self, types: dict, code_for: dict | None = None, nullable: bool = True):
         self.types = types
+        # Kubernetes decodes null as "unset" for every field; the Compose schema allows null
+        # only where it says so
+        self.null_tag = NULL_TAG if nullable else "<null not allowed>"
         self._cache: dict[str, Check] = {}
         codes = {"unknown": "KS100", "value": "KS101", "required": "KS102"}
         codes.update(code_for or {})
@@ -103,6 +106,8 @@ class Compiler:
                 return self._object(expr[1:])
             return self._primitive(expr)
         if isinstance(expr, dict):
+            if "one" in expr:
+                return self._one_of(expr["one"])
             return self._constrained(expr)
         head = expr[0]
         if head == "list":
@@ -117,7 +122,7 @@ class Compiler:
         code = self.value_code
 
         def check(node, out, key):
-            if not _is_null(node):
+            if not (type(node) is ScalarNode and node.tag == self.null_tag):
                 out.append(Issue(code, _at(node, key), f"{_name(key)}: expected {expected}, got {describe(node)}"))
         return check
 
@@ -125,6 +130,8 @@ class Compiler:
         code = self.value_code
         if name == "any":
             return lambda node, out, key: None
+        if name == "null":
+            return self._scalar_tags(frozenset({NULL_TAG}), "null")
         if name == "object":
             mismatch = self._mismatch("a mapping")
 
@@ -144,7 +151,7 @@ class Compiler:
                         if extra is not None and node.value and not extra[0](node.value) and not templated(node.value):
                             out.append(Issue(code, node.span, f'{_name(key)}: "{node.value}" {extra[1]}'))
                         return
-                    if tag == NULL_TAG:
+                    if tag == self.null_tag:
                         return
                     hint = " (quote it)" if tag in (INT_TAG, FLOAT_TAG, BOOL_TAG) else ""
                     out.append(Issue(code, node.span, f"{_name(key)}: expected {expected}, got {describe(node)}{hint}"))
@@ -162,7 +169,7 @@ class Compiler:
                         if isinstance(value, (int, float)) and not low <= value <= high:
                             out.append(Issue(code, node.span, f"{_name(key)}: {node.value} is out of range for a {name}"))
                         return
-                    if tag == NULL_TAG:
+                    if tag == self.null_tag:
                         return
                     hint = " (remove the quotes)" if tag == STR_TAG and re.fullmatch(r"[+-]?[0-9]+", node.value.strip()) else ""
                     out.append(Issue(code, node.span, f"{_name(key)}: expected an integer, got {describe(node)}{hint}"))
@@ -179,7 +186,7 @@ class Compiler:
             def check_quantity(node, out, key):
                 if type(node) is ScalarNode:
                     tag = node.tag
-                    if tag in (INT_TAG, FLOAT_TAG) or tag == NULL_TAG:
+                    if tag in (INT_TAG, FLOAT_TAG) or tag == self.null_tag:
                         return
                     if tag in _STRINGS:
                         if not is_quantity(node.value) and not templated(node.value):
@@ -194,7 +201,7 @@ class Compiler:
         code = self.value_code
 
         def check(node, out, key):
-            if type(node) is ScalarNode and (node.tag in tags or node.tag == NULL_TAG):
+            if type(node) is ScalarNode and (node.tag in tags or node.tag == self.null_tag):
                 return
             out.append(Issue(code, _at(node, key), f"{_name(key)}: expected {expected}, got {describe(node)}"))
         return check
@@ -210,7 +217,7 @@ class Compiler:
         def check(node, out, key):
             before = len(out)
             base(node, out, key)
-            if len(out) != before or type(node) is not ScalarNode or node.tag == NULL_TAG or templated(node.value):
+            if len(out) != before or type(node) is not ScalarNode or node.tag == self.null_tag or templated(node.value):
                 return
             value = node.py if node.tag not in _STRINGS else node.value
             if allowed is not None and value not in allowed_set and value != "":
@@ -219,6 +226,37 @@ class Compiler:
                 out.append(Issue(code, node.span, f'{_name(key)}: "{node.value}" is not allowed (allowed: {shown}){hint}'))
             elif pattern is not None and isinstance(value, str) and not pattern.search(value):
                 out.append(Issue(code, node.span, f'{_name(key)}: "{node.value}" does not match the pattern {pattern.pattern}'))
+        return check
+
+    def _one_of(self, alternatives: list) -> Check:
+        """oneOf / a list of types: valid when one alternative is. Otherwise the issues of the
+        alternative of the node's own shape (a mapping's unknown keys, a scalar's enum), or a
+        mismatch naming the shapes expected."""
+        code = self.value_code
+        checks: list = []
+        shapes = [_shape(a, self.types) for a in alternatives]
+        expected = " or ".join(dict.fromkeys(_SHAPE_WORDS[s] for s in shapes))
+
+        def check(node, out, key):
+            if not checks:
+                checks.extend(self.compile(a) for a in alternatives)
+            shape = _node_shape(node)
+            best = None
+            for alt, alt_shape in zip(checks, shapes):
+                if shape != "null" and alt_shape not in (shape, "any"):
+                    continue
+                trial: list = []
+                alt(node, trial, key)
+                if not trial:
+                    return
+                if best is None or (alt_shape == shape and len(trial) < len(best)):
+                    best = trial
+            if best is not None and shape != "scalar":
+                out.extend(best)
+            elif best is not None and len(best) == 1:
+                out.extend(best)
+            else:
+                out.append(Issue(code, _at(node, key), f"{_name(key)}: expected {expected}, got {describe(node)}"))
         return check
 
     def _list(self, item_expr) -> Check:
@@ -232,7 +270,7 @@ class Compiler:
                 item = item_check[0]
                 for child in node.items:
                     item(child, out, key)
-            elif not _is_null(node):
+            elif not (type(node) is ScalarNode and node.tag == self.null_tag):
                 out.append(Issue(code, _at(node, key), f"{_name(key)}: expected a list, got {describe(node)}"))
         return check
 
@@ -247,7 +285,7 @@ class Compiler:
                 inner = value_check[0]
                 for k, v in node.items():
                     inner(v, out, k)
-            elif not _is_null(node):
+            elif not (type(node) is ScalarNode and node.tag == self.null_tag):
                 out.append(Issue(code, _at(node, key), f"{_name(key)}: expected a mapping, got {describe(node)}"))
         return check
 
@@ -267,12 +305,13 @@ class Compiler:
                 for k in ("apiVersion", "kind", "metadata"):
                     fields.setdefault(k, any_check)
             extra = self.compile(spec["m"]) if "m" in spec else None
-            state["fields"], state["extra"] = fields, extra
+            patterns = [(re.compile(p), self.compile(e)) for p, e in spec.get("p", ())]
+            state["fields"], state["extra"], state["patterns"] = fields, extra, patterns
             return fields, extra
 
         def check(node, out, key):
             if type(node) is not MappingNode:
-                if not _is_null(node):
+                if not (type(node) is ScalarNode and node.tag == self.null_tag):
                     out.append(Issue(value_code, _at(node, key), f"{_name(key)}: expected a mapping ({label}), got {describe(node)}"))
                 return
             fields = state.get("fields")
@@ -285,6 +324,8 @@ class Compiler:
                     field_check(v, out, k)
                 elif extra is not None:
                     extra(v, out, k)
+                elif state["patterns"] and _by_pattern(state["patterns"], k, v, out):
+                    pass
                 elif not keep_unknown and not k.value.startswith("$"):  # $patch: strategic-merge directives
                     out.append(unknown_field(unknown_code, k, fields, node, label))
             for field in required:
@@ -293,6 +334,35 @@ class Compiler:
                     span = node.key_node(field).span if value is not None else _missing_span(node, key)
                     out.append(Issue(required_code, span, f'{label} is missing the required field "{field}"'))
         return check
+
+
+_SHAPE_WORDS = {"mapping": "a mapping", "list": "a list", "scalar": "a scalar", "null": "null", "any": "anything"}
+_SCALAR_PRIMITIVES = {"string", "integer", "int32", "int64", "number", "boolean", "int-or-string", "quantity",
+                      "date-time", "byte"}
+
+
+def _shape(expr, types) -> str:
+    if isinstance(expr, str):
+        if expr.startswith("#") or expr == "object":
+            return "mapping"
+        if expr == "null":
+            return "null"
+        return "scalar" if expr in _SCALAR_PRIMITIVES else "any"
+    if isinstance(expr, dict):
+        if "one" in expr:
+            shapes = {_shape(a, types) for a in expr["one"]}
+            return shapes.pop() if len(shapes) == 1 else "any"
+        return _shape(expr.get("t", "any"), types)
+    return {"list": "list", "map": "mapping", "enum": "scalar"}.get(expr[0], "any")
+
+
+def _node_shape(node: Node) -> str:
+    t = type(node)
+    if t is MappingNode:
+        return "mapping"
+    if t is SequenceNode:
+        return "list"
+    return "null" if node.tag == NULL_TAG else "scalar"
 
 
 def unknown_field(code: str, key: ScalarNode, fields, node: MappingNode, label: str) -> Issue:
@@ -304,6 +374,14 @@ def unknown_field(code: str, key: ScalarNode, fields, node: MappingNode, label: 
         if len(near) == 1 and near[0] not in node:
             rename = near[0]
     return Issue(code, key.span, message, key=key, rename_to=rename)
+
+
+def _by_pattern(patterns, key: ScalarNode, value: Node, out: list) -> bool:
+    for regex, check in patterns:
+        if regex.search(key.value):
+            check(value, out, key)
+            return True
+    return False
 
 
 def _missing_span(node: MappingNode, key: ScalarNode | None) -> Span:

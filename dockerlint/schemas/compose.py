@@ -1,0 +1,42 @@
+"""Compose Specification validation (DC100) against the bundled compact schema.
+
+The schema is `dockerlint/data/compose/compose-spec.json`, derived by
+tools/build_compose_schema.py from the Compose Specification's JSON schema (Apache-2.0); its
+source commit is recorded in the file. Anchors, aliases and merge keys are resolved by the YAML
+layer, so a merged mapping is checked as Compose sees it; an issue inside an anchored mapping
+is reported once, where it is written.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+
+from dockerlint.schemas.validate import Compiler, Issue
+
+
+@lru_cache(maxsize=1)
+def compose_schema():
+    data = json.loads(resources.files("dockerlint").joinpath("data/compose/compose-spec.json").read_text())
+    # null is accepted everywhere, as for Kubernetes: compose-go resets null values before it
+    # validates (`environment:` with only a comment under it is common and runs)
+    compiler = Compiler(data["types"], {"unknown": "DC100", "value": "DC100", "required": "DC100"})
+    return compiler.compile(data["root"]), data["source"]
+
+
+def file_issues(ctx) -> list[Issue]:
+    def compute():
+        check, _ = compose_schema()
+        out: list[Issue] = []
+        for doc in ctx.model:
+            if doc.root is not None:
+                check(doc.root, out, None)
+        seen = set()
+        unique = []
+        for issue in out:
+            key = (issue.span.start, issue.span.end, issue.message)
+            if key not in seen:
+                seen.add(key)
+                unique.append(issue)
+        return unique
+    return ctx.cached("compose-schema-issues", compute)
