@@ -540,3 +540,32 @@ def test_compose_types_values_and_required():
 def test_compose_duplicate_keys():
     assert compose_findings("services:\n  web:\n    image: a\n    image: b\n") == [
         ("DC101", 4, 5, 'duplicate key "image" (first on line 3); tools disagree on which value counts')]
+
+
+# ---- KS067 and KS103 share the removed versions ---------------------------------------------
+
+@pytest.mark.parametrize("version, expected", [
+    ("1.32", []),
+    ("1.37", [("KS067", 1, 13)]),
+])
+def test_removals_come_from_the_bundled_schemas_and_the_target_version(version, expected):
+    text = "apiVersion: networking.k8s.io/v1beta1\nkind: IPAddress\nmetadata: {name: 10.0.0.1}\nspec: {parentRef: {resource: services, name: web}}\n"
+    got = findings(text, ["KS067", *SCHEMA], config={"kubernetes-version": version})
+    assert [g[:3] for g in got] == expected
+    if expected:
+        assert got[0][3] == 'IPAddress "10.0.0.1" uses networking.k8s.io/v1beta1, removed in Kubernetes ' \
+            f'{_first_without(version)}: use networking.k8s.io/v1'
+
+
+def _first_without(target):
+    from dockerlint.schemas.k8s import kubernetes_schema
+
+    for v in kubernetes_versions():
+        if "IPAddress" not in kubernetes_schema(v).kinds.get("networking.k8s.io/v1beta1", {}):
+            return v
+
+
+def test_historic_removals_are_still_reported_by_ks067_only():
+    text = "apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata: {name: p}\n"
+    got = findings(text, ["KS067", *SCHEMA], config={"kubernetes-version": "1.32"})
+    assert [g[:3] for g in got] == [("KS067", 1, 13)]

@@ -58,11 +58,32 @@ def group_of(api_version: str) -> str | None:
     return "" if _CORE_VERSION.fullmatch(api_version) else None
 
 
-def removed_in(api_version: str, kind: str):
-    """(replacement, release) when KS067 owns this apiVersion/kind (a removed version)."""
-    from dockerlint.rules.ks067_deprecated_api_version import removed
+def removed_in(api_version: str, kind: str, target: str):
+    """(replacement, release) when this built-in apiVersion/kind was removed at or before the
+    target version: KS067's list of historic removals, then the bundled schemas (served by an
+    older bundled version, not by the target). KS067 reports these, not KS103."""
+    from dockerlint.rules.ks067_deprecated_api_version import REMOVED
+    from dockerlint.schemas import kubernetes_versions, version_key
 
-    return removed(api_version, kind)
+    schema = kubernetes_schema(target)
+    if kind in schema.kinds.get(api_version, ()):
+        return None  # served (networking.k8s.io/v1beta1 IPAddress is, while Ingress is long gone)
+    last_served = None
+    for version in kubernetes_versions():
+        if version_key(version) >= version_key(target):
+            break
+        if kind in kubernetes_schema(version).kinds.get(api_version, ()):
+            last_served = version
+    if last_served is None:  # older than the bundled schemas: KS067's historic list
+        found = REMOVED.get((api_version, kind)) or REMOVED.get((api_version, None))
+        if found is not None and version_key(found[1]) <= version_key(target):
+            return found
+        return None
+    versions = kubernetes_versions()
+    release = versions[versions.index(last_served) + 1]
+    group = group_of(api_version)
+    served = sorted(v for v in schema.groups.get(group, ()) if kind in schema.kinds[v])
+    return (" or ".join(served) if served else "(no longer served)", release)
 
 
 def check_objects(ctx, version: str | None, crds: CrdCatalogue | None, missing_crd: bool) -> list[Issue]:
@@ -100,7 +121,7 @@ def check_objects(ctx, version: str | None, crds: CrdCatalogue | None, missing_c
             crd.checker()(node, out, None)
             continue
         if group in schema.groups or group in _similar_builtin_groups(schema, group, kind):
-            found = removed_in(api_version, kind)
+            found = removed_in(api_version, kind, schema.version)
             if found is not None:
                 continue  # KS067 names the replacement
             out.append(_unknown_builtin(schema, obj, api_version, kind))
