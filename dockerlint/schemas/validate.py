@@ -37,6 +37,7 @@ class Issue:
     message: str
     key: ScalarNode | None = None  # KS100: the unknown key
     rename_to: str | None = None  # KS100: the one close valid name, when it is not used yet
+    near: tuple[str, ...] = ()  # KS100: the close valid names
 
 
 Check = Callable[[Node, list, "ScalarNode | None"], None]
@@ -318,6 +319,7 @@ class Compiler:
             extra = state.get("extra")
             if fields is None:
                 fields, extra = compiled()
+            misspelt = None
             for k, v in node.items():
                 field_check = fields.get(k.value)
                 if field_check is not None:
@@ -327,8 +329,13 @@ class Compiler:
                 elif state["patterns"] and _by_pattern(state["patterns"], k, v, out):
                     pass
                 elif not keep_unknown and not k.value.startswith("$"):  # $patch: strategic-merge directives
-                    out.append(unknown_field(unknown_code, k, fields, node, label))
+                    issue = unknown_field(unknown_code, k, fields, node, label)
+                    out.append(issue)
+                    if issue.near:
+                        misspelt = (misspelt or set()) | set(issue.near)
             for field in required:
+                if misspelt and field in misspelt:
+                    continue  # `contianers:` is one problem, said by the unknown field
                 value = node.get(field)
                 if value is None or _is_null(value):
                     span = node.key_node(field).span if value is not None else _missing_span(node, key)
@@ -373,7 +380,7 @@ def unknown_field(code: str, key: ScalarNode, fields, node: MappingNode, label: 
         message += "; did you mean " + " or ".join(f'"{n}"' for n in near[:3]) + "?"
         if len(near) == 1 and near[0] not in node:
             rename = near[0]
-    return Issue(code, key.span, message, key=key, rename_to=rename)
+    return Issue(code, key.span, message, key=key, rename_to=rename, near=tuple(near))
 
 
 def _by_pattern(patterns, key: ScalarNode, value: Node, out: list) -> bool:
