@@ -213,6 +213,19 @@ def main() -> int:
           f"(validation alone {documents / max(t_schema - t_parse, 1e-9):,.0f}/s)")
     print(f"default rules before {t_before:.2f} s, after {t_after:.2f} s ({figures['default_slowdown_pct']:+.1f}%)")
 
+    compose_files = [(str(p), p.read_text(encoding="utf-8", errors="replace")) for p in sorted((CORPUS.parent / "compose").iterdir())]
+    from dockerlint.engine import lint_source
+    from dockerlint.model import FileKind
+
+    compose_settings = Settings(select=["DC100", "DC101"])
+    t_compose = timed(lambda: [lint_source(t, p, compose_settings, FileKind.COMPOSE) for p, t in compose_files], args.repeat)
+    compose_results = [lint_source(t, p, compose_settings, FileKind.COMPOSE) for p, t in compose_files]
+    figures.update(compose_files=len(compose_files), compose_s=round(t_compose, 2),
+                   compose_findings=sum(len(r.findings) for r in compose_results),
+                   compose_files_with_findings=sum(1 for r in compose_results if r.findings))
+    print(f"Compose corpus, DC100+DC101 only: {len(compose_files)} files in {t_compose:.2f} s; "
+          f"{figures['compose_findings']} findings in {figures['compose_files_with_findings']} files")
+
     start = time.process_time()
     sample = oracle_verdicts(files, args.version, memoise=False, limit=args.kv_sample)
     t_kv_sample = time.process_time() - start

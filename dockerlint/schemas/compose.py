@@ -9,15 +9,17 @@ is reported once, where it is written.
 from __future__ import annotations
 
 import json
+import os
 from functools import lru_cache
-from importlib import resources
 
 from dockerlint.schemas.validate import Compiler, Issue
 
 
 @lru_cache(maxsize=1)
 def compose_schema():
-    data = json.loads(resources.files("dockerlint").joinpath("data/compose/compose-spec.json").read_text())
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "compose", "compose-spec.json")
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
     # null is accepted everywhere, as for Kubernetes: compose-go resets null values before it
     # validates (`environment:` with only a comment under it is common and runs)
     compiler = Compiler(data["types"], {"unknown": "DC100", "value": "DC100", "required": "DC100"})

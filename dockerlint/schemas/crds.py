@@ -231,6 +231,8 @@ def prescan_crds(resolver, files: list[str]) -> None:
     """Before linting: collect the CRDs of the run (the linted files and every `crd-paths`
     entry of their configs) and give them to every file's settings as `settings.crds`.
     Costs nothing unless a schema rule is selected somewhere."""
+    if not files:
+        return
     settings_list = []
     seen = set()
     for path in files:

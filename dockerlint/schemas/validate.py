@@ -15,7 +15,6 @@ walk is over our YAML nodes directly (merge keys resolved), never over a convert
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Callable
 
 from dockerlint.model import Span
@@ -30,14 +29,22 @@ _INT32 = (-(2**31), 2**31 - 1)
 _INT64 = (-(2**63), 2**63 - 1)
 
 
-@dataclass(slots=True)
 class Issue:
-    code: str  # KS100 unknown field, KS101 bad value, KS102 required missing (DC100 for Compose)
-    span: Span
-    message: str
-    key: ScalarNode | None = None  # KS100: the unknown key
-    rename_to: str | None = None  # KS100: the one close valid name, when it is not used yet
-    near: tuple[str, ...] = ()  # KS100: the close valid names
+    """One schema problem. (A plain class: a dataclass costs milliseconds at import.)"""
+
+    __slots__ = ("code", "span", "message", "key", "rename_to", "near")
+
+    def __init__(self, code: str, span: Span, message: str, key: ScalarNode | None = None,
+                 rename_to: str | None = None, near: tuple[str, ...] = ()):
+        self.code = code  # KS100 unknown field, KS101 bad value, KS102 required missing (DC100: Compose)
+        self.span = span
+        self.message = message
+        self.key = key  # an unknown key (for the rename fix)
+        self.rename_to = rename_to  # the one close valid name, when the mapping does not use it yet
+        self.near = near  # the close valid names
+
+    def __repr__(self) -> str:
+        return f"Issue({self.code}, {self.span.line}:{self.span.col}, {self.message!r})"
 
 
 Check = Callable[[Node, list, "ScalarNode | None"], None]
