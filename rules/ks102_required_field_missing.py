@@ -13,6 +13,10 @@ class RequiredFieldMissing(Rule):
     `spec.selector`, a RoleBinding without `roleRef`), or that sets it to null; and an object
     without `apiVersion`. Custom resources follow their CRD's `required` lists.
 
+    A kustomize patch holds only the fields it changes: files named like `*patch*.yaml`, or
+    listed under `patches`/`patchesStrategicMerge` of a kustomization in the same directory,
+    are not checked for required fields (unknown fields and values still are).
+
     ## Why is this bad?
     The API server rejects the object (`spec.template.spec.containers[0].name: Required
     value`).

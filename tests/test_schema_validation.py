@@ -582,3 +582,15 @@ def test_a_misspelt_required_field_is_one_finding():
             image: nginx:1.27
         """)
     assert got == [("KS100", 5, 3, 'unknown field "contianers" in PodSpec; did you mean "containers"?')]
+
+
+def test_kustomize_patches_are_not_checked_for_required_fields(tmp_path):
+    patch = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 3\n  strategy: {tipe: Recreate}\n"
+    (tmp_path / "replicas.yaml").write_text(patch)
+    (tmp_path / "kustomization.yaml").write_text("resources: [../base]\npatches:\n- path: replicas.yaml\n")
+    (tmp_path / "other.yaml").write_text(patch)
+    code, out, err = run_cli(["check", str(tmp_path), "--select", "KS100,KS102", "--isolated", "--no-progress"])
+    assert out.count("KS100") == 2  # unknown fields are still reported in both
+    headers = [line for line in out.splitlines() if ": KS1" in line]
+    assert [h for h in headers if "KS102" in h and "replicas.yaml" in h] == []
+    assert any("other.yaml:5:3: KS102" in h for h in headers)

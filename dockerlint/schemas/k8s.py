@@ -208,9 +208,39 @@ def file_issues(ctx) -> list[Issue]:
 
         settings = ctx.settings
         options = settings.rule_options.get("KS103") or {}
-        return check_objects(ctx, settings.kubernetes_version, catalogue_for(settings),
-                             bool(options.get("report-missing-crd", False)))
+        issues = check_objects(ctx, settings.kubernetes_version, catalogue_for(settings),
+                               bool(options.get("report-missing-crd", False)))
+        if is_kustomize_patch(ctx.path):
+            issues = [i for i in issues if i.code != "KS102"]
+        return issues
     return ctx.cached("k8s-schema-issues", compute)
+
+
+_PATCH_NAME = re.compile(r"patch", re.I)
+_KUSTOMIZATIONS = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+
+
+def is_kustomize_patch(path: str) -> bool:
+    """A kustomize patch holds only the fields it changes, so required fields are not
+    expected: a file named like `*patch*.yaml`, or named in a sibling kustomization's
+    `patches`/`patchesStrategicMerge`."""
+    import os
+
+    name = os.path.basename(path)
+    if _PATCH_NAME.search(name):
+        return True
+    directory = os.path.dirname(os.path.abspath(path)) if path != "-" else None
+    if directory is None:
+        return False
+    for candidate in _KUSTOMIZATIONS:
+        try:
+            with open(os.path.join(directory, candidate), encoding="utf-8") as f:
+                text = f.read(200_000)
+        except OSError:
+            continue
+        return re.search(r"(?m)^\s*(?:-\s*)?(?:path:\s*)?['\"]?(?:\./)?" + re.escape(name) + r"['\"]?\s*$", text) is not None \
+            and re.search(r"(?m)^(?:patches|patchesStrategicMerge|patchesJson6902)\s*:", text) is not None
+    return False
 
 
 def report(ctx, code: str) -> None:
