@@ -1,5 +1,5 @@
 from dockerlint.model import FileKind, Severity
-from dockerlint.parse.yaml import MERGE_TAG, MappingNode, ScalarNode, SequenceNode
+from dockerlint.parse.yaml import MappingNode, ScalarNode, SequenceNode
 from dockerlint.rule import Rule, bad, ok
 
 
@@ -58,28 +58,41 @@ class DuplicateKey(Rule):
 def report_duplicates(ctx) -> None:
     for doc in ctx.model:
         for mapping in _mappings(doc.root):
-            keys = [k.value for k, _ in mapping.pairs if type(k) is ScalarNode and k.tag != MERGE_TAG]
-            if len(keys) == len(set(keys)):
+            pairs = mapping.pairs
+            if len(pairs) < 2:
                 continue
+            keys = {k.value for k, _ in pairs if type(k) is ScalarNode}
+            if len(keys) == len(pairs) or mapping.duplicate_keys() == []:
+                continue  # (a merge key `<<` or a complex key makes the counts differ)
             for first, repeated in mapping.duplicate_keys():
                 ctx.report(repeated.span, f'duplicate key "{repeated.value}" (first on line {first.span.line}); '
                            "tools disagree on which value counts")
 
 
-def _mappings(root):
+def _mappings(root) -> list:
     """Every mapping reachable from `root` once (aliases are not re-entered); scalars are
     skipped without a visit, which is most of a manifest."""
-    if type(root) is not MappingNode and type(root) is not SequenceNode:
-        return
+    found: list = []
+    t = type(root)
+    if t is not MappingNode and t is not SequenceNode:
+        return found
     seen: set[int] = set()
     stack = [root]
+    pop, push = stack.pop, stack.append
     while stack:
-        node = stack.pop()
+        node = pop()
         if id(node) in seen:
             continue
         seen.add(id(node))
         if type(node) is MappingNode:
-            yield node
-            stack.extend(v for _, v in node.pairs if type(v) is MappingNode or type(v) is SequenceNode)
+            found.append(node)
+            for _, v in node.pairs:
+                tv = type(v)
+                if tv is MappingNode or tv is SequenceNode:
+                    push(v)
         else:
-            stack.extend(i for i in node.items if type(i) is MappingNode or type(i) is SequenceNode)
+            for v in node.items:
+                tv = type(v)
+                if tv is MappingNode or tv is SequenceNode:
+                    push(v)
+    return found

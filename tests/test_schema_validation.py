@@ -594,3 +594,15 @@ def test_kustomize_patches_are_not_checked_for_required_fields(tmp_path):
     headers = [line for line in out.splitlines() if ": KS1" in line]
     assert [h for h in headers if "KS102" in h and "replicas.yaml" in h] == []
     assert any("other.yaml:5:3: KS102" in h for h in headers)
+
+
+def test_no_suggestion_when_the_value_does_not_fit_the_close_name():
+    assert compose_findings("""
+        services:
+          web:
+            image: nginx:1.27
+            pre_start:
+            - command: ["echo", "hi"]
+        """) == [("DC100", 4, 5, 'unknown field "pre_start" in service')]
+    assert findings(pod("imagePulPolicy: {always: true}\n")) == [
+        ("KS100", 9, 5, 'unknown field "imagePulPolicy" in Container')]

@@ -327,25 +327,34 @@ class Compiler:
             if fields is None:
                 fields, extra = compiled()
             misspelt = None
-            for k, v in node.items():
-                field_check = fields.get(k.value)
+            # the pairs as written (cheaper than the merged index); with merge keys, the
+            # merged view, as Kubernetes and Compose see it
+            pairs = node.items() if node.has_merge else node.pairs
+            present = {} if required else None
+            for k, v in pairs:
+                if type(k) is not ScalarNode:
+                    continue
+                name = k.value
+                if present is not None:
+                    present[name] = (k, v)
+                field_check = fields.get(name)
                 if field_check is not None:
                     field_check(v, out, k)
                 elif extra is not None:
                     extra(v, out, k)
                 elif state["patterns"] and _by_pattern(state["patterns"], k, v, out):
                     pass
-                elif not keep_unknown and not k.value.startswith("$"):  # $patch: strategic-merge directives
-                    issue = unknown_field(unknown_code, k, fields, node, label)
+                elif not keep_unknown and not name.startswith("$"):  # $patch: strategic-merge directives
+                    issue = unknown_field(unknown_code, k, fields, node, label, v)
                     out.append(issue)
                     if issue.near:
                         misspelt = (misspelt or set()) | set(issue.near)
             for field in required:
                 if misspelt and field in misspelt:
                     continue  # `contianers:` is one problem, said by the unknown field
-                value = node.get(field)
-                if value is None or _is_null(value):
-                    span = node.key_node(field).span if value is not None else _missing_span(node, key)
+                pair = present.get(field)
+                if pair is None or _is_null(pair[1]):
+                    span = pair[0].span if pair is not None else _missing_span(node, key)
                     out.append(Issue(required_code, span, f'{label} is missing the required field "{field}"'))
         return check
 
@@ -379,8 +388,12 @@ def _node_shape(node: Node) -> str:
     return "null" if node.tag == NULL_TAG else "scalar"
 
 
-def unknown_field(code: str, key: ScalarNode, fields, node: MappingNode, label: str) -> Issue:
+def unknown_field(code: str, key: ScalarNode, fields: dict, node: MappingNode, label: str, value: Node | None = None) -> Issue:
+    """An unknown key, with the valid names within two edits whose type accepts its value
+    (`pre_start:` holding a list of hooks is no typo of `restart:`)."""
     near = close_matches(key.value, fields)
+    if value is not None and near:
+        near = [name for name in near if _fits(fields[name], value, key)]
     message = f'unknown field "{key.value}" in {label}'
     rename = None
     if near:
@@ -388,6 +401,14 @@ def unknown_field(code: str, key: ScalarNode, fields, node: MappingNode, label: 
         if len(near) == 1 and near[0] not in node:
             rename = near[0]
     return Issue(code, key.span, message, key=key, rename_to=rename, near=tuple(near))
+
+
+def _fits(check, value: Node, key: ScalarNode) -> bool:
+    """Does `value` have the shape the field expects? (Problems deeper inside do not count.)"""
+    trial: list = []
+    check(value, trial, key)
+    at = _at(value, key)
+    return not any(issue.span == at and issue.code != "KS100" for issue in trial)
 
 
 def _by_pattern(patterns, key: ScalarNode, value: Node, out: list) -> bool:
