@@ -46,10 +46,17 @@ class CrdVersion:
 
 @dataclass
 class CrdCatalogue:
-    """(apiVersion, kind) -> CrdVersion; also which groups have CRDs at all."""
+    """(apiVersion, kind) -> CrdVersion; also which groups have CRDs at all.
+
+    Its repr is a digest of the CRD files it was read from, so a settings repr that includes it
+    (a result-cache key) stays short and changes when a CRD file changes."""
 
     versions: dict[tuple[str, str], CrdVersion] = field(default_factory=dict)
     kinds_by_group: dict[str, dict[str, list[CrdVersion]]] = field(default_factory=dict)
+    digest: str = ""
+
+    def __repr__(self) -> str:
+        return f"CrdCatalogue({len(self.versions)} versions, {self.digest or 'unsourced'})"
 
     def add_documents(self, documents: list[YamlDocument], path: str) -> None:
         for doc in documents:
@@ -180,7 +187,10 @@ def build_catalogue(paths: list[str], extra_files: list[str] = ()) -> tuple[CrdC
     from dockerlint.model import SourceText
     from dockerlint.parse.yaml import load_documents
 
+    import hashlib
+
     catalogue = CrdCatalogue()
+    digest = hashlib.sha256()
     errors: list[str] = []
     files: list[tuple[str, bool]] = []
     for path in paths:
@@ -214,6 +224,8 @@ def build_catalogue(paths: list[str], extra_files: list[str] = ()) -> tuple[CrdC
                 errors.append(f"crd-paths: {path}: {e}")
             continue
         catalogue.add_documents(documents, path)
+        digest.update(real.encode("utf-8", "surrogatepass") + b"\0" + text.encode("utf-8", "surrogatepass") + b"\0")
+    catalogue.digest = digest.hexdigest()[:16]
     return catalogue, errors
 
 
