@@ -606,3 +606,66 @@ def test_no_suggestion_when_the_value_does_not_fit_the_close_name():
         """) == [("DC100", 4, 5, 'unknown field "pre_start" in service')]
     assert findings(pod("imagePulPolicy: {always: true}\n")) == [
         ("KS100", 9, 5, 'unknown field "imagePulPolicy" in Container')]
+
+
+# ---- the oracle over a corpus sample ---------------------------------------------------------
+
+_JUDGED = (  # the classes of difference bench/schema_validation.md judges, as (side, test)
+    ("ours", lambda f: "is not valid base64" in f.message),  # Secret data placeholders
+    ("ours", lambda f: f.message.startswith('protocol: "')),  # protocol: tcp / HTTP
+    ("ours", lambda f: f.code == "KS102" and "selector" in f.message),  # selector: null
+    ("oracle", lambda detail: "'$patch' was unexpected" in detail),  # strategic-merge directives
+)
+
+
+def test_every_difference_from_kubernetes_validate_on_a_corpus_sample_is_a_judged_one(monkeypatch):
+    kv = pytest.importorskip("kubernetes_validate")
+    import functools
+
+    import kubernetes_validate.utils as kv_utils
+    import yaml
+
+    # the oracle re-reads its 1.8 MB definitions for every document; the same answers, once
+    monkeypatch.setattr(kv_utils, "schema_contents", functools.lru_cache(maxsize=None)(kv_utils.schema_contents))
+
+    from conftest import shared_path
+    from dockerlint.engine import lint_source
+    from dockerlint.model import FileKind, SourceText
+    from dockerlint.parse.yaml import load_documents
+    from dockerlint.schemas.k8s import is_kustomize_patch
+    from dockerlint.settings import Settings
+
+    corpus = shared_path("corpus", "kubernetes")
+    settings = Settings(select=["KS100", "KS101", "KS102", "KS103"], kubernetes_version="1.37")
+    unexplained, compared = [], 0
+    for path in sorted(corpus.iterdir())[::8]:
+        text = path.read_text(encoding="utf-8")
+        try:
+            docs = list(yaml.safe_load_all(text))
+        except yaml.YAMLError:
+            continue
+        result = lint_source(text, str(path), settings, FileKind.KUBERNETES)
+        starts = [d.span.start for d in load_documents(SourceText(text, str(path)))]
+        for index, doc in enumerate(docs):
+            if not isinstance(doc, dict) or "apiVersion" not in doc or "kind" not in doc:
+                continue
+            end = starts[index + 1] if index + 1 < len(starts) else len(text) + 1
+            ours = [f for f in result.findings if starts[index] <= f.span.start < end]
+            try:
+                kv.validate(doc, "1.37", strict=True)
+                detail = None
+            except kv.SchemaNotFoundError:
+                continue
+            except kv.ValidationError as e:
+                detail = f"{e.validator}: {e.message}"
+            compared += 1
+            if (detail is None) == (not ours):
+                continue
+            if detail is None and all(any(t(f) for side, t in _JUDGED if side == "ours") for f in ours):
+                continue
+            if detail is not None and (any(t(detail) for side, t in _JUDGED if side == "oracle")
+                                       or (detail.startswith("required") and is_kustomize_patch(str(path)))):
+                continue
+            unexplained.append((path.name, index, detail, [f.message for f in ours]))
+    assert compared > 500
+    assert unexplained == []
