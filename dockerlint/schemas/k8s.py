@@ -113,7 +113,7 @@ def check_objects(ctx, version: str | None, crds: CrdCatalogue | None, missing_c
         if catalogue is None:
             local = CrdCatalogue()
             local.add_documents(ctx.model, ctx.path)
-            catalogue = local.merged(crds)
+            catalogue = _Both(local, crds)
         crd = catalogue.lookup(api_version, kind)
         if crd is not None:
             if not crd.served:
@@ -126,7 +126,7 @@ def check_objects(ctx, version: str | None, crds: CrdCatalogue | None, missing_c
                 continue  # KS067 names the replacement
             out.append(_unknown_builtin(schema, obj, api_version, kind))
             continue
-        if group in catalogue.kinds_by_group and kind in catalogue.kinds_by_group[group]:
+        if kind in catalogue.kinds_in(group):
             out.append(_unknown_custom(catalogue, obj, api_version, kind))
         elif missing_crd:
             out.append(Issue("KS103", _api_span(obj), f"no schema for {api_version} {kind}: no CRD for it in the linted files or `crd-paths`"))
@@ -178,9 +178,28 @@ def _unknown_builtin(schema: KubernetesSchema, obj, api_version: str, kind: str)
     return Issue("KS103", obj.kind_span, f'unknown kind "{kind}" in {api_version} (Kubernetes {schema.version}){hint}')
 
 
-def _unknown_custom(catalogue: CrdCatalogue, obj, api_version: str, kind: str) -> Issue:
+class _Both:
+    """The file's own CRDs first, then the run's."""
+
+    def __init__(self, local: CrdCatalogue, run: CrdCatalogue | None):
+        self.local, self.run = local, run
+
+    def lookup(self, api_version: str, kind: str):
+        found = self.local.lookup(api_version, kind)
+        if found is None and self.run is not None:
+            found = self.run.lookup(api_version, kind)
+        return found
+
+    def kinds_in(self, group: str) -> dict:
+        kinds = dict(self.run.kinds_in(group)) if self.run is not None else {}
+        for kind, crds in self.local.kinds_in(group).items():
+            kinds[kind] = kinds.get(kind, []) + crds
+        return kinds
+
+
+def _unknown_custom(catalogue, obj, api_version: str, kind: str) -> Issue:
     group = group_of(api_version)
-    kinds = catalogue.kinds_by_group[group]
+    kinds = catalogue.kinds_in(group)
     if kind in kinds:
         versions = sorted(c.version for c in kinds[kind])
         return Issue("KS103", _api_span(obj), f"{kind} has no version {api_version.rpartition('/')[2]} in its CRD "
@@ -229,18 +248,46 @@ def is_kustomize_patch(path: str) -> bool:
     name = os.path.basename(path)
     if _PATCH_NAME.search(name):
         return True
-    directory = os.path.dirname(os.path.abspath(path)) if path != "-" else None
-    if directory is None:
+    if path == "-":
         return False
+    return name in _patches_listed(os.path.dirname(os.path.abspath(path)))
+
+
+_LISTED: dict[str, tuple[tuple, frozenset]] = {}  # directory -> (stamp, file names listed as patches)
+
+
+def _patches_listed(directory: str) -> frozenset:
+    """File names a kustomization in `directory` lists under its patches; re-read when the
+    kustomization file changes (the language server lives long)."""
+    import os
+
+    stamp: tuple = ()
+    found = None
     for candidate in _KUSTOMIZATIONS:
+        full = os.path.join(directory, candidate)
         try:
-            with open(os.path.join(directory, candidate), encoding="utf-8") as f:
-                text = f.read(200_000)
+            st = os.stat(full)
         except OSError:
             continue
-        return re.search(r"(?m)^\s*(?:-\s*)?(?:path:\s*)?['\"]?(?:\./)?" + re.escape(name) + r"['\"]?\s*$", text) is not None \
-            and re.search(r"(?m)^(?:patches|patchesStrategicMerge|patchesJson6902)\s*:", text) is not None
-    return False
+        stamp, found = (full, st.st_mtime_ns, st.st_size), full
+        break
+    cached = _LISTED.get(directory)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    names: frozenset = frozenset()
+    if found is not None:
+        try:
+            with open(found, encoding="utf-8") as f:
+                text = f.read(200_000)
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        if re.search(r"(?m)^(?:patches|patchesStrategicMerge|patchesJson6902)\s*:", text):
+            names = frozenset(os.path.basename(m) for m in re.findall(
+                r"(?m)^\s*(?:-\s*)?(?:path:\s*)?['\"]?(?:\./)?([^\s'\"#]+\.ya?ml)['\"]?\s*$", text))
+    if len(_LISTED) > 10_000:
+        _LISTED.clear()
+    _LISTED[directory] = (stamp, names)
+    return names
 
 
 def report(ctx, code: str) -> None:
