@@ -206,6 +206,11 @@ def apply_dockerlint_table(settings: Settings, table: dict[str, Any], path: str)
                 s.format_options = {**s.format_options, **parse_table(value)}
             except ValueError as e:
                 raise ConfigError(str(e), path) from None
+        elif key == "kubernetes-version":
+            s.kubernetes_version = _kubernetes_version(value, path)
+        elif key == "crd-paths":
+            base = os.path.dirname(os.path.abspath(path))
+            s.crd_paths = [os.path.join(base, p) for p in _str_list(value, key, path)]
         elif key == "rules":
             merged = dict(s.rule_options)
             merged.update(_rule_options(value, path))
@@ -215,7 +220,7 @@ def apply_dockerlint_table(settings: Settings, table: dict[str, Any], path: str)
                 "select, extend-select, ignore, severity, failure-threshold, exclude, build-args, "
                 "trusted-registries, approved-images, image-replacements, as-of, custom-rules, label-schema, strict-labels, "
                 "disable-ignore-pragma, unsafe-fixes, extend-safe-fixes, extend-unsafe-fixes, "
-                "unfixable, baseline, cache, cache-dir, helm, rules, format"
+                "unfixable, baseline, cache, cache-dir, kubernetes-version, crd-paths, helm, rules, format"
             )
             raise ConfigError(f"unknown key `{key}` (known keys: {known})", path)
     s.config_path = path
@@ -246,6 +251,17 @@ def _apply_helm_table(s: Settings, table: Any, path: str) -> Settings:
                 f"unknown key `{name}` (known keys: values, values-matrix, release-name, namespace, kube-version, skip-tests)", path
             )
     return s
+
+
+def _kubernetes_version(value: Any, path: str) -> str:
+    from dockerlint.schemas import check_version
+
+    if not isinstance(value, str):  # a TOML float would read 1.30 as 1.3
+        raise ConfigError(f"`kubernetes-version` must be a string such as \"1.34\", got {_shown(value)}", path)
+    problem = check_version(value)
+    if problem:
+        raise ConfigError(problem, path)
+    return value
 
 
 HADOLINT_LABEL_TYPES = {"text", "url", "spdx", "hash", "rfc3339", "semver", "email"}
@@ -354,6 +370,13 @@ class ConfigResolver:
         self.explicit = explicit
         self.isolated = isolated
         self._by_dir: dict[str, Settings] = {}
+
+    def add_override(self, apply) -> None:
+        """Apply `apply(Settings) -> Settings` after everything else, from now on (e.g. the
+        run's CRD catalogue, known only after discovery)."""
+        previous = self.cli_overrides
+        self.cli_overrides = (lambda s: apply(previous(s))) if previous is not None else apply
+        self._by_dir.clear()
 
     def config_files_in(self, directory: Path) -> list[Path]:
         found = [directory / n for n in HADOLINT_FILES if (directory / n).is_file()][:1]

@@ -38,6 +38,7 @@ def add_selection_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--exclude", action="append", metavar="GLOB", help="skip paths matching these globs")
     p.add_argument("--build-arg", action="append", metavar="NAME=VALUE", help="ARG values for resolving FROM and pins")
     p.add_argument("--helm-values", action="append", metavar="FILE", help="values file for every Helm chart, after the chart's own (repeatable)")
+    p.add_argument("--kubernetes-version", metavar="X.Y", help="validate manifests against this Kubernetes version's schemas (default: newest bundled)")
     p.add_argument("--unsafe-fixes", action="store_true", help="also apply (or show) fixes that may change behaviour")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help="judge end-of-life images as on this day (default today), for reproducible CI")
     p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
@@ -86,6 +87,13 @@ def cli_settings_overrides(args):
             s.build_args = build_args
         if args.unsafe_fixes:
             s.unsafe_fixes = True
+        if getattr(args, "kubernetes_version", None):
+            from dockerlint.schemas import check_version
+
+            problem = check_version(args.kubernetes_version)
+            if problem:
+                raise UsageError(f"--kubernetes-version: {problem}")
+            s.kubernetes_version = args.kubernetes_version
         if getattr(args, "as_of", None):
             import datetime as dt
 

@@ -26,6 +26,10 @@ class Settings:
     label_schema: dict[str, str] = field(default_factory=dict)  # DL3049-DL3058
     strict_labels: bool = False
     disable_ignore_pragma: bool = False
+    # Schema validation (KS100-KS103)
+    kubernetes_version: str | None = None  # "1.34"; None: the newest bundled schemas
+    crd_paths: list[str] = field(default_factory=list)  # CRD files/directories (absolute)
+    crds: Any = None  # the run's CustomResourceDefinitions (schemas.crds.CrdCatalogue), set by the front end
     # Fixes
     unsafe_fixes: bool = False
     extend_safe_fixes: list[str] = field(default_factory=list)

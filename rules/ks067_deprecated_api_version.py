@@ -42,6 +42,14 @@ REMOVED = {
 }
 
 
+def _maybe_removed(api_version: str) -> bool:
+    """Only pre-release versions of built-in groups get removed: the cheap test before the
+    bundled schemas are consulted."""
+    version = api_version.rpartition("/")[2]
+    group = api_version.rpartition("/")[0]
+    return ("alpha" in version or "beta" in version) and (group == "" or "." not in group or group.endswith(".k8s.io"))
+
+
 def removed(api_version: str | None, kind: str | None):
     if not api_version:
         return None
@@ -55,7 +63,11 @@ class DeprecatedApiVersion(Rule):
     ## What it does
     Flags an object whose `apiVersion` has been removed from Kubernetes (`extensions/v1beta1`,
     `apps/v1beta2`, `batch/v1beta1`, `policy/v1beta1`, `autoscaling/v2beta2`...), naming the
-    replacement and the release that removed it.
+    replacement and the release that removed it. Removed means removed in the Kubernetes
+    version validated against (`kubernetes-version`, default the newest bundled schemas): the
+    historic removals are listed here, and later ones come from the bundled schemas (a
+    pre-release version served by an older bundled release and not by the target). KS103
+    leaves all of these to this rule.
 
     ## Why is this bad?
     `kubectl apply` fails against clusters at or past that release, usually during an upgrade;
@@ -63,7 +75,7 @@ class DeprecatedApiVersion(Rule):
     selector), so the move is worth making deliberately.
 
     ## Scope
-    Built-in API groups only; CRD versions are not known.
+    Built-in API groups only (CRD versions: KS103).
 
     ## Compared with other tools
     kube-linter `no-extensions-v1beta` (extensions and apps betas), Trivy KSV-0107 and
@@ -102,8 +114,17 @@ class DeprecatedApiVersion(Rule):
     ]
 
     def check(self, ctx):
+        target = None
         for obj in all_objects(ctx):
-            found = removed(obj.api_version, obj.kind)
+            if not obj.api_version or not obj.kind:
+                continue
+            if removed(obj.api_version, obj.kind) is None and not _maybe_removed(obj.api_version):
+                continue
+            from dockerlint.schemas import resolve_version
+            from dockerlint.schemas.k8s import removed_in  # the bundled schemas decide, lazily
+
+            target = target or resolve_version(ctx.settings.kubernetes_version)
+            found = removed_in(obj.api_version, obj.kind, target)
             if found is None:
                 continue
             replacement, release = found

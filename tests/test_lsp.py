@@ -244,6 +244,26 @@ async def test_unsafe_fix_is_labelled(client: LanguageClient):
 
 
 @pytest.mark.asyncio
+async def test_schema_typo_has_the_rename_quick_fix(client: LanguageClient):
+    (client.tmp_path / "k8s").mkdir()
+    (client.tmp_path / "k8s" / ".dockerlint.toml").write_text('select = ["KS100"]\nkubernetes-version = "1.34"\n')
+    text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  contianers:\n  - name: web\n    image: nginx:1.27\n"
+    uri = await open_document(client, "k8s/pod.yaml", text)
+    (diagnostic,) = client.diagnostics[uri]
+    assert (diagnostic.code, diagnostic.range.start.line, diagnostic.range.start.character) == ("KS100", 5, 2)
+    assert 'did you mean "containers"' in diagnostic.message
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri), range=diagnostic.range,
+            context=lsp.CodeActionContext(diagnostics=[diagnostic]),
+        )
+    )
+    (rename,) = [a for a in actions if a.title.startswith("(unsafe) Fix KS100")]
+    (edit,) = rename.edit.document_changes[0].edits if rename.edit.document_changes else rename.edit.changes[uri]
+    assert edit.new_text == "containers" and (edit.range.start.line, edit.range.start.character) == (5, 2)
+
+
+@pytest.mark.asyncio
 async def test_applying_an_edit_refreshes_diagnostics(client: LanguageClient):
     uri = await open_document(client, "Dockerfile", DOCKERFILE)
     # Two quick edits: only the last version's diagnostics may be published.

@@ -273,6 +273,10 @@ def job_count(args, files: int) -> int:
 
 def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False):
     candidates, skipped, forced = iter_targets(args, resolver)
+    from dockerlint.schemas.crds import prescan_crds
+
+    # the run's CRDs for KS100-KS103 (nothing is read unless those rules run on YAML files)
+    prescan_crds(resolver, [c.path for c in candidates if c.path != "-" and c.kind in (None, FileKind.KUBERNETES)])
     for s in skipped:  # links that loop, dangle or leave the tree; FIFOs: said, not linted
         print(f"{s.path}: skipped: {s.reason}", file=sys.stderr)
     results: list[FileResult] = []
