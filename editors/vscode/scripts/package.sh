@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds editors/vscode/dist/dockerlint-<version>.vsix from a clean clone:
+#   bash editors/vscode/scripts/package.sh
+# <version> is the project's own (pyproject.toml), so the extension always follows it.
+# Needs Node >= 20 and npm; everything else comes from package-lock.json.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+root="$(cd "$here/../.." && pwd)"
+
+pep440="$(sed -n 's/^version *= *"\(.*\)"/\1/p' "$root/pyproject.toml" | head -n1)"
+[[ -n "$pep440" ]] || { echo "package.sh: no version in $root/pyproject.toml" >&2; exit 1; }
+# PEP 440 pre-releases as semver: 1.2.0rc1 -> 1.2.0-rc.1, 1.2.0.dev3 -> 1.2.0-dev.3
+version="$(echo "$pep440" | sed -E 's/\.?(a|b|rc|dev)([0-9]+)$/-\1.\2/')"
+
+cd "$here"
+# --ignore-scripts: nothing in the tree needs an install script to compile or package
+# (vsce's optional keytar would try to download a prebuilt binary).
+npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+rm -rf out
+npx --no-install tsc -p ./
+mkdir -p dist
+out="dist/dockerlint-$version.vsix"
+npx --no-install vsce package "$version" --no-git-tag-version --no-update-package-json \
+  --allow-missing-repository --out "$out"
+echo "package.sh: built $here/$out"
