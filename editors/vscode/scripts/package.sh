@@ -15,7 +15,13 @@ version="$(echo "$pep440" | sed -E 's/\.?(a|b|rc|dev)([0-9]+)$/-\1.\2/')"
 cd "$here"
 # --ignore-scripts: nothing in the tree needs an install script to compile or package
 # (vsce's optional keytar would try to download a prebuilt binary).
-npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+# (Skipped when node_modules was installed from this very lockfile already.)
+stamp=node_modules/.dockerlint-lock-sha
+lock_sha="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [[ "$(cat "$stamp" 2>/dev/null)" != "$lock_sha" ]]; then
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+  echo "$lock_sha" > "$stamp"
+fi
 rm -rf out
 npx --no-install tsc -p ./
 mkdir -p dist

@@ -192,20 +192,20 @@ function restart(context: vscode.ExtensionContext): Promise<void> {
   return starting;
 }
 
-function ruleAtCursor(): string | undefined {
+/** The codes of dockerlint's diagnostics under the cursor, the narrowest first. */
+function rulesAtCursor(): string[] {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
-    return undefined;
+    return [];
   }
   const pos = editor.selection.active;
-  const here = vscode.languages
+  const size = (r: vscode.Range) => (r.end.line - r.start.line) * 1e6 + (r.end.character - r.start.character);
+  const codes = vscode.languages
     .getDiagnostics(editor.document.uri)
-    .filter((d) => d.source === "dockerlint" && d.range.contains(pos));
-  const code = here[0]?.code;
-  if (code === undefined) {
-    return undefined;
-  }
-  return typeof code === "object" ? String(code.value) : String(code);
+    .filter((d) => d.source === "dockerlint" && d.code !== undefined && d.range.contains(pos))
+    .sort((a, b) => size(a.range) - size(b.range))
+    .map((d) => (typeof d.code === "object" ? String(d.code.value) : String(d.code)));
+  return [...new Set(codes)];
 }
 
 function runDockerlint(args: string[]): Promise<string> {
@@ -233,7 +233,16 @@ class RuleDocs implements vscode.TextDocumentContentProvider {
 }
 
 async function showRuleDocumentation(code?: unknown): Promise<void> {
-  let rule = typeof code === "string" && code ? code : ruleAtCursor();
+  let rule = typeof code === "string" && code ? code : undefined;
+  const here = rule ? [] : rulesAtCursor();
+  if (here.length === 1) {
+    rule = here[0];
+  } else if (here.length > 1) {
+    rule = await vscode.window.showQuickPick(here, { placeHolder: "Rule under the cursor" });
+    if (!rule) {
+      return;
+    }
+  }
   if (!rule) {
     let rules: { code: string; name: string; summary: string }[];
     try {
