@@ -87,6 +87,36 @@ async function savedChange(before) {
   throw new Error(`the Dockerfile on disk did not change from:\n${before}`);
 }
 
+/** `dockerlint lsp` processes started by this code-server (its process group: $CODE_SERVER_PGID). */
+function lspPids() {
+  const pgid = Number(process.env.CODE_SERVER_PGID);
+  const pids = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[2]) !== pgid) continue; // field 5, the process group
+      const argv = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+      if (argv.some((a) => a.endsWith("dockerlint")) && argv.includes("lsp")) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/** The one running server's pid, once it is not `previous`. */
+async function lspPid(previous) {
+  const deadline = Date.now() + 30000;
+  while (Date.now() < deadline) {
+    const pids = lspPids().filter((p) => p !== previous);
+    if (pids.length === 1) return pids[0];
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no (single) new dockerlint lsp process; running: ${lspPids()}`);
+}
+
 async function problemsText() {
   return (await page.locator(".markers-panel").first().innerText().catch(() => "")) || "";
 }
@@ -160,9 +190,43 @@ try {
   result.ruleDocTab = await page.locator(".tab", { hasText: "DL3007" }).first().innerText();
   step("rule documentation opened");
 
-  // Back to the Problems view for the final picture.
-  await page.locator(".tab", { hasText: "pod.yaml" }).first().click();
+  // What the Problems view holds after the fixes.
+  await runCommand("View: Toggle Maximized Panel");
+  await page.waitForTimeout(500);
   result.finalProblems = await problemsText();
+  await runCommand("View: Toggle Maximized Panel");
+
+  // The server crashes: the extension starts a new one (dockerlint.server.maxRestarts is 1 here).
+  const first = await lspPid();
+  process.kill(first, "SIGKILL");
+  const second = await lspPid(first);
+  step("server restarted after a crash", { first, second });
+  await page.locator(".tab", { hasText: "Dockerfile" }).first().click();
+  await page.locator(".monaco-editor .view-lines").first().click();
+  await page.keyboard.press("Control+End");
+  await page.keyboard.type("RUN apt-get install wget\n");
+  await runCommand("View: Toggle Maximized Panel");
+  result.problemsAfterRestart = await waitForProblems(["DL3014"], 30000);
+  await runCommand("View: Toggle Maximized Panel");
+  step("the restarted server lints edits");
+
+  // A second crash within 3 minutes is one too many: no restart, an error offering one.
+  process.kill(second, "SIGKILL");
+  const toast = page.locator(".notification-toast", { hasText: "was not restarted" }).first();
+  await toast.waitFor({ timeout: 20000 });
+  result.crashNotice = await toast.innerText();
+  await page.waitForTimeout(2000);
+  result.serversAfterGivingUp = lspPids().length;
+  await shot("gave-up");
+  await toast.locator(".monaco-button", { hasText: "Restart" }).first().click();
+  result.third = await lspPid(second);
+  step("restarted from the notification");
+  await runCommand("View: Toggle Maximized Panel");
+  result.problemsAfterManualRestart = await waitForProblems(["DL3014", "KS003"], 30000);
+  await runCommand("View: Toggle Maximized Panel");
+
+  // The final picture: the editor and the Problems view.
+  await page.locator(".tab", { hasText: "pod.yaml" }).first().click();
   result.finalScreenshot = await shot("final");
   result.ok = true;
 } catch (e) {
