@@ -68,10 +68,20 @@ def test_extension_settings_mirror_the_servers():
     assert props["dockerlint.unsafeFixes"]["type"] == "boolean"
     from dockerlint.lsp_config import WorkspaceSettings
 
-    settings, problems = WorkspaceSettings.from_client(
-        {name.split(".", 1)[1]: spec["default"] for name, spec in props.items() if name in server_side}
-    )
+    # What VS Code answers workspace/configuration for the section "dockerlint" with: every
+    # dockerlint.* setting, dotted names nested. The defaults must mean "as the config says".
+    section: dict = {}
+    for name, spec in props.items():
+        *parents, leaf = name.split(".")[1:]
+        node = section
+        for parent in parents:
+            node = node.setdefault(parent, {})
+        node[leaf] = spec["default"]
+    settings, problems = WorkspaceSettings.from_client(section)
     assert problems == []
+    assert settings == WorkspaceSettings(select=None, ignore=[], unsafe_fixes=False)
+    settings, problems = WorkspaceSettings.from_client({**section, "ignore": ["DL3008"], "unsafeFixes": True})
+    assert (settings.ignore, settings.unsafe_fixes, problems) == (["DL3008"], True, [])
 
 
 def _node_tools() -> str | None:
@@ -211,6 +221,8 @@ def code_server(vsix: Path, tmp_path: Path):
         "python.defaultInterpreterPath": sys.executable,
         # One restart after a crash, so that the test sees both the restart and the bound.
         "dockerlint.server.maxRestarts": 1,
+        # Passed to the server as workspace configuration: DL3008 must not show up.
+        "dockerlint.ignore": ["DL3008"],
     }, indent=1))
     log = open(tmp_path / "code-server.log", "w")
     proc = subprocess.Popen(
@@ -272,6 +284,7 @@ def test_real_vscode_diagnostics_quick_fix_fix_all_rule_docs_and_restarts(code_s
         assert code in problems, problems
     assert "dockerlint" in problems
     assert "container \"web\" runs privileged" in problems
+    assert "DL3008" not in problems  # dockerlint.ignore, from the user's settings
 
     # The quick fix the menu offered, applied, reached the file on disk; then "Fix all".
     assert "Fix DL3014: Add -y to `apt-get install`" in result["quickFixMenu"]
@@ -300,6 +313,12 @@ def test_real_vscode_diagnostics_quick_fix_fix_all_rule_docs_and_restarts(code_s
     assert result["serversAfterGivingUp"] == 0
     assert result["third"] not in (first, second)
     assert "DL3014" in result["problemsAfterManualRestart"] and "KS003" in result["problemsAfterManualRestart"]
+
+    # A dockerlint.path that is no executable: said plainly, no server, "Open Setting" works.
+    assert 'dockerlint.path is set to "/nonexistent/bin/dockerlint", which is not an executable file' in result["missingNotice"]
+    assert "Open Setting" in result["missingNotice"]
+    assert result["serversWithBadPath"] == 0
+    assert "Dockerlint: Path" in result["settingShown"], result["settingShown"]
 
     shot = Path(result["screenshot"])
     assert shot.is_file() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000

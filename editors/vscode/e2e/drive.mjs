@@ -238,6 +238,21 @@ try {
   // The final picture: the editor and the Problems view.
   await page.locator(".tab", { hasText: "pod.yaml" }).first().click();
   result.finalScreenshot = await shot("final");
+
+  // dockerlint.path pointing nowhere: no server, an error that says so and opens the setting.
+  // (In the workspace's .vscode/settings.json, as a project would set it.)
+  fs.mkdirSync(path.join(workspace, ".vscode"), { recursive: true });
+  fs.writeFileSync(path.join(workspace, ".vscode", "settings.json"), JSON.stringify({ "dockerlint.path": "/nonexistent/bin/dockerlint" }));
+  const missing = page.locator(".notification-toast", { hasText: "not an executable file" }).first();
+  await missing.waitFor({ timeout: 30000 });
+  result.missingNotice = await missing.innerText();
+  result.serversWithBadPath = lspPids().length;
+  await shot("missing-executable");
+  await missing.locator(".monaco-button", { hasText: "Open Setting" }).first().click();
+  const item = page.locator(".settings-editor .setting-item-contents", { hasText: "The dockerlint executable" }).first();
+  await item.waitFor({ timeout: 20000 });
+  result.settingShown = await item.innerText();
+  step("missing executable reported, setting opened");
   result.ok = true;
 } catch (e) {
   result.error = String(e && e.stack ? e.stack : e);

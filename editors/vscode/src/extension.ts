@@ -93,7 +93,11 @@ async function pythonInterpreter(resource: vscode.Uri | undefined): Promise<stri
       output.appendLine(`Python extension: could not read the selected interpreter: ${e}`);
     }
   }
-  const configured = vscode.workspace.getConfiguration("python", resource).get<string>("defaultInterpreterPath", "");
+  // Untrusted workspaces do not choose the program that runs: only the user's own value counts.
+  const python = vscode.workspace.getConfiguration("python", resource);
+  const configured = vscode.workspace.isTrusted
+    ? python.get<string>("defaultInterpreterPath", "")
+    : python.inspect<string>("defaultInterpreterPath")?.globalValue ?? "";
   if (configured && configured !== "python" && configured !== "python3") {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     let p = folder ? configured.split("${workspaceFolder}").join(folder) : configured;
@@ -130,7 +134,7 @@ function reportMissing(miss: Miss): void {
   });
 }
 
-async function startClient(context: vscode.ExtensionContext): Promise<void> {
+async function startClient(): Promise<void> {
   const found = await locateServer();
   if (!isFound(found)) {
     serverCommand = undefined;
@@ -169,7 +173,6 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   }
   const formatting = Boolean(c.initializeResult?.capabilities.documentFormattingProvider);
   await vscode.commands.executeCommand("setContext", "dockerlint.formattingAvailable", formatting);
-  context.subscriptions.push({ dispose: () => void c.stop() });
 }
 
 async function stopClient(): Promise<void> {
@@ -184,10 +187,11 @@ async function stopClient(): Promise<void> {
   }
 }
 
-function restart(context: vscode.ExtensionContext): Promise<void> {
-  starting = (starting ?? Promise.resolve()).then(async () => {
+function restart(): Promise<void> {
+  // One start or stop at a time; a failed one does not block the next.
+  starting = (starting ?? Promise.resolve()).catch(() => undefined).then(async () => {
     await stopClient();
-    await startClient(context);
+    await startClient();
   });
   return starting;
 }
@@ -272,7 +276,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   context.subscriptions.push(
     vscode.workspace.registerTextDocumentContentProvider("dockerlint-rule", new RuleDocs()),
-    vscode.commands.registerCommand("dockerlint.restart", () => restart(context)),
+    vscode.commands.registerCommand("dockerlint.restart", () => restart()),
     vscode.commands.registerCommand("dockerlint.showOutput", () => output.show()),
     vscode.commands.registerCommand("dockerlint.showRuleDocumentation", showRuleDocumentation),
     vscode.commands.registerCommand("dockerlint.fixAll", () =>
@@ -287,7 +291,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         e.affectsConfiguration("dockerlint.server") ||
         (!vscode.workspace.getConfiguration(SECTION).get<string>("path") && e.affectsConfiguration("python.defaultInterpreterPath"))
       ) {
-        void restart(context);
+        void restart();
       }
     }),
   );
@@ -299,14 +303,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         context.subscriptions.push(
           event(() => {
             if (!vscode.workspace.getConfiguration(SECTION).get<string>("path")) {
-              void restart(context);
+              void restart();
             }
           }),
         );
       }
     }, () => undefined);
   }
-  await restart(context);
+  await restart();
 }
 
 export async function deactivate(): Promise<void> {
