@@ -124,6 +124,11 @@ function reportMissing(miss: Miss): void {
     ? `dockerlint.path is set to "${miss.badSetting}", which is not an executable file.`
     : `No dockerlint executable was found (looked in: ${miss.tried.join(", ")}). ` +
       "Install it with `pip install dockerlint` in the selected Python environment, or set dockerlint.path.";
+  showServerError(detail);
+}
+
+/** An error about the executable, with the way to fix it one click away. */
+function showServerError(detail: string): void {
   output.appendLine(detail);
   void vscode.window.showErrorMessage(`dockerlint: ${detail}`, "Open Setting", "Show Output").then((choice) => {
     if (choice === "Open Setting") {
@@ -161,14 +166,7 @@ async function startClient(): Promise<void> {
   try {
     await c.start();
   } catch (e) {
-    output.appendLine(`dockerlint lsp failed to start: ${e}`);
-    void vscode.window.showErrorMessage(`dockerlint: ${found.command} lsp failed to start: ${e}`, "Open Setting", "Show Output").then((choice) => {
-      if (choice === "Open Setting") {
-        void vscode.commands.executeCommand("workbench.action.openSettings", "dockerlint.path");
-      } else if (choice === "Show Output") {
-        output.show();
-      }
-    });
+    showServerError(`${found.command} lsp failed to start (dockerlint 0.1.0 or later is needed): ${e}`);
     return;
   }
   const formatting = Boolean(c.initializeResult?.capabilities.documentFormattingProvider);
