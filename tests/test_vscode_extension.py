@@ -26,7 +26,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 EXT = ROOT / "editors" / "vscode"
-E2E = EXT / "e2e"
+BUILT = ROOT / "build" / "vscode-extension"  # where scripts/package.sh compiles
+E2E = ROOT / "build" / "vscode-e2e"  # where scripts/ci-setup.sh installs code-server
 CODE_SERVER = E2E / "node_modules" / "code-server" / "out" / "node" / "entry.js"
 OUTPUT = ROOT / "build" / "test-output" / "vscode-e2e"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -149,7 +150,7 @@ def test_find_server_order_and_misses(vsix: Path, tmp_path: Path):
         "const {findServer} = require(process.argv[1]);"
         "console.log(JSON.stringify(JSON.parse(process.argv[2]).map(findServer)));"
     )
-    out = subprocess.run(["node", "-e", script, str(EXT / "out" / "findServer.js"), json.dumps(cases)],
+    out = subprocess.run(["node", "-e", script, str(BUILT / "out" / "findServer.js"), json.dumps(cases)],
                          capture_output=True, text=True, timeout=60, check=True).stdout
     found = json.loads(out)
     assert found[0] == {"command": explicit, "source": "setting"}
@@ -166,9 +167,9 @@ def _e2e_missing() -> list[str]:
     if not Path(CHROMIUM).exists():
         missing.append(f"{CHROMIUM} not found (apt-get install chromium)")
     if not CODE_SERVER.is_file():
-        missing.append("code-server not installed in editors/vscode/e2e")
+        missing.append(f"code-server not installed in {E2E.relative_to(ROOT)}")
     if not (E2E / "node_modules" / "playwright-core").is_dir():
-        missing.append("playwright-core not installed in editors/vscode/e2e")
+        missing.append(f"playwright-core not installed in {E2E.relative_to(ROOT)}")
     return missing
 
 
@@ -266,6 +267,8 @@ def test_real_vscode_diagnostics_quick_fix_fix_all_rule_docs_and_restarts(code_s
     (workspace / "pod.yaml").write_text(BAD_MANIFEST)
     if OUTPUT.exists():
         shutil.rmtree(OUTPUT)
+    # The driver runs beside the node_modules it imports (playwright-core).
+    shutil.copy2(EXT / "e2e" / "drive.mjs", E2E / "drive.mjs")
     run = subprocess.run(
         [sys_node(), str(E2E / "drive.mjs"), url, str(workspace), str(OUTPUT)],
         capture_output=True, text=True, timeout=300,

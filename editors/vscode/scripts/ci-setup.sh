@@ -2,7 +2,7 @@
 # Installs what tests/test_vscode_extension.py needs, from the package registries only:
 #   Debian: Chromium (the headless browser), ripgrep, and the headers that code-server's
 #           native modules (node-pty, kerberos, spdlog, argon2, ...) are compiled against;
-#   npm:    code-server (VS Code's server and workbench) + playwright-core in e2e/,
+#   npm:    code-server (VS Code's server and workbench) + playwright-core in build/vscode-e2e/,
 #           the extension's own dependencies, then the .vsix (scripts/package.sh).
 # Run as root (CI is). Idempotent: a second run skips what is already there.
 set -euo pipefail
@@ -30,8 +30,14 @@ if [[ -f /usr/include/node/node.h ]]; then export npm_config_nodedir=/usr; fi
 # node-pty's postinstall runs `npx node-gyp ...`, which without a TTY asks nobody and gives up.
 export npm_config_yes=true
 
-e2e="$here/e2e"
-if [[ ! -f "$e2e/node_modules/.dockerlint-e2e-ok" ]]; then
+# code-server + playwright-core, installed from e2e/package-lock.json into build/vscode-e2e/
+# (out of the source tree, which tests copy whole; reinstalled when the lockfile changes).
+root="$(cd "$here/../.." && pwd)"
+e2e="$root/build/vscode-e2e"
+mkdir -p "$e2e"
+cp "$here/e2e/package.json" "$here/e2e/package-lock.json" "$e2e/"
+lock_sha="$(sha256sum "$e2e/package-lock.json" | cut -d' ' -f1)"
+if [[ "$(cat "$e2e/node_modules/.dockerlint-lock-sha" 2>/dev/null)" != "$lock_sha" ]]; then
   # @vscode/ripgrep's postinstall downloads rg from outside the registries unless the asset is
   # already in its cache under $TMPDIR; give it Debian's rg packed under the name it looks for.
   cache_tmp="$(mktemp -d)"
@@ -41,12 +47,12 @@ if [[ ! -f "$e2e/node_modules/.dockerlint-e2e-ok" ]]; then
     aarch64) rg_target=aarch64-unknown-linux-musl ;;
     *) echo "ci-setup: no ripgrep mapping for $(uname -m)" >&2; exit 1 ;;
   esac
-  # The version pairs that code-server 4.100.3's lib/vscode/npm-shrinkwrap.json pins.
+  # The version pair that code-server 4.100.3's lib/vscode/npm-shrinkwrap.json pins.
   mkdir -p "$cache_tmp/vscode-ripgrep-cache-1.15.11"
   tar -czf "$cache_tmp/vscode-ripgrep-cache-1.15.11/ripgrep-v13.0.0-10-$rg_target.tar.gz" -C /usr/bin rg
   echo "ci-setup: npm ci in $e2e (code-server builds native modules; several minutes)"
   (cd "$e2e" && TMPDIR="$cache_tmp" npm ci --unsafe-perm --no-audit --no-fund --loglevel=error)
-  touch "$e2e/node_modules/.dockerlint-e2e-ok"
+  echo "$lock_sha" > "$e2e/node_modules/.dockerlint-lock-sha"
 fi
 
 echo "ci-setup: building the .vsix"
