@@ -2,6 +2,7 @@ import re
 
 from dockerlint.rulekit.analysis import final_image_stages, stage_infos
 from dockerlint.images.reference import parse_image
+from dockerlint.images.eol import is_eol
 from dockerlint.images.knowledge import alternatives, slimmer_variant
 from dockerlint.images.knowledge import info as knowledge_info
 from dockerlint.model import Applicability, Edit, FileKind, Severity
@@ -112,20 +113,21 @@ class BloatedBaseImage(Rule):
     severity = Severity.INFO
     stages = "final"
     examples = [
-        bad("FROM python:3.12\nCOPY app.py /\n", fixed="FROM python:3.12-slim\nCOPY app.py /\n"),
-        bad("FROM node:20-bookworm AS run\n", fixed="FROM node:20-bookworm-slim AS run\n"),
-        bad("FROM debian:bookworm\n", fixed="FROM debian:bookworm-slim\n"),
+        bad("FROM python:3.12\nCOPY app.py /\n", fixed="FROM python:3.12-slim\nCOPY app.py /\n", at=(1, 6)),
+        bad("FROM node:22-bookworm AS run\n", fixed="FROM node:22-bookworm-slim AS run\n", at=(1, 6)),
+        bad("FROM debian:bookworm\n", fixed="FROM debian:bookworm-slim\n", at=(1, 6)),
         bad("FROM eclipse-temurin:21-jdk\nCOPY app.jar /app.jar\nCMD [\"java\", \"-jar\", \"/app.jar\"]\n",
-            fixed="FROM eclipse-temurin:21-jre\nCOPY app.jar /app.jar\nCMD [\"java\", \"-jar\", \"/app.jar\"]\n"),
+            fixed="FROM eclipse-temurin:21-jre\nCOPY app.jar /app.jar\nCMD [\"java\", \"-jar\", \"/app.jar\"]\n", at=(1, 6)),
         ok("FROM python:3.12-slim\n"),
+        ok("FROM python:3.8\nCOPY app.py /app.py\nCMD [\"python\", \"/app.py\"]\n"),  # python:3.8-slim is end of life: DF301 moves the release first
         ok("FROM python:3.12 AS build\nRUN pip wheel -w /w .\nFROM python:3.12-slim\nCOPY --from=build /w /w\n"),
         ok("FROM node:20-alpine\n"),
         ok("FROM ubuntu:24.04\n"),
         ok("FROM eclipse-temurin:21-jdk\nCOPY . /src\nRUN cd /src && ./mvnw package\n"),
         ok("FROM eclipse-temurin:17-jdk\nRUN ./configure --with-java-home=$JAVA_HOME && make\n"),
-        bad("FROM node\nCOPY . /app\n", fixed="FROM node:24-slim\nCOPY . /app\n"),
-        bad("FROM eclipse-temurin:21-jdk\nCOPY app.jar /\nCMD [\"sh\", \"-c\", \"java -jar /app.jar & jcmd 1 Thread.print\"]\n"),  # display-only
-        bad("FROM python:3.12\nHEALTHCHECK CMD curl -f http://localhost:8000/ || exit 1\n"),  # slim has no curl: display-only
+        bad("FROM node\nCOPY . /app\n", fixed="FROM node:24-slim\nCOPY . /app\n", at=(1, 6)),
+        bad("FROM eclipse-temurin:21-jdk\nCOPY app.jar /\nCMD [\"sh\", \"-c\", \"java -jar /app.jar & jcmd 1 Thread.print\"]\n", at=(1, 6)),  # display-only
+        bad("FROM python:3.12\nHEALTHCHECK CMD curl -f http://localhost:8000/ || exit 1\n", at=(1, 6)),  # slim has no curl: display-only
         ok("FROM ruby:3.3\nONBUILD COPY Gemfile /app/\nONBUILD RUN bundle install\n"),
         ok("FROM python:3.12\n", filename=".devcontainer/Dockerfile"),
     ]
@@ -144,8 +146,8 @@ class BloatedBaseImage(Rule):
                 continue
             ref = parse_image(info.image)
             variant = slimmer_variant(ref)
-            if variant is None:
-                continue
+            if variant is None or is_eol(variant.image, ctx.settings.as_of):
+                continue  # no end-of-life image is recommended: DF301 names the supported release first
             commands = self._commands(ctx, chain)
             if variant.kind == "jre" and commands & _JDK_COMMANDS:
                 continue

@@ -321,7 +321,7 @@ def test_dl4006_shell_is_not_written_into_a_base_image():
 
 
 def test_df003_slim_swap_is_display_only_when_installs_may_compile():
-    text = "FROM python:3.9\nCOPY requirements.txt /app/\nRUN pip install -r /app/requirements.txt\nCMD [\"uwsgi\", \"--ini\", \"payment.ini\"]\n"
+    text = "FROM python:3.12\nCOPY requirements.txt /app/\nRUN pip install -r /app/requirements.txt\nCMD [\"uwsgi\", \"--ini\", \"payment.ini\"]\n"
     [f] = _findings(text, ["DF003"], "Dockerfile")
     assert f.fix.applicability is Applicability.DISPLAY_ONLY
     assert "its RUN on line 3 runs `pip install`, whose packages may need a compiler" in f.fix.description
