@@ -268,4 +268,78 @@ def _apply_checked(text, path, settings, kind, documents, before, chosen):
     return new_text, result.findings, None
 
 
-__all__ = ["apply_edits", "added_findings", "fix_source", "FixOutcome", "Refusal", "Fix", "Edit"]
+def fix_tree(results, relint, settings, unsafe: bool):
+    """The fix engine for an input made of several files (a Helm chart, a Kustomize overlay):
+    `results` are the findings of its files, `relint(texts)` lints the whole input again with
+    some files' texts replaced. Each pass applies one batch of non-overlapping fixes per file,
+    re-lints the whole input, and is refused when it brings an error or any new finding (then
+    fixes go one per file until one is accepted); bounded like the file engine.
+
+    Returns (results after fixing, [(path, before, after, encoding)], code -> fixes applied).
+    """
+    from dockerlint.files import read_file
+    from dockerlint.model import SourceText
+
+    def findings_of(rs):
+        return [f for r in rs for f in r.findings]
+
+    def errors_of(rs):
+        return sum(1 for r in rs if r.error is not None)
+
+    originals: dict[str, tuple[str, str]] = {}  # path -> (text, encoding)
+    edited: dict[str, str] = {}
+    applied: Counter = Counter()
+    refused: set[tuple] = set()
+    single = False  # after a refused pass, one fix per file until one is accepted
+    for _ in range(MAX_PASSES * 2):
+        candidates = [
+            f for f in findings_of(results)
+            if f.fix is not None and is_applied(f, settings, unsafe) and (f.path, f.code, f.fix.edits) not in refused
+        ]
+        by_file: dict[str, list[Finding]] = {}
+        for f in sorted(candidates, key=lambda f: (f.path, f.fix.start, f.fix.end, f.code)):
+            chosen = by_file.setdefault(f.path, [])
+            if chosen and (single or f.fix.start < chosen[-1].fix.end or f.fix.start == chosen[-1].fix.end == f.fix.end):
+                continue  # overlaps (or a second insertion at one point): the next pass
+            chosen.append(f)
+        if not by_file:
+            break
+        trial = dict(edited)
+        accepted: list[Finding] = []
+        for path, chosen in by_file.items():
+            if path not in originals:
+                decoded, error = read_file(path)
+                if error is not None:
+                    continue
+                originals[path] = (decoded.text, decoded.encoding)
+            current = trial.get(path, originals[path][0])
+            edits = [e for f in chosen for e in f.fix.edits]
+            if drops_comment_line(current, edits):
+                refused.update((f.path, f.code, f.fix.edits) for f in chosen)
+                continue
+            try:
+                trial[path] = apply_edits(current, edits)
+            except OverlappingEdits:
+                continue
+            accepted += chosen
+        if not accepted:
+            break
+        after = relint(trial)
+        if errors_of(after) > errors_of(results) or added_findings(findings_of(results), findings_of(after)):
+            if single or len(accepted) == 1:
+                refused.update((f.path, f.code, f.fix.edits) for f in accepted)
+            single = True
+            continue
+        for f in accepted:
+            applied[f.code] += 1
+        if trial == edited:
+            break
+        edited, results, single = trial, after, False
+    changes = [(p, originals[p][0], text, originals[p][1]) for p, text in sorted(edited.items()) if text != originals[p][0]]
+    for r in results:
+        if r.path in edited:
+            r.source = SourceText(edited[r.path], r.path)
+    return results, changes, applied
+
+
+__all__ = ["apply_edits", "added_findings", "fix_source", "fix_tree", "FixOutcome", "Refusal", "Fix", "Edit"]

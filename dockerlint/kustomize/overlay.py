@@ -558,62 +558,7 @@ def lint_overlay_with(directory: str, settings, texts: dict[str, str]) -> list[F
 def fix_overlay(directory: str, settings):
     """Apply the fixes that have edits in resource/patch files, rebuild and re-lint (from a
     temporary copy) each pass; a pass that stops the build or brings a worse finding is refused."""
-    from collections import Counter
+    from dockerlint.fix import fix_tree
 
-    from dockerlint.files import read_file
-    from dockerlint.fix import MAX_PASSES, OverlappingEdits, added_findings, apply_edits, drops_comment_line, is_applied
-
-    def findings_of(results):
-        return [f for r in results for f in r.findings]
-
-    originals: dict[str, tuple[str, str]] = {}
-    edited: dict[str, str] = {}
-    applied: Counter = Counter()
-    refused: set = set()
-    results = lint_overlay(directory, settings)
-    single = False  # after a refused pass, one fix per file until one is accepted
-    for _ in range(MAX_PASSES * 2):
-        chosen_by_file: dict[str, list[Finding]] = {}
-        candidates = [f for f in findings_of(results) if f.fix is not None and is_applied(f, settings, settings.unsafe_fixes) and (f.path, f.code, f.fix.edits) not in refused]
-        for f in sorted(candidates, key=lambda f: (f.path, f.fix.start, f.fix.end, f.code)):
-            chosen = chosen_by_file.setdefault(f.path, [])
-            if chosen and (single or f.fix.start < chosen[-1].fix.end or f.fix.start == chosen[-1].fix.end == f.fix.end):
-                continue  # overlaps (or a second insertion at one point): the next pass
-            chosen.append(f)
-        if not chosen_by_file:
-            break
-        trial = dict(edited)
-        accepted: list[Finding] = []
-        for path, chosen in chosen_by_file.items():
-            if path not in originals:
-                decoded, error = read_file(path)
-                if error is not None:
-                    continue
-                originals[path] = (decoded.text, decoded.encoding)
-            current = trial.get(path, originals[path][0])
-            edits = [e for f in chosen for e in f.fix.edits]
-            if drops_comment_line(current, edits):
-                refused.update((f.path, f.code, f.fix.edits) for f in chosen)
-                continue
-            try:
-                trial[path] = apply_edits(current, edits)
-            except OverlappingEdits:
-                continue
-            accepted += chosen
-        if not accepted:
-            break
-        after = lint_overlay_with(directory, settings, trial)
-        errors_before = sum(r.error is not None for r in results)
-        if sum(r.error is not None for r in after) > errors_before or bool(added_findings(findings_of(results), findings_of(after))):
-            if single or len(accepted) == 1:
-                refused.update((f.path, f.code, f.fix.edits) for f in accepted)
-            single = True
-            continue
-        for f in accepted:
-            applied[f.code] += 1
-        edited, results, single = trial, after, False
-    changes = [(p, originals[p][0], t, originals[p][1]) for p, t in sorted(edited.items()) if t != originals[p][0]]
-    for r in results:
-        if r.path in edited:
-            r.source = SourceText(edited[r.path], r.path)
-    return results, changes, applied
+    return fix_tree(lint_overlay(directory, settings), lambda texts: lint_overlay_with(directory, settings, texts),
+                    settings, settings.unsafe_fixes)
