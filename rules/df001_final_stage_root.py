@@ -61,7 +61,7 @@ def must_start_as_root(stages, base_image: str) -> str | None:
             if instruction.keyword == "EXPOSE":
                 for word in instruction.args.split():
                     port = word.split("/")[0].split("-")[0]
-                    if port.isdigit() and 0 < int(port) < 1024:
+                    if port.isdigit() and len(port) <= 5 and 0 < int(port) < 1024:
                         return f"it EXPOSEs port {port}, which a non-root user may not bind"
     shape = base_image_shape(stages)
     return f"{shape} and installs packages in as root" if shape else None
