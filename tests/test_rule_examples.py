@@ -61,7 +61,7 @@ def test_example(rule, example):
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
 def test_rule_metadata_and_docs(rule):
-    assert re.fullmatch(r"(DL|DF|KS|DC|EC)\d{3,4}", rule.code), rule.code
+    assert re.fullmatch(r"(DL|DF|KS|DC|EC|SC)\d{3,4}", rule.code), rule.code
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name), rule.name
     assert rule.kinds and all(isinstance(k, FileKind) for k in rule.kinds)
     sections = rule.doc_sections()

@@ -44,6 +44,7 @@ import tempfile
 import threading
 
 from dockerlint.model import Applicability, Edit, FileKind, Finding, Fix, Severity, SourceText, Span
+from dockerlint.parse.shell_checks import NATIVE_CODES
 from dockerlint.rulekit.shell_jobs import PROXY_VARS, Job, dialect_for, plan, source_span  # noqa: F401 (PROXY_VARS, dialect_for: re-exported)
 
 EXCLUDED = ("SC2187", "SC1090", "SC1091")
@@ -247,7 +248,9 @@ def _fix(job: Job, source: SourceText, starts: list[int], text: str, comment: di
     return Fix(tuple(edits), Applicability.UNSAFE, "ShellCheck's suggested fix")
 
 
-def findings_for(jobs: list[Job], results: list[list[dict]], source: SourceText, settings, path: str) -> list[Finding]:
+def findings_for(jobs: list[Job], results: list[list[dict]], source: SourceText, settings, path: str,
+                 skip: frozenset | tuple = NATIVE_CODES) -> list[Finding]:
+    """`skip`: codes left to the native rules (the agreement benchmark passes none)."""
     out: list[Finding] = []
     for job, comments in zip(jobs, results):
         if not comments:
@@ -256,7 +259,7 @@ def findings_for(jobs: list[Job], results: list[list[dict]], source: SourceText,
         starts = _line_starts(text)
         for c in comments:
             code = f"SC{c.get('code')}"
-            if not code_selected(code, settings):
+            if code in skip or not code_selected(code, settings):
                 continue
             a = _index(starts, text, c["line"], c["column"])
             b = _index(starts, text, c.get("endLine", c["line"]), c.get("endColumn", c["column"]))
