@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections import defaultdict
@@ -75,6 +76,32 @@ def native(files: list[Path]) -> dict[str, list[list]]:
     return out
 
 
+_WINDOWS = re.compile(r"(?im)^\s*#\s*escape\s*=\s*`|^\s*FROM\s+\S*(windows|nanoserver|servercore)|powershell|\bcmd\s+/[sc]\b")
+
+
+def windows_files(corpus: Path, names) -> set[str]:
+    """Windows Dockerfiles: their RUN scripts are PowerShell or cmd that neither tool should read
+    as sh (hadolint and our runner do, without a SHELL instruction). Differences there are a
+    parser's luck, not a check's meaning, so agreement is also given without them."""
+    return {n for n in names if _WINDOWS.search((corpus / n).read_text(errors="replace"))}
+
+
+def table(a: set, b: set, codes) -> list[str]:
+    by_code = defaultdict(lambda: [0, 0, 0])  # both, only ShellCheck, only native
+    for t in a | b:
+        by_code[t[2]][0 if (t in a and t in b) else 1 if t in a else 2] += 1
+    lines = [f"{'code':8} {'both':>6} {'only SC':>8} {'only ours':>9} {'agreement':>9}"]
+    total = [0, 0, 0]
+    for code in sorted(codes):
+        both, only_a, only_b = by_code[code]
+        total = [x + y for x, y in zip(total, (both, only_a, only_b))]
+        union = both + only_a + only_b
+        lines.append(f"{code:8} {both:6} {only_a:8} {only_b:9} {100 * both / union if union else 100:8.1f}%")
+    union = sum(total)
+    lines.append(f"{'all':8} {total[0]:6} {total[1]:8} {total[2]:9} {100 * total[0] / union if union else 100:8.1f}%")
+    return lines
+
+
 def main() -> int:
     from dockerlint.parse.shell_checks import NATIVE_CODES
 
@@ -99,18 +126,11 @@ def main() -> int:
     codes = args.code or list(NATIVE_CODES)
     triples = lambda doc: {(name, line, code) for name, items in doc.items() for line, code, _ in items if code in codes}
     a, b = triples(theirs), triples(ours)
-    by_code = defaultdict(lambda: [0, 0, 0])  # both, only ShellCheck, only native
-    for t in a | b:
-        by_code[t[2]][0 if (t in a and t in b) else 1 if t in a else 2] += 1
-    print(f"{'code':8} {'both':>6} {'only SC':>8} {'only ours':>9} {'agreement':>9}")
-    total = [0, 0, 0]
-    for code in sorted(codes):
-        both, only_a, only_b = by_code[code]
-        total = [x + y for x, y in zip(total, (both, only_a, only_b))]
-        union = both + only_a + only_b
-        print(f"{code:8} {both:6} {only_a:8} {only_b:9} {100 * both / union if union else 100:8.1f}%")
-    union = sum(total)
-    print(f"{'all':8} {total[0]:6} {total[1]:8} {total[2]:9} {100 * total[0] / union if union else 100:8.1f}%")
+    print("All files:")
+    print("\n".join(table(a, b, codes)))
+    windows = windows_files(args.corpus, theirs.keys() | ours.keys())
+    print(f"\nWithout the {len(windows)} Windows Dockerfiles (PowerShell/cmd scripts read as sh):")
+    print("\n".join(table({t for t in a if t[0] not in windows}, {t for t in b if t[0] not in windows}, codes)))
     if args.examples:
         for label, diff in (("only ShellCheck", a - b), ("only native", b - a)):
             shown = defaultdict(int)
@@ -119,7 +139,8 @@ def main() -> int:
                     continue
                 shown[code] += 1
                 text = (args.corpus / name).read_text(errors="replace").split("\n")[line - 1]
-                print(f"{label:15} {code} {name}:{line}: {text.strip()[:150]}")
+                tag = " [windows]" if name in windows else ""
+                print(f"{label:15} {code} {name}:{line}{tag}: {text.strip()[:150]}")
     return 0
 
 

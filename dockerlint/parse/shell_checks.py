@@ -45,7 +45,8 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _SUBSTRING = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:(?![-=?+])")
 _ECHO_ESCAPE = re.compile(r"\\[abcefnrtvx0\\]")
 _SC1001_CHARS = "-_/:%=^"
-_SINGLE_QUOTE_EXPANSION = re.compile(r"\$[A-Za-z0-9_{(]|`")
+_SINGLE_QUOTE_EXPANSION = re.compile(r"\$(?:[A-Za-z0-9_(]|\{[A-Za-z0-9_#!@*])|`")
+_SED_LAST_LINE = re.compile(r"\$[aicdDgGhHlnNpPqQrRswWxyz=!{](?![A-Za-z0-9_])")  # sed's `$p`, `$a text`
 # Commands whose single-quoted arguments are code for another interpreter (or the shell later):
 # ShellCheck does not say "expressions don't expand in single quotes" for them.
 _SC2016_EXEMPT = frozenset({
@@ -418,7 +419,7 @@ class _Checker:
             self.echo(args)
         if args and name not in _SC2016_EXEMPT:
             for a in args:
-                self.single_quoted(a)
+                self.single_quoted(a, sed=name == "sed")
         if name in ("read", "getopts", "mapfile", "readarray"):
             env = dict(env)
             for a in args:
@@ -543,13 +544,16 @@ class _Checker:
             if value is not None and _ECHO_ESCAPE.search(value):
                 self.report("SC2028", a, "echo may not expand escape sequences. Use printf.")
 
-    def single_quoted(self, node) -> None:
+    def single_quoted(self, node, sed: bool = False) -> None:
         if node.type == "raw_string":
-            if _SINGLE_QUOTE_EXPANSION.search(self.node_text(node)):
+            text = self.node_text(node)
+            if sed:
+                text = _SED_LAST_LINE.sub("", text)
+            if _SINGLE_QUOTE_EXPANSION.search(text):
                 self.report("SC2016", node, "Expressions don't expand in single quotes, use double quotes for that.")
         elif node.type == "concatenation":
             for c in node.named_children:
-                self.single_quoted(c)
+                self.single_quoted(c, sed)
 
 
 def _dequote(text: str) -> str | None:
