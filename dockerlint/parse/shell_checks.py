@@ -54,7 +54,7 @@ _SC2016_EXEMPT = frozenset({
     "docker", "podman", "oc", "dpkg-query", "jq", "rename", "rg", "unset", "git", "perl", "awk",
     "gawk", "mawk", "nawk", "busybox", "exec", "command", "env", "xargs", "find", "watch", "script",
 })
-_SPECIAL_SAFE = frozenset({"#", "?", "$", "!", "-"})
+_SPECIAL_SAFE = frozenset({"#", "?", "$", "!", "-", "RANDOM", "LINENO", "SECONDS", "PPID", "UID", "EUID", "BASHPID", "OPTIND"})
 _DECLARATIONS = frozenset({"export", "local", "declare", "typeset", "readonly"})
 
 # Unknown variable: not safe. The state maps a name to True (certainly safe) or False.
@@ -121,7 +121,7 @@ class _Checker:
     def safe_var(self, name: str, env: _Env) -> bool:
         if name in env:
             return env[name] == SAFE
-        return name in self.defined
+        return name in self.defined or (name in _SPECIAL_SAFE and not self.sh)
 
     def value_state(self, node, env: _Env) -> int:
         if node is None or self.node_text(node) in ('""', "''"):
