@@ -132,31 +132,7 @@ def run_rules(kind: FileKind, source: SourceText, model, settings: Settings, pat
         from dockerlint.kinds.python_finish import finish  # unknown values; fixes of the KS rules
 
         return finish(ctx.findings, model)
-    if kind is FileKind.DOCKERFILE and _shellcheck_selected(settings):
-        from dockerlint.shellcheck import runner as shellcheck  # optional add-on: SC codes, only when selected
-
-        if shellcheck.wanted(settings):
-            ctx.findings.extend(shellcheck.check(model, source, settings, path))
     return ctx.findings
-
-
-def _shellcheck_selected(settings: Settings) -> bool:
-    """Can any SC code be reported? Checked before the ShellCheck add-on is even imported.
-
-    The most specific selector wins and ignore wins ties, as for rules: `--select ALL
-    --ignore SC` runs no ShellCheck, `--select SC2086 --ignore SC` runs it for SC2086.
-    """
-    def covers_sc(selector: str) -> bool:
-        s = selector.strip().upper()
-        return s == "ALL" or s.startswith("SC")
-
-    def covers_all_sc(selector: str) -> bool:
-        s = selector.strip().upper()
-        return s in ("ALL", "S", "SC")
-
-    best_select = max((ruleset.specificity(s) for s in (*settings.select, *settings.extend_select) if covers_sc(s)), default=-1)
-    best_ignore = max((ruleset.specificity(s) for s in settings.ignore if covers_all_sc(s)), default=-1)
-    return best_select >= 0 and best_select > best_ignore
 
 
 def _internal_error(rule, path: str, detail: str) -> Finding:

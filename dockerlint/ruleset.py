@@ -175,8 +175,6 @@ def is_known_selector(selector: str) -> bool:
     s = selector.strip()
     if s.upper() in ("ALL", "DEFAULT") or s.lower() in presets():
         return True
-    if s.upper().startswith("SC"):
-        return True  # ShellCheck codes are only known once ShellCheck runs
     return any(r.code.startswith(s.upper()) or r.name == s.lower() for r in _entries())
 
 

@@ -148,12 +148,34 @@ def test_cli_reports_sc_findings():
     assert '"SC2086"' in out
 
 
-def test_shellcheck_not_run_when_ignored():
-    from dockerlint.engine import _shellcheck_selected
-    from dockerlint.settings import Settings
+def test_shellcheck_codes_are_rules_selected_like_any_other():
+    from dockerlint.engine import selected_rules
+    from dockerlint.model import FileKind
 
-    assert not _shellcheck_selected(Settings(select=["ALL"], ignore=["SC"]))
-    assert not _shellcheck_selected(Settings(select=["DEFAULT"]))
-    assert _shellcheck_selected(Settings(select=["ALL"]))
-    assert _shellcheck_selected(Settings(select=["SC2086"], ignore=["SC"]))
-    assert not _shellcheck_selected(Settings(select=["SC"], ignore=["SC"]))
+    def codes(**kw):
+        return {r.code for r in selected_rules(FileKind.DOCKERFILE, Settings(**kw)) if r.code.startswith("SC")}
+
+    assert codes(select=["ALL"], ignore=["SC"]) == set()
+    assert codes(select=["DEFAULT"]) == {"SC1001", "SC1012", "SC2006", "SC2016", "SC2028", "SC2046", "SC2086", "SC2155", "SC3043", "SC3057"}
+    assert "SC2164" in codes(select=["ALL"]) and "SC2164" in codes(select=["SC"])
+    assert codes(select=["SC2164"], ignore=["SC"]) == {"SC2164"}
+    assert codes(select=["shellcheck-cd-without-exit"]) == {"SC2164"}
+    assert ruleset.lookup("SC2164").enabled_by_default is False
+
+
+def test_binary_runs_once_per_file_for_all_its_codes(monkeypatch):
+    calls = []
+    real = shellcheck.run_shellcheck
+
+    def counting(binary, scripts):
+        calls.append(len(scripts))
+        return real(binary, scripts)
+
+    monkeypatch.setattr(shellcheck, "run_shellcheck", counting)
+    text = "FROM debian:12\nRUN cd /tmp; echo $x\nRUN cd /x; egrep a b\n"
+    found = sc(text, select=("SC2164", "SC2196", "SC2154", "SC2086"))
+    assert calls == [2]  # one batched call, both RUN scripts
+    got = sorted((f.code, f.span.line) for f in found)
+    assert ("SC2164", 2) in got and ("SC2164", 3) in got and ("SC2196", 3) in got and ("SC2154", 2) in got
+    # SC2086 comes once, from the native rule
+    assert [f.name for f in found if f.code == "SC2086"] == ["unquoted-expansion"]
