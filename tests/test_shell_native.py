@@ -18,8 +18,17 @@ def found(text: str, codes=("SC2086",)):
     return [(f.code, f.span.line, f.span.col) for f in result.findings]
 
 
-def codes_in(script: str, dialect: str = "sh", defined=frozenset()):
-    return [(i.code, script[i.start : i.end]) for i in check_script(script, dialect, frozenset(defined))]
+def codes_in(script: str, dialect: str = "sh", defined=frozenset(), skip=("SC2153", "SC2154")):
+    return [(i.code, script[i.start : i.end]) for i in check_script(script, dialect, frozenset(defined)) if i.code not in skip]
+
+
+def test_sc2154_sc2153_sc3028_sc3046():
+    script = 'export HTTP_PROXY=1; read -r rd; echo "$rd" "$fooo" $bar $bar "${baz:-x}" "$RTTP_PROXY" "$UNSET_UP"; A=1 true; echo "$A"'
+    assert codes_in(script, skip=("SC2086",)) == [("SC2154", "$fooo"), ("SC2154", "$bar"), ("SC2153", "$RTTP_PROXY")]
+    assert codes_in("echo $RANDOM; source x", skip=("SC2086",)) == [("SC3028", "$RANDOM"), ("SC3046", "source")]
+    assert codes_in("echo $RANDOM; source x", "bash", skip=("SC2086",)) == []
+    # a prefix assignment sets the variable for that command only
+    assert codes_in("v=1 true && echo \"$v\"", skip=()) == [("SC2154", "$v")]
 
 
 def test_sc2086_follows_values():
@@ -122,3 +131,26 @@ def test_agrees_with_shellcheck(tmp_path, script, dialect):
     theirs = sorted((c["column"], f"SC{c['code']}") for c in json.loads(out)["comments"] if f"SC{c['code']}" in NATIVE_CODES)
     ours = sorted((i.start + 1, i.code) for i in check_script(script + "\n", dialect))
     assert ours == theirs
+
+
+def test_hadolint_shellcheck_cases_pass_with_native_checks_alone(monkeypatch):
+    """hadolint's own ShellCheck test cases (`rule: "SC"`, and the `*` cases: nothing at all
+    fires), with the ShellCheck binary made unavailable: the native checks alone must agree."""
+    import json
+
+    from conftest import shared_path
+    from dockerlint.shellcheck import runner
+
+    monkeypatch.setattr(runner, "find_binary", lambda: None)
+    monkeypatch.setattr(runner, "_warned", {"missing"})  # no stderr note in this test
+    path = shared_path("conformance", "hadolint", "cases.jsonl")
+    cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    sc_cases = [c for c in cases if c["rule"] == "SC" and c["hadolint_agrees"]]
+    assert len(sc_cases) >= 36
+    failures = []
+    for case in sc_cases:
+        result = lint(case["dockerfile"], ["SC"])
+        codes = sorted({f.code for f in result.findings})
+        if (case["expect"] == "catch") != bool(codes):
+            failures.append((case["id"], case["expect"], codes))
+    assert failures == []

@@ -22,12 +22,27 @@ from dataclasses import dataclass
 import tree_sitter
 import tree_sitter_bash
 
-NATIVE_CODES = ("SC1001", "SC1012", "SC2006", "SC2016", "SC2028", "SC2046", "SC2086", "SC2155", "SC3043", "SC3057")
+NATIVE_CODES = ("SC1001", "SC1012", "SC2006", "SC2016", "SC2028", "SC2046", "SC2086", "SC2153", "SC2154", "SC2155",
+                "SC3028", "SC3043", "SC3046", "SC3057")
 
 SEVERITY = {
     "SC1001": "info", "SC1012": "warning", "SC2006": "style", "SC2016": "info", "SC2028": "info",
     "SC2046": "warning", "SC2086": "info", "SC2155": "warning", "SC3043": "warning", "SC3057": "warning",
+    "SC2153": "info", "SC2154": "warning", "SC3028": "warning", "SC3046": "warning",
 }
+# bash variables POSIX sh does not have (SC3028), unless the script or Dockerfile sets them.
+_BASH_ONLY_VARS = frozenset({
+    "RANDOM", "SRANDOM", "SECONDS", "UID", "EUID", "HOSTNAME", "OSTYPE", "HOSTTYPE", "MACHTYPE",
+    "PIPESTATUS", "BASHPID", "BASH_SOURCE", "FUNCNAME", "BASH_LINENO", "DIRSTACK", "GROUPS",
+    "EPOCHSECONDS", "EPOCHREALTIME",
+})
+# Variables the environment or the shell provides: never "possibly misspelt" (SC2153).
+_ENVIRONMENT_VARS = frozenset({
+    "HOME", "PATH", "PWD", "OLDPWD", "USER", "LOGNAME", "SHELL", "TERM", "LANG", "LANGUAGE", "IFS",
+    "PS1", "PS2", "PS4", "TMPDIR", "TZ", "MAIL", "EDITOR", "PAGER", "DISPLAY", "HOSTNAME", "LINENO",
+    "PPID", "OPTARG", "OPTIND", "BASH", "BASH_VERSION", "BASH_VERSINFO", "REPLY", "COLUMNS", "LINES",
+}) | _BASH_ONLY_VARS
+_COMMAND_LIKE = frozenset({"env", "pwd", "date", "hostname", "whoami", "uname", "nproc", "id", "arch", "dirname", "basename"})
 
 
 @dataclass(slots=True)
@@ -90,6 +105,7 @@ class _Checker:
         self._ascii = len(data) == len(text)
         self._char_at: list[int] | None = None
         self.function_env: _Env = {}
+        self.references: list = []  # every $x / ${x...} in order
 
     # ---- positions --------------------------------------------------------------------------
     def pos(self, byte: int) -> int:
@@ -182,6 +198,69 @@ class _Checker:
     def run(self, root) -> None:
         self.function_env = self._function_env(root)
         self.block(root.named_children, {})
+        self.unassigned(root)
+
+    # ---- variables used but never assigned (SC2154, SC2153, SC3028) ---------------------------
+    def assigned_names(self, root) -> set[str]:
+        names: set[str] = set()
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            t = node.type
+            if t == "variable_assignment":
+                n = node.child_by_field_name("name")
+                if n is not None and (node.parent is None or node.parent.type != "command"):
+                    names.add(self.node_text(n).split("[", 1)[0])  # `A=1 cmd` sets A for cmd only
+            elif t == "for_statement":
+                v = node.child_by_field_name("variable")
+                if v is not None:
+                    names.add(self.node_text(v))
+            elif t == "declaration_command":
+                names.update(self.node_text(c) for c in node.named_children if c.type == "variable_name")
+            elif t == "command":
+                name = node.child_by_field_name("name")
+                prog = self.node_text(name) if name is not None else ""
+                if prog in ("read", "getopts", "mapfile", "readarray", "printf", "export", "local", "declare", "typeset", "readonly"):
+                    names.update(w for w in (self.node_text(c) for c in node.named_children if c is not name) if _NAME.match(w))
+            stack.extend(node.named_children)
+        return names
+
+    def unassigned(self, root) -> None:
+        assigned = self.assigned_names(root) | set(self.defined)
+        reported: set[str] = set()
+        for node in self.references:
+            text = self.node_text(node)
+            m = _BRACED.match(text) if node.type == "expansion" else None
+            if node.type == "expansion":
+                if text.startswith("${#"):
+                    m = re.match(r"^\$\{#([A-Za-z_][A-Za-z0-9_]*)", text)
+                    name, rest = (m.group(1), "") if m else (None, "")
+                elif m is None or m.group(1):
+                    continue
+                else:
+                    name, rest = m.group(2), m.group(3)
+                    if rest[:1] == "[":
+                        rest = rest[rest.find("]") + 1:]
+                if name is None or rest.lstrip(":")[:1] in ("-", "=", "?", "+"):
+                    continue  # `${x:-default}`: an explicit check for unset
+            else:
+                name = text[1:]
+            if not _NAME.match(name) or name in assigned:
+                continue
+            if name in _BASH_ONLY_VARS:
+                if self.sh:
+                    self.report("SC3028", node, f"In POSIX sh, {name} is undefined.")
+                continue
+            if name in reported:
+                continue
+            reported.add(name)
+            if name != name.upper():
+                hint = f' (for output from commands, use "$({name} ...)" )' if name in _COMMAND_LIKE else ""
+                self.report("SC2154", node, f"{name} is referenced but not assigned{hint}.")
+            elif name not in _ENVIRONMENT_VARS:
+                match = _best_match(name, assigned)
+                if match is not None:
+                    self.report("SC2153", node, f"Possible misspelling: {name} may not be assigned. Did you mean {match}?")
 
     def _function_env(self, root) -> _Env:
         """Inside a function: a variable is safe when every assignment to it anywhere is."""
@@ -410,13 +489,18 @@ class _Checker:
             elif c.type in ("file_redirect", "herestring_redirect", "heredoc_redirect"):
                 self.redirect(c, env)
             elif field == "name":
-                self.expressions(c, env, split=False)
+                # `$cmd args` is left alone (ShellCheck: the command is meant to be a variable);
+                # `/modules/$m/prebuild` is a word like any other.
+                kids = c.named_children
+                self.expressions(c, env, split=bool(kids) and kids[0].type == "concatenation")
             else:
                 args.append(c)
         for a in args:
             self.expressions(a, env, split=True)
         if name == "echo":
             self.echo(args)
+        if name == "source" and self.sh and name_node is not None:
+            self.report("SC3046", node, "In POSIX sh, 'source' in place of '.' is undefined.", end=self.pos(name_node.end_byte))
         if args and name not in _SC2016_EXEMPT:
             for a in args:
                 self.single_quoted(a, sed=name == "sed")
@@ -499,6 +583,7 @@ class _Checker:
 
     def expansion(self, node, env: _Env, split: bool) -> None:
         text = self.node_text(node)
+        self.references.append(node)
         if node.type == "expansion" and self.sh and _SUBSTRING.match(text):
             self.report("SC3057", node, "In POSIX sh, string indexing is undefined.")
         if not split:
@@ -554,6 +639,29 @@ class _Checker:
         elif node.type == "concatenation":
             for c in node.named_children:
                 self.single_quoted(c, sed)
+
+
+def _edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def _best_match(name: str, candidates) -> str | None:
+    """An assigned name close enough to be what a misspelt reference meant (SC2153)."""
+    best = None
+    for candidate in candidates:
+        if abs(len(candidate) - len(name)) > 2:
+            continue
+        d = _edit_distance(name, candidate)  # case counts: `upgradePackages` is not `UPGRADE_PACKAGES`
+        if (len(candidate) > 3 and d <= 1) or (len(candidate) > 7 and d <= 2):
+            if best is None or d < best[0]:
+                best = (d, candidate)
+    return best[1] if best else None
 
 
 def _dequote(text: str) -> str | None:
