@@ -117,7 +117,7 @@ def test_selection_by_code_prefix_and_ignore():
     assert {f.code for f in sc(text, select=("SC30",))} == {"SC3028"}
     assert "SC2086" not in {f.code for f in sc(text, select=("SC",), ignore=["SC2086"])}
     # DEFAULT has the native checks (as hadolint runs ShellCheck by default), not the binary's
-    assert {f.code for f in sc(text, select=("DEFAULT",))} == {"SC2086", "SC2046", "SC2006"}
+    assert {f.code for f in sc(text, select=("DEFAULT",))} == {"SC2086", "SC2046", "SC2006", "SC2154", "SC3028"}
     assert {f.code for f in sc(text, select=("ALL",))} >= {"SC2086"}
     assert ruleset.is_known_selector("SC2086") and ruleset.is_known_selector("SC")
 
@@ -131,9 +131,9 @@ def test_missing_binary_is_reported_once_without_a_traceback(monkeypatch, capsys
     monkeypatch.setattr(shellcheck, "find_binary", lambda: None)
     monkeypatch.setattr(shellcheck, "_warned", set())
     text = "FROM debian:12\nRUN echo $x\n"
-    # the native checks still run; only the binary's codes (SC2154 here) are missing
-    assert [f.code for f in sc(text)] == ["SC2086"]
-    assert [f.code for f in sc(text)] == ["SC2086"]
+    # the native checks still run; only the binary's codes are missing
+    assert [f.code for f in sc(text)] == ["SC2086", "SC2154"]
+    assert [f.code for f in sc(text)] == ["SC2086", "SC2154"]
     err = capsys.readouterr().err
     assert err.count("shellcheck") >= 1 and err.count("were selected") == 1
     # Not selected explicitly (only through ALL): silent.
@@ -156,7 +156,9 @@ def test_shellcheck_codes_are_rules_selected_like_any_other():
         return {r.code for r in selected_rules(FileKind.DOCKERFILE, Settings(**kw)) if r.code.startswith("SC")}
 
     assert codes(select=["ALL"], ignore=["SC"]) == set()
-    assert codes(select=["DEFAULT"]) == {"SC1001", "SC1012", "SC2006", "SC2016", "SC2028", "SC2046", "SC2086", "SC2155", "SC3043", "SC3057"}
+    from dockerlint.parse.shell_checks import NATIVE_CODES
+
+    assert codes(select=["DEFAULT"]) == set(NATIVE_CODES)
     assert "SC2164" in codes(select=["ALL"]) and "SC2164" in codes(select=["SC"])
     assert codes(select=["SC2164"], ignore=["SC"]) == {"SC2164"}
     assert codes(select=["shellcheck-cd-without-exit"]) == {"SC2164"}
