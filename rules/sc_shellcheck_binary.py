@@ -49,7 +49,9 @@ def _run(ctx):
     binary = runner.find_binary()
     if binary is None:
         return None
-    jobs = runner.plan(ctx.dockerfile, ctx.source)
+    from dockerlint.rulekit.runs import cached_run_scripts
+
+    jobs = runner.plan(ctx.dockerfile, ctx.source, scripts=cached_run_scripts(ctx))
     if not jobs:
         return []
     results = runner.run_shellcheck(binary, [job.text for job in jobs])

@@ -70,6 +70,7 @@ _SC2016_EXEMPT = frozenset({
     "gawk", "mawk", "nawk", "busybox", "exec", "command", "env", "xargs", "find", "watch", "script",
 })
 _SPECIAL_SAFE = frozenset({"#", "?", "$", "!", "-", "RANDOM", "LINENO", "SECONDS", "PPID", "UID", "EUID", "BASHPID", "OPTIND"})
+_LEAVES = frozenset({"word", "number", "raw_string", "string_content", "variable_name", "comment", "heredoc_content", "ansi_c_string"})
 _DECLARATIONS = frozenset({"export", "local", "declare", "typeset", "readonly"})
 
 # Unknown variable: not safe. The state maps a name to True (certainly safe) or False.
@@ -196,37 +197,13 @@ class _Checker:
 
     # ---- statements --------------------------------------------------------------------------
     def run(self, root) -> None:
-        self.function_env = self._function_env(root)
+        self.function_env, assigned = self._prescan(root)
         self.block(root.named_children, {})
-        self.unassigned(root)
+        self.unassigned(assigned)
 
     # ---- variables used but never assigned (SC2154, SC2153, SC3028) ---------------------------
-    def assigned_names(self, root) -> set[str]:
-        names: set[str] = set()
-        stack = [root]
-        while stack:
-            node = stack.pop()
-            t = node.type
-            if t == "variable_assignment":
-                n = node.child_by_field_name("name")
-                if n is not None and (node.parent is None or node.parent.type != "command"):
-                    names.add(self.node_text(n).split("[", 1)[0])  # `A=1 cmd` sets A for cmd only
-            elif t == "for_statement":
-                v = node.child_by_field_name("variable")
-                if v is not None:
-                    names.add(self.node_text(v))
-            elif t == "declaration_command":
-                names.update(self.node_text(c) for c in node.named_children if c.type == "variable_name")
-            elif t == "command":
-                name = node.child_by_field_name("name")
-                prog = self.node_text(name) if name is not None else ""
-                if prog in ("read", "getopts", "mapfile", "readarray", "printf", "export", "local", "declare", "typeset", "readonly"):
-                    names.update(w for w in (self.node_text(c) for c in node.named_children if c is not name) if _NAME.match(w))
-            stack.extend(node.named_children)
-        return names
-
-    def unassigned(self, root) -> None:
-        assigned = self.assigned_names(root) | set(self.defined)
+    def unassigned(self, assigned: set[str]) -> None:
+        assigned = assigned | set(self.defined)
         reported: set[str] = set()
         for node in self.references:
             text = self.node_text(node)
@@ -262,20 +239,38 @@ class _Checker:
                 if match is not None:
                     self.report("SC2153", node, f"Possible misspelling: {name} may not be assigned. Did you mean {match}?")
 
-    def _function_env(self, root) -> _Env:
-        """Inside a function: a variable is safe when every assignment to it anywhere is."""
+    def _prescan(self, root) -> tuple[_Env, set[str]]:
+        """One walk over the tree for what the main pass needs up front: inside a function a
+        variable is safe when every assignment to it anywhere is (ShellCheck's view of globals);
+        and every name the script assigns anywhere (SC2154 is about names never assigned)."""
         seen: _Env = {}
+        names: set[str] = set()
         stack = [root]
         while stack:
             node = stack.pop()
-            if node.type == "variable_assignment":
+            t = node.type
+            if t == "variable_assignment":
                 name_node = node.child_by_field_name("name")
                 if name_node is not None:
                     name = self.node_text(name_node)
                     safe = self.value_safe(node.child_by_field_name("value"), {})
                     seen[name] = SAFE if seen.get(name, SAFE) == SAFE and safe else UNSAFE
-            stack.extend(node.named_children)
-        return seen
+                    if node.parent is None or node.parent.type != "command":  # `A=1 cmd`: for cmd only
+                        names.add(name.split("[", 1)[0])
+            elif t == "for_statement":
+                v = node.child_by_field_name("variable")
+                if v is not None:
+                    names.add(self.node_text(v))
+            elif t == "declaration_command":
+                names.update(self.node_text(c) for c in node.named_children if c.type == "variable_name")
+            elif t == "command":
+                name = node.child_by_field_name("name")
+                prog = self.node_text(name) if name is not None else ""
+                if prog in ("read", "getopts", "mapfile", "readarray", "printf", "export", "local", "declare", "typeset", "readonly"):
+                    names.update(w for w in (self.node_text(c) for c in node.named_children if c is not name) if _NAME.match(w))
+            if t not in _LEAVES:
+                stack.extend(node.named_children)
+        return seen, names
 
     def block(self, nodes, env: _Env) -> _Env | None:
         dead = None
@@ -356,13 +351,12 @@ class _Checker:
             results = [env]
             for item in node.named_children:
                 if item.type == "case_item" and any(
-                    self.node_text(v) == "*" for v in item.named_children
-                    if item.field_name_for_child(list(item.children).index(v)) == "value"
+                    self.node_text(v) == "*" for f, v in _fields(item) if f == "value"
                 ):
                     results[0] = None  # `*)`: no path skips every branch
             for item in node.named_children:
                 if item.type == "case_item":
-                    body = [c for c in item.named_children if item.field_name_for_child(list(item.children).index(c)) != "value"]
+                    body = [c for f, c in _fields(item) if f != "value"]
                     results.append(self.block(body, dict(env)))
             out = results[0]
             for r in results[1:]:
@@ -396,10 +390,10 @@ class _Checker:
         has_else = False
         body: list = []
         cond_done = False
-        for c in node.named_children:
+        for field, c in _fields(node):
             if c.type in ("elif_clause", "else_clause"):
                 break
-            if node.field_name_for_child(list(node.children).index(c)) == "condition":
+            if field == "condition":
                 current = self.statement(c, current)
             else:
                 body.append(c)
@@ -408,7 +402,7 @@ class _Checker:
         results.append(self.block(body, dict(current)))
         for c in node.named_children:
             if c.type == "elif_clause":
-                cond = [k for k in c.named_children if c.field_name_for_child(list(c.children).index(k)) == "condition"]
+                cond = [k for f, k in _fields(c) if f == "condition"]
                 rest = [k for k in c.named_children if k not in cond]
                 current = self.block(cond, current)
                 results.append(self.block(rest, dict(current)))
@@ -424,7 +418,7 @@ class _Checker:
 
     def for_statement(self, node, env: _Env) -> _Env:
         var = node.child_by_field_name("variable")
-        values = [c for c in node.named_children if node.field_name_for_child(list(node.children).index(c)) == "value"]
+        values = [c for f, c in _fields(node) if f == "value"]
         for v in values:
             self.expressions(v, env, split=False, for_list=True)
         env = dict(env)
@@ -480,8 +474,7 @@ class _Checker:
         name_node = node.child_by_field_name("name")
         name = self.node_text(name_node).rsplit("/", 1)[-1] if name_node is not None else ""
         args = []
-        for c in node.named_children:
-            field = node.field_name_for_child(list(node.children).index(c))
+        for field, c in _fields(node):
             if c.type == "variable_assignment":
                 value = c.child_by_field_name("value")
                 if value is not None:
@@ -639,6 +632,11 @@ class _Checker:
         elif node.type == "concatenation":
             for c in node.named_children:
                 self.single_quoted(c, sed)
+
+
+def _fields(node):
+    """(field name or None, child) for each named child, in order."""
+    return [(node.field_name_for_child(i), c) for i, c in enumerate(node.children) if c.is_named]
 
 
 def _edit_distance(a: str, b: str) -> int:

@@ -157,13 +157,15 @@ def _arg_names(instruction) -> list[str]:
     return [name for name, _ in parse_arg(instruction)]
 
 
-def plan(df, source: SourceText, preamble: bool = True) -> list[Job]:
+def plan(df, source: SourceText, preamble: bool = True, scripts=None) -> list[Job]:
     """One job per checkable RUN script, in file order. `preamble`: write a shebang and the
-    `export NAME=1` lines in front (for the ShellCheck binary)."""
+    `export NAME=1` lines in front (for the ShellCheck binary). `scripts`: the file's
+    `run_scripts` when already computed (rules share them through `ctx.cached`)."""
     from dockerlint.rulekit.runs import run_scripts, shell_argv
     from dockerlint.suppressions import HADOLINT_SHELL_PRAGMA
 
-    scripts = run_scripts(df)
+    if scripts is None:
+        scripts = run_scripts(df)
     by_run: dict[int, list] = {}
     for rs in scripts:
         by_run.setdefault(id(rs.instruction), []).append(rs)

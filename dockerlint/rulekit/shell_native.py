@@ -97,12 +97,14 @@ def _fix(job, source, issue: ShellIssue) -> Fix | None:
 
 def native_findings(ctx) -> dict[str, list[tuple[Span, str, Fix | None]]]:
     """code -> [(span, message, fix)] for every native SC check on this Dockerfile."""
-    return ctx.cached("shellcheck_native", lambda: _compute(ctx.dockerfile, ctx.source))
+    from dockerlint.rulekit.runs import cached_run_scripts
+
+    return ctx.cached("shellcheck_native", lambda: _compute(ctx.dockerfile, ctx.source, cached_run_scripts(ctx)))
 
 
-def _compute(df, source) -> dict[str, list[tuple[Span, str, Fix | None]]]:
+def _compute(df, source, scripts=None) -> dict[str, list[tuple[Span, str, Fix | None]]]:
     out: dict[str, list] = {}
-    for job in plan(df, source, preamble=False):
+    for job in plan(df, source, preamble=False, scripts=scripts):
         text = job.text
         issues = check_script(text, job.dialect, job.names)
         if not issues:
