@@ -697,11 +697,16 @@ def _dequote(text: str) -> str | None:
 _LANGUAGE = tree_sitter.Language(tree_sitter_bash.language())
 
 
-def check_script(text: str, dialect: str = "sh", defined: frozenset = frozenset()) -> list[ShellIssue]:
-    """The native ShellCheck findings for one script, in source order."""
+def check_script(text: str, dialect: str = "sh", defined: frozenset = frozenset(), tree=None) -> list[ShellIssue]:
+    """The native ShellCheck findings for one script, in source order. `tree`: tree-sitter's
+    tree of exactly `text` when the caller has it (`Script.syntax_tree`)."""
     data = text.encode("utf-8", "surrogatepass")
-    parser = tree_sitter.Parser(_LANGUAGE)
-    tree = parser.parse(data)
+    if tree is None:
+        from dockerlint.parse.shell import _parse_within_budget  # the shell model's time budget
+
+        tree = _parse_within_budget(tree_sitter.Parser(_LANGUAGE), data)
+        if tree is None:
+            return []  # over budget (hostile input): no findings rather than no answer
     root = tree.root_node
     checker = _Checker(text, data, dialect, defined)
     try:

@@ -106,7 +106,11 @@ def _compute(df, source, scripts=None) -> dict[str, list[tuple[Span, str, Fix | 
     out: dict[str, list] = {}
     for job in plan(df, source, preamble=False, scripts=scripts):
         text = job.text
-        issues = check_script(text, job.dialect, job.names)
+        rs = job.script
+        same_text = rs is not None and rs.text == text
+        if same_text and rs.script.syntax_tree is None:
+            continue  # the shell parser gave up on this script (over its time budget)
+        issues = check_script(text, job.dialect, job.names, rs.script.syntax_tree if same_text else None)
         if not issues:
             continue
         disabled = _disabled_ranges(df, job, text)
