@@ -25,7 +25,10 @@ def docs_base_url() -> str:
 
 def rule_url(code: str) -> str:
     if code.startswith("SC") and code[2:].isdigit():
-        return f"https://www.shellcheck.net/wiki/{code}"  # ShellCheck's own page
+        from dockerlint import ruleset
+
+        if ruleset.rule_class(code) is None:  # reported by the binary, not in our table: no page here
+            return f"https://www.shellcheck.net/wiki/{code}"
     base = docs_base_url()
     if "{code}" in base:
         return base.replace("{code}", code)

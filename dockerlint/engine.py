@@ -67,36 +67,11 @@ def run_rules(
         except Exception as e:  # a rule bug must not cost the user the other rules' findings
             ctx.findings.append(_internal_error(rule, path, f"{type(e).__name__}: {e}"))
     ctx.rule = None
-    findings = plugin(kind).finish(ctx.findings, model)
-    if kind is FileKind.DOCKERFILE and _shellcheck_selected(settings):
-        from dockerlint.shellcheck import runner as shellcheck  # optional add-on: SC codes, only when selected
-
-        if shellcheck.wanted(settings):
-            findings.extend(shellcheck.check(model, source, settings, path))
-    return findings
+    return plugin(kind).finish(ctx.findings, model)
 
 
 def _same_finding_codes(kind: FileKind, settings: Settings) -> dict[str, str]:
     return {r.code: r.same_finding_as for r in selected_rules(kind, settings) if r.same_finding_as}
-
-
-def _shellcheck_selected(settings: Settings) -> bool:
-    """Can any SC code be reported? Checked before the ShellCheck add-on is even imported.
-
-    The most specific selector wins and ignore wins ties, as for rules: `--select ALL
-    --ignore SC` runs no ShellCheck, `--select SC2086 --ignore SC` runs it for SC2086.
-    """
-    def covers_sc(selector: str) -> bool:
-        s = selector.strip().upper()
-        return s == "ALL" or s.startswith("SC")
-
-    def covers_all_sc(selector: str) -> bool:
-        s = selector.strip().upper()
-        return s in ("ALL", "S", "SC")
-
-    best_select = max((ruleset.specificity(s) for s in (*settings.select, *settings.extend_select) if covers_sc(s)), default=-1)
-    best_ignore = max((ruleset.specificity(s) for s in settings.ignore if covers_all_sc(s)), default=-1)
-    return best_select >= 0 and best_select > best_ignore
 
 
 def _internal_error(rule, path: str, detail: str) -> Finding:

@@ -198,8 +198,6 @@ def is_known_selector(selector: str) -> bool:
     s = selector.strip()
     if s.upper() in ("ALL", "DEFAULT") or s.lower() in presets():
         return True
-    if s.upper().startswith("SC"):
-        return True  # ShellCheck codes are only known once ShellCheck runs
     if s.upper().startswith("X"):
         return True  # custom rules (`custom-rules`) are only known once their files are read
     return any(r.code.startswith(s.upper()) or r.name == s.lower() for r in _entries())

@@ -28,7 +28,7 @@ def test_default_links_point_at_the_generated_pages(monkeypatch):
         url = rule.docs_url()
         assert url == rule_url(rule.code) and url.startswith(prefix)
         assert (DOCS.parents[1] / url[len(prefix):]).is_file(), url
-    assert rule_url("SC2086") == "https://www.shellcheck.net/wiki/SC2086"
+    assert rule_url("SC9999") == "https://www.shellcheck.net/wiki/SC9999"  # a ShellCheck code with no rule (page) here
 
 
 def test_base_url_is_configurable(monkeypatch):

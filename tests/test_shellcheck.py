@@ -34,7 +34,7 @@ def test_sc2086_on_a_continuation_line_points_at_the_word():
     f = next(f for f in found if f.code == "SC2086")
     assert text[f.span.start : f.span.end] == "$FOO"
     assert f.severity is Severity.INFO
-    assert f.name == "shellcheck-sc2086"
+    assert f.name == "unquoted-expansion"  # SC2086 is a native rule now
     assert "Double quote" in f.message
 
 
@@ -116,7 +116,8 @@ def test_selection_by_code_prefix_and_ignore():
     assert {f.code for f in sc(text, select=("SC2086",))} == {"SC2086"}
     assert {f.code for f in sc(text, select=("SC30",))} == {"SC3028"}
     assert "SC2086" not in {f.code for f in sc(text, select=("SC",), ignore=["SC2086"])}
-    assert sc(text, select=("DEFAULT",)) == []
+    # DEFAULT has the native checks (as hadolint runs ShellCheck by default), not the binary's
+    assert {f.code for f in sc(text, select=("DEFAULT",))} == {"SC2086", "SC2046", "SC2006", "SC2154", "SC3028"}
     assert {f.code for f in sc(text, select=("ALL",))} >= {"SC2086"}
     assert ruleset.is_known_selector("SC2086") and ruleset.is_known_selector("SC")
 
@@ -130,8 +131,9 @@ def test_missing_binary_is_reported_once_without_a_traceback(monkeypatch, capsys
     monkeypatch.setattr(shellcheck, "find_binary", lambda: None)
     monkeypatch.setattr(shellcheck, "_warned", set())
     text = "FROM debian:12\nRUN echo $x\n"
-    assert sc(text) == []
-    assert sc(text) == []
+    # the native checks still run; only the binary's codes are missing
+    assert [f.code for f in sc(text)] == ["SC2086", "SC2154"]
+    assert [f.code for f in sc(text)] == ["SC2086", "SC2154"]
     err = capsys.readouterr().err
     assert err.count("shellcheck") >= 1 and err.count("were selected") == 1
     # Not selected explicitly (only through ALL): silent.
@@ -146,12 +148,36 @@ def test_cli_reports_sc_findings():
     assert '"SC2086"' in out
 
 
-def test_shellcheck_not_run_when_ignored():
-    from dockerlint.engine import _shellcheck_selected
-    from dockerlint.settings import Settings
+def test_shellcheck_codes_are_rules_selected_like_any_other():
+    from dockerlint.engine import selected_rules
+    from dockerlint.model import FileKind
 
-    assert not _shellcheck_selected(Settings(select=["ALL"], ignore=["SC"]))
-    assert not _shellcheck_selected(Settings(select=["DEFAULT"]))
-    assert _shellcheck_selected(Settings(select=["ALL"]))
-    assert _shellcheck_selected(Settings(select=["SC2086"], ignore=["SC"]))
-    assert not _shellcheck_selected(Settings(select=["SC"], ignore=["SC"]))
+    def codes(**kw):
+        return {r.code for r in selected_rules(FileKind.DOCKERFILE, Settings(**kw)) if r.code.startswith("SC")}
+
+    assert codes(select=["ALL"], ignore=["SC"]) == set()
+    from dockerlint.parse.shell_checks import NATIVE_CODES
+
+    assert codes(select=["DEFAULT"]) == set(NATIVE_CODES)
+    assert "SC2164" in codes(select=["ALL"]) and "SC2164" in codes(select=["SC"])
+    assert codes(select=["SC2164"], ignore=["SC"]) == {"SC2164"}
+    assert codes(select=["shellcheck-cd-without-exit"]) == {"SC2164"}
+    assert ruleset.lookup("SC2164").enabled_by_default is False
+
+
+def test_binary_runs_once_per_file_for_all_its_codes(monkeypatch):
+    calls = []
+    real = shellcheck.run_shellcheck
+
+    def counting(binary, scripts):
+        calls.append(len(scripts))
+        return real(binary, scripts)
+
+    monkeypatch.setattr(shellcheck, "run_shellcheck", counting)
+    text = "FROM debian:12\nRUN cd /tmp; echo $x\nRUN cd /x; egrep a b\n"
+    found = sc(text, select=("SC2164", "SC2196", "SC2154", "SC2086"))
+    assert calls == [2]  # one batched call, both RUN scripts
+    got = sorted((f.code, f.span.line) for f in found)
+    assert ("SC2164", 2) in got and ("SC2164", 3) in got and ("SC2196", 3) in got and ("SC2154", 2) in got
+    # SC2086 comes once, from the native rule
+    assert [f.name for f in found if f.code == "SC2086"] == ["unquoted-expansion"]

@@ -377,6 +377,9 @@ class Script:
     and_or_chains: list[Chain]
     parse_ok: bool
     branch_spans: list[tuple[tuple[int, int], ...]] = field(default_factory=list, repr=False)
+    # tree-sitter's tree of `text`, kept for the analyses in dockerlint.parse (the native
+    # ShellCheck checks walk it instead of parsing again); rules never see it.
+    syntax_tree: object = field(default=None, repr=False, compare=False)
 
     def branches(self) -> list[tuple[tuple[int, int], ...]]:
         """For each `if` or `case` with two branches or more, the (start, end) character
@@ -1135,4 +1138,5 @@ def parse_shell(script: str) -> Script:
         and_or_chains=builder.chains,
         parse_ok=not root.has_error,
         branch_spans=builder.branches,
+        syntax_tree=tree,
     )

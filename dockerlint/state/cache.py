@@ -31,13 +31,18 @@ MAX_BYTES = 256 * 1024 * 1024
 
 @lru_cache(maxsize=1)
 def code_identity() -> str:
-    """What the results depend on besides the input: dockerlint's version and every file of its
-    code and data (size and mtime), so an upgrade or an edited rule starts afresh."""
+    """What the results depend on besides the input: dockerlint's version, every file of its
+    code and data (size and mtime), so an upgrade or an edited rule starts afresh, and whether
+    the optional ShellCheck binary is there."""
     import dockerlint
     import dockerlint.fixers
     import dockerlint.rules
 
+    import shutil
+
     h = hashlib.sha256(dockerlint.__version__.encode())
+    # the ShellCheck binary's rules report only where it is installed
+    h.update(f"shellcheck={shutil.which('shellcheck')}".encode())
     roots = [*dockerlint.__path__, *dockerlint.rules.__path__, *dockerlint.fixers.__path__]
     for root in roots:
         for directory, dirs, files in os.walk(root):
