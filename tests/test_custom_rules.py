@@ -227,7 +227,7 @@ def test_missing_cel_extra_is_a_config_error(tmp_path, rules_file, monkeypatch):
     from dockerlint.policies import cel_runtime
 
     def unavailable():
-        raise cel_runtime.CelUnavailable("custom rules need the CEL runtime: pip install 'dockerlint[cel]'")
+        raise cel_runtime.CelUnavailable("custom rules need the CEL runtime: the cel extra: pip install cel-expr-python")
 
     monkeypatch.setattr(cel_runtime, "cel_module", unavailable)
     from dockerlint.policies import loader
@@ -235,7 +235,7 @@ def test_missing_cel_extra_is_a_config_error(tmp_path, rules_file, monkeypatch):
     loader._CACHE.clear()
     with pytest.raises(ConfigError) as e:
         settings_for(["X"], {"custom-rules": [str(rules_file)]})
-    assert "pip install 'dockerlint[cel]'" in str(e.value)
+    assert "the cel extra: pip install cel-expr-python" in str(e.value)
 
 
 def test_the_cel_runtime_is_not_imported_without_custom_rules(tmp_path):

@@ -180,7 +180,7 @@ def test_without_the_helm_extra_a_chart_is_an_error_saying_how_to_install_it(tmp
     monkeypatch.setattr(builtins, "__import__", no_helm)
     code, out, err = run_cli(["check", "--isolated", "--no-progress", "demo"])
     assert code == 2
-    assert "demo/Chart.yaml: error: Helm chart not linted: the Helm SDK is not installed (pip install 'dockerlint[helm]')" in out
+    assert "demo/Chart.yaml: error: Helm chart not linted: the Helm SDK is not installed (the helm extra: pip install helm-python-sdk)" in out
 
 
 def test_missing_dependencies_are_named(tmp_path, monkeypatch):

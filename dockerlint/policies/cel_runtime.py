@@ -33,7 +33,7 @@ def cel_module():
         from cel_expr_python import cel
     except ImportError:
         raise CelUnavailable(
-            "custom rules need the CEL runtime: pip install 'dockerlint[cel]' (cel-expr-python, Python >= 3.11)"
+            "custom rules need the CEL runtime: the cel extra: pip install cel-expr-python (cel-expr-python, Python >= 3.11)"
         ) from None
     return cel
 
