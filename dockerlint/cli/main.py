@@ -149,7 +149,11 @@ def process_candidate(cand, args, resolver, forced, fixing: bool, diff: bool):
     anchors = _wants_anchors(args, settings)
     cache_at = None
     if not fixing and cand.path != "-" and settings.cache and not _cache_off(args):
-        cache_at, hit = _cache_lookup(display, text, settings, kind, anchors)
+        missed = _MISSED.pop(cand.path, None)
+        if missed is not None and missed[2] == text:  # looked up (and missed) a moment ago
+            cache_at, hit = missed, None
+        else:
+            cache_at, hit = _cache_lookup(display, text, settings, kind, anchors)
         if hit is not None:
             return (_not_linted(cand, display) if hit is _UNRECOGNISED else hit), None
     loaded = load_text(text, display, kind, encoding=encoding)
@@ -184,6 +188,9 @@ def _fix_loaded(loaded, cand, text, encoding, display, settings, diff):
 
 
 _UNRECOGNISED = object()
+# path -> where its result goes in the cache, for files the parent already looked up and missed
+# (worker processes fork after the lookups, so they see it too)
+_MISSED: dict = {}
 
 
 def _cache_off(args) -> bool:
@@ -201,8 +208,9 @@ def _cached_outcome(cand, args, resolver, forced):
     decoded, error = read_file(cand.path)
     if error is not None:
         return None
-    _where, hit = _cache_lookup(cand.path, decoded.text, settings, forced or cand.kind, _wants_anchors(args, settings))
+    where, hit = _cache_lookup(cand.path, decoded.text, settings, forced or cand.kind, _wants_anchors(args, settings))
     if hit is None:
+        _MISSED[cand.path] = where  # process_candidate stores there without a second key and lookup
         return None
     return (_not_linted(cand, cand.path) if hit is _UNRECOGNISED else hit), None
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from functools import lru_cache
 
 from dockerlint.model import Applicability, Edit, FileError, FileKind, FileResult, Finding, Fix, Severity, SourceText, Span
@@ -33,25 +32,39 @@ MAX_BYTES = 256 * 1024 * 1024
 def code_identity() -> str:
     """What the results depend on besides the input: dockerlint's version, every file of its
     code and data (size and mtime), so an upgrade or an edited rule starts afresh, and whether
-    the optional ShellCheck binary is there."""
+    the optional ShellCheck binary is there. Paid by every run that uses the cache, one file
+    included: one scandir walk (~5 ms for ~400 files; os.walk + os.stat took 25)."""
     import dockerlint
     import dockerlint.fixers
     import dockerlint.rules
 
-    import shutil
+    files: list[tuple[str, int, int]] = []
 
+    def walk(directory: str) -> None:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        walk(entry.path)
+                elif entry.name.endswith((".py", ".json", ".gz", ".toml", ".md", ".j2")):
+                    st = entry.stat()
+                    files.append((entry.path, st.st_size, st.st_mtime_ns))
+
+    for root in (*dockerlint.__path__, *dockerlint.rules.__path__, *dockerlint.fixers.__path__):
+        walk(root)
     h = hashlib.sha256(dockerlint.__version__.encode())
-    # the ShellCheck binary's rules report only where it is installed
-    h.update(f"shellcheck={shutil.which('shellcheck')}".encode())
-    roots = [*dockerlint.__path__, *dockerlint.rules.__path__, *dockerlint.fixers.__path__]
-    for root in roots:
-        for directory, dirs, files in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            for name in sorted(files):
-                if name.endswith((".py", ".json", ".toml", ".md", ".j2")):
-                    st = os.stat(os.path.join(directory, name))
-                    h.update(f"{os.path.relpath(os.path.join(directory, name), root)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    h.update(f"shellcheck={_on_path('shellcheck')}".encode())  # its rules report only where it is installed
+    h.update(repr(sorted(files)).encode("utf-8", "surrogatepass"))
     return h.hexdigest()
+
+
+def _on_path(name: str) -> str | None:
+    """shutil.which without importing shutil (and bz2, lzma...) at start-up."""
+    for directory in os.environ.get("PATH", "").split(os.pathsep):
+        candidate = os.path.join(directory or ".", name)
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return None
 
 
 def directory_for(settings, cwd: str | None = None) -> str:
@@ -96,6 +109,8 @@ def put(directory: str, k: str, result: FileResult) -> None:
         os.makedirs(os.path.dirname(entry), exist_ok=True)
         _mark(directory)
         data = json.dumps(_encode(result), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        import tempfile  # only when an entry is written
+
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(entry))
         with os.fdopen(fd, "wb") as f:
             f.write(data)
