@@ -199,7 +199,9 @@ def analyze(
 ) -> Snapshot:
     """Lint one version of a document with its directory's settings. A Helm template or values
     file is linted through its chart, re-rendered with the unsaved texts of `chart_texts`."""
-    from dockerlint.engine import lint_source
+    from dockerlint.engine import lint_loaded
+    from dockerlint.loader import load_text
+    from dockerlint.model import FileResult
 
     path = uri_to_path(uri)
     chart = chart_directory(path)
@@ -210,7 +212,13 @@ def analyze(
     snapshot = Snapshot(uri, version, text, name, kind, settings, config_error=config_error, encoding=encoding)
     if kind is None:
         return snapshot
-    result = lint_source(text, name, settings, kind)
+    loaded = load_text(text, name, kind)
+    if isinstance(loaded, FileError):
+        result = FileResult(name, kind, error=loaded, source=SourceText(text, name))
+    else:
+        result = lint_loaded(loaded, settings)
+        # the model code actions and the baseline need: parsed once, here, not again on demand
+        snapshot.__dict__["model"] = loaded.model
     snapshot.findings = result.findings
     snapshot.error = result.error
     if settings.baseline and result.findings:
