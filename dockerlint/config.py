@@ -370,6 +370,7 @@ class ConfigResolver:
         self.explicit = explicit
         self.isolated = isolated
         self._by_dir: dict[str, Settings] = {}
+        self._by_parent: dict = {}  # os.path.dirname(path) as given (with the cwd if relative) -> settings
 
     def add_override(self, apply) -> None:
         """Apply `apply(Settings) -> Settings` after everything else, from now on (e.g. the
@@ -377,6 +378,7 @@ class ConfigResolver:
         previous = self.cli_overrides
         self.cli_overrides = (lambda s: apply(previous(s))) if previous is not None else apply
         self._by_dir.clear()
+        self._by_parent.clear()
 
     def config_files_in(self, directory: Path) -> list[Path]:
         found = [directory / n for n in HADOLINT_FILES if (directory / n).is_file()][:1]
@@ -412,7 +414,14 @@ class ConfigResolver:
         return settings
 
     def for_file(self, path: str) -> Settings:
-        directory = Path(os.path.abspath(path)).parent if path != "-" else Path.cwd()
-        return self.for_directory(directory)
+        if path == "-":
+            return self.for_directory(Path.cwd())
+        # a run asks several times per file, for thousands of files in a few directories
+        parent = os.path.dirname(path)
+        key = parent if os.path.isabs(path) else (os.getcwd(), parent)
+        found = self._by_parent.get(key)
+        if found is None:
+            found = self._by_parent[key] = self.for_directory(Path(os.path.abspath(path)).parent)
+        return found
 
 

@@ -1,15 +1,23 @@
-"""`--format json`: the stable contract (lines and columns 1-based)."""
+"""`--format json`: the stable contract (lines and columns 1-based).
+
+Layout: the document is indented, each finding and error is one line. `json.dumps(indent=2)`
+runs CPython's pure-Python encoder (its C encoder has no indentation before 3.14), which was
+2.2 of the 2.7 s a cached run of the Dockerfile corpus spent on 27,656 findings; one compact
+line per finding goes through the C encoder, and a `grep` of the output shows whole findings.
+"""
 from __future__ import annotations
 
-from dockerlint.docs import rule_url
 import json
 from collections import Counter
+from functools import lru_cache
+
+from dockerlint.docs import rule_url
 
 from dockerlint import __version__
 from dockerlint.report.common import fix_dict, relative
 
 
-def finding_dict(result, finding, root: str) -> dict:
+def finding_dict(result, finding, root: str, url=None) -> dict:
     s = finding.span
     return {
         "code": finding.code,
@@ -22,7 +30,7 @@ def finding_dict(result, finding, root: str) -> dict:
         "end_line": s.end_line,
         "end_column": s.end_col,
         "aliases": list(finding.aliases),
-        "url": rule_url(finding.code),
+        "url": (url or rule_url)(finding.code),
         "fix": fix_dict(finding, result.source),
         **({"related": [
             {"path": relative(loc.path, root), "line": loc.line, "column": loc.col, "message": loc.message}
@@ -32,7 +40,8 @@ def finding_dict(result, finding, root: str) -> dict:
 
 
 def render(results, options) -> str:
-    findings = [finding_dict(r, f, options.root) for r in results for f in r.findings]
+    url = lru_cache(maxsize=None)(rule_url)  # one page per code, computed once per run
+    findings = [finding_dict(r, f, options.root, url) for r in results for f in r.findings]
     errors = [
         {
             "path": relative(r.error.path, options.root),
@@ -58,4 +67,27 @@ def render(results, options) -> str:
             **({"baselined": options.extra["baselined"]} if "baselined" in options.extra else {}),
         },
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return dumps(document)
+
+
+_ONE_LINE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+
+def dumps(document: dict) -> str:
+    """`document` indented by two spaces down to its lists of objects, whose items are one line each."""
+    out = ["{"]
+    items = list(document.items())
+    for i, (key, value) in enumerate(items):
+        comma = "," if i < len(items) - 1 else ""
+        head = f"  {_ONE_LINE(key)}: "
+        if isinstance(value, list) and value:
+            out.append(head + "[")
+            out.append(",\n".join("    " + _ONE_LINE(v) for v in value))
+            out.append("  ]" + comma)
+        elif isinstance(value, dict) and value:
+            body = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+            out.append(head + body + comma)
+        else:
+            out.append(head + _ONE_LINE(value) + comma)
+    out.append("}")
+    return "\n".join(out) + "\n"
