@@ -25,27 +25,20 @@ def build_parser(wanted: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dockerlint", description="Lint and fix Dockerfiles, Kubernetes manifests and Compose files.")
     parser.add_argument("--version", action="version", version=f"dockerlint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # Only the command being run gets its options (argparse costs ~0.1 ms per option at start-up);
+    # an unknown or missing command (help, a usage error) gets every command's.
+    every = wanted not in ("check", "fix", "ast", "rule", "rules")
 
     check = sub.add_parser("check", help="lint files and report findings")
-    add_selection_options(check)
-    from dockerlint.report import FORMATS
-
-    check.add_argument("--format", "-f", choices=sorted(FORMATS), help="output format (default text; github under GitHub Actions)")
-    check.add_argument("--output-file", "-o", metavar="FILE", help="write the report here")
-    check.add_argument("--statistics", action="store_true", help="count findings per rule")
-    check.add_argument("--fix", action="store_true", help="apply safe fixes, then report what remains")
-    check.add_argument("--no-source", action="store_true", help="don't show source lines")
-    check.add_argument("--color", choices=["auto", "always", "never"], default="auto")
-    check.add_argument("--template-dir", metavar="DIR", help="override the markdown report templates")
-    check.add_argument("--baseline", metavar="FILE", help="hide the findings recorded in this baseline (also `baseline` in config)")
-    check.add_argument("--write-baseline", metavar="FILE", help="record today's findings as the baseline (prunes entries that no longer match)")
-    check.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+    if every or wanted == "check":
+        _check_options(check)
 
     fix = sub.add_parser("fix", help="apply fixes in place")
-    add_selection_options(fix)
-    fix.add_argument("--diff", action="store_true", help="print a unified diff and write nothing")
-    fix.add_argument("--exit-non-zero-on-fix", action="store_true", help="exit 1 when a file was changed")
-    fix.add_argument("--verbose", "-v", action="store_true", help="say which fixes were refused and why (always with --diff)")
+    if every or wanted == "fix":
+        add_selection_options(fix)
+        fix.add_argument("--diff", action="store_true", help="print a unified diff and write nothing")
+        fix.add_argument("--exit-non-zero-on-fix", action="store_true", help="exit 1 when a file was changed")
+        fix.add_argument("--verbose", "-v", action="store_true", help="say which fixes were refused and why (always with --diff)")
 
     ast_cmd = sub.add_parser("ast", help="print the parsed model as JSON")
     ast_cmd.add_argument("paths", nargs="+", metavar="PATH")
@@ -63,6 +56,22 @@ def build_parser(wanted: str | None = None) -> argparse.ArgumentParser:
 
     extensions.register(sub, wanted)
     return parser
+
+
+def _check_options(check: argparse.ArgumentParser) -> None:
+    add_selection_options(check)
+    from dockerlint.report import FORMATS
+
+    check.add_argument("--format", "-f", choices=sorted(FORMATS), help="output format (default text; github under GitHub Actions)")
+    check.add_argument("--output-file", "-o", metavar="FILE", help="write the report here")
+    check.add_argument("--statistics", action="store_true", help="count findings per rule")
+    check.add_argument("--fix", action="store_true", help="apply safe fixes, then report what remains")
+    check.add_argument("--no-source", action="store_true", help="don't show source lines")
+    check.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    check.add_argument("--template-dir", metavar="DIR", help="override the markdown report templates")
+    check.add_argument("--baseline", metavar="FILE", help="hide the findings recorded in this baseline (also `baseline` in config)")
+    check.add_argument("--write-baseline", metavar="FILE", help="record today's findings as the baseline (prunes entries that no longer match)")
+    check.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
 
 
 # ---- running ----------------------------------------------------------------------------------
@@ -281,10 +290,12 @@ def job_count(args, files: int) -> int:
 
 def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False):
     candidates, skipped, forced = iter_targets(args, resolver)
-    from dockerlint.schemas.crds import prescan_crds
-
     # the run's CRDs for KS100-KS103 (nothing is read unless those rules run on YAML files)
-    prescan_crds(resolver, [c.path for c in candidates if c.path != "-" and c.kind in (None, FileKind.KUBERNETES)])
+    yaml_like = [c.path for c in candidates if c.path != "-" and c.kind in (None, FileKind.KUBERNETES)]
+    if yaml_like:  # not even imported for a run of Dockerfiles
+        from dockerlint.schemas.crds import prescan_crds
+
+        prescan_crds(resolver, yaml_like)
     for s in skipped:  # links that loop, dangle or leave the tree; FIFOs: said, not linted
         print(f"{s.path}: skipped: {s.reason}", file=sys.stderr)
     results: list[FileResult] = []
