@@ -29,7 +29,8 @@ class Severity(enum.IntEnum):
             ) from None
 
     def __str__(self) -> str:
-        return self.name.lower()
+        return self._text  # set below: `name` and `value` are Python-level descriptors, and
+        # a report asks for the text of every finding's severity and fix
 
 
 class Applicability(str, enum.Enum):
@@ -38,7 +39,7 @@ class Applicability(str, enum.Enum):
     DISPLAY_ONLY = "display-only"
 
     def __str__(self) -> str:
-        return self.value
+        return self._text
 
 
 class FileKind(str, enum.Enum):
@@ -50,7 +51,11 @@ class FileKind(str, enum.Enum):
     KUSTOMIZE = "kustomize"  # an overlay directory: built, linted as Kubernetes, reported at its resources/patches
 
     def __str__(self) -> str:
-        return self.value
+        return self._text
+
+
+for _member in (*Severity, *Applicability, *FileKind):
+    _member._text = _member.name.lower() if isinstance(_member, Severity) else _member.value
 
 
 @dataclass(frozen=True, order=True)

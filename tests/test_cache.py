@@ -19,8 +19,13 @@ def dockerlint(cwd, *args):
     return subprocess.run([sys.executable, "-m", "dockerlint", *args], cwd=cwd, capture_output=True, text=True, timeout=120, env=env)
 
 
-def entries(root) -> list[str]:
-    return sorted(glob.glob(os.path.join(root, ".dockerlint_cache", "v1", "*", "*.json")))
+def packs(root, folder=".dockerlint_cache") -> list[str]:
+    return sorted(glob.glob(os.path.join(root, folder, cache.FORMAT, "*.json")))
+
+
+def entries(root, folder=".dockerlint_cache") -> list[tuple[str, str]]:
+    """(pack, key) of every cached result."""
+    return [(p, k) for p in packs(root, folder) for k in json.loads(open(p).read())]
 
 
 def test_second_run_reads_the_cache_and_says_the_same(tmp_path):
@@ -31,10 +36,10 @@ def test_second_run_reads_the_cache_and_says_the_same(tmp_path):
     second = dockerlint(tmp_path, "check", ".", "--format", "json")
     assert second.stdout == first.stdout and second.returncode == first.returncode == 1
     # prove the second result came from the cache: doctor the entry and see it reported
-    entry = entries(tmp_path)[0]
-    data = json.loads(open(entry).read())
-    data["findings"][0]["message"] = "from the cache"
-    open(entry, "w").write(json.dumps(data))
+    pack, key = entries(tmp_path)[0]
+    data = json.loads(open(pack).read())
+    data[key]["findings"][0]["message"] = "from the cache"
+    open(pack, "w").write(json.dumps(data))
     third = dockerlint(tmp_path, "check", ".", "--format", "json")
     assert "from the cache" in third.stdout
     assert "from the cache" not in dockerlint(tmp_path, "check", ".", "--format", "json", "--no-cache").stdout
@@ -59,8 +64,8 @@ def test_a_changed_dockerignore_invalidates_the_result(tmp_path):
 def test_corrupt_entries_are_ignored(tmp_path):
     (tmp_path / "Dockerfile").write_text("FROM debian\n")
     first = dockerlint(tmp_path, "check", ".", "--format", "json").stdout
-    for entry in entries(tmp_path):
-        open(entry, "w").write('{"truncated":')
+    for pack in packs(tmp_path):
+        open(pack, "w").write('{"truncated":')
     again = dockerlint(tmp_path, "check", ".", "--format", "json")
     assert again.stdout == first and "Traceback" not in again.stderr
 
@@ -73,25 +78,62 @@ def test_concurrent_runs_agree(tmp_path):
     with ThreadPoolExecutor(4) as pool:
         outputs = list(pool.map(lambda _: dockerlint(tmp_path, "check", ".", "--format", "json").stdout, range(4)))
     assert all(o == expected for o in outputs)
-    assert len(entries(tmp_path)) == 30
-    assert not glob.glob(os.path.join(tmp_path, ".dockerlint_cache", "v1", "*", ".tmp-*"))
+    assert len(entries(tmp_path)) == 30  # one pack per directory, each written whole
+    assert len(packs(tmp_path)) == 30
+    assert not glob.glob(os.path.join(tmp_path, ".dockerlint_cache", cache.FORMAT, ".tmp-*"))
 
 
 def test_the_cache_is_bounded(tmp_path):
     directory = str(tmp_path / "cache")
-    result = FileResult("Dockerfile", None, [Finding("DL3006", "x", Severity.WARNING, "m" * 1000, Span(0, 1, 1, 1, 1, 2))])
-    for i in range(50):
-        cache.put(directory, f"{i:064x}", result)
+    store = cache.Store()
+    for i in range(50):  # fifty directories, one pack each
+        result = FileResult(str(tmp_path / f"d{i}" / "Dockerfile"), None, [Finding("DL3006", "x", Severity.WARNING, "m" * 1000, Span(0, 1, 1, 1, 1, 2))])
+        store.put(directory, f"{i:064x}", result)
+    store.flush()
+    assert len(glob.glob(os.path.join(directory, cache.FORMAT, "*.json"))) == 50
     removed = cache.prune(directory, max_bytes=20_000)
-    left = glob.glob(os.path.join(directory, "v1", "*", "*.json"))
+    left = glob.glob(os.path.join(directory, cache.FORMAT, "*.json"))
     assert removed > 0 and sum(os.path.getsize(p) for p in left) <= 20_000
+
+
+def test_a_pack_keeps_the_latest_results_of_each_file(tmp_path):
+    directory = str(tmp_path / "cache")
+    path = str(tmp_path / "Dockerfile")
+    for i in range(5):  # five versions of one file, one run each
+        store = cache.Store()
+        store.put(directory, f"{i:064x}", FileResult(path, None))
+        store.flush()
+    (pack,) = glob.glob(os.path.join(directory, cache.FORMAT, "*.json"))
+    assert sorted(json.loads(open(pack).read())) == [f"{i:064x}" for i in (3, 4)][: cache.PER_PATH]
+
+
+def test_worker_processes_hand_their_entries_to_one_writer(tmp_path):
+    for i in range(70):  # past the size where a run uses worker processes
+        (tmp_path / f"{i}.Dockerfile").write_text(f"FROM debian\nRUN echo {i}\n")
+    first = dockerlint(tmp_path, "check", ".", "--format", "json", "-j", "2")
+    assert len(entries(tmp_path)) == 70 and len(packs(tmp_path)) == 1
+    second = dockerlint(tmp_path, "check", ".", "--format", "json", "-j", "2")
+    assert second.stdout == first.stdout
+
+
+def test_findings_with_related_locations_come_back_whole(tmp_path):
+    from dockerlint.model import Location, SourceText
+
+    text = "FROM debian\n"
+    finding = Finding("DL3006", "x", Severity.WARNING, "m", Span(0, 4, 1, 1, 1, 5), "Dockerfile",
+                      related=(Location("values.yaml", 3, 5, "set here"),))
+    store = cache.Store()
+    store.put(str(tmp_path), "k" * 64, FileResult("Dockerfile", None, [finding], source=SourceText(text)))
+    store.flush()
+    (back,) = cache.Store().get(str(tmp_path), "k" * 64, "Dockerfile", text).findings
+    assert back == finding
 
 
 def test_cache_dir_setting_and_no_cache(tmp_path):
     (tmp_path / "Dockerfile").write_text("FROM debian\n")
     (tmp_path / ".dockerlint.toml").write_text('cache-dir = "build/lint-cache"\n')
     dockerlint(tmp_path, "check", ".")
-    assert glob.glob(os.path.join(tmp_path, "build", "lint-cache", "v1", "*", "*.json"))
+    assert entries(tmp_path, os.path.join("build", "lint-cache"))
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "Dockerfile").write_text("FROM debian\n")
     dockerlint(tmp_path / "other", "check", ".", "--no-cache", "--isolated")

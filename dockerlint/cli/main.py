@@ -275,8 +275,13 @@ def _worker_init(args, resolver, forced, fixing, diff):
 
 
 def _worker_run(cand):
+    """One file in a worker process: its outcome, and the cache entries it made for the parent
+    to write (the parent writes each pack once, at the end of the run)."""
+    from dockerlint.state import cache
+
     w = _WORKER
-    return process_candidate(cand, w["args"], w["resolver"], w["forced"], w["fixing"], w["diff"])
+    outcome = process_candidate(cand, w["args"], w["resolver"], w["forced"], w["fixing"], w["diff"])
+    return outcome, cache.STORE.take_new()
 
 
 def job_count(args, files: int) -> int:
@@ -322,9 +327,12 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
         for c in files:  # config errors surface here, in the parent, with a clear message
             resolver.for_file(c.path)
         context = multiprocessing.get_context("fork")
+        from dockerlint.state import cache
+
         with context.Pool(jobs, _worker_init, (args, resolver, forced, fixing, diff)) as pool:
-            for cand, outcome in zip(files, pool.imap(_worker_run, files, chunksize=16)):
+            for cand, (outcome, entries) in zip(files, pool.imap(_worker_run, files, chunksize=16)):
                 outcomes[order[id(cand)]] = outcome
+                cache.STORE.adopt(entries)
                 progress.step()
         sequential = [c for c in candidates if c.path == "-"]
     else:
@@ -333,6 +341,8 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
         outcomes[order[id(cand)]] = process_candidate(cand, args, resolver, forced, fixing, diff)
         progress.step()
     progress.close()
+    if "dockerlint.state.cache" in sys.modules:  # write what this run added to the cache, once
+        sys.modules["dockerlint.state.cache"].flush()
     changed_paths: set[str] = set()
     for result, change in filter(None, outcomes):
         if isinstance(result, list):  # a directory-level input: one result per file

@@ -8,11 +8,17 @@ being parsed or linted.
 - Place: `.dockerlint_cache/` beside the nearest config file (else the working directory), or
   `cache-dir`; `--no-cache` / `cache = false` turn it off. The folder holds a `.gitignore` and
   a `CACHEDIR.TAG`, so neither git nor backup tools pick it up.
-- Safe under concurrent runs: each entry is written to a temporary file and renamed into
-  place; an entry that does not decode is ignored (and removed).
+- Layout: one pack per directory of linted files (`v2/<hash of the directory>.json`), read
+  once per run and written once at its end. One file per result cost a first run of the
+  Dockerfile corpus 2.5 s of system time creating and renaming 2,624 files (12.8 s against
+  8.6 s without the cache) and a cached run 2,624 opens.
+- Safe under concurrent runs: a pack is re-read, merged and replaced atomically (under an
+  advisory lock where the system has one); a pack that does not decode is ignored; at worst a
+  concurrent run's new entries are lost, which only costs a miss next time.
 - Other files the rules read (through `Context.read_related`, e.g. `.dockerignore`) are
   recorded with a digest; a result is used only while they are unchanged.
-- Bounded: past `MAX_BYTES` the least recently written entries are removed.
+- Bounded: a pack keeps the latest `PER_PATH` results of each file, and past `MAX_BYTES` the
+  least recently written packs are removed.
 """
 from __future__ import annotations
 
@@ -21,11 +27,12 @@ import json
 import os
 from functools import lru_cache
 
-from dockerlint.model import Applicability, Edit, FileError, FileKind, FileResult, Finding, Fix, Severity, SourceText, Span
+from dockerlint.model import Applicability, Edit, FileError, FileKind, FileResult, Finding, Fix, Location, Severity, SourceText, Span
 
 DIRECTORY = ".dockerlint_cache"
-FORMAT = "v1"
+FORMAT = "v2"
 MAX_BYTES = 256 * 1024 * 1024
+PER_PATH = 2  # results kept per file (e.g. two selections a developer alternates between)
 
 
 @lru_cache(maxsize=1)
@@ -83,63 +90,177 @@ def key(path: str, data: bytes, settings, extra: str = "") -> str:
     return h.hexdigest()
 
 
-def _entry_path(directory: str, k: str) -> str:
-    return os.path.join(directory, FORMAT, k[:2], k[2:] + ".json")
+def _pack_path(directory: str, path: str) -> str:
+    folder = os.path.dirname(os.path.abspath(path))
+    name = hashlib.sha256(folder.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+    return os.path.join(directory, FORMAT, name + ".json")
+
+
+def _read_pack(pack: str) -> dict:
+    try:
+        with open(pack, "rb") as f:
+            data = json.loads(f.read())
+        return data if isinstance(data, dict) else {}
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError):
+        return {}  # corrupt or from an incompatible writer: replaced at the next write
+
+
+class Store:
+    """The packs a run has read and the entries it has added, written by `flush()`."""
+
+    def __init__(self) -> None:
+        self._read: dict[str, dict] = {}  # pack path -> its entries as read
+        self._new: dict[str, dict] = {}  # pack path -> key -> entry added by this run
+
+    def get(self, directory: str, k: str, path: str, text: str) -> FileResult | None:
+        pack = _pack_path(directory, path)
+        entries = self._read.get(pack)
+        if entries is None:
+            entries = self._read[pack] = _read_pack(pack)
+        entry = entries.get(k)
+        if entry is None:
+            return None
+        try:
+            return _decode(entry, path, text)
+        except (ValueError, KeyError, TypeError, IndexError):
+            del entries[k]  # a doctored or foreign entry: forget it
+            return None
+
+    def put(self, directory: str, k: str, result: FileResult) -> None:
+        self.add(directory, {k: {**_encode(result), "path": os.path.abspath(result.path)}}, result.path)
+
+    def add(self, directory: str, entries: dict, path: str) -> None:
+        self._new.setdefault(_pack_path(directory, path), {}).update(entries)
+
+    def take_new(self) -> list[tuple[str, dict]]:
+        """Entries added since the last call, as (pack, entries): a worker process hands them to
+        the parent, which writes them."""
+        taken = list(self._new.items())
+        self._new.clear()
+        return taken
+
+    def adopt(self, taken: list[tuple[str, dict]]) -> None:
+        for pack, entries in taken:
+            self._new.setdefault(pack, {}).update(entries)
+
+    def flush(self) -> None:
+        """Merge this run's entries into their packs on disk; a cache that cannot be written is
+        no error (the run just goes on)."""
+        import time
+
+        now = time.time()
+        directories = {os.path.dirname(os.path.dirname(pack)) for pack in self._new}
+        for pack, new in self._new.items():
+            try:
+                os.makedirs(os.path.dirname(pack), exist_ok=True)
+                _mark(os.path.dirname(os.path.dirname(pack)))
+                with _locked(pack):
+                    entries = _read_pack(pack)  # as on disk now: other runs may have written since
+                    for entry in new.values():
+                        entry["t"] = now
+                    entries.update(new)
+                    _write_atomic(pack, json.dumps(_bounded(entries), ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+            except OSError:
+                pass
+        self._new.clear()
+        for directory in directories:
+            prune(directory)
+
+
+def _bounded(entries: dict) -> dict:
+    """The latest PER_PATH entries of each file."""
+    by_path: dict[str, list] = {}
+    for k, entry in entries.items():
+        by_path.setdefault(entry.get("path", ""), []).append((entry.get("t", 0), k))
+    keep = {k for found in by_path.values() for _t, k in sorted(found, reverse=True)[:PER_PATH]}
+    return {k: e for k, e in entries.items() if k in keep}
+
+
+class _locked:
+    """An advisory lock beside the pack while it is merged (POSIX); elsewhere none."""
+
+    def __init__(self, pack: str):
+        self.path = pack + ".lock"
+        self.fd = None
+
+    def __enter__(self):
+        try:
+            import fcntl
+
+            self.fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o644)
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+        except (ImportError, OSError):
+            self.fd = None
+        return self
+
+    def __exit__(self, *exc):
+        if self.fd is not None:
+            os.close(self.fd)  # closing releases the lock
+
+
+def _write_atomic(path: str, data: bytes) -> None:
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(path))
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+STORE = Store()  # the command line's, for one run
 
 
 def get(directory: str, k: str, path: str, text: str) -> FileResult | None:
-    entry = _entry_path(directory, k)
-    try:
-        with open(entry, encoding="utf-8") as f:
-            return _decode(json.load(f), path, text)
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError, KeyError, TypeError):
-        try:
-            os.unlink(entry)  # corrupt or from an incompatible writer: forget it
-        except OSError:
-            pass
-        return None
+    return STORE.get(directory, k, path, text)
 
 
 def put(directory: str, k: str, result: FileResult) -> None:
-    """Store a result; a cache that cannot be written is no error (the run just goes on)."""
-    entry = _entry_path(directory, k)
-    try:
-        os.makedirs(os.path.dirname(entry), exist_ok=True)
-        _mark(directory)
-        data = json.dumps(_encode(result), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        import tempfile  # only when an entry is written
+    STORE.put(directory, k, result)
 
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(entry))
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, entry)
-    except OSError:
-        pass
+
+def flush() -> None:
+    STORE.flush()
 
 
 def prune(directory: str, max_bytes: int = MAX_BYTES) -> int:
-    """Remove the oldest entries past `max_bytes`; returns how many were removed."""
-    entries = []
+    """Remove the least recently written packs past `max_bytes`; returns how many were removed."""
+    packs = []
     total = 0
-    for root, _dirs, files in os.walk(os.path.join(directory, FORMAT)):
-        for name in files:
-            p = os.path.join(root, name)
-            try:
-                st = os.stat(p)
-            except OSError:
-                continue
-            entries.append((st.st_mtime, st.st_size, p))
-            total += st.st_size
+    try:
+        names = os.listdir(os.path.join(directory, FORMAT))
+    except OSError:
+        return 0
+    for name in names:
+        if not name.endswith(".json"):
+            continue
+        p = os.path.join(directory, FORMAT, name)
+        try:
+            st = os.stat(p)
+        except OSError:
+            continue
+        packs.append((st.st_mtime, st.st_size, p))
+        total += st.st_size
     removed = 0
-    for _mtime, size, p in sorted(entries):
+    for _mtime, size, p in sorted(packs):
         if total <= max_bytes:
             break
         try:
             os.unlink(p)
             total -= size
             removed += 1
+        except OSError:
+            continue
+        try:
+            os.unlink(p + ".lock")
         except OSError:
             pass
     return removed
@@ -168,6 +289,7 @@ def _encode(result: FileResult) -> dict:
                 "code": f.code, "name": f.name, "severity": int(f.severity), "message": f.message,
                 "span": [f.span.start, f.span.end, f.span.line, f.span.col, f.span.end_line, f.span.end_col],
                 "aliases": list(f.aliases), "anchor": f.anchor,
+                **({"locations": [[loc.path, loc.line, loc.col, loc.message] for loc in f.related]} if f.related else {}),
                 "fix": None if f.fix is None else {
                     "applicability": f.fix.applicability.value, "description": f.fix.description,
                     "edits": [[e.start, e.end, e.content] for e in f.fix.edits],
@@ -181,21 +303,27 @@ def _encode(result: FileResult) -> dict:
 def _decode(data: dict, path: str, text: str) -> FileResult | None:
     from dockerlint.files import related_unchanged
 
-    if not related_unchanged(data["related"]):
+    if data["related"] and not related_unchanged(data["related"]):
         return None  # a file the rules read (.dockerignore, ...) changed since
-    kind = FileKind(data["kind"]) if data["kind"] else None
+    kind = _KINDS[data["kind"]] if data["kind"] else None
     error = None
     if data["error"] is not None:
         e = data["error"]
         error = FileError(path, e["message"], e["line"], e["column"], code=e["code"], kind=kind)
     findings = []
+    # positional arguments and dictionaries instead of Enum(value): a cached run decodes every finding
+    severities, applicabilities = _SEVERITIES, _APPLICABILITIES
     for f in data["findings"]:
-        fix = None
-        if f["fix"] is not None:
-            fix = Fix(tuple(Edit(*e) for e in f["fix"]["edits"]), Applicability(f["fix"]["applicability"]), f["fix"]["description"])
-        findings.append(Finding(
-            code=f["code"], name=f["name"], severity=Severity(f["severity"]), message=f["message"],
-            span=Span(*f["span"]), path=path, fix=fix, aliases=tuple(f["aliases"]), kind=kind, anchor=f["anchor"],
-        ))
+        fix = f["fix"]
+        if fix is not None:
+            fix = Fix(tuple([Edit(*e) for e in fix["edits"]]), applicabilities[fix["applicability"]], fix["description"])
+        findings.append(Finding(f["code"], f["name"], severities[f["severity"]], f["message"], Span(*f["span"]), path,
+                                fix, tuple(f["aliases"]), kind, f["anchor"],
+                                tuple([Location(*loc) for loc in f["locations"]]) if "locations" in f else ()))
     return FileResult(path, kind, findings, error=error, source=SourceText(text, path), documents=data["documents"],
                       related=data["related"])
+
+
+_KINDS = {k.value: k for k in FileKind}
+_SEVERITIES = {int(s): s for s in Severity}
+_APPLICABILITIES = {a.value: a for a in Applicability}
