@@ -27,7 +27,7 @@ def rule_url(code: str) -> str:
     if code.startswith("SC") and code[2:].isdigit():
         from dockerlint import ruleset
 
-        if ruleset.rule_class(code) is None:  # reported by the binary, not in our table: no page here
+        if not ruleset.has_rule(code):  # reported by the binary, not in our table: no page here
             return f"https://www.shellcheck.net/wiki/{code}"
     base = docs_base_url()
     if "{code}" in base:

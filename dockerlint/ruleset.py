@@ -127,7 +127,7 @@ def write_index() -> str:
     with open(path, "w", encoding="utf-8") as f:
         json.dump(build_index(), f, indent=1, sort_keys=True)
         f.write("\n")
-    for cached in (index, rule_class):
+    for cached in (index, rule_class, has_rule):
         cached.cache_clear()
     return path
 
@@ -136,6 +136,15 @@ def _entries():
     """Index entries when fresh, else the rule classes themselves (same attribute names)."""
     fresh = index()
     return fresh if fresh is not None else all_rules()
+
+
+@lru_cache(maxsize=None)
+def has_rule(code: str) -> bool:
+    """Is `code` one of our rules? From the index when fresh: nothing imported."""
+    fresh = index()
+    if fresh is None:
+        return code in by_code()
+    return any(e.code == code for e in fresh)
 
 
 @lru_cache(maxsize=None)
