@@ -284,6 +284,28 @@ def _worker_run(cand):
     return outcome, cache.STORE.take_new()
 
 
+def _import_rules_before_fork(files, resolver, forced) -> None:
+    """Import the rules the workers will run (and the parsers they use) once, in the parent:
+    forked workers share them, where each would otherwise import them again (~60 ms apiece,
+    most of a 100-file run's fixed cost)."""
+    from dockerlint.engine import selected_rules
+    from dockerlint.model import FileKind
+
+    first: dict = {}  # kind -> a file of it, whose settings select the rules
+    for c in files:
+        kind = forced or c.kind
+        if kind is None:  # decided by content: the likely kinds by name
+            lower = c.path.lower()
+            kinds = (FileKind.KUBERNETES, FileKind.COMPOSE) if lower.endswith((".yaml", ".yml")) else (
+                () if lower.endswith(".py") else (FileKind.DOCKERFILE,))
+        else:
+            kinds = (kind,) if kind in (FileKind.DOCKERFILE, FileKind.KUBERNETES, FileKind.COMPOSE) else ()
+        for k in kinds:
+            first.setdefault(k, c.path)
+    for kind, path in first.items():
+        selected_rules(kind, resolver.for_file(path))
+
+
 def job_count(args, files: int) -> int:
     requested = getattr(args, "jobs", None)
     if requested is not None:
@@ -326,6 +348,7 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
 
         for c in files:  # config errors surface here, in the parent, with a clear message
             resolver.for_file(c.path)
+        _import_rules_before_fork(files, resolver, forced)
         context = multiprocessing.get_context("fork")
         from dockerlint.state import cache
 
