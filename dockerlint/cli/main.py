@@ -284,7 +284,7 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
     from dockerlint.schemas.crds import prescan_crds
 
     # the run's CRDs for KS100-KS103 (nothing is read unless those rules run on YAML files)
-    prescan_crds(resolver, [c.path for c in candidates if c.path != "-" and c.kind in (None, FileKind.KUBERNETES)])
+    crds = prescan_crds(resolver, [c.path for c in candidates if c.path != "-" and c.kind in (None, FileKind.KUBERNETES)])
     for s in skipped:  # links that loop, dangle or leave the tree; FIFOs: said, not linted
         print(f"{s.path}: skipped: {s.reason}", file=sys.stderr)
     results: list[FileResult] = []
@@ -304,6 +304,12 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
                 outcomes[order[id(cand)]] = hit
                 progress.step()
         files = misses
+    if crds is not None and crds.run_files:
+        # CRD files first: linting them hands their parsed CRDs to the catalogue, so a custom
+        # resource met later needs no second parse of its CRD file (results keep their order)
+        rank = {path: i for i, path in enumerate(crds.run_files)}
+        first = sorted((c for c in files if c.path in rank), key=lambda c: rank[c.path])
+        files = first + [c for c in files if c.path not in rank]
     jobs = job_count(args, len(files))
     if jobs > 1:
         import multiprocessing
