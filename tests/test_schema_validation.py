@@ -472,6 +472,23 @@ def test_cached_results_follow_a_changed_crd(tmp_path):
     assert run() == [("a.yaml", 4, "KS100")]  # the CRD file is a cache hit: its CRDs are read from the file
 
 
+def test_a_long_lived_process_sees_a_changed_crd_of_crd_paths(tmp_path, monkeypatch):
+    """The language server keeps the crd-paths catalogue, and reads it again when a file changes."""
+    from dockerlint.schemas import crds
+
+    (tmp_path / "crds").mkdir()
+    crd = tmp_path / "crds" / "widget.yaml"
+    crd.write_text(CRD.lstrip("\n"))
+    text = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: huge}\n"
+    config = {"crd-paths": [str(tmp_path / "crds")]}
+    assert [f[0] for f in findings(text, ["KS101"], config=config)] == ["KS101"]
+    monkeypatch.setattr(crds, "_RECHECK_S", 3600.0)
+    crd.write_text(CRD.lstrip("\n").replace("enum: [small, large]", "enum: [small, large, huge]"))
+    assert [f[0] for f in findings(text, ["KS101"], config=config)] == ["KS101"]  # not looked at again yet
+    monkeypatch.setattr(crds, "_RECHECK_S", 0.0)
+    assert findings(text, ["KS101"], config=config) == []
+
+
 # ---- versions and config ---------------------------------------------------------------------
 
 def test_kubernetes_version_errors_are_usage_errors(tmp_path):

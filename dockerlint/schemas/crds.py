@@ -472,19 +472,50 @@ def prescan_crds(resolver, files: list[str]) -> CrdCatalogue | None:
     return None
 
 
-_PATH_CATALOGUES: dict[tuple[str, ...], CrdCatalogue] = {}
+# crd-paths -> (catalogue, the files' stamps, when they were last looked at)
+_PATH_CATALOGUES: dict[tuple[str, ...], tuple[CrdCatalogue, tuple, float]] = {}
+_RECHECK_S = 1.0  # a long-lived process (the language server) looks at crd-paths again at most this often
+
+
+def _stamp(paths: tuple[str, ...]) -> tuple:
+    """(path, mtime, size) of every file `build_catalogue` would read for these crd-paths."""
+    found = []
+    for path in paths:
+        if os.path.isdir(path):
+            for directory, _, names in sorted(os.walk(path)):
+                found.extend(os.path.join(directory, n) for n in sorted(names) if n.endswith((".yaml", ".yml", ".json")))
+        else:
+            found.append(path)
+    stamps = []
+    for path in found:
+        try:
+            st = os.stat(path)
+        except OSError:
+            stamps.append((path, None))
+            continue
+        stamps.append((path, st.st_mtime_ns, st.st_size))
+    return tuple(stamps)
 
 
 def catalogue_for(settings) -> CrdCatalogue | None:
     """The run's CRDs: `settings.crds` from the front end's pre-scan, else (language server,
-    stdin, library use) the CRDs of `crd-paths` alone, read once per set of paths."""
+    stdin, library use) the CRDs of `crd-paths` alone, read again when one of their files
+    changes (looked at no more than once a second)."""
     if settings.crds is not None:
         return settings.crds
     if not settings.crd_paths:
         return None
+    import time
+
     key = tuple(settings.crd_paths)
-    found = _PATH_CATALOGUES.get(key)
-    if found is None:
-        found, _ = build_catalogue(list(key))
-        _PATH_CATALOGUES[key] = found
+    now = time.monotonic()
+    known = _PATH_CATALOGUES.get(key)
+    if known is not None and now - known[2] < _RECHECK_S:
+        return known[0]
+    stamp = _stamp(key)
+    if known is not None and known[1] == stamp:
+        _PATH_CATALOGUES[key] = (known[0], stamp, now)
+        return known[0]
+    found, _ = build_catalogue(list(key))
+    _PATH_CATALOGUES[key] = (found, stamp, now)
     return found
