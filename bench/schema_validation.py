@@ -31,6 +31,7 @@ from dataclasses import replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # this checkout's dockerlint (sys.path[0] is bench/), as the CLI runs below use
 CORPUS = REPO.parent / "shared" / "corpus" / "kubernetes"
 SCHEMA_CODES = ["KS100", "KS101", "KS102", "KS103", "KS104"]
 
