@@ -411,6 +411,22 @@ def test_the_trees_crds_validate_custom_resources_before_and_after_them(tmp_path
         assert read == []
 
 
+def test_no_pre_scan_without_a_schema_rule(tmp_path, monkeypatch):
+    from dockerlint.schemas import crds
+
+    _crd_tree(tmp_path)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the CRD pre-scan ran")
+
+    monkeypatch.setattr(crds, "build_catalogue", refuse)
+    code, out, err = run_cli(["check", str(tmp_path), "--ignore", "KS100,KS101,KS102,KS103", "--isolated", "--no-cache",
+                              "--no-progress", "--format", "json"])
+    assert code in (0, 1), err
+    with pytest.raises(AssertionError, match="pre-scan ran"):  # and with a schema rule it does run
+        run_cli(["check", str(tmp_path), "--select", "KS100", "--isolated", "--no-cache", "--no-progress"])
+
+
 def test_a_crd_changed_after_the_pre_scan_is_read_from_the_file(tmp_path):
     """The engine's parse is taken only for the very text the pre-scan fingerprinted."""
     from dockerlint.model import SourceText
