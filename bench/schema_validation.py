@@ -1,6 +1,8 @@
 """Schema validation (KS100-KS104) over ../shared/corpus/kubernetes: throughput and agreement.
 
     nice python bench/schema_validation.py [--version 1.37] [--repeat 3] [--kv-sample 400] [--out FILE]
+    nice python bench/schema_validation.py --cli-only [--cli-rounds 5]   # only 5. below
+
 
 All in one process on one core, CPU time (time.process_time), files already in memory:
 1. documents/second with only the schema rules selected (parse included), and the
@@ -10,7 +12,11 @@ All in one process on one core, CPU time (time.process_time), files already in m
    definitions file on every call), and with its schema loading memoised on every document;
 4. agreement with kubernetes-validate strict on which documents are invalid, and why, with
    every class of difference counted and an example of each (bench/schema_validation.md
-   judges them).
+   judges them);
+5. the command line on the whole corpus directory, as a user runs it (CRDs of the tree
+   included): `dockerlint check CORPUS -j 1 --isolated --no-cache --format json`, with the
+   schema rules ignored and as shipped, CPU of each whole process (user + sys of the child),
+   the two alternating in each round so that both see the same load; best of the rounds.
 """
 from __future__ import annotations
 
@@ -25,6 +31,7 @@ from dataclasses import replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # this checkout's dockerlint (sys.path[0] is bench/), as the CLI runs below use
 CORPUS = REPO.parent / "shared" / "corpus" / "kubernetes"
 SCHEMA_CODES = ["KS100", "KS101", "KS102", "KS103", "KS104"]
 
@@ -181,13 +188,44 @@ def agreement(files, results, verdicts):
     return classes, examples
 
 
+def cli_runs(rounds: int) -> dict:
+    """CPU seconds of whole `dockerlint check` processes over the corpus directory, KS100-KS104
+    ignored ("before") and as shipped ("after"), alternating; the best of `rounds` each."""
+    import os
+    import subprocess
+
+    command = [sys.executable, "-m", "dockerlint", "check", str(CORPUS), "-j", "1", "--isolated", "--no-cache",
+               "--format", "json"]
+    variants = {"before": command + ["--ignore", ",".join(SCHEMA_CODES)], "after": command}
+    spent: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(rounds):
+        for name, argv in variants.items():
+            with subprocess.Popen(argv, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as proc:
+                _, _, usage = os.wait4(proc.pid, 0)
+                proc.returncode = 0  # reaped here
+            spent[name].append(usage.ru_utime + usage.ru_stime)
+    before, after = min(spent["before"]), min(spent["after"])
+    return {"cli_before_s": round(before, 2), "cli_after_s": round(after, 2),
+            "cli_slowdown_pct": round(100 * (after / before - 1), 1),
+            "cli_rounds_pct": [round(100 * (a / b - 1), 1) for b, a in zip(spent["before"], spent["after"])],
+            "cli_load_average": round(os.getloadavg()[0], 1)}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--version", default="1.37")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--kv-sample", type=int, default=400)
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--cli-rounds", type=int, default=3, help="rounds of the command-line comparison (0: none)")
+    ap.add_argument("--cli-only", action="store_true", help="only the command-line comparison")
     args = ap.parse_args()
+    if args.cli_only:
+        figures = cli_runs(args.cli_rounds)
+        print(json.dumps(figures))
+        if args.out:
+            args.out.write_text(json.dumps(figures, indent=2) + "\n")
+        return 0
 
     from dockerlint.settings import Settings
 
@@ -242,6 +280,12 @@ def main() -> int:
     )
     print(f"kubernetes-validate strict as shipped: {len(sample) / t_kv_sample:,.1f} documents/s ({len(sample)}-document sample); "
           f"with its schema loading memoised: {t_kv:.2f} s for {len(verdicts)} documents = {len(verdicts) / t_kv:,.0f}/s")
+
+    if args.cli_rounds:
+        figures.update(cli_runs(args.cli_rounds))
+        print(f"command line, whole corpus directory: {figures['cli_before_s']:.2f} s CPU with KS100-KS104 ignored, "
+              f"{figures['cli_after_s']:.2f} s as shipped ({figures['cli_slowdown_pct']:+.1f}%; per round "
+              f"{figures['cli_rounds_pct']}; load average {figures['cli_load_average']})")
 
     results = lint_all(files, schema_only)
     classes, examples = agreement(files, results, verdicts)

@@ -59,7 +59,7 @@ def report_duplicates(ctx) -> None:
     for doc in ctx.model:
         for mapping in _mappings(doc.root):
             pairs = mapping.pairs
-            if len(pairs) < 2:
+            if len(pairs) < 2 or mapping.distinct_keys_known():
                 continue
             keys = {k.value for k, _ in pairs if type(k) is ScalarNode}
             if len(keys) == len(pairs) or mapping.duplicate_keys() == []:
@@ -81,9 +81,10 @@ def _mappings(root) -> list:
     pop, push = stack.pop, stack.append
     while stack:
         node = pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
+        if node.anchor is not None:  # only an anchored node can be reached twice (its aliases)
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
         if type(node) is MappingNode:
             found.append(node)
             for _, v in node.pairs:

@@ -264,6 +264,48 @@ async def test_schema_typo_has_the_rename_quick_fix(client: LanguageClient):
 
 
 @pytest.mark.asyncio
+async def test_custom_resource_checked_against_a_crd_of_crd_paths(client: LanguageClient):
+    """The editor lints one file: the CRDs it sees are the file's own and those of `crd-paths`."""
+    (client.tmp_path / "crs" / "crds").mkdir(parents=True)
+    (client.tmp_path / "crs" / "crds" / "widget.yaml").write_text(textwrap.dedent("""\
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: widgets.example.com}
+        spec:
+          group: example.com
+          names: {kind: Widget, plural: widgets}
+          scope: Namespaced
+          versions:
+          - name: v1
+            served: true
+            storage: true
+            schema:
+              openAPIV3Schema:
+                type: object
+                properties:
+                  spec:
+                    type: object
+                    properties:
+                      size: {type: string}
+        """))
+    (client.tmp_path / "crs" / ".dockerlint.toml").write_text('select = ["KS100"]\ncrd-paths = ["crds"]\n')
+    text = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec:\n  sise: small\n"
+    uri = await open_document(client, "crs/widget.yaml", text, "yaml")
+    (diagnostic,) = client.diagnostics[uri]
+    assert (diagnostic.code, diagnostic.range.start.line, diagnostic.range.start.character) == ("KS100", 4, 2)
+    assert diagnostic.message == 'unknown field "sise" in Widget.spec; did you mean "size"?'
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri), range=diagnostic.range,
+            context=lsp.CodeActionContext(diagnostics=[diagnostic]),
+        )
+    )
+    (rename,) = [a for a in actions if a.title.startswith("(unsafe) Fix KS100")]
+    (edit,) = rename.edit.document_changes[0].edits if rename.edit.document_changes else rename.edit.changes[uri]
+    assert edit.new_text == "size"
+
+
+@pytest.mark.asyncio
 async def test_applying_an_edit_refreshes_diagnostics(client: LanguageClient):
     uri = await open_document(client, "Dockerfile", DOCKERFILE)
     # Two quick edits: only the last version's diagnostics may be published.

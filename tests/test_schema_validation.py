@@ -375,6 +375,136 @@ def test_crd_paths_config_and_cli_prescan(tmp_path):
     assert code == 1 and 'unknown field "sise" in Widget.spec' in out, (out, err)
 
 
+def _crd_tree(tmp_path):
+    """A tree whose custom resources sort before and after their CRD file (a.yaml, crd.yaml,
+    z.yaml), the CRD file with a custom resource of its own."""
+    (tmp_path / "a.yaml").write_text("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: a}\nspec: {sise: small}\n")
+    (tmp_path / "crd.yaml").write_text(CRD.lstrip("\n") + "---\napiVersion: example.com/v1\nkind: Widget\n"
+                                       "metadata: {name: c}\nspec: {size: huge}\n")
+    (tmp_path / "z.yaml").write_text("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: z}\nspec: {}\n")
+
+
+EXPECTED_TREE = [("a.yaml", 4, "KS100"), ("crd.yaml", 40, "KS101"), ("z.yaml", 4, "KS102")]
+
+
+def tree_findings(out: str) -> list:
+    import json
+
+    return sorted((f["path"].rsplit("/", 1)[-1], f["line"], f["code"]) for f in json.loads(out)["findings"])
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_trees_crds_validate_custom_resources_before_and_after_them(tmp_path, monkeypatch, jobs):
+    """The CRD file is linted first and hands its parse to the catalogue: with one process no
+    CRD file is read a second time; with workers each still sees every CRD."""
+    from dockerlint.schemas import crds
+
+    _crd_tree(tmp_path)
+    read = []
+    original = crds._read_crds
+    monkeypatch.setattr(crds, "_read_crds", lambda path: read.append(path) or original(path))
+    code, out, err = run_cli(["check", str(tmp_path), "--select", "KS100,KS101,KS102", "--isolated", "--no-cache",
+                              "--no-progress", "--format", "json", "-j", jobs])
+    assert code == 1, err
+    assert tree_findings(out) == EXPECTED_TREE
+    if jobs == "1":
+        assert read == []
+
+
+def test_no_pre_scan_without_a_schema_rule(tmp_path, monkeypatch):
+    from dockerlint.schemas import crds
+
+    _crd_tree(tmp_path)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the CRD pre-scan ran")
+
+    monkeypatch.setattr(crds, "build_catalogue", refuse)
+    code, out, err = run_cli(["check", str(tmp_path), "--ignore", "KS100,KS101,KS102,KS103", "--isolated", "--no-cache",
+                              "--no-progress", "--format", "json"])
+    assert code in (0, 1), err
+    with pytest.raises(AssertionError, match="pre-scan ran"):  # and with a schema rule it does run
+        run_cli(["check", str(tmp_path), "--select", "KS100", "--isolated", "--no-cache", "--no-progress"])
+
+
+def test_a_crd_changed_after_the_pre_scan_is_read_from_the_file(tmp_path):
+    """The engine's parse is taken only for the very text the pre-scan fingerprinted."""
+    from dockerlint.model import SourceText
+    from dockerlint.parse.yaml import load_documents
+    from dockerlint.schemas.crds import build_catalogue
+
+    (tmp_path / "crd.yaml").write_text(CRD.lstrip("\n"))
+    catalogue, errors = build_catalogue([], [str(tmp_path / "crd.yaml")])
+    assert errors == [] and catalogue.run_files == [str(tmp_path / "crd.yaml")]
+    other = CRD.lstrip("\n").replace("enum: [small, large]", "enum: [tiny]")
+    catalogue.offer(load_documents(SourceText(other, "crd.yaml")), str(tmp_path / "crd.yaml"), other)
+    assert not catalogue.versions  # refused: not the text that was fingerprinted
+    crd = catalogue.lookup("example.com/v1", "Widget")  # read from the file, then
+    assert crd is not None and crd.source == f"{tmp_path / 'crd.yaml'}:1"
+    (widget,) = load_documents(SourceText("apiVersion: example.com/v1\nkind: Widget\nspec: {size: small}\n", "w.yaml"))
+    issues: list = []
+    crd.checker()(widget.root, issues, None)
+    assert issues == []  # the file's schema (small or large), not the offered one (tiny)
+
+
+def test_the_later_file_defines_a_crd_whatever_the_order_they_are_read_in(tmp_path):
+    from dockerlint.model import SourceText
+    from dockerlint.parse.yaml import load_documents
+    from dockerlint.schemas.crds import build_catalogue
+
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text(CRD.lstrip("\n"))
+    second_text = CRD.lstrip("\n").replace("enum: [small, large]", "enum: [tiny]")
+    second.write_text(second_text)
+    for handed_over in (str(first), str(second)):
+        catalogue, _ = build_catalogue([], [str(first), str(second)])
+        text = first.read_text() if handed_over == str(first) else second_text
+        catalogue.offer(load_documents(SourceText(text, handed_over)), handed_over, text)  # the other is read lazily
+        crd = catalogue.lookup("example.com/v1", "Widget")
+        assert crd.source == f"{second}:1", handed_over
+        assert [c.source for c in catalogue.kinds_in("example.com")["Widget"] if c.version == "v1"] == [f"{first}:1", f"{second}:1"]
+
+
+def test_cached_results_follow_a_changed_crd(tmp_path):
+    """The result cache's key includes the run's CRDs: a changed CRD file re-lints its custom
+    resources, and a cached CRD file (not linted) still validates a changed custom resource."""
+    import os
+
+    _crd_tree(tmp_path)
+    env = {k: v for k, v in os.environ.items() if k != "DOCKERLINT_NO_CACHE"}
+    args = [sys.executable, "-m", "dockerlint", "check", ".", "--select", "KS100,KS101,KS102", "--format", "json", "-j", "1"]
+
+    def run():
+        done = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env)
+        assert done.returncode in (0, 1), done.stderr
+        return tree_findings(done.stdout)
+
+    assert run() == EXPECTED_TREE
+    assert run() == EXPECTED_TREE  # from the cache
+    crd = tmp_path / "crd.yaml"
+    crd.write_text(crd.read_text().replace("enum: [small, large]", "enum: [small, large, huge]"))
+    assert run() == [("a.yaml", 4, "KS100"), ("z.yaml", 4, "KS102")]  # crd.yaml's Widget is valid now
+    (tmp_path / "z.yaml").write_text("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: z}\nspec: {size: huge}\n")
+    assert run() == [("a.yaml", 4, "KS100")]  # the CRD file is a cache hit: its CRDs are read from the file
+
+
+def test_a_long_lived_process_sees_a_changed_crd_of_crd_paths(tmp_path, monkeypatch):
+    """The language server keeps the crd-paths catalogue, and reads it again when a file changes."""
+    from dockerlint.schemas import crds
+
+    (tmp_path / "crds").mkdir()
+    crd = tmp_path / "crds" / "widget.yaml"
+    crd.write_text(CRD.lstrip("\n"))
+    text = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: huge}\n"
+    config = {"crd-paths": [str(tmp_path / "crds")]}
+    assert [f[0] for f in findings(text, ["KS101"], config=config)] == ["KS101"]
+    monkeypatch.setattr(crds, "_RECHECK_S", 3600.0)
+    crd.write_text(CRD.lstrip("\n").replace("enum: [small, large]", "enum: [small, large, huge]"))
+    assert [f[0] for f in findings(text, ["KS101"], config=config)] == ["KS101"]  # not looked at again yet
+    monkeypatch.setattr(crds, "_RECHECK_S", 0.0)
+    assert findings(text, ["KS101"], config=config) == []
+
+
 # ---- versions and config ---------------------------------------------------------------------
 
 def test_kubernetes_version_errors_are_usage_errors(tmp_path):

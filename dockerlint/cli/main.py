@@ -319,10 +319,11 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
     candidates, skipped, forced = iter_targets(args, resolver)
     # the run's CRDs for KS100-KS103 (nothing is read unless those rules run on YAML files)
     yaml_like = [c.path for c in candidates if c.path != "-" and c.kind in (None, FileKind.KUBERNETES)]
+    crds = None
     if yaml_like:  # not even imported for a run of Dockerfiles
         from dockerlint.schemas.crds import prescan_crds
 
-        prescan_crds(resolver, yaml_like)
+        crds = prescan_crds(resolver, yaml_like)
     for s in skipped:  # links that loop, dangle or leave the tree; FIFOs: said, not linted
         print(f"{s.path}: skipped: {s.reason}", file=sys.stderr)
     results: list[FileResult] = []
@@ -342,6 +343,12 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
                 outcomes[order[id(cand)]] = hit
                 progress.step()
         files = misses
+    if crds is not None and crds.run_files:
+        # CRD files first: linting them hands their parsed CRDs to the catalogue, so a custom
+        # resource met later needs no second parse of its CRD file (results keep their order)
+        rank = {path: i for i, path in enumerate(crds.run_files)}
+        first = sorted((c for c in files if c.path in rank), key=lambda c: rank[c.path])
+        files = first + [c for c in files if c.path not in rank]
     jobs = job_count(args, len(files))
     if jobs > 1:
         import multiprocessing

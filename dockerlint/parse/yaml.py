@@ -200,6 +200,12 @@ class MappingNode(Node):
     def has_merge(self) -> bool:
         return bool(self._merges)
 
+    def distinct_keys_known(self) -> bool:
+        """True when the key index is already built and shows every key written once (no
+        duplicate, no merge key, no complex key); False means "not known", not "duplicates"."""
+        index = self._index
+        return index is not None and not self._merges and len(index) == len(self.pairs)
+
     def duplicate_keys(self) -> list[tuple[ScalarNode, ScalarNode]]:
         """(first key node, repeated key node) for each explicit key written twice."""
         seen: dict[str, ScalarNode] = {}
@@ -587,7 +593,11 @@ def to_python(node: Node | None, budget: int = DEFAULT_BUDGET) -> Any:
                 if type(k[0]) is not ScalarNode:
                     raise YamlParseError("found unhashable key (a mapping or sequence used as a key)",
                                          k[0].span.line, k[0].span.col)
-            for kn, vn in n.items():
+            # without merge keys, the pairs as written (a repeated key: the last value, in the
+            # first one's place, as with the merged index) without building that index
+            for kn, vn in (n.items() if n._merges else n.pairs):
+                if kn.tag == MERGE_TAG:
+                    continue  # `<<: scalar` (the index leaves it out too)
                 count += 1
                 if count > budget:
                     raise YamlParseError("document too large after alias expansion")

@@ -6,6 +6,14 @@ front end fills before linting: every linted file whose text mentions
 (`build_catalogue`). The engine lints file by file; this is how a rule sees the CRDs of the
 whole run without the engine knowing about them.
 
+What the pre-scan costs: it reads the files' bytes and looks for the word; only the files
+that have it are decoded, fingerprinted and searched for their API groups. Nothing is parsed
+then. A CRD file of the run is parsed by the engine when it is linted (the front end lints
+those first) and hands its documents over (`CrdCatalogue.offer`); a CRD file that is not linted
+(`crd-paths`, a cached result, another worker's share) is parsed through libyaml only when a
+custom resource of its group is met. A CRD version's schema is converted to plain data and
+compiled only when a custom resource of that version is checked.
+
 A CRD version's `openAPIV3Schema` is translated into the same compact type table as the
 bundled Kubernetes schemas (validate.py) and compiled lazily, on the first custom resource of
 that kind: structural types, `required`, `enum`, `pattern`, `format` (int32, int64,
@@ -20,7 +28,41 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from dockerlint.parse.yaml import MappingNode, YamlDocument, YamlParseError, to_python
+from dockerlint.parse.yaml import MappingNode, Node, SequenceNode, YamlDocument, YamlParseError, to_python
+
+_BUDGET = 200_000  # nodes a CRD (or one version's schema) may expand to
+
+
+class _NodeSchema:
+    """An openAPIV3Schema still in YAML nodes (a file's own CRDs, while it is linted):
+    converted to plain data on first use (most CRD versions are never used)."""
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: Node):
+        self.node = node
+
+    def data(self):
+        try:
+            return to_python(self.node, budget=_BUDGET)
+        except YamlParseError:  # an alias bomb or an unhashable key: nothing is checked
+            return None
+
+
+def _pack(schema):
+    """A schema kept for the whole run, as bytes: a CRD's schema is thousands of dicts and
+    lists, and every full pass of the garbage collector walks each one that is alive (kept as
+    data, the corpus's CRDs cost more in collections than reading them). Unpacked on use."""
+    import marshal
+
+    if isinstance(schema, _NodeSchema):
+        schema = schema.data()
+    if schema is None:
+        return None
+    try:
+        return marshal.dumps(schema)
+    except ValueError:  # a YAML timestamp or binary somewhere in it: kept as it is
+        return schema
 
 
 @dataclass
@@ -29,8 +71,9 @@ class CrdVersion:
     version: str
     kind: str
     served: bool
-    schema: dict | None  # openAPIV3Schema as plain data, None when the CRD has none
+    schema: Any  # openAPIV3Schema: plain data, a _NodeSchema or _pack's bytes until used; None when the CRD has none
     source: str  # "path:line" of the CRD, for messages
+    rank: int = 0  # the position of its file in the run: when two files define a version, the later one counts
     _check: Any = field(default=None, repr=False)
 
     def checker(self):
@@ -38,11 +81,28 @@ class CrdVersion:
         if self._check is None:
             from dockerlint.schemas.validate import Compiler
 
+            schema = self.schema
+            if isinstance(schema, _NodeSchema):
+                schema = schema.data()
+            elif isinstance(schema, bytes):
+                import marshal
+
+                schema = marshal.loads(schema)
             types: dict = {}
-            root = translate(self.schema or {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+            root = translate(schema if isinstance(schema, dict) else {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
                              types, self.kind, top=True)
             self._check = Compiler(types).compile(root)
         return self._check
+
+
+@dataclass
+class _Pending:
+    """A CRD file not parsed yet."""
+
+    path: str  # as given (messages name it so)
+    rank: int
+    length: int  # the text's length and hash: the engine's parse is taken only for this exact text
+    text_hash: int
 
 
 @dataclass
@@ -55,27 +115,45 @@ class CrdCatalogue:
     versions: dict[tuple[str, str], CrdVersion] = field(default_factory=dict)
     kinds_by_group: dict[str, dict[str, list[CrdVersion]]] = field(default_factory=dict)
     digest: str = ""
-    # CRD files not parsed yet, by the API group(s) they seem to define ("*": unknown): CRD
-    # files are large (5.6 MB in the corpus), so each is parsed only when a custom resource
-    # of its group is linted
+    # CRD files not parsed yet (absolute path), by the API group(s) they seem to define ("*":
+    # unknown): CRD files are large (5.6 MB in the corpus), so each is parsed only when a
+    # custom resource of its group is linted, or taken from the engine's parse (`offer`)
     pending: dict[str, list[str]] = field(default_factory=dict)
+    files: dict[str, _Pending] = field(default_factory=dict)
+    # the pending files that are linted in this run (as given), in the order best linted: CRDs
+    # alone first (their custom resources are then met after every CRD is in), then the others
+    run_files: list[str] = field(default_factory=list)
+    packed: bool = False  # kept for the whole run: schemas stored as bytes (`_pack`)
 
     def __repr__(self) -> str:  # stable while files load lazily: only what it was read from
         return f"CrdCatalogue({self.digest or 'unsourced'})"
 
     def _load(self, group: str) -> None:
-        if not self.pending:
+        if not self.files:
             return
-        paths = self.pending.pop(group, []) + self.pending.pop("*", [])
-        for path in paths:
-            for data in _read_crds(path):
-                self.add_data(data, path)
+        for real in self.pending.pop(group, []) + self.pending.pop("*", []):
+            entry = self.files.pop(real, None)
+            if entry is not None:  # else already read (a file of several groups) or handed over
+                for data, line in _read_crds(entry.path):
+                    self.add_data(data, f"{entry.path}:{line}", entry.rank)
+
+    def offer(self, documents: list[YamlDocument], path: str, text: str) -> None:
+        """The engine has parsed `path`: when it is a CRD file not read yet, with the text the
+        pre-scan saw, its CRDs are taken from these documents (no second parse)."""
+        if not self.files:
+            return
+        real = os.path.abspath(path)
+        entry = self.files.get(real)
+        if entry is None or entry.length != len(text) or entry.text_hash != hash(text):
+            return
+        del self.files[real]
+        self.add_documents(documents, path, entry.rank)
 
     def kinds_in(self, group: str) -> dict[str, list[CrdVersion]]:
         self._load(group)
         return self.kinds_by_group.get(group, {})
 
-    def add_documents(self, documents: list[YamlDocument], path: str) -> None:
+    def add_documents(self, documents: list[YamlDocument], path: str, rank: int = 0) -> None:
         for doc in documents:
             root = doc.root
             if type(root) is not MappingNode:
@@ -85,16 +163,29 @@ class CrdCatalogue:
                 items = [i for i in root.get_sequence("items").items if type(i) is MappingNode]
             for node in items:
                 if node.str("kind") == "CustomResourceDefinition" and (node.str("apiVersion") or "").startswith("apiextensions.k8s.io/"):
-                    self.add_crd(node, f"{path}:{node.span.line}")
+                    self.add_crd(node, f"{path}:{node.span.line}", rank)
 
-    def add_crd(self, node: MappingNode, source: str) -> None:
+    def add_crd(self, node: MappingNode, source: str, rank: int = 0) -> None:
+        """A CRD as YAML nodes: what `add_data` reads, with the schemas left as nodes until used."""
+        spec = node.get("spec")
+        if type(spec) is not MappingNode:
+            return
         try:
-            data = to_python(node, budget=200_000)
+            data: dict = {}
+            for key, value in spec.items():
+                name = key.value
+                if name == "versions" and type(value) is SequenceNode:
+                    data[name] = [_version_entry(item) for item in value.items]
+                elif name == "validation" and type(value) is MappingNode:
+                    schema = value.get("openAPIV3Schema")
+                    data[name] = {"openAPIV3Schema": _NodeSchema(schema)} if schema is not None else {}
+                elif name in ("group", "names", "version"):
+                    data[name] = to_python(value, budget=_BUDGET)
         except YamlParseError:
             return
-        self.add_data(data, source)
+        self.add_data({"spec": data}, source, rank)
 
-    def add_data(self, data, source: str) -> None:
+    def add_data(self, data, source: str, rank: int = 0) -> None:
         """A CRD as plain data (`yaml.safe_load`'s)."""
         spec = data.get("spec") if isinstance(data, dict) else None
         if not isinstance(spec, dict):
@@ -106,42 +197,95 @@ class CrdCatalogue:
             return
         shared = (spec.get("validation") or {}).get("openAPIV3Schema") if isinstance(spec.get("validation"), dict) else None
         versions = spec.get("versions") or ([{"name": spec["version"], "served": True}] if isinstance(spec.get("version"), str) else [])
+        packed: dict[int, Any] = {}
         for entry in versions if isinstance(versions, list) else []:
             if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
                 continue
             schema = entry.get("schema", {}).get("openAPIV3Schema") if isinstance(entry.get("schema"), dict) else None
-            crd = CrdVersion(group, entry["name"], kind, entry.get("served", True) is not False,
-                             schema if isinstance(schema, dict) else shared, source)
-            self.versions[(f"{group}/{entry['name']}", kind)] = crd
-            self.kinds_by_group.setdefault(group, {}).setdefault(kind, []).append(crd)
+            if not isinstance(schema, (dict, _NodeSchema)):
+                schema = shared if isinstance(shared, (dict, _NodeSchema)) else None
+            if self.packed and schema is not None:
+                if id(schema) not in packed:
+                    packed[id(schema)] = _pack(schema)
+                schema = packed[id(schema)]
+            crd = CrdVersion(group, entry["name"], kind, entry.get("served", True) is not False, schema, source, rank)
+            key = (f"{group}/{entry['name']}", kind)
+            known = self.versions.get(key)
+            if known is None or known.rank <= rank:  # the later file wins, whatever order they were read in
+                self.versions[key] = crd
+            same_kind = self.kinds_by_group.setdefault(group, {}).setdefault(kind, [])
+            same_kind.append(crd)
+            same_kind.sort(key=lambda c: c.rank)
 
     def lookup(self, api_version: str, kind: str) -> CrdVersion | None:
         self._load(api_version.rpartition("/")[0])
         return self.versions.get((api_version, kind))
 
 
-def _read_crds(path: str) -> list:
-    """The CRDs of another file as plain data. libyaml straight to Python objects: no spans
-    are needed from these files, and this is 2.5x faster than our node graph (CRD files are
-    large)."""
+def _version_entry(node: Node):
+    """One entry of `spec.versions`: name and served as data, the schema kept as nodes."""
+    if type(node) is not MappingNode:
+        return to_python(node, budget=_BUDGET)
+    entry: dict = {}
+    for key, value in node.items():
+        name = key.value
+        if name == "schema" and type(value) is MappingNode:
+            schema = value.get("openAPIV3Schema")
+            entry[name] = {"openAPIV3Schema": _NodeSchema(schema)} if schema is not None else {}
+        elif name in ("name", "served"):
+            entry[name] = to_python(value, budget=_BUDGET)
+    return entry
+
+
+def _read_crds(path: str) -> list[tuple[Any, int]]:
+    """The CRDs of another file as plain data, each with its line. libyaml straight to Python
+    objects: no spans are needed from these files, and this is 2.5x faster than our node graph
+    (CRD files are large)."""
     import yaml
 
-    try:
-        with open(path, encoding="utf-8") as f:
-            documents = list(yaml.load_all(f.read(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
-        return []
+    from dockerlint.files import DecodeError, decode
+
     found = []
-    for doc in documents:
-        items = doc.get("items") if isinstance(doc, dict) and doc.get("kind") == "List" else [doc]
-        for item in items if isinstance(items, list) else []:
-            if (isinstance(item, dict) and item.get("kind") == "CustomResourceDefinition"
-                    and str(item.get("apiVersion", "")).startswith("apiextensions.k8s.io/")):
-                found.append(item)
+    try:
+        with open(path, "rb") as f:
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(decode(f.read()).text)
+        try:
+            while loader.check_node():
+                node = loader.get_node()
+                doc = loader.construct_document(node)
+                if isinstance(doc, dict) and doc.get("kind") == "List":
+                    items = doc.get("items")
+                    item_nodes = [v.value for k, v in node.value if k.value == "items"][-1:] or [[]]
+                    item_nodes = item_nodes[0]
+                    lines = [n.start_mark.line + 1 for n in item_nodes] if isinstance(item_nodes, list) else []
+                else:
+                    items, lines = [doc], [node.start_mark.line + 1]
+                for item, line in zip(items if isinstance(items, list) else [], lines):
+                    if (isinstance(item, dict) and item.get("kind") == "CustomResourceDefinition"
+                            and str(item.get("apiVersion", "")).startswith("apiextensions.k8s.io/")):
+                        found.append((item, line))
+        finally:
+            loader.dispose()
+    except (OSError, DecodeError, yaml.YAMLError, RecursionError):
+        return []
     return found
 
 
-_GROUP_LINE = re.compile(r"""(?m)^[ \t]*["']?group["']?[ \t]*:[ \t]*["']?([A-Za-z0-9][A-Za-z0-9.-]*)""")
+# `group: x` at the start of a line. Not anchored with (?m)^: a pattern that starts with a
+# literal is searched for that literal fast (25x faster over the corpus's 5.6 MB of CRDs);
+# what precedes it on the line is checked per hit.
+_GROUP_KEY = re.compile(r"""group["']?[ \t]*:[ \t]*["']?([A-Za-z0-9][A-Za-z0-9.-]*)""")
+_LINE_HEAD = re.compile(r"""[ \t]*["']?""")
+
+
+def _groups(text: str) -> set[str]:
+    """The values of `group:` keys that start a line (the CRDs' spec.group, a few others)."""
+    found = set()
+    for match in _GROUP_KEY.finditer(text):
+        start = match.start()
+        if _LINE_HEAD.fullmatch(text, text.rfind("\n", 0, start) + 1, start):
+            found.add(match.group(1))
+    return found
 
 
 def translate(schema: dict, types: dict, name: str, top: bool = False, embedded: bool = False):
@@ -217,36 +361,49 @@ def _python_regex(pattern: str) -> bool:
 
 def build_catalogue(paths: list[str], extra_files: list[str] = ()) -> tuple[CrdCatalogue, list[str]]:
     """CRDs from `crd-paths` (files or directories, YAML only) and from `extra_files` (the
-    run's own files; only those that mention CustomResourceDefinition are parsed).
+    run's own files; only those that mention CustomResourceDefinition are kept, none is parsed).
     Returns the catalogue and error messages for unreadable `crd-paths` entries."""
+    from dockerlint.files import DecodeError, decode
     from dockerlint.model import SourceText
     from dockerlint.parse.yaml import load_documents
 
     import hashlib
 
-    catalogue = CrdCatalogue()
+    catalogue = CrdCatalogue(packed=True)
     digest = hashlib.sha256()
     errors: list[str] = []
-    files: list[tuple[str, bool]] = []
+    files: list[tuple[str, bool, bool]] = []  # (path, named in crd-paths, linted in this run)
     for path in paths:
         if os.path.isdir(path):
             for directory, _, names in sorted(os.walk(path)):
-                files.extend((os.path.join(directory, n), False) for n in sorted(names) if n.endswith((".yaml", ".yml", ".json")))
+                files.extend((os.path.join(directory, n), False, False) for n in sorted(names) if n.endswith((".yaml", ".yml", ".json")))
         elif os.path.isfile(path):
-            files.append((path, True))
+            files.append((path, True, False))
         else:
             errors.append(f"crd-paths: {path}: no such file or directory")
-    files.extend((f, False) for f in extra_files)
+    files.extend((f, False, True) for f in extra_files)
     seen: set[str] = set()
-    for path, explicit in files:
+    alone: list[str] = []
+    mixed: list[str] = []
+    for path, explicit, linted in files:
         real = os.path.abspath(path)
         if real in seen:
+            if linted and real in catalogue.files:  # also named in crd-paths
+                mixed.append(path)
             continue
         seen.add(real)
         try:
-            with open(path, encoding="utf-8") as f:
-                text = f.read()
-        except (OSError, UnicodeDecodeError) as e:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError as e:
+            if explicit:
+                errors.append(f"crd-paths: {path}: cannot read ({e})")
+            continue
+        if b"CustomResourceDefinition" not in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            continue  # most files: not even decoded
+        try:  # decoded as the linter decodes it, so that the engine's text is this text
+            text = decode(data).text
+        except DecodeError as e:
             if explicit:
                 errors.append(f"crd-paths: {path}: cannot read ({e})")
             continue
@@ -258,12 +415,24 @@ def build_catalogue(paths: list[str], extra_files: list[str] = ()) -> tuple[CrdC
             except YamlParseError as e:
                 errors.append(f"crd-paths: {path}: {e}")
                 continue
-        groups = set(_GROUP_LINE.findall(text)) or {"*"}
+        groups = _groups(text) or {"*"}
         for group in groups:
-            catalogue.pending.setdefault(group, []).append(path)
+            catalogue.pending.setdefault(group, []).append(real)
+        catalogue.files[real] = _Pending(path, len(seen), len(text), hash(text))
+        if linted:
+            mixed.append(path) if _has_other_kinds(text) else alone.append(path)
         digest.update(real.encode("utf-8", "surrogatepass") + b"\0" + text.encode("utf-8", "surrogatepass") + b"\0")
     catalogue.digest = digest.hexdigest()[:16]
+    catalogue.run_files = alone + mixed
     return catalogue, errors
+
+
+def _has_other_kinds(text: str) -> bool:
+    """Does a file that has CRDs hold other objects too (custom resources perhaps)? Counted on
+    the top-level `kind:` lines as usually written (str.count: no regex over megabytes)."""
+    kinds = text.count("\nkind:") + text.startswith("kind:")
+    crds = text.count("\nkind: CustomResourceDefinition") + text.startswith("kind: CustomResourceDefinition")
+    return kinds != crds
 
 
 def schema_rules_selected(settings) -> bool:
@@ -273,12 +442,13 @@ def schema_rules_selected(settings) -> bool:
     return any(getattr(rule, "schema_issue", None) for rule in selected_rules(FileKind.KUBERNETES, settings))
 
 
-def prescan_crds(resolver, files: list[str]) -> None:
+def prescan_crds(resolver, files: list[str]) -> CrdCatalogue | None:
     """Before linting: collect the CRDs of the run (the linted files and every `crd-paths`
     entry of their configs) and give them to every file's settings as `settings.crds`.
-    Costs nothing unless a schema rule is selected somewhere."""
+    Costs nothing unless a schema rule is selected somewhere. Returns the catalogue (its
+    `run_files` are best linted first: their CRDs then come from the engine's parse)."""
     if not files:
-        return
+        return None
     settings_list = []
     seen = set()
     for path in files:
@@ -287,7 +457,7 @@ def prescan_crds(resolver, files: list[str]) -> None:
             seen.add(id(s))
             settings_list.append(s)
     if not any(schema_rules_selected(s) for s in settings_list):
-        return
+        return None
     crd_paths = sorted({p for s in settings_list for p in s.crd_paths})
     catalogue, errors = build_catalogue(crd_paths, files)
     for message in errors:
@@ -298,21 +468,54 @@ def prescan_crds(resolver, files: list[str]) -> None:
         from dataclasses import replace
 
         resolver.add_override(lambda s: replace(s, crds=catalogue))
+        return catalogue
+    return None
 
 
-_PATH_CATALOGUES: dict[tuple[str, ...], CrdCatalogue] = {}
+# crd-paths -> (catalogue, the files' stamps, when they were last looked at)
+_PATH_CATALOGUES: dict[tuple[str, ...], tuple[CrdCatalogue, tuple, float]] = {}
+_RECHECK_S = 1.0  # a long-lived process (the language server) looks at crd-paths again at most this often
+
+
+def _stamp(paths: tuple[str, ...]) -> tuple:
+    """(path, mtime, size) of every file `build_catalogue` would read for these crd-paths."""
+    found = []
+    for path in paths:
+        if os.path.isdir(path):
+            for directory, _, names in sorted(os.walk(path)):
+                found.extend(os.path.join(directory, n) for n in sorted(names) if n.endswith((".yaml", ".yml", ".json")))
+        else:
+            found.append(path)
+    stamps = []
+    for path in found:
+        try:
+            st = os.stat(path)
+        except OSError:
+            stamps.append((path, None))
+            continue
+        stamps.append((path, st.st_mtime_ns, st.st_size))
+    return tuple(stamps)
 
 
 def catalogue_for(settings) -> CrdCatalogue | None:
     """The run's CRDs: `settings.crds` from the front end's pre-scan, else (language server,
-    stdin, library use) the CRDs of `crd-paths` alone, read once per set of paths."""
+    stdin, library use) the CRDs of `crd-paths` alone, read again when one of their files
+    changes (looked at no more than once a second)."""
     if settings.crds is not None:
         return settings.crds
     if not settings.crd_paths:
         return None
+    import time
+
     key = tuple(settings.crd_paths)
-    found = _PATH_CATALOGUES.get(key)
-    if found is None:
-        found, _ = build_catalogue(list(key))
-        _PATH_CATALOGUES[key] = found
+    now = time.monotonic()
+    known = _PATH_CATALOGUES.get(key)
+    if known is not None and now - known[2] < _RECHECK_S:
+        return known[0]
+    stamp = _stamp(key)
+    if known is not None and known[1] == stamp:
+        _PATH_CATALOGUES[key] = (known[0], stamp, now)
+        return known[0]
+    found, _ = build_catalogue(list(key))
+    _PATH_CATALOGUES[key] = (found, stamp, now)
     return found

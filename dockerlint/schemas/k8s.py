@@ -91,6 +91,8 @@ def check_objects(ctx, version: str | None, crds: CrdCatalogue | None, missing_c
     from dockerlint.rulekit.k8s_objects import all_objects
 
     schema = kubernetes_schema(resolve_version(version))
+    if crds is not None and crds.files:  # one of the run's CRD files: its CRDs from this parse
+        crds.offer(ctx.model, ctx.path, ctx.source.text)
     catalogue = None  # the file's own CRDs and the run's: read at the first custom resource
     out: list[Issue] = []
     for obj in all_objects(ctx):
@@ -201,7 +203,7 @@ def _unknown_custom(catalogue, obj, api_version: str, kind: str) -> Issue:
     group = group_of(api_version)
     kinds = catalogue.kinds_in(group)
     if kind in kinds:
-        versions = sorted(c.version for c in kinds[kind])
+        versions = sorted({c.version for c in kinds[kind]})  # two files may define the same CRD
         return Issue(KIND, _api_span(obj), f"{kind} has no version {api_version.rpartition('/')[2]} in its CRD "
                      f"({kinds[kind][0].source}; versions: {', '.join(versions)})")
     near = close_matches(kind, list(kinds))
@@ -227,7 +229,7 @@ def file_issues(ctx) -> list[Issue]:
 
         settings = ctx.settings
         issues = check_objects(ctx, settings.kubernetes_version, catalogue_for(settings), True)
-        if is_kustomize_patch(ctx.path):
+        if any(i.category == REQUIRED for i in issues) and is_kustomize_patch(ctx.path):
             issues = [i for i in issues if i.category != REQUIRED]
         return issues
     return ctx.cached("k8s-schema-issues", compute)
