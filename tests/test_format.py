@@ -217,3 +217,42 @@ def test_lines_limit_the_layout_to_a_range():
     result = format_text(text, lines=(2, 3))
     assert result.text == "from a\nRUN x \\\n    && y\nuser   app\n# c   \n\n\n"
     assert format_text("from a\nrun  b", lines=(1, 1)).text == "FROM a\nrun  b"
+
+
+def _sabotage(monkeypatch, change):
+    from dockerlint.format import layout
+
+    real = layout.layout
+
+    def broken(ins, logical, escape, options):
+        out = real(ins, logical, escape, options)
+        return change(out) if ins.keyword == "RUN" else out
+
+    monkeypatch.setattr("dockerlint.format.document.layout", broken)
+
+
+def test_proof_refuses_a_layout_that_swallows_the_next_line(monkeypatch):
+    # The proof parses only the changed instructions: a new text that ends in a continuation
+    # would join the next line in the file, so nothing lines up and every change is refused.
+    _sabotage(monkeypatch, lambda out: out + " \\")
+    text = "from a\nrun   echo  hi\nUSER x\n"
+    result = format_text(text)
+    assert result.text == text
+    why = "the laid-out instruction would not mean the same; left as written"
+    assert result.kept == [(1, why), (2, why)]
+
+
+def test_proof_refuses_a_layout_that_loses_a_comment_line(monkeypatch):
+    _sabotage(monkeypatch, lambda out: "\n".join(line for line in out.split("\n") if not line.lstrip().startswith("#")))
+    text = "FROM a\nRUN echo a \\\n  # why\n  && echo b\n"
+    result = format_text(text)
+    assert result.text == text
+    assert result.kept == [(2, "the laid-out instruction would not mean the same; left as written")]
+
+
+def test_proof_refuses_a_layout_that_splits_an_instruction_in_two(monkeypatch):
+    _sabotage(monkeypatch, lambda out: out.replace(" \\\n    && ", "\nRUN "))
+    text = "FROM a\nRUN echo a \\\n  && echo b\n"
+    result = format_text(text)
+    assert result.text == text
+    assert result.kept == [(2, "the laid-out instruction would not mean the same; left as written")]

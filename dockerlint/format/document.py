@@ -48,16 +48,13 @@ def format_text(
     keep: set[int] = set()  # instructions to leave as written: their layout was not proven
     for _attempt in range(3):
         result.kept = []
-        laid_out: dict[int, tuple | None] = {}  # changed instruction index -> its shell signature
-        formatted = _format(text, df, options, result, laid_out, lines, keep)
+        laid_out: dict[int, tuple] = {}  # changed instruction index -> (shell signature or None, its new text)
+        formatted, header = _format(text, df, options, result, laid_out, lines, keep)
         if formatted == text:
             break
-        try:
-            after = parse_dockerfile(formatted, path)
-        except DockerfileParseError:
-            after = None
-        unproven = differences(df, after, laid_out)
-        if unproven is None:  # the files do not even line up: keep every changed instruction
+        changed = [(df.instructions[k], piece, signature) for k, (signature, piece) in sorted(laid_out.items())]
+        unproven = differences(df, header, changed, path)
+        if unproven is None:  # the new texts do not even line up: keep every changed instruction
             unproven = set(laid_out)
             if not unproven:
                 result.kept = [(1, "whole file left as written: the tidied comment and blank lines did not parse the same")]
@@ -73,7 +70,11 @@ def format_text(
     return result
 
 
-def _format(text: str, df, options: FormatOptions, result: FormatResult, laid_out: dict, wanted, keep: set[int]) -> str:
+def _format(
+    text: str, df, options: FormatOptions, result: FormatResult, laid_out: dict, wanted, keep: set[int]
+) -> tuple[str, str]:
+    """The formatted text, and its part before the first instruction (directives and header
+    comments, which the proof re-parses with the changed instructions)."""
     lines = text.split("\n")
     n = len(lines) - 1 if text.endswith("\n") else len(lines)
     if n == len(lines) and df.newline == "\r\n" and not lines[-1].endswith("\r"):
@@ -100,12 +101,15 @@ def _format(text: str, df, options: FormatOptions, result: FormatResult, laid_ou
             out.append(("\n", False))
         blank_pending = False
 
+    header_pieces = 0
     i = 0
     while i < n:
         ins = by_first.get(i)
         if ins is not None:
             last = ins.span.end_line - 1
             flush_blank()
+            if not started:
+                header_pieces = len(out)
             started = True
             if off or ignore_next or not within(i, last):
                 out.append(_raw(lines, i, last))
@@ -138,10 +142,11 @@ def _format(text: str, df, options: FormatOptions, result: FormatResult, laid_ou
         elif stripped == _DOCKERFMT_IGNORE:
             ignore_next = True
     nl = df.newline
-    formatted = "".join(piece if raw else piece.replace("\n", nl) for piece, raw in out)
+    pieces = [piece if raw else piece.replace("\n", nl) for piece, raw in out]
+    formatted = "".join(pieces)
     if not text.endswith("\n") and not within(n - 1, n - 1):
         formatted = formatted[: len(formatted) - len(nl)]  # the missing final newline is outside the range: not ours
-    return formatted
+    return formatted, "".join(pieces[:header_pieces])
 
 
 def _raw(lines: list[str], first: int, last: int) -> tuple[str, bool]:
@@ -160,5 +165,5 @@ def _instruction(lines, n, first, last, ins, df, options, result, laid_out) -> t
     bom = "\ufeff" if first == 0 and df.bom else ""
     text = bom + body.replace("\n", df.newline) + df.newline + heredoc_raw
     if text != "".join(line + "\n" for line in lines[first : last + 1]):
-        laid_out[ins.index] = logical.shell_signature  # to be proven against the re-parse
+        laid_out[ins.index] = (logical.shell_signature, text)  # to be proven by a re-parse
     return text, True
