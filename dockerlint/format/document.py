@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from dockerlint.format.layout import Unformattable, layout, logical_line
+from dockerlint.format.layout import Unformattable, laid_out_line, layout, logical_line
 from dockerlint.format.options import FormatOptions
 from dockerlint.format.proof import differences
 from dockerlint.parse.dockerfile import _WS, DockerfileParseError, parse_dockerfile
@@ -154,6 +154,14 @@ def _raw(lines: list[str], first: int, last: int) -> tuple[str, bool]:
 
 
 def _instruction(lines, n, first, last, ins, df, options, result, laid_out) -> tuple[str, bool]:
+    if first == last and not ins.heredocs:  # most instructions: one line, often laid out already
+        line = lines[first]
+        if line[-1:] == "\r":
+            line = line[:-1]
+        if first == 0 and df.bom:
+            line = line[1:]
+        if laid_out_line(ins, line):
+            return _raw(lines, first, last)
     escape = df.escape
     try:
         logical = logical_line(lines, first, n, escape, df.bom)

@@ -124,12 +124,30 @@ def _exec_form(items: list[str]) -> str | None:
     return text
 
 
+def laid_out_line(ins: Instruction, t: str) -> bool:
+    """Is `t`, the whole of the one line `ins` was read from, already laid out? One space
+    between everything, no space around it, nothing to rewrite (keyword case, `AS`, an exec
+    form's spacing): the layout could only copy it."""
+    keyword = ins.keyword
+    return (
+        t == ins.original
+        and ins.keyword_raw == keyword
+        and keyword not in ("FROM", "ONBUILD", "HEALTHCHECK")
+        and _single_spaced(t)
+        and t[:1] not in _WS
+        and t[-1:] not in _WS
+        and (ins.json is None or _exec_form(ins.json) == ins.args)
+    )
+
+
 def layout(ins: Instruction, logical: Logical, escape: str, options: FormatOptions) -> str:
     """The instruction's logical line laid out ("\\n" between physical lines, no final newline).
     Raises Unformattable when it must stay as written."""
     t = logical.text
     if t != ins.original:
         raise Unformattable("the rebuilt logical line differs from the parser's")
+    if not logical.breaks and laid_out_line(ins, t):
+        return t
     lo = len(t) - len(t.lstrip(_WS))
     hi = len(t.rstrip(_WS))
     try:
@@ -137,16 +155,6 @@ def layout(ins: Instruction, logical: Logical, escape: str, options: FormatOptio
     except ValueError as exc:
         raise Unformattable(str(exc)) from None
     keyword = ins.keyword
-    if (
-        not logical.breaks
-        and lo == 0
-        and hi == len(t)
-        and ins.keyword_raw == keyword
-        and keyword not in ("FROM", "ONBUILD", "HEALTHCHECK")
-        and (ins.json is None or _exec_form(ins.json) == ins.args)
-        and _single_spaced(t)
-    ):
-        return t  # one line, one space between everything, nothing to rewrite: already laid out
     tokens = [Token(node.kw_lo, node.kw_hi, t[node.kw_lo : node.kw_hi].upper())]
     tokens[0].rewritten = tokens[0].text != t[node.kw_lo : node.kw_hi]
     tokens += [Token(fs, fe, t[fs:fe]) for fs, fe, _value in node.flags]
