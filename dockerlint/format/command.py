@@ -195,7 +195,10 @@ def _run(args) -> int:
         _preload()  # import once here: forked workers start with it (not once per worker)
 
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            outcomes = list(pool.imap(_worker, jobs, chunksize=16))
+            # Long runs of neighbouring files per task: files in one directory tree often share
+            # instructions, whose layout and proof a worker remembers (format.document._LAYOUTS).
+            chunk = max(16, -(-len(jobs) // (workers * 6)))
+            outcomes = list(pool.imap(_worker, jobs, chunksize=chunk))
     else:
         outcomes = [_format_one(*job) for job in jobs]
     status = EXIT_OK
