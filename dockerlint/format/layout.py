@@ -78,7 +78,7 @@ def logical_line(lines: list[str], first: int, limit: int, escape: str, bom: boo
     return logical
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     start: int
     end: int
@@ -257,20 +257,23 @@ def _emit(t, tokens, logical, escape, options, shell, first_args) -> str:
                     gap_breaks.pop(k + 1, None)
     unit = " " * options.indent_width
     out = [_token_text(t, tokens[0], inside.get(0), escape, comments, unit)]
+    prev = tokens[0]
     for k in range(1, len(tokens)):
-        prev, tok = tokens[k - 1], tokens[k]
-        here = gap_breaks.get(k, [])
+        tok = tokens[k]
+        here = gap_breaks.get(k)
         if here and prev.end == tok.start:
             # no space between the two tokens: the break stays exactly where it was
-            out.append(escape + "\n" + "".join(unit + c + "\n" for c in comments.get(prev.end, [])))
+            out.append(escape + "\n" + "".join(unit + c + "\n" for c in comments.get(prev.end, ())))
         elif here or k in forced:
             out.append(" " + escape + "\n")
-            for p in here:
-                out.extend(unit + c + "\n" for c in comments.get(p, []))
+            for p in here or ():
+                out.extend(unit + c + "\n" for c in comments.get(p, ()))
             out.append(unit * tok.level)
         elif prev.end < tok.start or (k - 1 in forced and t[prev.start : prev.end] in ("&&", "||")):
             out.append(" ")  # one space; and one after an operator that now starts a line
-        out.append(_token_text(t, tok, inside.get(k), escape, comments, unit))
+        inner = inside.get(k)
+        out.append(tok.text if inner is None else _token_text(t, tok, inner, escape, comments, unit))
+        prev = tok
     return "".join(out)
 
 

@@ -39,7 +39,7 @@ def _parser() -> tree_sitter.Parser:
     return tree_sitter.Parser(_LANGUAGE)
 
 
-@dataclass
+@dataclass(slots=True)
 class ShellToken:
     start: int  # character offsets into the script
     end: int
