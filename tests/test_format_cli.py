@@ -81,6 +81,14 @@ def test_config_options_and_unknown_key(tmp_path):
     code, _, err = run_cli(["format", str(df)])
     assert code == 0, err
     assert df.read_text() == "FROM alpine\nRUN echo a && \\\n  echo b\n"
+    write(tmp_path / "pyproject.toml", "[tool.dockerlint.format]\nsort-packages = true\n")
+    write(tmp_path / "Dockerfile", "FROM a\nRUN apk add b a\n")
+    code, _, err = run_cli(["format", str(df)])
+    assert code == 0, err
+    assert df.read_text() == "FROM a\nRUN apk add \\\n        a \\\n        b\n"
+    write(tmp_path / "pyproject.toml", "[tool.dockerlint.format]\nsort-packages = 1\n")
+    code, _, err = run_cli(["format", str(df)])
+    assert code == 2 and "`format.sort-packages` must be true or false" in err
     write(tmp_path / "pyproject.toml", "[tool.dockerlint.format]\nindent = 2\n")
     code, _, err = run_cli(["format", str(df)])
     assert code == 2

@@ -13,7 +13,7 @@ import gc
 import re
 from dataclasses import dataclass, field
 
-from dockerlint.format.layout import Unformattable, laid_out_line, layout, logical_line
+from dockerlint.format.layout import Unformattable, laid_out_line, layout, logical_line, packages_possible
 from dockerlint.format.options import FormatOptions
 from dockerlint.format.proof import differences
 from dockerlint.parse.dockerfile import _WS, DockerfileParseError, parse_dockerfile
@@ -68,7 +68,7 @@ def _format_text(text: str, options: FormatOptions | None, path: str, lines: tup
         # is proven every time.
         todo = [k for k in sorted(laid_out) if laid_out[k][2] not in _PROVEN]
         changed = [(df.instructions[k], laid_out[k][1], laid_out[k][0]) for k in todo]
-        unproven = differences(df, header, changed, path)
+        unproven = differences(df, header, changed, path, options.sort_packages)
         if unproven is None:  # the new texts do not even line up: keep every changed instruction
             unproven = set(laid_out)
             if not unproven:
@@ -173,7 +173,8 @@ def _raw(lines: list[str], first: int, last: int) -> tuple[str, bool]:
 
 
 def _instruction(lines, n, first, last, ins, df, options, result, laid_out) -> tuple[str, bool]:
-    if first == last and not ins.heredocs:  # most instructions: one line, often laid out already
+    if first == last and not ins.heredocs and not packages_possible(ins, options):
+        # most instructions: one line, often laid out already
         line = lines[first]
         if line[-1:] == "\r":
             line = line[:-1]

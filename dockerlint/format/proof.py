@@ -17,14 +17,14 @@ _WORDS = frozenset({"ARG"})  # parseNameOrNameVal
 _SHELL = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL"})
 
 
-def _args_meaning(ins: Instruction, shell_signature: tuple | None = None) -> tuple:
+def _args_meaning(ins: Instruction, shell_signature: tuple | None = None, packages: bool = False) -> tuple:
     keyword, args = ins.keyword, ins.args
     if ins.json is not None:
         return ("exec", tuple(ins.json))
     if not args:
         return ("none",)
     if keyword in _SHELL:
-        return ("shell", shell_signature if shell_signature is not None else shell_tokens.signature(args))
+        return ("shell", shell_signature if shell_signature is not None else shell_tokens.signature(args, packages))
     if keyword in _WHITESPACE_SPLIT:
         fields = _TOKEN_WS.split(args)
         if keyword == "FROM" and len(fields) == 3 and fields[1].lower() == "as":
@@ -40,19 +40,20 @@ def _args_meaning(ins: Instruction, shell_signature: tuple | None = None) -> tup
     if keyword == "HEALTHCHECK":
         parts = _TOKEN_WS.split(args, 1)
         rest = parts[1] if len(parts) > 1 else ""
-        return ("healthcheck", parts[0].upper(), shell_tokens.signature(rest) if rest else ())
+        return ("healthcheck", parts[0].upper(), shell_tokens.signature(rest, packages) if rest else ())
     if keyword == "ONBUILD":
         return ("onbuild",)  # the wrapped instruction is compared as `inner`
     return ("exact", args)
 
 
-def meaning(ins: Instruction, shell_signature: tuple | None = None) -> tuple:
+def meaning(ins: Instruction, shell_signature: tuple | None = None, packages: bool = False) -> tuple:
     """What BuildKit builds from `ins`. `shell_signature`: the arguments' signature() when the
-    caller already has it (the layout parsed them)."""
+    caller already has it (the layout parsed them). `packages` (the `sort-packages` option):
+    the order of an apt-get/apk package list is not part of the meaning (package_run)."""
     return (
         ins.keyword,
         tuple((f.name, f.value) for f in ins.flags),
-        _args_meaning(ins, shell_signature),
+        _args_meaning(ins, shell_signature, packages),
         _heredocs(ins),
         meaning(ins.inner) if ins.inner is not None else None,
     )
@@ -65,7 +66,9 @@ def _heredocs(ins: Instruction) -> tuple:
 SENTINEL = "DOCKERLINT-PROOF-END"  # an instruction after the last changed one: it must start where expected
 
 
-def differences(before: Dockerfile, header: str, changed: list[tuple[Instruction, str, tuple | None]], path: str = "-") -> set[int] | None:
+def differences(
+    before: Dockerfile, header: str, changed: list[tuple[Instruction, str, tuple | None]], path: str = "-", packages: bool = False
+) -> set[int] | None:
     """The indices of changed instructions whose new text does not mean the same; None when
     the new texts do not line up at all (the proof document does not parse, or its directives,
     comments or instruction boundaries differ).
@@ -114,7 +117,7 @@ def differences(before: Dockerfile, header: str, changed: list[tuple[Instruction
     for (old, piece, signature), new in zip(changed, after.instructions):
         if new.span.line != line:
             return None
-        if meaning(new) != meaning(old, signature):
+        if meaning(new, None, packages) != meaning(old, signature, packages):
             unproven.add(old.index)
         line += piece.count("\n")
     end = after.instructions[-1]
