@@ -1,5 +1,6 @@
 """Reading and writing the files we lint: decode bytes exactly, refuse what is not text, and
-write results atomically with the file's mode and encoding kept."""
+write results with the file's mode and encoding kept (atomically for `fix`, in place for
+`format`)."""
 from __future__ import annotations
 
 import codecs
