@@ -201,12 +201,14 @@ def main() -> int:
     ours_cmd = lambda root, paths: [sys.executable, "-m", "dockerlint", "format", "--isolated", str(root)]  # noqa: E731
     ours_1 = lambda root, paths: ours_cmd(root, paths) + ["--jobs", "1"]  # noqa: E731
     theirs_cmd = lambda root, paths: [args.dockerfmt, "-w", "-n", *map(str, paths)]  # noqa: E731
+    print("load average before the timings: %.2f %.2f %.2f" % os.getloadavg())
     timings = [
         (f"dockerfmt -w -n, the {len(subset)} files it formats", time_batch(theirs_cmd, subset, args.runs)),
         (f"dockerlint format, the same {len(subset)} files", time_batch(ours_cmd, subset, args.runs)),
         (f"dockerlint format --jobs 1, the same {len(subset)} files", time_batch(ours_1, subset, args.runs)),
         (f"dockerlint format, all {len(sets['corpus'])} files", time_batch(ours_cmd, sets["corpus"], args.runs)),
     ]
+    print("load average after the timings: %.2f %.2f %.2f\n" % os.getloadavg())
     print("| batch run, in place, one process | wall best | wall median | CPU best |\n|---|---|---|---|")
     for label, runs in timings:
         walls = [w for w, _ in runs]

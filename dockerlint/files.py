@@ -1,5 +1,6 @@
 """Reading and writing the files we lint: decode bytes exactly, refuse what is not text, and
-write results atomically with the file's mode and encoding kept."""
+write results with the file's mode and encoding kept (atomically for `fix`, in place for
+`format`)."""
 from __future__ import annotations
 
 import codecs
@@ -109,6 +110,39 @@ def encode_like(text: str, encoding: str) -> bytes:
     if encoding == "utf-16":
         return text.encode("utf-16")  # writes a BOM, as the original had one
     return text.encode("utf-8")
+
+
+def write_in_place(path: str, data: bytes, old: bytes) -> None:
+    """Overwrite the file's content in place, as formatters do (dockerfmt, ruff, black): the same
+    inode, so mode, owner, hard links and a symbolic link's target are kept without a temporary
+    file and a rename (on ext4 the create and rename cost about 0.4 ms of CPU per file, more
+    than formatting it). `old` is the content read before: the new bytes are written over it
+    without truncating first, then the file is cut to length; if a write fails (a full disk),
+    `old` (the same text, encoded as it was read) is written back, which fits in the space the
+    file already had, and the error raised.
+    A crash of the machine during the write can leave a mixed file; `fix` uses write_atomic.
+    """
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        try:
+            _write_all(fd, data)
+            os.ftruncate(fd, len(data))
+        except OSError:
+            try:
+                _write_all(fd, old)
+                os.ftruncate(fd, len(old))
+            except OSError:
+                pass
+            raise
+    finally:
+        os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    position = 0
+    while position < len(view):
+        position += os.pwrite(fd, view[position:], position)
 
 
 def write_atomic(path: str, data: bytes) -> None:

@@ -217,3 +217,97 @@ def test_lines_limit_the_layout_to_a_range():
     result = format_text(text, lines=(2, 3))
     assert result.text == "from a\nRUN x \\\n    && y\nuser   app\n# c   \n\n\n"
     assert format_text("from a\nrun  b", lines=(1, 1)).text == "FROM a\nrun  b"
+
+
+def _sabotage(monkeypatch, change):
+    from dockerlint.format import layout
+
+    real = layout.layout
+
+    def broken(ins, logical, escape, options):
+        out = real(ins, logical, escape, options)
+        return change(out) if ins.keyword == "RUN" else out
+
+    monkeypatch.setattr("dockerlint.format.document.layout", broken)
+
+
+def test_proof_refuses_a_layout_that_swallows_the_next_line(monkeypatch):
+    # The proof parses only the changed instructions: a new text that ends in a continuation
+    # would join the next line in the file, so nothing lines up and every change is refused.
+    _sabotage(monkeypatch, lambda out: out + " \\")
+    text = "from a\nrun   echo  hi\nUSER x\n"
+    result = format_text(text)
+    assert result.text == text
+    why = "the laid-out instruction would not mean the same; left as written"
+    assert result.kept == [(1, why), (2, why)]
+
+
+def test_proof_refuses_a_layout_that_loses_a_comment_line(monkeypatch):
+    _sabotage(monkeypatch, lambda out: "\n".join(line for line in out.split("\n") if not line.lstrip().startswith("#")))
+    text = "FROM a\nRUN echo a \\\n  # why\n  && echo b\n"
+    result = format_text(text)
+    assert result.text == text
+    assert result.kept == [(2, "the laid-out instruction would not mean the same; left as written")]
+
+
+def test_proof_refuses_a_layout_that_splits_an_instruction_in_two(monkeypatch):
+    _sabotage(monkeypatch, lambda out: out.replace(" \\\n    && ", "\nRUN "))
+    text = "FROM a\nRUN echo a \\\n  && echo b\n"
+    result = format_text(text)
+    assert result.text == text
+    assert result.kept == [(2, "the laid-out instruction would not mean the same; left as written")]
+
+
+def test_sort_packages_off_by_default_and_sorted_one_per_line_when_on():
+    text = "RUN apt-get update && apt-get install -y --no-install-recommends zlib1g curl git && rm -rf /var/lib/apt/lists/*\n"
+    assert fmt(text) == text
+    assert fmt(text, sort_packages=True) == (
+        "RUN apt-get update \\\n"
+        "    && apt-get install -y --no-install-recommends \\\n"
+        "        curl \\\n"
+        "        git \\\n"
+        "        zlib1g \\\n"
+        "    && rm -rf /var/lib/apt/lists/*\n"
+    )
+    # apk: the value of --virtual is not a package; one package is no list
+    assert fmt("RUN apk add --no-cache --virtual .deps musl-dev gcc\n", sort_packages=True) == (
+        "RUN apk add --no-cache --virtual .deps \\\n        gcc \\\n        musl-dev\n"
+    )
+    assert fmt("RUN apk add --no-cache gcc\n", sort_packages=True) == "RUN apk add --no-cache gcc\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "RUN apt-get install --unknown-option x b a\n",  # x may be the option's value
+        "RUN apt-get install -y b $EXTRA a\n",  # an expansion may be several words, or an option
+        "RUN apt-get install -y b 'a'\n",
+        "RUN apt-get install -y b -q a\n",  # not one run
+        "RUN apt-get remove -y b a\n",
+        "RUN pip install b a\n",
+    ],
+)
+def test_sort_packages_leaves_other_lists_in_order(text):
+    assert fmt(text, sort_packages=True) == text
+
+
+def test_sort_packages_keeps_a_commented_list_in_order():
+    text = "RUN apt-get install -y \\\n        b \\\n    # a is for a\n        a\n"
+    assert fmt(text, sort_packages=True) == text
+
+
+def test_sort_packages_proof_refuses_a_lost_package(monkeypatch):
+    _sabotage(monkeypatch, lambda out: out.replace(" \\\n        zlib1g", ""))
+    text = "FROM a\nRUN apt-get install -y zlib1g curl\n"
+    result = format_text(text, FormatOptions(sort_packages=True))
+    assert result.text == text
+    assert result.kept == [(2, "the laid-out instruction would not mean the same; left as written")]
+
+
+def test_proof_package_order_is_meaning_only_with_sort_packages():
+    a = parse_dockerfile("RUN apt-get install -y b a\n").instructions[0]
+    b = parse_dockerfile("RUN apt-get install -y a b\n").instructions[0]
+    c = parse_dockerfile("RUN apt-get install -y a c\n").instructions[0]
+    assert proof.meaning(a) != proof.meaning(b)
+    assert proof.meaning(a, packages=True) == proof.meaning(b, packages=True)
+    assert proof.meaning(a, packages=True) != proof.meaning(c, packages=True)

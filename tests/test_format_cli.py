@@ -81,6 +81,14 @@ def test_config_options_and_unknown_key(tmp_path):
     code, _, err = run_cli(["format", str(df)])
     assert code == 0, err
     assert df.read_text() == "FROM alpine\nRUN echo a && \\\n  echo b\n"
+    write(tmp_path / "pyproject.toml", "[tool.dockerlint.format]\nsort-packages = true\n")
+    write(tmp_path / "Dockerfile", "FROM a\nRUN apk add b a\n")
+    code, _, err = run_cli(["format", str(df)])
+    assert code == 0, err
+    assert df.read_text() == "FROM a\nRUN apk add \\\n        a \\\n        b\n"
+    write(tmp_path / "pyproject.toml", "[tool.dockerlint.format]\nsort-packages = 1\n")
+    code, _, err = run_cli(["format", str(df)])
+    assert code == 2 and "`format.sort-packages` must be true or false" in err
     write(tmp_path / "pyproject.toml", "[tool.dockerlint.format]\nindent = 2\n")
     code, _, err = run_cli(["format", str(df)])
     assert code == 2
@@ -104,3 +112,48 @@ def test_explicit_non_dockerfile_is_not_formatted(tmp_path):
     # walked, other YAML is skipped quietly
     code, _, err = run_cli(["format", "--isolated", str(tmp_path)])
     assert code == 0 and "not a Dockerfile" not in err
+
+
+def test_written_in_place_through_links(tmp_path):
+    target = write(tmp_path / "real" / "Dockerfile", MESSY)
+    hard = tmp_path / "real" / "Dockerfile.hard"
+    os.link(target, hard)
+    (tmp_path / "app").mkdir()
+    link = tmp_path / "app" / "Dockerfile"
+    link.symlink_to(target)
+    inode = os.stat(target).st_ino
+    code, _, err = run_cli(["format", "--isolated", str(link)])
+    assert code == 0, err
+    assert link.is_symlink() and target.read_text() == TIDY
+    assert os.stat(target).st_ino == inode and hard.read_text() == TIDY  # the same file, not a new one
+
+
+def test_write_in_place_cuts_to_length_and_restores_on_failure(tmp_path, monkeypatch):
+    from dockerlint import files
+
+    p = tmp_path / "Dockerfile"
+    p.write_bytes(b"0123456789")
+    files.write_in_place(str(p), b"abc", b"0123456789")
+    assert p.read_bytes() == b"abc"
+    files.write_in_place(str(p), b"abcdefghijklmnop", b"abc")
+    assert p.read_bytes() == b"abcdefghijklmnop"
+
+    real_pwrite = os.pwrite
+    calls = []
+
+    def failing(fd, data, offset):  # the first write lands half, then the disk is full
+        calls.append(len(data))
+        if len(calls) == 1:
+            return real_pwrite(fd, bytes(data[: len(data) // 2]), offset)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real_pwrite(fd, data, offset)
+
+    monkeypatch.setattr(files.os, "pwrite", failing)
+    try:
+        files.write_in_place(str(p), b"X" * 40, b"abcdefghijklmnop")
+    except OSError as exc:
+        assert exc.errno == 28
+    else:
+        raise AssertionError("the failed write was not reported")
+    assert p.read_bytes() == b"abcdefghijklmnop"

@@ -8,7 +8,8 @@
 - `-` reads stdin and writes the result to stdout (`--stdin-filename` names it for config).
 - Exit 2 for usage and I/O errors. A file that does not parse is left untouched, reported,
   and makes the exit status 1.
-- Files are written through the fix engine's atomic write, keeping their encoding and mode.
+- Files are overwritten in place (dockerlint.files.write_in_place, as dockerfmt, ruff and black
+  do), keeping their encoding, mode, owner and links; a failed write puts the old text back.
 
 Imported on every CLI start (to add its arguments), so heavy imports live in the functions.
 """
@@ -84,7 +85,7 @@ def _format_one(path: str, display: str, explicit: bool, named_dockerfile: bool,
     from dockerlint.model import FileKind
     from dockerlint.parse.detect import detect_kind
 
-    DecodeError, decode, read_file, encode_like, write_atomic = _file_helpers()
+    DecodeError, decode, read_file, encode_like, write_in_place = _file_helpers()
     out = _Outcome(display)
     if path == "-":
         try:
@@ -123,7 +124,7 @@ def _format_one(path: str, display: str, explicit: bool, named_dockerfile: bool,
             out.stdout = result.text
         elif result.changed:
             try:
-                write_atomic(path, encode_like(result.text, encoding))
+                write_in_place(path, encode_like(result.text, encoding), encode_like(text, encoding))
             except OSError as exc:
                 out.messages.append(f"{display}: error: not written: {exc.strerror or exc}")
                 out.status = EXIT_ERROR
@@ -132,10 +133,19 @@ def _format_one(path: str, display: str, explicit: bool, named_dockerfile: bool,
 
 
 def _file_helpers():
-    """Reading, decoding and the atomic write that `check`/`fix` use (dockerlint.files)."""
-    from dockerlint.files import DecodeError, decode, encode_like, read_file, write_atomic
+    """Reading and decoding as `check`/`fix` do, and the in-place write (dockerlint.files)."""
+    from dockerlint.files import DecodeError, decode, encode_like, read_file, write_in_place
 
-    return DecodeError, decode, read_file, encode_like, write_atomic
+    return DecodeError, decode, read_file, encode_like, write_in_place
+
+
+def _preload() -> None:
+    import difflib  # noqa: F401
+
+    import dockerlint.format.document  # noqa: F401  (tree-sitter-bash with it)
+    import dockerlint.parse.detect  # noqa: F401
+
+    _file_helpers()
 
 
 def _worker(job):
@@ -182,8 +192,13 @@ def _run(args) -> int:
     if workers > 1:
         import multiprocessing
 
+        _preload()  # import once here: forked workers start with it (not once per worker)
+
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            outcomes = list(pool.imap(_worker, jobs, chunksize=16))
+            # Long runs of neighbouring files per task: files in one directory tree often share
+            # instructions, whose layout and proof a worker remembers (format.document._LAYOUTS).
+            chunk = max(16, -(-len(jobs) // (workers * 6)))
+            outcomes = list(pool.imap(_worker, jobs, chunksize=chunk))
     else:
         outcomes = [_format_one(*job) for job in jobs]
     status = EXIT_OK

@@ -78,7 +78,7 @@ def logical_line(lines: list[str], first: int, limit: int, escape: str, bom: boo
     return logical
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     start: int
     end: int
@@ -124,12 +124,35 @@ def _exec_form(items: list[str]) -> str | None:
     return text
 
 
+def packages_possible(ins: Instruction, options: FormatOptions) -> bool:
+    """With `sort-packages`, might this RUN hold a package list to sort and split?"""
+    return options.sort_packages and ins.keyword == "RUN" and ("apt" in ins.args or "apk" in ins.args)
+
+
+def laid_out_line(ins: Instruction, t: str) -> bool:
+    """Is `t`, the whole of the one line `ins` was read from, already laid out? One space
+    between everything, no space around it, nothing to rewrite (keyword case, `AS`, an exec
+    form's spacing): the layout could only copy it."""
+    keyword = ins.keyword
+    return (
+        t == ins.original
+        and ins.keyword_raw == keyword
+        and keyword not in ("FROM", "ONBUILD", "HEALTHCHECK")
+        and _single_spaced(t)
+        and t[:1] not in _WS
+        and t[-1:] not in _WS
+        and (ins.json is None or _exec_form(ins.json) == ins.args)
+    )
+
+
 def layout(ins: Instruction, logical: Logical, escape: str, options: FormatOptions) -> str:
     """The instruction's logical line laid out ("\\n" between physical lines, no final newline).
     Raises Unformattable when it must stay as written."""
     t = logical.text
     if t != ins.original:
         raise Unformattable("the rebuilt logical line differs from the parser's")
+    if not logical.breaks and laid_out_line(ins, t) and not packages_possible(ins, options):
+        return t
     lo = len(t) - len(t.lstrip(_WS))
     hi = len(t.rstrip(_WS))
     try:
@@ -137,16 +160,6 @@ def layout(ins: Instruction, logical: Logical, escape: str, options: FormatOptio
     except ValueError as exc:
         raise Unformattable(str(exc)) from None
     keyword = ins.keyword
-    if (
-        not logical.breaks
-        and lo == 0
-        and hi == len(t)
-        and ins.keyword_raw == keyword
-        and keyword not in ("FROM", "ONBUILD", "HEALTHCHECK")
-        and (ins.json is None or _exec_form(ins.json) == ins.args)
-        and _single_spaced(t)
-    ):
-        return t  # one line, one space between everything, nothing to rewrite: already laid out
     tokens = [Token(node.kw_lo, node.kw_hi, t[node.kw_lo : node.kw_hi].upper())]
     tokens[0].rewritten = tokens[0].text != t[node.kw_lo : node.kw_hi]
     tokens += [Token(fs, fe, t[fs:fe]) for fs, fe, _value in node.flags]
@@ -154,21 +167,21 @@ def layout(ins: Instruction, logical: Logical, escape: str, options: FormatOptio
     shell = None
     first_args = len(tokens)
     if b > a:
-        args_tokens, shell = _args_tokens(ins, keyword, t, a, b, escape, logical)
+        args_tokens, shell = _args_tokens(ins, keyword, t, a, b, escape, logical, options)
         if not _covered(t, args_tokens, a, b):
             args_tokens, shell = [Token(a, b, t[a:b])], None
         tokens += args_tokens
     return _emit(t, tokens, logical, escape, options, shell, first_args)
 
 
-def _args_tokens(ins, keyword, t, a, b, escape, logical):
+def _args_tokens(ins, keyword, t, a, b, escape, logical, options):
     """Tokens of the argument text t[a:b] and, for a laid-out shell program, the program."""
     if ins.json is not None and keyword == "HEALTHCHECK":
         m = _TOKEN_WS.search(t, a, b)  # `CMD ["..."]`: the type word, then the array
         if m is None:
             return [Token(a, b, t[a:b])], None
         head = Token(a, m.start(), t[a : m.start()])
-        rest, _shell = _args_tokens(ins, "CMD", t, m.end(), b, escape, logical)
+        rest, _shell = _args_tokens(ins, "CMD", t, m.end(), b, escape, logical, options)
         return [head] + rest, None
     if ins.json is not None:
         text = _exec_form(ins.json)
@@ -188,10 +201,11 @@ def _args_tokens(ins, keyword, t, a, b, escape, logical):
             return [Token(a, m.start(), t[a : m.start()]), Token(m.end(), b, t[m.end() : b])], None
         return _word_tokens(t, a, b, escape), None
     if keyword in SHELL_FORM and not ins.heredocs:
-        if not logical.breaks and _single_spaced(t):
+        packages = packages_possible(ins, options)
+        if not logical.breaks and _single_spaced(t) and not packages:
             # one line, one space between everything: the layout could only copy it
             return [Token(a, b, t[a:b])], None
-        program = shell_tokens.program(t[a:b])
+        program = shell_tokens.program(t[a:b], packages)
         if program is None:
             return [Token(a, b, t[a:b])], None
         logical.shell_signature = program.signature
@@ -233,7 +247,9 @@ def _emit(t, tokens, logical, escape, options, shell, first_args) -> str:
         else:
             gap_breaks.setdefault(k, []).append(p)
     forced: set[int] = set()
-    if shell is not None and gap_breaks and not comments:
+    if shell is not None and shell.package_runs:
+        _sort_packages(tokens, [[first_args + k for k in run] for run in shell.package_runs], inside, comments, forced)
+    if shell is not None and (gap_breaks or forced) and not comments:
         # Already multi-line: one command of the top-level chain per line.
         offset = first_args
         for index in shell.operators:
@@ -249,21 +265,42 @@ def _emit(t, tokens, logical, escape, options, shell, first_args) -> str:
                     gap_breaks.pop(k + 1, None)
     unit = " " * options.indent_width
     out = [_token_text(t, tokens[0], inside.get(0), escape, comments, unit)]
+    prev = tokens[0]
     for k in range(1, len(tokens)):
-        prev, tok = tokens[k - 1], tokens[k]
-        here = gap_breaks.get(k, [])
+        tok = tokens[k]
+        here = gap_breaks.get(k)
         if here and prev.end == tok.start:
             # no space between the two tokens: the break stays exactly where it was
-            out.append(escape + "\n" + "".join(unit + c + "\n" for c in comments.get(prev.end, [])))
+            out.append(escape + "\n" + "".join(unit + c + "\n" for c in comments.get(prev.end, ())))
         elif here or k in forced:
             out.append(" " + escape + "\n")
-            for p in here:
-                out.extend(unit + c + "\n" for c in comments.get(p, []))
+            for p in here or ():
+                out.extend(unit + c + "\n" for c in comments.get(p, ()))
             out.append(unit * tok.level)
         elif prev.end < tok.start or (k - 1 in forced and t[prev.start : prev.end] in ("&&", "||")):
             out.append(" ")  # one space; and one after an operator that now starts a line
-        out.append(_token_text(t, tok, inside.get(k), escape, comments, unit))
+        inner = inside.get(k)
+        out.append(tok.text if inner is None else _token_text(t, tok, inner, escape, comments, unit))
+        prev = tok
     return "".join(out)
+
+
+def _sort_packages(tokens, runs, inside, comments, forced) -> None:
+    """`sort-packages`: the words of each package list sorted, each on its own line (one level
+    deeper than its command). A list with a line break inside a word or a comment line between
+    its words keeps its order and lines."""
+    for run in runs:
+        if any(k in inside for k in run):
+            continue
+        lo, hi = tokens[run[0] - 1].end, tokens[run[-1]].start
+        if any(lo <= p <= hi for p in comments):
+            continue
+        texts = sorted(tokens[k].text for k in run)
+        for k, text in zip(run, texts):
+            tok = tokens[k]
+            tok.rewritten = tok.rewritten or text != tok.text
+            tok.text = text
+            forced.add(k)
 
 
 def _token_text(t, tok, inner_breaks, escape, comments, unit) -> str:

@@ -9,9 +9,10 @@ from typing import Any
 class FormatOptions:
     indent_width: int = 4  # spaces before a continuation line (per level)
     operator_position: str = "start"  # "start": `\` then `&& cmd`; "end": `cmd &&` then `\`
+    sort_packages: bool = False  # apt-get install / apt install / apk add: packages sorted, one per line
 
 
-KEYS = {"indent-width", "operator-position"}
+KEYS = {"indent-width", "operator-position", "sort-packages"}
 
 
 def parse_table(table: Any, path: str | None = None) -> dict[str, Any]:
@@ -28,6 +29,10 @@ def parse_table(table: Any, path: str | None = None) -> dict[str, Any]:
             if value not in ("start", "end"):
                 raise ValueError(f"`format.operator-position` must be \"start\" or \"end\", got {value!r}")
             out["operator_position"] = value
+        elif key == "sort-packages":
+            if not isinstance(value, bool):
+                raise ValueError(f"`format.sort-packages` must be true or false, got {value!r}")
+            out["sort_packages"] = value
         else:
             raise ValueError(f"`format.{key}`: unknown option (known: {', '.join(sorted(KEYS))})")
     return out

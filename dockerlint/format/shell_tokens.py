@@ -9,7 +9,7 @@ atomic token, copied as written.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import tree_sitter
 import tree_sitter_bash
@@ -32,6 +32,91 @@ _OPERATORS = ("&&", "||", ";")
 
 
 _LANGUAGE = tree_sitter.Language(tree_sitter_bash.language())  # immutable
+_COMMAND = _LANGUAGE.id_for_node_kind("command", True)
+_WORD = _LANGUAGE.id_for_node_kind("word", True)
+
+# `sort-packages`: the package managers whose package words may be sorted, their sub-command,
+# their options without a value and those whose value is the next word. A command with any
+# other option, or a package word that is not a plain word, is left in its order.
+_PACKAGE_COMMANDS = {b"apt-get": b"install", b"apt": b"install", b"apk": b"add"}
+_APT_FLAGS = frozenset(
+    b"-y --yes --assume-yes -q -qq --quiet -f --fix-broken -m --fix-missing --ignore-missing "
+    b"--no-install-recommends --install-recommends --no-install-suggests --install-suggests "
+    b"--allow-unauthenticated --allow-downgrades --allow-remove-essential --allow-change-held-packages "
+    b"--reinstall --no-upgrade --only-upgrade -d --download-only -s --simulate --dry-run --force-yes "
+    b"-V --verbose-versions --purge --auto-remove --autoremove -u --show-upgraded --no-download "
+    b"--trivial-only --assume-no -qy -yq -qqy -yqq".split()
+)
+_APT_VALUES = frozenset(b"-o --option -c --config-file -t --target-release --default-release -a --host-architecture".split())
+_APK_FLAGS = frozenset(
+    b"--no-cache -U --update-cache --upgrade -u --latest -l -q --quiet -v --verbose -i --interactive "
+    b"--no-progress --progress -f --force --force-broken-world --force-overwrite --allow-untrusted "
+    b"--no-scripts --initdb --clean-protected --purge --no-network --usermode --available -s --simulate".split()
+)
+_APK_VALUES = frozenset(
+    b"-t --virtual -X --repository -p --root --arch --cache-dir --keys-dir --repositories-file "
+    b"--cache-max-age --timeout".split()
+)
+_OPTIONS = {b"apt-get": (_APT_FLAGS, _APT_VALUES), b"apt": (_APT_FLAGS, _APT_VALUES), b"apk": (_APK_FLAGS, _APK_VALUES)}
+
+
+def package_run(command, data: bytes) -> list | None:
+    """The package words of an `apt-get install` / `apt install` / `apk add` command node, when
+    they are one run of at least two plain words (no quotes, no expansions: each is one package)
+    and every option of the command is a known one (so no option value is taken for a package);
+    else None."""
+    children = command.children
+    k = 0
+    while k < len(children) and children[k].type != "command_name":
+        k += 1
+    if k == len(children):
+        return None
+    name = children[k]
+    tool = data[name.start_byte : name.end_byte]
+    sub = _PACKAGE_COMMANDS.get(tool)
+    if sub is None:
+        return None
+    flags, values = _OPTIONS[tool]
+    seen_sub = expect_value = closed = False
+    run: list = []
+    for child in children[k + 1 :]:
+        if child.kind_id != _WORD:
+            return None
+        text = data[child.start_byte : child.end_byte]
+        if expect_value:
+            expect_value = False
+            closed = bool(run)
+            continue
+        if text.startswith(b"-"):
+            option, eq, _value = text.partition(b"=")
+            if eq and text.startswith(b"--") and (option in flags or option in values):
+                pass
+            elif text in flags:
+                pass
+            elif text in values:
+                expect_value = True
+            else:
+                return None
+            closed = bool(run)
+            continue
+        if not seen_sub:
+            if text != sub:
+                return None
+            seen_sub = True
+            continue
+        if closed:
+            return None
+        run.append(child)
+    if expect_value or len(run) < 2:
+        return None
+    return run
+
+
+def _sort_runs(sig: list, runs: list[tuple[int, int]]) -> None:
+    """Sort, in place, each run (start, length) of signature entries, one per package word: the
+    signature then does not depend on the order of the packages."""
+    for start, length in runs:
+        sig[start : start + length] = sorted(sig[start : start + length])
 
 
 def _parser() -> tree_sitter.Parser:
@@ -39,7 +124,7 @@ def _parser() -> tree_sitter.Parser:
     return tree_sitter.Parser(_LANGUAGE)
 
 
-@dataclass
+@dataclass(slots=True)
 class ShellToken:
     start: int  # character offsets into the script
     end: int
@@ -50,7 +135,8 @@ class ShellToken:
 class ShellProgram:
     tokens: list[ShellToken]
     operators: list[int]  # indices into tokens of top-level && / || / ;
-    signature: tuple  # signature(script), from the same parse
+    signature: tuple  # signature(script, packages), from the same parse
+    package_runs: list[list[int]] = field(default_factory=list)  # indices into tokens, with packages=True
 
 
 def _char_offsets(script: str):
@@ -66,9 +152,10 @@ def _char_offsets(script: str):
     return table
 
 
-def program(script: str) -> ShellProgram | None:
+def program(script: str, packages: bool = False) -> ShellProgram | None:
     """The program's tokens, or None when tree-sitter had to recover from an error or a
-    character is not covered by a token (then nothing in it is laid out)."""
+    character is not covered by a token (then nothing in it is laid out). `packages`: find the
+    package lists that `sort-packages` may sort, and leave their order out of the signature."""
     data = script.encode("utf-8", "surrogatepass")
     tree = _parser().parse(data)
     root = tree.root_node
@@ -78,6 +165,9 @@ def program(script: str) -> ShellProgram | None:
     tokens: list[ShellToken] = []
     sig: list = [False]
     atomic_kinds: dict[int, bool] = {}
+    run_nodes: list[list] = []
+    run_starts: dict[int, int] = {}  # start byte of a run's first word -> its length
+    sig_runs: list[tuple[int, int]] = []
     stack = [root]
     while stack:
         node = stack.pop()
@@ -87,12 +177,19 @@ def program(script: str) -> ShellProgram | None:
             atomic = atomic_kinds[kind] = node.type in ATOMIC
         if atomic or node.child_count == 0:
             start, end = node.start_byte, node.end_byte
+            if run_starts and start in run_starts:
+                sig_runs.append((len(sig), run_starts[start]))
             sig.append((kind, data[start:end]))
             if end > start:
                 if table is not None:
                     start, end = table[start], table[end]
                 tokens.append(ShellToken(start, end, node))
             continue
+        if packages and kind == _COMMAND:
+            run = package_run(node, data)
+            if run is not None:
+                run_nodes.append(run)
+                run_starts[run[0].start_byte] = len(run)
         sig.append(kind)
         children = node.children
         children.reverse()
@@ -104,6 +201,7 @@ def program(script: str) -> ShellProgram | None:
         position = tok.end
     if script[position:].strip(" \t"):
         return None
+    _sort_runs(sig, sig_runs)
     by_start = {tok.node.start_byte: i for i, tok in enumerate(tokens)}
     operators: list[int] = []
 
@@ -116,7 +214,8 @@ def program(script: str) -> ShellProgram | None:
 
     visit(root)
     operators.sort()
-    return ShellProgram(tokens, operators, tuple(sig))
+    runs = [[by_start[w.start_byte] for w in run] for run in run_nodes]
+    return ShellProgram(tokens, operators, tuple(sig), runs)
 
 
 def depth(node) -> int:
@@ -156,14 +255,17 @@ def continues_command(node) -> bool:
     return False
 
 
-def signature(script: str) -> tuple:
+def signature(script: str, packages: bool = False) -> tuple:
     """The program's structure and words: node kinds in order, the text of every atomic
     node and leaf. Equal signatures mean the same commands, operators and words; only the
-    whitespace between tokens may differ."""
+    whitespace between tokens may differ. `packages`: the order of the words of a package list
+    that `sort-packages` may sort (package_run) is left out."""
     data = script.encode("utf-8", "surrogatepass")
     root = _parser().parse(data).root_node
     out: list = [root.has_error]
     atomic_kinds: dict[int, bool] = {}
+    run_starts: dict[int, int] = {}
+    sig_runs: list[tuple[int, int]] = []
     stack = [root]
     while stack:
         node = stack.pop()
@@ -172,10 +274,17 @@ def signature(script: str) -> tuple:
         if atomic is None:
             atomic = atomic_kinds[kind] = node.type in ATOMIC
         if atomic or node.child_count == 0:
+            if run_starts and node.start_byte in run_starts:
+                sig_runs.append((len(out), run_starts[node.start_byte]))
             out.append((kind, data[node.start_byte : node.end_byte]))
             continue
+        if packages and kind == _COMMAND:
+            run = package_run(node, data)
+            if run is not None:
+                run_starts[run[0].start_byte] = len(run)
         out.append(kind)
         children = node.children
         children.reverse()
         stack.extend(children)
+    _sort_runs(out, sig_runs)
     return tuple(out)
