@@ -119,7 +119,7 @@ def write_in_place(path: str, data: bytes, old: bytes) -> None:
     than formatting it). `old` is the content read before: the new bytes are written over it
     without truncating first, then the file is cut to length; if a write fails (a full disk),
     `old` (the same text, encoded as it was read) is written back, which fits in the space the
-    file already had, and the error raised.
+    file already had, and the error raised; so is an interrupt (Ctrl-C) that lands in between.
     A crash of the machine during the write can leave a mixed file; `fix` uses write_atomic.
     """
     fd = os.open(path, os.O_WRONLY)
@@ -127,7 +127,7 @@ def write_in_place(path: str, data: bytes, old: bytes) -> None:
         try:
             _write_all(fd, data)
             os.ftruncate(fd, len(data))
-        except OSError:
+        except BaseException:  # a full disk, or Ctrl-C between the write and the truncation
             try:
                 _write_all(fd, old)
                 os.ftruncate(fd, len(old))
