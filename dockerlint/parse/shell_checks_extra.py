@@ -1,0 +1,307 @@
+"""More native ShellCheck checks (issue 24, second batch), hooked into `shell_checks._Checker`.
+
+Each function takes the checker (for positions, node text and `report`) and one tree-sitter
+node; `shell_checks` calls them from the matching place of its single walk:
+
+- SC2035 (a glob such as `*.txt` as the first thing in an argument: a file named `-rf`
+  becomes an option; `./*.txt` or `-- *.txt` is safe) and SC2162 (`read` without `-r`),
+  from the command visitor;
+- SC1075 (`else if` on one line, which needs its own `fi`: `elif` was meant), from `if`;
+- SC1073/SC1072 (a `[ ... ]` / `[[ ... ]]` whose contents are not a test expression, such as
+  `[ grep -q x f ]`: ShellCheck stops parsing there, so every other check is dropped for that
+  script, as on any syntax error), from the test command.
+
+Same conditions, positions and messages as ShellCheck 0.11 (its checkGlobsAsOptions,
+checkReadWithoutR, readElsePart and readCondition), checked against the binary in
+`tests/test_shell_native.py`.
+"""
+from __future__ import annotations
+
+import re
+
+CODES = ("SC1072", "SC1073", "SC1075", "SC2035", "SC2162")
+SEVERITY = {"SC1072": "error", "SC1073": "error", "SC1075": "error", "SC2035": "info", "SC2162": "info"}
+
+_WRAPPERS = frozenset({"busybox", "builtin", "command", "run"})  # ShellCheck's getCommandName looks through these
+_END_OF_OPTIONS = frozenset({"--", ":::", "::::"})  # `--`, and GNU parallel's argument separators
+
+
+def _literal(checker, node) -> str:
+    from dockerlint.parse.shell_checks import _dequote
+
+    text = checker.node_text(node)
+    return _dequote(text) or text
+
+
+def effective_command(checker, name_node, args):
+    """(name, token) of the command ShellCheck considers run: `command rm`, `builtin read`,
+    `busybox tar`, `exec rm` look through to the wrapped command's word."""
+    if name_node is None:
+        return "", None
+    name = checker.node_text(name_node)
+    if name in _WRAPPERS and args and not checker.node_text(args[0]).startswith("-"):
+        return checker.node_text(args[0]), args[0]
+    if name == "exec":
+        skip = False
+        for a in args:
+            text = checker.node_text(a)
+            if skip:
+                skip = False
+            elif text.startswith("-") and text != "-":
+                skip = text.endswith("a")  # `-a NAME`
+            else:
+                return text, a
+    return name, name_node
+
+
+def command(checker, node, name_node, args) -> None:
+    """SC2035 and SC2162 for one simple command (`args`: its words after the name)."""
+    if name_node is None:
+        return
+    name, token = effective_command(checker, name_node, args)
+    base = name.rsplit("/", 1)[-1]
+    if base not in ("echo", "printf"):
+        for a in args:
+            if _literal(checker, a) in _END_OF_OPTIONS:
+                break
+            first = a
+            while first.type == "concatenation" and first.named_children:
+                first = first.named_children[0]
+            if first.type == "word" and checker.node_text(first)[:1] in ("*", "?"):
+                start = checker.pos(first.start_byte)
+                checker.report("SC2035", first, "Use ./*glob* or -- *glob* so names with dashes won't become options.",
+                               start=start, end=start + 1)
+    if name == "read" and token is not None:
+        words = [_literal(checker, a) for a in args]
+        if _read_has_raw_or_poll(words):
+            return
+        checker.report("SC2162", token, "read without -r will mangle backslashes.")
+
+
+def _read_has_raw_or_poll(words: list[str]) -> bool:
+    """`-r` among the flags (ShellCheck's getAllFlags: any `-...r...` word before `--`), or
+    `-t 0` (a poll that reads nothing)."""
+    for i, w in enumerate(words):
+        if w == "--":
+            break
+        if w.startswith("-") and not w.startswith("--") and "r" in w[1:]:
+            return True
+    for i, w in enumerate(words[:-1]):
+        if w == "--":
+            break
+        if re.fullmatch(r"-[sre]*t", w) and _plain(words[i + 1]) == "0":
+            return True
+    return False
+
+
+def _plain(word: str) -> str:
+    return word[1:-1] if len(word) >= 2 and word[0] == word[-1] and word[0] in "'\"" else word
+
+
+def else_if(checker, node) -> None:
+    """SC1075: `else if` with only blanks (or a line continuation) between the two words."""
+    for c in node.named_children:
+        if c.type != "else_clause" or not c.children:
+            continue
+        keyword = c.children[0]
+        nxt = c.children[1] if len(c.children) > 1 else c.next_sibling
+        if nxt is not None and nxt.type == "ERROR" and nxt.children and nxt.children[0].type == "if":
+            nxt = nxt.children[0]  # `else if [ a b ]; ...`: tree-sitter's error recovery
+        if keyword.type != "else" or nxt is None or nxt.type not in ("if_statement", "if"):
+            continue
+        between = checker.data[keyword.end_byte : nxt.start_byte].decode("utf-8", "replace")
+        if re.fullmatch(r"(?:[ \t]|\\\r?\n)*", between):
+            start = checker.pos(keyword.start_byte)
+            checker.report("SC1075", keyword, "Use 'elif' instead of 'else if' (or put 'if' on new line if nesting).",
+                           start=start, end=start)
+
+
+# ---- SC1073 / SC1072: `[ ... ]` contents that are no test expression ---------------------------
+
+_UNARY = re.compile(r"^-[A-Za-z]+$")
+_BINARY = frozenset({"==", "!=", "<=", ">=", "=~", ">", "<", "=", "\\<", "\\>"})
+
+
+def test_expression(checker, node) -> None:
+    """Called for each `test_command` the walk visits: remembers where its contents stop being
+    a test expression, if they do (`test_failures`, judged by `parse_failure`)."""
+    if node.children and node.children[0].type in ("[", "[["):
+        found = _stray_test(checker, node.children[0])
+        if found is not None:
+            checker.test_failures.append(found)
+
+
+def parse_failure(checker, root) -> tuple[int, int] | None:
+    """ShellCheck's readCondition fails the whole parse when a `[ ... ]` / `[[ ... ]]` holds
+    something after a complete expression (`[ grep -q x f ]`, `[ -f a b ]`): SC1073 at the
+    bracket, SC1072 "Expected test to end here" at that word. (opener, failure) byte offsets
+    of the first such test, or None. tree-sitter-bash reads most of these as syntax errors, so
+    on a tree with errors the brackets under ERROR nodes are examined too; a test after an
+    unrelated syntax error is not judged (ShellCheck stopped earlier)."""
+    candidates = list(checker.test_failures)
+    if root.has_error:
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if node.type == "test_command" and node.has_error:
+                test_expression(checker, node)
+                candidates.extend(checker.test_failures[len(candidates):])
+                continue
+            if node.type in ("[", "[[") and (node.parent is None or node.parent.type != "test_command"):
+                found = _stray_test(checker, node)
+                if found is not None:
+                    candidates.append(found)
+            if node.has_error:
+                stack.extend(reversed(node.children))
+    if not candidates:
+        return None
+    opener, failure = min(candidates)
+    if _error_before(root, opener):
+        return None
+    return opener, failure
+
+
+def _stray_test(checker, node):
+    """(opener, failure) for the test opened by the `[` / `[[` token `node`, read as ShellCheck
+    reads it (words up to the first closing bracket on the line), or None when it parses. Also
+    for a bracket tree-sitter left in an ERROR node."""
+    closer = b"]]" if node.type == "[[" else b"]"
+    data = checker.data
+    line_end = data.find(b"\n", node.end_byte)
+    segment_end = len(data) if line_end < 0 else line_end
+    words = _words(data, node.end_byte, segment_end)
+    if words is None:
+        return None
+    for k, (w, _) in enumerate(words):
+        if w.encode() == closer:
+            failure = _parse_condition(words[:k], node.type == "[")
+            return (node.start_byte, failure) if failure is not None else None
+    return None
+
+
+def _error_before(root, pos: int) -> bool:
+    """Whether tree-sitter found a syntax error that ends before `pos` (not one that merely
+    contains it: a bad test makes its whole command an ERROR node)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.start_byte >= pos:
+            continue
+        if node.is_missing:
+            return True
+        if node.type == "ERROR" and node.end_byte <= pos and not any(c.type == "ERROR" or c.has_error for c in node.children):
+            return True
+        if node.has_error:
+            stack.extend(node.children)
+    return False
+
+
+_WORD = re.compile(rb"&&|\|\||[;&|<>()]|(?:\\.|\"(?:\\.|[^\"\\])*\"|'[^']*'|\$\((?:[^()]|\([^()]*\))*\)|`[^`]*`|[^\s\\\"'`$;&|<>()]|\$)+")
+
+
+def _words(data: bytes, start: int, end: int):
+    """(text, byte offset) of each blank-separated word in data[start:end]; None when a word
+    spans a line break (not judged)."""
+    words = []
+    for m in _WORD.finditer(data, start, end):
+        if b"\n" in m.group(0):
+            return None
+        words.append((m.group(0).decode("utf-8", "replace"), m.start()))
+    return words
+
+
+def _parse_condition(words, single: bool) -> int | None:
+    """Byte offset where the contents stop being a test expression, or None when they are one."""
+    i = 0
+    n = len(words)
+    if n == 0:
+        return None
+
+    def term(i):
+        """One term from words[i] (ShellCheck's readCondExpr): the index after it, or None
+        when it cannot be read (ShellCheck then fails with another code: not judged)."""
+        if i >= n:
+            return None
+        w = words[i][0]
+        if w == "!":
+            return term(i + 1)
+        if w in ("(", "\\(", "'('", '"("'):
+            j = expr(i + 1)
+            if j is None or j >= n or words[j][0] not in (")", "\\)", "')'", '")"'):
+                return None
+            return j + 1
+        if _UNARY.match(w):  # `-f file` (any -letters is read as a unary operator first)
+            return i + 2 if i + 1 < n else None
+        if i + 1 < n and _is_binary(words[i + 1][0]):  # word op word
+            return i + 3 if i + 2 < n else None
+        return i + 1
+
+    def expr(i):
+        j = term(i)
+        while j is not None and j < n and words[j][0] in (("-a", "-o") if single else ("&&", "||", "-a", "-o")):
+            j = term(j + 1)
+        return j
+
+    if any(w == "=~" for w, _ in words):
+        return None  # a regex runs to the closing brackets: not judged
+    j = expr(0)
+    if j is None or j >= n:
+        return None  # incomplete or fine: ShellCheck reports other codes (SC1019, SC1027...)
+    if words[j][0] in (")", "\\)"):
+        return None
+    return words[j][1]
+
+
+def _is_binary(w: str) -> bool:
+    """ShellCheck's readCondBinaryOp: any `-letters` but -a/-o, or a comparison (quoted or
+    escaped too)."""
+    return w in _BINARY or _plain(w) in _BINARY or (bool(_UNARY.match(w)) and w not in ("-a", "-o"))
+
+
+# ---- tree-sitter-bash's one gap that matters on the corpus -----------------------------------
+
+_KEYWORD_AT = re.compile(rb"(?:fi|done|esac|else|elif|then|do|\})(?![A-Za-z0-9_])")
+_CLOSER_THEN_KEYWORD = re.compile(rb"(?:(?<![A-Za-z0-9_$-])(?:fi|done|esac|\})|\))[ \t]+(?=((?:fi|done|esac|else|elif|then|do|\})(?![A-Za-z0-9_])))")
+
+
+def repair(text: str, data: bytes, tree, parser):
+    """`if a; then if b; then c; fi fi` is valid sh (a compound command needs no `;` before
+    the keyword that closes the enclosing one, nor after a `( subshell )`: ShellCheck and the
+    shells accept it), but
+    tree-sitter-bash reads it as an error, which hides every check of the RUN (laradock writes
+    its nested ifs so). On a tree with errors, the blank before each such keyword becomes `;`
+    (same length: every offset stays valid) and the script is parsed again; the new tree is
+    kept when each of those words is now a keyword (not a command named `fi`, nor text in a
+    string) and it has fewer errors. Returns (text, data, tree)."""
+    spots = [m.start(1) for m in _CLOSER_THEN_KEYWORD.finditer(data)]
+    for _ in range(2):  # a second try without the spots that were text in a string
+        if not spots:
+            return text, data, tree
+        new_data, new_text = bytearray(data), text
+        for at in spots:
+            new_data[at - 1] = ord(";")
+            char = len(data[: at - 1].decode("utf-8", "surrogatepass"))
+            new_text = new_text[:char] + ";" + new_text[char + 1 :]
+        new_data = bytes(new_data)
+        new_tree = parser.parse(new_data)
+        root = new_tree.root_node
+        good = []
+        for at in spots:
+            keyword = _KEYWORD_AT.match(new_data, at).group(0).decode()
+            node = root.descendant_for_byte_range(at, at + len(keyword))
+            if node is not None and node.type == keyword:
+                good.append(at)
+        if good == spots:
+            if _error_count(root) < _error_count(tree.root_node):
+                return new_text, new_data, new_tree
+            break
+        spots = good
+    return text, data, tree
+
+
+def _error_count(node) -> int:
+    if node.is_missing:
+        return 1
+    if not node.has_error:
+        return 0
+    return (node.type == "ERROR") + sum(_error_count(c) for c in node.children)
