@@ -53,6 +53,12 @@ CASES = {
     "done-after-fi": "for a in b; do if c; then d; fi done; echo $x",
     "fi-fi-in-string": 'echo "fi fi" $x; if a; then if b; then c; fi fi',
     "subshell-then-else": "if a; then ( cd x && make ) else echo $x; fi",
+    # `# shellcheck disable=`: the and-or list / compound command that follows; file-wide at the top
+    "directive-and-or": "echo $a\n# shellcheck disable=SC2086,SC2154\necho $b | cat $c; echo $d\n  # shellcheck disable=SC2000-SC2100\necho $e",
+    "directive-compound": "echo $x\nif true; then\n  # shellcheck disable=SC2086\n  echo $f\n  echo $g\nfi\n# shellcheck disable=SC2086\nf() { echo $h; }\necho $i",
+    "directive-file-wide": "# a comment\n# shellcheck disable=SC2086\necho $a\necho $b",
+    "directive-not-at-top": "echo $a\n# shellcheck disable=SC2086\necho $b\necho $c",
+    "directive-all": "# shellcheck disable=all\necho $a",
 }
 
 
@@ -85,3 +91,28 @@ def test_in_a_dockerfile_across_continuation_lines():
             "    fi && chmod +x *.sh\n")
     found = [(f.code, f.span.line, f.span.col) for f in lint(text, ["SC"]).findings]
     assert ("SC1075", 4, 5) in found and ("SC2162", 5, 25) in found and ("SC2035", 6, 20) in found
+
+
+def test_directive_on_a_continuation_line_applies_to_the_next_command():
+    # The shell never sees a comment line among continuation lines; it applies to what follows.
+    text = ("FROM alpine:3.22\nRUN true \\\n# shellcheck disable=SC2086\n    && cd $HOME && echo $HOME; \\\n"
+            "    echo $HOME\n")
+    found = [(f.code, f.span.line, f.span.col) for f in lint(text, ["SC2086"]).findings]
+    assert found == [("SC2086", 4, 25), ("SC2086", 5, 10)]
+
+
+def test_directive_at_the_top_of_a_heredoc_is_file_wide_for_both_tools():
+    """ENV names are exported in front of the script for the binary: after its leading
+    comments, so that a directive there stays file-wide, as in the script the user wrote."""
+    from dockerlint.model import SourceText
+    from dockerlint.parse.dockerfile import parse_dockerfile
+    from dockerlint.shellcheck import runner
+
+    text = "FROM alpine:3.22\nENV V=1\nRUN <<EOF\n# shellcheck disable=SC2086\ncd $HOME\necho $PWD\nEOF\nRUN <<EOF\ncd $HOME\nEOF\n"
+    assert [(f.code, f.span.line) for f in lint(text, ["SC2086"]).findings] == [("SC2086", 9)]
+    jobs = runner.plan(parse_dockerfile(text, "Dockerfile"), SourceText(text, "Dockerfile"))
+    assert jobs[0].text.startswith("#!/bin/sh\n# shellcheck disable=SC2086\nexport ")
+    binary = runner.find_binary()
+    if binary is not None:
+        results = runner.run_shellcheck(binary, [j.text for j in jobs])
+        assert [sorted(c["code"] for c in r if c["code"] == 2086) for r in results] == [[], [2086]]

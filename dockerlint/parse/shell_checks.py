@@ -704,9 +704,13 @@ def _dequote(text: str) -> str | None:
 _LANGUAGE = tree_sitter.Language(tree_sitter_bash.language())
 
 
-def check_script(text: str, dialect: str = "sh", defined: frozenset = frozenset(), tree=None) -> list[ShellIssue]:
+def check_script(text: str, dialect: str = "sh", defined: frozenset = frozenset(), tree=None,
+                 directives=()) -> list[ShellIssue]:
     """The native ShellCheck findings for one script, in source order. `tree`: tree-sitter's
-    tree of exactly `text` when the caller has it (`Script.syntax_tree`)."""
+    tree of exactly `text` when the caller has it (`Script.syntax_tree`). `# shellcheck
+    disable=` comments in the script apply as ShellCheck applies them; `directives`: more of
+    them, as (character offset, codes), for comments the script text does not hold (a RUN's
+    continuation lines)."""
     data = text.encode("utf-8", "surrogatepass")
     if tree is None:
         from dockerlint.parse.shell import _parse_within_budget  # the shell model's time budget
@@ -739,8 +743,13 @@ def check_script(text: str, dialect: str = "sh", defined: frozenset = frozenset(
         first_error = _first_error(root)
         cut = checker.pos(first_error) if first_error is not None else 0
         issues = [i for i in issues if i.code in _PARSE_PROBLEMS and i.start < cut]
+    issues = _extra.apply_directives(checker, root, issues, [(_byte_at(text, p), c) for p, c in directives])
     issues.sort(key=lambda i: (i.start, i.code))
     return issues
+
+
+def _byte_at(text: str, index: int) -> int:
+    return len(text[:index].encode("utf-8", "surrogatepass"))
 
 
 # Codes ShellCheck's parser reports as problems, kept when the parse fails (its parse notes,

@@ -305,3 +305,110 @@ def _error_count(node) -> int:
     if not node.has_error:
         return 0
     return (node.type == "ERROR") + sum(_error_count(c) for c in node.children)
+
+
+# ---- `# shellcheck disable=...`: where ShellCheck applies a directive ---------------------------
+
+_DIRECTIVE = re.compile(r"^#\s*shellcheck\s+(.*)$")
+_DIRECTIVE_KEY = re.compile(r"([a-z-]+)=(\S+)")
+# Nodes whose children are statements (or and-or lists) a directive can precede.
+_CONTAINERS = frozenset({
+    "program", "list", "pipeline", "compound_statement", "subshell", "do_group", "if_statement",
+    "elif_clause", "else_clause", "while_statement", "until_statement", "for_statement",
+    "c_style_for_statement", "case_statement", "case_item", "function_definition", "redirected_statement",
+    "negated_command",
+})
+_NOT_A_UNIT = frozenset({"elif_clause", "else_clause", "case_item"})  # ShellCheck: SC1123, not applied
+
+
+def disabled_codes(comment: str) -> frozenset[str] | None:
+    """The codes a `# shellcheck disable=SC2086,SC2046` comment names (`SC2000-SC2100` ranges
+    expanded lazily as `SC2000-SC2100`, `all` as ALL), or None for any other comment."""
+    m = _DIRECTIVE.match(comment.strip())
+    if m is None:
+        return None
+    codes: set[str] = set()
+    for key, value in _DIRECTIVE_KEY.findall(m.group(1).split(" #", 1)[0]):
+        if key != "disable":
+            continue
+        for part in value.strip("'\"").split(","):
+            part = part.strip().upper()
+            if part == "ALL":
+                codes.add("ALL")
+            elif part:
+                codes.add("-".join(p if p.startswith("SC") else f"SC{p}" for p in part.split("-", 1)))
+    return frozenset(codes) if codes else None
+
+
+def code_in(code: str, codes: frozenset[str]) -> bool:
+    if code in codes or "ALL" in codes:
+        return True
+    number = int(code[2:])
+    for c in codes:
+        if "-" in c:
+            low, high = c.split("-", 1)
+            if low[2:].isdigit() and high[2:].isdigit() and int(low[2:]) <= number <= int(high[2:]):
+                return True
+    return False
+
+
+def unit_at(root, p: int):
+    """The statement a directive at byte `p` applies to, as ShellCheck scopes it: the and-or
+    list (`a && b`, a pipeline, a compound command, a function) that follows `p`. When `p` is
+    inside one (a comment line among a RUN's continuation lines, which the shell never sees),
+    the command that follows within it."""
+    node = root
+    while True:
+        hit = None
+        for c in node.named_children:
+            if c.type != "comment" and c.end_byte > p:
+                hit = c
+                break
+        if hit is None:
+            return None
+        if hit.start_byte >= p:
+            return None if hit.type in _NOT_A_UNIT else hit
+        if hit.type not in _CONTAINERS:
+            return hit  # inside a simple command: the rest of it
+        node = hit
+
+
+def directive_scopes(checker, root, virtual=()) -> list[tuple[int, int, frozenset[str]]]:
+    """(start, end, codes) in characters of the script where findings are silenced:
+
+    - a directive comment in the script before the first command: the whole script (ShellCheck's
+      file-wide directives, read right after the shebang);
+    - any other directive comment: the and-or list or compound command that follows it;
+    - `virtual` (byte offset, codes): directives the Dockerfile had among the RUN's continuation
+      lines, at the offset where the script resumes after them: the command that follows.
+    """
+    scopes = []
+    if b"shellcheck" in checker.data:
+        first_command = next((c.start_byte for c in root.named_children if c.type != "comment"), len(checker.data))
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if node.type == "comment":
+                codes = disabled_codes(checker.node_text(node))
+                if codes is None:
+                    continue
+                if node.parent is not None and node.parent.type == "program" and node.start_byte < first_command:
+                    scopes.append((0, len(checker.text) + 1, codes))
+                    continue
+                unit = unit_at(root, node.end_byte)
+                if unit is not None:
+                    scopes.append((checker.pos(unit.start_byte), checker.pos(unit.end_byte), codes))
+            elif node.type not in ("heredoc_body", "string", "raw_string", "word"):
+                stack.extend(node.children)
+    for p, codes in virtual:
+        unit = unit_at(root, p)
+        if unit is not None:
+            scopes.append((checker.pos(p), checker.pos(unit.end_byte), codes))
+    return scopes
+
+
+def apply_directives(checker, root, issues, virtual=()):
+    scopes = directive_scopes(checker, root, virtual)
+    if not scopes:
+        return issues
+    return [i for i in issues if not any(s <= i.start < e and code_in(i.code, codes) for s, e, codes in scopes)]

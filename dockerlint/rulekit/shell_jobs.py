@@ -81,6 +81,7 @@ def dialect_for(shell: list[str]) -> str | None:
 
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_LEADING_COMMENTS = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\n)*")
 
 
 def _exports(names: set[str]) -> str:
@@ -114,10 +115,18 @@ def _build_job(rs, shell: list[str], names: set[str], source: SourceText, body_i
         # The body's own shebang line is replaced by ours (same line count kept by the map).
         skipped = len(body) - len(rest) if interpreter is not None else 0
         job.dialect = dialect
+        script = rest if interpreter is not None else body
         if preamble:
+            # The exports go after the script's leading comments: a `# shellcheck disable=`
+            # there is file-wide only when no command comes before it.
+            lead = len(_LEADING_COMMENTS.match(script).group(0))
             job.add(f"#!/bin/{dialect}\n")
+            if lead:
+                job.add(script[:lead], _mapped(rs, skipped))
             job.add(_exports(names))
-        job.add(rest if interpreter is not None else body, _mapped(rs, skipped))
+            job.add(script[lead:], _mapped(rs, skipped + lead))
+            return job
+        job.add(script, _mapped(rs, skipped))
         return job
     if dialect is None:
         return None
