@@ -2,7 +2,8 @@
 
 Each RUN script is checked as hadolint has ShellCheck check it (`rulekit.shell_jobs.plan`:
 the shell from SHELL / `# hadolint shell=` / a heredoc's shebang, PowerShell and cmd skipped,
-ARG/ENV and Docker's proxy variables defined), by `parse.shell_checks.check_script`, once per
+ARG/ENV and Docker's proxy variables defined), except that the stages on a Windows base image
+(default shell `cmd /S /C`) are skipped too, by `parse.shell_checks.check_script`, once per
 file (`ctx.cached`), however many SC rules are selected; each SC rule file reports its own
 code's share. Positions and fixes are mapped back to the Dockerfile through the job's source
 map, across continuation lines and into heredoc bodies.
@@ -103,9 +104,9 @@ def native_findings(ctx) -> dict[str, list[tuple[Span, str, Fix | None]]]:
     return ctx.cached("shellcheck_native", lambda: _compute(ctx.dockerfile, ctx.source, cached_run_scripts(ctx)))
 
 
-def _compute(df, source, scripts=None) -> dict[str, list[tuple[Span, str, Fix | None]]]:
+def _compute(df, source, scripts=None, windows=True) -> dict[str, list[tuple[Span, str, Fix | None]]]:
     out: dict[str, list] = {}
-    for job in plan(df, source, preamble=False, scripts=scripts):
+    for job in plan(df, source, preamble=False, scripts=scripts, windows=windows):
         text = job.text
         rs = job.script
         same_text = rs is not None and rs.text == text
