@@ -53,6 +53,8 @@ CASES = {
     "done-after-fi": "for a in b; do if c; then d; fi done; echo $x",
     "fi-fi-in-string": 'echo "fi fi" $x; if a; then if b; then c; fi fi',
     "subshell-then-else": "if a; then ( cd x && make ) else echo $x; fi",
+    # a quoted heredoc whose body line starts with a backslash: tree-sitter-bash misreads it
+    "quoted-heredoc-backslash": "cat > /etc/motd <<-'EOM'\n\\e[1;32mYou are here.\\e[0m\nEOM\necho $x \\d",
     # `# shellcheck disable=`: the and-or list / compound command that follows; file-wide at the top
     "directive-and-or": "echo $a\n# shellcheck disable=SC2086,SC2154\necho $b | cat $c; echo $d\n  # shellcheck disable=SC2000-SC2100\necho $e",
     "directive-compound": "echo $x\nif true; then\n  # shellcheck disable=SC2086\n  echo $f\n  echo $g\nfi\n# shellcheck disable=SC2086\nf() { echo $h; }\necho $i",

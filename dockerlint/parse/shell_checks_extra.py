@@ -258,45 +258,91 @@ def _is_binary(w: str) -> bool:
     return w in _BINARY or _plain(w) in _BINARY or (bool(_UNARY.match(w)) and w not in ("-a", "-o"))
 
 
-# ---- tree-sitter-bash's one gap that matters on the corpus -----------------------------------
+# ---- tree-sitter-bash's gaps that matter on the corpus ---------------------------------------
 
 _KEYWORD_AT = re.compile(rb"(?:fi|done|esac|else|elif|then|do|\})(?![A-Za-z0-9_])")
 _CLOSER_THEN_KEYWORD = re.compile(rb"(?:(?<![A-Za-z0-9_$-])(?:fi|done|esac|\})|\))[ \t]+(?=((?:fi|done|esac|else|elif|then|do|\})(?![A-Za-z0-9_])))")
 
 
 def repair(text: str, data: bytes, tree, parser):
-    """`if a; then if b; then c; fi fi` is valid sh (a compound command needs no `;` before
-    the keyword that closes the enclosing one, nor after a `( subshell )`: ShellCheck and the
-    shells accept it), but
-    tree-sitter-bash reads it as an error, which hides every check of the RUN (laradock writes
-    its nested ifs so). On a tree with errors, the blank before each such keyword becomes `;`
-    (same length: every offset stays valid) and the script is parsed again; the new tree is
-    kept when each of those words is now a keyword (not a command named `fi`, nor text in a
-    string) and it has fewer errors. Returns (text, data, tree)."""
-    spots = [m.start(1) for m in _CLOSER_THEN_KEYWORD.finditer(data)]
-    for _ in range(2):  # a second try without the spots that were text in a string
-        if not spots:
-            return text, data, tree
-        new_data, new_text = bytearray(data), text
-        for at in spots:
-            new_data[at - 1] = ord(";")
-            char = len(data[: at - 1].decode("utf-8", "surrogatepass"))
-            new_text = new_text[:char] + ";" + new_text[char + 1 :]
+    """Work around two gaps of tree-sitter-bash that hide every check of a RUN on the corpus,
+    by same-length edits (every offset stays valid), each kept only when the script parses
+    with fewer errors. Returns (text, data, tree).
+
+    - `if a; then if b; then c; fi fi` is valid sh (a compound command needs no `;` before the
+      keyword that closes the enclosing one, nor after a `( subshell )`: ShellCheck and the
+      shells accept it); laradock writes its nested ifs so. The blank before each such keyword
+      becomes `;`, kept when each of those words is then a keyword (not a command named `fi`,
+      nor text in a string).
+    - A quoted heredoc (`<<'EOM'`, whose body is literal text) with a body line starting with
+      a backslash (`\\e[1;32m`, docker/cli's dev Dockerfile) is misread; the backslashes of
+      such bodies become blanks (no check looks into literal text).
+    """
+    for strategy in (_fi_fi, _quoted_heredoc_backslashes):
+        if not tree.root_node.has_error:
+            break
+        edits = strategy(data)
+        if not edits:
+            continue
+        new_data = bytearray(data)
+        for at, byte in edits:
+            new_data[at] = byte
         new_data = bytes(new_data)
         new_tree = parser.parse(new_data)
-        root = new_tree.root_node
-        good = []
-        for at in spots:
-            keyword = _KEYWORD_AT.match(new_data, at).group(0).decode()
-            node = root.descendant_for_byte_range(at, at + len(keyword))
-            if node is not None and node.type == keyword:
-                good.append(at)
-        if good == spots:
-            if _error_count(root) < _error_count(tree.root_node):
-                return new_text, new_data, new_tree
-            break
-        spots = good
+        if strategy is _fi_fi:
+            root = new_tree.root_node
+            good = [at for at, _ in edits if _is_keyword_after(root, new_data, at + 1)]
+            if len(good) < len(edits):  # some were text in a string: try without them
+                new_data = bytearray(data)
+                for at in good:
+                    new_data[at] = ord(";")
+                new_data = bytes(new_data)
+                new_tree = parser.parse(new_data)
+                if not all(_is_keyword_after(new_tree.root_node, new_data, at + 1) for at in good):
+                    continue
+                edits = [(at, ord(";")) for at in good]
+        if _error_count(new_tree.root_node) >= _error_count(tree.root_node):
+            continue
+        chars = list(text) if len(text) != len(data) else None
+        if chars is None:
+            text = new_data.decode("utf-8", "surrogatepass")
+        else:
+            for at, byte in edits:
+                chars[len(data[:at].decode("utf-8", "surrogatepass"))] = chr(byte)
+            text = "".join(chars)
+        data, tree = new_data, new_tree
     return text, data, tree
+
+
+def _fi_fi(data: bytes) -> list[tuple[int, int]]:
+    return [(m.start(1) - 1, ord(";")) for m in _CLOSER_THEN_KEYWORD.finditer(data)]
+
+
+def _is_keyword_after(root, data: bytes, at: int) -> bool:
+    m = _KEYWORD_AT.match(data, at)
+    if m is None:
+        return False
+    node = root.descendant_for_byte_range(at, m.end())
+    return node is not None and node.type == m.group(0).decode()
+
+
+_QUOTED_HEREDOC = re.compile(rb"<<(-?)[ \t]*(?:'([^'\n]+)'|\"([^\"\n]+)\"|\\(\w+))[^\n]*\n")
+
+
+def _quoted_heredoc_backslashes(data: bytes) -> list[tuple[int, int]]:
+    edits = []
+    for m in _QUOTED_HEREDOC.finditer(data):
+        word = m.group(2) or m.group(3) or m.group(4)
+        pos = m.end()
+        while pos < len(data):
+            end = data.find(b"\n", pos)
+            end = len(data) if end < 0 else end
+            line = data[pos:end]
+            if (line.lstrip(b"\t") if m.group(1) else line) == word:
+                break
+            edits.extend((pos + i, ord(" ")) for i, c in enumerate(line) if c == 0x5C)
+            pos = end + 1
+    return edits
 
 
 def _error_count(node) -> int:
