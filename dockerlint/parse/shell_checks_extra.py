@@ -23,7 +23,7 @@ CODES = ("SC1072", "SC1073", "SC1075", "SC2035", "SC2162")
 SEVERITY = {"SC1072": "error", "SC1073": "error", "SC1075": "error", "SC2035": "info", "SC2162": "info"}
 
 _WRAPPERS = frozenset({"busybox", "builtin", "command", "run"})  # ShellCheck's getCommandName looks through these
-_END_OF_OPTIONS = frozenset({"--", ":::", "::::"})  # `--`, and GNU parallel's argument separators
+_END_OF_OPTIONS_BYTES = frozenset({b"--", b":::", b"::::"})  # `--`, and GNU parallel's argument separators
 
 
 def _literal(checker, node) -> str:
@@ -59,15 +59,24 @@ def command(checker, node, name_node, args) -> None:
     if name_node is None:
         return
     name, token = effective_command(checker, name_node, args)
-    base = name.rsplit("/", 1)[-1]
-    if base not in ("echo", "printf"):
+    data = checker.data
+    if name.rsplit("/", 1)[-1] not in ("echo", "printf"):
         for a in args:
-            if _literal(checker, a) in _END_OF_OPTIONS:
-                break
-            first = a
-            while first.type == "concatenation" and first.named_children:
-                first = first.named_children[0]
-            if first.type == "word" and checker.node_text(first)[:1] in ("*", "?"):
+            t = a.type
+            raw = data[a.start_byte : a.end_byte]
+            if t == "word":
+                if raw in _END_OF_OPTIONS_BYTES:
+                    break
+                first = a
+            elif t == "concatenation" and a.named_children:
+                first = a.named_children[0]
+                while first.type == "concatenation" and first.named_children:
+                    first = first.named_children[0]
+            else:
+                if t in ("string", "raw_string") and raw[1:-1] in _END_OF_OPTIONS_BYTES:
+                    break
+                continue
+            if first.type == "word" and data[first.start_byte : first.start_byte + 1] in (b"*", b"?"):
                 start = checker.pos(first.start_byte)
                 checker.report("SC2035", first, "Use ./*glob* or -- *glob* so names with dashes won't become options.",
                                start=start, end=start + 1)
@@ -168,14 +177,15 @@ def _stray_test(checker, node):
     closer = b"]]" if node.type == "[[" else b"]"
     data = checker.data
     line_end = data.find(b"\n", node.end_byte)
-    segment_end = len(data) if line_end < 0 else line_end
-    words = _words(data, node.end_byte, segment_end)
-    if words is None:
-        return None
-    for k, (w, _) in enumerate(words):
-        if w.encode() == closer:
-            failure = _parse_condition(words[:k], node.type == "[")
+    words = []
+    for m in _WORD.finditer(data, node.end_byte, len(data) if line_end < 0 else line_end):
+        word = m.group(0)
+        if word == closer:
+            failure = _parse_condition(words, node.type == "[")
             return (node.start_byte, failure) if failure is not None else None
+        if b"\n" in word:
+            return None
+        words.append((word.decode("utf-8", "replace"), m.start()))
     return None
 
 
@@ -197,17 +207,6 @@ def _error_before(root, pos: int) -> bool:
 
 
 _WORD = re.compile(rb"&&|\|\||[;&|<>()]|(?:\\.|\"(?:\\.|[^\"\\])*\"|'[^']*'|\$\((?:[^()]|\([^()]*\))*\)|`[^`]*`|[^\s\\\"'`$;&|<>()]|\$)+")
-
-
-def _words(data: bytes, start: int, end: int):
-    """(text, byte offset) of each blank-separated word in data[start:end]; None when a word
-    spans a line break (not judged)."""
-    words = []
-    for m in _WORD.finditer(data, start, end):
-        if b"\n" in m.group(0):
-            return None
-        words.append((m.group(0).decode("utf-8", "replace"), m.start()))
-    return words
 
 
 def _parse_condition(words, single: bool) -> int | None:

@@ -31,7 +31,7 @@ def severity(code: str) -> Severity:
     return LEVELS[SEVERITY[code]]
 
 
-def _continuation_directives(df, job) -> list[tuple[int, frozenset[str]]]:
+def _continuation_directives(comments, job) -> list[tuple[int, frozenset[str]]]:
     """`# shellcheck disable=` comment lines among a RUN's continuation lines, which the shell
     never sees: (offset in the script where it resumes after the comment, codes). Directives in
     a heredoc script are in its text, and `check_script` reads them there."""
@@ -40,7 +40,7 @@ def _continuation_directives(df, job) -> list[tuple[int, frozenset[str]]]:
     run = job.instruction
     inside = [(h.span.start, h.span.end) for h in getattr(run, "heredocs", ())]
     out = []
-    for comment in getattr(df, "comments", ()):
+    for comment in comments:
         at = comment.span.start
         if not (run.span.start <= at < run.span.end) or any(a <= at < b for a, b in inside):
             continue
@@ -106,6 +106,7 @@ def native_findings(ctx) -> dict[str, list[tuple[Span, str, Fix | None]]]:
 
 def _compute(df, source, scripts=None, windows=True) -> dict[str, list[tuple[Span, str, Fix | None]]]:
     out: dict[str, list] = {}
+    comments = [c for c in getattr(df, "comments", ()) if "shellcheck" in c.text]
     for job in plan(df, source, preamble=False, scripts=scripts, windows=windows):
         text = job.text
         rs = job.script
@@ -113,7 +114,7 @@ def _compute(df, source, scripts=None, windows=True) -> dict[str, list[tuple[Spa
         if same_text and rs.script.syntax_tree is None:
             continue  # the shell parser gave up on this script (over its time budget)
         issues = check_script(text, job.dialect, job.names, rs.script.syntax_tree if same_text else None,
-                              _continuation_directives(df, job))
+                              _continuation_directives(comments, job) if comments else ())
         for issue in issues:
             span = source_span(job, source, issue.start, issue.end)
             out.setdefault(issue.code, []).append((span, issue.message, _fix(job, source, issue)))

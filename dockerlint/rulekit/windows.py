@@ -38,9 +38,12 @@ def windows_stages(df) -> set[int]:
     from dockerlint.rulekit.analysis import stage_infos
 
     backtick = getattr(df, "escape", "\\") == "`"
+    if not backtick and not any("$" in s.image or is_windows_image(s.image) for s in df.stages):
+        return set()  # the common case, without resolving anything
+    infos = stage_infos(df)
     out: set[int] = set()
     aliases: dict[str, int] = {}
-    for info in stage_infos(df):
+    for info in infos:
         stage = info.stage
         if info.parent is not None:
             windows = info.parent in out
@@ -64,7 +67,7 @@ def windows_stages(df) -> set[int]:
     if out:
         # One daemon builds every stage: next to a Windows stage, a base image we cannot place
         # (`golang`, `stefanscherer/chocolatey`) is its Windows variant.
-        for info in stage_infos(df):
+        for info in infos:
             stage = info.stage
             platform = (stage.platform or "").lower()
             if stage.index in out or info.parent is not None or platform.startswith("linux") or "$" in platform:
