@@ -118,3 +118,12 @@ def test_directive_at_the_top_of_a_heredoc_is_file_wide_for_both_tools():
     if binary is not None:
         results = runner.run_shellcheck(binary, [j.text for j in jobs])
         assert [sorted(c["code"] for c in r if c["code"] == 2086) for r in results] == [[], [2086]]
+
+
+@needs_binary
+def test_binary_codes_honour_continuation_line_directives():
+    """The binary never sees a RUN's comment lines; its findings are filtered the same way."""
+    text = ("FROM alpine:3.22\nRUN true \\\n# shellcheck disable=SC2164\n    && cd /x; \\\n"
+            "    cd /y\nRUN cd /z\n")
+    found = [(f.code, f.span.line) for f in lint(text, ["SC2164"]).findings]
+    assert found == [("SC2164", 5), ("SC2164", 6)]

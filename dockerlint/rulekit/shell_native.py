@@ -53,6 +53,35 @@ def _continuation_directives(comments, job) -> list[tuple[int, frozenset[str]]]:
     return out
 
 
+def continuation_scopes(df, jobs) -> list[tuple[int, int, frozenset[str]]]:
+    """(source start, source end, codes) that the continuation-line directives silence, for the
+    ShellCheck binary's findings (the binary never sees those comments). `jobs` may carry the
+    binary's preamble: offsets are looked up in each job's own text."""
+    import tree_sitter
+
+    from dockerlint.parse.shell_checks import _LANGUAGE
+    from dockerlint.parse.shell_checks_extra import unit_at
+
+    comments = [c for c in getattr(df, "comments", ()) if "shellcheck" in c.text]
+    out = []
+    for job in jobs if comments else ():
+        directives = _continuation_directives(comments, job)
+        if not directives:
+            continue
+        text = job.text
+        data = text.encode("utf-8", "surrogatepass")
+        root = tree_sitter.Parser(_LANGUAGE).parse(data).root_node
+        for index, codes in directives:
+            unit = unit_at(root, len(text[:index].encode("utf-8", "surrogatepass")))
+            if unit is None:
+                continue
+            end = len(data[: unit.end_byte].decode("utf-8", "surrogatepass"))
+            start, last = _source_offset(job, index), _source_offset(job, max(index, end - 1))
+            if start is not None and last is not None:
+                out.append((start, last + 1, codes))
+    return out
+
+
 def _script_index_after(job, source_offset: int) -> int | None:
     """The first index of the job's text whose source offset is past `source_offset`."""
     for piece in job.pieces:
