@@ -153,8 +153,9 @@ def parse_failure(checker, root) -> tuple[int, int] | None:
         while stack:
             node = stack.pop()
             if node.type == "test_command" and node.has_error:
+                before = len(checker.test_failures)
                 test_expression(checker, node)
-                candidates.extend(checker.test_failures[len(candidates):])
+                candidates.extend(checker.test_failures[before:])
                 continue
             if node.type in ("[", "[[") and (node.parent is None or node.parent.type != "test_command"):
                 found = _stray_test(checker, node)
@@ -176,6 +177,8 @@ def _stray_test(checker, node):
     for a bracket tree-sitter left in an ERROR node."""
     closer = b"]]" if node.type == "[[" else b"]"
     data = checker.data
+    if data[node.end_byte : node.end_byte + 1] not in (b" ", b"\t"):
+        return None  # `[x` (SC1035 in ShellCheck), or an array subscript
     line_end = data.find(b"\n", node.end_byte)
     words = []
     for m in _WORD.finditer(data, node.end_byte, len(data) if line_end < 0 else line_end):
