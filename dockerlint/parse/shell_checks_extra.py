@@ -128,6 +128,8 @@ def else_if(checker, node) -> None:
 # ---- SC1073 / SC1072: `[ ... ]` contents that are no test expression ---------------------------
 
 _UNARY = re.compile(r"^-[A-Za-z]+$")
+_MAX_TEST_WORDS = 100  # also bounds the parser's recursion (`! ! ! ...`, `( ( ( ...`)
+_MAX_STRAY_TESTS = 50  # brackets looked at in a tree with errors (hostile input has thousands)
 _BINARY = frozenset({"==", "!=", "<=", ">=", "=~", ">", "<", "=", "\\<", "\\>"})
 
 
@@ -148,19 +150,25 @@ def parse_failure(checker, root) -> tuple[int, int] | None:
     on a tree with errors the brackets under ERROR nodes are examined too; a test after an
     unrelated syntax error is not judged (ShellCheck stopped earlier)."""
     candidates = list(checker.test_failures)
-    if root.has_error:
+    if root.has_error and b"[" in checker.data:
         stack = [root]
-        while stack:
+        examined = 0
+        while stack and examined < _MAX_STRAY_TESTS:  # in source order; ShellCheck stops at the first
             node = stack.pop()
             if node.type == "test_command" and node.has_error:
+                examined += 1
                 before = len(checker.test_failures)
                 test_expression(checker, node)
                 candidates.extend(checker.test_failures[before:])
+                if len(checker.test_failures) > before:
+                    break
                 continue
             if node.type in ("[", "[[") and (node.parent is None or node.parent.type != "test_command"):
+                examined += 1
                 found = _stray_test(checker, node)
                 if found is not None:
                     candidates.append(found)
+                    break
             if node.has_error:
                 stack.extend(reversed(node.children))
     if not candidates:
@@ -182,6 +190,8 @@ def _stray_test(checker, node):
     line_end = data.find(b"\n", node.end_byte)
     words = []
     for m in _WORD.finditer(data, node.end_byte, len(data) if line_end < 0 else line_end):
+        if len(words) > _MAX_TEST_WORDS:
+            return None  # not a test anyone wrote: not judged (and no quadratic scan)
         word = m.group(0)
         if word == closer:
             failure = _parse_condition(words, node.type == "[")
@@ -284,8 +294,8 @@ def repair(text: str, data: bytes, tree, parser):
         if not tree.root_node.has_error:
             break
         edits = strategy(data)
-        if not edits:
-            continue
+        if not edits or len(edits) > _MAX_EDITS:
+            continue  # nothing to do, or not a script anyone wrote
         new_data = bytearray(data)
         for at, byte in edits:
             new_data[at] = byte
@@ -305,15 +315,13 @@ def repair(text: str, data: bytes, tree, parser):
                 edits = [(at, ord(";")) for at in good]
         if _error_count(new_tree.root_node) >= _error_count(tree.root_node):
             continue
-        chars = list(text) if len(text) != len(data) else None
-        if chars is None:
-            text = new_data.decode("utf-8", "surrogatepass")
-        else:
-            for at, byte in edits:
-                chars[len(data[:at].decode("utf-8", "surrogatepass"))] = chr(byte)
-            text = "".join(chars)
+        # ASCII bytes replaced by ASCII bytes: the text is the same but for those characters
+        text = new_data.decode("utf-8", "surrogatepass")
         data, tree = new_data, new_tree
     return text, data, tree
+
+
+_MAX_EDITS = 1000
 
 
 def _fi_fi(data: bytes) -> list[tuple[int, int]]:
@@ -333,26 +341,33 @@ _QUOTED_HEREDOC = re.compile(rb"<<(-?)[ \t]*(?:'([^'\n]+)'|\"([^\"\n]+)\"|\\(\w+
 
 def _quoted_heredoc_backslashes(data: bytes) -> list[tuple[int, int]]:
     edits = []
-    for m in _QUOTED_HEREDOC.finditer(data):
+    pos = 0
+    while True:  # one heredoc after another: each body is read once
+        m = _QUOTED_HEREDOC.search(data, pos)
+        if m is None:
+            return edits
         word = m.group(2) or m.group(3) or m.group(4)
         pos = m.end()
         while pos < len(data):
             end = data.find(b"\n", pos)
             end = len(data) if end < 0 else end
             line = data[pos:end]
+            pos = end + 1
             if (line.lstrip(b"\t") if m.group(1) else line) == word:
                 break
-            edits.extend((pos + i, ord(" ")) for i, c in enumerate(line) if c == 0x5C)
-            pos = end + 1
-    return edits
+            edits.extend((pos - 1 - len(line) + i, ord(" ")) for i, c in enumerate(line) if c == 0x5C)
 
 
-def _error_count(node) -> int:
-    if node.is_missing:
-        return 1
-    if not node.has_error:
-        return 0
-    return (node.type == "ERROR") + sum(_error_count(c) for c in node.children)
+def _error_count(root) -> int:
+    count, stack = 0, [root]
+    while stack:  # no recursion: hostile scripts nest thousands deep
+        node = stack.pop()
+        if node.is_missing:
+            count += 1
+        elif node.has_error:
+            count += node.type == "ERROR"
+            stack.extend(node.children)
+    return count
 
 
 # ---- `# shellcheck disable=...`: where ShellCheck applies a directive ---------------------------
