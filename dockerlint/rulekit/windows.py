@@ -23,14 +23,17 @@ import re
 _WINDOWS_WORD = re.compile(r"(?:^|[/:@._-])(?:(?:windows(?:servercore)?|servercore)(?:$|[/:@._-]|\d)|nanoserver)")
 _WINDOWS_REPO = re.compile(r"(?:^|/)[a-z0-9._-]*-windows(?:$|[:@])|(?:^|/)dotnet(?:/|-)framework(?:$|[/:@])"
                            r"|(?:^|/)microsoft/(?:iis|aspnet|wcf)(?:$|[:@])|(?:^|/)chocolatey(?:$|[:@])")
-_LTSC_TAG = re.compile(r":[^/]*\bltsc20\d\d\b")
+_LTSC = re.compile(r"\bltsc20\d\d\b")
+_VARIABLE = re.compile(r"\$\{[^}$]{0,200}\}|\$[A-Za-z_][A-Za-z0-9_]*")  # bounded: FROM lines can be hostile
 
 CMD_SHELL = ["cmd", "/S", "/C"]
 
 
 def is_windows_image(ref: str) -> bool:
     ref = ref.lower()
-    return bool(_WINDOWS_WORD.search(ref) or _WINDOWS_REPO.search(ref) or _LTSC_TAG.search(ref))
+    last = ref.rsplit("/", 1)[-1]
+    tag = last.split(":", 1)[1] if ":" in last else ""
+    return bool(_WINDOWS_WORD.search(ref) or _WINDOWS_REPO.search(ref) or (tag and _LTSC.search(tag)))
 
 
 def windows_stages(df) -> set[int]:
@@ -59,7 +62,7 @@ def windows_stages(df) -> set[int]:
             if matched:
                 windows = all(i in out for i in matched)
             else:
-                windows = is_windows_image(re.sub(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*", "", stage.image)) or backtick
+                windows = is_windows_image(_VARIABLE.sub("", stage.image)) or backtick
         if windows:
             out.add(stage.index)
         if stage.alias:
@@ -78,8 +81,14 @@ def windows_stages(df) -> set[int]:
 
 
 def _stage_pattern(image: str):
-    parts = re.split(r"(\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*)", image.lower())
-    return re.compile("".join(".*" if p.startswith("$") else re.escape(p) for p in parts))
+    parts = _VARIABLE.split(image.lower())
+    if len(parts) > 4 or len(image) > 300:
+        return re.compile(r"(?!)")  # a stage name has a variable or two, not thousands
+    variables = _VARIABLE.findall(image.lower())
+    out = re.escape(parts[0])
+    for variable, part in zip(variables, parts[1:]):
+        out += "[^/]*" + re.escape(part)
+    return re.compile(out)
 
 
 _LINUX_BASES = re.compile(r"(?:^|/)(?:alpine|debian|ubuntu|centos|fedora|busybox|distroless|rockylinux|almalinux|amazonlinux|archlinux|opensuse|photon|mariner|azurelinux|cbl-mariner)(?:$|[/:@])")
