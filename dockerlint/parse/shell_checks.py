@@ -22,13 +22,16 @@ from dataclasses import dataclass
 import tree_sitter
 import tree_sitter_bash
 
+from dockerlint.parse import shell_checks_extra as _extra
+
 NATIVE_CODES = ("SC1001", "SC1012", "SC2006", "SC2016", "SC2028", "SC2046", "SC2086", "SC2153", "SC2154", "SC2155",
-                "SC3028", "SC3043", "SC3046", "SC3057")
+                "SC3028", "SC3043", "SC3046", "SC3057") + _extra.CODES
 
 SEVERITY = {
     "SC1001": "info", "SC1012": "warning", "SC2006": "style", "SC2016": "info", "SC2028": "info",
     "SC2046": "warning", "SC2086": "info", "SC2155": "warning", "SC3043": "warning", "SC3057": "warning",
     "SC2153": "info", "SC2154": "warning", "SC3028": "warning", "SC3046": "warning",
+    **_extra.SEVERITY,
 }
 # bash variables POSIX sh does not have (SC3028), unless the script or Dockerfile sets them.
 _BASH_ONLY_VARS = frozenset({
@@ -107,6 +110,7 @@ class _Checker:
         self._char_at: list[int] | None = None
         self.function_env: _Env = {}
         self.references: list = []  # every $x / ${x...} in order
+        self.test_failures: list[tuple[int, int]] = []  # (`[`, bad word) bytes: SC1073/SC1072
 
     # ---- positions --------------------------------------------------------------------------
     def pos(self, byte: int) -> int:
@@ -368,6 +372,7 @@ class _Checker:
                 self.statement(body, dict(self.function_env))
             return env
         if t == "test_command":
+            _extra.test_expression(self, node)
             split = self.node_text(node).startswith("[ ")  or self.node_text(node).startswith("[\t")
             for c in node.named_children:
                 self.expressions(c, env, split=split)
@@ -385,6 +390,7 @@ class _Checker:
         return env
 
     def if_statement(self, node, env: _Env) -> _Env:
+        _extra.else_if(self, node)
         results = []
         current = env
         has_else = False
@@ -490,6 +496,7 @@ class _Checker:
                 args.append(c)
         for a in args:
             self.expressions(a, env, split=True)
+        _extra.command(self, node, name_node, args)
         if name == "echo":
             self.echo(args)
         if name == "source" and self.sh and name_node is not None:
@@ -697,9 +704,13 @@ def _dequote(text: str) -> str | None:
 _LANGUAGE = tree_sitter.Language(tree_sitter_bash.language())
 
 
-def check_script(text: str, dialect: str = "sh", defined: frozenset = frozenset(), tree=None) -> list[ShellIssue]:
+def check_script(text: str, dialect: str = "sh", defined: frozenset = frozenset(), tree=None,
+                 directives=()) -> list[ShellIssue]:
     """The native ShellCheck findings for one script, in source order. `tree`: tree-sitter's
-    tree of exactly `text` when the caller has it (`Script.syntax_tree`)."""
+    tree of exactly `text` when the caller has it (`Script.syntax_tree`). `# shellcheck
+    disable=` comments in the script apply as ShellCheck applies them; `directives`: more of
+    them, as (character offset, codes), for comments the script text does not hold (a RUN's
+    continuation lines)."""
     data = text.encode("utf-8", "surrogatepass")
     if tree is None:
         from dockerlint.parse.shell import _parse_within_budget  # the shell model's time budget
@@ -707,6 +718,8 @@ def check_script(text: str, dialect: str = "sh", defined: frozenset = frozenset(
         tree = _parse_within_budget(tree_sitter.Parser(_LANGUAGE), data)
         if tree is None:
             return []  # over budget (hostile input): no findings rather than no answer
+    if tree.root_node.has_error:
+        text, data, tree = _extra.repair(text, data, tree, tree_sitter.Parser(_LANGUAGE))
     root = tree.root_node
     checker = _Checker(text, data, dialect, defined)
     try:
@@ -714,14 +727,34 @@ def check_script(text: str, dialect: str = "sh", defined: frozenset = frozenset(
     except RecursionError:
         pass
     issues = checker.issues
-    if root.has_error:
-        # ShellCheck stops at a syntax error: it reports what its parser saw before the error
-        # (SC1xxx) and none of the checks that need the whole tree.
+    failure = _extra.parse_failure(checker, root) if (root.has_error or checker.test_failures) else None
+    if failure is not None:
+        # ShellCheck's parser gives up at a test expression it cannot read (SC1073, SC1072).
+        opener, at = checker.pos(failure[0]), checker.pos(failure[1])
+        issues = [i for i in issues if i.code in _PARSE_PROBLEMS and i.start < at]
+        checker.report("SC1073", root, "Couldn't parse this test expression. Fix to allow more checks.", start=opener, end=opener)
+        checker.report("SC1072", root, "Expected test to end here (don't wrap commands in []/[[]]). Fix any mentioned problems and try again.",
+                       start=at, end=at)
+        issues += checker.issues[-2:]
+    elif root.has_error:
+        # ShellCheck stops at a syntax error: it keeps the problems its parser reported before
+        # the error (SC1075...) and none of the checks that need the whole tree, nor its parse
+        # notes (SC1001, SC1012: dropped with the failed parse).
         first_error = _first_error(root)
         cut = checker.pos(first_error) if first_error is not None else 0
-        issues = [i for i in issues if i.code.startswith("SC1") and i.start < cut]
+        issues = [i for i in issues if i.code in _PARSE_PROBLEMS and i.start < cut]
+    issues = _extra.apply_directives(checker, root, issues, [(_byte_at(text, p), c) for p, c in directives])
     issues.sort(key=lambda i: (i.start, i.code))
     return issues
+
+
+def _byte_at(text: str, index: int) -> int:
+    return len(text[:index].encode("utf-8", "surrogatepass"))
+
+
+# Codes ShellCheck's parser reports as problems, kept when the parse fails (its parse notes,
+# SC1001 and SC1012, are not).
+_PARSE_PROBLEMS = frozenset({"SC1075"})
 
 
 def _first_error(root) -> int | None:

@@ -2,7 +2,8 @@
 
 One `Job` per checkable script: which dialect (hadolint's rules: `/bin/sh` unless `SHELL`, a
 `# hadolint shell=` pragma or a heredoc's shebang says otherwise; PowerShell, cmd and shells
-ShellCheck does not know are skipped), which variables the Dockerfile defines for it (every
+ShellCheck does not know are skipped, and so are the stages on a Windows base image, whose
+default shell is `cmd /S /C`: `rulekit.windows`), which variables the Dockerfile defines for it (every
 ARG/ENV seen so far in the stage, plus Docker's predefined proxy variables), and the script
 text in pieces that map back to source offsets (continuation lines, heredoc bodies appended
 to `RUN cat <<EOF > f` as the shell sees them).
@@ -81,6 +82,7 @@ def dialect_for(shell: list[str]) -> str | None:
 
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_LEADING_COMMENTS = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\n)*")
 
 
 def _exports(names: set[str]) -> str:
@@ -114,10 +116,18 @@ def _build_job(rs, shell: list[str], names: set[str], source: SourceText, body_i
         # The body's own shebang line is replaced by ours (same line count kept by the map).
         skipped = len(body) - len(rest) if interpreter is not None else 0
         job.dialect = dialect
+        script = rest if interpreter is not None else body
         if preamble:
+            # The exports go after the script's leading comments: a `# shellcheck disable=`
+            # there is file-wide only when no command comes before it.
+            lead = len(_LEADING_COMMENTS.match(script).group(0))
             job.add(f"#!/bin/{dialect}\n")
+            if lead:
+                job.add(script[:lead], _mapped(rs, skipped))
             job.add(_exports(names))
-        job.add(rest if interpreter is not None else body, _mapped(rs, skipped))
+            job.add(script[lead:], _mapped(rs, skipped + lead))
+            return job
+        job.add(script, _mapped(rs, skipped))
         return job
     if dialect is None:
         return None
@@ -157,11 +167,13 @@ def _arg_names(instruction) -> list[str]:
     return [name for name, _ in parse_arg(instruction)]
 
 
-def plan(df, source: SourceText, preamble: bool = True, scripts=None) -> list[Job]:
+def plan(df, source: SourceText, preamble: bool = True, scripts=None, windows: bool = True) -> list[Job]:
     """One job per checkable RUN script, in file order. `preamble`: write a shebang and the
     `export NAME=1` lines in front (for the ShellCheck binary). `scripts`: the file's
-    `run_scripts` when already computed (rules share them through `ctx.cached`)."""
+    `run_scripts` when already computed (rules share them through `ctx.cached`). `windows`:
+    False reads Windows stages' scripts as sh too, as hadolint does (for comparisons)."""
     from dockerlint.rulekit.runs import run_scripts, shell_argv
+    from dockerlint.rulekit.windows import CMD_SHELL, windows_stages
     from dockerlint.suppressions import HADOLINT_SHELL_PRAGMA
 
     if scripts is None:
@@ -179,6 +191,7 @@ def plan(df, source: SourceText, preamble: bool = True, scripts=None) -> list[Jo
             events.append((comment.span.start, "pragma", m.group("shell")))
     events.sort(key=lambda e: e[0])
 
+    windows = windows_stages(df) if windows else set()  # their default shell is cmd
     default_shell = ["/bin/sh"]
     shell = list(default_shell)
     names: set[str] = set(PROXY_VARS)
@@ -192,6 +205,7 @@ def plan(df, source: SourceText, preamble: bool = True, scripts=None) -> list[Jo
     env_names: set[str] = set()
     onbuild_shell: list[str] | None = None
     onbuild_names: set[str] = set(PROXY_VARS)
+    in_windows = False
     jobs: list[Job] = []
 
     def remember():
@@ -220,10 +234,11 @@ def plan(df, source: SourceText, preamble: bool = True, scripts=None) -> list[Jo
                 env_names = set(stage_env[parent])
                 pragma = stage_pragma[parent]
             else:
-                shell = list(default_shell)
+                shell = CMD_SHELL if stage is not None and stage.index in windows and global_pragma is None else list(default_shell)
                 env_names = set()
                 pragma = global_pragma
             names = set(PROXY_VARS) | env_names
+            in_windows = stage is not None and stage.index in windows
             current_keys = [str(stage.index)] if stage is not None else []
             if stage is not None and stage.alias:
                 current_keys.append(stage.alias.lower())
@@ -256,7 +271,7 @@ def plan(df, source: SourceText, preamble: bool = True, scripts=None) -> list[Jo
                 onbuild_names |= set(_env_names(inner))
             elif inner.keyword == "RUN":
                 for rs in by_run.get(id(inner), []):
-                    job = _build_job(rs, onbuild_shell or pragma or ["/bin/sh"], onbuild_names, source, id(inner) in body_runs, preamble)
+                    job = _build_job(rs, onbuild_shell or pragma or (CMD_SHELL if in_windows else ["/bin/sh"]), onbuild_names, source, id(inner) in body_runs, preamble)
                     if job is not None:
                         jobs.append(job)
     return jobs
