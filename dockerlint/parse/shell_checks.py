@@ -22,13 +22,16 @@ from dataclasses import dataclass
 import tree_sitter
 import tree_sitter_bash
 
+from dockerlint.parse import shell_checks_more
+
 NATIVE_CODES = ("SC1001", "SC1012", "SC2006", "SC2016", "SC2028", "SC2046", "SC2086", "SC2153", "SC2154", "SC2155",
-                "SC3028", "SC3043", "SC3046", "SC3057")
+                "SC3028", "SC3043", "SC3046", "SC3057") + shell_checks_more.CODES
 
 SEVERITY = {
     "SC1001": "info", "SC1012": "warning", "SC2006": "style", "SC2016": "info", "SC2028": "info",
     "SC2046": "warning", "SC2086": "info", "SC2155": "warning", "SC3043": "warning", "SC3057": "warning",
     "SC2153": "info", "SC2154": "warning", "SC3028": "warning", "SC3046": "warning",
+    **shell_checks_more.SEVERITY,
 }
 # bash variables POSIX sh does not have (SC3028), unless the script or Dockerfile sets them.
 _BASH_ONLY_VARS = frozenset({
@@ -200,6 +203,7 @@ class _Checker:
         self.function_env, assigned = self._prescan(root)
         self.block(root.named_children, {})
         self.unassigned(assigned)
+        shell_checks_more.check_more(self, root)
 
     # ---- variables used but never assigned (SC2154, SC2153, SC3028) ---------------------------
     def unassigned(self, assigned: set[str]) -> None:
