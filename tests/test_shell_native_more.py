@@ -44,6 +44,8 @@ def test_useless_echo():
 
 def test_spaces_around_equals_and_after_equals():
     assert codes_in('VERSION = 1.2; V =$x; chmod =2775 /opt') == [("SC2283", "="), ("SC2283", "=$x"), ("SC2283", "=2775")]
+    # the first word need not be literal; tree-sitter's `--prefix=/usr` "assignment" is a word
+    assert codes_in('"$V" = 1; --prefix=/usr =x') == [("SC2283", "="), ("SC2283", "=x")]
     assert codes_in("echo ======; x '=' y; x == y; x += 1") == []
     assert codes_in("ARCH= amd64; a=1 b= c; export A= B=1") == [("SC1007", " "), ("SC1007", " "), ("SC1007", " ")]
     # IFS= read, an empty value at the end of a command or before a comment: fine
@@ -148,6 +150,9 @@ CASES = [
     ("sh", "echo foo\tbar; echo a\tb; echo a\t\tb; echo abcdefg\tb; echo abcdef\tb; FOO=\tbar"),
     ("sh", "echo a  > f   b; echo a    >f b; x=$(echo    a    b); echo a    $(echo b    c); echo a > f     b    c"),
     ("sh", 'echo a    b > f; 2>/dev/null echo a     b; FOO=1 echo a     b; echo "a"     b; echo a     "$(echo b    c)"'),
+    # found by feeding every corpus word through these templates (bench/shellcheck_word_fuzz.py)
+    ("sh", "printf <(cat f) x; x=$(echo $(. ./a; echo b;)); --prefix=/usr =x; $x = 1; a=1 --x=y =z; export = x; time =x; time x = y"),
+    ("sh", "for i in a\"'$!N;$!ba'\"; do :; done; for i in a\"\"\\r\"\"; do :; done; for i in \"${!x}\"; do :; done"),
     ("sh", "echo foo   bar; echo foo         bar; echo       foo; echo 'foo          bar'; echo a > myfile.txt b\necho foo\\\n        bar"),
 ]
 

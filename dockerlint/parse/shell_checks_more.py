@@ -13,8 +13,9 @@ conditions are ShellCheck 0.11's (`src/ShellCheck/Checks/Commands.hs`, `Analytic
 tree-sitter-bash splits words oddly (`{a,b}` is three words, `x[ab]` four), so word-level
 questions (is it literal? does it glob? where does it split?) are answered from the word's
 text by a small lexer, `_segments`, that yields the parts ShellCheck's parser would: unquoted
-literal, single/double quoted, `$x`/`${..}`, `$(..)`/backticks, `$((..))`, glob, brace
-expansion.
+literal, single/double quoted, `$x`/`${..}`, `$(..)`/backticks, `$((..))`, `<(..)`, glob, brace
+expansion. `bench/shellcheck_word_fuzz.py` compares the checks with ShellCheck on every corpus
+word placed in templates aimed at them (bench/shellcheck_native.md has the results).
 """
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ _UNSUPPORTED = frozenset({
 _ECHO_FLAGS = re.compile(r"^-[eEsn]+$")
 _FIND_LEADING_FLAG = frozenset("-EHLPXdfsxO0123456789")
 _DASH = frozenset({"dash", "ash"})
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[[^]]*\])*\+?=")  # what ShellCheck reads as one
 _WRAPPERS = frozenset({"builtin", "command", "busybox", "run", "exec"})  # ShellCheck's Dash (ash is read as dash)
 _END_OF_COMMAND = "\r\n;&|)"
 _PLAIN = re.compile(r"^[^\\'\"$`*?\[{\s]*$")  # a word that is its own literal value
@@ -48,6 +50,7 @@ _LIT = "lit"  # unquoted literal, escapes resolved
 _SQ = "sq"  # '...' and $'...'
 _DQ = "dq"  # "..." (value: its own segments)
 _GLOB = "glob"
+_PROC = "proc"  # <(...) >(...)
 _BRACE = "brace"
 
 
@@ -182,6 +185,12 @@ def _segments(text: str, quoted: bool = False) -> list[tuple[str, object]]:
             out.append((_DQ, _segments(text[i + 1 : end - 1], quoted=True)))
             i = end
             continue
+        if c in "<>" and text[i + 1 : i + 2] == "(":  # process substitution
+            end = _close(text, i + 1, "(", ")")
+            flush()
+            out.append((_PROC, text[i:end]))
+            i = end
+            continue
         if c in "?*+@!" and text[i + 1 : i + 2] == "(":  # extglob
             end = _close(text, i + 1, "(", ")")
             flush()
@@ -263,7 +272,7 @@ def _may_become_multiple(segs, quoted: bool = False) -> bool:
     for kind, value in segs:
         if kind in (_GLOB, _BRACE) and not quoted:
             return True
-        if kind == _VAR and (not quoted or _is_array(value) or value.startswith("${!")):
+        if kind == _VAR and (not quoted or _is_array(value) or value.lstrip("${").startswith("!")):
             return True
         if kind == _DQ and _may_become_multiple(value, True):
             return True
@@ -310,10 +319,22 @@ class _More:
         name_node = node.child_by_field_name("name")
         if name_node is None:
             return
-        name = self.literal(name_node)
+        args = node.children_by_field_name("argument")
+        # SC2283 looks at the second word whatever the first is (`$x = 1` too). tree-sitter
+        # takes `--prefix=/usr =x` for an assignment and a command `=x`; ShellCheck, for words.
+        name_text = self.c.node_text(name_node)
+        second = args[0] if args else None
+        if name_text == "time":  # a keyword to ShellCheck: `time x = y` runs `x = y`
+            second = args[1] if len(args) > 1 else None
+        elif node.child(0).type == "variable_assignment":
+            words = [c for c in node.named_children if c.type == "variable_assignment" and not _ASSIGNMENT.match(self.c.node_text(c))]
+            if words:
+                second = (words + [name_node])[1]
+        if second is not None and self.c.node_text(second).startswith(("=", "\\=")):
+            self.spaced_equals(second)
+        name = name_text if _PLAIN.match(name_text) else _literal(_segments(name_text))
         if name is None:
             return
-        args = node.children_by_field_name("argument")
         base = name.rsplit("/", 1)[-1]
         if base == "find":
             self.find_without_path(name_node, args)
@@ -329,11 +350,12 @@ class _More:
             effective = _effective_name(name, [self.literal(a) for a in args]) if name in _WRAPPERS else name
             if effective in _UNSUPPORTED:
                 self.unsupported(node, effective)
-        if args and self.c.node_text(args[0]).startswith(("=", "\\=")):
-            self.spaced_equals(args[0])
 
     def declaration(self, node) -> None:
         keyword = node.children[0].type if node.children else ""
+        first = node.named_children[0] if node.named_children else None
+        if first is not None and self.c.node_text(first).startswith(("=", "\\=")):
+            self.spaced_equals(first)  # `export = x`
         if keyword in ("declare", "typeset") and (self.dialect == "sh" or self.dialect in _DASH):
             self.unsupported(node, keyword)
 
@@ -462,9 +484,10 @@ class _More:
         `for t in module-perl`. A single-quoted word is SC2041, a double-quoted expansion
         SC2066, a word with commas SC2042 (ShellCheck's other messages, not ours)."""
         values = [c for f, c in _fields(node) if f == "value"]
-        if len(values) != 1:
+        # tree-sitter sometimes splits one word in two (`a""\r""`): adjacent values are one word
+        if not values or any(a.end_byte != b.start_byte for a, b in zip(values, values[1:])):
             return
-        word = self.c.node_text(values[0])
+        word = self.c.data[values[0].start_byte : values[-1].end_byte].decode("utf-8", "replace")
         segs = _segments(word)
         if not segs:
             return
@@ -481,7 +504,8 @@ class _More:
             return  # SC2042
         if _will_split(segs) or _may_become_multiple(segs):
             return
-        self.report("SC2043", values[0], "This loop will only ever run once. Bad quoting or missing glob/expansion?")
+        self.report("SC2043", values[0], "This loop will only ever run once. Bad quoting or missing glob/expansion?",
+                    end=self.c.pos(values[-1].end_byte))
 
     # ---- command substitutions -------------------------------------------------------------
     def useless_echo(self, node) -> None:
@@ -505,9 +529,9 @@ class _More:
         # `command`, `echo` first.
         if name is None or not args or _effective_name(name, [self.literal(a) for a in args]) != "echo":
             return
-        segs = [self.word(a) for a in args]
-        if len(segs) == 1 and _just_command_output(segs[0]):
+        if len(args) == 1 and _just_command_output(args[0]):
             return
+        segs = [self.word(a) for a in args]
         if _literal(segs[0], default="").startswith("-"):
             return
         if any(k in (_GLOB, _BRACE) for s in segs for k, _ in s):
@@ -515,15 +539,16 @@ class _More:
         self.report("SC2116", node, "Useless echo? Instead of 'cmd $(echo foo)', just use 'cmd foo'.")
 
 
-def _just_command_output(segs) -> bool:
-    """tokenIsJustCommandOutput: the word is one `$(cmd)` (quoted or not), not `$(<file)`."""
-    if len(segs) == 1 and segs[0][0] == _DQ:
-        segs = segs[0][1]
-    if len(segs) != 1 or segs[0][0] != _CMD:
+def _just_command_output(node) -> bool:
+    """tokenIsJustCommandOutput: the word is one `$(cmd)` or backtick substitution (quoted or
+    not) holding exactly one command, and not `$(<file)`."""
+    kids = node.named_children
+    if node.type == "string" and len(kids) == 1:
+        node = kids[0]
+    if node.type != "command_substitution":
         return False
-    inner = segs[0][1]
-    body = inner[2:-1] if inner.startswith("$(") else inner[1:-1]
-    return not body.strip().startswith("<")
+    inner = [c for c in node.named_children if c.type != "comment"]
+    return len(inner) == 1 and inner[0].type != "file_redirect"
 
 
 def _effective_name(name: str, args: list[str | None]) -> str | None:
@@ -552,7 +577,7 @@ def _query_cursor():
     if _QUERY is None:
         _QUERY = tree_sitter.Query(
             tree_sitter.Language(tree_sitter_bash.language()),
-            "[(command) (declaration_command) (variable_assignment) (for_statement) (command_substitution)] @n",
+            "[(command) (declaration_command) (variable_assignment !value) (for_statement) (command_substitution)] @n",
         )
     return tree_sitter.QueryCursor(_QUERY)
 
