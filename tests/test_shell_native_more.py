@@ -87,9 +87,15 @@ def test_repeated_spaces_count_tabs_as_shellcheck_does():
 
 
 def test_dockerfile_positions_and_continuations():
-    # continuation lines are joined before the script runs: the indentation becomes spaces
+    # Continuation lines are joined before the script runs, so ShellCheck under hadolint sees
+    # the next line's indentation as repeated spaces between echo's words; we do not: those
+    # blanks are layout (and `dockerlint format` re-indents them).
     text = 'FROM alpine:3.22\nRUN echo "Node:" \\\n        "$(node -v)" \\\n && find -name x\n'
-    assert found(text) == [("SC2291", 2, 5), ("SC2185", 4, 5)]
+    assert found(text) == [("SC2185", 4, 5)]
+    text = 'FROM alpine:3.22\nRUN true \\\n && echo "Node:"     "$(node -v)" \\\n        "npm"\n'
+    assert found(text) == [("SC2291", 3, 5)]
+    # a heredoc script keeps its lines: the same rule as in ShellCheck
+    assert found('FROM alpine:3.22\nRUN <<EOF\necho a     b\necho c \\\n      d\nEOF\n') == [("SC2291", 3, 1)]
     text = "FROM debian:12\nRUN ARCH= OPENSSL_ARCH='linux*' \\\n && for target in module-perl; do echo \"$target\"; done\n"
     assert found(text) == [("SC1007", 2, 10), ("SC2043", 3, 19)]
 

@@ -701,9 +701,12 @@ def _dequote(text: str) -> str | None:
 _LANGUAGE = tree_sitter.Language(tree_sitter_bash.language())
 
 
-def check_script(text: str, dialect: str = "sh", defined: frozenset = frozenset(), tree=None) -> list[ShellIssue]:
+def check_script(text: str, dialect: str = "sh", defined: frozenset = frozenset(), tree=None,
+                 source_gap=None) -> list[ShellIssue]:
     """The native ShellCheck findings for one script, in source order. `tree`: tree-sitter's
-    tree of exactly `text` when the caller has it (`Script.syntax_tree`)."""
+    tree of exactly `text` when the caller has it (`Script.syntax_tree`). `source_gap(a, b)`:
+    the source text between script offsets a and b, when the script was joined from
+    continuation lines (a Dockerfile RUN); None for a script checked as it is."""
     data = text.encode("utf-8", "surrogatepass")
     if tree is None:
         from dockerlint.parse.shell import _parse_within_budget  # the shell model's time budget
@@ -713,6 +716,7 @@ def check_script(text: str, dialect: str = "sh", defined: frozenset = frozenset(
             return []  # over budget (hostile input): no findings rather than no answer
     root = tree.root_node
     checker = _Checker(text, data, dialect, defined)
+    checker.source_gap = source_gap
     try:
         checker.run(root)
     except RecursionError:

@@ -431,12 +431,18 @@ class _More:
             return
         words.sort(key=lambda w: w.start_byte)
         spans = [(self.c.pos(w.start_byte), self.c.pos(w.end_byte)) for w in words]
+        source_gap = getattr(self.c, "source_gap", None)
         for (a, b), (cs, d) in zip(spans, spans[1:]):
             if self.line(a) != self.line(d):
                 continue
             if self.column(cs) - self.column(b) < 4:
                 continue
             if any(b < r < cs for r in redirects):
+                continue
+            if source_gap is not None and "\n" in (source_gap(b, cs) or ""):
+                # Dockerfile-aware (ShellCheck under hadolint differs): in the Dockerfile these
+                # blanks are a line continuation and the next line's indentation, not spaces
+                # anyone meant to print.
                 continue
             self.report("SC2291", node, "Quote repeated spaces to avoid them collapsing into one.")
             return
