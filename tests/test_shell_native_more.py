@@ -176,3 +176,15 @@ def test_agrees_with_shellcheck(dialect, script):
     ours = sorted((text.count("\n", 0, i.start) + 1, i.start - text.rfind("\n", 0, i.start), i.code)
                   for i in check_script(text, dialect) if i.code in CODES)
     assert ours == theirs
+
+
+def test_word_lexer_survives_hostile_nesting():
+    """`"$("$("$(...` nests quotes and substitutions without end: the lexer stops descending
+    (the rest is one part) instead of raising RecursionError; unclosed `{`/`[` stay literal."""
+    from dockerlint.parse.shell_checks_more import _segments
+
+    segs = _segments('"$(' * 3000)
+    assert segs and segs[0][0] == "dq"
+    assert _segments("{" * 5000 + "a") == [("lit", "{" * 5000 + "a")]
+    assert _segments("[" * 5000) == [("lit", "[" * 5000)]
+    assert _segments("x{a,b}") == [("lit", "x"), ("brace", "{a,b}")]

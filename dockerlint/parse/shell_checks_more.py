@@ -50,15 +50,18 @@ _LIT = "lit"  # unquoted literal, escapes resolved
 _SQ = "sq"  # '...' and $'...'
 _DQ = "dq"  # "..." (value: its own segments)
 _GLOB = "glob"
+_WINDOW = 4096  # how far a `[` or `{` looks for its closing bracket
 _PROC = "proc"  # <(...) >(...)
 _BRACE = "brace"
 
 
 # ---- words ----------------------------------------------------------------------------------
-def _close(text: str, i: int, open_: str, close: str) -> int:
+def _close(text: str, i: int, open_: str, close: str, depth: int = 0) -> int:
     """Index just past the `close` matching the `open_` at text[i] (quotes skipped)."""
-    depth = 0
     n = len(text)
+    if depth > 50:
+        return n  # hostile nesting: the rest is one part (and no recursion error)
+    level = 0
     while i < n:
         c = text[i]
         if c == "\\":
@@ -69,21 +72,23 @@ def _close(text: str, i: int, open_: str, close: str) -> int:
             i = n if j < 0 else j + 1
             continue
         if c == '"':
-            i = _close_dq(text, i)
+            i = _close_dq(text, i, depth + 1)
             continue
         if c == open_:
-            depth += 1
+            level += 1
         elif c == close:
-            depth -= 1
-            if depth == 0:
+            level -= 1
+            if level == 0:
                 return i + 1
         i += 1
     return n
 
 
-def _close_dq(text: str, i: int) -> int:
+def _close_dq(text: str, i: int, depth: int = 0) -> int:
     """Index just past the `"` closing the one at text[i]."""
     n = len(text)
+    if depth > 50:
+        return n
     i += 1
     while i < n:
         c = text[i]
@@ -92,7 +97,7 @@ def _close_dq(text: str, i: int) -> int:
         elif c == '"':
             return i + 1
         elif c == "$" and text[i + 1 : i + 2] in ("(", "{"):
-            i = _close(text, i + 1, text[i + 1], ")" if text[i + 1] == "(" else "}")
+            i = _close(text, i + 1, text[i + 1], ")" if text[i + 1] == "(" else "}", depth + 1)
         elif c == "`":
             j = text.find("`", i + 1)
             i = n if j < 0 else j + 1
@@ -202,17 +207,18 @@ def _segments(text: str, quoted: bool = False) -> list[tuple[str, object]]:
             out.append((_GLOB, c))
             i += 1
             continue
-        if c == "[":
-            j = text.find("]", i + 2 if text[i + 1 : i + 2] == "]" else i + 1)
+        if c == "[":  # (searches are bounded: a word of many unclosed `[` or `{` stays linear)
+            j = text.find("]", i + 2 if text[i + 1 : i + 2] == "]" else i + 1, i + _WINDOW)
             if j > 0 and not any(ch in " \t\n'\"$`" for ch in text[i:j]):
                 flush()
                 out.append((_GLOB, text[i : j + 1]))
                 i = j + 1
                 continue
-        if c == "{":
-            end = _close(text, i, "{", "}")
+        j = text.find("}", i, i + _WINDOW) if c == "{" else -1
+        if j > 0 and text.count("{", i + 1, j) < 8:  # (deeper nesting: not a brace expansion here)
+            end = i + _close(text[i : i + _WINDOW], 0, "{", "}")
             inner = text[i + 1 : end - 1]
-            if end <= n and text[end - 1 : end] == "}" and ("," in inner or ".." in inner) and not re.search(r"\s", inner):
+            if text[end - 1 : end] == "}" and ("," in inner or ".." in inner) and not re.search(r"\s", inner):
                 flush()
                 out.append((_BRACE, text[i:end]))
                 i = end
@@ -286,6 +292,8 @@ class _More:
         self.text = checker.text
         self.dialect = checker.dialect
         self._line_starts: list[int] | None = None
+        self._column_cache = (-1, 0)
+        self._tab_lines: dict[int, bool] = {}
 
     def word(self, node):
         return _segments(self.c.node_text(node))
@@ -454,10 +462,21 @@ class _More:
         return bisect.bisect_right(self._line_starts, offset) - 1
 
     def column(self, offset: int) -> int:
-        start = self._line_starts[self.line(offset)]
-        col = 0
-        for ch in self.text[start:offset]:
+        line = self.line(offset)
+        start = self._line_starts[line]
+        tabs = self._tab_lines.get(line)
+        if tabs is None:
+            end = self._line_starts[line + 1] if line + 1 < len(self._line_starts) else len(self.text)
+            tabs = self._tab_lines[line] = "\t" in self.text[start:end]
+        if not tabs:
+            return offset - start
+        # Tabs: go on from the last column computed on this line (callers go left to right).
+        pos, col = self._column_cache
+        if not start <= pos <= offset:
+            pos, col = start, 0
+        for ch in self.text[pos:offset]:
             col = col + 8 - col % 8 if ch == "\t" else col + 1
+        self._column_cache = (offset, col)
         return col
 
     # ---- assignments -----------------------------------------------------------------------
