@@ -23,14 +23,16 @@ import tree_sitter
 import tree_sitter_bash
 
 from dockerlint.parse import shell_checks_extra as _extra
+from dockerlint.parse import shell_checks_more
 
 NATIVE_CODES = ("SC1001", "SC1012", "SC2006", "SC2016", "SC2028", "SC2046", "SC2086", "SC2153", "SC2154", "SC2155",
-                "SC3028", "SC3043", "SC3046", "SC3057") + _extra.CODES
+                "SC3028", "SC3043", "SC3046", "SC3057") + shell_checks_more.CODES + _extra.CODES
 
 SEVERITY = {
     "SC1001": "info", "SC1012": "warning", "SC2006": "style", "SC2016": "info", "SC2028": "info",
     "SC2046": "warning", "SC2086": "info", "SC2155": "warning", "SC3043": "warning", "SC3057": "warning",
     "SC2153": "info", "SC2154": "warning", "SC3028": "warning", "SC3046": "warning",
+    **shell_checks_more.SEVERITY,
     **_extra.SEVERITY,
 }
 # bash variables POSIX sh does not have (SC3028), unless the script or Dockerfile sets them.
@@ -204,6 +206,7 @@ class _Checker:
         self.function_env, assigned = self._prescan(root)
         self.block(root.named_children, {})
         self.unassigned(assigned)
+        shell_checks_more.check_more(self, root)
 
     # ---- variables used but never assigned (SC2154, SC2153, SC3028) ---------------------------
     def unassigned(self, assigned: set[str]) -> None:
@@ -705,12 +708,14 @@ _LANGUAGE = tree_sitter.Language(tree_sitter_bash.language())
 
 
 def check_script(text: str, dialect: str = "sh", defined: frozenset = frozenset(), tree=None,
-                 directives=()) -> list[ShellIssue]:
+                 directives=(), source_gap=None) -> list[ShellIssue]:
     """The native ShellCheck findings for one script, in source order. `tree`: tree-sitter's
     tree of exactly `text` when the caller has it (`Script.syntax_tree`). `# shellcheck
     disable=` comments in the script apply as ShellCheck applies them; `directives`: more of
     them, as (character offset, codes), for comments the script text does not hold (a RUN's
-    continuation lines)."""
+    continuation lines). `source_gap(a, b)`: the source text between script offsets a and b,
+    when the script was joined from continuation lines (a Dockerfile RUN); None for a script
+    checked as it is."""
     data = text.encode("utf-8", "surrogatepass")
     if tree is None:
         from dockerlint.parse.shell import _parse_within_budget  # the shell model's time budget
@@ -722,6 +727,7 @@ def check_script(text: str, dialect: str = "sh", defined: frozenset = frozenset(
         text, data, tree = _extra.repair(text, data, tree, tree_sitter.Parser(_LANGUAGE))
     root = tree.root_node
     checker = _Checker(text, data, dialect, defined)
+    checker.source_gap = source_gap
     try:
         checker.run(root)
     except RecursionError:
@@ -754,7 +760,7 @@ def _byte_at(text: str, index: int) -> int:
 
 # Codes ShellCheck's parser reports as problems, kept when the parse fails (its parse notes,
 # SC1001 and SC1012, are not).
-_PARSE_PROBLEMS = frozenset({"SC1075"})
+_PARSE_PROBLEMS = frozenset({"SC1075", "SC1007"})
 
 
 def _first_error(root) -> int | None:

@@ -126,6 +126,14 @@ def _fix(job, source, issue: ShellIssue) -> Fix | None:
     return Fix(tuple(edits), applicability, description)
 
 
+def _source_gap(job, source):
+    """The Dockerfile text between two offsets of the job's script (None when unmapped)."""
+    def gap(a: int, b: int) -> str | None:
+        s, e = _source_offset(job, a), _source_offset(job, b)
+        return source.text[s:e] if s is not None and e is not None and s <= e else None
+    return gap
+
+
 def native_findings(ctx) -> dict[str, list[tuple[Span, str, Fix | None]]]:
     """code -> [(span, message, fix)] for every native SC check on this Dockerfile."""
     from dockerlint.rulekit.runs import cached_run_scripts
@@ -143,7 +151,8 @@ def _compute(df, source, scripts=None, windows=True) -> dict[str, list[tuple[Spa
         if same_text and rs.script.syntax_tree is None:
             continue  # the shell parser gave up on this script (over its time budget)
         issues = check_script(text, job.dialect, job.names, rs.script.syntax_tree if same_text else None,
-                              _continuation_directives(comments, job) if comments else ())
+                              _continuation_directives(comments, job) if comments else (),
+                              source_gap=_source_gap(job, source))
         for issue in issues:
             span = source_span(job, source, issue.start, issue.end)
             out.setdefault(issue.code, []).append((span, issue.message, _fix(job, source, issue)))
