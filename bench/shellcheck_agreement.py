@@ -120,6 +120,32 @@ def table(a: set, b: set, codes) -> list[str]:
     return lines
 
 
+def recheck_as_written(triples, corpus: Path):
+    """(still reported, total) when ShellCheck reads each RUN of `triples` as written, with its
+    backslash-newline continuations (valid sh), instead of the joined line hadolint gives it."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    binary = shutil.which("shellcheck")
+    if not triples or binary is None:
+        return None
+    kept = 0
+    for name, line, code in sorted(triples):
+        df, source = _parse(corpus / name)
+        run = next(i for i in df.instructions if i.keyword == "RUN" and i.span.line <= line <= i.span.end_line)
+        start = run.flags[-1].span.end if run.flags else run.keyword_span.end
+        script = source.text[start:run.span.end]
+        with tempfile.NamedTemporaryFile("w", suffix=".sh", delete=False) as f:
+            f.write("#!/bin/sh\n" + script + "\n")
+        try:
+            out = subprocess.run([binary, "--format=json1", f.name], capture_output=True, text=True).stdout
+        finally:
+            os.unlink(f.name)
+        kept += any(c["code"] == int(code[2:]) for c in json.loads(out or '{"comments": []}')["comments"])
+    return kept, len(triples)
+
+
 def main() -> int:
     from dockerlint.parse.shell_checks import NATIVE_CODES
 
@@ -154,6 +180,11 @@ def main() -> int:
     print("\n".join(table(a, b, codes)))
     print("\nhadolint's conventions (every RUN without a SHELL instruction read as sh, Windows stages included):")
     print("\n".join(table(a_all, triples(ours_hadolint), codes)))
+    rechecked = recheck_as_written({t for t in a - b if t[2] == "SC2291"}, args.corpus)
+    if rechecked is not None:
+        kept, total = rechecked
+        print(f"\nSC2291 found only by ShellCheck, re-checked on the RUN as written (its line continuations kept, "
+              f"not joined as hadolint joins them): {total - kept} of {total} are no longer reported")
     if args.examples:
         for label, diff in (("only ShellCheck", a - b), ("only native", b - a)):
             shown = defaultdict(int)
