@@ -71,6 +71,13 @@ def digest_of(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
+def user_cache_dir() -> str:
+    """dockerlint's folder in the user's cache: $XDG_CACHE_HOME/dockerlint, else ~/.cache/dockerlint
+    (the end-of-life snapshot, pinned digests, the rule index's stamp)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "dockerlint")
+
+
 def related_unchanged(related: dict[str, str | None]) -> bool:
     """Do the files a result depended on still have the content (or absence) it saw?"""
     for path, digest in related.items():

@@ -66,8 +66,9 @@ def _checksum_matches(recorded) -> bool:
             signature = zlib.crc32(repr(sorted(
                 (e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(directory) if e.name.endswith(".py")
             )).encode("utf-8", "surrogatepass"))
-            base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-            stamp = os.path.join(base, "dockerlint", "rule-index-" + f"{zlib.crc32(directory.encode('utf-8', 'surrogatepass')):08x}")
+            from dockerlint.files import user_cache_dir
+
+            stamp = os.path.join(user_cache_dir(), f"rule-index-{zlib.crc32(directory.encode('utf-8', 'surrogatepass')):08x}")
             line = f"{signature:08x} {recorded}\n"
             with open(stamp, encoding="utf-8") as f:
                 if f.read() == line:

@@ -71,8 +71,9 @@ DISTRO_TITLES = {"debian": "Debian", "ubuntu": "Ubuntu", "alpine-linux": "Alpine
 
 def user_copy_path() -> Path:
     """Where `dockerlint images --refresh` writes: $XDG_CACHE_HOME/dockerlint/eol.json (else ~/.cache)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "dockerlint" / "eol.json"
+    from dockerlint.files import user_cache_dir
+
+    return Path(user_cache_dir()) / "eol.json"
 
 
 def _load(path: Path) -> dict | None:

@@ -100,8 +100,9 @@ def yaml_sites(documents, text: str, path: str, kind) -> list[ImageSite]:
 # ---- the cache ----------------------------------------------------------------------------
 
 def cache_path() -> str:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "dockerlint", "digests.json")
+    from dockerlint.files import user_cache_dir
+
+    return os.path.join(user_cache_dir(), "digests.json")
 
 
 class DigestCache:
