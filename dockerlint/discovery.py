@@ -23,6 +23,8 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 @dataclass
 class Candidate:
+    """A file to lint, with the kind its name gives (None: decided by its content)."""
+
     path: str
     kind: FileKind | None  # None: decide by content once read
     explicit: bool
@@ -30,6 +32,8 @@ class Candidate:
 
 @dataclass
 class Skipped:
+    """A path discovery did not lint, and why (reported, never dropped silently)."""
+
     path: str
     reason: str
 

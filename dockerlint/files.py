@@ -19,6 +19,8 @@ class DecodeError(Exception):
 
 @dataclass
 class Decoded:
+    """A file's text and the encoding it was read with."""
+
     text: str
     encoding: str  # "utf-8" or "utf-16" (BOM kept in the text so spans stay exact)
 
@@ -69,13 +71,6 @@ def digest_of(text: str) -> str:
     import hashlib
 
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-
-
-def user_cache_dir() -> str:
-    """dockerlint's folder in the user's cache: $XDG_CACHE_HOME/dockerlint, else ~/.cache/dockerlint
-    (the end-of-life snapshot, pinned digests, the rule index's stamp)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "dockerlint")
 
 
 def related_unchanged(related: dict[str, str | None]) -> bool:

@@ -105,6 +105,8 @@ class Refusal:
 
 @dataclass
 class FixOutcome:
+    """What fixing a text gave: the new text, fixes applied and refused, what remains."""
+
     text: str
     applied: Counter = field(default_factory=Counter)  # code -> fixes applied
     refused: Counter = field(default_factory=Counter)  # code -> fixes refused

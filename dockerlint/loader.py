@@ -16,6 +16,8 @@ from dockerlint.model import FileError, FileKind, ParseError, SourceText
 
 @dataclass
 class Loaded:
+    """A parsed file: its kind, source text and the kind's model."""
+
     path: str
     kind: FileKind
     source: SourceText

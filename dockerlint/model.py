@@ -142,6 +142,8 @@ class Edit:
 
 @dataclass(frozen=True)
 class Fix:
+    """A finding's fix: edits to the original text, applied together, and how safe they are."""
+
     edits: tuple[Edit, ...]
     applicability: Applicability = Applicability.SAFE
     description: str = ""
@@ -171,6 +173,8 @@ class Location:
 
 @dataclass
 class Finding:
+    """One problem a rule found: where, what, and the fix it offers."""
+
     code: str
     name: str
     severity: Severity
@@ -219,6 +223,8 @@ class FileError:
 
 @dataclass
 class FileResult:
+    """What linting (or fixing) one file gave: its findings, or the error that stopped it."""
+
     path: str
     kind: FileKind | None
     findings: list[Finding] = field(default_factory=list)

@@ -66,7 +66,7 @@ def _checksum_matches(recorded) -> bool:
             signature = zlib.crc32(repr(sorted(
                 (e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(directory) if e.name.endswith(".py")
             )).encode("utf-8", "surrogatepass"))
-            from dockerlint.files import user_cache_dir
+            from dockerlint import user_cache_dir
 
             stamp = os.path.join(user_cache_dir(), f"rule-index-{zlib.crc32(directory.encode('utf-8', 'surrogatepass')):08x}")
             line = f"{signature:08x} {recorded}\n"

@@ -9,6 +9,8 @@ from dockerlint.model import Severity
 
 @dataclass
 class Settings:
+    """The effective settings for a file: rule selection, severities, rule options and knowledge."""
+
     select: list[str] = field(default_factory=lambda: ["DEFAULT"])
     extend_select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)

@@ -19,13 +19,14 @@ import re
 from dataclasses import dataclass, field
 
 from dockerlint.model import Finding
+from dockerlint.rulekit.patterns import lazy
 
-HADOLINT_PRAGMA = re.compile(
+HADOLINT_PRAGMA = lazy(
     r"^[ \t]*hadolint[ \t]+(?P<scope>ignore|global[ \t]+ignore|stage[ \t]+ignore)"
     r"[ \t]*=[ \t]*(?P<codes>[DLSC0-9]+(?:[ \t]*,[ \t]*[DLSC0-9]+)*)[ \t]*(?:#.*)?$"
 )
-HADOLINT_SHELL_PRAGMA = re.compile(r"^[ \t]*hadolint[ \t]+shell[ \t]*=[ \t]*(?P<shell>\S+)[ \t]*(?:#.*)?$")
-DOCKERLINT_PRAGMA = re.compile(
+HADOLINT_SHELL_PRAGMA = lazy(r"^[ \t]*hadolint[ \t]+shell[ \t]*=[ \t]*(?P<shell>\S+)[ \t]*(?:#.*)?$")
+DOCKERLINT_PRAGMA = lazy(
     r"^[ \t]*dockerlint:[ \t]*(?P<scope>ignore-file|ignore)[ \t]*(?:=[ \t]*(?P<codes>[\w.,\- \t]*?))?[ \t]*(?:#.*)?$",
     re.IGNORECASE,
 )
@@ -48,6 +49,8 @@ def code_matches(finding: Finding, entry: str) -> bool:
 
 @dataclass
 class Pragma:
+    """An inline ignore comment (hadolint's or dockerlint's) and what it covers."""
+
     line: int  # 1-based line of the comment
     scope: str  # "ignore", "global", "stage", "file", "next-instruction", "line"
     codes: list[str]
@@ -56,6 +59,8 @@ class Pragma:
 
 @dataclass
 class SuppressionSet:
+    """The inline ignore comments of a file."""
+
     pragmas: list[Pragma] = field(default_factory=list)
 
     def covers(self, finding: Finding, anchor_line: int, next_instruction_line, next_from_line) -> bool:
@@ -108,7 +113,7 @@ def check_directive_skips(directives: dict[str, str]) -> list[str]:
     return skips
 
 
-_CHECK_COMMENT = re.compile(r"^check[ \t]*=(?P<value>.*)$", re.IGNORECASE)
+_CHECK_COMMENT = lazy(r"^check[ \t]*=(?P<value>.*)$", re.IGNORECASE)
 
 
 def _skips_of(value: str) -> set[str]:

@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 
 from dockerlint.model import Edit
+from dockerlint.rulekit.patterns import lazy
 
-_DIRECTIVE = re.compile(r"^#\s*(?:syntax|escape|check)\s*=", re.IGNORECASE)
+_DIRECTIVE = lazy(r"^#\s*(?:syntax|escape|check)\s*=", re.IGNORECASE)
 
 
 def line_indent(source: str, offset: int) -> str:

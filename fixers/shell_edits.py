@@ -14,6 +14,7 @@ import re
 
 from dockerlint.model import Edit
 from dockerlint.parse.shell import Chain, Command, Script, ShellWord
+from dockerlint.rulekit.patterns import lazy
 
 __all__ = [
     "end_offset",
@@ -82,7 +83,7 @@ def item_index(chain: Chain, command: Command) -> int | None:
     return None
 
 
-_TRAILING = re.compile(r"\s*(?:#[^\n]*)?\s*\Z")
+_TRAILING = lazy(r"\s*(?:#[^\n]*)?\s*\Z")
 
 
 def _tail_is_clean(script: Script, chain: Chain) -> bool:

@@ -1,11 +1,12 @@
 import re
 
-from dockerlint.rulekit.analysis import final_image_stages, is_root_user, last_user, stage_infos
-from dockerlint.rulekit.image_role import base_image_shape
-from dockerlint.images.reference import parse_image
 from dockerlint.images.knowledge import info, runtime_user, starts_as_root
+from dockerlint.images.reference import parse_image
 from dockerlint.model import Applicability, Edit, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
+from dockerlint.rulekit.analysis import final_image_stages, is_root_user, last_user, stage_infos
+from dockerlint.rulekit.image_role import base_image_shape
+from dockerlint.rulekit.patterns import lazy
 
 # The user the fix creates: a numeric UID/GID above the ranges distributions hand out (Ubuntu
 # 24.04 ships `ubuntu` as 1000), so `USER` is numeric (DL3066; the kubelet can verify it).
@@ -21,13 +22,13 @@ EXISTING_USER = {"node": ("USER 1000:1000",)}  # the node images' `node` user
 DISTROLESS_USER = ("USER 65532:65532",)  # distroless's `nonroot` user
 # What in a Dockerfile shows that its entrypoint must start as root and drop privileges itself.
 _STARTS_AS_ROOT = (
-    (re.compile(r"s6-overlay|(?:^|[\s\"'\[])/init(?:[\s\"'\],]|$)"), "s6-overlay's /init"),
-    (re.compile(r"\bsupervisord\b"), "supervisord"),
-    (re.compile(r"\bgosu\b"), "gosu"),
-    (re.compile(r"\bsu-exec\b"), "su-exec"),
-    (re.compile(r"\bsetpriv\b|\bchroot\s+--userspec\b|\brunuser\b"), "a privilege drop (setpriv/runuser/chroot --userspec)"),
-    (re.compile(r"\bdockerd\b|/var/lib/docker\b|\bdocker-ce\b|\bdind\b"), "a Docker daemon (Docker-in-Docker)"),
-    (re.compile(r"(?:^|[\s\"'\[])(?:/sbin/init|/lib/systemd/systemd|/usr/sbin/init)(?:[\s\"'\],]|$)"), "an init system"),
+    (lazy(r"s6-overlay|(?:^|[\s\"'\[])/init(?:[\s\"'\],]|$)"), "s6-overlay's /init"),
+    (lazy(r"\bsupervisord\b"), "supervisord"),
+    (lazy(r"\bgosu\b"), "gosu"),
+    (lazy(r"\bsu-exec\b"), "su-exec"),
+    (lazy(r"\bsetpriv\b|\bchroot\s+--userspec\b|\brunuser\b"), "a privilege drop (setpriv/runuser/chroot --userspec)"),
+    (lazy(r"\bdockerd\b|/var/lib/docker\b|\bdocker-ce\b|\bdind\b"), "a Docker daemon (Docker-in-Docker)"),
+    (lazy(r"(?:^|[\s\"'\[])(?:/sbin/init|/lib/systemd/systemd|/usr/sbin/init)(?:[\s\"'\],]|$)"), "an init system"),
 )
 def non_root_lines(image: str) -> tuple[str, ...] | None:
     """The lines that give this base image a non-root user, or None when we cannot know."""

@@ -1,12 +1,13 @@
 import re
 
-from dockerlint.rulekit.analysis import final_image_stages, stage_infos
-from dockerlint.images.reference import parse_image
 from dockerlint.images.eol import is_eol
 from dockerlint.images.knowledge import alternatives, slimmer_variant
 from dockerlint.images.knowledge import info as knowledge_info
+from dockerlint.images.reference import parse_image
 from dockerlint.model import Applicability, Edit, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
+from dockerlint.rulekit.analysis import final_image_stages, stage_infos
+from dockerlint.rulekit.patterns import lazy
 from dockerlint.rulekit.runs import cached_run_scripts
 
 _APT = {"apt-get", "apt", "aptitude", "dpkg", "apt-mark", "dpkg-reconfigure"}
@@ -14,7 +15,7 @@ _APT = {"apt-get", "apt", "aptitude", "dpkg", "apt-mark", "dpkg-reconfigure"}
 _JDK_COMMANDS = {"javac", "jar", "jlink", "jdeps", "jpackage", "mvn", "mvnw", "gradle", "gradlew", "native-image",
                  "make", "gcc", "cc", "g++", "configure", "cmake"}
 # JDK-only diagnostic tools a runtime image may call (in CMD, ENTRYPOINT, HEALTHCHECK, scripts).
-_JDK_TOOLS = re.compile(r"(?<![\w./-])(?:\S*/)?(jmap|jcmd|jstack|jstat|jinfo|jhsdb|jps|jshell|jconsole|javap|jdb|javac|jar)(?![\w.-])")
+_JDK_TOOLS = lazy(r"(?<![\w./-])(?:\S*/)?(jmap|jcmd|jstack|jstat|jinfo|jhsdb|jps|jshell|jconsole|javap|jdb|javac|jar)(?![\w.-])")
 # What the full (buildpack-deps based) language images have and their -slim variants lack,
 # with the packages that bring each back.
 _FULL_ONLY = {
@@ -25,13 +26,13 @@ _FULL_ONLY = {
 }
 # Installs that may compile native code (an sdist without a wheel, a node-gyp addon, a native
 # gem): the -slim variants have no compiler for them.
-_NATIVE_BUILDS = re.compile(
+_NATIVE_BUILDS = lazy(
     r"\b(?:pip3?|python3?\s+-m\s+pip|uv\s+pip|poetry|pipenv)\s+(?:install|sync|wheel)\b(?![^;&|]*--only-binary)"
     r"|\b(?:npm\s+(?:ci|install|i)|yarn(?:\s+install)?|pnpm\s+(?:install|i))\b(?![^;&|]*--ignore-scripts)"
     r"|\b(?:bundle\s+install|gem\s+install)\b"
 )
 _COMPILERS = {"gcc", "g++", "build-essential", "make", "clang"}
-_INSTALL = re.compile(r"\b(?:apt-get|apt|apk|yum|dnf|microdnf)\b[^;&|]*\b(?:install|add)\b([^;&|]*)")
+_INSTALL = lazy(r"\b(?:apt-get|apt|apk|yum|dnf|microdnf)\b[^;&|]*\b(?:install|add)\b([^;&|]*)")
 
 # docker-library images whose full variant is built FROM buildpack-deps (compilers, -dev, git)
 _ON_BUILDPACK_DEPS = {"python", "node", "ruby", "golang", "perl", "rust", "openjdk", "erlang", "elixir", "haskell", "gcc", "buildpack-deps", "pypy"}

@@ -15,6 +15,8 @@ _EXPANDED = {"ENV", "LABEL", "ARG", "COPY", "ADD", "WORKDIR", "USER", "VOLUME", 
 
 @dataclass
 class _Scope:
+    """The variables defined in a stage chain so far."""
+
     env: set[str] = field(default_factory=set)  # ENV keys and ARGs with a value
     args: set[str] = field(default_factory=set)  # every ARG declared in the stage chain
     from_scratch: bool = False  # no unknown base image below: nothing else is defined

@@ -188,3 +188,39 @@ def test_word_lexer_survives_hostile_nesting():
     assert _segments("{" * 5000 + "a") == [("lit", "{" * 5000 + "a")]
     assert _segments("[" * 5000) == [("lit", "[" * 5000)]
     assert _segments("x{a,b}") == [("lit", "x"), ("brace", "{a,b}")]
+
+
+def test_python_walk_finds_the_nodes_the_query_captures():
+    """The first scripts of a run (and any over 8 KB) are walked from Python instead of by the
+    compiled tree-sitter query: both must give the same nodes (the walk in document order, the
+    query in its own order), or a run's findings would depend on how many scripts came before."""
+    from dockerlint.parse.shell import parse_shell
+    from dockerlint.parse.shell_checks_more import _nodes_in_order, _query_cursor
+
+    scripts = [s for _, s in CASES] + [
+        "a=1; b=$(c); for x in 1 2; do d=; echo $(e $(f)); done; declare -x g=1 h; export i=",
+        "if true; then x=$(y) z; fi\ncase $a in b) c=;; esac; { d; } | e && f || g",
+    ]
+    for text in scripts:
+        root = parse_shell(text).syntax_tree.root_node
+        walked = sorted((n.start_byte, n.end_byte, n.type) for n in _nodes_in_order(root))
+        queried = sorted((n.start_byte, n.end_byte, n.type) for n in _query_cursor().captures(root).get("n", ()))
+        assert walked == queried, text
+        assert walked
+
+
+def test_findings_do_not_depend_on_the_walk():
+    """A script checked while the run still walks from Python and after it compiled the query
+    gives the same findings."""
+    import dockerlint.parse.shell_checks_more as more
+
+    for _, text in CASES:
+        saved = more._QUERY, more._WALKED
+        try:
+            more._QUERY, more._WALKED = None, 0
+            walked = sorted((i.start, i.end, i.code, i.message) for i in check_script(text + "\n", "sh"))
+            more._WALKED = more._WALK_FIRST
+            queried = sorted((i.start, i.end, i.code, i.message) for i in check_script(text + "\n", "sh"))
+        finally:
+            more._QUERY, more._WALKED = saved
+        assert walked == queried, text

@@ -680,4 +680,7 @@ def entry() -> None:
         sys.stderr.flush()
     except (BrokenPipeError, ValueError):
         pass
+    from dockerlint import codecache
+
+    codecache.save()
     os._exit(code)

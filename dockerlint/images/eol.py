@@ -71,7 +71,7 @@ DISTRO_TITLES = {"debian": "Debian", "ubuntu": "Ubuntu", "alpine-linux": "Alpine
 
 def user_copy_path() -> Path:
     """Where `dockerlint images --refresh` writes: $XDG_CACHE_HOME/dockerlint/eol.json (else ~/.cache)."""
-    from dockerlint.files import user_cache_dir
+    from dockerlint import user_cache_dir
 
     return Path(user_cache_dir()) / "eol.json"
 
@@ -111,6 +111,8 @@ def _parts(version: str) -> tuple[int, ...]:
 
 @dataclass(frozen=True)
 class Release:
+    """A release cycle of a product and its end-of-life date (endoflife.date)."""
+
     product: str
     title: str  # "Python"
     cycle: str  # "3.8"
@@ -260,6 +262,8 @@ def tag_parts(image: str) -> list[Part]:
 
 @dataclass(frozen=True)
 class EolStatus:
+    """Which releases of an image tag are end of life, and the tag to move to."""
+
     image: str
     ended: tuple[Part, ...]  # the releases of the tag that are end of life on `as_of`
     replacement: str | None  # the same image on the oldest supported releases, when one can be written

@@ -58,6 +58,8 @@ def short_source(key: str) -> str:
 
 @dataclass
 class SlimmerVariant:
+    """A smaller variant of an image to suggest, with the size it saves."""
+
     tag: str
     image: str  # full reference to recommend
     saved_mb: float | None
@@ -72,6 +74,8 @@ class SlimmerVariant:
 
 @dataclass
 class Alternative:
+    """Another base image family to consider, with its caveat."""
+
     kind: str  # "alpine", "distroless", "chainguard"
     image: str
     caveat: str

@@ -11,6 +11,8 @@ _DIGEST = lazy(r"^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F
 
 @dataclass(frozen=True)
 class ImageRef:
+    """An image reference split into registry, repository, tag and digest."""
+
     text: str  # as given
     registry: str | None  # "ghcr.io", "localhost:5000"; None for Docker Hub
     repository: str  # "library/python" style path without registry ("python" stays "python")

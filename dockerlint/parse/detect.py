@@ -24,6 +24,7 @@ import os
 import re
 
 from dockerlint.model import FileKind, SourceText
+from dockerlint.rulekit.patterns import lazy
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the YAML layer is imported only when a YAML file is looked at
@@ -40,39 +41,39 @@ __all__ = [
 ]
 
 _YAML_EXT = (".yaml", ".yml")
-_COMPOSE_NAME = re.compile(r"^(?:docker-compose.*|compose.*|.*\.compose)\.ya?ml$")
+_COMPOSE_NAME = lazy(r"^(?:docker-compose.*|compose.*|.*\.compose)\.ya?ml$")
 
-_DOC_SPLIT = re.compile(r"^(?:---|\.\.\.)(?:[ \t].*)?$", re.M)
-_API_VERSION = re.compile(r"""^["']?apiVersion["']?[ \t]*:""", re.M)
-_KIND = re.compile(r"""^["']?kind["']?[ \t]*:""", re.M)
-_SERVICES = re.compile(r"""^["']?services["']?[ \t]*:""", re.M)
+_DOC_SPLIT = lazy(r"^(?:---|\.\.\.)(?:[ \t].*)?$", re.M)
+_API_VERSION = lazy(r"""^["']?apiVersion["']?[ \t]*:""", re.M)
+_KIND = lazy(r"""^["']?kind["']?[ \t]*:""", re.M)
+_SERVICES = lazy(r"""^["']?services["']?[ \t]*:""", re.M)
 # Helm-only template syntax. Plain `{{ ... }}` is not enough: Argo workflow parameters and
 # Prometheus/Alertmanager templates keep it inside strings of valid manifests.
-_HELM = re.compile(r"\{\{-?\s*(?:include\s+\"|toYaml\s|tpl\s)|\|\s*nindent\s")
+_HELM = lazy(r"\{\{-?\s*(?:include\s+\"|toYaml\s|tpl\s)|\|\s*nindent\s")
 # `{{ ... .Values`: `{{`, then no `}` or newline, then a built-in object. Scanned token by token:
 # the regular expression `\{\{[^}\n]*\.Values` rescans the rest of the line from every `{{`,
 # which takes minutes on a long line of braces.
-_HELM_OBJECT = re.compile(r"\.(?:Values|Release|Chart|Capabilities|Files)\b")
-_HELM_TOKENS = re.compile(r"\{\{|[}\n]|\.(?:Values|Release|Chart|Capabilities|Files)\b")
-_DIRECTIVE = re.compile(r"^#\s*(syntax|escape|check)\s*=", re.I)
+_HELM_OBJECT = lazy(r"\.(?:Values|Release|Chart|Capabilities|Files)\b")
+_HELM_TOKENS = lazy(r"\{\{|[}\n]|\.(?:Values|Release|Chart|Capabilities|Files)\b")
+_DIRECTIVE = lazy(r"^#\s*(syntax|escape|check)\s*=", re.I)
 # `FROM [--flag=v ...] image [AS name]` (or continued with `\`), `ARG NAME[=value]`: prose
 # that happens to start with "From ..." or "Arguments" is not a Dockerfile.
-_FIRST_INSTRUCTION = re.compile(
+_FIRST_INSTRUCTION = lazy(
     r"^\s*(?:FROM\s+(?:--[\w-]+(?:=\S*)?\s+)*\S+(?:\s+AS\s+\S+)?\s*(?:\\\s*)?"
     r"|FROM\s+.*\\\s*"
     r"|ARG\s+[A-Za-z_][\w-]*(?:=.*|(?:\s+[A-Za-z_][\w-]*(?:=\S*)?)*\s*(?:\\\s*)?))$",
     re.I,
 )
 # `from X import names` (names possibly in parentheses over several lines) or `import X, Y`
-_PY_IMPORT = re.compile(
+_PY_IMPORT = lazy(
     r"^[ \t]*(?:from[ \t]+(?P<module>\.*[\w.]*)[ \t]+import[ \t]+(?P<names>\([^)]*\)|[^\n]*)"
     r"|import[ \t]+(?P<modules>[^\n]*))",
     re.M,
 )
-_IAC_MODULE = re.compile(
+_IAC_MODULE = lazy(
     r"^(?:cdk8s(?:_plus_\d+)?|imports\.k8s|pulumi_kubernetes|aws_cdk\.aws_(?:ecs|eks))(?:\.|$)"
 )
-_PULUMI_AWS_MODULE = re.compile(r"^pulumi_awsx?(?:\.|$)")
+_PULUMI_AWS_MODULE = lazy(r"^pulumi_awsx?(?:\.|$)")
 _PY_HINTS = ("cdk8s", "imports", "pulumi_kubernetes", "aws_cdk", "pulumi_aws")
 
 

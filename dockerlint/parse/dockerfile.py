@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 
 from dockerlint.model import ParseError, SourceText, Span
+from dockerlint.rulekit.patterns import lazy
 
 
 class DockerfileParseError(ParseError):
@@ -26,12 +27,16 @@ class DockerfileParseError(ParseError):
 
 @dataclass
 class Comment:
+    """A comment line of a Dockerfile."""
+
     text: str  # the comment text after '#', stripped of surrounding whitespace
     span: Span  # from '#' to end of line (without the newline)
 
 
 @dataclass
 class Flag:
+    """An instruction flag (`--mount=...`, `--link`)."""
+
     name: str  # without dashes: "from", "mount", "platform", "chown", "link"
     value: str | None  # None for a bare boolean flag such as --link
     span: Span  # the whole "--name=value" token
@@ -48,6 +53,8 @@ class Word:
 
 @dataclass
 class Heredoc:
+    """A heredoc of an instruction (`<<EOF` ... `EOF`)."""
+
     name: str  # delimiter without quotes and without '-'
     content: str  # body exactly as BuildKit returns it (leading tabs removed for <<-)
     chomp: bool  # <<- form
@@ -60,6 +67,8 @@ class Heredoc:
 
 @dataclass
 class Instruction:
+    """One instruction, continuation lines and heredocs included, with exact spans."""
+
     keyword: str  # upper case: "RUN"
     keyword_raw: str  # as written: "run"
     span: Span  # whole instruction: continuation lines and heredoc bodies included, final newline excluded
@@ -147,6 +156,8 @@ def _detached_span(start: int, end: int) -> Span:  # pragma: no cover - no sourc
 
 @dataclass
 class Stage:
+    """A build stage: its FROM and the instructions up to the next FROM."""
+
     index: int
     from_: Instruction
     image: str  # as written, may contain ${ARG}
@@ -157,6 +168,8 @@ class Stage:
 
 @dataclass
 class Dockerfile:
+    """A parsed Dockerfile: instructions, comments, parser directives and stages."""
+
     source: SourceText
     instructions: list[Instruction]
     comments: list[Comment]
@@ -200,26 +213,26 @@ _WS_CLASS = r"\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f
 # unicode.IsSpace applied to single bytes (split_command.go iterates over bytes).
 _BYTE_WS_CLASS = r"\t\n\x0b\x0c\r \x85\xa0"
 
-_TOKEN_WS = re.compile(r"[\t\x0b\x0c\r ]+")  # tokenWhitespace / reWhitespace
-_LEAD_WS = re.compile(f"[{_WS_CLASS}]*")
-_FLAG_SPACE = re.compile(f"[{_BYTE_WS_CLASS}]*")
-_BYTE_WS = re.compile(f"[{_BYTE_WS_CLASS}]")
+_TOKEN_WS = lazy(r"[\t\x0b\x0c\r ]+")  # tokenWhitespace / reWhitespace
+_LEAD_WS = lazy(f"[{_WS_CLASS}]*")
+_FLAG_SPACE = lazy(f"[{_BYTE_WS_CLASS}]*")
+_BYTE_WS = lazy(f"[{_BYTE_WS_CLASS}]")
 # one word of extractBuilderFlags: plain text, backslash escapes, '...' or "..." (inside which a
 # backslash escapes too; an unterminated quote runs to the end)
-_FLAG_WORD = re.compile(
+_FLAG_WORD = lazy(
     rf"""(?:[^{_BYTE_WS_CLASS}"'\\]+|\\[\s\S]|\\\Z"""
     r"""|"(?:[^"\\]+|\\[\s\S])*(?:"|\\?\Z)|'(?:[^'\\]+|\\[\s\S])*(?:'|\\?\Z))+"""
 )
-_FLAG_PART = re.compile(r"""\\([\s\S])|\\\Z|"((?:[^"\\]+|\\[\s\S])*)(?:"|\\?\Z)|'((?:[^'\\]+|\\[\s\S])*)(?:'|\\?\Z)""")
-_BACKSLASH_ANY = re.compile(r"\\([\s\S])")
+_FLAG_PART = lazy(r"""\\([\s\S])|\\\Z|"((?:[^"\\]+|\\[\s\S])*)(?:"|\\?\Z)|'((?:[^'\\]+|\\[\s\S])*)(?:'|\\?\Z)""")
+_BACKSLASH_ANY = lazy(r"\\([\s\S])")
 # `key = value`; the value is trimmed in code: `=\s*(.+?)\s*\Z` backtracks quadratically on a long
 # run of blanks inside the value (seconds for a 20,000-character directive line).
-_GO_DIRECTIVE = re.compile(r"([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=(.+)\Z")
+_GO_DIRECTIVE = lazy(r"([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=(.+)\Z")
 _DIRECTIVE_BLANKS = "\t\n\f\r "
 _VALID_DIRECTIVES = ("syntax", "escape", "check")
-_HEREDOC_WORD = re.compile(r"([0-9]*)<<(-?)([^<]*)\Z")
-_LEADING_TABS = re.compile(r"^\t+", re.M)
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_HEREDOC_WORD = lazy(r"([0-9]*)<<(-?)([^<]*)\Z")
+_LEADING_TABS = lazy(r"^\t+", re.M)
+_SURROGATE = lazy("[\ud800-\udfff]")
 
 _HEREDOC_COMMANDS = ("add", "copy", "run")
 _MAX_INNER_DEPTH = 8  # ONBUILD ONBUILD ...: deeper levels are checked but not materialized
@@ -351,8 +364,8 @@ _LEX_PLAIN = {
     "}": re.compile(r"""[^$'"\\}]+"""),
     "/": re.compile(r"""[^$'"\\/]+"""),
 }
-_DQ_PLAIN = re.compile(r'[^"$\\]+')
-_WS_RUNS = re.compile(f"([{_WS_CLASS}]+)|([^{_WS_CLASS}]+)")
+_DQ_PLAIN = lazy(r'[^"$\\]+')
+_WS_RUNS = lazy(f"([{_WS_CLASS}]+)|([^{_WS_CLASS}]+)")
 _SPECIAL_PARAMS = "@*#?-$!0"
 
 

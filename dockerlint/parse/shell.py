@@ -19,6 +19,8 @@ from typing import Iterable, Sequence
 import tree_sitter
 import tree_sitter_bash
 
+from dockerlint.rulekit.patterns import lazy
+
 __all__ = [
     "ShellWord",
     "Redirect",
@@ -245,7 +247,7 @@ _WRAPPER_VALUE_OPTS = {
     "nice": {"-n", "--adjustment"},
     "nohup": set(),
 }
-_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_ASSIGNMENT = lazy(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
 def _unwrap_once(cmd: Command) -> Command | None:
@@ -371,6 +373,8 @@ def parse_set_options(argv: Sequence[str]) -> dict[str, bool]:
 
 @dataclass
 class Script:
+    """A shell program parsed by tree-sitter-bash: its commands, pipelines and `&&`/`||` chains."""
+
     text: str
     commands: list[Command]
     pipelines: list[Pipeline]
@@ -489,15 +493,15 @@ _INERT = frozenset({
     "special_variable_name", "string_content", "heredoc_content", "simple_expansion",
 })
 
-_ANSI_C = re.compile(
+_ANSI_C = lazy(
     r"\\(?:([abeEfnrtv\\'\"?])|([0-7]{1,3})|x([0-9A-Fa-f]{1,2})|u([0-9A-Fa-f]{1,4})"
     r"|U([0-9A-Fa-f]{1,8})|c(.))",
     re.DOTALL,
 )
 _ANSI_SIMPLE = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n",
                 "r": "\r", "t": "\t", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
-_DQ_ESCAPE = re.compile(r"\\([$`\"\\\n])")
-_UNQUOTED_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_DQ_ESCAPE = lazy(r"\\([$`\"\\\n])")
+_UNQUOTED_ESCAPE = lazy(r"\\(.)", re.DOTALL)
 
 
 def _ansi_c_char(m: re.Match[str]) -> str:

@@ -24,6 +24,7 @@ import tree_sitter_bash
 
 from dockerlint.parse import shell_checks_extra as _extra
 from dockerlint.parse import shell_checks_more
+from dockerlint.rulekit.patterns import lazy
 
 NATIVE_CODES = ("SC1001", "SC1012", "SC2006", "SC2016", "SC2028", "SC2046", "SC2086", "SC2153", "SC2154", "SC2155",
                 "SC3028", "SC3043", "SC3046", "SC3057") + shell_checks_more.CODES + _extra.CODES
@@ -52,6 +53,8 @@ _COMMAND_LIKE = frozenset({"env", "pwd", "date", "hostname", "whoami", "uname", 
 
 @dataclass(slots=True)
 class ShellIssue:
+    """A native ShellCheck finding in a script, with ShellCheck's fix when it has one."""
+
     code: str
     start: int  # character offsets into the script text
     end: int
@@ -59,14 +62,14 @@ class ShellIssue:
     edits: tuple[tuple[int, int, str], ...] = ()  # ShellCheck's fix, when it offers one
 
 
-_SAFE_LITERAL = re.compile(r"^[^\s*?\[\]{}'\"\\$`]+$")  # one word, no glob, nothing to expand
-_BRACED = re.compile(r"^\$\{(!?)([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-])(.*)\}$", re.S)
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_SUBSTRING = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:(?![-=?+])")
-_ECHO_ESCAPE = re.compile(r"\\[abcefnrtvx0\\]")
+_SAFE_LITERAL = lazy(r"^[^\s*?\[\]{}'\"\\$`]+$")  # one word, no glob, nothing to expand
+_BRACED = lazy(r"^\$\{(!?)([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-])(.*)\}$", re.S)
+_NAME = lazy(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_SUBSTRING = lazy(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:(?![-=?+])")
+_ECHO_ESCAPE = lazy(r"\\[abcefnrtvx0\\]")
 _SC1001_CHARS = "-_/:%=^"
-_SINGLE_QUOTE_EXPANSION = re.compile(r"\$(?:[A-Za-z0-9_(]|\{[A-Za-z0-9_#!@*])|`")
-_SED_LAST_LINE = re.compile(r"\$[aicdDgGhHlnNpPqQrRswWxyz=!{](?![A-Za-z0-9_])")  # sed's `$p`, `$a text`
+_SINGLE_QUOTE_EXPANSION = lazy(r"\$(?:[A-Za-z0-9_(]|\{[A-Za-z0-9_#!@*])|`")
+_SED_LAST_LINE = lazy(r"\$[aicdDgGhHlnNpPqQrRswWxyz=!{](?![A-Za-z0-9_])")  # sed's `$p`, `$a text`
 # Commands whose single-quoted arguments are code for another interpreter (or the shell later):
 # ShellCheck does not say "expressions don't expand in single quotes" for them.
 _SC2016_EXEMPT = frozenset({

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from dockerlint.rulekit.patterns import lazy
+
 CODES = ("SC1072", "SC1073", "SC1075", "SC2035", "SC2162")
 SEVERITY = {"SC1072": "error", "SC1073": "error", "SC1075": "error", "SC2035": "info", "SC2162": "info"}
 
@@ -127,7 +129,7 @@ def else_if(checker, node) -> None:
 
 # ---- SC1073 / SC1072: `[ ... ]` contents that are no test expression ---------------------------
 
-_UNARY = re.compile(r"^-[A-Za-z]+$")
+_UNARY = lazy(r"^-[A-Za-z]+$")
 _MAX_TEST_WORDS = 100  # also bounds the parser's recursion (`! ! ! ...`, `( ( ( ...`)
 _MAX_STRAY_TESTS = 50  # brackets looked at in a tree with errors (hostile input has thousands)
 _BINARY = frozenset({"==", "!=", "<=", ">=", "=~", ">", "<", "=", "\\<", "\\>"})
@@ -219,7 +221,7 @@ def _error_before(root, pos: int) -> bool:
     return False
 
 
-_WORD = re.compile(rb"&&|\|\||[;&|<>()]|(?:\\.|\"(?:\\.|[^\"\\])*\"|'[^']*'|\$\((?:[^()]|\([^()]*\))*\)|`[^`]*`|[^\s\\\"'`$;&|<>()]|\$)+")
+_WORD = lazy(rb"&&|\|\||[;&|<>()]|(?:\\.|\"(?:\\.|[^\"\\])*\"|'[^']*'|\$\((?:[^()]|\([^()]*\))*\)|`[^`]*`|[^\s\\\"'`$;&|<>()]|\$)+")
 
 
 def _parse_condition(words, single: bool) -> int | None:
@@ -272,8 +274,8 @@ def _is_binary(w: str) -> bool:
 
 # ---- tree-sitter-bash's gaps that matter on the corpus ---------------------------------------
 
-_KEYWORD_AT = re.compile(rb"(?:fi|done|esac|else|elif|then|do|\})(?![A-Za-z0-9_])")
-_CLOSER_THEN_KEYWORD = re.compile(rb"(?:(?<![A-Za-z0-9_$-])(?:fi|done|esac|\})|\))[ \t]+(?=((?:fi|done|esac|else|elif|then|do|\})(?![A-Za-z0-9_])))")
+_KEYWORD_AT = lazy(rb"(?:fi|done|esac|else|elif|then|do|\})(?![A-Za-z0-9_])")
+_CLOSER_THEN_KEYWORD = lazy(rb"(?:(?<![A-Za-z0-9_$-])(?:fi|done|esac|\})|\))[ \t]+(?=((?:fi|done|esac|else|elif|then|do|\})(?![A-Za-z0-9_])))")
 
 
 def repair(text: str, data: bytes, tree, parser):
@@ -336,7 +338,7 @@ def _is_keyword_after(root, data: bytes, at: int) -> bool:
     return node is not None and node.type == m.group(0).decode()
 
 
-_QUOTED_HEREDOC = re.compile(rb"<<(-?)[ \t]*(?:'([^'\n]+)'|\"([^\"\n]+)\"|\\(\w+))[^\n]*\n")
+_QUOTED_HEREDOC = lazy(rb"<<(-?)[ \t]*(?:'([^'\n]+)'|\"([^\"\n]+)\"|\\(\w+))[^\n]*\n")
 
 
 def _quoted_heredoc_backslashes(data: bytes) -> list[tuple[int, int]]:
@@ -372,8 +374,8 @@ def _error_count(root) -> int:
 
 # ---- `# shellcheck disable=...`: where ShellCheck applies a directive ---------------------------
 
-_DIRECTIVE = re.compile(r"^#\s*shellcheck\s+(.*)$")
-_DIRECTIVE_KEY = re.compile(r"([a-z-]+)=(\S+)")
+_DIRECTIVE = lazy(r"^#\s*shellcheck\s+(.*)$")
+_DIRECTIVE_KEY = lazy(r"([a-z-]+)=(\S+)")
 # Nodes whose children are statements (or and-or lists) a directive can precede.
 _CONTAINERS = frozenset({
     "program", "list", "pipeline", "compound_statement", "subshell", "do_group", "if_statement",

@@ -308,9 +308,17 @@ class _More:
 
     def walk(self, root) -> None:
         # A tree-sitter query finds the few node types these checks look at (in C: about half
-        # the cost of walking every node from Python).
-        large = root.end_byte - root.start_byte > _QUERY_MAX_BYTES
-        for node in (_nodes_in_order(root) if large else _query_cursor().captures(root).get("n", ())):
+        # the cost of walking every node from Python), once a run has enough scripts to repay
+        # compiling it (~3 ms, the cost of walking some 60 small scripts from Python).
+        global _WALKED
+        if _QUERY is None and _WALKED < _WALK_FIRST:
+            _WALKED += 1
+            nodes = _nodes_in_order(root)
+        elif root.end_byte - root.start_byte > _QUERY_MAX_BYTES:
+            nodes = _nodes_in_order(root)
+        else:
+            nodes = _query_cursor().captures(root).get("n", ())
+        for node in nodes:
             t = node.type
             if t == "command":
                 self.command(node)
@@ -596,6 +604,8 @@ def _effective_name(name: str, args: list[str | None]) -> str | None:
 
 
 _QUERY = None
+_WALKED = 0  # scripts walked from Python before the query was compiled
+_WALK_FIRST = 48
 # Past this size a script is walked from Python: the query's matching time grows faster than
 # the tree's depth (50,000 nested `(`: 2.5 s, and minutes for a Dockerfile of such lines).
 _QUERY_MAX_BYTES = 8_192

@@ -100,7 +100,7 @@ def yaml_sites(documents, text: str, path: str, kind) -> list[ImageSite]:
 # ---- the cache ----------------------------------------------------------------------------
 
 def cache_path() -> str:
-    from dockerlint.files import user_cache_dir
+    from dockerlint import user_cache_dir
 
     return os.path.join(user_cache_dir(), "digests.json")
 

@@ -21,6 +21,8 @@ FORMATS = {
 
 @dataclass
 class ReportOptions:
+    """How a report is rendered: colour, source lines, statistics, the root paths are shown against."""
+
     color: bool = False
     show_source: bool = True
     statistics: bool = False

@@ -89,6 +89,8 @@ def global_arg_values(df: Dockerfile, build_args: dict[str, str] | None = None) 
 
 @dataclass
 class StageInfo:
+    """A stage with its base image resolved and the earlier stage it builds on."""
+
     stage: Stage
     image: str | None  # FROM image with ARGs resolved; None when it cannot be known
     parent: int | None  # index of the earlier stage this one is built FROM, if any

@@ -37,6 +37,8 @@ PREDEFINED_PLATFORM_ARGS = {
 
 @dataclass(frozen=True)
 class ArgWord:
+    """A word of an instruction's arguments as BuildKit splits them."""
+
     text: str  # as written (quotes kept)
     start: int  # index into Instruction.args
     end: int
@@ -62,6 +64,8 @@ def args_span(ins: Instruction, start: int, end: int):
 
 @dataclass(frozen=True)
 class VarRef:
+    """A `$NAME` / `${NAME...}` reference in an instruction's text."""
+
     name: str
     start: int  # offset of the `$` in the lexed text
     end: int  # one past the reference (`$NAME` or the closing `}`)
@@ -339,6 +343,8 @@ def parse_platform(text: str) -> tuple[str, str] | None:
 
 @dataclass(frozen=True)
 class IgnorePattern:
+    """A `.dockerignore` line as a regular expression."""
+
     text: str
     exclusion: bool  # a `!pattern` line
     regex: re.Pattern

@@ -11,6 +11,8 @@ from dockerlint.fixers.image_edits import replace_written_image
 
 @dataclass(frozen=True)
 class Unapproved:
+    """An image outside the approved list, with the approved one to use instead."""
+
     image: str
     message: str  # "`python:3.12` is not an approved image (approved-images: ...)"
     replacement: str | None  # an approved image to write instead, when configured

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 
+from dockerlint.rulekit.patterns import lazy
+
 # A CMD that only starts an interpreter or a shell: `python3`, `bash`, `jshell`, `node`.
 _INTERPRETERS = {"python", "python3", "node", "bash", "sh", "ash", "zsh", "irb", "ruby", "php", "perl", "jshell",
                  "ghci", "iex", "erl", "lua", "julia", "R", "pwsh", "powershell", "scala", "groovysh"}
-_VERSIONED = re.compile(r"(python|ruby|php|perl|node|pypy)[\d.]*")
+_VERSIONED = lazy(r"(python|ruby|php|perl|node|pypy)[\d.]*")
 
 
 def base_image_shape(stages) -> str | None:

@@ -19,6 +19,8 @@ _DECLARE = {"export", "declare", "typeset", "readonly", "local"}
 
 @dataclass
 class EnvSetting:
+    """An environment variable set by ENV, ARG or a RUN's `export`/`VAR=`."""
+
     name: str
     value: str  # quotes removed
     span: Span

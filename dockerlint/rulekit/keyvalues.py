@@ -15,6 +15,8 @@ from dockerlint.parse.dockerfile import Instruction, Word
 
 @dataclass
 class Pair:
+    """A `key=value` (or legacy `key value`) pair of ENV, LABEL or ARG."""
+
     key: str
     value: str
     raw_key: str

@@ -102,6 +102,8 @@ def position(run: Run, script: RunScript, cmd: Command) -> tuple[int, int]:
 
 @dataclass
 class Invocation:
+    """A package-manager command in a RUN, with its positional words."""
+
     script: RunScript
     command: Command  # effective command (`sudo` etc. removed)
     words: list[ShellWord]  # positional arguments: subcommand(s) and operands

@@ -21,6 +21,8 @@ _HEREDOC_ONLY = lazy(r"^\s*(?:(?:/usr)?(?:/bin/)?(?:ba|da|a|z|k)?sh\s+)?(?:-[a-z
 
 @dataclass
 class RunScript:
+    """The shell program of a RUN (or ONBUILD RUN, or a heredoc), with the shell it runs under."""
+
     instruction: Instruction  # the RUN itself (for ONBUILD RUN: the wrapped RUN)
     outer: Instruction  # the instruction in Dockerfile.instructions (the ONBUILD, or the RUN)
     onbuild: bool

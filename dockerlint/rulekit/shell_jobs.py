@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from dockerlint.model import SourceText, Span
+from dockerlint.rulekit.patterns import lazy
 
 PROXY_VARS = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy", "NO_PROXY", "no_proxy")
 DIALECTS = {"sh": "sh", "bash": "bash", "dash": "dash", "ash": "ash", "ksh": "ksh", "mksh": "ksh", "pdksh": "ksh", "ksh93": "ksh"}
@@ -28,6 +29,8 @@ NON_POSIX = ("pwsh", "powershell", "cmd")
 
 @dataclass
 class _Piece:
+    """A part of a composite script, mapped back to the Dockerfile where it came from."""
+
     start: int  # offset in the composite text
     text: str
     origin: Callable[[int], int] | None  # index in `text` -> source offset; None: we wrote it
@@ -35,6 +38,8 @@ class _Piece:
 
 @dataclass
 class Job:
+    """One script to check with ShellCheck, its dialect and where findings go."""
+
     instruction: object  # the RUN (for ONBUILD, the wrapped RUN)
     anchor: Span  # where a finding goes when its position is in text we wrote
     pieces: list[_Piece] = field(default_factory=list)
@@ -81,8 +86,8 @@ def dialect_for(shell: list[str]) -> str | None:
     return DIALECTS.get(prog)
 
 
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_LEADING_COMMENTS = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\n)*")
+_IDENTIFIER = lazy(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_LEADING_COMMENTS = lazy(r"(?:[ \t]*(?:#[^\n]*)?\n)*")
 
 
 def _exports(names: set[str]) -> str:

@@ -52,6 +52,8 @@ _TOOLCHAIN_COMMANDS = {
 
 @dataclass
 class _Install:
+    """A package-manager install of build toolchain packages."""
+
     line: int
     span: object
     manager: str
@@ -61,6 +63,8 @@ class _Install:
 
 @dataclass
 class _Removals:
+    """What later commands remove again, per package manager."""
+
     names: set[str] = field(default_factory=set)
     everything: set[str] = field(default_factory=set)  # managers whose installs are all undone
 
@@ -166,6 +170,8 @@ def leftover_toolchain_installs(scripts) -> list[_Install]:
 # ---- a toolchain base image used to build -----------------------------------------------------
 @dataclass
 class ToolchainBaseUse:
+    """A final stage built FROM a toolchain image that runs a build there."""
+
     span: object  # the image in FROM
     what: str  # "JDK", "golang toolchain", ...
     command: str  # "go build", "javac", ...
@@ -223,6 +229,8 @@ def _build_command(cmd, allowed) -> str | None:
 # ---- devDependencies installed to build a Node.js project --------------------------------------
 @dataclass
 class NodeDevBuild:
+    """A Node build after an install of devDependencies that nothing prunes."""
+
     span: object  # the build command
     install_line: int
     install: str  # "npm ci"

@@ -18,19 +18,28 @@ from __future__ import annotations
 
 import re
 
+from dockerlint.rulekit.patterns import lazy
+
 # A path component or tag word that names Windows: windows, windowsservercore, servercore,
 # nanoserver (with -insider, -1809, -ltsc2022... suffixes), or a repository named *-windows.
-_WINDOWS_WORD = re.compile(r"(?:^|[/:@._-])(?:(?:windows(?:servercore)?|servercore)(?:$|[/:@._-]|\d)|nanoserver)")
-_WINDOWS_REPO = re.compile(r"(?:^|/)[a-z0-9._-]*-windows(?:$|[:@])|(?:^|/)dotnet(?:/|-)framework(?:$|[/:@])"
+_WINDOWS_WORD = lazy(r"(?:^|[/:@._-])(?:(?:windows(?:servercore)?|servercore)(?:$|[/:@._-]|\d)|nanoserver)")
+_WINDOWS_REPO = lazy(r"(?:^|/)[a-z0-9._-]*-windows(?:$|[:@])|(?:^|/)dotnet(?:/|-)framework(?:$|[/:@])"
                            r"|(?:^|/)microsoft/(?:iis|aspnet|wcf)(?:$|[:@])|(?:^|/)chocolatey(?:$|[:@])")
-_LTSC = re.compile(r"\bltsc20\d\d\b")
-_VARIABLE = re.compile(r"\$\{[^}$]{0,200}\}|\$[A-Za-z_][A-Za-z0-9_]*")  # bounded: FROM lines can be hostile
+_LTSC = lazy(r"\bltsc20\d\d\b")
+_VARIABLE = lazy(r"\$\{[^}$]{0,200}\}|\$[A-Za-z_][A-Za-z0-9_]*")  # bounded: FROM lines can be hostile
 
 CMD_SHELL = ["cmd", "/S", "/C"]
 
 
+# Every image the patterns below accept contains one of these; most FROM lines contain none, and
+# then no pattern is compiled or run.
+_MARKERS = ("windows", "servercore", "nanoserver", "dotnet", "microsoft/", "chocolatey", "ltsc20")
+
+
 def is_windows_image(ref: str) -> bool:
     ref = ref.lower()
+    if not any(m in ref for m in _MARKERS):
+        return False
     last = ref.rsplit("/", 1)[-1]
     tag = last.split(":", 1)[1] if ":" in last else ""
     return bool(_WINDOWS_WORD.search(ref) or _WINDOWS_REPO.search(ref) or (tag and _LTSC.search(tag)))
@@ -91,7 +100,7 @@ def _stage_pattern(image: str):
     return re.compile(out)
 
 
-_LINUX_BASES = re.compile(r"(?:^|/)(?:alpine|debian|ubuntu|centos|fedora|busybox|distroless|rockylinux|almalinux|amazonlinux|archlinux|opensuse|photon|mariner|azurelinux|cbl-mariner)(?:$|[/:@])")
+_LINUX_BASES = lazy(r"(?:^|/)(?:alpine|debian|ubuntu|centos|fedora|busybox|distroless|rockylinux|almalinux|amazonlinux|archlinux|opensuse|photon|mariner|azurelinux|cbl-mariner)(?:$|[/:@])")
 
 
 def _looks_linux(image: str) -> bool:

@@ -1,0 +1,83 @@
+"""The methods `@dataclass` writes for dockerlint's classes, compiled once per machine.
+
+`@dataclass` writes the source of each class's `__init__`, `__repr__`, `__eq__`, ... and compiles
+it when the module is imported: about 220 small compilations, ~15 ms of the ~115 ms it took to
+lint one Dockerfile from a cold start (issue 22; `bench/adoption.py`). That source depends only
+on the class's fields and options, so its compiled code is kept in the user's cache, keyed by the
+text itself (and, through the file name, by the interpreter's bytecode magic number), and
+`dataclasses` is handed the code object instead of the text: the same functions with the same
+globals, without the compiler. Only classes of dockerlint's own modules take part; a missing,
+unreadable or corrupt file means compiling as before.
+
+What `exec(text)` would compile is compiled with the same flags (none are inherited: this module
+has no `from __future__` import, and `dont_inherit` is set), under the same file name.
+"""
+import atexit
+import builtins
+import dataclasses
+import importlib.util
+import marshal
+import os
+
+_OURS = ("dockerlint.",)
+_MAX_ENTRIES = 4000  # beyond this (many versions' classes), keep only what this process used
+_codes: dict = {}
+_used: set = set()
+_dirty = False
+_path = None
+
+
+def _file() -> str:
+    from dockerlint import user_cache_dir  # not dockerlint.files: it defines dataclasses
+
+    return os.path.join(user_cache_dir(), f"dataclass-code-{importlib.util.MAGIC_NUMBER.hex()}.marshal")
+
+
+def _exec(source, globals=None, locals=None, /):
+    global _dirty
+    if type(source) is str and globals is not None and str(globals.get("__name__", "")).startswith(_OURS):
+        code = _codes.get(source)
+        if code is None:
+            code = _codes[source] = compile(source, "<string>", "exec", dont_inherit=True)
+            _dirty = True
+        _used.add(source)
+        source = code
+    return builtins.exec(source, globals, locals)
+
+
+def install() -> None:
+    """Serve dataclasses' compilations of dockerlint classes from the cache file (once)."""
+    global _path
+    if _path is not None:
+        return
+    _path = _file()
+    try:
+        with open(_path, "rb") as f:
+            loaded = marshal.loads(f.read())
+        if isinstance(loaded, dict):
+            _codes.update(loaded)
+    except (OSError, ValueError, EOFError, TypeError):
+        pass  # no cache yet, or one this interpreter cannot read: compile
+    dataclasses.exec = _exec  # `exec` in dataclasses' module globals shadows the builtin
+    atexit.register(save)  # the command line, which ends with os._exit, calls save() itself
+
+
+def save() -> None:
+    """Write the cache file if this process compiled something new (atomically; errors ignored:
+    the next process compiles again)."""
+    global _dirty
+    if not _dirty or _path is None:
+        return
+    _dirty = False
+    codes = _codes if len(_codes) <= _MAX_ENTRIES else {s: c for s, c in _codes.items() if s in _used}
+    tmp = f"{_path}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(_path), exist_ok=True)
+        with open(tmp, "wb") as f:
+            f.write(marshal.dumps(codes))
+        os.replace(tmp, _path)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
