@@ -40,6 +40,18 @@ def selected_rules(kind: FileKind, settings: Settings):
     return rules
 
 
+def selected_entries(kind: FileKind, settings: Settings) -> tuple:
+    """The built-in rules selected for `kind`, as rule-index entries: what a caller that only
+    needs their attributes (codes, `schema_issue`) can ask without importing them."""
+    return _selected_entries(kind, tuple(settings.select) + tuple(settings.extend_select), tuple(settings.ignore))
+
+
+@lru_cache(maxsize=256)
+def _selected_entries(kind: FileKind, select: tuple[str, ...], ignore: tuple[str, ...]):
+    found = {e.code: e for k in plugin(kind).rule_kinds for e in ruleset.entries_for(k, list(select), list(ignore))}
+    return tuple(found[code] for code in sorted(found))
+
+
 @lru_cache(maxsize=256)
 def _selected_rules(kind: FileKind, select: tuple[str, ...], ignore: tuple[str, ...]):
     rule_kinds = plugin(kind).rule_kinds

@@ -83,13 +83,21 @@ class SourceText:
     def __init__(self, text: str, path: str = "-", line_starts: list[int] | None = None):
         self.text = text
         self.path = path
-        if line_starts is None:
-            line_starts = [0]
-            find, append, i = text.find, line_starts.append, text.find("\n")
-            while i >= 0:
-                append(i + 1)
-                i = find("\n", i + 1)
-        self._line_starts = line_starts
+        self._starts = line_starts  # built on first use: a cached result may never need it
+
+    @property
+    def _line_starts(self) -> list[int]:
+        return self._starts or self._index()
+
+    def _index(self) -> list[int]:
+        text = self.text
+        starts = [0]
+        find, append, i = text.find, starts.append, text.find("\n")
+        while i >= 0:
+            append(i + 1)
+            i = find("\n", i + 1)
+        self._starts = starts
+        return starts
 
     @property
     def line_count(self) -> int:
@@ -98,8 +106,9 @@ class SourceText:
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset."""
         offset = max(0, min(offset, len(self.text)))
-        index = bisect.bisect_right(self._line_starts, offset) - 1
-        return index + 1, offset - self._line_starts[index] + 1
+        starts = self._starts or self._index()
+        index = bisect.bisect_right(starts, offset) - 1
+        return index + 1, offset - starts[index] + 1
 
     def offset(self, line: int, col: int) -> int:
         """Character offset of a 1-based (line, column)."""
@@ -149,7 +158,9 @@ class Fix:
     description: str = ""
 
     def __post_init__(self):
-        object.__setattr__(self, "edits", tuple(sorted(self.edits, key=lambda e: (e.start, e.end))))
+        edits = self.edits
+        if type(edits) is not tuple or len(edits) > 1:  # one edit (most fixes) is in order already
+            object.__setattr__(self, "edits", tuple(sorted(edits, key=lambda e: (e.start, e.end))))
 
     @property
     def start(self) -> int:

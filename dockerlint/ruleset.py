@@ -30,6 +30,7 @@ class IndexEntry(NamedTuple):
     kinds: frozenset
     enabled_by_default: bool
     presets: frozenset
+    schema_issue: bool = False  # a schema-validation rule (KS100-KS103): the run needs its CRDs
 
 
 def _package_dir() -> str:
@@ -99,7 +100,7 @@ def index() -> tuple[IndexEntry, ...] | None:
             return None
         return tuple(
             IndexEntry(e["code"], e["name"], e["module"], frozenset(FileKind(k) for k in e["kinds"]),
-                       e["enabled_by_default"], frozenset(e["presets"]))
+                       e["enabled_by_default"], frozenset(e["presets"]), e["schema_issue"])
             for e in data["rules"]
         )
     except (OSError, ValueError, KeyError):
@@ -117,6 +118,7 @@ def build_index() -> dict:
                 "kinds": sorted(k.value for k in r.kinds),
                 "enabled_by_default": r.enabled_by_default,
                 "presets": sorted(r.presets),
+                "schema_issue": bool(getattr(r, "schema_issue", None)),
             }
             for r in all_rules()
         ],
@@ -297,8 +299,14 @@ def custom_rules(directory: str | None = None) -> tuple:
     return settings.policies.native if settings.policies is not None else ()
 
 
+def entries_for(kind: FileKind, select: list[str], ignore: list[str]) -> list:
+    """The selected rules of `kind` as index entries (nothing imported when the index is fresh;
+    else the classes, which have the same attributes)."""
+    return [r for r in _entries() if kind in r.kinds and rule_selected(r, select, ignore)]
+
+
 def rules_for(kind: FileKind, select: list[str], ignore: list[str]) -> list[type[Rule]]:
-    return [_class_of(r) for r in _entries() if kind in r.kinds and rule_selected(r, select, ignore)]
+    return [_class_of(r) for r in entries_for(kind, select, ignore)]
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ entries are ignored; concurrent runs are safe; the cache stays within its bound.
 from __future__ import annotations
 
 import glob
-import json
+import marshal
 import os
 import subprocess
 import sys
@@ -20,12 +20,17 @@ def dockerlint(cwd, *args):
 
 
 def packs(root, folder=".dockerlint_cache") -> list[str]:
-    return sorted(glob.glob(os.path.join(root, folder, cache.FORMAT, "*.json")))
+    return sorted(glob.glob(os.path.join(root, folder, cache.FORMAT, "*" + cache.SUFFIX)))
 
 
 def entries(root, folder=".dockerlint_cache") -> list[tuple[str, str]]:
     """(pack, key) of every cached result."""
-    return [(p, k) for p in packs(root, folder) for k in json.loads(open(p).read())]
+    return [(p, k) for p in packs(root, folder) for k in read(p)]
+
+
+def read(pack):
+    with open(pack, "rb") as f:
+        return marshal.loads(f.read())
 
 
 def test_second_run_reads_the_cache_and_says_the_same(tmp_path):
@@ -37,9 +42,9 @@ def test_second_run_reads_the_cache_and_says_the_same(tmp_path):
     assert second.stdout == first.stdout and second.returncode == first.returncode == 1
     # prove the second result came from the cache: doctor the entry and see it reported
     pack, key = entries(tmp_path)[0]
-    data = json.loads(open(pack).read())
+    data = read(pack)
     data[key]["findings"][0]["message"] = "from the cache"
-    open(pack, "w").write(json.dumps(data))
+    open(pack, "wb").write(marshal.dumps(data))
     third = dockerlint(tmp_path, "check", ".", "--format", "json")
     assert "from the cache" in third.stdout
     assert "from the cache" not in dockerlint(tmp_path, "check", ".", "--format", "json", "--no-cache").stdout
@@ -64,10 +69,19 @@ def test_a_changed_dockerignore_invalidates_the_result(tmp_path):
 def test_corrupt_entries_are_ignored(tmp_path):
     (tmp_path / "Dockerfile").write_text("FROM debian\n")
     first = dockerlint(tmp_path, "check", ".", "--format", "json").stdout
-    for pack in packs(tmp_path):
-        open(pack, "w").write('{"truncated":')
-    again = dockerlint(tmp_path, "check", ".", "--format", "json")
-    assert again.stdout == first and "Traceback" not in again.stderr
+    (pack,) = packs(tmp_path)
+    (key,) = read(pack)
+    junk = [
+        marshal.dumps({"truncated": [1, 2, 3]})[:-3],  # cut short
+        b"\xff" * 64,  # not marshal at all
+        marshal.dumps(["not", "a", "dict"]),
+        marshal.dumps({key: {"findings": "not a list", "kind": "dockerfile"}}),  # an entry of the wrong shape
+        marshal.dumps({key: {**read(pack)[key], "findings": [{"code": 1}]}}),
+    ]
+    for payload in junk:
+        open(pack, "wb").write(payload)
+        again = dockerlint(tmp_path, "check", ".", "--format", "json")
+        assert again.stdout == first and "Traceback" not in again.stderr
 
 
 def test_concurrent_runs_agree(tmp_path):
@@ -90,9 +104,9 @@ def test_the_cache_is_bounded(tmp_path):
         result = FileResult(str(tmp_path / f"d{i}" / "Dockerfile"), None, [Finding("DL3006", "x", Severity.WARNING, "m" * 1000, Span(0, 1, 1, 1, 1, 2))])
         store.put(directory, f"{i:064x}", result)
     store.flush()
-    assert len(glob.glob(os.path.join(directory, cache.FORMAT, "*.json"))) == 50
+    assert len(glob.glob(os.path.join(directory, cache.FORMAT, "*" + cache.SUFFIX))) == 50
     removed = cache.prune(directory, max_bytes=20_000)
-    left = glob.glob(os.path.join(directory, cache.FORMAT, "*.json"))
+    left = glob.glob(os.path.join(directory, cache.FORMAT, "*" + cache.SUFFIX))
     assert removed > 0 and sum(os.path.getsize(p) for p in left) <= 20_000
 
 
@@ -103,8 +117,8 @@ def test_a_pack_keeps_the_latest_results_of_each_file(tmp_path):
         store = cache.Store()
         store.put(directory, f"{i:064x}", FileResult(path, None))
         store.flush()
-    (pack,) = glob.glob(os.path.join(directory, cache.FORMAT, "*.json"))
-    assert sorted(json.loads(open(pack).read())) == [f"{i:064x}" for i in (3, 4)][: cache.PER_PATH]
+    (pack,) = glob.glob(os.path.join(directory, cache.FORMAT, "*" + cache.SUFFIX))
+    assert sorted(read(pack)) == [f"{i:064x}" for i in (3, 4)][: cache.PER_PATH]
 
 
 def test_worker_processes_hand_their_entries_to_one_writer(tmp_path):

@@ -244,3 +244,34 @@ def test_every_format_handles_no_results(fmt):
         ET.fromstring(out)
     elif fmt in ("gitlab", "rdjson"):
         json.loads(out)
+
+
+def test_json_finding_lines_are_the_encoder_s_output():
+    """`--format json` writes each finding with a template (json_format.finding_line) instead of
+    building a dictionary and encoding it: the text must be what the encoder writes, for every
+    kind of value (quotes, control characters, non-ASCII, fixes, related locations, no source)."""
+    import json
+
+    from dockerlint.model import Applicability, Edit, FileResult, Finding, Fix, Location, Severity, SourceText, Span
+    from dockerlint.report import json_format
+
+    text = 'FROM debian\nRUN echo "é\\t" \\\n  && ls\n'
+    source = SourceText(text, "d/Dockerfile")
+    odd = 'quote " backslash \\ tab \t newline \n nul-ish \x01 é 日本 \u2028 emoji 🐳'
+    findings = [
+        Finding("DL3006", "image-tag", Severity.WARNING, odd, Span(0, 11, 1, 1, 1, 12), "d/Dockerfile"),
+        Finding("DF001", "root", Severity.ERROR, "m", Span(12, 20, 2, 1, 2, 9), "d/Dockerfile",
+                fix=Fix((Edit(12, 15, "run\n  é"), Edit(0, 0, odd)), Applicability.UNSAFE, odd), aliases=("CKV_DOCKER_3", odd)),
+        Finding("DL3008", "pin", Severity.INFO, "m", Span(12, 20, 2, 1, 2, 9), "d/Dockerfile",
+                fix=Fix((Edit(len(text), len(text), "x"),), Applicability.DISPLAY_ONLY, "")),
+        Finding("KS100", "unknown", Severity.STYLE, "m", Span(0, 1, 1, 1, 1, 2), "other/x.yaml",
+                related=(Location("values.yaml", 3, 5, odd), Location("/abs/v.yaml", None, None, ""))),
+    ]
+    with_source = FileResult("d/Dockerfile", None, findings, source=source)
+    without = FileResult("d/Dockerfile", None, findings)
+    for result in (with_source, without):
+        for f in findings:
+            for path in (None, "shown/path"):
+                expected = json_format._ONE_LINE(json_format.finding_dict(result, f, ".", json_format.rule_url, path))
+                assert json_format.finding_line(result, f, ".", json_format.rule_url, path) == expected
+                json.loads(expected)

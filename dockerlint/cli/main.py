@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from functools import lru_cache
 
 from dockerlint import __version__
 from dockerlint.model import FileKind, FileResult, Severity
@@ -200,6 +201,8 @@ _UNRECOGNISED = object()
 # path -> where its result goes in the cache, for files the parent already looked up and missed
 # (worker processes fork after the lookups, so they see it too)
 _MISSED: dict = {}
+# path -> its bytes, read by the CRD pre-scan just before the cache lookups (which take them)
+_PRESCANNED: dict = {}
 
 
 def _cache_off(args) -> bool:
@@ -209,14 +212,21 @@ def _cache_off(args) -> bool:
 def _cached_outcome(cand, args, resolver, forced):
     """(result, None) from the cache for an unchanged file, or None (not cached, or unreadable:
     the normal path reports it)."""
-    from dockerlint.files import read_file
+    from dockerlint.files import DecodeError, decode, read_file
 
+    data = _PRESCANNED.pop(cand.path, None)  # read a moment ago by the CRD pre-scan
     settings = resolver.for_file(cand.path)
     if not settings.cache:
         return None
-    decoded, error = read_file(cand.path)
-    if error is not None:
-        return None
+    if data is not None:
+        try:
+            decoded = decode(data)
+        except DecodeError:
+            return None
+    else:
+        decoded, error = read_file(cand.path)
+        if error is not None:
+            return None
     where, hit = _cache_lookup(cand.path, decoded.text, settings, forced or cand.kind, _wants_anchors(args, settings))
     if hit is None:
         _MISSED[cand.path] = where  # process_candidate stores there without a second key and lookup
@@ -252,12 +262,18 @@ def _cache_lookup(display, text, settings, kind, anchors):
 
     directory = cache.directory_for(settings)
     # the end-of-life rules judge against today unless `as-of` is set: a result is for one day
-    day = settings.as_of or os.environ.get("DOCKERLINT_AS_OF") or __import__("datetime").date.today().isoformat()
+    day = settings.as_of or _today()
     k = cache.key(display, text.encode("utf-8", "surrogatepass"), settings, f"{kind}|{anchors}|{day}")
     hit = cache.get(directory, k, display, text)
     if hit is not None and hit.kind is None and hit.error is None:
         hit = _UNRECOGNISED
     return (directory, k, text, display), hit
+
+
+@lru_cache(maxsize=1)
+def _today() -> str:
+    """The day a run judges end-of-life dates on (asked once per file, answered once per run)."""
+    return os.environ.get("DOCKERLINT_AS_OF") or __import__("datetime").date.today().isoformat()
 
 
 def _cache_store(where, result):
@@ -323,7 +339,7 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
     if yaml_like:  # not even imported for a run of Dockerfiles
         from dockerlint.schemas.crds import prescan_crds
 
-        crds = prescan_crds(resolver, yaml_like)
+        crds = prescan_crds(resolver, yaml_like, None if fixing or _cache_off(args) else _PRESCANNED)
     for s in skipped:  # links that loop, dangle or leave the tree; FIFOs: said, not linted
         print(f"{s.path}: skipped: {s.reason}", file=sys.stderr)
     results: list[FileResult] = []

@@ -14,17 +14,18 @@ from functools import lru_cache
 from dockerlint.docs import rule_url
 
 from dockerlint import __version__
+from dockerlint.model import Applicability
 from dockerlint.report.common import fix_dict, relative
 
 
-def finding_dict(result, finding, root: str, url=None) -> dict:
+def finding_dict(result, finding, root: str, url=None, path: str | None = None) -> dict:
     s = finding.span
     return {
         "code": finding.code,
         "name": finding.name,
         "severity": str(finding.severity),
         "message": finding.message,
-        "path": relative(finding.path, root),
+        "path": relative(finding.path, root) if path is None else path,
         "line": s.line,
         "column": s.col,
         "end_line": s.end_line,
@@ -39,9 +40,53 @@ def finding_dict(result, finding, root: str, url=None) -> dict:
     }
 
 
+_STRING = json.encoder.encode_basestring  # the C encoder's string form (ensure_ascii=False)
+
+
+def finding_line(result, finding, root: str, url, path: str | None = None) -> str:
+    """`_ONE_LINE(finding_dict(...))`, written directly: building the dictionary and encoding it
+    was most of the time a cached run spent rendering (tests hold the two equal)."""
+    s = finding.span
+    fix = finding.fix
+    if fix is None or result.source is None:
+        fix_text = "null"
+    else:
+        position = result.source.position
+        edits = []
+        for e in fix.edits:
+            line, col = position(e.start)
+            end_line, end_col = position(e.end)
+            edits.append(f'{{"content": {_STRING(e.content)}, "line": {line}, "column": {col}, '
+                         f'"end_line": {end_line}, "end_column": {end_col}}}')
+        fix_text = (f'{{"applicability": "{fix.applicability}", "description": {_STRING(fix.description)}, '
+                    f'"edits": [{", ".join(edits)}]}}')
+    related = ""
+    if finding.related:
+        related = ', "related": [' + ", ".join(
+            f'{{"path": {_STRING(relative(loc.path, root))}, "line": {_ONE_LINE(loc.line)}, '
+            f'"column": {_ONE_LINE(loc.col)}, "message": {_STRING(loc.message)}}}'
+            for loc in finding.related) + "]"
+    aliases = ", ".join(map(_STRING, finding.aliases))
+    return (f'{{"code": {_STRING(finding.code)}, "name": {_STRING(finding.name)}, "severity": "{finding.severity}", '
+            f'"message": {_STRING(finding.message)}, "path": {_STRING(relative(finding.path, root) if path is None else path)}, '
+            f'"line": {s.line}, "column": {s.col}, "end_line": {s.end_line}, "end_column": {s.end_col}, '
+            f'"aliases": [{aliases}], "url": {_STRING(url(finding.code))}, "fix": {fix_text}{related}}}')
+
+
 def render(results, options) -> str:
     url = lru_cache(maxsize=None)(rule_url)  # one page per code, computed once per run
-    findings = [finding_dict(r, f, options.root, url) for r in results for f in r.findings]
+    root = options.root
+    lines = []
+    by_severity: Counter = Counter()
+    fixable = 0
+    for r in results:
+        if r.findings:
+            shown = relative(r.path, root)  # a file's findings share its path (asked once)
+            for f in r.findings:
+                lines.append(finding_line(r, f, root, url, shown if f.path == r.path else None))
+                by_severity[str(f.severity)] += 1
+                if f.fix is not None and r.source is not None and f.fix.applicability is not Applicability.DISPLAY_ONLY:
+                    fixable += 1
     errors = [
         {
             "path": relative(r.error.path, options.root),
@@ -53,16 +98,15 @@ def render(results, options) -> str:
         for r in results
         if r.error is not None
     ]
-    by_severity = Counter(f["severity"] for f in findings)
     document = {
         "version": __version__,
-        "findings": findings,
+        "findings": _Encoded(lines),
         "errors": errors,
         "summary": {
             "files": len(results),
-            "findings": len(findings),
+            "findings": len(lines),
             "errors": len(errors),
-            "fixable": sum(1 for f in findings if f["fix"] and f["fix"]["applicability"] != "display-only"),
+            "fixable": fixable,
             "by_severity": dict(sorted(by_severity.items())),
             **({"baselined": options.extra["baselined"]} if "baselined" in options.extra else {}),
         },
@@ -73,6 +117,10 @@ def render(results, options) -> str:
 _ONE_LINE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
 
+class _Encoded(list):
+    """Items already written as JSON text, one per line."""
+
+
 def dumps(document: dict) -> str:
     """`document` indented by two spaces down to its lists of objects, whose items are one line each."""
     out = ["{"]
@@ -80,7 +128,11 @@ def dumps(document: dict) -> str:
     for i, (key, value) in enumerate(items):
         comma = "," if i < len(items) - 1 else ""
         head = f"  {_ONE_LINE(key)}: "
-        if isinstance(value, list) and value:
+        if isinstance(value, _Encoded) and value:
+            out.append(head + "[")
+            out.append(",\n".join("    " + v for v in value))
+            out.append("  ]" + comma)
+        elif isinstance(value, list) and value:
             out.append(head + "[")
             out.append(",\n".join("    " + _ONE_LINE(v) for v in value))
             out.append("  ]" + comma)

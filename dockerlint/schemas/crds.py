@@ -26,9 +26,10 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dockerlint.parse.yaml import MappingNode, Node, SequenceNode, YamlDocument, YamlParseError, to_python
+if TYPE_CHECKING:  # the YAML layer is imported when a CRD is met: most runs have none
+    from dockerlint.parse.yaml import MappingNode, Node, YamlDocument
 
 _BUDGET = 200_000  # nodes a CRD (or one version's schema) may expand to
 
@@ -43,6 +44,8 @@ class _NodeSchema:
         self.node = node
 
     def data(self):
+        from dockerlint.parse.yaml import YamlParseError, to_python
+
         try:
             return to_python(self.node, budget=_BUDGET)
         except YamlParseError:  # an alias bomb or an unhashable key: nothing is checked
@@ -154,6 +157,8 @@ class CrdCatalogue:
         return self.kinds_by_group.get(group, {})
 
     def add_documents(self, documents: list[YamlDocument], path: str, rank: int = 0) -> None:
+        from dockerlint.parse.yaml import MappingNode
+
         for doc in documents:
             root = doc.root
             if type(root) is not MappingNode:
@@ -167,6 +172,8 @@ class CrdCatalogue:
 
     def add_crd(self, node: MappingNode, source: str, rank: int = 0) -> None:
         """A CRD as YAML nodes: what `add_data` reads, with the schemas left as nodes until used."""
+        from dockerlint.parse.yaml import MappingNode, SequenceNode, YamlParseError, to_python
+
         spec = node.get("spec")
         if type(spec) is not MappingNode:
             return
@@ -224,6 +231,8 @@ class CrdCatalogue:
 
 def _version_entry(node: Node):
     """One entry of `spec.versions`: name and served as data, the schema kept as nodes."""
+    from dockerlint.parse.yaml import MappingNode, to_python
+
     if type(node) is not MappingNode:
         return to_python(node, budget=_BUDGET)
     entry: dict = {}
@@ -359,13 +368,15 @@ def _python_regex(pattern: str) -> bool:
     return True
 
 
-def build_catalogue(paths: list[str], extra_files: list[str] = ()) -> tuple[CrdCatalogue, list[str]]:
+def build_catalogue(paths: list[str], extra_files: list[str] = (), keep: dict | None = None) -> tuple[CrdCatalogue, list[str]]:
     """CRDs from `crd-paths` (files or directories, YAML only) and from `extra_files` (the
     run's own files; only those that mention CustomResourceDefinition are kept, none is parsed).
-    Returns the catalogue and error messages for unreadable `crd-paths` entries."""
-    from dockerlint.files import DecodeError, decode
+    Returns the catalogue and error messages for unreadable `crd-paths` entries. `keep`, when
+    given, receives the bytes read of each of `extra_files` (up to KEEP_BYTES in all), for the
+    cache lookup that reads them next."""
+    from dockerlint.files import DecodeError, decode, read_bytes
     from dockerlint.model import SourceText
-    from dockerlint.parse.yaml import load_documents
+    from dockerlint.parse.yaml import YamlParseError, load_documents
 
     import hashlib
 
@@ -383,6 +394,7 @@ def build_catalogue(paths: list[str], extra_files: list[str] = ()) -> tuple[CrdC
             errors.append(f"crd-paths: {path}: no such file or directory")
     files.extend((f, False, True) for f in extra_files)
     seen: set[str] = set()
+    kept = 0
     alone: list[str] = []
     mixed: list[str] = []
     for path, explicit, linted in files:
@@ -392,13 +404,14 @@ def build_catalogue(paths: list[str], extra_files: list[str] = ()) -> tuple[CrdC
                 mixed.append(path)
             continue
         seen.add(real)
-        try:
-            with open(path, "rb") as f:
-                data = f.read()
-        except OSError as e:
+        data, error = read_bytes(path)
+        if error is not None:
             if explicit:
-                errors.append(f"crd-paths: {path}: cannot read ({e})")
+                errors.append(f"crd-paths: {path}: cannot read ({error.message})")
             continue
+        if linted and keep is not None and kept + len(data) <= KEEP_BYTES:
+            keep[path] = data
+            kept += len(data)
         if b"CustomResourceDefinition" not in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
             continue  # most files: not even decoded
         try:  # decoded as the linter decodes it, so that the engine's text is this text
@@ -427,6 +440,9 @@ def build_catalogue(paths: list[str], extra_files: list[str] = ()) -> tuple[CrdC
     return catalogue, errors
 
 
+KEEP_BYTES = 256 * 1024 * 1024  # the run's files kept in memory between the pre-scan and the cache lookup
+
+
 def _has_other_kinds(text: str) -> bool:
     """Does a file that has CRDs hold other objects too (custom resources perhaps)? Counted on
     the top-level `kind:` lines as usually written (str.count: no regex over megabytes)."""
@@ -436,13 +452,15 @@ def _has_other_kinds(text: str) -> bool:
 
 
 def schema_rules_selected(settings) -> bool:
-    from dockerlint.engine import selected_rules
+    """Does `settings` select a schema rule for Kubernetes files? (From the rule index: no rule
+    is imported to answer; custom rules never validate schemas.)"""
+    from dockerlint.engine import selected_entries
     from dockerlint.model import FileKind
 
-    return any(getattr(rule, "schema_issue", None) for rule in selected_rules(FileKind.KUBERNETES, settings))
+    return any(getattr(e, "schema_issue", None) for e in selected_entries(FileKind.KUBERNETES, settings))
 
 
-def prescan_crds(resolver, files: list[str]) -> CrdCatalogue | None:
+def prescan_crds(resolver, files: list[str], keep: dict | None = None) -> CrdCatalogue | None:
     """Before linting: collect the CRDs of the run (the linted files and every `crd-paths`
     entry of their configs) and give them to every file's settings as `settings.crds`.
     Costs nothing unless a schema rule is selected somewhere. Returns the catalogue (its
@@ -459,7 +477,7 @@ def prescan_crds(resolver, files: list[str]) -> CrdCatalogue | None:
     if not any(schema_rules_selected(s) for s in settings_list):
         return None
     crd_paths = sorted({p for s in settings_list for p in s.crd_paths})
-    catalogue, errors = build_catalogue(crd_paths, files)
+    catalogue, errors = build_catalogue(crd_paths, files, keep)
     for message in errors:
         import sys
 
