@@ -11,6 +11,7 @@ import errno
 import fnmatch
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -278,13 +279,19 @@ def discover(paths: list[str], exclude: list[str]) -> tuple[list[Candidate], lis
             seen.add(key)
             candidates.append(Candidate(path, kind, explicit))
 
+    parents: dict[str, str] = {}  # a path's directory as given -> absolute (asked per file)
     for arg in paths:
         if arg == "-":
             add("-", None, True)
             continue
-        p = Path(arg)
-        if p.is_dir():
-            root = p
+        try:  # one stat (pathlib's is_dir and exists made two, and a Path, per named file)
+            is_dir = stat.S_ISDIR(os.stat(arg).st_mode)
+            present = True
+        except (OSError, ValueError):
+            is_dir = False
+            present = os.path.islink(arg)
+        if is_dir:
+            p = root = Path(arg)
             real_root = os.path.realpath(root)
             listed = _git_files(root)
             unreadable: list[str] = []
@@ -335,19 +342,24 @@ def discover(paths: list[str], exclude: list[str]) -> tuple[list[Candidate], lis
                         skipped.append(Skipped(full, "not a regular file (a FIFO, socket or device); not read"))
                     continue  # else listed by git but deleted from the work tree
                 add(full, decision if isinstance(decision, FileKind) else None, False)
-        elif p.exists() or p.is_symlink():
+        elif present:
             # Explicitly named files are always linted: kind by name, else by content; a
             # chart's template or values file means its chart (pre-commit passes changed files).
-            above = chart_or_overlay_above(os.path.dirname(os.path.abspath(arg)), markers)
-            chart = chart_of_file(arg) if above and p.name.lower().endswith(YAML_SUFFIXES + (".tpl", ".txt")) else None
+            name = os.path.basename(arg)
+            given = os.path.dirname(arg)
+            parent = parents.get(given)
+            if parent is None:
+                parent = parents[given] = os.path.dirname(os.path.abspath(arg))
+            above = chart_or_overlay_above(parent, markers)
+            chart = chart_of_file(arg) if above and name.lower().endswith(YAML_SUFFIXES + (".tpl", ".txt")) else None
             if chart is not None:
                 add(chart, FileKind.HELM, True)
                 continue
-            overlay = overlay_of_file(arg) if above and (p.name.lower().endswith(YAML_SUFFIXES) or p.name == "Kustomization") else None
+            overlay = overlay_of_file(arg) if above and (name.lower().endswith(YAML_SUFFIXES) or name == "Kustomization") else None
             if overlay is not None:
                 add(overlay, FileKind.KUSTOMIZE, True)
                 continue
-            add(arg, kind_by_name(p.name), True)
+            add(arg, kind_by_name(name), True)
         else:
-            add(arg, kind_by_name(p.name), True)  # reported as "no such file" by the reader
+            add(arg, kind_by_name(os.path.basename(arg)), True)  # reported as "no such file" by the reader
     return candidates, skipped

@@ -98,14 +98,19 @@ def digest_of(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def related_unchanged(related: dict[str, str | None]) -> bool:
-    """Do the files a result depended on still have the content (or absence) it saw?"""
+def related_unchanged(related: dict[str, str | None], seen: dict | None = None) -> bool:
+    """Do the files a result depended on still have the content (or absence) it saw? `seen`
+    remembers the digests found, for a run whose files share them (a directory's .dockerignore)."""
     for path, digest in related.items():
-        try:
-            with open(path, encoding="utf-8", errors="replace") as f:
-                now = digest_of(f.read())
-        except OSError:
-            now = None
+        now = seen.get(path, False) if seen is not None else False
+        if now is False:
+            try:
+                with open(path, encoding="utf-8", errors="replace") as f:
+                    now = digest_of(f.read())
+            except OSError:
+                now = None
+            if seen is not None:
+                seen[path] = now
         if now != digest:
             return False
     return True

@@ -132,6 +132,19 @@ class SourceText:
         return self._line_starts[max(1, min(line, len(self._line_starts))) - 1]
 
 
+class KnownPositions(SourceText):
+    """A source some of whose offsets have known positions: a cached result's fix edits, whose
+    line and column were stored with them (a cached run need not index the file's lines)."""
+
+    def __init__(self, text: str, path: str, known: dict[int, tuple[int, int]]):
+        super().__init__(text, path)
+        self._known = known
+
+    def position(self, offset: int) -> tuple[int, int]:
+        found = self._known.get(offset)
+        return found if found is not None else SourceText.position(self, offset)
+
+
 @dataclass(frozen=True)
 class Edit:
     """Replace text[start:end] of the original source with `content`."""

@@ -41,12 +41,23 @@ def finding_dict(result, finding, root: str, url=None, path: str | None = None) 
 
 
 _STRING = json.encoder.encode_basestring  # the C encoder's string form (ensure_ascii=False)
+_TEXT = {a: str(a) for a in Applicability}
 
 
-def finding_line(result, finding, root: str, url, path: str | None = None) -> str:
+def finding_line(result, finding, root: str, url, path: str | None = None, parts: dict | None = None) -> str:
     """`_ONE_LINE(finding_dict(...))`, written directly: building the dictionary and encoding it
-    was most of the time a cached run spent rendering (tests hold the two equal)."""
+    was most of the time a cached run spent rendering (tests hold the two equal). `parts`
+    remembers the text of what a rule's findings share (code, name, severity; aliases, url)."""
+    parts = {} if parts is None else parts
     s = finding.span
+    head = parts.get((finding.code, finding.name, finding.severity))
+    if head is None:
+        head = parts[(finding.code, finding.name, finding.severity)] = (
+            f'{{"code": {_STRING(finding.code)}, "name": {_STRING(finding.name)}, "severity": "{finding.severity}", "message": ')
+    tail = parts.get((finding.code, finding.aliases))
+    if tail is None:
+        tail = parts[(finding.code, finding.aliases)] = (
+            f'"aliases": [{", ".join(map(_STRING, finding.aliases))}], "url": {_STRING(url(finding.code))}, "fix": ')
     fix = finding.fix
     if fix is None or result.source is None:
         fix_text = "null"
@@ -58,7 +69,7 @@ def finding_line(result, finding, root: str, url, path: str | None = None) -> st
             end_line, end_col = position(e.end)
             edits.append(f'{{"content": {_STRING(e.content)}, "line": {line}, "column": {col}, '
                          f'"end_line": {end_line}, "end_column": {end_col}}}')
-        fix_text = (f'{{"applicability": "{fix.applicability}", "description": {_STRING(fix.description)}, '
+        fix_text = (f'{{"applicability": "{_TEXT[fix.applicability]}", "description": {_STRING(fix.description)}, '
                     f'"edits": [{", ".join(edits)}]}}')
     related = ""
     if finding.related:
@@ -66,11 +77,9 @@ def finding_line(result, finding, root: str, url, path: str | None = None) -> st
             f'{{"path": {_STRING(relative(loc.path, root))}, "line": {_ONE_LINE(loc.line)}, '
             f'"column": {_ONE_LINE(loc.col)}, "message": {_STRING(loc.message)}}}'
             for loc in finding.related) + "]"
-    aliases = ", ".join(map(_STRING, finding.aliases))
-    return (f'{{"code": {_STRING(finding.code)}, "name": {_STRING(finding.name)}, "severity": "{finding.severity}", '
-            f'"message": {_STRING(finding.message)}, "path": {_STRING(relative(finding.path, root) if path is None else path)}, '
+    return (f'{head}{_STRING(finding.message)}, "path": {_STRING(relative(finding.path, root) if path is None else path)}, '
             f'"line": {s.line}, "column": {s.col}, "end_line": {s.end_line}, "end_column": {s.end_col}, '
-            f'"aliases": [{aliases}], "url": {_STRING(url(finding.code))}, "fix": {fix_text}{related}}}')
+            f'{tail}{fix_text}{related}}}')
 
 
 def render(results, options) -> str:
@@ -79,11 +88,12 @@ def render(results, options) -> str:
     lines = []
     by_severity: Counter = Counter()
     fixable = 0
+    parts: dict = {}
     for r in results:
         if r.findings:
             shown = relative(r.path, root)  # a file's findings share its path (asked once)
             for f in r.findings:
-                lines.append(finding_line(r, f, root, url, shown if f.path == r.path else None))
+                lines.append(finding_line(r, f, root, url, shown if f.path == r.path else None, parts))
                 by_severity[str(f.severity)] += 1
                 if f.fix is not None and r.source is not None and f.fix.applicability is not Applicability.DISPLAY_ONLY:
                     fixable += 1

@@ -376,8 +376,6 @@ def build_catalogue(paths: list[str], extra_files: list[str] = (), keep: dict | 
     cache lookup that reads them next."""
     from dockerlint.files import DecodeError, decode, read_bytes
     from dockerlint.model import SourceText
-    from dockerlint.parse.yaml import YamlParseError, load_documents
-
     import hashlib
 
     catalogue = CrdCatalogue(packed=True)
@@ -423,6 +421,8 @@ def build_catalogue(paths: list[str], extra_files: list[str] = (), keep: dict | 
         if "CustomResourceDefinition" not in text:
             continue
         if explicit:  # named in crd-paths: parse now, so that a broken file is an error
+            from dockerlint.parse.yaml import YamlParseError, load_documents
+
             try:
                 load_documents(SourceText(text, path))
             except YamlParseError as e:

@@ -34,7 +34,9 @@ import marshal
 import os
 from functools import lru_cache
 
-from dockerlint.model import Applicability, Edit, FileError, FileKind, FileResult, Finding, Fix, Location, Severity, SourceText, Span
+from dockerlint.model import (
+    Applicability, Edit, FileError, FileKind, FileResult, Finding, Fix, KnownPositions, Location, Severity, SourceText, Span,
+)
 
 DIRECTORY = ".dockerlint_cache"
 FORMAT = "v3"
@@ -85,8 +87,15 @@ def _on_path(name: str) -> str | None:
 def directory_for(settings, cwd: str | None = None) -> str:
     if settings.cache_dir:
         return settings.cache_dir
-    base = os.path.dirname(os.path.abspath(settings.config_path)) if settings.config_path else (cwd or os.getcwd())
-    return os.path.join(base, DIRECTORY)
+    if settings.config_path:
+        found = _DIRECTORIES.get(settings.config_path)  # asked for every file
+        if found is None:
+            found = _DIRECTORIES[settings.config_path] = os.path.join(os.path.dirname(os.path.abspath(settings.config_path)), DIRECTORY)
+        return found
+    return os.path.join(cwd or os.getcwd(), DIRECTORY)
+
+
+_DIRECTORIES: dict[str, str] = {}
 
 
 # id(settings) -> (settings, repr(settings)): a run's files share a few Settings objects, and
@@ -143,6 +152,7 @@ class Store:
     def __init__(self) -> None:
         self._read: dict[str, dict] = {}  # pack path -> its entries as read
         self._new: dict[str, dict] = {}  # pack path -> key -> entry added by this run
+        self._related: dict = {}  # path -> digest of a file results depend on, read once per run
 
     def get(self, directory: str, k: str, path: str, text: str) -> FileResult | None:
         pack = _pack_path(directory, path)
@@ -153,7 +163,7 @@ class Store:
         if entry is None:
             return None
         try:
-            return _decode(entry, path, text)
+            return _decode(entry, path, text, self._related)
         except (ValueError, KeyError, TypeError, IndexError):
             del entries[k]  # a doctored or foreign entry: forget it
             return None
@@ -306,6 +316,7 @@ def _mark(directory: str) -> None:
 
 
 def _encode(result: FileResult) -> dict:
+    position = result.source.position if result.source is not None else None
     return {
         "kind": result.kind.value if result.kind else None,
         "documents": result.documents,
@@ -322,7 +333,9 @@ def _encode(result: FileResult) -> dict:
                 **({"locations": [[loc.path, loc.line, loc.col, loc.message] for loc in f.related]} if f.related else {}),
                 "fix": None if f.fix is None else {
                     "applicability": f.fix.applicability.value, "description": f.fix.description,
-                    "edits": [[e.start, e.end, e.content] for e in f.fix.edits],
+                    # with the edits' positions, which reports show: a hit needs no line index
+                    "edits": [[e.start, e.end, e.content, *position(e.start), *position(e.end)] if position else
+                              [e.start, e.end, e.content] for e in f.fix.edits],
                 },
             }
             for f in result.findings
@@ -330,10 +343,10 @@ def _encode(result: FileResult) -> dict:
     }
 
 
-def _decode(data: dict, path: str, text: str) -> FileResult | None:
+def _decode(data: dict, path: str, text: str, seen: dict | None = None) -> FileResult | None:
     from dockerlint.files import related_unchanged
 
-    if data["related"] and not related_unchanged(data["related"]):
+    if data["related"] and not related_unchanged(data["related"], seen):
         return None  # a file the rules read (.dockerignore, ...) changed since
     kind = _KINDS[data["kind"]] if data["kind"] else None
     error = None
@@ -341,16 +354,24 @@ def _decode(data: dict, path: str, text: str) -> FileResult | None:
         e = data["error"]
         error = FileError(path, e["message"], e["line"], e["column"], code=e["code"], kind=kind)
     findings = []
+    known: dict[int, tuple[int, int]] = {}  # offset -> (line, column) of the fixes' edits
     # positional arguments and dictionaries instead of Enum(value): a cached run decodes every finding
     severities, applicabilities = _SEVERITIES, _APPLICABILITIES
     for f in data["findings"]:
         fix = f["fix"]
         if fix is not None:
-            fix = Fix(tuple([Edit(*e) for e in fix["edits"]]), applicabilities[fix["applicability"]], fix["description"])
+            edits = []
+            for e in fix["edits"]:
+                edits.append(Edit(e[0], e[1], e[2]))
+                if len(e) == 7:
+                    known[e[0]] = (e[3], e[4])
+                    known[e[1]] = (e[5], e[6])
+            fix = Fix(tuple(edits), applicabilities[fix["applicability"]], fix["description"])
         findings.append(Finding(f["code"], f["name"], severities[f["severity"]], f["message"], Span(*f["span"]), path,
                                 fix, tuple(f["aliases"]), kind, f["anchor"],
                                 tuple([Location(*loc) for loc in f["locations"]]) if "locations" in f else ()))
-    return FileResult(path, kind, findings, error=error, source=SourceText(text, path), documents=data["documents"],
+    source = KnownPositions(text, path, known) if known else SourceText(text, path)
+    return FileResult(path, kind, findings, error=error, source=source, documents=data["documents"],
                       related=data["related"])
 
 
