@@ -132,13 +132,24 @@ class SourceText:
         return self._line_starts[max(1, min(line, len(self._line_starts))) - 1]
 
 
-class KnownPositions(SourceText):
-    """A source some of whose offsets have known positions: a cached result's fix edits, whose
-    line and column were stored with them (a cached run need not index the file's lines)."""
+class CachedSource(SourceText):
+    """The source of a cached result. The positions of its fixes' edits, which reports show,
+    were stored with them (no line index needed), and a file read as UTF-8 bytes is decoded only
+    if something asks for its text: a cached run writing JSON never does."""
 
-    def __init__(self, text: str, path: str, known: dict[int, tuple[int, int]]):
-        super().__init__(text, path)
+    def __init__(self, path: str, known: dict[int, tuple[int, int]], text: str | None = None, data: bytes | None = None):
+        self.path = path
+        self._starts = None
         self._known = known
+        self._text = text
+        self._data = data
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self._data.decode("utf-8")  # the bytes the cache key was made of: valid
+            self._data = None
+        return self._text
 
     def position(self, offset: int) -> tuple[int, int]:
         found = self._known.get(offset)

@@ -152,3 +152,23 @@ def test_cache_dir_setting_and_no_cache(tmp_path):
     (tmp_path / "other" / "Dockerfile").write_text("FROM debian\n")
     dockerlint(tmp_path / "other", "check", ".", "--no-cache", "--isolated")
     assert not (tmp_path / "other" / ".dockerlint_cache").exists()
+
+
+def test_encodings_and_unreadable_files_through_the_cache(tmp_path):
+    """A cached run keys UTF-8 files by their bytes and decodes them only if a report needs the
+    text: UTF-8 with a BOM, UTF-16 and invalid or binary files must come out as without the cache,
+    in JSON and in text (which shows source lines)."""
+    text = "FROM debian\nRUN apt-get install curl\n"
+    (tmp_path / "utf8.Dockerfile").write_bytes(text.encode())
+    (tmp_path / "bom.Dockerfile").write_bytes(b"\xef\xbb\xbf" + text.encode())
+    (tmp_path / "utf16.Dockerfile").write_bytes(text.encode("utf-16"))
+    (tmp_path / "latin1.Dockerfile").write_bytes("FROM debian\nLABEL a=\xe9\n".encode("latin-1"))
+    (tmp_path / "binary.Dockerfile").write_bytes(b"FROM debian\n\x00\x01")
+    for fmt in ("json", "text"):
+        uncached = dockerlint(tmp_path, "check", ".", "--format", fmt, "--no-cache")
+        first = dockerlint(tmp_path, "check", ".", "--format", fmt)
+        second = dockerlint(tmp_path, "check", ".", "--format", fmt)
+        assert first.stdout == second.stdout == uncached.stdout, fmt
+        assert first.stderr == second.stderr == uncached.stderr, fmt
+        assert "latin1.Dockerfile" in second.stdout + second.stderr and "binary.Dockerfile" in second.stdout + second.stderr
+    assert len(entries(tmp_path)) >= 3  # the three readable files (per format's settings)

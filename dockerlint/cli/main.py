@@ -212,22 +212,29 @@ def _cache_off(args) -> bool:
 def _cached_outcome(cand, args, resolver, forced):
     """(result, None) from the cache for an unchanged file, or None (not cached, or unreadable:
     the normal path reports it)."""
-    from dockerlint.files import DecodeError, decode, read_file
+    from dockerlint.files import DecodeError, decode, read_bytes
 
     data = _PRESCANNED.pop(cand.path, None)  # read a moment ago by the CRD pre-scan
     settings = resolver.for_file(cand.path)
     if not settings.cache:
         return None
-    if data is not None:
-        try:
-            decoded = decode(data)
-        except DecodeError:
-            return None
-    else:
-        decoded, error = read_file(cand.path)
+    if data is None:
+        data, error = read_bytes(cand.path)
         if error is not None:
             return None
-    where, hit = _cache_lookup(cand.path, decoded.text, settings, forced or cand.kind, _wants_anchors(args, settings))
+    kind, anchors = forced or cand.kind, _wants_anchors(args, settings)
+    utf8 = not data.startswith((b"\xff\xfe", b"\xfe\xff"))  # else UTF-16: keyed by its text as UTF-8
+    if utf8:
+        # the bytes are what the key is made of (the text encoded again): a hit needs no text
+        where, hit = _cache_lookup(cand.path, None, settings, kind, anchors, data)
+    try:
+        text = decode(data).text if not utf8 or hit is None else None
+    except DecodeError:
+        return None  # binary or not UTF-8: the normal path reports it
+    if utf8:
+        where = (where[0], where[1], text, where[3])
+    else:
+        where, hit = _cache_lookup(cand.path, text, settings, kind, anchors)
     if hit is None:
         _MISSED[cand.path] = where  # process_candidate stores there without a second key and lookup
         return None
@@ -256,15 +263,16 @@ def _lint_with_anchors(loaded, settings, anchors: bool):
     return result
 
 
-def _cache_lookup(display, text, settings, kind, anchors):
-    """((directory, key, text, display), the cached result, _UNRECOGNISED, or None on a miss)."""
+def _cache_lookup(display, text, settings, kind, anchors, utf8: bytes | None = None):
+    """((directory, key, text, display), the cached result, _UNRECOGNISED, or None on a miss).
+    Keyed by the text as UTF-8: `utf8`, when the caller has those bytes already (`text` None)."""
     from dockerlint.state import cache
 
     directory = cache.directory_for(settings)
     # the end-of-life rules judge against today unless `as-of` is set: a result is for one day
     day = settings.as_of or _today()
-    k = cache.key(display, text.encode("utf-8", "surrogatepass"), settings, f"{kind}|{anchors}|{day}")
-    hit = cache.get(directory, k, display, text)
+    k = cache.key(display, utf8 if utf8 is not None else text.encode("utf-8", "surrogatepass"), settings, f"{kind}|{anchors}|{day}")
+    hit = cache.get(directory, k, display, utf8 if text is None else text)
     if hit is not None and hit.kind is None and hit.error is None:
         hit = _UNRECOGNISED
     return (directory, k, text, display), hit

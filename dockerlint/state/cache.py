@@ -35,7 +35,7 @@ import os
 from functools import lru_cache
 
 from dockerlint.model import (
-    Applicability, Edit, FileError, FileKind, FileResult, Finding, Fix, KnownPositions, Location, Severity, SourceText, Span,
+    Applicability, Edit, FileError, FileKind, FileResult, Finding, Fix, CachedSource, Location, Severity, SourceText, Span,
 )
 
 DIRECTORY = ".dockerlint_cache"
@@ -154,7 +154,7 @@ class Store:
         self._new: dict[str, dict] = {}  # pack path -> key -> entry added by this run
         self._related: dict = {}  # path -> digest of a file results depend on, read once per run
 
-    def get(self, directory: str, k: str, path: str, text: str) -> FileResult | None:
+    def get(self, directory: str, k: str, path: str, text: str | bytes) -> FileResult | None:
         pack = _pack_path(directory, path)
         entries = self._read.get(pack)
         if entries is None:
@@ -259,7 +259,7 @@ def _write_atomic(path: str, data: bytes) -> None:
 STORE = Store()  # the command line's, for one run
 
 
-def get(directory: str, k: str, path: str, text: str) -> FileResult | None:
+def get(directory: str, k: str, path: str, text: str | bytes) -> FileResult | None:
     return STORE.get(directory, k, path, text)
 
 
@@ -343,7 +343,9 @@ def _encode(result: FileResult) -> dict:
     }
 
 
-def _decode(data: dict, path: str, text: str, seen: dict | None = None) -> FileResult | None:
+def _decode(data: dict, path: str, text: str | bytes, seen: dict | None = None) -> FileResult | None:
+    """A cached entry as a FileResult; `text` is the file's text, or its bytes when they are
+    UTF-8 (decoded only if the text is asked for)."""
     from dockerlint.files import related_unchanged
 
     if data["related"] and not related_unchanged(data["related"], seen):
@@ -370,7 +372,7 @@ def _decode(data: dict, path: str, text: str, seen: dict | None = None) -> FileR
         findings.append(Finding(f["code"], f["name"], severities[f["severity"]], f["message"], Span(*f["span"]), path,
                                 fix, tuple(f["aliases"]), kind, f["anchor"],
                                 tuple([Location(*loc) for loc in f["locations"]]) if "locations" in f else ()))
-    source = KnownPositions(text, path, known) if known else SourceText(text, path)
+    source = CachedSource(path, known, data=text) if isinstance(text, bytes) else CachedSource(path, known, text=text)
     return FileResult(path, kind, findings, error=error, source=source, documents=data["documents"],
                       related=data["related"])
 
