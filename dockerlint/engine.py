@@ -69,9 +69,9 @@ def run_rules(
     ctx = Context(path=path, kind=kind, source=source, model=model, settings=settings)
     if related is not None:
         ctx.related = related
-    for rule in selected_rules(kind, settings):
+    for rule, options in _plan(kind, settings):
         ctx.rule = rule
-        ctx.options = rule.option_values(settings.rule_options.get(rule.code))
+        ctx.options = dict(options)  # a rule's own copy: it may change it
         try:
             rule().check(ctx)
         except RecursionError:
@@ -80,6 +80,23 @@ def run_rules(
             ctx.findings.append(_internal_error(rule, path, f"{type(e).__name__}: {e}"))
     ctx.rule = None
     return plugin(kind).finish(ctx.findings, model)
+
+
+def _plan(kind: FileKind, settings: Settings) -> tuple:
+    """The selected rules with their options. Without `rule-options` (most runs) a selection's
+    plan is worked out once, not once per rule and file."""
+    rules = selected_rules(kind, settings)
+    if settings.rule_options:
+        return tuple((r, r.option_values(settings.rule_options.get(r.code))) for r in rules)
+    found = _PLANS.get(id(rules))
+    if found is None or found[0] is not rules:  # the same (cached) tuple of rules, not a new one at its address
+        if len(_PLANS) > 256:
+            _PLANS.clear()
+        found = _PLANS[id(rules)] = (rules, tuple((r, r.option_values(None)) for r in rules))
+    return found[1]
+
+
+_PLANS: dict[int, tuple] = {}
 
 
 def _same_finding_codes(kind: FileKind, settings: Settings) -> dict[str, str]:

@@ -124,11 +124,20 @@ class Instruction:
 
         `Word.text` is the word as written in `args` (quotes kept), `Word.value` has the quotes and
         escapes removed (no variable expansion), `Word.span` points into the source, across
-        continuation lines if the word spans them.
+        continuation lines if the word spans them. Many rules ask for the same instruction's
+        words: they are split once (for these `args`) and each caller gets its own list.
         """
         args = self.args
         if not args:
             return []
+        known = self.__dict__.get("_words")
+        if known is not None and known[0] is args and known[1] is self.source:
+            return list(known[2])
+        out = self._split_words(args)
+        self.__dict__["_words"] = (args, self.source, tuple(out))
+        return out
+
+    def _split_words(self, args: str) -> list[Word]:
         segs = self.segments
         keys = [seg[0] for seg in segs]
         single = len(segs) == 1
