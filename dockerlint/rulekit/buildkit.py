@@ -254,6 +254,8 @@ def process_word(text: str, env: dict[str, str], escape: str = "\\") -> tuple[st
 
 def var_refs(text: str, escape: str = "\\") -> list[VarRef]:
     """The variables a word looks up (none defined); [] if the word does not lex."""
+    if "$" not in text:
+        return []  # only a `$` looks a variable up (most words: no need to lex them)
     lexer = _Lexer(text, {}, escape)
     try:
         lexer.word()

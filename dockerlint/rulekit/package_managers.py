@@ -47,6 +47,7 @@ class Run:
 
     _commands: list[tuple[RunScript, Command]] | None = field(default=None, repr=False, compare=False)
     _by_basename: dict[str, list[int]] | None = field(default=None, repr=False, compare=False)
+    _named: dict[tuple[str, ...], list] = field(default_factory=dict, repr=False, compare=False)
 
     def commands(self) -> Iterator[tuple[RunScript, Command]]:
         """Every simple command (wrappers such as `sudo`/`env` removed) with its script, in
@@ -59,7 +60,14 @@ class Run:
         return self._commands
 
     def named(self, names: tuple[str, ...]) -> list[tuple[RunScript, Command]]:
-        """The commands `Command.is_named(*names)` accepts, in order, through a basename index."""
+        """The commands `Command.is_named(*names)` accepts, in order, through a basename index
+        (the answer kept per `names`: several rules ask for apt-get's, pip's...)."""
+        found = self._named.get(names)
+        if found is None:
+            found = self._named[names] = self._find_named(names)
+        return list(found)
+
+    def _find_named(self, names: tuple[str, ...]) -> list[tuple[RunScript, Command]]:
         commands = self._all_commands()
         if any("/" in n for n in names):
             return [(s, c) for s, c in commands if c.is_named(*names)]
