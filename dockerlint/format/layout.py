@@ -84,14 +84,7 @@ class Token:
     end: int
     text: str  # what is written (normally the source text)
     rewritten: bool = False  # text differs from the source (keyword case, exec form)
-    node: object = None  # the shell token's tree-sitter node
-
-    @property
-    def level(self) -> int:
-        """Continuation indent, in indent widths, when a line starts with this token."""
-        if self.node is None:
-            return 1
-        return 1 + shell_tokens.depth(self.node) + shell_tokens.continues_command(self.node)
+    level: int = 1  # continuation indent, in indent widths, when a line starts with this token
 
 
 def _word_tokens(t: str, lo: int, hi: int, escape: str) -> list[Token]:
@@ -209,7 +202,7 @@ def _args_tokens(ins, keyword, t, a, b, escape, logical, options):
         if program is None:
             return [Token(a, b, t[a:b])], None
         logical.shell_signature = program.signature
-        tokens = [Token(a + tok.start, a + tok.end, t[a + tok.start : a + tok.end], node=tok.node) for tok in program.tokens]
+        tokens = [Token(a + tok.start, a + tok.end, t[a + tok.start : a + tok.end], level=tok.level) for tok in program.tokens]
         return tokens, program
     tokens = _word_tokens(t, a, b, escape)
     if keyword == "FROM" and len(tokens) == 3 and tokens[1].text.lower() == "as":
