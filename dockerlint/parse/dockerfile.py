@@ -813,6 +813,12 @@ def parse_dockerfile(text: str, path: str = "-", *, max_line_bytes: int | None =
             gc.enable()
 
 
+# Span(...) sets its six fields through object.__setattr__, one call each (it is a frozen
+# dataclass): half the cost of a span, and the parser makes one per keyword, flag, comment and
+# instruction. _span makes the same object by filling its __dict__ in one call.
+_new_span = object.__new__
+
+
 def _source_text(text: str, path: str, line_starts: list[int]) -> SourceText:
     """SourceText(text, path), reusing the line index the parser computed anyway."""
     return SourceText(text, path, line_starts)
@@ -855,10 +861,17 @@ class _Parser:
         """SourceText.span, for in-range offsets, without the clamping."""
         starts = self.starts
         k = bisect.bisect_right(starts, start) - 1
+        span = _new_span(Span)
         if end < starts[k + 1]:
-            return Span(start, end, k + 1, start - starts[k] + 1, k + 1, end - starts[k] + 1)
+            span.__dict__.update(
+                start=start, end=end, line=k + 1, col=start - starts[k] + 1, end_line=k + 1, end_col=end - starts[k] + 1
+            )
+            return span
         j = bisect.bisect_right(starts, end, k) - 1
-        return Span(start, end, k + 1, start - starts[k] + 1, j + 1, end - starts[j] + 1)
+        span.__dict__.update(
+            start=start, end=end, line=k + 1, col=start - starts[k] + 1, end_line=j + 1, end_col=end - starts[j] + 1
+        )
+        return span
 
     def _content_end(self, i: int) -> int:
         """Offset of the end of line i without its line terminator (trailing "\r"s excluded)."""
