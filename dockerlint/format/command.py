@@ -186,8 +186,22 @@ def _preload() -> None:
     _file_helpers()
 
 
-def _worker(job):
-    return _format_one(*job)
+def _worker_run(jobs):
+    return [_format_one(*job) for job in jobs]
+
+
+def _runs(jobs: list, workers: int) -> list[list]:
+    """The jobs cut into runs of neighbouring files, one run per task: long runs first (files
+    in one directory tree often share instructions, whose layout and proof a worker remembers,
+    format.document._LAYOUTS), each a third of what is left per worker, down to 16 files at
+    the end, so no worker is left with a long run while the others have finished."""
+    runs = []
+    i = 0
+    while i < len(jobs):
+        size = max(16, (len(jobs) - i) // (workers * 3))
+        runs.append(jobs[i : i + size])
+        i += size
+    return runs
 
 
 def _job_count(requested: int | None, files: int) -> int:
@@ -233,10 +247,7 @@ def _run(args) -> int:
         _preload()  # import once here: forked workers start with it (not once per worker)
 
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            # Long runs of neighbouring files per task: files in one directory tree often share
-            # instructions, whose layout and proof a worker remembers (format.document._LAYOUTS).
-            chunk = max(16, -(-len(jobs) // (workers * 6)))
-            outcomes = list(pool.imap(_worker, jobs, chunksize=chunk))
+            outcomes = [out for done in pool.imap(_worker_run, _runs(jobs, workers)) for out in done]
     else:
         outcomes = [_format_one(*job) for job in jobs]
     status = EXIT_OK
