@@ -337,3 +337,27 @@ def test_token_levels_from_the_walk_equal_climbing_the_parents(script, packages)
     levels = [t.level for t in prog.tokens]
     assert levels == [1 + shell_tokens.depth(t.node) + shell_tokens.continues_command(t.node) for t in prog.tokens]
     assert max(levels) >= 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# syntax=docker/dockerfile:1\n# escape=`\n\n# a comment\nFROM a\nRUN x &&`\n  y\n",
+        "\ufeff# escape=\\\nFROM a\nRUN x &&\\\n  y\n",
+        "\n\n\n# c\n\n\nFROM a\nRUN x &&\\\n  y\n",
+        "# syntax=x\r\n\r\nFROM a\r\nRUN x &&\\\r\n  y\r\n",
+        "FROM a\nRUN x &&\\\n  y\n",
+        "  # indented header comment\n\\\nFROM a\nrun  x\n",
+    ],
+)
+def test_skipping_the_header_only_proof_gives_the_same_result(text, monkeypatch):
+    """With every changed instruction proven before (the memo) and the header as written, the
+    proof is skipped; running it gives the same result."""
+    from dockerlint.format import document
+
+    document._PROVEN.clear()
+    first = format_text(text)  # proves the instructions
+    fast = format_text(text)  # all proven: the header-only proof may be skipped
+    monkeypatch.setattr(document, "_header_as_written", lambda *a: False)
+    slow = format_text(text)
+    assert (fast.text, fast.kept, fast.error) == (slow.text, slow.kept, slow.error) == (first.text, first.kept, first.error)
