@@ -202,7 +202,8 @@ def _args_tokens(ins, keyword, t, a, b, escape, logical, options):
         if program is None:
             return [Token(a, b, t[a:b])], None
         logical.shell_signature = program.signature
-        tokens = [Token(a + tok.start, a + tok.end, t[a + tok.start : a + tok.end], level=tok.level) for tok in program.tokens]
+        script = t[a:b]
+        tokens = [Token(a + tok.start, a + tok.end, script[tok.start : tok.end], False, tok.level) for tok in program.tokens]
         return tokens, program
     tokens = _word_tokens(t, a, b, escape)
     if keyword == "FROM" and len(tokens) == 3 and tokens[1].text.lower() == "as":
