@@ -189,6 +189,8 @@ def _format(
 
 
 def _raw(lines: list[str], first: int, last: int) -> tuple[str, bool]:
+    if first == last:
+        return lines[first] + "\n", True
     return "".join(line + "\n" for line in lines[first : last + 1]), True
 
 

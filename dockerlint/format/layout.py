@@ -108,13 +108,23 @@ def _single_spaced(t: str) -> bool:
 
 
 def _exec_form(items: list[str]) -> str | None:
+    key = tuple(items)
+    if key in _EXEC_FORMS:
+        return _EXEC_FORMS[key]
     text = json.dumps(items, ensure_ascii=False)
     try:
         if json.loads(text) != items:
-            return None
+            text = None
     except ValueError:
-        return None
+        text = None
+    if len(_EXEC_FORMS) > 20_000:
+        _EXEC_FORMS.clear()
+    _EXEC_FORMS[key] = text
     return text
+
+
+# exec-form arrays repeat (CMD ["bash"]): a pure function's results, per process
+_EXEC_FORMS: dict[tuple, str | None] = {}
 
 
 def packages_possible(ins: Instruction, options: FormatOptions) -> bool:
