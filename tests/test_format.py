@@ -311,3 +311,53 @@ def test_proof_package_order_is_meaning_only_with_sort_packages():
     assert proof.meaning(a) != proof.meaning(b)
     assert proof.meaning(a, packages=True) == proof.meaning(b, packages=True)
     assert proof.meaning(a, packages=True) != proof.meaning(c, packages=True)
+
+
+_TRICKY_SHELL = [
+    "if [ -f a ] && [ -f b ]; then echo yes; elif test -x c; then echo maybe; else echo no; fi",
+    "if true; then if false; then :; else for i in 1 2; do echo $i; done; fi; fi && echo after",
+    "while read -r line; do case $line in a|b) echo ab;; *) { echo other; } ;; esac; done < file",
+    "( cd /src && make -j4 ) || { echo failed >&2; exit 1; }",
+    "! grep -q x f && A=1 B=2 env | sort > out 2>&1 && export X=$(echo y) && unset Z",
+    "[[ -n $a ]] && declare -a arr=(1 2) && until false; do break; done",
+    "apt-get update && apt-get install -y --no-install-recommends curl ca-certificates git",
+]
+
+
+@pytest.mark.parametrize("script", _TRICKY_SHELL)
+@pytest.mark.parametrize("packages", [False, True])
+def test_token_levels_from_the_walk_equal_climbing_the_parents(script, packages):
+    """program() works out each token's level during its one walk of the tree; depth() and
+    continues_command() climb from the token's node (the definition): the same on every token."""
+    from dockerlint.format import shell_tokens
+
+    prog = shell_tokens.program(script, packages)
+    assert prog is not None
+    assert prog.signature == shell_tokens.signature(script, packages)
+    levels = [t.level for t in prog.tokens]
+    assert levels == [1 + shell_tokens.depth(t.node) + shell_tokens.continues_command(t.node) for t in prog.tokens]
+    assert max(levels) >= 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# syntax=docker/dockerfile:1\n# escape=`\n\n# a comment\nFROM a\nRUN x &&`\n  y\n",
+        "\ufeff# escape=\\\nFROM a\nRUN x &&\\\n  y\n",
+        "\n\n\n# c\n\n\nFROM a\nRUN x &&\\\n  y\n",
+        "# syntax=x\r\n\r\nFROM a\r\nRUN x &&\\\r\n  y\r\n",
+        "FROM a\nRUN x &&\\\n  y\n",
+        "  # indented header comment\n\\\nFROM a\nrun  x\n",
+    ],
+)
+def test_skipping_the_header_only_proof_gives_the_same_result(text, monkeypatch):
+    """With every changed instruction proven before (the memo) and the header as written, the
+    proof is skipped; running it gives the same result."""
+    from dockerlint.format import document
+
+    document._PROVEN.clear()
+    first = format_text(text)  # proves the instructions
+    fast = format_text(text)  # all proven: the header-only proof may be skipped
+    monkeypatch.setattr(document, "_header_as_written", lambda *a: False)
+    slow = format_text(text)
+    assert (fast.text, fast.kept, fast.error) == (slow.text, slow.kept, slow.error) == (first.text, first.kept, first.error)

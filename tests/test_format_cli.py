@@ -157,3 +157,39 @@ def test_write_in_place_cuts_to_length_and_restores_on_failure(tmp_path, monkeyp
     else:
         raise AssertionError("the failed write was not reported")
     assert p.read_bytes() == b"abcdefghijklmnop"
+
+
+def test_files_read_with_one_read_decode_and_fail_as_read_file(tmp_path, monkeypatch):
+    """format reads a regular file with one open/fstat/read (command._read_bytes); whatever it
+    cannot read that way goes through files.read_file: the same text, the same errors."""
+    from dockerlint.files import read_file
+    from dockerlint.format import command
+
+    messy_crlf = MESSY.replace("\n", "\r\n")
+    (tmp_path / "utf8").write_bytes(("\ufeff" + MESSY).encode("utf-8"))
+    (tmp_path / "crlf").write_bytes(messy_crlf.encode("utf-8"))
+    (tmp_path / "utf16").write_bytes(MESSY.encode("utf-16"))
+    (tmp_path / "latin1").write_bytes("FROM a\nLABEL x=\xe9\n".encode("latin-1"))
+    (tmp_path / "nul").write_bytes(b"FROM a\x00\n")
+    (tmp_path / "empty").write_bytes(b"")
+    (tmp_path / "dir").mkdir()
+    os.mkfifo(tmp_path / "fifo")
+    for name in ("utf8", "crlf", "utf16", "latin1", "nul", "empty"):
+        path = str(tmp_path / name)
+        data = command._read_bytes(path)
+        assert data == (tmp_path / name).read_bytes()
+        decoded, error = read_file(path)
+        got = command._format_one(path, name, True, True, None, "check")
+        if error is not None:
+            assert got.messages == [f"{name}: error: {error.message}"] and got.status == 2
+        else:
+            assert decoded is not None and got.changed == (name != "empty")
+            assert got.status == (1 if name == "empty" else 0)  # no instruction: reported, left alone
+    for name in ("dir", "fifo", "missing"):
+        assert command._read_bytes(str(tmp_path / name)) is None  # read_file decides
+    got = command._format_one(str(tmp_path / "dir"), "dir", True, True, None, "check")
+    assert got.messages == ["dir: error: is a directory"] and got.status == 2
+    monkeypatch.setattr("dockerlint.files.MAX_FILE_BYTES", 10)
+    assert command._read_bytes(str(tmp_path / "utf8")) is None
+    got = command._format_one(str(tmp_path / "utf8"), "utf8", True, True, None, "check")
+    assert got.status == 2 and "over the 0 MiB limit" in got.messages[0]

@@ -67,6 +67,11 @@ def _format_text(text: str, options: FormatOptions | None, path: str, lines: tup
         # Instruction texts proven in an earlier file need no new proof (_PROVEN); the header
         # is proven every time.
         todo = [k for k in sorted(laid_out) if laid_out[k][2] not in _PROVEN]
+        if not todo and _header_as_written(text, df, header):
+            # Nothing to prove: the proof document would be the file's own lines before its
+            # first instruction and the sentinel, which parse as they did in the file.
+            result.text = formatted
+            return result
         changed = [(df.instructions[k], laid_out[k][1], laid_out[k][0]) for k in todo]
         unproven = differences(df, header, changed, path, options.sort_packages)
         if unproven is None:  # the new texts do not even line up: keep every changed instruction
@@ -87,6 +92,21 @@ def _format_text(text: str, options: FormatOptions | None, path: str, lines: tup
         return result
     result.text = formatted
     return result
+
+
+def _header_as_written(text: str, df, header: str) -> bool:
+    """Is the formatted header the file's text before the line of its first instruction?"""
+    if not df.instructions:
+        return False
+    first = df.instructions[0].span.line - 1  # lines before it
+    if not first:
+        return header == ""
+    position = -1
+    for _ in range(first):
+        position = text.find("\n", position + 1)
+        if position < 0:
+            return False
+    return header == text[: position + 1]
 
 
 def _format(
@@ -169,6 +189,8 @@ def _format(
 
 
 def _raw(lines: list[str], first: int, last: int) -> tuple[str, bool]:
+    if first == last:
+        return lines[first] + "\n", True
     return "".join(line + "\n" for line in lines[first : last + 1]), True
 
 

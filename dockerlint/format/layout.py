@@ -84,14 +84,7 @@ class Token:
     end: int
     text: str  # what is written (normally the source text)
     rewritten: bool = False  # text differs from the source (keyword case, exec form)
-    node: object = None  # the shell token's tree-sitter node
-
-    @property
-    def level(self) -> int:
-        """Continuation indent, in indent widths, when a line starts with this token."""
-        if self.node is None:
-            return 1
-        return 1 + shell_tokens.depth(self.node) + shell_tokens.continues_command(self.node)
+    level: int = 1  # continuation indent, in indent widths, when a line starts with this token
 
 
 def _word_tokens(t: str, lo: int, hi: int, escape: str) -> list[Token]:
@@ -115,13 +108,23 @@ def _single_spaced(t: str) -> bool:
 
 
 def _exec_form(items: list[str]) -> str | None:
+    key = tuple(items)
+    if key in _EXEC_FORMS:
+        return _EXEC_FORMS[key]
     text = json.dumps(items, ensure_ascii=False)
     try:
         if json.loads(text) != items:
-            return None
+            text = None
     except ValueError:
-        return None
+        text = None
+    if len(_EXEC_FORMS) > 20_000:
+        _EXEC_FORMS.clear()
+    _EXEC_FORMS[key] = text
     return text
+
+
+# exec-form arrays repeat (CMD ["bash"]): a pure function's results, per process
+_EXEC_FORMS: dict[tuple, str | None] = {}
 
 
 def packages_possible(ins: Instruction, options: FormatOptions) -> bool:
@@ -209,7 +212,8 @@ def _args_tokens(ins, keyword, t, a, b, escape, logical, options):
         if program is None:
             return [Token(a, b, t[a:b])], None
         logical.shell_signature = program.signature
-        tokens = [Token(a + tok.start, a + tok.end, t[a + tok.start : a + tok.end], node=tok.node) for tok in program.tokens]
+        script = t[a:b]
+        tokens = [Token(a + tok.start, a + tok.end, script[tok.start : tok.end], False, tok.level) for tok in program.tokens]
         return tokens, program
     tokens = _word_tokens(t, a, b, escape)
     if keyword == "FROM" and len(tokens) == 3 and tokens[1].text.lower() == "as":

@@ -129,6 +129,7 @@ class ShellToken:
     start: int  # character offsets into the script
     end: int
     node: tree_sitter.Node
+    level: int = 1  # continuation indent when a line starts here: 1 + depth() + continues_command()
 
 
 @dataclass
@@ -152,10 +153,40 @@ def _char_offsets(script: str):
     return table
 
 
+# What the walk needs to know of a node kind, by kind id (a kind id has one type name; the
+# language is immutable, so this is filled once per process): bit 1 atomic, 2 a body
+# (_BODIES), 4 a statement (_STATEMENTS), 8 if_statement/elif_clause, 16 elif/else clause,
+# 32 `then`.
+_KIND_BITS: dict[int, int] = {}
+
+
+def _kind_bits(node) -> int:
+    kind = node.kind_id
+    bits = _KIND_BITS.get(kind)
+    if bits is None:
+        name = node.type
+        bits = (
+            (name in ATOMIC)
+            | (name in _BODIES) << 1
+            | (name in _STATEMENTS) << 2
+            | (name in ("if_statement", "elif_clause")) << 3
+            | (name in ("elif_clause", "else_clause")) << 4
+            | (name == "then") << 5
+        )
+        _KIND_BITS[kind] = bits
+    return bits
+
+
 def program(script: str, packages: bool = False) -> ShellProgram | None:
     """The program's tokens, or None when tree-sitter had to recover from an error or a
     character is not covered by a token (then nothing in it is laid out). `packages`: find the
-    package lists that `sort-packages` may sort, and leave their order out of the signature."""
+    package lists that `sort-packages` may sort, and leave their order out of the signature.
+
+    Each token's level (1 + depth() + continues_command() of its node) is worked out during
+    the one walk of the tree, from what the walk carries down: the number of bodies around
+    the node and the start of the statement it is in (None inside a body before any
+    statement). depth() and continues_command() climb the parents instead; the tests check
+    that both give the same levels."""
     data = script.encode("utf-8", "surrogatepass")
     tree = _parser().parse(data)
     root = tree.root_node
@@ -164,36 +195,65 @@ def program(script: str, packages: bool = False) -> ShellProgram | None:
     table = _char_offsets(script)
     tokens: list[ShellToken] = []
     sig: list = [False]
-    atomic_kinds: dict[int, bool] = {}
     run_nodes: list[list] = []
     run_starts: dict[int, int] = {}  # start byte of a run's first word -> its length
     sig_runs: list[tuple[int, int]] = []
-    stack = [root]
+    kind_bits = _KIND_BITS
+    append_sig = sig.append
+    # (node, bodies around it, start byte of the statement it is in, or None)
+    stack: list = [(root, 0, None)]
+    pop = stack.pop
+    push = stack.append
     while stack:
-        node = stack.pop()
+        node, level, statement = pop()
         kind = node.kind_id
-        atomic = atomic_kinds.get(kind)
-        if atomic is None:
-            atomic = atomic_kinds[kind] = node.type in ATOMIC
-        if atomic or node.child_count == 0:
-            start, end = node.start_byte, node.end_byte
+        bits = kind_bits.get(kind)
+        if bits is None:
+            bits = _kind_bits(node)
+        start = node.start_byte
+        if bits & 6:  # a statement or a body: the nearest one decides continues_command
+            statement = start if bits & 4 else None
+        if bits & 1 or node.child_count == 0:
+            end = node.end_byte
             if run_starts and start in run_starts:
                 sig_runs.append((len(sig), run_starts[start]))
-            sig.append((kind, data[start:end]))
+            append_sig((kind, data[start:end]))
             if end > start:
+                continues = statement is not None and statement < start
                 if table is not None:
                     start, end = table[start], table[end]
-                tokens.append(ShellToken(start, end, node))
+                tokens.append(ShellToken(start, end, node, 1 + level + continues))
             continue
         if packages and kind == _COMMAND:
             run = package_run(node, data)
             if run is not None:
                 run_nodes.append(run)
                 run_starts[run[0].start_byte] = len(run)
-        sig.append(kind)
+        append_sig(kind)
         children = node.children
-        children.reverse()
-        stack.extend(children)
+        if bits & 2:  # a body: its named children are one level deeper (if: after `then`)
+            inner = level + 1
+            if bits & 8:
+                # the condition comes before the first `then`; elif/else clauses stay outside
+                then_at = len(children)
+                for k, child in enumerate(children):
+                    cb = kind_bits.get(child.kind_id)
+                    if cb is None:
+                        cb = _kind_bits(child)
+                    if cb & 32:
+                        then_at = k
+                        break
+                for k in range(len(children) - 1, -1, -1):
+                    child = children[k]
+                    deeper = k > then_at and child.is_named and not (_kind_bits(child) & 16)
+                    push((child, inner if deeper else level, statement))
+            else:
+                for k in range(len(children) - 1, -1, -1):
+                    child = children[k]
+                    push((child, inner if child.is_named else level, statement))
+        else:
+            for k in range(len(children) - 1, -1, -1):
+                push((children[k], level, statement))
     position = 0
     for tok in tokens:
         if tok.start < position or script[position:tok.start].strip(" \t"):

@@ -835,6 +835,12 @@ def parse_dockerfile(text: str, path: str = "-", *, max_line_bytes: int | None =
             gc.enable()
 
 
+# Span(...) sets its six fields through object.__setattr__, one call each (it is a frozen
+# dataclass): half the cost of a span, and the parser makes one per keyword, flag, comment and
+# instruction. _span makes the same object by filling its __dict__ directly.
+_new_span = object.__new__
+
+
 def _source_text(text: str, path: str, line_starts: list[int]) -> SourceText:
     """SourceText(text, path), reusing the line index the parser computed anyway."""
     return SourceText(text, path, line_starts)
@@ -877,10 +883,20 @@ class _Parser:
         """SourceText.span, for in-range offsets, without the clamping."""
         starts = self.starts
         k = bisect.bisect_right(starts, start) - 1
+        span = _new_span(Span)
+        fields = span.__dict__
+        fields["start"] = start
+        fields["end"] = end
+        fields["line"] = k + 1
+        fields["col"] = start - starts[k] + 1
         if end < starts[k + 1]:
-            return Span(start, end, k + 1, start - starts[k] + 1, k + 1, end - starts[k] + 1)
+            fields["end_line"] = k + 1
+            fields["end_col"] = end - starts[k] + 1
+            return span
         j = bisect.bisect_right(starts, end, k) - 1
-        return Span(start, end, k + 1, start - starts[k] + 1, j + 1, end - starts[j] + 1)
+        fields["end_line"] = j + 1
+        fields["end_col"] = end - starts[j] + 1
+        return span
 
     def _content_end(self, i: int) -> int:
         """Offset of the end of line i without its line terminator (trailing "\r"s excluded)."""
@@ -948,7 +964,10 @@ class _Parser:
             if not self.directives_done:
                 self._directive(stripped, i)
             start_index = i
-            piece, cont = self._trim_continuation(stripped)
+            if self.escape in stripped:  # else _trim_continuation: not continued
+                piece, cont = self._trim_continuation(stripped)
+            else:
+                piece, cont = stripped, False
             i += 1
             if not cont and not piece:
                 continue
@@ -964,7 +983,10 @@ class _Parser:
                 i += 1
                 if not stripped:
                     continue  # empty continuation line
-                piece, cont = self._trim_continuation(token)
+                if self.escape in token:
+                    piece, cont = self._trim_continuation(token)
+                else:
+                    piece, cont = token, False
                 pieces.append((piece, starts[i - 1]))
             instructions.append(self._instruction(pieces, start_index, i))
             i = self._next_index
@@ -1004,10 +1026,13 @@ class _Parser:
                 i = self._next_index
         self._next_index = i
         end_offset = self._content_end(i - 1)
-        made = [
-            _make_instruction(node, logical, end_offset, self.escape, k == 0, self.src)
-            for k, node in enumerate(nodes[: _MAX_INNER_DEPTH + 1])
-        ]
+        if len(nodes) == 1:
+            made = [_make_instruction(top, logical, end_offset, self.escape, True, self.src)]
+        else:
+            made = [
+                _make_instruction(node, logical, end_offset, self.escape, k == 0, self.src)
+                for k, node in enumerate(nodes[: _MAX_INNER_DEPTH + 1])
+            ]
         made[0].original = t  # Node.Original: the joined line, untrimmed
         for k in range(len(made) - 1, 0, -1):
             made[k - 1].inner = made[k]
