@@ -151,3 +151,16 @@ def test_no_progress_bar_or_color_in_pipes(tmp_path):
     )
     assert proc.returncode == 1
     assert "\x1b[" not in proc.stdout and "\r" not in proc.stderr
+
+
+@pytest.mark.parametrize("cache", [[], ["--no-cache"]])
+def test_a_pipe_named_on_the_command_line_is_read_once_and_linted(tmp_path, cache):
+    """`dockerlint check <(git show HEAD:Dockerfile)`: the path is a pipe, which can be read
+    only once; the CRD pre-scan reads every file of unknown kind first and must hand the bytes on
+    (with and without the cache), not leave the linter an empty pipe."""
+    env = {k: v for k, v in os.environ.items() if k != "DOCKERLINT_NO_CACHE"}
+    script = f"{sys.executable} -m dockerlint check --format json {' '.join(cache)} <(printf 'FROM debian\\nRUN apt-get install curl\\n')"
+    done = subprocess.run(["bash", "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env)
+    report = json.loads(done.stdout)
+    assert done.returncode == 1, done.stderr
+    assert {"DL3006", "DL3008"} <= {f["code"] for f in report["findings"]}

@@ -160,9 +160,10 @@ def test_write_in_place_cuts_to_length_and_restores_on_failure(tmp_path, monkeyp
 
 
 def test_files_read_with_one_read_decode_and_fail_as_read_file(tmp_path, monkeypatch):
-    """format reads a regular file with one open/fstat/read (command._read_bytes); whatever it
-    cannot read that way goes through files.read_file: the same text, the same errors."""
-    from dockerlint.files import read_file
+    """format (like check) reads a file with one open/fstat/read (files.read_bytes): the same
+    bytes as Python's own read, the same errors as before, and a pipe named on the command line
+    (a FIFO with a writer, as `<(...)` gives) is still read to its end."""
+    from dockerlint.files import read_bytes, read_file
     from dockerlint.format import command
 
     messy_crlf = MESSY.replace("\n", "\r\n")
@@ -173,11 +174,10 @@ def test_files_read_with_one_read_decode_and_fail_as_read_file(tmp_path, monkeyp
     (tmp_path / "nul").write_bytes(b"FROM a\x00\n")
     (tmp_path / "empty").write_bytes(b"")
     (tmp_path / "dir").mkdir()
-    os.mkfifo(tmp_path / "fifo")
     for name in ("utf8", "crlf", "utf16", "latin1", "nul", "empty"):
         path = str(tmp_path / name)
-        data = command._read_bytes(path)
-        assert data == (tmp_path / name).read_bytes()
+        data, error = read_bytes(path)
+        assert error is None and data == (tmp_path / name).read_bytes()
         decoded, error = read_file(path)
         got = command._format_one(path, name, True, True, None, "check")
         if error is not None:
@@ -185,11 +185,19 @@ def test_files_read_with_one_read_decode_and_fail_as_read_file(tmp_path, monkeyp
         else:
             assert decoded is not None and got.changed == (name != "empty")
             assert got.status == (1 if name == "empty" else 0)  # no instruction: reported, left alone
-    for name in ("dir", "fifo", "missing"):
-        assert command._read_bytes(str(tmp_path / name)) is None  # read_file decides
+    assert read_bytes(str(tmp_path / "dir"))[1].message == "is a directory"
+    assert "no such file" in read_bytes(str(tmp_path / "missing"))[1].message
     got = command._format_one(str(tmp_path / "dir"), "dir", True, True, None, "check")
     assert got.messages == ["dir: error: is a directory"] and got.status == 2
+    r, w = os.pipe()  # what `dockerlint format <(cat Dockerfile)` names: /dev/fd/N, a pipe
+    try:
+        os.write(w, MESSY.encode() * 50)
+        os.close(w)
+        data, error = read_bytes(f"/dev/fd/{r}")
+    finally:
+        os.close(r)
+    assert error is None and data == MESSY.encode() * 50
     monkeypatch.setattr("dockerlint.files.MAX_FILE_BYTES", 10)
-    assert command._read_bytes(str(tmp_path / "utf8")) is None
+    assert "over the 0 MiB limit" in read_bytes(str(tmp_path / "utf8"))[1].message
     got = command._format_one(str(tmp_path / "utf8"), "utf8", True, True, None, "check")
     assert got.status == 2 and "over the 0 MiB limit" in got.messages[0]

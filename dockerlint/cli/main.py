@@ -152,7 +152,16 @@ def process_candidate(cand, args, resolver, forced, fixing: bool, diff: bool):
     if cand.path == "-":
         text, encoding = read_stdin(), "utf-8"
     else:
-        decoded, error = read_file(cand.path)
+        data = _PRESCANNED.pop(cand.path, None)  # read already (a pipe can be read only once)
+        if data is not None:
+            from dockerlint.files import DecodeError, decode
+
+            try:
+                decoded, error = decode(data), None
+            except DecodeError as e:
+                decoded, error = None, FileError(cand.path, str(e))
+        else:
+            decoded, error = read_file(cand.path)
         if error is not None:
             return FileResult(cand.path, kind, error=error), None
         text, encoding = decoded.text, decoded.encoding
@@ -201,7 +210,9 @@ _UNRECOGNISED = object()
 # path -> where its result goes in the cache, for files the parent already looked up and missed
 # (worker processes fork after the lookups, so they see it too)
 _MISSED: dict = {}
-# path -> its bytes, read by the CRD pre-scan just before the cache lookups (which take them)
+# path -> its bytes, read by the CRD pre-scan: the cache lookup and the linting take them from
+# here (one read of each file; a pipe named on the command line can only be read once). Worker
+# processes fork with it.
 _PRESCANNED: dict = {}
 
 
@@ -214,10 +225,10 @@ def _cached_outcome(cand, args, resolver, forced):
     the normal path reports it)."""
     from dockerlint.files import DecodeError, decode, read_bytes
 
-    data = _PRESCANNED.pop(cand.path, None)  # read a moment ago by the CRD pre-scan
     settings = resolver.for_file(cand.path)
     if not settings.cache:
         return None
+    data = _PRESCANNED.pop(cand.path, None)  # read a moment ago by the CRD pre-scan
     if data is None:
         data, error = read_bytes(cand.path)
         if error is not None:
@@ -230,6 +241,7 @@ def _cached_outcome(cand, args, resolver, forced):
     try:
         text = decode(data).text if not utf8 or hit is None else None
     except DecodeError:
+        _PRESCANNED[cand.path] = data
         return None  # binary or not UTF-8: the normal path reports it
     if utf8:
         where = (where[0], where[1], text, where[3])
@@ -237,6 +249,7 @@ def _cached_outcome(cand, args, resolver, forced):
         where, hit = _cache_lookup(cand.path, text, settings, kind, anchors)
     if hit is None:
         _MISSED[cand.path] = where  # process_candidate stores there without a second key and lookup
+        _PRESCANNED[cand.path] = data  # and lints these bytes
         return None
     return (_not_linted(cand, cand.path) if hit is _UNRECOGNISED else hit), None
 
@@ -361,7 +374,7 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
     if yaml_like:  # not even imported for a run of Dockerfiles
         from dockerlint.schemas.crds import prescan_crds
 
-        crds = prescan_crds(resolver, yaml_like, None if fixing or _cache_off(args) else _PRESCANNED)
+        crds = prescan_crds(resolver, yaml_like, _PRESCANNED)
     for s in skipped:  # links that loop, dangle or leave the tree; FIFOs: said, not linted
         print(f"{s.path}: skipped: {s.reason}", file=sys.stderr)
     results: list[FileResult] = []
