@@ -216,6 +216,21 @@ _MISSED: dict = {}
 _PRESCANNED: dict = {}
 
 
+def _keep_only_pipes() -> None:
+    """Before worker processes fork: drop the pre-scan's bytes of regular files (a worker reads
+    its files again; the parent's copy would be kept to the end and, as workers take entries,
+    copied into each of them), keep those of pipes, which cannot be read again."""
+    import stat
+
+    for path in list(_PRESCANNED):
+        try:
+            regular = stat.S_ISREG(os.stat(path).st_mode)
+        except (OSError, ValueError):
+            regular = False
+        if regular:
+            del _PRESCANNED[path]
+
+
 def _cache_off(args) -> bool:
     return bool(getattr(args, "no_cache", False) or os.environ.get("DOCKERLINT_NO_CACHE"))
 
@@ -419,6 +434,7 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
         for c in files:  # config errors surface here, in the parent, with a clear message
             resolver.for_file(c.path)
         _import_rules_before_fork(files, resolver, forced)
+        _keep_only_pipes()
         context = multiprocessing.get_context("fork")
         from dockerlint.state import cache
 

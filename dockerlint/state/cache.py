@@ -35,7 +35,7 @@ import os
 from functools import lru_cache
 
 from dockerlint.model import (
-    Applicability, Edit, FileError, FileKind, FileResult, Finding, Fix, CachedSource, Location, Severity, SourceText, Span,
+    Applicability, CachedSource, Edit, FileError, FileKind, FileResult, Finding, Fix, Location, Severity, SourceText, Span,
 )
 
 DIRECTORY = ".dockerlint_cache"
