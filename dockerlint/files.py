@@ -25,9 +25,14 @@ class Decoded:
     encoding: str  # "utf-8" or "utf-16" (BOM kept in the text so spans stay exact)
 
 
+def is_utf16(data: bytes) -> bool:
+    """Bytes `decode` reads as UTF-16 (they start with its byte order mark); all others as UTF-8."""
+    return data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+
+
 def decode(data: bytes) -> Decoded:
     """Decode file bytes: UTF-8 (BOM kept in the text so spans stay exact), UTF-16 with a BOM."""
-    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+    if is_utf16(data):
         try:
             return Decoded(data.decode("utf-16"), "utf-16")
         except UnicodeDecodeError as e:
@@ -43,11 +48,13 @@ def decode(data: bytes) -> Decoded:
         ) from None
 
 
-def read_file(path: str) -> tuple[Decoded | None, FileError | None]:
-    """(decoded text, None) or (None, the reason it cannot be read, as a FileError)."""
-    data, error = read_bytes(path)
-    if error is not None:
-        return None, error
+def read_file(path: str, data: bytes | None = None) -> tuple[Decoded | None, FileError | None]:
+    """(decoded text, None) or (None, the reason it cannot be read, as a FileError). `data`: the
+    file's bytes when they were read already (a pipe can be read only once)."""
+    if data is None:
+        data, error = read_bytes(path)
+        if error is not None:
+            return None, error
     try:
         return decode(data), None
     except DecodeError as e:

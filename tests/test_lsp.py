@@ -136,6 +136,19 @@ async def wait_for_codes(client: LanguageClient, uri: str, expected: list[str], 
         raise AssertionError(f"diagnostics never became {expected}; last published: {codes()}") from None
 
 
+async def only_quick_fix_edit(client: LanguageClient, uri: str, diagnostic, title: str):
+    """The single text edit of the one code action for `diagnostic` whose title starts with `title`."""
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri), range=diagnostic.range,
+            context=lsp.CodeActionContext(diagnostics=[diagnostic]),
+        )
+    )
+    (action,) = [a for a in actions if a.title.startswith(title)]
+    (edit,) = action.edit.document_changes[0].edits if action.edit.document_changes else action.edit.changes[uri]
+    return edit
+
+
 def summary(diagnostics) -> list[tuple]:
     return sorted(
         (d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character)
@@ -252,14 +265,7 @@ async def test_schema_typo_has_the_rename_quick_fix(client: LanguageClient):
     (diagnostic,) = client.diagnostics[uri]
     assert (diagnostic.code, diagnostic.range.start.line, diagnostic.range.start.character) == ("KS100", 5, 2)
     assert 'did you mean "containers"' in diagnostic.message
-    actions = await client.text_document_code_action_async(
-        lsp.CodeActionParams(
-            text_document=lsp.TextDocumentIdentifier(uri), range=diagnostic.range,
-            context=lsp.CodeActionContext(diagnostics=[diagnostic]),
-        )
-    )
-    (rename,) = [a for a in actions if a.title.startswith("(unsafe) Fix KS100")]
-    (edit,) = rename.edit.document_changes[0].edits if rename.edit.document_changes else rename.edit.changes[uri]
+    edit = await only_quick_fix_edit(client, uri, diagnostic, "(unsafe) Fix KS100")
     assert edit.new_text == "containers" and (edit.range.start.line, edit.range.start.character) == (5, 2)
 
 
@@ -294,14 +300,7 @@ async def test_custom_resource_checked_against_a_crd_of_crd_paths(client: Langua
     (diagnostic,) = client.diagnostics[uri]
     assert (diagnostic.code, diagnostic.range.start.line, diagnostic.range.start.character) == ("KS100", 4, 2)
     assert diagnostic.message == 'unknown field "sise" in Widget.spec; did you mean "size"?'
-    actions = await client.text_document_code_action_async(
-        lsp.CodeActionParams(
-            text_document=lsp.TextDocumentIdentifier(uri), range=diagnostic.range,
-            context=lsp.CodeActionContext(diagnostics=[diagnostic]),
-        )
-    )
-    (rename,) = [a for a in actions if a.title.startswith("(unsafe) Fix KS100")]
-    (edit,) = rename.edit.document_changes[0].edits if rename.edit.document_changes else rename.edit.changes[uri]
+    edit = await only_quick_fix_edit(client, uri, diagnostic, "(unsafe) Fix KS100")
     assert edit.new_text == "size"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from contextlib import contextmanager
 from functools import lru_cache
 
 from dockerlint import __version__
@@ -152,16 +153,7 @@ def process_candidate(cand, args, resolver, forced, fixing: bool, diff: bool):
     if cand.path == "-":
         text, encoding = read_stdin(), "utf-8"
     else:
-        data = _PRESCANNED.pop(cand.path, None)  # read already (a pipe can be read only once)
-        if data is not None:
-            from dockerlint.files import DecodeError, decode
-
-            try:
-                decoded, error = decode(data), None
-            except DecodeError as e:
-                decoded, error = None, FileError(cand.path, str(e))
-        else:
-            decoded, error = read_file(cand.path)
+        decoded, error = read_file(cand.path, _PRESCANNED.pop(cand.path, None))
         if error is not None:
             return FileResult(cand.path, kind, error=error), None
         text, encoding = decoded.text, decoded.encoding
@@ -238,7 +230,7 @@ def _cache_off(args) -> bool:
 def _cached_outcome(cand, args, resolver, forced):
     """(result, None) from the cache for an unchanged file, or None (not cached, or unreadable:
     the normal path reports it)."""
-    from dockerlint.files import DecodeError, decode, read_bytes
+    from dockerlint.files import DecodeError, decode, is_utf16, read_bytes
 
     settings = resolver.for_file(cand.path)
     if not settings.cache:
@@ -249,7 +241,7 @@ def _cached_outcome(cand, args, resolver, forced):
         if error is not None:
             return None
     kind, anchors = forced or cand.kind, _wants_anchors(args, settings)
-    utf8 = not data.startswith((b"\xff\xfe", b"\xfe\xff"))  # else UTF-16: keyed by its text as UTF-8
+    utf8 = not is_utf16(data)  # a UTF-16 file is keyed by its text as UTF-8
     if utf8:
         # the bytes are what the key is made of (the text encoded again): a hit needs no text
         where, hit = _cache_lookup(cand.path, None, settings, kind, anchors, data)
@@ -306,16 +298,20 @@ def _cache_lookup(display, text, settings, kind, anchors, utf8: bytes | None = N
     return (directory, k, text, display), hit
 
 
-def _without_collection(function, *args):
-    """Call a function that builds only acyclic data (a report's text) with the collector off:
-    it would otherwise walk every result of the run several times over."""
+@contextmanager
+def _collector_off(freeze: bool = False):
+    """For work that builds only acyclic data (cached results, a report's text): the collector
+    would walk every result of the run again and again (6% of a cached run). `freeze`: what
+    exists at the end is kept out of later collections (it lives to the end of the run)."""
     import gc
 
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return function(*args)
+        yield
     finally:
+        if freeze:
+            gc.freeze()
         if collecting:
             gc.enable()
 
@@ -399,16 +395,10 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
     files = [c for c in candidates if c.path != "-"]
     outcomes: list = [None] * len(candidates)
     if not fixing and not _cache_off(args):
-        # Cached results are read here: a warm run never pays for worker processes. Decoding
-        # them makes no reference cycles, so the collector, which would walk the growing
-        # results again and again (6% of a cached run), is off meanwhile; what was read is then
-        # frozen (kept to the end of the run, never walked again).
-        import gc
-
+        # Cached results are read here: a warm run never pays for worker processes. What was
+        # read is kept to the end of the run and never walked by the collector again.
         misses = []
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with _collector_off(freeze=True):
             for cand in files:
                 hit = _cached_outcome(cand, args, resolver, forced)
                 if hit is None:
@@ -416,10 +406,6 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
                 else:
                     outcomes[order[id(cand)]] = hit
                     progress.step()
-        finally:
-            gc.freeze()
-            if collecting:
-                gc.enable()
         files = misses
     if crds is not None and crds.run_files:
         # CRD files first: linting them hands their parsed CRDs to the catalogue, so a custom
@@ -524,7 +510,8 @@ def cmd_check(args) -> int:
         )
         if baselined is not None:
             options.extra["baselined"] = baselined.hidden
-        out.write(_without_collection(render, fmt, results, options))
+        with _collector_off():
+            out.write(render(fmt, results, options))
     finally:
         if out is not sys.stdout:
             out.close()

@@ -19,6 +19,7 @@ from dockerlint.report.common import fix_dict, relative
 
 
 def finding_dict(result, finding, root: str, url=None, path: str | None = None) -> dict:
+    """A finding as the report's dictionary: the reference `finding_line` writes as text."""
     s = finding.span
     return {
         "code": finding.code,
