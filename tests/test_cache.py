@@ -43,7 +43,9 @@ def test_second_run_reads_the_cache_and_says_the_same(tmp_path):
     # prove the second result came from the cache: doctor the entry and see it reported
     pack, key = entries(tmp_path)[0]
     data = read(pack)
-    data[key]["findings"][0]["message"] = "from the cache"
+    kind, documents, related, error, findings, *rest = data[key]
+    findings = (findings[0][:3] + ("from the cache",) + findings[0][4:], *findings[1:])
+    data[key] = (kind, documents, related, error, findings, *rest)
     open(pack, "wb").write(marshal.dumps(data))
     third = dockerlint(tmp_path, "check", ".", "--format", "json")
     assert "from the cache" in third.stdout
@@ -76,7 +78,8 @@ def test_corrupt_entries_are_ignored(tmp_path):
         b"\xff" * 64,  # not marshal at all
         marshal.dumps(["not", "a", "dict"]),
         marshal.dumps({key: {"findings": "not a list", "kind": "dockerfile"}}),  # an entry of the wrong shape
-        marshal.dumps({key: {**read(pack)[key], "findings": [{"code": 1}]}}),
+        marshal.dumps({key: ("dockerfile", None, {}, None, "not a tuple of findings", "Dockerfile", 0.0)}),
+        marshal.dumps({key: (*read(pack)[key][:4], (("DL3006", 1),), *read(pack)[key][5:])}),  # a finding cut short
     ]
     for payload in junk:
         open(pack, "wb").write(payload)

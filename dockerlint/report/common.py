@@ -18,6 +18,10 @@ def relative(path: str, root: str = ".") -> str:
 def _relative(path: str, root: str, cwd: str) -> str:
     """Every finding of a file asks for its path: os.path.relpath makes both paths absolute
     each time, which was a third of a cached run's time. `cwd` is part of the key."""
+    if root == "." and not os.path.isabs(path) and os.path.normpath(path) == path and not path.startswith(".."):
+        # already relative to the working directory and normal (`svc/Dockerfile`): what relpath
+        # would give, without making both absolute (30 us a file; 4,413 files on the command line)
+        return path.replace(os.sep, "/")
     try:
         rel = os.path.relpath(path, root)
     except ValueError:
