@@ -364,13 +364,17 @@ def _has_dockerlint_table(path: Path) -> bool:
 class ConfigResolver:
     """Finds the settings for each file: nearest config directory wins. Cached per directory."""
 
-    def __init__(self, base: Settings, cli_overrides=None, explicit: Path | None = None, isolated: bool = False):
+    def __init__(self, base: Settings, cli_overrides=None, explicit: Path | None = None, isolated: bool = False,
+                 fixed_cwd: bool = False):
         self.base = base
         self.cli_overrides = cli_overrides  # callable(Settings) -> Settings applied last
         self.explicit = explicit
         self.isolated = isolated
         self._by_dir: dict[str, Settings] = {}
         self._by_parent: dict = {}  # os.path.dirname(path) as given (with the cwd if relative) -> settings
+        # a command-line run, which never changes directory, answers a path it was asked about
+        # before from memory (asked 3 times per file; the working directory each time otherwise)
+        self._by_path: dict[str, Settings] | None = {} if fixed_cwd else None
 
     def add_override(self, apply) -> None:
         """Apply `apply(Settings) -> Settings` after everything else, from now on (e.g. the
@@ -379,6 +383,8 @@ class ConfigResolver:
         self.cli_overrides = (lambda s: apply(previous(s))) if previous is not None else apply
         self._by_dir.clear()
         self._by_parent.clear()
+        if self._by_path is not None:
+            self._by_path.clear()
 
     def config_files_in(self, directory: Path) -> list[Path]:
         found = [directory / n for n in HADOLINT_FILES if (directory / n).is_file()][:1]
@@ -414,6 +420,11 @@ class ConfigResolver:
         return settings
 
     def for_file(self, path: str) -> Settings:
+        known = self._by_path
+        if known is not None:
+            found = known.get(path)
+            if found is not None:
+                return found
         if path == "-":
             return self.for_directory(Path.cwd())
         # a run asks several times per file, for thousands of files in a few directories
@@ -422,6 +433,8 @@ class ConfigResolver:
         found = self._by_parent.get(key)
         if found is None:
             found = self._by_parent[key] = self.for_directory(Path(os.path.abspath(path)).parent)
+        if known is not None:
+            known[path] = found
         return found
 
 

@@ -118,4 +118,5 @@ def make_resolver(args):
     explicit = Path(args.config) if args.config else None
     if explicit is not None and not explicit.is_file():
         raise UsageError(f"--config: no such file: {args.config}")
-    return ConfigResolver(Settings(), cli_settings_overrides(args), explicit, args.isolated)
+    # one command's run: the working directory does not change while it lasts
+    return ConfigResolver(Settings(), cli_settings_overrides(args), explicit, args.isolated, fixed_cwd=True)

@@ -138,24 +138,25 @@ class _Encoded(list):
 
 
 def dumps(document: dict) -> str:
-    """`document` indented by two spaces down to its lists of objects, whose items are one line each."""
-    out = ["{"]
+    """`document` indented by two spaces down to its lists of objects, whose items are one line each.
+    Written as one join of every piece: a cached run's report is megabytes of findings, and each
+    intermediate string of that size was another copy into freshly faulted-in memory."""
+    out = ["{\n"]
     items = list(document.items())
     for i, (key, value) in enumerate(items):
-        comma = "," if i < len(items) - 1 else ""
-        head = f"  {_ONE_LINE(key)}: "
-        if isinstance(value, _Encoded) and value:
-            out.append(head + "[")
-            out.append("    " + ",\n    ".join(value))  # one join: 16 MB of findings are copied once
-            out.append("  ]" + comma)
-        elif isinstance(value, list) and value:
-            out.append(head + "[")
-            out.append(",\n".join("    " + _ONE_LINE(v) for v in value))
-            out.append("  ]" + comma)
+        comma = ",\n" if i < len(items) - 1 else "\n"
+        out.append(f"  {_ONE_LINE(key)}: ")
+        if isinstance(value, list) and value:
+            encoded = value if isinstance(value, _Encoded) else [_ONE_LINE(v) for v in value]
+            out.append("[\n    ")
+            for k, line in enumerate(encoded):
+                if k:
+                    out.append(",\n    ")
+                out.append(line)
+            out.append("\n  ]" + comma)
         elif isinstance(value, dict) and value:
-            body = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ")
-            out.append(head + body + comma)
+            out.append(json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ") + comma)
         else:
-            out.append(head + _ONE_LINE(value) + comma)
-    out.append("}")
-    return "\n".join(out) + "\n"
+            out.append(_ONE_LINE(value) + comma)
+    out.append("}\n")
+    return "".join(out)

@@ -114,12 +114,24 @@ def settings_text(settings) -> str:
 
 
 def key(path: str, data: bytes, settings, extra: str = "") -> str:
-    h = hashlib.sha256()
-    for part in (code_identity(), os.path.abspath(path), settings_text(settings), extra):
-        h.update(part.encode("utf-8", "surrogatepass"))
-        h.update(b"\0")
+    """sha256 of the code's identity, the settings, `extra`, the absolute path and the bytes. The
+    first three are shared by a run's files: hashed once, and copied for each file."""
+    text = settings_text(settings)
+    base = _BASES.get((text, extra))
+    if base is None:
+        base = hashlib.sha256()
+        for part in (code_identity(), text, extra):
+            base.update(part.encode("utf-8", "surrogatepass") + b"\0")
+        if len(_BASES) > 64:
+            _BASES.clear()
+        _BASES[(text, extra)] = base
+    h = base.copy()
+    h.update(os.path.abspath(path).encode("utf-8", "surrogatepass") + b"\0")
     h.update(data)
     return h.hexdigest()
+
+
+_BASES: dict[tuple[str, str], "hashlib._Hash"] = {}  # (settings' text, extra) -> their hash so far
 
 
 def _pack_path(directory: str, path: str) -> str:
