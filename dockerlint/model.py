@@ -135,7 +135,8 @@ class SourceText:
 class CachedSource(SourceText):
     """The source of a cached result. The positions of its fixes' edits, which reports show,
     were stored with them (no line index needed), and a file read as UTF-8 bytes is decoded only
-    if something asks for its text: a cached run writing JSON never does."""
+    if something asks for its text: a cached run writing JSON never does. A result found by the
+    file's stamp (`dockerlint.state.cache`) has neither: the file is read if its text is asked for."""
 
     def __init__(self, path: str, known: dict[int, tuple[int, int]], text: str | None = None, data: bytes | None = None):
         self.path = path
@@ -147,8 +148,14 @@ class CachedSource(SourceText):
     @property
     def text(self) -> str:
         if self._text is None:
-            self._text = self._data.decode("utf-8")  # the bytes the cache key was made of: valid
-            self._data = None
+            if self._data is None:  # found by the file's stamp, unread: read now (as it is now)
+                from dockerlint.files import read_file
+
+                decoded, _error = read_file(self.path)
+                self._text = decoded.text if decoded is not None else ""
+            else:
+                self._text = self._data.decode("utf-8")  # the bytes the cache key was made of: valid
+                self._data = None
         return self._text
 
     def position(self, offset: int) -> tuple[int, int]:

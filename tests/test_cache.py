@@ -8,6 +8,7 @@ import marshal
 import os
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from dockerlint.model import FileResult, Finding, Severity, Span
@@ -25,7 +26,7 @@ def packs(root, folder=".dockerlint_cache") -> list[str]:
 
 def entries(root, folder=".dockerlint_cache") -> list[tuple[str, str]]:
     """(pack, key) of every cached result."""
-    return [(p, k) for p in packs(root, folder) for k in read(p)]
+    return [(p, k) for p in packs(root, folder) for k in read(p) if k != cache.STAMPS]
 
 
 def read(pack):
@@ -175,3 +176,72 @@ def test_encodings_and_unreadable_files_through_the_cache(tmp_path):
         assert first.stderr == second.stderr == uncached.stderr, fmt
         assert "latin1.Dockerfile" in second.stdout + second.stderr and "binary.Dockerfile" in second.stdout + second.stderr
     assert len(entries(tmp_path)) >= 3  # the three readable files (per format's settings)
+
+
+# Counts the reads of each file in one run (the real command, in a process of its own).
+_COUNT_READS = """
+import collections, sys
+import dockerlint.files as files
+reads = collections.Counter()
+real = files.read_bytes
+def counted(path, stats=None):
+    reads[path] += 1
+    return real(path, stats)
+files.read_bytes = counted
+from dockerlint.cli.main import main
+code = main(sys.argv[1:])
+sys.stdout.flush()
+print("READS", dict(reads), file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def reads_of(cwd, *args) -> tuple[subprocess.CompletedProcess, dict]:
+    env = {k: v for k, v in os.environ.items() if k != "DOCKERLINT_NO_CACHE"}
+    done = subprocess.run([sys.executable, "-c", _COUNT_READS, *args], cwd=cwd, capture_output=True, text=True, timeout=120, env=env)
+    line = [l for l in done.stderr.splitlines() if l.startswith("READS ")][-1]
+    return done, eval(line[len("READS "):])
+
+
+def settle(*paths) -> None:
+    """Wait until the files' last write is older than the cache's settling time."""
+    newest = max(max(os.stat(p).st_mtime_ns, os.stat(p).st_ctime_ns) for p in paths)
+    while time.time_ns() < newest + cache.SETTLE_NS + 50_000_000:
+        time.sleep(0.1)
+
+
+def test_a_file_unchanged_since_its_stamp_is_not_read_again(tmp_path):
+    (tmp_path / "Dockerfile").write_text("FROM debian\nRUN apt-get install curl\n")
+    (tmp_path / "deploy.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx\n")
+    settle(tmp_path / "Dockerfile", tmp_path / "deploy.yaml")
+    first, reads = reads_of(tmp_path, "check", ".", "--format", "json")
+    assert reads == {"./Dockerfile": 1, "./deploy.yaml": 1}  # the CRD pre-scan's read serves the cache lookup
+    (pack,) = packs(tmp_path)
+    assert sorted(read(pack)[cache.STAMPS]) == [str(tmp_path / "Dockerfile"), str(tmp_path / "deploy.yaml")]
+    second, reads = reads_of(tmp_path, "check", ".", "--format", "json")
+    assert reads == {} and second.stdout == first.stdout and second.returncode == first.returncode == 1
+    # the text report shows source lines: the file is read for them, and only then
+    text, reads = reads_of(tmp_path, "check", ".", "--format", "text")
+    assert reads == {"./Dockerfile": 1, "./deploy.yaml": 1} and "apt-get install curl" in text.stdout
+
+
+def test_a_rewrite_that_keeps_size_and_mtime_is_still_seen(tmp_path):
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM debian:12\n")
+    settle(dockerfile)
+    assert "DL3006" not in dockerlint(tmp_path, "check", ".").stdout
+    before = os.stat(dockerfile)
+    dockerfile.write_text("FROM  debian\n\n\n")  # the same size, and the old mtime put back (as `touch -r` would)
+    os.utime(dockerfile, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = os.stat(dockerfile)
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
+    assert "DL3006" in dockerlint(tmp_path, "check", ".").stdout  # the ctime changed: read and linted again
+
+
+def test_a_file_written_just_before_the_run_gets_no_stamp(tmp_path):
+    (tmp_path / "Dockerfile").write_text("FROM debian\n")
+    dockerlint(tmp_path, "check", ".")
+    (pack,) = packs(tmp_path)
+    assert cache.STAMPS not in read(pack)  # another write within the same timestamp tick could go unseen
+    _, reads = reads_of(tmp_path, "check", ".")
+    assert reads == {"./Dockerfile": 1}

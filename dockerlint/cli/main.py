@@ -153,7 +153,7 @@ def process_candidate(cand, args, resolver, forced, fixing: bool, diff: bool):
     if cand.path == "-":
         text, encoding = read_stdin(), "utf-8"
     else:
-        decoded, error = read_file(cand.path, _PRESCANNED.pop(cand.path, None))
+        decoded, error = read_file(cand.path, _PRESCANNED.pop(cand.path, None), _READS)
         if error is not None:
             return FileResult(cand.path, kind, error=error), None
         text, encoding = decoded.text, decoded.encoding
@@ -177,7 +177,7 @@ def process_candidate(cand, args, resolver, forced, fixing: bool, diff: bool):
     else:
         return _fix_loaded(loaded, cand, text, encoding, display, settings, diff)
     if cache_at is not None:
-        _cache_store(cache_at, result)
+        _cache_store(cache_at, result, encoding != "utf-8" or "CustomResourceDefinition" in text)
     return (_not_linted(cand, display) if result is None else result), None
 
 
@@ -206,6 +206,10 @@ _MISSED: dict = {}
 # here (one read of each file; a pipe named on the command line can only be read once). Worker
 # processes fork with it.
 _PRESCANNED: dict = {}
+# path -> (stat before the read, time just before it) of the bytes last read (the cache's stamps)
+_READS: dict = {}
+# path -> digest of a file the CRD pre-scan found unchanged since a run recorded its stamp (not read)
+_STAMPED: dict = {}
 
 
 def _keep_only_pipes() -> None:
@@ -235,12 +239,17 @@ def _cached_outcome(cand, args, resolver, forced):
     settings = resolver.for_file(cand.path)
     if not settings.cache:
         return None
+    kind, anchors = forced or cand.kind, _wants_anchors(args, settings)
     data = _PRESCANNED.pop(cand.path, None)  # read a moment ago by the CRD pre-scan
     if data is None:
-        data, error = read_bytes(cand.path)
+        content = _STAMPED.pop(cand.path, None) or _unchanged(cand.path, settings)
+        if content is not None:  # the stamp recorded: the key without reading the file
+            _where, hit = _cache_lookup(cand.path, None, settings, kind, anchors, content=content)
+            if hit is not None:
+                return (_not_linted(cand, cand.path) if hit is _UNRECOGNISED else hit), None
+        data, error = read_bytes(cand.path, _READS)
         if error is not None:
             return None
-    kind, anchors = forced or cand.kind, _wants_anchors(args, settings)
     utf8 = not is_utf16(data)  # a UTF-16 file is keyed by its text as UTF-8
     if utf8:
         # the bytes are what the key is made of (the text encoded again): a hit needs no text
@@ -251,14 +260,60 @@ def _cached_outcome(cand, args, resolver, forced):
         _PRESCANNED[cand.path] = data
         return None  # binary or not UTF-8: the normal path reports it
     if utf8:
-        where = (where[0], where[1], text, where[3])
+        where = (where[0], where[1], text, where[3], where[4])
     else:
         where, hit = _cache_lookup(cand.path, text, settings, kind, anchors)
     if hit is None:
         _MISSED[cand.path] = where  # process_candidate stores there without a second key and lookup
         _PRESCANNED[cand.path] = data  # and lints these bytes
         return None
+    _note_stamp(where, cand.path, not utf8 or b"CustomResourceDefinition" in data)
     return (_not_linted(cand, cand.path) if hit is _UNRECOGNISED else hit), None
+
+
+def _unchanged(path: str, settings) -> bytes | None:
+    """The digest of a file whose stamp is the one a run recorded (see `cache.Store.unchanged`)."""
+    from dockerlint.state import cache
+
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    found = cache.STORE.unchanged(cache.directory_for(settings), path, st)
+    return found[0] if found is not None else None
+
+
+def _crd_free_unchanged(resolver, args, fixing: bool):
+    """For the CRD pre-scan: a test of `path` -> True for a file unchanged since its stamp was
+    recorded and holding no CRD (not read; its digest is kept for the cache lookup)."""
+    if fixing or _cache_off(args):
+        return None
+    from dockerlint.state import cache
+
+    def test(path: str) -> bool:
+        settings = resolver.for_file(path)
+        if not settings.cache:
+            return False
+        try:
+            st = os.stat(path)
+        except (OSError, ValueError):
+            return False
+        found = cache.STORE.unchanged(cache.directory_for(settings), path, st)
+        if found is None or found[1]:
+            return False
+        _STAMPED[path] = found[0]
+        return True
+
+    return test
+
+
+def _note_stamp(where, path: str, crd: bool) -> None:
+    """Record the stamp of the bytes just keyed (if they were read from a regular file)."""
+    read = _READS.pop(path, None)
+    if read is not None:
+        from dockerlint.state import cache
+
+        cache.STORE.note(where[0], path, read, where[4], crd)
 
 
 def _wants_anchors(args, settings) -> bool:
@@ -283,19 +338,22 @@ def _lint_with_anchors(loaded, settings, anchors: bool):
     return result
 
 
-def _cache_lookup(display, text, settings, kind, anchors, utf8: bytes | None = None):
-    """((directory, key, text, display), the cached result, _UNRECOGNISED, or None on a miss).
-    Keyed by the text as UTF-8: `utf8`, when the caller has those bytes already (`text` None)."""
+def _cache_lookup(display, text, settings, kind, anchors, utf8: bytes | None = None, content: bytes | None = None):
+    """((directory, key, text, display, digest), the cached result, _UNRECOGNISED, or None on a
+    miss). Keyed by the text as UTF-8: `utf8`, when the caller has those bytes already (`text`
+    None); or by `content`, their digest, when a stamp gave it (neither text nor bytes read)."""
     from dockerlint.state import cache
 
     directory = cache.directory_for(settings)
     # the end-of-life rules judge against today unless `as-of` is set: a result is for one day
     day = settings.as_of or _today()
-    k = cache.key(display, utf8 if utf8 is not None else text.encode("utf-8", "surrogatepass"), settings, f"{kind}|{anchors}|{day}")
+    if content is None:
+        content = cache.digest(utf8 if utf8 is not None else text.encode("utf-8", "surrogatepass"))
+    k = cache.key(display, content, settings, f"{kind}|{anchors}|{day}")
     hit = cache.get(directory, k, display, utf8 if text is None else text)
     if hit is not None and hit.kind is None and hit.error is None:
         hit = _UNRECOGNISED
-    return (directory, k, text, display), hit
+    return (directory, k, text, display, content), hit
 
 
 @contextmanager
@@ -322,11 +380,12 @@ def _today() -> str:
     return os.environ.get("DOCKERLINT_AS_OF") or __import__("datetime").date.today().isoformat()
 
 
-def _cache_store(where, result):
+def _cache_store(where, result, crd: bool):
     from dockerlint.state import cache
 
-    directory, k, _text, display = where
+    directory, k, _text, display, _content = where
     cache.put(directory, k, result if result is not None else FileResult(display, None))
+    _note_stamp(where, display, crd)
 
 
 _WORKER: dict = {}
@@ -385,7 +444,7 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
     if yaml_like:  # not even imported for a run of Dockerfiles
         from dockerlint.schemas.crds import prescan_crds
 
-        crds = prescan_crds(resolver, yaml_like, _PRESCANNED)
+        crds = prescan_crds(resolver, yaml_like, _PRESCANNED, _READS, _crd_free_unchanged(resolver, args, fixing))
     for s in skipped:  # links that loop, dangle or leave the tree; FIFOs: said, not linted
         print(f"{s.path}: skipped: {s.reason}", file=sys.stderr)
     results: list[FileResult] = []

@@ -368,12 +368,15 @@ def _python_regex(pattern: str) -> bool:
     return True
 
 
-def build_catalogue(paths: list[str], extra_files: list[str] = (), keep: dict | None = None) -> tuple[CrdCatalogue, list[str]]:
+def build_catalogue(paths: list[str], extra_files: list[str] = (), keep: dict | None = None,
+                    stats: dict | None = None, crd_free=None) -> tuple[CrdCatalogue, list[str]]:
     """CRDs from `crd-paths` (files or directories, YAML only) and from `extra_files` (the
     run's own files; only those that mention CustomResourceDefinition are kept, none is parsed).
     Returns the catalogue and error messages for unreadable `crd-paths` entries. `keep`, when
     given, receives the bytes read of each of `extra_files` (up to KEEP_BYTES in all), for the
-    cache lookup that reads them next."""
+    cache lookup that reads them next, and `stats` how they were read (`files.read_bytes`).
+    `crd_free(path)`: True for one of `extra_files` known to hold no CRD without reading it
+    (unchanged since the result cache last read it)."""
     from dockerlint.files import DecodeError, decode, read_bytes
     from dockerlint.model import SourceText
     import hashlib
@@ -402,7 +405,9 @@ def build_catalogue(paths: list[str], extra_files: list[str] = (), keep: dict | 
                 mixed.append(path)
             continue
         seen.add(real)
-        data, error = read_bytes(path)
+        if linted and crd_free is not None and crd_free(path):
+            continue
+        data, error = read_bytes(path, stats if linted else None)
         if error is not None:
             if explicit:
                 errors.append(f"crd-paths: {path}: cannot read ({error.message})")
@@ -460,7 +465,8 @@ def schema_rules_selected(settings) -> bool:
     return any(getattr(e, "schema_issue", None) for e in selected_entries(FileKind.KUBERNETES, settings))
 
 
-def prescan_crds(resolver, files: list[str], keep: dict | None = None) -> CrdCatalogue | None:
+def prescan_crds(resolver, files: list[str], keep: dict | None = None, stats: dict | None = None,
+                 crd_free=None) -> CrdCatalogue | None:
     """Before linting: collect the CRDs of the run (the linted files and every `crd-paths`
     entry of their configs) and give them to every file's settings as `settings.crds`.
     Costs nothing unless a schema rule is selected somewhere. Returns the catalogue (its
@@ -477,7 +483,7 @@ def prescan_crds(resolver, files: list[str], keep: dict | None = None) -> CrdCat
     if not any(schema_rules_selected(s) for s in settings_list):
         return None
     crd_paths = sorted({p for s in settings_list for p in s.crd_paths})
-    catalogue, errors = build_catalogue(crd_paths, files, keep)
+    catalogue, errors = build_catalogue(crd_paths, files, keep, stats, crd_free)
     for message in errors:
         import sys
 
