@@ -242,7 +242,10 @@ def _cached_outcome(cand, args, resolver, forced):
     kind, anchors = forced or cand.kind, _wants_anchors(args, settings)
     data = _PRESCANNED.pop(cand.path, None)  # read a moment ago by the CRD pre-scan
     if data is None:
-        content = _STAMPED.pop(cand.path, None) or _unchanged(cand.path, settings)
+        content = _STAMPED.pop(cand.path, None)
+        if content is None:
+            found = _unchanged(cand.path, settings)
+            content = found[0] if found is not None else None
         if content is not None:  # the stamp recorded: the key without reading the file
             _where, hit = _cache_lookup(cand.path, None, settings, kind, anchors, content=content)
             if hit is not None:
@@ -271,16 +274,18 @@ def _cached_outcome(cand, args, resolver, forced):
     return (_not_linted(cand, cand.path) if hit is _UNRECOGNISED else hit), None
 
 
-def _unchanged(path: str, settings) -> bytes | None:
-    """The digest of a file whose stamp is the one a run recorded (see `cache.Store.unchanged`)."""
+def _unchanged(path: str, settings) -> tuple[bytes, bool] | None:
+    """(digest, may hold a CRD) of a file whose stat is the one a run recorded with them (see
+    `cache.Store.unchanged`), else None."""
     from dockerlint.state import cache
 
+    if not settings.cache:
+        return None
     try:
         st = os.stat(path)
     except (OSError, ValueError):
         return None
-    found = cache.STORE.unchanged(cache.directory_for(settings), path, st)
-    return found[0] if found is not None else None
+    return cache.STORE.unchanged(cache.directory_for(settings), path, st)
 
 
 def _crd_free_unchanged(resolver, args, fixing: bool):
@@ -288,17 +293,9 @@ def _crd_free_unchanged(resolver, args, fixing: bool):
     recorded and holding no CRD (not read; its digest is kept for the cache lookup)."""
     if fixing or _cache_off(args):
         return None
-    from dockerlint.state import cache
 
     def test(path: str) -> bool:
-        settings = resolver.for_file(path)
-        if not settings.cache:
-            return False
-        try:
-            st = os.stat(path)
-        except (OSError, ValueError):
-            return False
-        found = cache.STORE.unchanged(cache.directory_for(settings), path, st)
+        found = _unchanged(path, resolver.for_file(path))
         if found is None or found[1]:
             return False
         _STAMPED[path] = found[0]

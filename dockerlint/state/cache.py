@@ -4,7 +4,9 @@ being parsed or linted.
 
 - Key: sha256 of the code's identity (version plus the size and mtime of every module and data
   file of dockerlint, its rules and fixers: an edited rule invalidates everything), the path,
-  the effective settings and the file's bytes.
+  the effective settings and the digest of the file's bytes. A file whose stat is the one
+  recorded when its bytes were last read is keyed by the digest recorded then, unread (stamps,
+  below `Store`).
 - Place: `.dockerlint_cache/` beside the nearest config file (else the working directory), or
   `cache-dir`; `--no-cache` / `cache = false` turn it off. The folder holds a `.gitignore` and
   a `CACHEDIR.TAG`, so neither git nor backup tools pick it up.
