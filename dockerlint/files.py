@@ -123,16 +123,32 @@ def related_unchanged(related: dict[str, str | None], seen: dict | None = None) 
     for path, digest in related.items():
         now = seen.get(path, False) if seen is not None else False
         if now is False:
-            try:
-                with open(path, encoding="utf-8", errors="replace") as f:
-                    now = digest_of(f.read())
-            except OSError:
-                now = None
+            if seen is not None and not _listed(path, seen):
+                now = None  # not in its directory: no open that fails (`<name>.dockerignore`, per file)
+            else:
+                try:
+                    with open(path, encoding="utf-8", errors="replace") as f:
+                        now = digest_of(f.read())
+                except OSError:
+                    now = None
             if seen is not None:
                 seen[path] = now
         if now != digest:
             return False
     return True
+
+
+def _listed(path: str, seen: dict) -> bool:
+    """Is `path`'s name in its directory's listing (read once per run, kept in `seen` under the
+    directory's key)? True when the directory cannot be listed (then the open decides)."""
+    directory, name = os.path.split(path)
+    names = seen.get((directory,))
+    if names is None:
+        try:
+            names = seen[(directory,)] = set(os.listdir(directory or "."))
+        except OSError:
+            names = seen[(directory,)] = ()
+    return name in names or names == ()
 
 
 def write_new_atomic(path: str, data: bytes) -> None:

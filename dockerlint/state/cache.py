@@ -188,7 +188,9 @@ class Store:
     def __init__(self) -> None:
         self._read: dict[str, dict] = {}  # pack path -> its entries as read
         self._new: dict[str, dict] = {}  # pack path -> key -> entry added by this run (and STAMPS -> new stamps)
-        self._related: dict = {}  # path -> digest of a file results depend on, read once per run
+        # path -> digest of a file results depend on, read once per run (and directory listings:
+        # `files.related_unchanged`)
+        self._related: dict = {}
 
     def _entries(self, pack: str) -> dict:
         entries = self._read.get(pack)
