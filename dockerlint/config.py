@@ -375,6 +375,7 @@ class ConfigResolver:
         # a command-line run, which never changes directory, answers a path it was asked about
         # before from memory (asked 3 times per file; the working directory each time otherwise)
         self._by_path: dict[str, Settings] | None = {} if fixed_cwd else None
+        self._cwd = os.getcwd() if fixed_cwd else None
 
     def add_override(self, apply) -> None:
         """Apply `apply(Settings) -> Settings` after everything else, from now on (e.g. the
@@ -418,6 +419,13 @@ class ConfigResolver:
             settings = self.cli_overrides(settings)
         self._by_dir[key] = settings
         return settings
+
+    def absolute(self, path: str) -> str:
+        """os.path.abspath(path); in a command-line run without asking the system for the
+        working directory again (thousands of files, several times each)."""
+        if self._cwd is None or os.path.isabs(path):
+            return os.path.abspath(path)
+        return os.path.normpath(os.path.join(self._cwd, path))
 
     def for_file(self, path: str) -> Settings:
         known = self._by_path

@@ -164,7 +164,7 @@ def process_candidate(cand, args, resolver, forced, fixing: bool, diff: bool):
         if missed is not None and missed[2] == text:  # looked up (and missed) a moment ago
             cache_at, hit = missed, None
         else:
-            cache_at, hit = _cache_lookup(display, text, settings, kind, anchors)
+            cache_at, hit = _cache_lookup(display, text, settings, kind, anchors, absolute=resolver.absolute(display))
         if hit is not None:
             return (_not_linted(cand, display) if hit is _UNRECOGNISED else hit), None
     loaded = load_text(text, display, kind, encoding=encoding)
@@ -240,14 +240,15 @@ def _cached_outcome(cand, args, resolver, forced):
     if not settings.cache:
         return None
     kind, anchors = forced or cand.kind, _wants_anchors(args, settings)
+    absolute = resolver.absolute(cand.path)
     data = _PRESCANNED.pop(cand.path, None)  # read a moment ago by the CRD pre-scan
     if data is None:
         content = _STAMPED.pop(cand.path, None)
         if content is None:
-            found = _unchanged(cand.path, settings)
+            found = _unchanged(cand.path, settings, absolute)
             content = found[0] if found is not None else None
         if content is not None:  # the stamp recorded: the key without reading the file
-            _where, hit = _cache_lookup(cand.path, None, settings, kind, anchors, content=content)
+            _where, hit = _cache_lookup(cand.path, None, settings, kind, anchors, content=content, absolute=absolute)
             if hit is not None:
                 return (_not_linted(cand, cand.path) if hit is _UNRECOGNISED else hit), None
         data, error = read_bytes(cand.path, _READS)
@@ -256,16 +257,16 @@ def _cached_outcome(cand, args, resolver, forced):
     utf8 = not is_utf16(data)  # a UTF-16 file is keyed by its text as UTF-8
     if utf8:
         # the bytes are what the key is made of (the text encoded again): a hit needs no text
-        where, hit = _cache_lookup(cand.path, None, settings, kind, anchors, data)
+        where, hit = _cache_lookup(cand.path, None, settings, kind, anchors, data, absolute=absolute)
     try:
         text = decode(data).text if not utf8 or hit is None else None
     except DecodeError:
         _PRESCANNED[cand.path] = data
         return None  # binary or not UTF-8: the normal path reports it
     if utf8:
-        where = (where[0], where[1], text, where[3], where[4])
+        where = (where[0], where[1], text, *where[3:])
     else:
-        where, hit = _cache_lookup(cand.path, text, settings, kind, anchors)
+        where, hit = _cache_lookup(cand.path, text, settings, kind, anchors, absolute=absolute)
     if hit is None:
         _MISSED[cand.path] = where  # process_candidate stores there without a second key and lookup
         _PRESCANNED[cand.path] = data  # and lints these bytes
@@ -274,7 +275,7 @@ def _cached_outcome(cand, args, resolver, forced):
     return (_not_linted(cand, cand.path) if hit is _UNRECOGNISED else hit), None
 
 
-def _unchanged(path: str, settings) -> tuple[bytes, bool] | None:
+def _unchanged(path: str, settings, absolute: str) -> tuple[bytes, bool] | None:
     """(digest, may hold a CRD) of a file whose stat is the one a run recorded with them (see
     `cache.Store.unchanged`), else None."""
     from dockerlint.state import cache
@@ -285,7 +286,7 @@ def _unchanged(path: str, settings) -> tuple[bytes, bool] | None:
         st = os.stat(path)
     except (OSError, ValueError):
         return None
-    return cache.STORE.unchanged(cache.directory_for(settings), path, st)
+    return cache.STORE.unchanged(cache.directory_for(settings), path, st, absolute)
 
 
 def _crd_free_unchanged(resolver, args, fixing: bool):
@@ -295,7 +296,7 @@ def _crd_free_unchanged(resolver, args, fixing: bool):
         return None
 
     def test(path: str) -> bool:
-        found = _unchanged(path, resolver.for_file(path))
+        found = _unchanged(path, resolver.for_file(path), resolver.absolute(path))
         if found is None or found[1]:
             return False
         _STAMPED[path] = found[0]
@@ -310,7 +311,7 @@ def _note_stamp(where, path: str, crd: bool) -> None:
     if read is not None:
         from dockerlint.state import cache
 
-        cache.STORE.note(where[0], path, read, where[4], crd)
+        cache.STORE.note(where[0], path, read, where[4], crd, where[5])
 
 
 def _wants_anchors(args, settings) -> bool:
@@ -335,22 +336,25 @@ def _lint_with_anchors(loaded, settings, anchors: bool):
     return result
 
 
-def _cache_lookup(display, text, settings, kind, anchors, utf8: bytes | None = None, content: bytes | None = None):
-    """((directory, key, text, display, digest), the cached result, _UNRECOGNISED, or None on a
-    miss). Keyed by the text as UTF-8: `utf8`, when the caller has those bytes already (`text`
-    None); or by `content`, their digest, when a stamp gave it (neither text nor bytes read)."""
+def _cache_lookup(display, text, settings, kind, anchors, utf8: bytes | None = None, content: bytes | None = None,
+                  absolute: str | None = None):
+    """((directory, key, text, display, digest, absolute path), the cached result, _UNRECOGNISED,
+    or None on a miss). Keyed by the text as UTF-8: `utf8`, when the caller has those bytes
+    already (`text` None); or by `content`, their digest, when a stamp gave it (neither text nor
+    bytes read). `absolute`: os.path.abspath(display), when the caller has it."""
     from dockerlint.state import cache
 
+    absolute = absolute or os.path.abspath(display)
     directory = cache.directory_for(settings)
     # the end-of-life rules judge against today unless `as-of` is set: a result is for one day
     day = settings.as_of or _today()
     if content is None:
         content = cache.digest(utf8 if utf8 is not None else text.encode("utf-8", "surrogatepass"))
-    k = cache.key(display, content, settings, f"{kind}|{anchors}|{day}")
-    hit = cache.get(directory, k, display, utf8 if text is None else text)
+    k = cache.key(display, content, settings, f"{kind}|{anchors}|{day}", absolute)
+    hit = cache.get(directory, k, display, utf8 if text is None else text, absolute)
     if hit is not None and hit.kind is None and hit.error is None:
         hit = _UNRECOGNISED
-    return (directory, k, text, display, content), hit
+    return (directory, k, text, display, content, absolute), hit
 
 
 @contextmanager
@@ -380,7 +384,7 @@ def _today() -> str:
 def _cache_store(where, result, crd: bool):
     from dockerlint.state import cache
 
-    directory, k, _text, display, _content = where
+    directory, k, _text, display, _content, _absolute = where
     cache.put(directory, k, result if result is not None else FileResult(display, None))
     _note_stamp(where, display, crd)
 
@@ -441,7 +445,8 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
     if yaml_like:  # not even imported for a run of Dockerfiles
         from dockerlint.schemas.crds import prescan_crds
 
-        crds = prescan_crds(resolver, yaml_like, _PRESCANNED, _READS, _crd_free_unchanged(resolver, args, fixing))
+        with _collector_off():  # it may read the cache's packs: hundreds of thousands of tuples
+            crds = prescan_crds(resolver, yaml_like, _PRESCANNED, _READS, _crd_free_unchanged(resolver, args, fixing))
     for s in skipped:  # links that loop, dangle or leave the tree; FIFOs: said, not linted
         print(f"{s.path}: skipped: {s.reason}", file=sys.stderr)
     results: list[FileResult] = []

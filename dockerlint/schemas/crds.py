@@ -398,8 +398,9 @@ def build_catalogue(paths: list[str], extra_files: list[str] = (), keep: dict | 
     kept = 0
     alone: list[str] = []
     mixed: list[str] = []
+    cwd = os.getcwd()  # once: os.path.abspath asks for it again for each of thousands of files
     for path, explicit, linted in files:
-        real = os.path.abspath(path)
+        real = path if os.path.isabs(path) else os.path.normpath(os.path.join(cwd, path))
         if real in seen:
             if linted and real in catalogue.files:  # also named in crd-paths
                 mixed.append(path)
