@@ -375,7 +375,8 @@ class ConfigResolver:
         # a command-line run, which never changes directory, answers a path it was asked about
         # before from memory (asked 3 times per file; the working directory each time otherwise)
         self._by_path: dict[str, Settings] | None = {} if fixed_cwd else None
-        self._cwd = os.getcwd() if fixed_cwd else None
+        self.cwd = os.getcwd() if fixed_cwd else None  # the run's working directory, when fixed
+        self._absolute: dict[str, str] = {}
 
     def add_override(self, apply) -> None:
         """Apply `apply(Settings) -> Settings` after everything else, from now on (e.g. the
@@ -423,9 +424,12 @@ class ConfigResolver:
     def absolute(self, path: str) -> str:
         """os.path.abspath(path); in a command-line run without asking the system for the
         working directory again (thousands of files, several times each)."""
-        if self._cwd is None or os.path.isabs(path):
+        if self.cwd is None:
             return os.path.abspath(path)
-        return os.path.normpath(os.path.join(self._cwd, path))
+        found = self._absolute.get(path)
+        if found is None:
+            found = self._absolute[path] = os.path.normpath(os.path.join(self.cwd, path))  # absolute paths as they are
+        return found
 
     def for_file(self, path: str) -> Settings:
         known = self._by_path

@@ -164,7 +164,7 @@ def process_candidate(cand, args, resolver, forced, fixing: bool, diff: bool):
         if missed is not None and missed[2] == text:  # looked up (and missed) a moment ago
             cache_at, hit = missed, None
         else:
-            cache_at, hit = _cache_lookup(display, text, settings, kind, anchors, absolute=resolver.absolute(display))
+            cache_at, hit = _cache_lookup(display, text, settings, kind, anchors, absolute=resolver.absolute(display), cwd=resolver.cwd)
         if hit is not None:
             return (_not_linted(cand, display) if hit is _UNRECOGNISED else hit), None
     loaded = load_text(text, display, kind, encoding=encoding)
@@ -245,10 +245,10 @@ def _cached_outcome(cand, args, resolver, forced):
     if data is None:
         content = _STAMPED.pop(cand.path, None)
         if content is None:
-            found = _unchanged(cand.path, settings, absolute)
+            found = _unchanged(cand.path, settings, absolute, resolver.cwd)
             content = found[0] if found is not None else None
         if content is not None:  # the stamp recorded: the key without reading the file
-            _where, hit = _cache_lookup(cand.path, None, settings, kind, anchors, content=content, absolute=absolute)
+            _where, hit = _cache_lookup(cand.path, None, settings, kind, anchors, content=content, absolute=absolute, cwd=resolver.cwd)
             if hit is not None:
                 return (_not_linted(cand, cand.path) if hit is _UNRECOGNISED else hit), None
         data, error = read_bytes(cand.path, _READS)
@@ -257,7 +257,7 @@ def _cached_outcome(cand, args, resolver, forced):
     utf8 = not is_utf16(data)  # a UTF-16 file is keyed by its text as UTF-8
     if utf8:
         # the bytes are what the key is made of (the text encoded again): a hit needs no text
-        where, hit = _cache_lookup(cand.path, None, settings, kind, anchors, data, absolute=absolute)
+        where, hit = _cache_lookup(cand.path, None, settings, kind, anchors, data, absolute=absolute, cwd=resolver.cwd)
     try:
         text = decode(data).text if not utf8 or hit is None else None
     except DecodeError:
@@ -266,7 +266,7 @@ def _cached_outcome(cand, args, resolver, forced):
     if utf8:
         where = (where[0], where[1], text, *where[3:])
     else:
-        where, hit = _cache_lookup(cand.path, text, settings, kind, anchors, absolute=absolute)
+        where, hit = _cache_lookup(cand.path, text, settings, kind, anchors, absolute=absolute, cwd=resolver.cwd)
     if hit is None:
         _MISSED[cand.path] = where  # process_candidate stores there without a second key and lookup
         _PRESCANNED[cand.path] = data  # and lints these bytes
@@ -275,7 +275,7 @@ def _cached_outcome(cand, args, resolver, forced):
     return (_not_linted(cand, cand.path) if hit is _UNRECOGNISED else hit), None
 
 
-def _unchanged(path: str, settings, absolute: str) -> tuple[bytes, bool] | None:
+def _unchanged(path: str, settings, absolute: str, cwd: str | None) -> tuple[bytes, bool] | None:
     """(digest, may hold a CRD) of a file whose stat is the one a run recorded with them (see
     `cache.Store.unchanged`), else None."""
     from dockerlint.state import cache
@@ -286,7 +286,7 @@ def _unchanged(path: str, settings, absolute: str) -> tuple[bytes, bool] | None:
         st = os.stat(path)
     except (OSError, ValueError):
         return None
-    return cache.STORE.unchanged(cache.directory_for(settings), path, st, absolute)
+    return cache.STORE.unchanged(cache.directory_for(settings, cwd), path, st, absolute)
 
 
 def _crd_free_unchanged(resolver, args, fixing: bool):
@@ -296,7 +296,7 @@ def _crd_free_unchanged(resolver, args, fixing: bool):
         return None
 
     def test(path: str) -> bool:
-        found = _unchanged(path, resolver.for_file(path), resolver.absolute(path))
+        found = _unchanged(path, resolver.for_file(path), resolver.absolute(path), resolver.cwd)
         if found is None or found[1]:
             return False
         _STAMPED[path] = found[0]
@@ -337,15 +337,16 @@ def _lint_with_anchors(loaded, settings, anchors: bool):
 
 
 def _cache_lookup(display, text, settings, kind, anchors, utf8: bytes | None = None, content: bytes | None = None,
-                  absolute: str | None = None):
+                  absolute: str | None = None, cwd: str | None = None):
     """((directory, key, text, display, digest, absolute path), the cached result, _UNRECOGNISED,
     or None on a miss). Keyed by the text as UTF-8: `utf8`, when the caller has those bytes
     already (`text` None); or by `content`, their digest, when a stamp gave it (neither text nor
-    bytes read). `absolute`: os.path.abspath(display), when the caller has it."""
+    bytes read). `absolute`: os.path.abspath(display), and `cwd` the working directory, when the
+    caller has them."""
     from dockerlint.state import cache
 
     absolute = absolute or os.path.abspath(display)
-    directory = cache.directory_for(settings)
+    directory = cache.directory_for(settings, cwd)
     # the end-of-life rules judge against today unless `as-of` is set: a result is for one day
     day = settings.as_of or _today()
     if content is None:
