@@ -446,7 +446,9 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
     if yaml_like:  # not even imported for a run of Dockerfiles
         from dockerlint.schemas.crds import prescan_crds
 
-        with _collector_off():  # it may read the cache's packs: hundreds of thousands of tuples
+        # it may read the cache's packs, hundreds of thousands of tuples, kept to the end of the run:
+        # collected with the collector on, and walked by it once it is back on, unless frozen
+        with _collector_off(freeze=True):
             crds = prescan_crds(resolver, yaml_like, _PRESCANNED, _READS, _crd_free_unchanged(resolver, args, fixing))
     for s in skipped:  # links that loop, dangle or leave the tree; FIFOs: said, not linted
         print(f"{s.path}: skipped: {s.reason}", file=sys.stderr)
