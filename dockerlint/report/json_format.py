@@ -49,7 +49,9 @@ def finding_line(result, finding, root: str, url, path: str | None = None, parts
     """`_ONE_LINE(finding_dict(...))`, written directly: building the dictionary and encoding it
     was most of the time a cached run spent rendering (tests hold the two equal). `parts`
     remembers the text of what a rule's findings share (code, name, severity; aliases, url),
-    under tuple keys, and of the paths they name, under the path."""
+    under tuple keys, and the JSON form of the strings findings repeat (paths, messages, fix
+    descriptions and edits: 19,806 messages of the Kubernetes corpus are 4,937 distinct ones),
+    under the string."""
     parts = {} if parts is None else parts
     s = finding.span
     head = parts.get((finding.code, finding.name, finding.severity))
@@ -69,9 +71,15 @@ def finding_line(result, finding, root: str, url, path: str | None = None, parts
         for e in fix.edits:
             line, col = position(e.start)
             end_line, end_col = position(e.end)
-            edits.append(f'{{"content": {_STRING(e.content)}, "line": {line}, "column": {col}, '
+            content = parts.get(e.content)
+            if content is None:
+                content = parts[e.content] = _STRING(e.content)
+            edits.append(f'{{"content": {content}, "line": {line}, "column": {col}, '
                          f'"end_line": {end_line}, "end_column": {end_col}}}')
-        fix_text = (f'{{"applicability": "{_TEXT[fix.applicability]}", "description": {_STRING(fix.description)}, '
+        description = parts.get(fix.description)
+        if description is None:
+            description = parts[fix.description] = _STRING(fix.description)
+        fix_text = (f'{{"applicability": "{_TEXT[fix.applicability]}", "description": {description}, '
                     f'"edits": [{", ".join(edits)}]}}')
     related = ""
     if finding.related:
@@ -80,10 +88,13 @@ def finding_line(result, finding, root: str, url, path: str | None = None, parts
             f'"column": {_ONE_LINE(loc.col)}, "message": {_STRING(loc.message)}}}'
             for loc in finding.related) + "]"
     shown = relative(finding.path, root) if path is None else path
-    path_text = parts.get(shown)  # a file's findings share their path: encoded once
+    path_text = parts.get(shown)
     if path_text is None:
         path_text = parts[shown] = _STRING(shown)
-    return (f'{head}{_STRING(finding.message)}, "path": {path_text}, '
+    message = parts.get(finding.message)
+    if message is None:
+        message = parts[finding.message] = _STRING(finding.message)
+    return (f'{head}{message}, "path": {path_text}, '
             f'"line": {s.line}, "column": {s.col}, "end_line": {s.end_line}, "end_column": {s.end_col}, '
             f'{tail}{fix_text}{related}}}')
 
