@@ -77,6 +77,24 @@ class Span:
         return self.start <= other.start and other.end <= self.end
 
 
+_new_object = object.__new__
+
+
+def new_span(start: int, end: int, line: int, col: int, end_line: int, end_col: int) -> Span:
+    """`Span(start, end, line, col, end_line, end_col)` without the frozen dataclass's six
+    `object.__setattr__` calls (two thirds of its cost): the same object, for the code that
+    makes them by the thousand (the YAML composer, the result cache)."""
+    span = _new_object(Span)
+    fields = span.__dict__
+    fields["start"] = start
+    fields["end"] = end
+    fields["line"] = line
+    fields["col"] = col
+    fields["end_line"] = end_line
+    fields["end_col"] = end_col
+    return span
+
+
 class SourceText:
     """The text of one file with a line index, to turn offsets into line/column and back."""
 

@@ -30,7 +30,7 @@ from typing import Any, Iterator, NamedTuple
 
 import yaml as _pyyaml
 
-from dockerlint.model import ParseError, SourceText, Span
+from dockerlint.model import ParseError, SourceText, Span, new_span
 
 try:  # libyaml bindings (shipped in PyYAML's wheels)
     _Loader = _pyyaml.CSafeLoader
@@ -418,7 +418,7 @@ class _Composer:
                         tag = resolve(PyScalarNode, value, event.implicit)
                 if style is None:
                     if fast:
-                        span = Span(sm.index, em.index, sm.line + 1, sm.column + 1, em.line + 1, em.column + 1)
+                        span = new_span(sm.index, em.index, sm.line + 1, sm.column + 1, em.line + 1, em.column + 1)
                     else:
                         span = span_of(sm.index + bom, em.index + bom)
                 else:
@@ -428,7 +428,7 @@ class _Composer:
                         end = self._trim_end(text, start, end)
                         span = span_of(start, end)
                     elif fast:
-                        span = Span(start, end, sm.line + 1, sm.column + 1, em.line + 1, em.column + 1)
+                        span = new_span(start, end, sm.line + 1, sm.column + 1, em.line + 1, em.column + 1)
                     else:
                         span = span_of(start, end)
                     opaque.append((start, end))
@@ -453,7 +453,7 @@ class _Composer:
                     line, col = source.position(sm.index + bom)
                     raise YamlParseError(f"document nested too deeply (more than {MAX_DEPTH} levels)", line, col)
                 if fast:
-                    span = Span(sm.index, sm.index, sm.line + 1, sm.column + 1, sm.line + 1, sm.column + 1)
+                    span = new_span(sm.index, sm.index, sm.line + 1, sm.column + 1, sm.line + 1, sm.column + 1)
                 else:
                     start = sm.index + bom
                     span = span_of(start, start)
@@ -480,7 +480,7 @@ class _Composer:
                 if node.flow:
                     em = event.end_mark
                     if fast:
-                        span = Span(s0.start, em.index, s0.line, s0.col, em.line + 1, em.column + 1)
+                        span = new_span(s0.start, em.index, s0.line, s0.col, em.line + 1, em.column + 1)
                     else:
                         span = span_of(s0.start, em.index + bom)
                 else:
@@ -488,7 +488,7 @@ class _Composer:
                     if last is None or last.end < s0.start:
                         span = s0
                     else:
-                        span = Span(s0.start, last.end, s0.line, s0.col, last.end_line, last.end_col)
+                        span = new_span(s0.start, last.end, s0.line, s0.col, last.end_line, last.end_col)
                 node.span = span
                 if frame.merges is not None:
                     # Each merged mapping copies its sources' entries: a chain of mappings that

@@ -39,6 +39,7 @@ from functools import lru_cache
 
 from dockerlint.model import (
     Applicability, CachedSource, Edit, FileError, FileKind, FileResult, Finding, Fix, Location, Severity, SourceText, Span,
+    new_span,
 )
 
 DIRECTORY = ".dockerlint_cache"
@@ -458,12 +459,6 @@ def _encode(result: FileResult, path: str = "") -> tuple:
     )
 
 
-# Span's six fields are set by object.__setattr__ (a frozen dataclass): filling the new object's
-# __dict__ directly makes the same span at a third of the cost (dockerlint/parse/dockerfile.py
-# does the same), and a cached run makes one per finding.
-_new = object.__new__
-
-
 def _decode(data: tuple, path: str, text: str | bytes, seen: dict | None = None) -> FileResult | None:
     """A cached entry as a FileResult; `text` is the file's text, or its bytes when they are
     UTF-8 (decoded only if the text is asked for)."""
@@ -490,15 +485,8 @@ def _decode(data: tuple, path: str, text: str | bytes, seen: dict | None = None)
                     known[e[0]] = (e[3], e[4])
                     known[e[1]] = (e[5], e[6])
             fix = Fix(tuple(edits), applicabilities[applicability], description)
-        span = _new(Span)
-        fields = span.__dict__
-        fields["start"] = start
-        fields["end"] = end
-        fields["line"] = line
-        fields["col"] = col
-        fields["end_line"] = end_line
-        fields["end_col"] = end_col
-        findings.append(Finding(code, name, severities[severity], message, span, path, fix, tuple(aliases), kind, anchor,
+        findings.append(Finding(code, name, severities[severity], message, new_span(start, end, line, col, end_line, end_col),
+                                path, fix, tuple(aliases), kind, anchor,
                                 tuple([Location(*loc) for loc in locations]) if locations else ()))
     # `text` None: found by the file's stamp, never read (CachedSource reads it if asked)
     source = CachedSource(path, known, data=text) if isinstance(text, bytes) else CachedSource(path, known, text=text)
