@@ -322,3 +322,13 @@ def test_comment_lines():
     approx = [(c.line, c.col, c.text) for c in comment_lines(src)]
     assert approx == exact
     assert Y.comments is comment_lines
+
+
+def test_new_span_makes_the_span_the_constructor_makes():
+    from dockerlint.model import Span, new_span
+
+    made, built = new_span(3, 9, 1, 4, 2, 1), Span(3, 9, 1, 4, 2, 1)
+    assert made == built and hash(made) == hash(built) and repr(made) == repr(built)
+    assert made < Span(3, 10, 1, 4, 2, 2) and made.contains(Span(4, 5, 1, 5, 1, 6))
+    with pytest.raises(AttributeError):
+        made.start = 0  # frozen like any other span
