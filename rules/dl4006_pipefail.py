@@ -5,6 +5,7 @@ from dockerlint.images.reference import parse_image
 from dockerlint.model import Applicability, FileKind, Severity
 from dockerlint.rule import Rule, bad, make_fix, ok
 from dockerlint.rulekit.runs import DEFAULT_SHELL, cached_run_scripts
+from dockerlint.rulekit.windows import windows_stages
 from dockerlint.parse.shell import parse_set_options
 
 MESSAGE = (
@@ -58,12 +59,6 @@ def _root_image(infos, stage: int) -> str | None:
             return info.image
         stage = info.parent
     return None
-
-
-def is_windows_image(image: str | None) -> bool:
-    """Windows base images run RUN with `cmd /S /C` unless a SHELL says otherwise."""
-    lowered = (image or "").lower()
-    return any(marker in lowered for marker in ("windows", "nanoserver", "servercore"))
 
 
 def image_has_bash(image: str | None) -> bool:
@@ -151,6 +146,8 @@ class Pipefail(Rule):
         ok("FROM debian:12\nRUN set -euo pipefail && wget -O - https://example.com | wc -l\n"),
         ok('FROM debian:12 AS base\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nFROM base\nRUN a | b\n'),
         ok('FROM mcr.microsoft.com/powershell:lts\nSHELL ["pwsh", "-c"]\nRUN Get-Variable PSVersionTable | Select-Object\n'),
+        # a Windows-only image (no "windows" in its name): RUN goes to cmd, which has no pipefail
+        ok("FROM mcr.microsoft.com/dotnet/framework/sdk:4.8\nRUN dir | findstr foo\n"),
     ]
 
     def check(self, ctx):
@@ -158,14 +155,15 @@ class Pipefail(Rule):
         infos = ctx.cached("stage_infos", lambda: stage_infos(df, ctx.settings.build_args))
         fixed_stages: set[int] = set()
         final = final_image_stages(df, ctx.settings.build_args)
+        windows = windows_stages(df)  # their default shell is cmd, not sh
         for rs in cached_run_scripts(ctx):
             if rs.onbuild or rs.exec_form or (rs.heredoc is not None and not rs.posix):
                 continue
             shell = rs.shell
             if is_non_posix(shell) or shell_has_pipefail(shell):
                 continue
-            if list(shell) == DEFAULT_SHELL and is_windows_image(_root_image(infos, rs.stage)):
-                continue  # the default shell there is cmd, not sh
+            if list(shell) == DEFAULT_SHELL and rs.stage in windows:
+                continue
             pipes = [p for p in rs.script.pipelines if len(p) >= 2]
             pipe = next((p for p in pipes if not rs.script.has_set_option("pipefail", before=p.start)), None)
             if pipe is None:
