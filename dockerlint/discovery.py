@@ -15,6 +15,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from dockerlint.kustomize import KUSTOMIZATION_FILES
 from dockerlint.model import FileKind
 from dockerlint.parse.detect import contains_dockerfile_name, kind_by_name
 
@@ -195,14 +196,13 @@ def chart_of_file(path: str) -> str | None:
     return found.as_posix() if rel.startswith("..") else rel
 
 
-KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
 
 def overlay_roots(root: str, files: list[str]) -> tuple[list[str], set[str]]:
     """The top-level Kustomize overlays among walked files (relative dirs), and the files they
     own: kustomizations, and the resources and patches they read (linted through the overlay; a
     patch is never a whole object). A base or component an overlay includes is not top-level."""
-    dirs = sorted({rel.rsplit("/", 1)[0] if "/" in rel else "" for rel in files if rel.rsplit("/", 1)[-1] in KUSTOMIZATION_NAMES})
+    dirs = sorted({rel.rsplit("/", 1)[0] if "/" in rel else "" for rel in files if rel.rsplit("/", 1)[-1] in KUSTOMIZATION_FILES})
     if not dirs:
         return [], set()
     from dockerlint.kustomize.overlay import referenced_paths
@@ -215,7 +215,7 @@ def overlay_roots(root: str, files: list[str]) -> tuple[list[str], set[str]]:
         inc_dirs, inc_files = referenced_paths(full)
         included |= {os.path.relpath(x, base).replace(os.sep, "/") for x in inc_dirs}
         owned |= {os.path.relpath(x, base).replace(os.sep, "/") for x in inc_files}
-    owned |= {rel for rel in files if rel.rsplit("/", 1)[-1] in KUSTOMIZATION_NAMES}
+    owned |= {rel for rel in files if rel.rsplit("/", 1)[-1] in KUSTOMIZATION_FILES}
     from dockerlint.kustomize.overlay import is_component
 
     return [d for d in dirs if d not in included and not is_component(os.path.join(base, d))], owned
@@ -230,7 +230,7 @@ def overlay_of_file(path: str) -> str | None:
     for parent in Path(full).parents:
         if kustomization_file(str(parent)) is None:
             continue
-        if os.path.basename(full) in KUSTOMIZATION_NAMES and os.path.dirname(full) == str(parent):
+        if os.path.basename(full) in KUSTOMIZATION_FILES and os.path.dirname(full) == str(parent):
             owner = str(parent)
         elif full in referenced_paths(str(parent))[1]:
             owner = str(parent)
@@ -255,7 +255,7 @@ def chart_or_overlay_above(directory: str, markers: dict[str, bool]) -> bool:
             found = markers[current]
             break
         walked.append(current)
-        if any(os.path.isfile(os.path.join(current, n)) for n in (CHART_FILE, *KUSTOMIZATION_NAMES)):
+        if any(os.path.isfile(os.path.join(current, n)) for n in (CHART_FILE, *KUSTOMIZATION_FILES)):
             found = True
             break
         parent = os.path.dirname(current)

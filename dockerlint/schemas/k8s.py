@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from dockerlint.kustomize import KUSTOMIZATION_FILES
 from dockerlint.parse.yaml import MappingNode, ScalarNode
 from dockerlint.schemas import kubernetes_bundle, resolve_version
 from dockerlint.schemas.crds import CrdCatalogue
@@ -236,7 +237,6 @@ def file_issues(ctx) -> list[Issue]:
 
 
 _PATCH_NAME = re.compile(r"patch", re.I)
-_KUSTOMIZATIONS = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
 
 def is_kustomize_patch(path: str) -> bool:
@@ -263,7 +263,7 @@ def _patches_listed(directory: str) -> frozenset:
 
     stamp: tuple = ()
     found = None
-    for candidate in _KUSTOMIZATIONS:
+    for candidate in KUSTOMIZATION_FILES:
         full = os.path.join(directory, candidate)
         try:
             st = os.stat(full)
