@@ -181,7 +181,10 @@ def _read_pack(pack: str) -> dict:
 # file (4,413 files: ~45 ms of a 0.45 s cached run). ctime changes with every write and cannot be
 # set back (`touch -d`, `cp -p`, `git checkout` all leave a new one); a stamp is recorded only
 # for a file whose mtime and ctime were SETTLE_NS older than the moment it was read, so a later
-# write cannot fall into the same timestamp tick and go unseen (ticks are up to 2 s on FAT).
+# write cannot fall into the same timestamp tick and go unseen (ticks are up to 2 s on FAT). On
+# Windows st_ctime is the creation time: there a stamp rests on size, mtime and file index (as
+# ruff's cache rests on mtime), and a rewrite that keeps the size and puts the mtime back would
+# go unseen.
 STAMPS = "stamps"  # the pack's key for them: never a result's key (those are hex digests)
 SETTLE_NS = 3_000_000_000
 
