@@ -840,7 +840,7 @@ def _make_instruction(
         flags=flags,
         args=t[node.args_lo : node.args_hi],
         segments=logical.segments(node.args_lo, node.args_hi),
-        json=node.json,
+        json=list(node.json) if node.json is not None else None,
         original=t[node.lo : node.args_hi] if node.lo < node.args_hi else "",
         escape=escape,
         source=src,
@@ -848,6 +848,15 @@ def _make_instruction(
 
 
 # --- the parser ------------------------------------------------------------------------------
+
+# The split of a logical line into keyword, flags, arguments and exec-form array (_split_node,
+# for it and the instructions ONBUILD wraps), per process, by (line, escape character): a pure
+# function of those, and files repeat lines (the corpus's 30,334 instructions are 13,290
+# distinct lines; `FROM`, `WORKDIR`, `CMD [...]`). The nodes are never changed once made; an
+# instruction gets its own copy of the exec-form list.
+_NODES: dict[tuple[str, str], list[_Node]] = {}
+_NODES_LIMIT = 20_000
+_NODES_LINE_LIMIT = 4096  # longer lines are not kept (they seldom repeat; memory stays bounded)
 
 
 def parse_dockerfile(text: str, path: str = "-", *, max_line_bytes: int | None = MAX_LINE_BYTES) -> Dockerfile:
@@ -1046,16 +1055,24 @@ class _Parser:
         hi = len(t.rstrip(_WS))
         if hi < lo:
             hi = lo
-        # splitCommand / line parsers, for the instruction and the ones ONBUILD wraps
-        nodes: list[_Node] = []
-        try:
-            node = _split_node(t, lo, hi, self.escape)
-            nodes.append(node)
-            while node.child_range is not None:
-                node = _split_node(t, node.child_range[0], node.child_range[1], self.escape)
+        # splitCommand / line parsers, for the instruction and the ones ONBUILD wraps: a pure
+        # function of the logical line and the escape character, remembered (see _NODES)
+        key = (t, self.escape)
+        nodes = _NODES.get(key)
+        if nodes is None:
+            nodes = []
+            try:
+                node = _split_node(t, lo, hi, self.escape)
                 nodes.append(node)
-        except ValueError as exc:
-            raise self._error(str(exc), start_index) from None
+                while node.child_range is not None:
+                    node = _split_node(t, node.child_range[0], node.child_range[1], self.escape)
+                    nodes.append(node)
+            except ValueError as exc:
+                raise self._error(str(exc), start_index) from None
+            if len(t) <= _NODES_LINE_LIMIT:
+                if len(_NODES) >= _NODES_LIMIT:
+                    _NODES.clear()
+                _NODES[key] = nodes
         top = nodes[0]
         target = nodes[1] if top.cmd.lower() == "onbuild" and len(nodes) > 1 else top
         heredocs: list[Heredoc] = []
