@@ -57,18 +57,24 @@ def logical_line(lines: list[str], first: int, limit: int, escape: str, bom: boo
     parts = [piece]
     position = len(piece)
     logical = Logical("")
+    breaks = logical.breaks
     i = first + 1
     while cont and i < limit:
         token = lines[i].rstrip("\r")
         stripped = token.lstrip(_WS)
         i += 1
-        if stripped.startswith("#"):
+        if stripped[:1] == "#":
             logical.comments.setdefault(position, []).append(stripped.rstrip())
             continue
         if not stripped:
             continue
-        piece, cont = _trim_continuation(token, escape)
-        logical.breaks.append(position)
+        # _trim_continuation, written out (one call per continuation line)
+        piece, cont = token, False
+        if escape in token:
+            body = token.rstrip(" \t")
+            if body[-1:] == escape and (len(body) == 1 or body[-2] != escape):
+                piece, cont = body[:-1], True
+        breaks.append(position)
         parts.append(piece)
         position += len(piece)
     if cont:
@@ -171,7 +177,9 @@ def layout(ins: Instruction, logical: Logical, escape: str, options: FormatOptio
     first_args = len(tokens)
     if b > a:
         args_tokens, shell = _args_tokens(ins, keyword, t, a, b, escape, logical, options)
-        if not _covered(t, args_tokens, a, b):
+        # A shell program's tokens cover t[a:b] with only blanks between them: program()
+        # returns None otherwise.
+        if shell is None and not _covered(t, args_tokens, a, b):
             args_tokens, shell = [Token(a, b, t[a:b])], None
         tokens += args_tokens
     return _emit(t, tokens, logical, escape, options, shell, first_args)
@@ -269,22 +277,32 @@ def _emit(t, tokens, logical, escape, options, shell, first_args) -> str:
                     gap_breaks.pop(k + 1, None)
     unit = " " * options.indent_width
     out = [_token_text(t, tokens[0], inside.get(0), escape, comments, unit)]
+    append = out.append
+    # Most tokens have no break before or inside them and are not forced onto a new line, nor
+    # follow a token that is: only a space (or nothing) and their text.
+    special = set(gap_breaks) | forced | set(inside) | {k + 1 for k in forced}
     prev = tokens[0]
     for k in range(1, len(tokens)):
         tok = tokens[k]
+        if k not in special:
+            if prev.end < tok.start:
+                append(" ")
+            append(tok.text)
+            prev = tok
+            continue
         here = gap_breaks.get(k)
         if here and prev.end == tok.start:
             # no space between the two tokens: the break stays exactly where it was
-            out.append(escape + "\n" + "".join(unit + c + "\n" for c in comments.get(prev.end, ())))
+            append(escape + "\n" + "".join(unit + c + "\n" for c in comments.get(prev.end, ())))
         elif here or k in forced:
-            out.append(" " + escape + "\n")
+            append(" " + escape + "\n")
             for p in here or ():
                 out.extend(unit + c + "\n" for c in comments.get(p, ()))
-            out.append(unit * tok.level)
+            append(unit * tok.level)
         elif prev.end < tok.start or (k - 1 in forced and t[prev.start : prev.end] in ("&&", "||")):
-            out.append(" ")  # one space; and one after an operator that now starts a line
+            append(" ")  # one space; and one after an operator that now starts a line
         inner = inside.get(k)
-        out.append(tok.text if inner is None else _token_text(t, tok, inner, escape, comments, unit))
+        append(tok.text if inner is None else _token_text(t, tok, inner, escape, comments, unit))
         prev = tok
     return "".join(out)
 
