@@ -814,16 +814,26 @@ def _check_name_val(rest: str, key: str, escape: str) -> None:
             )
 
 
+def _as_tuple(node: _Node) -> tuple:
+    """The node as (cmd, kw_lo, kw_hi, flags, args_lo, args_hi, json, lo): flags a tuple of
+    (start, end, text), json a tuple or None. Only strings, numbers and tuples of them, which
+    the garbage collector stops tracking: _NODES holds thousands, and tracked objects there
+    made the young-generation collections of a run several times slower."""
+    return (node.cmd, node.kw_lo, node.kw_hi, tuple(node.flags), node.args_lo, node.args_hi,
+            tuple(node.json) if node.json is not None else None, node.lo)
+
+
 def _make_instruction(
-    node: _Node, logical: _Logical, end_offset: int, end_row: int, escape: str, top: bool, src: SourceText
+    node: tuple, logical: _Logical, end_offset: int, end_row: int, escape: str, top: bool, src: SourceText
 ) -> Instruction:
     t = logical.text
+    cmd, kw_lo, kw_hi, node_flags, args_lo, args_hi, exec_form, lo = node
     flags = []
-    for fs, fe, value in node.flags:
+    for fs, fe, value in node_flags:
         body = value[2:]
         name, eq, val = body.partition("=")
         flags.append(Flag(name, val if eq else None, logical.span(fs, fe)))
-    kw_span = logical.span(node.kw_lo, node.kw_hi)
+    kw_span = logical.span(kw_lo, kw_hi)
     # The instruction starts where its first line's text starts (normally its keyword; not so
     # after a line holding only an escape); an ONBUILD's inner instruction at its keyword.
     if top:
@@ -833,15 +843,15 @@ def _make_instruction(
     if end_offset < start:  # pragma: no cover - the last line's end is never before the first's text
         end_offset, end_row = start, row
     return Instruction(
-        keyword=node.cmd.upper(),
-        keyword_raw=node.cmd,
+        keyword=cmd.upper(),
+        keyword_raw=cmd,
         span=_span_on(logical.starts, start, end_offset, row, end_row),
         keyword_span=kw_span,
         flags=flags,
-        args=t[node.args_lo : node.args_hi],
-        segments=logical.segments(node.args_lo, node.args_hi),
-        json=list(node.json) if node.json is not None else None,
-        original=t[node.lo : node.args_hi] if node.lo < node.args_hi else "",
+        args=t[args_lo:args_hi],
+        segments=logical.segments(args_lo, args_hi),
+        json=list(exec_form) if exec_form is not None else None,
+        original=t[lo:args_hi] if lo < args_hi else "",
         escape=escape,
         source=src,
     )
@@ -852,9 +862,9 @@ def _make_instruction(
 # The split of a logical line into keyword, flags, arguments and exec-form array (_split_node,
 # for it and the instructions ONBUILD wraps), per process, by (line, escape character): a pure
 # function of those, and files repeat lines (the corpus's 30,334 instructions are 13,290
-# distinct lines; `FROM`, `WORKDIR`, `CMD [...]`). The nodes are never changed once made; an
-# instruction gets its own copy of the exec-form list.
-_NODES: dict[tuple[str, str], list[_Node]] = {}
+# distinct lines; `FROM`, `WORKDIR`, `CMD [...]`). The nodes are kept as tuples (_as_tuple);
+# an instruction gets its own list of the exec-form values.
+_NODES: dict[tuple[str, str], tuple[tuple, ...]] = {}
 _NODES_LIMIT = 20_000
 _NODES_LINE_LIMIT = 4096  # longer lines are not kept (they seldom repeat; memory stays bounded)
 
@@ -1060,23 +1070,24 @@ class _Parser:
         key = (t, self.escape)
         nodes = _NODES.get(key)
         if nodes is None:
-            nodes = []
+            split = []
             try:
                 node = _split_node(t, lo, hi, self.escape)
-                nodes.append(node)
+                split.append(_as_tuple(node))
                 while node.child_range is not None:
                     node = _split_node(t, node.child_range[0], node.child_range[1], self.escape)
-                    nodes.append(node)
+                    split.append(_as_tuple(node))
             except ValueError as exc:
                 raise self._error(str(exc), start_index) from None
+            nodes = tuple(split)
             if len(t) <= _NODES_LINE_LIMIT:
                 if len(_NODES) >= _NODES_LIMIT:
                     _NODES.clear()
                 _NODES[key] = nodes
         top = nodes[0]
-        target = nodes[1] if top.cmd.lower() == "onbuild" and len(nodes) > 1 else top
+        target = nodes[1] if top[0].lower() == "onbuild" and len(nodes) > 1 else top
         heredocs: list[Heredoc] = []
-        if target.cmd.lower() in _HEREDOC_COMMANDS and target.json is None and "<<" in t:
+        if target[0].lower() in _HEREDOC_COMMANDS and target[6] is None and "<<" in t:
             try:
                 found = _heredocs_from_line(t)
             except ValueError as exc:
