@@ -1061,15 +1061,15 @@ class _Parser:
     def _instruction(self, pieces: list[tuple[str, int, int]], start_index: int, i: int) -> Instruction:
         logical = _Logical(pieces, self.starts)
         t = logical.text
-        lo = len(t) - len(t.lstrip(_WS))
-        hi = len(t.rstrip(_WS))
-        if hi < lo:
-            hi = lo
         # splitCommand / line parsers, for the instruction and the ones ONBUILD wraps: a pure
         # function of the logical line and the escape character, remembered (see _NODES)
         key = (t, self.escape)
         nodes = _NODES.get(key)
         if nodes is None:
+            lo = len(t) - len(t.lstrip(_WS))
+            hi = len(t.rstrip(_WS))
+            if hi < lo:
+                hi = lo
             split = []
             try:
                 node = _split_node(t, lo, hi, self.escape)
@@ -1098,7 +1098,10 @@ class _Parser:
         self._next_index = i
         end_offset = self._content_end(i - 1)  # on line i - 1
         if len(nodes) == 1:
-            made = [_make_instruction(top, logical, end_offset, i - 1, self.escape, True, self.src)]
+            ins = _make_instruction(top, logical, end_offset, i - 1, self.escape, True, self.src)
+            ins.original = t  # Node.Original: the joined line, untrimmed
+            ins.heredocs = heredocs
+            return ins
         else:
             made = [
                 _make_instruction(node, logical, end_offset, i - 1, self.escape, k == 0, self.src)
