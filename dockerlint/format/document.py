@@ -196,7 +196,7 @@ def _format(
 def _raw(lines: list[str], first: int, last: int) -> tuple[str, bool]:
     if first == last:
         return lines[first] + "\n", True
-    return "".join(line + "\n" for line in lines[first : last + 1]), True
+    return "\n".join(lines[first : last + 1]) + "\n", True
 
 
 def _instruction(lines, n, first, last, ins, df, options, result, laid_out) -> tuple[str, bool]:
@@ -209,7 +209,7 @@ def _instruction(lines, n, first, last, ins, df, options, result, laid_out) -> t
             line = line[1:]
         if laid_out_line(ins, line):
             return _raw(lines, first, last)
-    raw = "".join(line + "\n" for line in lines[first : last + 1])
+    raw = "\n".join(lines[first : last + 1]) + "\n"  # each line with its newline
     # The layout depends on nothing but these (the parse of `raw` depends on the escape alone).
     key = (raw, df.escape, df.newline, first == 0 and df.bom, last + 1 >= n, options, layout)
     done = _LAYOUTS.get(key)
@@ -245,6 +245,6 @@ def _lay_out(lines, n, first, ins, df, options) -> tuple[str, tuple | None, str 
         body = layout(ins, logical, escape, options)
     except Unformattable as exc:
         return "", None, str(exc)
-    heredoc_raw = "".join(line + "\n" for line in lines[logical.last_line + 1 : last + 1])
+    heredoc_raw = "\n".join(lines[logical.last_line + 1 : last + 1]) + "\n" if last > logical.last_line else ""
     bom = "\ufeff" if first == 0 and df.bom else ""
     return bom + body.replace("\n", df.newline) + df.newline + heredoc_raw, logical.shell_signature, None

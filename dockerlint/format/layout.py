@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from dockerlint.format import shell_tokens
 from dockerlint.format.options import FormatOptions
-from dockerlint.parse.dockerfile import _TOKEN_WS, _WS, Instruction, _split_node, _word_bounds
+from dockerlint.parse.dockerfile import _TOKEN_WS, _WS, Instruction, _word_bounds, split_line
 
 # BuildKit's parseString: the whole rest of the line is one value, spacing included.
 _VERBATIM = frozenset({"WORKDIR", "USER", "MAINTAINER", "STOPSIGNAL"})
@@ -162,17 +162,14 @@ def layout(ins: Instruction, logical: Logical, escape: str, options: FormatOptio
         raise Unformattable("the rebuilt logical line differs from the parser's")
     if not logical.breaks and laid_out_line(ins, t) and not packages_possible(ins, options):
         return t
-    lo = len(t) - len(t.lstrip(_WS))
-    hi = len(t.rstrip(_WS))
     try:
-        node = _split_node(t, lo, max(lo, hi), escape)
+        _cmd, kw_lo, kw_hi, flags, a, b, _json, _lo = split_line(t, escape)
     except ValueError as exc:
         raise Unformattable(str(exc)) from None
     keyword = ins.keyword
-    tokens = [Token(node.kw_lo, node.kw_hi, t[node.kw_lo : node.kw_hi].upper())]
-    tokens[0].rewritten = tokens[0].text != t[node.kw_lo : node.kw_hi]
-    tokens += [Token(fs, fe, t[fs:fe]) for fs, fe, _value in node.flags]
-    a, b = node.args_lo, node.args_hi
+    tokens = [Token(kw_lo, kw_hi, t[kw_lo:kw_hi].upper())]
+    tokens[0].rewritten = tokens[0].text != t[kw_lo:kw_hi]
+    tokens += [Token(fs, fe, t[fs:fe]) for fs, fe, _value in flags]
     shell = None
     first_args = len(tokens)
     if b > a:

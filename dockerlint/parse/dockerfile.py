@@ -823,6 +823,18 @@ def _as_tuple(node: _Node) -> tuple:
             tuple(node.json) if node.json is not None else None, node.lo)
 
 
+def split_line(t: str, escape: str) -> tuple:
+    """The keyword, flags and arguments of logical line `t` (an instruction's `original`) as
+    _as_tuple gives them: from _NODES when the parser split it, else split now. Raises
+    ValueError where the parser fails."""
+    nodes = _NODES.get((t, escape))
+    if nodes is not None:
+        return nodes[0]
+    lo = len(t) - len(t.lstrip(_WS))
+    hi = len(t.rstrip(_WS))
+    return _as_tuple(_split_node(t, lo, max(lo, hi), escape))
+
+
 def _make_instruction(
     node: tuple, logical: _Logical, end_offset: int, end_row: int, escape: str, top: bool, src: SourceText
 ) -> Instruction:
