@@ -841,11 +841,21 @@ def _make_instruction(
     t = logical.text
     cmd, kw_lo, kw_hi, node_flags, args_lo, args_hi, exec_form, lo = node
     flags = []
-    for fs, fe, value in node_flags:
-        body = value[2:]
-        name, eq, val = body.partition("=")
-        flags.append(Flag(name, val if eq else None, logical.span(fs, fe)))
-    kw_span = logical.span(kw_lo, kw_hi)
+    if logical.single:
+        # One piece (most instructions): the spans _Logical.span and .segments make, written
+        # out: everything is on the piece's line, at the piece's offset plus the position.
+        base, row, starts = logical.offs[0], logical.rows[0], logical.starts
+        for fs, fe, value in node_flags:
+            name, eq, val = value[2:].partition("=")
+            flags.append(Flag(name, val if eq else None, _span_on(starts, base + fs, base + fe, row, row)))
+        kw_span = _span_on(starts, base + kw_lo, base + kw_hi, row, row)
+        segments = ((0, base + args_lo),) if args_hi > args_lo else ()
+    else:
+        for fs, fe, value in node_flags:
+            name, eq, val = value[2:].partition("=")
+            flags.append(Flag(name, val if eq else None, logical.span(fs, fe)))
+        kw_span = logical.span(kw_lo, kw_hi)
+        segments = logical.segments(args_lo, args_hi)
     # The instruction starts where its first line's text starts (normally its keyword; not so
     # after a line holding only an escape); an ONBUILD's inner instruction at its keyword.
     if top:
@@ -861,7 +871,7 @@ def _make_instruction(
         keyword_span=kw_span,
         flags=flags,
         args=t[args_lo:args_hi],
-        segments=logical.segments(args_lo, args_hi),
+        segments=segments,
         json=list(exec_form) if exec_form is not None else None,
         original=t[lo:args_hi] if lo < args_hi else "",
         escape=escape,
