@@ -330,26 +330,28 @@ def signature(script: str, packages: bool = False) -> tuple:
     data = script.encode("utf-8", "surrogatepass")
     root = _parser().parse(data).root_node
     out: list = [root.has_error]
-    atomic_kinds: dict[int, bool] = {}
+    kind_bits = _KIND_BITS
     run_starts: dict[int, int] = {}
     sig_runs: list[tuple[int, int]] = []
     stack = [root]
+    pop = stack.pop
+    append = out.append
     while stack:
-        node = stack.pop()
+        node = pop()
         kind = node.kind_id
-        atomic = atomic_kinds.get(kind)
-        if atomic is None:
-            atomic = atomic_kinds[kind] = node.type in ATOMIC
-        if atomic or node.child_count == 0:
+        bits = kind_bits.get(kind)
+        if bits is None:
+            bits = _kind_bits(node)
+        if bits & 1 or node.child_count == 0:  # atomic, or a leaf
             if run_starts and node.start_byte in run_starts:
                 sig_runs.append((len(out), run_starts[node.start_byte]))
-            out.append((kind, data[node.start_byte : node.end_byte]))
+            append((kind, data[node.start_byte : node.end_byte]))
             continue
         if packages and kind == _COMMAND:
             run = package_run(node, data)
             if run is not None:
                 run_starts[run[0].start_byte] = len(run)
-        out.append(kind)
+        append(kind)
         children = node.children
         children.reverse()
         stack.extend(children)

@@ -681,20 +681,20 @@ class _Logical:
         return _span_on(self.starts, p, p, row, row)
 
     def segments(self, a: int, b: int) -> tuple[tuple[int, int], ...]:
-        """Segments of text[a:b], relative to a."""
+        """Segments of text[a:b], relative to a: (position in text[a:b], source offset) where
+        each non-empty piece (or the part of the first one from a) starts."""
         if b <= a:
             return ()
         if self.single:
             return ((0, self.offs[0] + a),)
-        out = []
         keys, offs = self.keys, self.offs
-        k = bisect.bisect_right(keys, a) - 1
-        while k < len(keys) and keys[k] < b:
-            start = max(keys[k], a)
-            end = keys[k + 1] if k + 1 < len(keys) else len(self.text)
-            if end > start:
-                out.append((start - a, offs[k] + (start - keys[k])))
-            k += 1
+        k = bisect.bisect_right(keys, a) - 1  # the piece holding a (keys[k] <= a)
+        ends = keys[k + 1 :] + [len(self.text)]  # where each piece from k on ends
+        out = []
+        if ends[0] > a:
+            out.append((0, offs[k] + (a - keys[k])))
+        # the later pieces that start before b (keys ascend) and are not empty
+        out += [(key - a, off) for key, end, off in zip(keys[k + 1 :], ends[1:], offs[k + 1 :]) if key < b and end > key]
         return tuple(out)
 
 
