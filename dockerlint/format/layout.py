@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from dockerlint.format import shell_tokens
 from dockerlint.format.options import FormatOptions
@@ -84,8 +85,7 @@ def logical_line(lines: list[str], first: int, limit: int, escape: str, bom: boo
     return logical
 
 
-@dataclass(slots=True)
-class Token:
+class Token(NamedTuple):
     start: int
     end: int
     text: str  # what is written (normally the source text)
@@ -93,8 +93,14 @@ class Token:
     level: int = 1  # continuation indent, in indent widths, when a line starts with this token
 
 
+# Token(start, end, text, rewritten, level) without NamedTuple's Python-level __new__: a
+# multi-line RUN has a token per shell word (~100,000 for the corpus). A token is never
+# changed: a rewritten one replaces it in its list (_replace).
+_new_tuple = tuple.__new__
+
+
 def _word_tokens(t: str, lo: int, hi: int, escape: str) -> list[Token]:
-    return [Token(lo + a, lo + b, t[lo + a : lo + b]) for a, b in _word_bounds(t[lo:hi], escape)]
+    return [_new_tuple(Token, (lo + a, lo + b, t[lo + a : lo + b], False, 1)) for a, b in _word_bounds(t[lo:hi], escape)]
 
 
 def _covered(t: str, tokens: list[Token], lo: int, hi: int) -> bool:
@@ -167,8 +173,8 @@ def layout(ins: Instruction, logical: Logical, escape: str, options: FormatOptio
     except ValueError as exc:
         raise Unformattable(str(exc)) from None
     keyword = ins.keyword
-    tokens = [Token(kw_lo, kw_hi, t[kw_lo:kw_hi].upper())]
-    tokens[0].rewritten = tokens[0].text != t[kw_lo:kw_hi]
+    upper = t[kw_lo:kw_hi].upper()
+    tokens = [Token(kw_lo, kw_hi, upper, upper != t[kw_lo:kw_hi])]
     tokens += [Token(fs, fe, t[fs:fe]) for fs, fe, _value in flags]
     shell = None
     first_args = len(tokens)
@@ -218,14 +224,14 @@ def _args_tokens(ins, keyword, t, a, b, escape, logical, options):
             return [Token(a, b, t[a:b])], None
         logical.shell_signature = program.signature
         script = t[a:b]
-        tokens = [Token(a + tok.start, a + tok.end, script[tok.start : tok.end], False, tok.level) for tok in program.tokens]
+        tokens = [_new_tuple(Token, (a + start, a + end, script[start:end], False, level)) for start, end, _node, level in program.tokens]
         return tokens, program
     tokens = _word_tokens(t, a, b, escape)
     if keyword == "FROM" and len(tokens) == 3 and tokens[1].text.lower() == "as":
-        tokens[1].text, tokens[1].rewritten = "AS", tokens[1].text != "AS"
+        tokens[1] = tokens[1]._replace(text="AS", rewritten=tokens[1].text != "AS")
     if keyword == "ONBUILD" and tokens and tokens[0].text.isalpha():
-        tokens[0].text = tokens[0].text.upper()
-        tokens[0].rewritten = tokens[0].text != t[tokens[0].start : tokens[0].end]
+        text = tokens[0].text.upper()
+        tokens[0] = tokens[0]._replace(text=text, rewritten=text != t[tokens[0].start : tokens[0].end])
     return tokens, None
 
 
@@ -317,8 +323,7 @@ def _sort_packages(tokens, runs, inside, comments, forced) -> None:
         texts = sorted(tokens[k].text for k in run)
         for k, text in zip(run, texts):
             tok = tokens[k]
-            tok.rewritten = tok.rewritten or text != tok.text
-            tok.text = text
+            tokens[k] = tok._replace(text=text, rewritten=tok.rewritten or text != tok.text)
             forced.add(k)
 
 
