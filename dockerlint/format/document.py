@@ -114,10 +114,12 @@ def _format(
 ) -> tuple[str, str]:
     """The formatted text, and its part before the first instruction (directives and header
     comments, which the proof re-parses with the changed instructions)."""
-    lines = text.split("\n")
+    lines = df.lines if df.lines is not None else text.split("\n")  # the parser's split of `text`
     n = len(lines) - 1 if text.endswith("\n") else len(lines)
     if n == len(lines) and df.newline == "\r\n" and not lines[-1].endswith("\r"):
-        lines[-1] += "\r"  # the final newline, even of a line kept as written, is a CRLF one
+        # the final newline, even of a line kept as written, is a CRLF one (in a copy: the
+        # parser's list is shared)
+        lines = lines[:-1] + [lines[-1] + "\r"]
     lo, hi = (wanted[0] - 1, wanted[1] - 1) if wanted is not None else (0, n)
     everything = wanted is None  # no range: every line is within it
 

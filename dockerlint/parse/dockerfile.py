@@ -188,6 +188,9 @@ class Dockerfile:
     stages: list[Stage]
     bom: bool = False
     newline: str = "\n"
+    # The text split on "\n", as the parser split it (the formatter reads the lines again);
+    # shared: not to be changed.
+    lines: list[str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def global_args(self) -> list[Instruction]:
@@ -1203,6 +1206,7 @@ class _Parser:
             stages=stages,
             bom=self.bom,
             newline=newline,
+            lines=lines,
         )
 
 
