@@ -299,8 +299,10 @@ def _emit(t, tokens, logical, escape, options, shell, first_args) -> str:
             append(escape + "\n" + "".join(unit + c + "\n" for c in comments.get(prev.end, ())))
         elif here or k in forced:
             append(" " + escape + "\n")
-            for p in here or ():
-                out.extend(unit + c + "\n" for c in comments.get(p, ()))
+            if here and comments:
+                for p in here:
+                    if p in comments:
+                        out.extend(unit + c + "\n" for c in comments[p])
             append(unit * tok.level)
         elif prev.end < tok.start or (k - 1 in forced and t[prev.start : prev.end] in ("&&", "||")):
             append(" ")  # one space; and one after an operator that now starts a line

@@ -226,10 +226,10 @@ def program(script: str, packages: bool = False) -> ShellProgram | None:
             append_sig((kind, data[start:end]))
             if end > start:
                 continues = statement is not None and statement < start
+                byte_starts.append(start)
                 if table is not None:
                     start, end = table[start], table[end]
                 tokens.append(_new_tuple(ShellToken, (start, end, node, 1 + level + continues)))
-                byte_starts.append(node.start_byte)
             continue
         if packages and kind == _COMMAND:
             run = package_run(node, data)
