@@ -120,8 +120,18 @@ def _walk_plain(root: Path, unreadable: list[str] | None = None) -> list[str]:
         if unreadable is not None:
             unreadable.append(f"{error.filename}: {error.strerror or error}")
 
+    top = os.fspath(root)
+    prefix = top if top.endswith(os.sep) else top + os.sep
     for dirpath, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=False):
-        rel_dir = os.path.relpath(dirpath, root)
+        # os.walk yields `top` itself, then os.path.join(top, ...): the part after the prefix is
+        # what os.path.relpath would say, without its two getcwd calls and normalising (18 ms
+        # for the 2,625 directories of the Dockerfile corpus)
+        if dirpath == top:
+            rel_dir = "."
+        elif dirpath.startswith(prefix):
+            rel_dir = dirpath[len(prefix) :]
+        else:  # pragma: no cover - os.walk joins onto top
+            rel_dir = os.path.relpath(dirpath, root)
         rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/")
         if ".gitignore" in filenames:
             matcher.add_file(rel_dir, Path(dirpath) / ".gitignore")

@@ -429,3 +429,26 @@ def test_dockerfile_to_dict():
     }
     assert (onb["line"], onb["end_line"], onb["inner"]["keyword"], onb["inner"]["column"]) == (3, 5, "RUN", 9)
     assert onb["inner"]["heredocs"] == [{"name": "EOF", "content": "hi\n", "line": 4, "end_line": 5}]
+
+
+def test_remembered_line_splits_depend_on_the_escape_character():
+    """The split of a logical line is remembered per (line, escape): the same line read with
+    the other escape character is split again (here it is then an error)."""
+    line = "LABEL a=b\\ c\n"
+    for _ in range(2):  # the second round reads both from the memo
+        assert parse_dockerfile("FROM a\n" + line).instructions[1].args == "a=b\\ c"
+        with pytest.raises(DockerfileParseError, match="can't find ="):
+            parse_dockerfile("# escape=`\nFROM a\n" + line)
+
+
+def test_remembered_line_splits_give_each_instruction_its_own_values():
+    """Two files with the same line: equal instructions, spans of their own file, and exec-form
+    lists that are not shared."""
+    first = parse_dockerfile('FROM a\nCMD ["x", "y"]\n').instructions[1]
+    second = parse_dockerfile('FROM b\n\n# c\nCMD ["x", "y"]\n').instructions[1]
+    assert first.json == second.json == ["x", "y"]
+    assert first.json is not second.json
+    first.json.append("z")
+    assert parse_dockerfile('FROM a\nCMD ["x", "y"]\n').instructions[1].json == ["x", "y"]
+    assert (first.span.line, second.span.line) == (2, 4)
+    assert (first.keyword_span.start, second.keyword_span.start) == (7, 12)

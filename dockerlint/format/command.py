@@ -79,13 +79,7 @@ class _Outcome:
 
 def _format_one(path: str, display: str, explicit: bool, named_dockerfile: bool, options, mode: str) -> _Outcome:
     """Format one file (or stdin, path "-"); mode is "write", "check" or "diff". Prints nothing."""
-    import difflib
-
-    from dockerlint.format import format_text
-    from dockerlint.model import FileKind
-    from dockerlint.parse.detect import detect_kind
-
-    DecodeError, decode, read_file, encode_like, write_in_place = _file_helpers()
+    format_text, FileKind, detect_kind, DecodeError, decode, read_file, encode_like, write_in_place = _helpers()
     out = _Outcome(display)
     if path == "-":
         try:
@@ -117,6 +111,8 @@ def _format_one(path: str, display: str, explicit: bool, named_dockerfile: bool,
     out.changed = result.changed
     if mode == "diff":
         if result.changed:
+            import difflib
+
             out.diff = "".join(difflib.unified_diff(
                 text.splitlines(keepends=True), result.text.splitlines(keepends=True), f"a/{display}", f"b/{display}"))
     elif mode == "write":
@@ -132,24 +128,42 @@ def _format_one(path: str, display: str, explicit: bool, named_dockerfile: bool,
     return out
 
 
-def _file_helpers():
-    """Reading and decoding as `check`/`fix` do, and the in-place write (dockerlint.files)."""
-    from dockerlint.files import DecodeError, decode, encode_like, read_file, write_in_place
+_HELPERS: tuple | None = None
 
-    return DecodeError, decode, read_file, encode_like, write_in_place
+
+def _helpers() -> tuple:
+    """What _format_one calls, imported on first use (this module is imported on every CLI
+    start) and kept: `from ... import` in the function cost ~10 us a file. Reading and decoding
+    as `check`/`fix` do, and the in-place write (dockerlint.files)."""
+    global _HELPERS
+    if _HELPERS is None:
+        from dockerlint.files import DecodeError, decode, encode_like, read_file, write_in_place
+        from dockerlint.format import format_text
+        from dockerlint.model import FileKind
+        from dockerlint.parse.detect import detect_kind
+
+        _HELPERS = (format_text, FileKind, detect_kind, DecodeError, decode, read_file, encode_like, write_in_place)
+    return _HELPERS
 
 
 def _preload() -> None:
     import difflib  # noqa: F401
 
-    import dockerlint.format.document  # noqa: F401  (tree-sitter-bash with it)
-    import dockerlint.parse.detect  # noqa: F401
-
-    _file_helpers()
+    _helpers()  # the formatter, tree-sitter-bash with it
 
 
 def _worker_run(jobs):
-    return [_format_one(*job) for job in jobs]
+    out = []
+    for path, display, explicit, named, options, mode in jobs:
+        # One FormatOptions object per distinct value in this process (each task's pickle
+        # brings its own copy): the layout memo then finds its keys' options by identity,
+        # not by the dataclass's __eq__.
+        options = _OPTIONS.setdefault(options, options)
+        out.append(_format_one(path, display, explicit, named, options, mode))
+    return out
+
+
+_OPTIONS: dict = {}
 
 
 def _runs(jobs: list, workers: int) -> list[list]:
@@ -188,7 +202,11 @@ def _run(args) -> int:
     resolver = _resolver(args)
     mode = "diff" if args.diff else "check" if args.check else "write"
     try:
-        candidates, skipped = discover(paths, resolver.for_directory(Path.cwd()).exclude)
+        here = resolver.for_directory(Path.cwd())
+        candidates, skipped = discover(paths, here.exclude)
+        # With --isolated or --config no file's settings depend on its directory: one lookup
+        # and one FormatOptions for all (the layout memo's keys then hold the same object).
+        same = from_settings(here) if args.isolated or args.config else None
         jobs = []
         for cand in candidates:
             if cand.path != "-" and cand.kind is not None and cand.kind is not FileKind.DOCKERFILE:
@@ -196,7 +214,7 @@ def _run(args) -> int:
                     print(f"{cand.path}: not a Dockerfile; not formatted", file=sys.stderr)
                 continue  # a manifest or Compose file by its name: not ours to lay out
             display = (args.stdin_filename or "-") if cand.path == "-" else cand.path
-            options = from_settings(resolver.for_file(display if display != "-" else "."))
+            options = same or from_settings(resolver.for_file(display if display != "-" else "."))
             jobs.append((cand.path, display, cand.explicit, cand.kind is FileKind.DOCKERFILE, options, mode))
     except ConfigError as exc:
         raise _Usage(str(exc)) from None

@@ -114,14 +114,17 @@ def _format(
 ) -> tuple[str, str]:
     """The formatted text, and its part before the first instruction (directives and header
     comments, which the proof re-parses with the changed instructions)."""
-    lines = text.split("\n")
+    lines = df.lines if df.lines is not None else text.split("\n")  # the parser's split of `text`
     n = len(lines) - 1 if text.endswith("\n") else len(lines)
     if n == len(lines) and df.newline == "\r\n" and not lines[-1].endswith("\r"):
-        lines[-1] += "\r"  # the final newline, even of a line kept as written, is a CRLF one
+        # the final newline, even of a line kept as written, is a CRLF one (in a copy: the
+        # parser's list is shared)
+        lines = lines[:-1] + [lines[-1] + "\r"]
     lo, hi = (wanted[0] - 1, wanted[1] - 1) if wanted is not None else (0, n)
+    everything = wanted is None  # no range: every line is within it
 
     def within(first: int, last: int) -> bool:
-        return first <= hi and last >= lo
+        return everything or (first <= hi and last >= lo)
 
     escape = df.escape
     by_first = {ins.span.line - 1: ins for ins in df.instructions}
@@ -146,11 +149,12 @@ def _format(
         ins = by_first.get(i)
         if ins is not None:
             last = ins.span.end_line - 1
-            flush_blank()
+            if blank_pending:
+                flush_blank()
             if not started:
                 header_pieces = len(out)
             started = True
-            if off or ignore_next or not within(i, last):
+            if off or ignore_next or not (everything or within(i, last)):
                 out.append(_raw(lines, i, last))
             elif ins.index in keep:
                 result.kept.append((ins.line, "the laid-out instruction would not mean the same; left as written"))
@@ -164,17 +168,20 @@ def _format(
         body = line.rstrip("\r")
         stripped = body.strip(_WS)
         i += 1
-        if (off and started) or not within(i - 1, i - 1):
+        if (off and started) or not (everything or within(i - 1, i - 1)):
             flush_blank()
             out.append(_raw(lines, i - 1, i - 1))
         elif not stripped:
             blank_pending = True
-        elif not started or not stripped.startswith("#"):
+            continue  # a blank line is no marker
+        elif not started or stripped[0] != "#":
             flush_blank()
             out.append(_raw(lines, i - 1, i - 1))  # directives and the comments around them: as written
         else:
             flush_blank()
             out.append((stripped + "\n", False))
+        if stripped[:1] != "#":
+            continue  # both markers are comments
         marker = _OFF_ON.match(stripped)
         if marker is not None:
             off = marker.group(1).lower() == "off"
@@ -191,11 +198,11 @@ def _format(
 def _raw(lines: list[str], first: int, last: int) -> tuple[str, bool]:
     if first == last:
         return lines[first] + "\n", True
-    return "".join(line + "\n" for line in lines[first : last + 1]), True
+    return "\n".join(lines[first : last + 1]) + "\n", True
 
 
 def _instruction(lines, n, first, last, ins, df, options, result, laid_out) -> tuple[str, bool]:
-    if first == last and not ins.heredocs and not packages_possible(ins, options):
+    if first == last and not ins.heredocs and not (options.sort_packages and packages_possible(ins, options)):
         # most instructions: one line, often laid out already
         line = lines[first]
         if line[-1:] == "\r":
@@ -204,7 +211,7 @@ def _instruction(lines, n, first, last, ins, df, options, result, laid_out) -> t
             line = line[1:]
         if laid_out_line(ins, line):
             return _raw(lines, first, last)
-    raw = "".join(line + "\n" for line in lines[first : last + 1])
+    raw = "\n".join(lines[first : last + 1]) + "\n"  # each line with its newline
     # The layout depends on nothing but these (the parse of `raw` depends on the escape alone).
     key = (raw, df.escape, df.newline, first == 0 and df.bom, last + 1 >= n, options, layout)
     done = _LAYOUTS.get(key)
@@ -240,6 +247,6 @@ def _lay_out(lines, n, first, ins, df, options) -> tuple[str, tuple | None, str 
         body = layout(ins, logical, escape, options)
     except Unformattable as exc:
         return "", None, str(exc)
-    heredoc_raw = "".join(line + "\n" for line in lines[logical.last_line + 1 : last + 1])
+    heredoc_raw = "\n".join(lines[logical.last_line + 1 : last + 1]) + "\n" if last > logical.last_line else ""
     bom = "\ufeff" if first == 0 and df.bom else ""
     return bom + body.replace("\n", df.newline) + df.newline + heredoc_raw, logical.shell_signature, None

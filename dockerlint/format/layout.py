@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from dockerlint.format import shell_tokens
 from dockerlint.format.options import FormatOptions
-from dockerlint.parse.dockerfile import _TOKEN_WS, _WS, Instruction, _split_node, _word_bounds
+from dockerlint.parse.dockerfile import _TOKEN_WS, _WS, Instruction, _word_bounds, split_line
 
 # BuildKit's parseString: the whole rest of the line is one value, spacing included.
 _VERBATIM = frozenset({"WORKDIR", "USER", "MAINTAINER", "STOPSIGNAL"})
@@ -57,18 +58,24 @@ def logical_line(lines: list[str], first: int, limit: int, escape: str, bom: boo
     parts = [piece]
     position = len(piece)
     logical = Logical("")
+    breaks = logical.breaks
     i = first + 1
     while cont and i < limit:
         token = lines[i].rstrip("\r")
         stripped = token.lstrip(_WS)
         i += 1
-        if stripped.startswith("#"):
+        if stripped[:1] == "#":
             logical.comments.setdefault(position, []).append(stripped.rstrip())
             continue
         if not stripped:
             continue
-        piece, cont = _trim_continuation(token, escape)
-        logical.breaks.append(position)
+        # _trim_continuation, written out (one call per continuation line)
+        piece, cont = token, False
+        if escape in token:
+            body = token.rstrip(" \t")
+            if body[-1:] == escape and (len(body) == 1 or body[-2] != escape):
+                piece, cont = body[:-1], True
+        breaks.append(position)
         parts.append(piece)
         position += len(piece)
     if cont:
@@ -78,8 +85,7 @@ def logical_line(lines: list[str], first: int, limit: int, escape: str, bom: boo
     return logical
 
 
-@dataclass(slots=True)
-class Token:
+class Token(NamedTuple):
     start: int
     end: int
     text: str  # what is written (normally the source text)
@@ -87,8 +93,14 @@ class Token:
     level: int = 1  # continuation indent, in indent widths, when a line starts with this token
 
 
+# Token(start, end, text, rewritten, level) without NamedTuple's Python-level __new__: a
+# multi-line RUN has a token per shell word (~100,000 for the corpus). A token is never
+# changed: a rewritten one replaces it in its list (_replace).
+_new_tuple = tuple.__new__
+
+
 def _word_tokens(t: str, lo: int, hi: int, escape: str) -> list[Token]:
-    return [Token(lo + a, lo + b, t[lo + a : lo + b]) for a, b in _word_bounds(t[lo:hi], escape)]
+    return [_new_tuple(Token, (lo + a, lo + b, t[lo + a : lo + b], False, 1)) for a, b in _word_bounds(t[lo:hi], escape)]
 
 
 def _covered(t: str, tokens: list[Token], lo: int, hi: int) -> bool:
@@ -156,22 +168,21 @@ def layout(ins: Instruction, logical: Logical, escape: str, options: FormatOptio
         raise Unformattable("the rebuilt logical line differs from the parser's")
     if not logical.breaks and laid_out_line(ins, t) and not packages_possible(ins, options):
         return t
-    lo = len(t) - len(t.lstrip(_WS))
-    hi = len(t.rstrip(_WS))
     try:
-        node = _split_node(t, lo, max(lo, hi), escape)
+        _cmd, kw_lo, kw_hi, flags, a, b, _json, _lo = split_line(t, escape)
     except ValueError as exc:
         raise Unformattable(str(exc)) from None
     keyword = ins.keyword
-    tokens = [Token(node.kw_lo, node.kw_hi, t[node.kw_lo : node.kw_hi].upper())]
-    tokens[0].rewritten = tokens[0].text != t[node.kw_lo : node.kw_hi]
-    tokens += [Token(fs, fe, t[fs:fe]) for fs, fe, _value in node.flags]
-    a, b = node.args_lo, node.args_hi
+    upper = t[kw_lo:kw_hi].upper()
+    tokens = [Token(kw_lo, kw_hi, upper, upper != t[kw_lo:kw_hi])]
+    tokens += [Token(fs, fe, t[fs:fe]) for fs, fe, _value in flags]
     shell = None
     first_args = len(tokens)
     if b > a:
         args_tokens, shell = _args_tokens(ins, keyword, t, a, b, escape, logical, options)
-        if not _covered(t, args_tokens, a, b):
+        # A shell program's tokens cover t[a:b] with only blanks between them: program()
+        # returns None otherwise.
+        if shell is None and not _covered(t, args_tokens, a, b):
             args_tokens, shell = [Token(a, b, t[a:b])], None
         tokens += args_tokens
     return _emit(t, tokens, logical, escape, options, shell, first_args)
@@ -213,14 +224,14 @@ def _args_tokens(ins, keyword, t, a, b, escape, logical, options):
             return [Token(a, b, t[a:b])], None
         logical.shell_signature = program.signature
         script = t[a:b]
-        tokens = [Token(a + tok.start, a + tok.end, script[tok.start : tok.end], False, tok.level) for tok in program.tokens]
+        tokens = [_new_tuple(Token, (a + start, a + end, script[start:end], False, level)) for start, end, _node, level in program.tokens]
         return tokens, program
     tokens = _word_tokens(t, a, b, escape)
     if keyword == "FROM" and len(tokens) == 3 and tokens[1].text.lower() == "as":
-        tokens[1].text, tokens[1].rewritten = "AS", tokens[1].text != "AS"
+        tokens[1] = tokens[1]._replace(text="AS", rewritten=tokens[1].text != "AS")
     if keyword == "ONBUILD" and tokens and tokens[0].text.isalpha():
-        tokens[0].text = tokens[0].text.upper()
-        tokens[0].rewritten = tokens[0].text != t[tokens[0].start : tokens[0].end]
+        text = tokens[0].text.upper()
+        tokens[0] = tokens[0]._replace(text=text, rewritten=text != t[tokens[0].start : tokens[0].end])
     return tokens, None
 
 
@@ -269,22 +280,34 @@ def _emit(t, tokens, logical, escape, options, shell, first_args) -> str:
                     gap_breaks.pop(k + 1, None)
     unit = " " * options.indent_width
     out = [_token_text(t, tokens[0], inside.get(0), escape, comments, unit)]
+    append = out.append
+    # Most tokens have no break before or inside them and are not forced onto a new line, nor
+    # follow a token that is: only a space (or nothing) and their text.
+    special = set(gap_breaks) | forced | set(inside) | {k + 1 for k in forced}
     prev = tokens[0]
     for k in range(1, len(tokens)):
         tok = tokens[k]
+        if k not in special:
+            if prev.end < tok.start:
+                append(" ")
+            append(tok.text)
+            prev = tok
+            continue
         here = gap_breaks.get(k)
         if here and prev.end == tok.start:
             # no space between the two tokens: the break stays exactly where it was
-            out.append(escape + "\n" + "".join(unit + c + "\n" for c in comments.get(prev.end, ())))
+            append(escape + "\n" + "".join(unit + c + "\n" for c in comments.get(prev.end, ())))
         elif here or k in forced:
-            out.append(" " + escape + "\n")
-            for p in here or ():
-                out.extend(unit + c + "\n" for c in comments.get(p, ()))
-            out.append(unit * tok.level)
+            append(" " + escape + "\n")
+            if here and comments:
+                for p in here:
+                    if p in comments:
+                        out.extend(unit + c + "\n" for c in comments[p])
+            append(unit * tok.level)
         elif prev.end < tok.start or (k - 1 in forced and t[prev.start : prev.end] in ("&&", "||")):
-            out.append(" ")  # one space; and one after an operator that now starts a line
+            append(" ")  # one space; and one after an operator that now starts a line
         inner = inside.get(k)
-        out.append(tok.text if inner is None else _token_text(t, tok, inner, escape, comments, unit))
+        append(tok.text if inner is None else _token_text(t, tok, inner, escape, comments, unit))
         prev = tok
     return "".join(out)
 
@@ -302,8 +325,7 @@ def _sort_packages(tokens, runs, inside, comments, forced) -> None:
         texts = sorted(tokens[k].text for k in run)
         for k, text in zip(run, texts):
             tok = tokens[k]
-            tok.rewritten = tok.rewritten or text != tok.text
-            tok.text = text
+            tokens[k] = tok._replace(text=text, rewritten=tok.rewritten or text != tok.text)
             forced.add(k)
 
 

@@ -10,6 +10,7 @@ atomic token, copied as written.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import tree_sitter
 import tree_sitter_bash
@@ -124,12 +125,16 @@ def _parser() -> tree_sitter.Parser:
     return tree_sitter.Parser(_LANGUAGE)
 
 
-@dataclass(slots=True)
-class ShellToken:
+class ShellToken(NamedTuple):
     start: int  # character offsets into the script
     end: int
     node: tree_sitter.Node
     level: int = 1  # continuation indent when a line starts here: 1 + depth() + continues_command()
+
+
+# ShellToken(start, end, node, level) without the Python-level __new__ of a NamedTuple: one
+# token per shell word, ~100,000 for the corpus
+_new_tuple = tuple.__new__
 
 
 @dataclass
@@ -194,6 +199,7 @@ def program(script: str, packages: bool = False) -> ShellProgram | None:
         return None
     table = _char_offsets(script)
     tokens: list[ShellToken] = []
+    byte_starts: list[int] = []  # each token's node's start byte
     sig: list = [False]
     run_nodes: list[list] = []
     run_starts: dict[int, int] = {}  # start byte of a run's first word -> its length
@@ -220,9 +226,10 @@ def program(script: str, packages: bool = False) -> ShellProgram | None:
             append_sig((kind, data[start:end]))
             if end > start:
                 continues = statement is not None and statement < start
+                byte_starts.append(start)
                 if table is not None:
                     start, end = table[start], table[end]
-                tokens.append(ShellToken(start, end, node, 1 + level + continues))
+                tokens.append(_new_tuple(ShellToken, (start, end, node, 1 + level + continues)))
             continue
         if packages and kind == _COMMAND:
             run = package_run(node, data)
@@ -255,14 +262,14 @@ def program(script: str, packages: bool = False) -> ShellProgram | None:
             for k in range(len(children) - 1, -1, -1):
                 push((children[k], level, statement))
     position = 0
-    for tok in tokens:
-        if tok.start < position or script[position:tok.start].strip(" \t"):
+    for start, end, _node, _level in tokens:
+        if start < position or (start > position and script[position:start].strip(" \t")):
             return None  # overlapping tokens or text outside every token: don't touch it
-        position = tok.end
+        position = end
     if script[position:].strip(" \t"):
         return None
     _sort_runs(sig, sig_runs)
-    by_start = {tok.node.start_byte: i for i, tok in enumerate(tokens)}
+    by_start = dict(zip(byte_starts, range(len(byte_starts))))  # the last token wins, as it did
     operators: list[int] = []
 
     def visit(node) -> None:
@@ -323,26 +330,28 @@ def signature(script: str, packages: bool = False) -> tuple:
     data = script.encode("utf-8", "surrogatepass")
     root = _parser().parse(data).root_node
     out: list = [root.has_error]
-    atomic_kinds: dict[int, bool] = {}
+    kind_bits = _KIND_BITS
     run_starts: dict[int, int] = {}
     sig_runs: list[tuple[int, int]] = []
     stack = [root]
+    pop = stack.pop
+    append = out.append
     while stack:
-        node = stack.pop()
+        node = pop()
         kind = node.kind_id
-        atomic = atomic_kinds.get(kind)
-        if atomic is None:
-            atomic = atomic_kinds[kind] = node.type in ATOMIC
-        if atomic or node.child_count == 0:
+        bits = kind_bits.get(kind)
+        if bits is None:
+            bits = _kind_bits(node)
+        if bits & 1 or node.child_count == 0:  # atomic, or a leaf
             if run_starts and node.start_byte in run_starts:
                 sig_runs.append((len(out), run_starts[node.start_byte]))
-            out.append((kind, data[node.start_byte : node.end_byte]))
+            append((kind, data[node.start_byte : node.end_byte]))
             continue
         if packages and kind == _COMMAND:
             run = package_run(node, data)
             if run is not None:
                 run_starts[run[0].start_byte] = len(run)
-        out.append(kind)
+        append(kind)
         children = node.children
         children.reverse()
         stack.extend(children)

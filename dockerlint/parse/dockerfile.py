@@ -10,6 +10,7 @@ import bisect
 import gc
 import json
 import math
+import operator
 import re
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -187,6 +188,9 @@ class Dockerfile:
     stages: list[Stage]
     bom: bool = False
     newline: str = "\n"
+    # The text split on "\n", as the parser split it (the formatter reads the lines again);
+    # shared: not to be changed.
+    lines: list[str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def global_args(self) -> list[Instruction]:
@@ -628,20 +632,25 @@ def _heredocs_from_line(line: str) -> list[tuple[str, int, bool, bool]]:
 
 
 class _Logical:
-    """A logical (joined) line and the source offset of each of its pieces."""
+    """A logical (joined) line, the source offset of each of its pieces and the (0-based) line
+    each piece is on, so that a span's lines need no search in the file's line index."""
 
-    __slots__ = ("text", "keys", "offs", "mkspan", "single")
+    __slots__ = ("text", "keys", "offs", "rows", "starts", "single")
 
-    def __init__(self, pieces: list[tuple[str, int]], mkspan):
-        self.mkspan = mkspan
+    def __init__(self, pieces: list[tuple[str, int, int]], starts: list[int]):
+        self.starts = starts  # the parser's line index: starts[k] is the offset of line k
         self.single = len(pieces) == 1
         if self.single:
-            self.text = pieces[0][0]
+            piece, off, row = pieces[0]
+            self.text = piece
             self.keys = [0]
+            self.offs = [off]
+            self.rows = [row]
         else:
-            self.text = "".join(p for p, _ in pieces)
-            self.keys = list(accumulate((len(p) for p, _ in pieces[:-1]), initial=0))
-        self.offs = [o for _, o in pieces]
+            self.text = "".join([p[0] for p in pieces])
+            self.keys = list(accumulate([len(p[0]) for p in pieces[:-1]], initial=0))
+            self.offs = [p[1] for p in pieces]
+            self.rows = [p[2] for p in pieces]
 
     def off(self, i: int) -> int:
         if self.single:
@@ -650,30 +659,60 @@ class _Logical:
         return self.offs[k] + (i - self.keys[k])
 
     def span(self, a: int, b: int) -> Span:
+        # A piece lies within its line's text, so an offset inside a piece (or just past its
+        # last character) is on the piece's line: the same span Parser._span would make.
         if b > a:
             if self.single:
                 base = self.offs[0]
-                return self.mkspan(base + a, base + b)
-            return self.mkspan(self.off(a), self.off(b - 1) + 1)
-        p = self.off(a - 1) + 1 if a > 0 else self.offs[0]
-        return self.mkspan(p, p)
+                row = self.rows[0]
+                return _span_on(self.starts, base + a, base + b, row, row)
+            keys, offs, rows = self.keys, self.offs, self.rows
+            j = bisect.bisect_right(keys, a) - 1
+            k = bisect.bisect_right(keys, b - 1) - 1
+            return _span_on(self.starts, offs[j] + (a - keys[j]), offs[k] + (b - 1 - keys[k]) + 1, rows[j], rows[k])
+        if a > 0:
+            if self.single:
+                j = 0
+                p = self.offs[0] + a
+            else:
+                j = bisect.bisect_right(self.keys, a - 1) - 1
+                p = self.offs[j] + (a - 1 - self.keys[j]) + 1
+        else:
+            j = 0
+            p = self.offs[0]
+        row = self.rows[j]
+        return _span_on(self.starts, p, p, row, row)
 
     def segments(self, a: int, b: int) -> tuple[tuple[int, int], ...]:
-        """Segments of text[a:b], relative to a."""
+        """Segments of text[a:b], relative to a: (position in text[a:b], source offset) where
+        each non-empty piece (or the part of the first one from a) starts."""
         if b <= a:
             return ()
         if self.single:
             return ((0, self.offs[0] + a),)
-        out = []
         keys, offs = self.keys, self.offs
-        k = bisect.bisect_right(keys, a) - 1
-        while k < len(keys) and keys[k] < b:
-            start = max(keys[k], a)
-            end = keys[k + 1] if k + 1 < len(keys) else len(self.text)
-            if end > start:
-                out.append((start - a, offs[k] + (start - keys[k])))
-            k += 1
+        k = bisect.bisect_right(keys, a) - 1  # the piece holding a (keys[k] <= a)
+        ends = keys[k + 1 :] + [len(self.text)]  # where each piece from k on ends
+        out = []
+        if ends[0] > a:
+            out.append((0, offs[k] + (a - keys[k])))
+        # the later pieces that start before b (keys ascend) and are not empty
+        out += [(key - a, off) for key, end, off in zip(keys[k + 1 :], ends[1:], offs[k + 1 :]) if key < b and end > key]
         return tuple(out)
+
+
+def _span_on(starts: list[int], start: int, end: int, row: int, end_row: int) -> Span:
+    """The Span of [start, end) when start is on line `row` and end on line `end_row`
+    (0-based), made by filling its __dict__ (see _new_span)."""
+    span = _new_span(Span)
+    fields = span.__dict__
+    fields["start"] = start
+    fields["end"] = end
+    fields["line"] = row + 1
+    fields["col"] = start - starts[row] + 1
+    fields["end_line"] = end_row + 1
+    fields["end_col"] = end - starts[end_row] + 1
+    return span
 
 
 def _extract_flags(t: str, pos: int, hi: int) -> tuple[list[tuple[int, int, str]], int | None]:
@@ -778,35 +817,81 @@ def _check_name_val(rest: str, key: str, escape: str) -> None:
             )
 
 
+def _as_tuple(node: _Node) -> tuple:
+    """The node as (cmd, kw_lo, kw_hi, flags, args_lo, args_hi, json, lo): flags a tuple of
+    (start, end, text), json a tuple or None. Only strings, numbers and tuples of them, which
+    the garbage collector stops tracking: _NODES holds thousands, and tracked objects there
+    made the young-generation collections of a run several times slower."""
+    return (node.cmd, node.kw_lo, node.kw_hi, tuple(node.flags), node.args_lo, node.args_hi,
+            tuple(node.json) if node.json is not None else None, node.lo)
+
+
+def split_line(t: str, escape: str) -> tuple:
+    """The keyword, flags and arguments of logical line `t` (an instruction's `original`) as
+    _as_tuple gives them: from _NODES when the parser split it, else split now. Raises
+    ValueError where the parser fails."""
+    nodes = _NODES.get((t, escape))
+    if nodes is not None:
+        return nodes[0]
+    lo = len(t) - len(t.lstrip(_WS))
+    hi = len(t.rstrip(_WS))
+    return _as_tuple(_split_node(t, lo, max(lo, hi), escape))
+
+
 def _make_instruction(
-    node: _Node, logical: _Logical, end_offset: int, escape: str, top: bool, src: SourceText
+    node: tuple, logical: _Logical, end_offset: int, end_row: int, escape: str, top: bool, src: SourceText
 ) -> Instruction:
     t = logical.text
+    cmd, kw_lo, kw_hi, node_flags, args_lo, args_hi, exec_form, lo = node
     flags = []
-    for fs, fe, value in node.flags:
-        body = value[2:]
-        name, eq, val = body.partition("=")
-        flags.append(Flag(name, val if eq else None, logical.span(fs, fe)))
-    kw_span = logical.span(node.kw_lo, node.kw_hi)
+    if logical.single:
+        # One piece (most instructions): the spans _Logical.span and .segments make, written
+        # out: everything is on the piece's line, at the piece's offset plus the position.
+        base, row, starts = logical.offs[0], logical.rows[0], logical.starts
+        for fs, fe, value in node_flags:
+            name, eq, val = value[2:].partition("=")
+            flags.append(Flag(name, val if eq else None, _span_on(starts, base + fs, base + fe, row, row)))
+        kw_span = _span_on(starts, base + kw_lo, base + kw_hi, row, row)
+        segments = ((0, base + args_lo),) if args_hi > args_lo else ()
+    else:
+        for fs, fe, value in node_flags:
+            name, eq, val = value[2:].partition("=")
+            flags.append(Flag(name, val if eq else None, logical.span(fs, fe)))
+        kw_span = logical.span(kw_lo, kw_hi)
+        segments = logical.segments(args_lo, args_hi)
     # The instruction starts where its first line's text starts (normally its keyword; not so
     # after a line holding only an escape); an ONBUILD's inner instruction at its keyword.
-    start = logical.offs[0] if top else kw_span.start
+    if top:
+        start, row = logical.offs[0], logical.rows[0]
+    else:
+        start, row = kw_span.start, kw_span.line - 1
+    if end_offset < start:  # pragma: no cover - the last line's end is never before the first's text
+        end_offset, end_row = start, row
     return Instruction(
-        keyword=node.cmd.upper(),
-        keyword_raw=node.cmd,
-        span=logical.mkspan(start, max(start, end_offset)),
+        keyword=cmd.upper(),
+        keyword_raw=cmd,
+        span=_span_on(logical.starts, start, end_offset, row, end_row),
         keyword_span=kw_span,
         flags=flags,
-        args=t[node.args_lo : node.args_hi],
-        segments=logical.segments(node.args_lo, node.args_hi),
-        json=node.json,
-        original=t[node.lo : node.args_hi] if node.lo < node.args_hi else "",
+        args=t[args_lo:args_hi],
+        segments=segments,
+        json=list(exec_form) if exec_form is not None else None,
+        original=t[lo:args_hi] if lo < args_hi else "",
         escape=escape,
         source=src,
     )
 
 
 # --- the parser ------------------------------------------------------------------------------
+
+# The split of a logical line into keyword, flags, arguments and exec-form array (_split_node,
+# for it and the instructions ONBUILD wraps), per process, by (line, escape character): a pure
+# function of those, and files repeat lines (the corpus's 30,334 instructions are 13,290
+# distinct lines; `FROM`, `WORKDIR`, `CMD [...]`). The nodes are kept as tuples (_as_tuple);
+# an instruction gets its own list of the exec-form values.
+_NODES: dict[tuple[str, str], tuple[tuple, ...]] = {}
+_NODES_LIMIT = 20_000
+_NODES_LINE_LIMIT = 4096  # longer lines are not kept (they seldom repeat; memory stays bounded)
 
 
 def parse_dockerfile(text: str, path: str = "-", *, max_line_bytes: int | None = MAX_LINE_BYTES) -> Dockerfile:
@@ -851,8 +936,10 @@ class _Parser:
         self.text = text
         self.lines = text.split("\n")
         self.n = len(self.lines) - (1 if text.endswith("\n") or not text else 0)
-        # starts[k]: offset of line k (0-based); one extra entry past the end
-        self.starts = list(accumulate((len(line) + 1 for line in self.lines), initial=0))
+        # starts[k]: offset of line k (0-based); one extra entry past the end. Line k starts
+        # after the k lines before it and their k newlines.
+        ends = accumulate(map(len, self.lines), initial=0)
+        self.starts = list(map(operator.add, ends, range(len(self.lines) + 1)))
         self.src = _source_text(text, path, self.starts[:-1])
         self.bom = text.startswith("\ufeff")
         self.escape = "\\"
@@ -868,6 +955,8 @@ class _Parser:
         if max_bytes < 0:
             max_bytes = 0
         min_chars = max_bytes // 4 + 1  # fewer characters can never exceed max_bytes
+        if len(self.text) < min_chars:
+            return None  # no line that long: skip the scan of the whole text
         for m in re.finditer("^[^\n]{%d}" % min_chars, self.text, re.M):
             k = bisect.bisect_right(self.starts, m.start()) - 1
             line = self.lines[k]
@@ -929,65 +1018,63 @@ class _Parser:
                 raise self._error(f"invalid escape token '{value}' does not match ` or \\", i)
             self.escape = value
 
-    def _add_comment(self, i: int, hash_offset: int, after_hash: str) -> None:
-        self.comments.append(Comment(after_hash.strip(), self._span(hash_offset, self._content_end(i))))
-
-    def _trim_continuation(self, token: str) -> tuple[str, bool]:
-        """(line without the continuation escape, True if the line continues)."""
-        esc = self.escape
-        if esc not in token:
-            return token, False
-        body = token.rstrip(" \t")
-        if body.endswith(esc) and (len(body) == 1 or body[-2] != esc):
-            return body[:-1], True
-        return token, False
-
     def parse(self) -> Dockerfile:
         lines, starts, limit = self.lines, self.starts, self.limit
         instructions: list[Instruction] = []
+        comments = self.comments
+        bom = self.bom
+        escape = self.escape  # read again after each parser directive (`# escape=`)
         i = 0
         while i < limit:
             raw = lines[i]
             base = starts[i]
-            if i == 0 and self.bom:
+            if i == 0 and bom:
                 raw = raw[1:]
                 base += 1
-            token = raw.rstrip("\r") if raw.endswith("\r") else raw
+            token = raw.rstrip("\r") if raw[-1:] == "\r" else raw
             stripped = token.lstrip(_WS)
-            lead = len(token) - len(stripped)
-            if stripped.startswith("#"):
-                self._add_comment(i, base + lead, stripped[1:])
+            if stripped[:1] == "#":
+                # a comment line: from its '#' to the end of the line's text
+                hash_offset = base + len(token) - len(stripped)
+                comments.append(Comment(stripped[1:].strip(), _span_on(starts, hash_offset, base + len(token), i, i)))
                 if not self.directives_done:
                     self._directive(stripped, i)
+                    escape = self.escape
                 i += 1
                 continue
             if not self.directives_done:
                 self._directive(stripped, i)
+                escape = self.escape
             start_index = i
-            if self.escape in stripped:  # else _trim_continuation: not continued
-                piece, cont = self._trim_continuation(stripped)
-            else:
-                piece, cont = stripped, False
+            # _trim_continuation, written out: the parser's innermost loop
+            piece, cont = stripped, False
+            if escape in stripped:
+                body = stripped.rstrip(" \t")
+                if body[-1:] == escape and (len(body) == 1 or body[-2] != escape):
+                    piece, cont = body[:-1], True
             i += 1
             if not cont and not piece:
                 continue
-            pieces = [(piece, base + lead)]
+            pieces = [(piece, base + len(token) - len(stripped), start_index)]
             while cont and i < limit:
                 raw = lines[i]
-                token = raw.rstrip("\r") if raw.endswith("\r") else raw
+                token = raw.rstrip("\r") if raw[-1:] == "\r" else raw
                 stripped = token.lstrip(_WS)
-                if stripped.startswith("#"):
-                    self._add_comment(i, starts[i] + len(token) - len(stripped), stripped[1:])
+                if stripped[:1] == "#":
+                    base = starts[i]
+                    hash_offset = base + len(token) - len(stripped)
+                    comments.append(Comment(stripped[1:].strip(), _span_on(starts, hash_offset, base + len(token), i, i)))
                     i += 1
                     continue
                 i += 1
                 if not stripped:
                     continue  # empty continuation line
-                if self.escape in token:
-                    piece, cont = self._trim_continuation(token)
-                else:
-                    piece, cont = token, False
-                pieces.append((piece, starts[i - 1]))
+                piece, cont = token, False
+                if escape in token:
+                    body = token.rstrip(" \t")
+                    if body[-1:] == escape and (len(body) == 1 or body[-2] != escape):
+                        piece, cont = body[:-1], True
+                pieces.append((piece, starts[i - 1], i - 1))
             instructions.append(self._instruction(pieces, start_index, i))
             i = self._next_index
         if self.too_long is not None:
@@ -996,27 +1083,36 @@ class _Parser:
             raise self._error("file with no instructions", max(0, self.n - 1))
         return self._finish(instructions)
 
-    def _instruction(self, pieces: list[tuple[str, int]], start_index: int, i: int) -> Instruction:
-        logical = _Logical(pieces, self._span)
+    def _instruction(self, pieces: list[tuple[str, int, int]], start_index: int, i: int) -> Instruction:
+        logical = _Logical(pieces, self.starts)
         t = logical.text
-        lo = len(t) - len(t.lstrip(_WS))
-        hi = len(t.rstrip(_WS))
-        if hi < lo:
-            hi = lo
-        # splitCommand / line parsers, for the instruction and the ones ONBUILD wraps
-        nodes: list[_Node] = []
-        try:
-            node = _split_node(t, lo, hi, self.escape)
-            nodes.append(node)
-            while node.child_range is not None:
-                node = _split_node(t, node.child_range[0], node.child_range[1], self.escape)
-                nodes.append(node)
-        except ValueError as exc:
-            raise self._error(str(exc), start_index) from None
+        # splitCommand / line parsers, for the instruction and the ones ONBUILD wraps: a pure
+        # function of the logical line and the escape character, remembered (see _NODES)
+        key = (t, self.escape)
+        nodes = _NODES.get(key)
+        if nodes is None:
+            lo = len(t) - len(t.lstrip(_WS))
+            hi = len(t.rstrip(_WS))
+            if hi < lo:
+                hi = lo
+            split = []
+            try:
+                node = _split_node(t, lo, hi, self.escape)
+                split.append(_as_tuple(node))
+                while node.child_range is not None:
+                    node = _split_node(t, node.child_range[0], node.child_range[1], self.escape)
+                    split.append(_as_tuple(node))
+            except ValueError as exc:
+                raise self._error(str(exc), start_index) from None
+            nodes = tuple(split)
+            if len(t) <= _NODES_LINE_LIMIT:
+                if len(_NODES) >= _NODES_LIMIT:
+                    _NODES.clear()
+                _NODES[key] = nodes
         top = nodes[0]
-        target = nodes[1] if top.cmd.lower() == "onbuild" and len(nodes) > 1 else top
+        target = nodes[1] if top[0].lower() == "onbuild" and len(nodes) > 1 else top
         heredocs: list[Heredoc] = []
-        if target.cmd.lower() in _HEREDOC_COMMANDS and target.json is None and "<<" in t:
+        if target[0].lower() in _HEREDOC_COMMANDS and target[6] is None and "<<" in t:
             try:
                 found = _heredocs_from_line(t)
             except ValueError as exc:
@@ -1025,12 +1121,15 @@ class _Parser:
                 heredocs.append(self._read_heredoc(name, fd, chomp, quoted, i, start_index))
                 i = self._next_index
         self._next_index = i
-        end_offset = self._content_end(i - 1)
+        end_offset = self._content_end(i - 1)  # on line i - 1
         if len(nodes) == 1:
-            made = [_make_instruction(top, logical, end_offset, self.escape, True, self.src)]
+            ins = _make_instruction(top, logical, end_offset, i - 1, self.escape, True, self.src)
+            ins.original = t  # Node.Original: the joined line, untrimmed
+            ins.heredocs = heredocs
+            return ins
         else:
             made = [
-                _make_instruction(node, logical, end_offset, self.escape, k == 0, self.src)
+                _make_instruction(node, logical, end_offset, i - 1, self.escape, k == 0, self.src)
                 for k, node in enumerate(nodes[: _MAX_INNER_DEPTH + 1])
             ]
         made[0].original = t  # Node.Original: the joined line, untrimmed
@@ -1107,6 +1206,7 @@ class _Parser:
             stages=stages,
             bom=self.bom,
             newline=newline,
+            lines=lines,
         )
 
 

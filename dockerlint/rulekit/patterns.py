@@ -11,8 +11,17 @@ from __future__ import annotations
 import re
 
 
+# The methods of a compiled pattern, which a LazyPattern takes on once compiled.
+_METHODS = ("search", "match", "fullmatch", "finditer", "findall", "sub", "subn", "split")
+
+
 class LazyPattern:
-    __slots__ = ("_args", "_compiled")
+    """Compiled on first use. The pattern's methods are then the compiled pattern's own bound
+    methods, held in slots: `p.search(...)` costs an attribute load and the C call, not a
+    Python wrapper per call (the Dockerfile parser makes several calls per instruction).
+    Before that, a method lookup finds its slot empty, and __getattr__ compiles."""
+
+    __slots__ = ("_args", "_compiled") + _METHODS
 
     def __init__(self, pattern: str, flags: int = 0):
         self._args = (pattern, flags)
@@ -21,32 +30,18 @@ class LazyPattern:
     def compiled(self) -> re.Pattern:
         c = self._compiled
         if c is None:
-            c = self._compiled = re.compile(*self._args)
+            c = re.compile(*self._args)
+            for name in _METHODS:
+                setattr(self, name, getattr(c, name))
+            self._compiled = c
         return c
 
-    def search(self, *args, **kwargs):
-        return self.compiled().search(*args, **kwargs)
-
-    def match(self, *args, **kwargs):
-        return self.compiled().match(*args, **kwargs)
-
-    def fullmatch(self, *args, **kwargs):
-        return self.compiled().fullmatch(*args, **kwargs)
-
-    def finditer(self, *args, **kwargs):
-        return self.compiled().finditer(*args, **kwargs)
-
-    def findall(self, *args, **kwargs):
-        return self.compiled().findall(*args, **kwargs)
-
-    def sub(self, *args, **kwargs):
-        return self.compiled().sub(*args, **kwargs)
-
-    def subn(self, *args, **kwargs):
-        return self.compiled().subn(*args, **kwargs)
-
-    def split(self, *args, **kwargs):
-        return self.compiled().split(*args, **kwargs)
+    def __getattr__(self, name: str):
+        # Called only when normal lookup fails: a method's slot before the first compile.
+        if name in _METHODS:
+            self.compiled()
+            return object.__getattribute__(self, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @property
     def pattern(self) -> str:
