@@ -220,6 +220,27 @@ class Fix:
         return max(e.end for e in self.edits)
 
 
+def new_edit(start: int, end: int, content: str) -> Edit:
+    """`Edit(start, end, content)` with its fields filled directly (see `new_span`)."""
+    edit = _new_object(Edit)
+    fields = edit.__dict__
+    fields["start"] = start
+    fields["end"] = end
+    fields["content"] = content
+    return edit
+
+
+def new_fix(edits: tuple[Edit, ...], applicability: Applicability, description: str) -> Fix:
+    """`Fix(edits, applicability, description)` for edits already in order (a fix read back from
+    the result cache was in order when it was written), its fields filled directly."""
+    fix = _new_object(Fix)
+    fields = fix.__dict__
+    fields["edits"] = edits
+    fields["applicability"] = applicability
+    fields["description"] = description
+    return fix
+
+
 @dataclass(frozen=True)
 class Location:
     """Another place a finding concerns (SARIF's relatedLocations): e.g. the values key that

@@ -332,3 +332,14 @@ def test_new_span_makes_the_span_the_constructor_makes():
     assert made < Span(3, 10, 1, 4, 2, 2) and made.contains(Span(4, 5, 1, 5, 1, 6))
     with pytest.raises(AttributeError):
         made.start = 0  # frozen like any other span
+
+
+def test_new_edit_and_new_fix_make_what_the_constructors_make():
+    from dockerlint.model import Applicability, Edit, Fix, new_edit, new_fix
+
+    edits = (new_edit(1, 2, "a"), new_edit(5, 5, "b"))
+    assert edits == (Edit(1, 2, "a"), Edit(5, 5, "b")) and hash(edits[0]) == hash(Edit(1, 2, "a"))
+    made, built = new_fix(edits, Applicability.UNSAFE, "d"), Fix((Edit(5, 5, "b"), Edit(1, 2, "a")), Applicability.UNSAFE, "d")
+    assert made == built and repr(made) == repr(built) and (made.start, made.end) == (1, 5)
+    with pytest.raises(AttributeError):
+        made.description = ""

@@ -38,8 +38,7 @@ import sys
 from functools import lru_cache
 
 from dockerlint.model import (
-    Applicability, CachedSource, Edit, FileError, FileKind, FileResult, Finding, Fix, Location, Severity, SourceText, Span,
-    new_span,
+    Applicability, CachedSource, FileError, FileKind, FileResult, Finding, Location, Severity, new_edit, new_fix, new_span,
 )
 
 DIRECTORY = ".dockerlint_cache"
@@ -483,11 +482,11 @@ def _decode(data: tuple, path: str, text: str | bytes, seen: dict | None = None)
             applicability, description, stored = fix
             edits = []
             for e in stored:
-                edits.append(Edit(e[0], e[1], e[2]))
+                edits.append(new_edit(e[0], e[1], e[2]))
                 if len(e) == 7:
                     known[e[0]] = (e[3], e[4])
                     known[e[1]] = (e[5], e[6])
-            fix = Fix(tuple(edits), applicabilities[applicability], description)
+            fix = new_fix(tuple(edits), applicabilities[applicability], description)  # stored in order
         findings.append(Finding(code, name, severities[severity], message, new_span(start, end, line, col, end_line, end_col),
                                 path, fix, tuple(aliases), kind, anchor,
                                 tuple([Location(*loc) for loc in locations]) if locations else ()))
