@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from contextlib import contextmanager
 from functools import lru_cache
 
@@ -23,8 +24,34 @@ from dockerlint.frontend import (  # noqa: F401 - the command line's own vocabul
     make_resolver,
 )
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's, with the terminal's width found as shutil.get_terminal_size finds it, without
+    importing shutil (and bz2, lzma...): argparse makes a formatter for every add_argument, and
+    that import was ~5 ms of every run."""
+
+    def __init__(self, prog, indent_increment=2, max_help_position=24, width=None):
+        if width is None:
+            try:
+                width = int(os.environ["COLUMNS"])
+            except (KeyError, ValueError):
+                width = 0
+            if width <= 0:
+                try:
+                    width = os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+                except (AttributeError, ValueError, OSError):
+                    width = 80
+            width -= 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+
 def build_parser(wanted: str | None = None) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="dockerlint", description="Lint and fix Dockerfiles, Kubernetes manifests and Compose files.")
+    parser = _ArgumentParser(prog="dockerlint", description="Lint and fix Dockerfiles, Kubernetes manifests and Compose files.")
     parser.add_argument("--version", action="version", version=f"dockerlint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     # Only the command being run gets its options (argparse costs ~0.1 ms per option at start-up);
@@ -379,7 +406,8 @@ def _collector_off(freeze: bool = False):
 @lru_cache(maxsize=1)
 def _today() -> str:
     """The day a run judges end-of-life dates on (asked once per file, answered once per run)."""
-    return os.environ.get("DOCKERLINT_AS_OF") or __import__("datetime").date.today().isoformat()
+    # date.today() is the local date: the same as strftime's, without importing datetime (~2 ms)
+    return os.environ.get("DOCKERLINT_AS_OF") or time.strftime("%Y-%m-%d", time.localtime())
 
 
 def _cache_store(where, result, crd: bool):
