@@ -517,10 +517,7 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
         from dockerlint.state import cache
 
         with context.Pool(jobs, _worker_init, (args, resolver, forced, fixing, diff)) as pool:
-            # runs of up to 16 files (fewer handovers), but at least 8 runs per worker: with 100
-            # Dockerfiles (~5 ms each) runs of 16 left one worker idle for up to 80 ms at the end
-            chunk = max(1, min(16, len(files) // (jobs * 8)))
-            for cand, (outcome, entries) in zip(files, pool.imap(_worker_run, files, chunksize=chunk)):
+            for cand, (outcome, entries) in zip(files, pool.imap(_worker_run, files, chunksize=16)):
                 outcomes[order[id(cand)]] = outcome
                 cache.STORE.adopt(entries)
                 progress.step()
