@@ -220,25 +220,23 @@ class Fix:
         return max(e.end for e in self.edits)
 
 
+def _filled(cls, **fields):
+    """An instance of the frozen dataclass `cls` with `fields` put in its __dict__ directly,
+    without __init__ and its object.__setattr__ per field (see `new_span`)."""
+    made = _new_object(cls)
+    made.__dict__.update(fields)
+    return made
+
+
 def new_edit(start: int, end: int, content: str) -> Edit:
-    """`Edit(start, end, content)` with its fields filled directly (see `new_span`)."""
-    edit = _new_object(Edit)
-    fields = edit.__dict__
-    fields["start"] = start
-    fields["end"] = end
-    fields["content"] = content
-    return edit
+    """`Edit(start, end, content)`, made by `_filled`."""
+    return _filled(Edit, start=start, end=end, content=content)
 
 
 def new_fix(edits: tuple[Edit, ...], applicability: Applicability, description: str) -> Fix:
     """`Fix(edits, applicability, description)` for edits already in order (a fix read back from
-    the result cache was in order when it was written), its fields filled directly."""
-    fix = _new_object(Fix)
-    fields = fix.__dict__
-    fields["edits"] = edits
-    fields["applicability"] = applicability
-    fields["description"] = description
-    return fix
+    the result cache was in order when it was written), made by `_filled`."""
+    return _filled(Fix, edits=edits, applicability=applicability, description=description)
 
 
 @dataclass(frozen=True)

@@ -309,11 +309,7 @@ def _unchanged(path: str, settings, absolute: str, cwd: str | None) -> tuple[byt
 
     if not settings.cache:
         return None
-    try:
-        st = os.stat(path)
-    except (OSError, ValueError):
-        return None
-    return cache.STORE.unchanged(cache.directory_for(settings, cwd), path, st, absolute)
+    return cache.STORE.unchanged(cache.directory_for(settings, cwd), path, absolute)
 
 
 def _crd_free_unchanged(resolver, args, fixing: bool):

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import accumulate
 
-from dockerlint.model import ParseError, SourceText, Span
+from dockerlint.model import ParseError, SourceText, Span, new_span
 from dockerlint.rulekit.patterns import lazy
 
 
@@ -703,16 +703,9 @@ class _Logical:
 
 def _span_on(starts: list[int], start: int, end: int, row: int, end_row: int) -> Span:
     """The Span of [start, end) when start is on line `row` and end on line `end_row`
-    (0-based), made by filling its __dict__ (see _new_span)."""
-    span = _new_span(Span)
-    fields = span.__dict__
-    fields["start"] = start
-    fields["end"] = end
-    fields["line"] = row + 1
-    fields["col"] = start - starts[row] + 1
-    fields["end_line"] = end_row + 1
-    fields["end_col"] = end - starts[end_row] + 1
-    return span
+    (0-based), made by `new_span`: the parser makes one per keyword, flag, comment and
+    instruction."""
+    return new_span(start, end, row + 1, start - starts[row] + 1, end_row + 1, end - starts[end_row] + 1)
 
 
 def _extract_flags(t: str, pos: int, hi: int) -> tuple[list[tuple[int, int, str]], int | None]:
@@ -920,10 +913,6 @@ def parse_dockerfile(text: str, path: str = "-", *, max_line_bytes: int | None =
             gc.enable()
 
 
-# Span(...) sets its six fields through object.__setattr__, one call each (it is a frozen
-# dataclass): half the cost of a span, and the parser makes one per keyword, flag, comment and
-# instruction. _span makes the same object by filling its __dict__ directly.
-_new_span = object.__new__
 
 
 def _source_text(text: str, path: str, line_starts: list[int]) -> SourceText:
@@ -972,20 +961,8 @@ class _Parser:
         """SourceText.span, for in-range offsets, without the clamping."""
         starts = self.starts
         k = bisect.bisect_right(starts, start) - 1
-        span = _new_span(Span)
-        fields = span.__dict__
-        fields["start"] = start
-        fields["end"] = end
-        fields["line"] = k + 1
-        fields["col"] = start - starts[k] + 1
-        if end < starts[k + 1]:
-            fields["end_line"] = k + 1
-            fields["end_col"] = end - starts[k] + 1
-            return span
-        j = bisect.bisect_right(starts, end, k) - 1
-        fields["end_line"] = j + 1
-        fields["end_col"] = end - starts[j] + 1
-        return span
+        j = k if end < starts[k + 1] else bisect.bisect_right(starts, end, k) - 1
+        return _span_on(starts, start, end, k, j)
 
     def _content_end(self, i: int) -> int:
         """Offset of the end of line i without its line terminator (trailing "\r"s excluded)."""

@@ -71,15 +71,9 @@ def finding_line(result, finding, root: str, url, path: str | None = None, parts
         for e in fix.edits:
             line, col = position(e.start)
             end_line, end_col = position(e.end)
-            content = parts.get(e.content)
-            if content is None:
-                content = parts[e.content] = _STRING(e.content)
-            edits.append(f'{{"content": {content}, "line": {line}, "column": {col}, '
+            edits.append(f'{{"content": {_encoded(e.content, parts)}, "line": {line}, "column": {col}, '
                          f'"end_line": {end_line}, "end_column": {end_col}}}')
-        description = parts.get(fix.description)
-        if description is None:
-            description = parts[fix.description] = _STRING(fix.description)
-        fix_text = (f'{{"applicability": "{_TEXT[fix.applicability]}", "description": {description}, '
+        fix_text = (f'{{"applicability": "{_TEXT[fix.applicability]}", "description": {_encoded(fix.description, parts)}, '
                     f'"edits": [{", ".join(edits)}]}}')
     related = ""
     if finding.related:
@@ -88,15 +82,17 @@ def finding_line(result, finding, root: str, url, path: str | None = None, parts
             f'"column": {_ONE_LINE(loc.col)}, "message": {_STRING(loc.message)}}}'
             for loc in finding.related) + "]"
     shown = relative(finding.path, root) if path is None else path
-    path_text = parts.get(shown)
-    if path_text is None:
-        path_text = parts[shown] = _STRING(shown)
-    message = parts.get(finding.message)
-    if message is None:
-        message = parts[finding.message] = _STRING(finding.message)
-    return (f'{head}{message}, "path": {path_text}, '
+    return (f'{head}{_encoded(finding.message, parts)}, "path": {_encoded(shown, parts)}, '
             f'"line": {s.line}, "column": {s.col}, "end_line": {s.end_line}, "end_column": {s.end_col}, '
             f'{tail}{fix_text}{related}}}')
+
+
+def _encoded(text: str, parts: dict) -> str:
+    """`_STRING(text)`, remembered in `parts` under the string."""
+    found = parts.get(text)
+    if found is None:
+        found = parts[text] = _STRING(text)
+    return found
 
 
 def render(results, options) -> str:

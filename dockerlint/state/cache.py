@@ -143,24 +143,16 @@ _BASES: dict[tuple[str, str], "hashlib._Hash"] = {}  # (settings' text, extra) -
 
 
 def _pack_path(directory: str, path: str, absolute: str | None = None) -> str:
-    if absolute is not None:  # the caller's abspath(path): no working directory to ask for
-        where = (directory, os.path.dirname(absolute))
-        pack = _PACKS.get(where)
-        if pack is None:
-            name = hashlib.sha256(where[1].encode("utf-8", "surrogatepass")).hexdigest()[:24]
-            pack = _PACKS[where] = os.path.join(directory, FORMAT, f"{name}-{code_identity()[:12]}{SUFFIX}")
-        return pack
-    parent = os.path.dirname(path)
-    where = (directory, parent, None if os.path.isabs(parent) else os.getcwd())
-    pack = _PACKS.get(where)  # thousands of files, a few directories
+    """The pack of `path`'s directory; `absolute`: os.path.abspath(path), when the caller has it."""
+    folder = os.path.dirname(absolute or os.path.abspath(path))
+    pack = _PACKS.get((directory, folder))  # thousands of files, a few directories
     if pack is None:
-        folder = os.path.abspath(parent) if parent else os.getcwd()
         name = hashlib.sha256(folder.encode("utf-8", "surrogatepass")).hexdigest()[:24]
-        pack = _PACKS[where] = os.path.join(directory, FORMAT, f"{name}-{code_identity()[:12]}{SUFFIX}")
+        pack = _PACKS[(directory, folder)] = os.path.join(directory, FORMAT, f"{name}-{code_identity()[:12]}{SUFFIX}")
     return pack
 
 
-_PACKS: dict[tuple, str] = {}  # (directory, folder) or (directory, parent as given, cwd) -> pack
+_PACKS: dict[tuple, str] = {}  # (cache directory, folder of the linted file) -> pack
 
 
 def _read_pack(pack: str) -> dict:
@@ -208,17 +200,20 @@ class Store:
             entries = self._read[pack] = _read_pack(pack)
         return entries
 
-    def unchanged(self, directory: str, path: str, st, absolute: str | None = None) -> tuple[bytes, bool] | None:
-        """(digest, may hold a CRD) of a file whose stamp is the one recorded, else None.
-        `absolute`: os.path.abspath(path), when the caller has it."""
+    def unchanged(self, directory: str, path: str, absolute: str | None = None) -> tuple[bytes, bool] | None:
+        """(digest, may hold a CRD) of a file whose stat is the stamp recorded for it, else None
+        (the file is stat'ed only when it has a stamp: not at all in a first run). `absolute`:
+        os.path.abspath(path), when the caller has it."""
         absolute = absolute or os.path.abspath(path)
         stamps = self._entries(_pack_path(directory, path, absolute)).get(STAMPS)
-        if not isinstance(stamps, dict):
+        found = stamps.get(absolute) if isinstance(stamps, dict) else None
+        if not (isinstance(found, tuple) and len(found) == 6 and isinstance(found[4], bytes)):
             return None
-        found = stamps.get(absolute)
-        if isinstance(found, tuple) and len(found) == 6 and found[:4] == _stamp(st) and isinstance(found[4], bytes):
-            return found[4], bool(found[5])
-        return None
+        try:
+            st = os.stat(path)
+        except (OSError, ValueError):
+            return None
+        return (found[4], bool(found[5])) if found[:4] == _stamp(st) else None
 
     def note(self, directory: str, path: str, read: tuple, content: bytes, crd: bool, absolute: str | None = None) -> None:
         """Record the stamp of a file read at `read` (stat before the read, time just before it),
