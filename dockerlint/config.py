@@ -441,7 +441,7 @@ class ConfigResolver:
             return self.for_directory(Path.cwd())
         # a run asks several times per file, for thousands of files in a few directories
         parent = os.path.dirname(path)
-        key = parent if os.path.isabs(path) else (os.getcwd(), parent)
+        key = parent if os.path.isabs(path) else (self.cwd or os.getcwd(), parent)
         found = self._by_parent.get(key)
         if found is None:
             found = self._by_parent[key] = self.for_directory(Path(os.path.abspath(path)).parent)

@@ -12,7 +12,7 @@ import fnmatch
 import os
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dockerlint.kustomize import KUSTOMIZATION_FILES
@@ -30,6 +30,9 @@ class Candidate:
     path: str
     kind: FileKind | None  # None: decide by content once read
     explicit: bool
+    # what discovery's own stat of a regular file said (the result cache's stamps compare it,
+    # and stat no file a second time); None when discovery did not stat it
+    stat: os.stat_result | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -283,11 +286,11 @@ def discover(paths: list[str], exclude: list[str]) -> tuple[list[Candidate], lis
     seen: set[str] = set()
     markers: dict[str, bool] = {}  # directory -> a chart or kustomization in it or above
 
-    def add(path: str, kind, explicit: bool):
+    def add(path: str, kind, explicit: bool, st: os.stat_result | None = None):
         key = os.path.normpath(path)
         if key not in seen:
             seen.add(key)
-            candidates.append(Candidate(path, kind, explicit))
+            candidates.append(Candidate(path, kind, explicit, st))
 
     parents: dict[str, str] = {}  # a path's directory as given -> absolute (asked per file)
     for arg in paths:
@@ -295,9 +298,11 @@ def discover(paths: list[str], exclude: list[str]) -> tuple[list[Candidate], lis
             add("-", None, True)
             continue
         try:  # one stat (pathlib's is_dir and exists made two, and a Path, per named file)
-            is_dir = stat.S_ISDIR(os.stat(arg).st_mode)
+            st = os.stat(arg)
+            is_dir = stat.S_ISDIR(st.st_mode)
             present = True
         except (OSError, ValueError):
+            st = None
             is_dir = False
             present = os.path.islink(arg)
         if is_dir:
@@ -334,7 +339,14 @@ def discover(paths: list[str], exclude: list[str]) -> tuple[list[Candidate], lis
                 if decision is False:
                     continue
                 full = os.path.join(arg, rel)
-                if os.path.islink(full):
+                try:  # one lstat: a link, a regular file, or neither (islink and isfile made two)
+                    st = os.lstat(full)
+                except (OSError, ValueError):
+                    continue  # listed by git but deleted from the work tree
+                if stat.S_ISREG(st.st_mode):
+                    add(full, decision if isinstance(decision, FileKind) else None, False, st)
+                    continue
+                if stat.S_ISLNK(st.st_mode):
                     try:
                         target = os.path.realpath(full, strict=True)
                     except OSError as e:
@@ -369,7 +381,7 @@ def discover(paths: list[str], exclude: list[str]) -> tuple[list[Candidate], lis
             if overlay is not None:
                 add(overlay, FileKind.KUSTOMIZE, True)
                 continue
-            add(arg, kind_by_name(name), True)
+            add(arg, kind_by_name(name), True, st if st is not None and stat.S_ISREG(st.st_mode) else None)
         else:
             add(arg, kind_by_name(os.path.basename(arg)), True)  # reported as "no such file" by the reader
     return candidates, skipped

@@ -220,6 +220,40 @@ class Fix:
         return max(e.end for e in self.edits)
 
 
+class StoredFix(Fix):
+    """A fix read back from the result cache (`dockerlint.state.cache`). Its edits are made when
+    first asked for: a cached run writing JSON never asks (the report writes `stored`, the
+    edits with their positions, as they are), and making them was half the time spent rebuilding
+    cached results. `known`, the positions of its source's edits, gets theirs when they are made."""
+
+    stored: tuple  # ((start, end, content, line, col, end_line, end_col), ...), in order
+
+    def __eq__(self, other):  # equal to the Fix it was stored from (a dataclass compares classes)
+        if isinstance(other, Fix):
+            return (self.edits, self.applicability, self.description) == (other.edits, other.applicability, other.description)
+        return NotImplemented
+
+    __hash__ = Fix.__hash__
+
+    def __getattr__(self, name: str):
+        if name != "edits":  # asked only for what the instance lacks: `edits`, until made
+            raise AttributeError(name)
+        fields = self.__dict__
+        edits = []
+        known = fields["known"]
+        for e in fields["stored"]:
+            edits.append(new_edit(e[0], e[1], e[2]))
+            known[e[0]] = (e[3], e[4])
+            known[e[1]] = (e[5], e[6])
+        edits = fields["edits"] = tuple(edits)
+        return edits
+
+
+def new_stored_fix(stored: tuple, applicability: Applicability, description: str, known: dict) -> StoredFix:
+    """A `StoredFix` of `stored` edits (each with its positions), made by `_filled`."""
+    return _filled(StoredFix, stored=stored, applicability=applicability, description=description, known=known)
+
+
 def _filled(cls, **fields):
     """An instance of the frozen dataclass `cls` with `fields` put in its __dict__ directly,
     without __init__ and its object.__setattr__ per field (see `new_span`)."""

@@ -4,6 +4,7 @@ entries are ignored; concurrent runs are safe; the cache stays within its bound.
 from __future__ import annotations
 
 import glob
+import json
 import marshal
 import os
 import subprocess
@@ -245,3 +246,57 @@ def test_a_file_written_just_before_the_run_gets_no_stamp(tmp_path):
     assert cache.STAMPS not in read(pack)  # another write within the same timestamp tick could go unseen
     _, reads = reads_of(tmp_path, "check", ".")
     assert reads == {"./Dockerfile": 1}
+
+
+def test_a_fix_read_back_makes_its_edits_only_when_asked(tmp_path):
+    from dockerlint.model import Applicability, Edit, Fix, SourceText, StoredFix
+    from dockerlint.report import ReportOptions, render
+
+    text = "FROM debian\nRUN apt-get install curl\n"
+    fix = Fix((Edit(17, 28, "apt-get install -y --no-install-recommends"), Edit(0, 11, "FROM debian:12")),
+              Applicability.UNSAFE, "pin and trim")
+    finding = Finding("DL3008", "x", Severity.WARNING, "m", Span(12, 37, 2, 1, 2, 26), "Dockerfile", fix)
+    original = FileResult("Dockerfile", None, [finding], source=SourceText(text, "Dockerfile"))
+    store = cache.Store()
+    store.put(str(tmp_path), "k" * 64, original)
+    store.flush()
+    back = cache.Store().get(str(tmp_path), "k" * 64, "Dockerfile", text)
+    stored = back.findings[0].fix
+    assert type(stored) is StoredFix and "edits" not in stored.__dict__
+    # the JSON report writes the stored edits as they are: no Edit is made for it
+    assert render("json", [back], ReportOptions()) == render("json", [original], ReportOptions())
+    assert "edits" not in stored.__dict__
+    # asked for, they are the fix's own edits (in order), and the source knows their positions
+    assert stored == fix and stored.edits == fix.edits
+    assert [back.source.position(e.start) for e in stored.edits] == [(1, 1), (2, 6)]
+    assert render("sarif", [back], ReportOptions()) == render("sarif", [original], ReportOptions())
+
+
+def test_discovery_stats_each_walked_file_once_and_the_stamp_uses_it(tmp_path, monkeypatch):
+    from dockerlint.discovery import discover
+
+    (tmp_path / "Dockerfile").write_text("FROM debian\n")
+    (tmp_path / "pod.yaml").write_text("kind: Pod\n")
+    calls = []
+    real_stat, real_lstat = os.stat, os.lstat
+    monkeypatch.setattr(os, "stat", lambda p, *a, **k: (calls.append(("stat", os.fspath(p))), real_stat(p, *a, **k))[1])
+    monkeypatch.setattr(os, "lstat", lambda p, *a, **k: (calls.append(("lstat", os.fspath(p))), real_lstat(p, *a, **k))[1])
+    candidates, _ = discover([str(tmp_path)], [])
+    monkeypatch.undo()
+    by_name = {os.path.basename(c.path): c for c in candidates}
+    walked = str(tmp_path / "Dockerfile")
+    assert [c for c in calls if c[1] == walked] == [("lstat", walked)]  # one system call for a regular file
+    assert by_name["Dockerfile"].stat.st_ino == os.stat(walked).st_ino
+    assert by_name["pod.yaml"].stat is not None
+    os.symlink("Dockerfile", tmp_path / "Dockerfile.link")
+    linked = {os.path.basename(c.path): c for c in discover([str(tmp_path)], [])[0]}["Dockerfile.link"]
+    assert linked.stat is None  # a link: stat'ed (through it) when its stamp is looked at
+    named, _ = discover([walked], [])
+    assert named[0].stat.st_ino == by_name["Dockerfile"].stat.st_ino
+    # a stamp is compared with the stat it is given (a file unchanged since discovery's look is not stat'ed again)
+    store, directory, content = cache.Store(), str(tmp_path / "cache"), cache.digest(b"FROM debian\n")
+    store.note(directory, walked, (os.stat(walked), time.time_ns() + cache.SETTLE_NS * 2), content, False)
+    store._read.update(store._new)
+    assert store.unchanged(directory, walked, walked, by_name["Dockerfile"].stat) == (content, False)
+    changed = os.stat_result((*by_name["Dockerfile"].stat[:6], by_name["Dockerfile"].stat.st_size + 1, *by_name["Dockerfile"].stat[7:]))
+    assert store.unchanged(directory, walked, walked, changed) is None

@@ -272,7 +272,7 @@ def _cached_outcome(cand, args, resolver, forced):
     if data is None:
         content = _STAMPED.pop(cand.path, None)
         if content is None:
-            found = _unchanged(cand.path, settings, absolute, resolver.cwd)
+            found = _unchanged(cand.path, settings, absolute, resolver.cwd, cand.stat)
             content = found[0] if found is not None else None
         if content is not None:  # the stamp recorded: the key without reading the file
             _where, hit = _cache_lookup(cand.path, None, settings, kind, anchors, content=content, absolute=absolute, cwd=resolver.cwd)
@@ -302,24 +302,25 @@ def _cached_outcome(cand, args, resolver, forced):
     return (_not_linted(cand, cand.path) if hit is _UNRECOGNISED else hit), None
 
 
-def _unchanged(path: str, settings, absolute: str, cwd: str | None) -> tuple[bytes, bool] | None:
+def _unchanged(path: str, settings, absolute: str, cwd: str | None, st=None) -> tuple[bytes, bool] | None:
     """(digest, may hold a CRD) of a file whose stat is the one a run recorded with them (see
-    `cache.Store.unchanged`), else None."""
+    `cache.Store.unchanged`), else None. `st`: discovery's stat of it, when it made one."""
     from dockerlint.state import cache
 
     if not settings.cache:
         return None
-    return cache.STORE.unchanged(cache.directory_for(settings, cwd), path, absolute)
+    return cache.STORE.unchanged(cache.directory_for(settings, cwd), path, absolute, st)
 
 
-def _crd_free_unchanged(resolver, args, fixing: bool):
+def _crd_free_unchanged(resolver, args, fixing: bool, stats: dict):
     """For the CRD pre-scan: a test of `path` -> True for a file unchanged since its stamp was
-    recorded and holding no CRD (not read; its digest is kept for the cache lookup)."""
+    recorded and holding no CRD (not read; its digest is kept for the cache lookup). `stats`:
+    path -> discovery's stat of it."""
     if fixing or _cache_off(args):
         return None
 
     def test(path: str) -> bool:
-        found = _unchanged(path, resolver.for_file(path), resolver.absolute(path), resolver.cwd)
+        found = _unchanged(path, resolver.for_file(path), resolver.absolute(path), resolver.cwd, stats.get(path))
         if found is None or found[1]:
             return False
         _STAMPED[path] = found[0]
@@ -473,7 +474,8 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
         # it may read the cache's packs, hundreds of thousands of tuples, kept to the end of the run:
         # collected with the collector on, and walked by it once it is back on, unless frozen
         with _collector_off(freeze=True):
-            crds = prescan_crds(resolver, yaml_like, _PRESCANNED, _READS, _crd_free_unchanged(resolver, args, fixing))
+            stats = {c.path: c.stat for c in candidates if c.stat is not None}
+            crds = prescan_crds(resolver, yaml_like, _PRESCANNED, _READS, _crd_free_unchanged(resolver, args, fixing, stats))
     for s in skipped:  # links that loop, dangle or leave the tree; FIFOs: said, not linted
         print(f"{s.path}: skipped: {s.reason}", file=sys.stderr)
     results: list[FileResult] = []

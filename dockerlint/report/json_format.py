@@ -14,7 +14,7 @@ from functools import lru_cache
 from dockerlint.docs import rule_url
 
 from dockerlint import __version__
-from dockerlint.model import Applicability
+from dockerlint.model import Applicability, StoredFix
 from dockerlint.report.common import fix_dict, relative
 
 
@@ -66,13 +66,13 @@ def finding_line(result, finding, root: str, url, path: str | None = None, parts
     if fix is None or result.source is None:
         fix_text = "null"
     else:
-        position = result.source.position
-        edits = []
-        for e in fix.edits:
-            line, col = position(e.start)
-            end_line, end_col = position(e.end)
-            edits.append(f'{{"content": {_encoded(e.content, parts)}, "line": {line}, "column": {col}, '
-                         f'"end_line": {end_line}, "end_column": {end_col}}}')
+        if type(fix) is StoredFix:  # read back from the cache with its edits' positions: no Edit made
+            edits = [_edit_text(e[2], e[3], e[4], e[5], e[6], parts) for e in fix.stored]
+        else:
+            position = result.source.position
+            edits = []
+            for e in fix.edits:
+                edits.append(_edit_text(e.content, *position(e.start), *position(e.end), parts))
         fix_text = (f'{{"applicability": "{_TEXT[fix.applicability]}", "description": {_encoded(fix.description, parts)}, '
                     f'"edits": [{", ".join(edits)}]}}')
     related = ""
@@ -85,6 +85,11 @@ def finding_line(result, finding, root: str, url, path: str | None = None, parts
     return (f'{head}{_encoded(finding.message, parts)}, "path": {_encoded(shown, parts)}, '
             f'"line": {s.line}, "column": {s.col}, "end_line": {s.end_line}, "end_column": {s.end_col}, '
             f'{tail}{fix_text}{related}}}')
+
+
+def _edit_text(content: str, line: int, col: int, end_line: int, end_col: int, parts: dict) -> str:
+    return (f'{{"content": {_encoded(content, parts)}, "line": {line}, "column": {col}, '
+            f'"end_line": {end_line}, "end_column": {end_col}}}')
 
 
 def _encoded(text: str, parts: dict) -> str:

@@ -369,14 +369,15 @@ def _python_regex(pattern: str) -> bool:
 
 
 def build_catalogue(paths: list[str], extra_files: list[str] = (), keep: dict | None = None,
-                    stats: dict | None = None, crd_free=None) -> tuple[CrdCatalogue, list[str]]:
+                    stats: dict | None = None, crd_free=None, absolute=None) -> tuple[CrdCatalogue, list[str]]:
     """CRDs from `crd-paths` (files or directories, YAML only) and from `extra_files` (the
     run's own files; only those that mention CustomResourceDefinition are kept, none is parsed).
     Returns the catalogue and error messages for unreadable `crd-paths` entries. `keep`, when
     given, receives the bytes read of each of `extra_files` (up to KEEP_BYTES in all), for the
     cache lookup that reads them next, and `stats` how they were read (`files.read_bytes`).
     `crd_free(path)`: True for one of `extra_files` known to hold no CRD without reading it
-    (unchanged since the result cache last read it)."""
+    (unchanged since the result cache last read it). `absolute(path)`: os.path.abspath's answer,
+    from the caller's memo (the run asks it of each file several times)."""
     from dockerlint.files import DecodeError, decode, read_bytes
     from dockerlint.model import SourceText
     import hashlib
@@ -398,9 +399,14 @@ def build_catalogue(paths: list[str], extra_files: list[str] = (), keep: dict | 
     kept = 0
     alone: list[str] = []
     mixed: list[str] = []
-    cwd = os.getcwd()  # once: os.path.abspath asks for it again for each of thousands of files
+    if absolute is None:
+        cwd = os.getcwd()  # once: os.path.abspath asks for it again for each of thousands of files
+
+        def absolute(path: str) -> str:
+            return path if os.path.isabs(path) else os.path.normpath(os.path.join(cwd, path))
+
     for path, explicit, linted in files:
-        real = path if os.path.isabs(path) else os.path.normpath(os.path.join(cwd, path))
+        real = absolute(path)
         if real in seen:
             if linted and real in catalogue.files:  # also named in crd-paths
                 mixed.append(path)
@@ -484,7 +490,7 @@ def prescan_crds(resolver, files: list[str], keep: dict | None = None, stats: di
     if not any(schema_rules_selected(s) for s in settings_list):
         return None
     crd_paths = sorted({p for s in settings_list for p in s.crd_paths})
-    catalogue, errors = build_catalogue(crd_paths, files, keep, stats, crd_free)
+    catalogue, errors = build_catalogue(crd_paths, files, keep, stats, crd_free, resolver.absolute)
     for message in errors:
         import sys
 

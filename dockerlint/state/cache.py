@@ -38,7 +38,7 @@ import sys
 from functools import lru_cache
 
 from dockerlint.model import (
-    Applicability, CachedSource, FileError, FileKind, FileResult, Finding, Location, Severity, new_edit, new_fix, new_span,
+    Applicability, CachedSource, FileError, FileKind, FileResult, Finding, Location, Severity, new_edit, new_fix, new_span, new_stored_fix,
 )
 
 DIRECTORY = ".dockerlint_cache"
@@ -95,10 +95,15 @@ def directory_for(settings, cwd: str | None = None) -> str:
         if found is None:
             found = _DIRECTORIES[settings.config_path] = os.path.join(os.path.dirname(os.path.abspath(settings.config_path)), DIRECTORY)
         return found
-    return os.path.join(cwd or os.getcwd(), DIRECTORY)
+    cwd = cwd or os.getcwd()
+    found = _IN_CWD.get(cwd)
+    if found is None:
+        found = _IN_CWD[cwd] = os.path.join(cwd, DIRECTORY)
+    return found
 
 
-_DIRECTORIES: dict[str, str] = {}
+_DIRECTORIES: dict[str, str] = {}  # a config file's path -> the cache directory beside it
+_IN_CWD: dict[str, str] = {}  # a working directory -> the cache directory in it
 
 
 # id(settings) -> (settings, repr(settings)): a run's files share a few Settings objects, and
@@ -144,15 +149,21 @@ _BASES: dict[tuple[str, str], "hashlib._Hash"] = {}  # (settings' text, extra) -
 
 def _pack_path(directory: str, path: str, absolute: str | None = None) -> str:
     """The pack of `path`'s directory; `absolute`: os.path.abspath(path), when the caller has it."""
-    folder = os.path.dirname(absolute or os.path.abspath(path))
-    pack = _PACKS.get((directory, folder))  # thousands of files, a few directories
+    absolute = absolute or os.path.abspath(path)
+    of_file = _PACK_OF.setdefault(directory, {})
+    pack = of_file.get(absolute)  # asked two or three times per file
     if pack is None:
-        name = hashlib.sha256(folder.encode("utf-8", "surrogatepass")).hexdigest()[:24]
-        pack = _PACKS[(directory, folder)] = os.path.join(directory, FORMAT, f"{name}-{code_identity()[:12]}{SUFFIX}")
+        folder = os.path.dirname(absolute)
+        pack = _PACKS.get((directory, folder))  # thousands of files, a few directories
+        if pack is None:
+            name = hashlib.sha256(folder.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+            pack = _PACKS[(directory, folder)] = os.path.join(directory, FORMAT, f"{name}-{code_identity()[:12]}{SUFFIX}")
+        of_file[absolute] = pack
     return pack
 
 
 _PACKS: dict[tuple, str] = {}  # (cache directory, folder of the linted file) -> pack
+_PACK_OF: dict[str, dict[str, str]] = {}  # cache directory -> absolute path of a linted file -> its pack
 
 
 def _read_pack(pack: str) -> dict:
@@ -200,19 +211,21 @@ class Store:
             entries = self._read[pack] = _read_pack(pack)
         return entries
 
-    def unchanged(self, directory: str, path: str, absolute: str | None = None) -> tuple[bytes, bool] | None:
+    def unchanged(self, directory: str, path: str, absolute: str | None = None, st=None) -> tuple[bytes, bool] | None:
         """(digest, may hold a CRD) of a file whose stat is the stamp recorded for it, else None
         (the file is stat'ed only when it has a stamp: not at all in a first run). `absolute`:
-        os.path.abspath(path), when the caller has it."""
+        os.path.abspath(path), when the caller has it; `st`: its stat when the caller made one
+        (discovery's, for a walked or named regular file)."""
         absolute = absolute or os.path.abspath(path)
         stamps = self._entries(_pack_path(directory, path, absolute)).get(STAMPS)
         found = stamps.get(absolute) if isinstance(stamps, dict) else None
         if not (isinstance(found, tuple) and len(found) == 6 and isinstance(found[4], bytes)):
             return None
-        try:
-            st = os.stat(path)
-        except (OSError, ValueError):
-            return None
+        if st is None:
+            try:
+                st = os.stat(path)
+            except (OSError, ValueError):
+                return None
         return (found[4], bool(found[5])) if found[:4] == _stamp(st) else None
 
     def note(self, directory: str, path: str, read: tuple, content: bytes, crd: bool, absolute: str | None = None) -> None:
@@ -475,13 +488,10 @@ def _decode(data: tuple, path: str, text: str | bytes, seen: dict | None = None)
     for code, name, severity, message, start, end, line, col, end_line, end_col, aliases, anchor, fix, locations in entries:
         if fix is not None:
             applicability, description, stored = fix
-            edits = []
-            for e in stored:
-                edits.append(new_edit(e[0], e[1], e[2]))
-                if len(e) == 7:
-                    known[e[0]] = (e[3], e[4])
-                    known[e[1]] = (e[5], e[6])
-            fix = new_fix(tuple(edits), applicabilities[applicability], description)  # stored in order
+            if all(len(e) == 7 for e in stored):  # with their positions: edits made if asked for
+                fix = new_stored_fix(stored, applicabilities[applicability], description, known)
+            else:
+                fix = new_fix(tuple([new_edit(e[0], e[1], e[2]) for e in stored]), applicabilities[applicability], description)
         findings.append(Finding(code, name, severities[severity], message, new_span(start, end, line, col, end_line, end_col),
                                 path, fix, tuple(aliases), kind, anchor,
                                 tuple([Location(*loc) for loc in locations]) if locations else ()))
