@@ -272,6 +272,46 @@ def test_a_fix_read_back_makes_its_edits_only_when_asked(tmp_path):
     assert render("sarif", [back], ReportOptions()) == render("sarif", [original], ReportOptions())
 
 
+def test_what_a_worker_sends_its_parent_keeps_the_whole_result():
+    from dockerlint.model import Applicability, Edit, FileError, FileKind, Fix, SourceText
+
+    text = "FROM debian\n"
+    fix = Fix((Edit(5, 11, "debian:12"),), Applicability.SAFE, "pin")
+    finding = Finding("DL3006", "x", Severity.WARNING, "m", Span(5, 11, 1, 6, 1, 12), "Dockerfile", fix,
+                      ("hadolint:DL3006",), FileKind.DOCKERFILE, "FROM debian")
+    result = FileResult("Dockerfile", FileKind.DOCKERFILE, [finding], source=SourceText(text, "Dockerfile"), documents=None)
+    assert cache.encodable(result)
+    back = cache.decode(cache.encode(result), "Dockerfile", text)
+    assert back.findings == result.findings and back.kind is result.kind and back.source.text == text
+    broken = FileResult("x.yaml", FileKind.KUBERNETES, error=FileError("x.yaml", "bad", 2, 3, code="E002", kind=FileKind.KUBERNETES))
+    assert cache.decode(cache.encode(broken), "x.yaml", None).error == broken.error
+    # what the encoding does not keep goes as it is: a fix's outcome, a finding in another file
+    fixed = FileResult("Dockerfile", FileKind.DOCKERFILE, [], fixes_applied={"DL3006": 1})
+    elsewhere = FileResult("chart/templates/a.yaml", FileKind.KUBERNETES, [Finding(
+        "KS001", "x", Severity.WARNING, "m", Span(0, 1, 1, 1, 1, 2), "chart/values.yaml", kind=FileKind.KUBERNETES)])
+    assert not cache.encodable(fixed) and not cache.encodable(elsewhere) and not cache.encodable(None)
+
+
+def test_a_parallel_run_reports_what_one_process_reports(tmp_path):
+    (tmp_path / "binary.Dockerfile").write_bytes(b"\x00\xff\xfe" * 10)
+    (tmp_path / "broken.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: [\n")
+    (tmp_path / "pod.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n"
+                                       "  - name: c\n    image: nginx:latest\n")
+    for i in range(70):  # past the size where a run uses worker processes
+        (tmp_path / f"{i}.Dockerfile").write_text(f"FROM debian\nRUN apt-get install curl && echo {i}\nCMD echo hi\n")
+    outputs = {}
+    for fmt in ("json", "text", "sarif"):
+        one = dockerlint(tmp_path, "check", ".", "--format", fmt, "--no-cache", "-j", "1")
+        two = dockerlint(tmp_path, "check", ".", "--format", fmt, "--no-cache", "-j", "2")
+        assert (two.stdout, two.stderr, two.returncode) == (one.stdout, one.stderr, one.returncode), fmt
+        outputs[fmt] = two.stdout
+    report = json.loads(outputs["json"])
+    # what crossed from the workers: fixes with their edits, errors, files of both kinds
+    assert any(f["fix"] and f["fix"]["edits"] for f in report["findings"])
+    assert {e["path"] for e in report["errors"]} >= {"binary.Dockerfile", "broken.yaml"}
+    assert {"pod.yaml", "69.Dockerfile"} <= {f["path"] for f in report["findings"]}
+
+
 def test_discovery_stats_each_walked_file_once_and_the_stamp_uses_it(tmp_path, monkeypatch):
     from dockerlint.discovery import discover
 

@@ -469,13 +469,35 @@ def _encode(result: FileResult, path: str = "") -> tuple:
     )
 
 
-def _decode(data: tuple, path: str, text: str | bytes, seen: dict | None = None) -> FileResult | None:
+def encode(result: FileResult) -> tuple:
+    """A linted file's result as the cache keeps it: tuples of plain values. A worker process
+    hands its results to the parent so (pickled several times faster than the dataclasses, and
+    rebuilt without their per-object `__setstate__`); `decode` gives the result back. Only for a
+    result `encodable` says it keeps whole."""
+    return _encode(result)
+
+
+def encodable(result) -> bool:
+    """Does the encoding keep all of `result`? Not the outcome of a fix (fixed text, applied and
+    refused fixes), nor findings in another file or of another kind than the result's."""
+    if type(result) is not FileResult or result.fixed_text is not None or result.fixes_applied or result.fixes_refused:
+        return False
+    path, kind = result.path, result.kind
+    return all(f.path == path and f.kind == kind for f in result.findings)
+
+
+def decode(data: tuple, path: str, text: str | None) -> FileResult:
+    """`encode`'s tuple as a FileResult again (`text`: the file's text, if known)."""
+    return _decode(data, path, text, check_related=False)
+
+
+def _decode(data: tuple, path: str, text: str | bytes | None, seen: dict | None = None, check_related: bool = True) -> FileResult | None:
     """A cached entry as a FileResult; `text` is the file's text, or its bytes when they are
     UTF-8 (decoded only if the text is asked for)."""
     from dockerlint.files import related_unchanged
 
     kind, documents, related, error, entries = data[:5]
-    if related and not related_unchanged(related, seen):
+    if related and check_related and not related_unchanged(related, seen):
         return None  # a file the rules read (.dockerignore, ...) changed since
     kind = _KINDS[kind] if kind else None
     if error is not None:
