@@ -3,6 +3,7 @@ file, its settings, or a file the rules read, such as .dockerignore, is linted a
 entries are ignored; concurrent runs are safe; the cache stays within its bound."""
 from __future__ import annotations
 
+import dataclasses
 import glob
 import json
 import marshal
@@ -340,3 +341,41 @@ def test_discovery_stats_each_walked_file_once_and_the_stamp_uses_it(tmp_path, m
     assert store.unchanged(directory, walked, walked, by_name["Dockerfile"].stat) == (content, False)
     changed = os.stat_result((*by_name["Dockerfile"].stat[:6], by_name["Dockerfile"].stat.st_size + 1, *by_name["Dockerfile"].stat[7:]))
     assert store.unchanged(directory, walked, walked, changed) is None
+
+
+def test_a_cached_result_makes_its_findings_only_when_asked(tmp_path):
+    import pickle
+
+    from dockerlint.model import Applicability, CachedResult, Edit, Fix, Location, SourceText
+    from dockerlint.report import ReportOptions, render
+
+    text = "FROM debian\nRUN apt-get install curl\n"
+    fix = Fix((Edit(17, 28, "apt-get install -y"),), Applicability.DISPLAY_ONLY, "review")
+    findings = [
+        Finding("DL3006", "a", Severity.WARNING, "untagged", Span(5, 11, 1, 6, 1, 12), "Dockerfile", aliases=("hadolint:DL3006",)),
+        Finding("DL3008", "b", Severity.ERROR, "pin", Span(12, 37, 2, 1, 2, 26), "Dockerfile", fix,
+                related=(Location("other/values.yaml", 3, 5, "set here"),)),
+    ]
+    original = FileResult("Dockerfile", None, findings, source=SourceText(text, "Dockerfile"))
+    store = cache.Store()
+    store.put(str(tmp_path), "k" * 64, original)
+    store.flush()
+    back = cache.Store().get(str(tmp_path), "k" * 64, "Dockerfile", text)
+    assert type(back) is CachedResult and back.stored_findings is not None
+    # the JSON report (findings, summary: severities, fixable) and the exit code read the stored tuples
+    assert render("json", [back], ReportOptions()) == render("json", [original], ReportOptions())
+    assert back.severities() == [Severity.WARNING, Severity.ERROR]
+    assert back.stored_findings is not None
+    # anything else asks for the findings, and gets them whole
+    assert back.findings == findings and back.stored_findings is None
+    same_source = dataclasses.replace(original, source=back.source)  # sources compare by identity
+    assert back == same_source and same_source == back
+    crossed = pickle.loads(pickle.dumps(back))  # as a plain FileResult
+    assert type(crossed) is FileResult and crossed.findings == findings and crossed.source.text == text
+    # a doctored entry (aliases that are not a tuple) is refused when read, not when its findings are made
+    (pack,) = glob.glob(os.path.join(tmp_path, cache.FORMAT, "*" + cache.SUFFIX))
+    data = read(pack)
+    entry = data["k" * 64]
+    data["k" * 64] = (*entry[:4], ((*entry[4][0][:10], "not a tuple", *entry[4][0][11:]),), *entry[5:])
+    open(pack, "wb").write(marshal.dumps(data))
+    assert cache.Store().get(str(tmp_path), "k" * 64, "Dockerfile", text) is None

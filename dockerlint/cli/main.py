@@ -568,7 +568,7 @@ def exit_code(results: list[FileResult], resolver) -> int:
                 return EXIT_ERROR
             code = EXIT_FINDINGS
         threshold = resolver.for_file(r.path if r.path != "-" else ".").failure_threshold
-        if any(f.severity <= threshold for f in r.findings):
+        if any(severity <= threshold for severity in r.severities()):
             code = EXIT_FINDINGS
     return code
 

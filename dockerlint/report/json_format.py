@@ -14,7 +14,7 @@ from functools import lru_cache
 from dockerlint.docs import rule_url
 
 from dockerlint import __version__
-from dockerlint.model import Applicability, StoredFix
+from dockerlint.model import Applicability, CachedResult, Severity, StoredFix
 from dockerlint.report.common import fix_dict, relative
 
 
@@ -43,6 +43,8 @@ def finding_dict(result, finding, root: str, url=None, path: str | None = None) 
 
 _STRING = json.encoder.encode_basestring  # the C encoder's string form (ensure_ascii=False)
 _TEXT = {a: str(a) for a in Applicability}
+_APPLICABILITY = {a.value: a for a in Applicability}  # as the result cache stores them
+_SEVERITY = {int(s): s for s in Severity}
 
 
 def finding_line(result, finding, root: str, url, path: str | None = None, parts: dict | None = None) -> str:
@@ -54,37 +56,66 @@ def finding_line(result, finding, root: str, url, path: str | None = None, parts
     under the string."""
     parts = {} if parts is None else parts
     s = finding.span
-    head = parts.get((finding.code, finding.name, finding.severity))
-    if head is None:
-        head = parts[(finding.code, finding.name, finding.severity)] = (
-            f'{{"code": {_STRING(finding.code)}, "name": {_STRING(finding.name)}, "severity": "{finding.severity}", "message": ')
-    tail = parts.get((finding.code, finding.aliases))
-    if tail is None:
-        tail = parts[(finding.code, finding.aliases)] = (
-            f'"aliases": [{", ".join(map(_STRING, finding.aliases))}], "url": {_STRING(url(finding.code))}, "fix": ')
     fix = finding.fix
     if fix is None or result.source is None:
         fix_text = "null"
+    elif type(fix) is StoredFix:  # read back from the cache with its edits' positions: no Edit made
+        fix_text = _fix_text(fix.applicability, fix.description, fix.stored, None, parts)
     else:
-        if type(fix) is StoredFix:  # read back from the cache with its edits' positions: no Edit made
-            edits = [_edit_text(e[2], e[3], e[4], e[5], e[6], parts) for e in fix.stored]
-        else:
-            position = result.source.position
-            edits = []
-            for e in fix.edits:
-                edits.append(_edit_text(e.content, *position(e.start), *position(e.end), parts))
-        fix_text = (f'{{"applicability": "{_TEXT[fix.applicability]}", "description": {_encoded(fix.description, parts)}, '
-                    f'"edits": [{", ".join(edits)}]}}')
-    related = ""
-    if finding.related:
-        related = ', "related": [' + ", ".join(
-            f'{{"path": {_STRING(relative(loc.path, root))}, "line": {_ONE_LINE(loc.line)}, '
-            f'"column": {_ONE_LINE(loc.col)}, "message": {_STRING(loc.message)}}}'
-            for loc in finding.related) + "]"
+        position = result.source.position
+        fix_text = _fix_text(fix.applicability, fix.description,
+                             [(e.start, e.end, e.content, *position(e.start), *position(e.end)) for e in fix.edits], None, parts)
+    related = [(loc.path, loc.line, loc.col, loc.message) for loc in finding.related] if finding.related else None
     shown = relative(finding.path, root) if path is None else path
-    return (f'{head}{_encoded(finding.message, parts)}, "path": {_encoded(shown, parts)}, '
-            f'"line": {s.line}, "column": {s.col}, "end_line": {s.end_line}, "end_column": {s.end_col}, '
-            f'{tail}{fix_text}{related}}}')
+    return _line(finding.code, finding.name, finding.severity, finding.message, shown, s.line, s.col, s.end_line, s.end_col,
+                 finding.aliases, fix_text, related, root, url, parts)
+
+
+def stored_line(result, entry: tuple, shown: str, root: str, url, parts: dict) -> str:
+    """`finding_line` of a finding the result cache stored (`CachedResult.stored_findings`), from
+    the stored tuple: no Finding, Fix or Edit is made to write it."""
+    code, name, severity, message, _start, _end, line, col, end_line, end_col, aliases, _anchor, fix, locations = entry
+    if fix is None:
+        fix_text = "null"
+    else:
+        applicability, description, edits = fix
+        fix_text = _fix_text(_APPLICABILITY[applicability], description, edits, result.source.position, parts)
+    return _line(code, name, _SEVERITY[severity], message, shown, line, col, end_line, end_col, aliases, fix_text, locations,
+                 root, url, parts)
+
+
+def _fix_text(applicability, description: str, edits, position, parts: dict) -> str:
+    """A fix as JSON, from its edits as (start, end, content, line, col, end_line, end_col), or
+    as (start, end, content) with `position` to place them."""
+    texts = []
+    for e in edits:
+        if len(e) == 7:
+            texts.append(_edit_text(e[2], e[3], e[4], e[5], e[6], parts))
+        else:
+            texts.append(_edit_text(e[2], *position(e[0]), *position(e[1]), parts))
+    return (f'{{"applicability": "{_TEXT[applicability]}", "description": {_encoded(description, parts)}, '
+            f'"edits": [{", ".join(texts)}]}}')
+
+
+def _line(code: str, name: str, severity, message: str, shown: str, line: int, col: int, end_line: int, end_col: int,
+          aliases: tuple, fix_text: str, related, root: str, url, parts: dict) -> str:
+    head = parts.get((code, name, severity))
+    if head is None:
+        head = parts[(code, name, severity)] = (
+            f'{{"code": {_STRING(code)}, "name": {_STRING(name)}, "severity": "{severity}", "message": ')
+    tail = parts.get((code, aliases))
+    if tail is None:
+        tail = parts[(code, aliases)] = (
+            f'"aliases": [{", ".join(map(_STRING, aliases))}], "url": {_STRING(url(code))}, "fix": ')
+    related_text = ""
+    if related:
+        related_text = ', "related": [' + ", ".join(
+            f'{{"path": {_STRING(relative(where, root))}, "line": {_ONE_LINE(at_line)}, '
+            f'"column": {_ONE_LINE(at_col)}, "message": {_STRING(note)}}}'
+            for where, at_line, at_col, note in related) + "]"
+    return (f'{head}{_encoded(message, parts)}, "path": {_encoded(shown, parts)}, '
+            f'"line": {line}, "column": {col}, "end_line": {end_line}, "end_column": {end_col}, '
+            f'{tail}{fix_text}{related_text}}}')
 
 
 def _edit_text(content: str, line: int, col: int, end_line: int, end_col: int, parts: dict) -> str:
@@ -108,7 +139,16 @@ def render(results, options) -> str:
     fixable = 0
     parts: dict = {}
     for r in results:
-        if r.findings:
+        stored = r.stored_findings if type(r) is CachedResult else None
+        if stored:  # read back from the result cache, none made into a Finding: written as stored
+            shown = relative(r.path, root)
+            for entry in stored:
+                lines.append(stored_line(r, entry, shown, root, url, parts))
+                by_severity[_SEVERITY[entry[2]]] += 1
+                fix = entry[12]
+                if fix is not None and _APPLICABILITY[fix[0]] is not Applicability.DISPLAY_ONLY:
+                    fixable += 1
+        elif r.findings:
             shown = relative(r.path, root)  # a file's findings share its path (asked once)
             for f in r.findings:
                 lines.append(finding_line(r, f, root, url, shown if f.path == r.path else None, parts))

@@ -35,10 +35,10 @@ import hashlib
 import marshal
 import os
 import sys
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from dockerlint.model import (
-    Applicability, CachedSource, FileError, FileKind, FileResult, Finding, Location, Severity, new_edit, new_fix, new_span, new_stored_fix,
+    Applicability, CachedSource, FileError, FileKind, FileResult, Finding, Location, Severity, new_cached_result, new_edit, new_fix, new_span, new_stored_fix,
 )
 
 DIRECTORY = ".dockerlint_cache"
@@ -492,8 +492,9 @@ def decode(data: tuple, path: str, text: str | None) -> FileResult:
 
 
 def _decode(data: tuple, path: str, text: str | bytes | None, seen: dict | None = None, check_related: bool = True) -> FileResult | None:
-    """A cached entry as a FileResult; `text` is the file's text, or its bytes when they are
-    UTF-8 (decoded only if the text is asked for)."""
+    """A cached entry as a FileResult (a `CachedResult`: its findings are made when asked for);
+    `text` is the file's text, or its bytes when they are UTF-8 (decoded only if the text is
+    asked for), or None when the file was not read (found by its stamp)."""
     from dockerlint.files import related_unchanged
 
     kind, documents, related, error, entries = data[:5]
@@ -503,8 +504,21 @@ def _decode(data: tuple, path: str, text: str | bytes | None, seen: dict | None 
     if error is not None:
         message, line, column, code = error
         error = FileError(path, message, line, column, code=code, kind=kind)
-    findings = []
+    for entry in entries:  # what a doctored entry would break once its findings are made: checked now
+        if (type(entry) is not tuple or len(entry) != 14 or entry[2] not in _SEVERITIES or type(entry[10]) is not tuple
+                or (entry[12] is not None and (type(entry[12]) is not tuple or len(entry[12]) != 3 or entry[12][0] not in _APPLICABILITIES))
+                or (entry[13] is not None and type(entry[13]) is not tuple)):
+            raise ValueError("not an entry of this format")
     known: dict[int, tuple[int, int]] = {}  # offset -> (line, column) of the fixes' edits
+    # `text` None: found by the file's stamp, never read (CachedSource reads it if asked)
+    source = CachedSource(path, known, data=text) if isinstance(text, bytes) else CachedSource(path, known, text=text)
+    return new_cached_result(path, kind, entries, partial(_findings, entries, path, kind, known), error, source, documents, related)
+
+
+def _findings(entries: tuple, path: str, kind, known: dict) -> list[Finding]:
+    """The Findings of a cached result's entries (`known` gets the positions of fixes' edits
+    that carry none of their own)."""
+    findings = []
     # positional arguments and dictionaries instead of Enum(value): a cached run decodes every finding
     severities, applicabilities = _SEVERITIES, _APPLICABILITIES
     for code, name, severity, message, start, end, line, col, end_line, end_col, aliases, anchor, fix, locations in entries:
@@ -517,9 +531,7 @@ def _decode(data: tuple, path: str, text: str | bytes | None, seen: dict | None 
         findings.append(Finding(code, name, severities[severity], message, new_span(start, end, line, col, end_line, end_col),
                                 path, fix, tuple(aliases), kind, anchor,
                                 tuple([Location(*loc) for loc in locations]) if locations else ()))
-    # `text` None: found by the file's stamp, never read (CachedSource reads it if asked)
-    source = CachedSource(path, known, data=text) if isinstance(text, bytes) else CachedSource(path, known, text=text)
-    return FileResult(path, kind, findings, error=error, source=source, documents=documents, related=related)
+    return findings
 
 
 _KINDS = {k.value: k for k in FileKind}
