@@ -376,6 +376,7 @@ class ConfigResolver:
         # before from memory (asked 3 times per file; the working directory each time otherwise)
         self._by_path: dict[str, Settings] | None = {} if fixed_cwd else None
         self.cwd = os.getcwd() if fixed_cwd else None  # the run's working directory, when fixed
+        self._parent_key: dict = {}  # path -> its key in _by_parent (a run with a fixed working directory)
         self._absolute: dict[str, str] = {}
 
     def add_override(self, apply) -> None:
@@ -440,8 +441,12 @@ class ConfigResolver:
         if path == "-":
             return self.for_directory(Path.cwd())
         # a run asks several times per file, for thousands of files in a few directories
-        parent = os.path.dirname(path)
-        key = parent if os.path.isabs(path) else (self.cwd or os.getcwd(), parent)
+        key = self._parent_key.get(path) if known is not None else None
+        if key is None:
+            parent = os.path.dirname(path)
+            key = parent if os.path.isabs(path) else (self.cwd or os.getcwd(), parent)
+            if known is not None:
+                self._parent_key[path] = key  # kept when an override clears the settings found
         found = self._by_parent.get(key)
         if found is None:
             found = self._by_parent[key] = self.for_directory(Path(os.path.abspath(path)).parent)
