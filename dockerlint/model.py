@@ -42,6 +42,11 @@ class Applicability(str, enum.Enum):
         return self._text
 
 
+# severities by number and applicabilities by value: as the result cache stores them
+SEVERITY_BY_NUMBER = {int(s): s for s in Severity}
+APPLICABILITY_BY_VALUE = {a.value: a for a in Applicability}
+
+
 class FileKind(str, enum.Enum):
     DOCKERFILE = "dockerfile"
     KUBERNETES = "kubernetes"
@@ -255,8 +260,8 @@ def new_stored_fix(stored: tuple, applicability: Applicability, description: str
 
 
 def _filled(cls, **fields):
-    """An instance of the frozen dataclass `cls` with `fields` put in its __dict__ directly,
-    without __init__ and its object.__setattr__ per field (see `new_span`)."""
+    """An instance of the dataclass `cls` with `fields` put in its __dict__ directly, without
+    __init__ (and a frozen one's object.__setattr__ per field: see `new_span`)."""
     made = _new_object(cls)
     made.__dict__.update(fields)
     return made
@@ -382,7 +387,7 @@ class CachedResult(FileResult):
         stored = self.stored_findings
         if stored is None:
             return FileResult.severities(self)
-        return [_SEVERITY_OF[entry[2]] for entry in stored]
+        return [SEVERITY_BY_NUMBER[entry[2]] for entry in stored]
 
     def _plain(self) -> tuple:
         return tuple(getattr(self, f.name) for f in fields(FileResult))
@@ -405,5 +410,3 @@ def new_cached_result(path: str, kind: FileKind | None, stored: tuple, make, err
     return _filled(CachedResult, path=path, kind=kind, error=error, source=source, fixed_text=None, fixes_applied={},
                    fixes_refused=[], documents=documents, related=related, _stored=stored, _make=make)
 
-
-_SEVERITY_OF = {int(s): s for s in Severity}

@@ -14,7 +14,7 @@ from functools import lru_cache
 from dockerlint.docs import rule_url
 
 from dockerlint import __version__
-from dockerlint.model import Applicability, CachedResult, Severity, StoredFix
+from dockerlint.model import APPLICABILITY_BY_VALUE, SEVERITY_BY_NUMBER, Applicability, CachedResult, StoredFix
 from dockerlint.report.common import fix_dict, relative
 
 
@@ -43,8 +43,6 @@ def finding_dict(result, finding, root: str, url=None, path: str | None = None) 
 
 _STRING = json.encoder.encode_basestring  # the C encoder's string form (ensure_ascii=False)
 _TEXT = {a: str(a) for a in Applicability}
-_APPLICABILITY = {a.value: a for a in Applicability}  # as the result cache stores them
-_SEVERITY = {int(s): s for s in Severity}
 
 
 def finding_line(result, finding, root: str, url, path: str | None = None, parts: dict | None = None) -> str:
@@ -79,8 +77,8 @@ def stored_line(result, entry: tuple, shown: str, root: str, url, parts: dict) -
         fix_text = "null"
     else:
         applicability, description, edits = fix
-        fix_text = _fix_text(_APPLICABILITY[applicability], description, edits, result.source.position, parts)
-    return _line(code, name, _SEVERITY[severity], message, shown, line, col, end_line, end_col, aliases, fix_text, locations,
+        fix_text = _fix_text(APPLICABILITY_BY_VALUE[applicability], description, edits, result.source.position, parts)
+    return _line(code, name, SEVERITY_BY_NUMBER[severity], message, shown, line, col, end_line, end_col, aliases, fix_text, locations,
                  root, url, parts)
 
 
@@ -144,9 +142,9 @@ def render(results, options) -> str:
             shown = relative(r.path, root)
             for entry in stored:
                 lines.append(stored_line(r, entry, shown, root, url, parts))
-                by_severity[_SEVERITY[entry[2]]] += 1
+                by_severity[SEVERITY_BY_NUMBER[entry[2]]] += 1
                 fix = entry[12]
-                if fix is not None and _APPLICABILITY[fix[0]] is not Applicability.DISPLAY_ONLY:
+                if fix is not None and APPLICABILITY_BY_VALUE[fix[0]] is not Applicability.DISPLAY_ONLY:
                     fixable += 1
         elif r.findings:
             shown = relative(r.path, root)  # a file's findings share its path (asked once)

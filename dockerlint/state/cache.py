@@ -38,7 +38,7 @@ import sys
 from functools import lru_cache, partial
 
 from dockerlint.model import (
-    Applicability, CachedSource, FileError, FileKind, FileResult, Finding, Location, Severity, new_cached_result, new_edit, new_fix, new_span, new_stored_fix,
+    APPLICABILITY_BY_VALUE, SEVERITY_BY_NUMBER, CachedSource, FileError, FileKind, FileResult, Finding, Location, new_cached_result, new_edit, new_fix, new_span, new_stored_fix,
 )
 
 DIRECTORY = ".dockerlint_cache"
@@ -535,5 +535,4 @@ def _findings(entries: tuple, path: str, kind, known: dict) -> list[Finding]:
 
 
 _KINDS = {k.value: k for k in FileKind}
-_SEVERITIES = {int(s): s for s in Severity}
-_APPLICABILITIES = {a.value: a for a in Applicability}
+_SEVERITIES, _APPLICABILITIES = SEVERITY_BY_NUMBER, APPLICABILITY_BY_VALUE
