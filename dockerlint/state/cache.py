@@ -150,7 +150,9 @@ _BASES: dict[tuple[str, str], "hashlib._Hash"] = {}  # (settings' text, extra) -
 def _pack_path(directory: str, path: str, absolute: str | None = None) -> str:
     """The pack of `path`'s directory; `absolute`: os.path.abspath(path), when the caller has it."""
     absolute = absolute or os.path.abspath(path)
-    of_file = _PACK_OF.setdefault(directory, {})
+    of_file = _PACK_OF.get(directory)
+    if of_file is None:
+        of_file = _PACK_OF[directory] = {}
     pack = of_file.get(absolute)  # asked two or three times per file
     if pack is None:
         folder = os.path.dirname(absolute)
@@ -516,8 +518,8 @@ def _decode(data: tuple, path: str, text: str | bytes | None, seen: dict | None 
 
 
 def _findings(entries: tuple, path: str, kind, known: dict) -> list[Finding]:
-    """The Findings of a cached result's entries (`known` gets the positions of fixes' edits
-    that carry none of their own)."""
+    """The Findings of a cached result's entries. `known`, its source's table of edit positions,
+    gets those of a StoredFix's edits when they are made."""
     findings = []
     # positional arguments and dictionaries instead of Enum(value): a cached run decodes every finding
     severities, applicabilities = _SEVERITIES, _APPLICABILITIES
