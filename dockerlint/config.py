@@ -372,11 +372,10 @@ class ConfigResolver:
         self.isolated = isolated
         self._by_dir: dict[str, Settings] = {}
         self._by_parent: dict = {}  # os.path.dirname(path) as given (with the cwd if relative) -> settings
-        # a command-line run, which never changes directory, answers a path it was asked about
-        # before from memory (asked 3 times per file; the working directory each time otherwise)
-        self._by_path: dict[str, Settings] | None = {} if fixed_cwd else None
         self.cwd = os.getcwd() if fixed_cwd else None  # the run's working directory, when fixed
-        self._parent_key: dict = {}  # path -> its key in _by_parent (a run with a fixed working directory)
+        # a command-line run, which never changes directory, remembers each path's key in
+        # _by_parent (asked 4 times per file; dirname and the working directory each time otherwise)
+        self._parent_key: dict | None = {} if fixed_cwd else None
         self._absolute: dict[str, str] = {}
 
     def add_override(self, apply) -> None:
@@ -386,8 +385,6 @@ class ConfigResolver:
         self.cli_overrides = (lambda s: apply(previous(s))) if previous is not None else apply
         self._by_dir.clear()
         self._by_parent.clear()
-        if self._by_path is not None:
-            self._by_path.clear()
 
     def config_files_in(self, directory: Path) -> list[Path]:
         found = [directory / n for n in HADOLINT_FILES if (directory / n).is_file()][:1]
@@ -433,25 +430,19 @@ class ConfigResolver:
         return found
 
     def for_file(self, path: str) -> Settings:
-        known = self._by_path
-        if known is not None:
-            found = known.get(path)
-            if found is not None:
-                return found
         if path == "-":
             return self.for_directory(Path.cwd())
         # a run asks several times per file, for thousands of files in a few directories
-        key = self._parent_key.get(path) if known is not None else None
+        keys = self._parent_key
+        key = keys.get(path) if keys is not None else None
         if key is None:
             parent = os.path.dirname(path)
             key = parent if os.path.isabs(path) else (self.cwd or os.getcwd(), parent)
-            if known is not None:
-                self._parent_key[path] = key  # kept when an override clears the settings found
+            if keys is not None:
+                keys[path] = key
         found = self._by_parent.get(key)
         if found is None:
             found = self._by_parent[key] = self.for_directory(Path(os.path.abspath(path)).parent)
-        if known is not None:
-            known[path] = found
         return found
 
 

@@ -209,8 +209,6 @@ def chart_of_file(path: str) -> str | None:
     return found.as_posix() if rel.startswith("..") else rel
 
 
-
-
 def overlay_roots(root: str, files: list[str]) -> tuple[list[str], set[str]]:
     """The top-level Kustomize overlays among walked files (relative dirs), and the files they
     own: kustomizations, and the resources and patches they read (linted through the overlay; a
@@ -306,7 +304,7 @@ def discover(paths: list[str], exclude: list[str]) -> tuple[list[Candidate], lis
             is_dir = False
             present = os.path.islink(arg)
         if is_dir:
-            p = root = Path(arg)
+            root = Path(arg)
             real_root = os.path.realpath(root)
             listed = _git_files(root)
             unreadable: list[str] = []

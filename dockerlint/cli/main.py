@@ -12,9 +12,10 @@ import sys
 import time
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import NamedTuple
 
 from dockerlint import __version__
-from dockerlint.model import FileKind, FileResult, Severity
+from dockerlint.model import FileKind, FileResult
 from dockerlint.frontend import (  # noqa: F401 - the command line's own vocabulary
     EXIT_ERROR,
     EXIT_FINDINGS,
@@ -188,7 +189,7 @@ def process_candidate(cand, args, resolver, forced, fixing: bool, diff: bool):
     cache_at = None
     if not fixing and cand.path != "-" and settings.cache and not _cache_off(args):
         missed = _MISSED.pop(cand.path, None)
-        if missed is not None and missed[2] == text:  # looked up (and missed) a moment ago
+        if missed is not None and missed.text == text:  # looked up (and missed) a moment ago
             cache_at, hit = missed, None
         else:
             cache_at, hit = _cache_lookup(display, text, settings, kind, anchors, absolute=resolver.absolute(display), cwd=resolver.cwd)
@@ -226,6 +227,17 @@ def _fix_loaded(loaded, cand, text, encoding, display, settings, diff):
 
 
 _UNRECOGNISED = object()
+
+
+class _Where(NamedTuple):
+    """Where a file's result goes in the cache, and what its key was made of."""
+
+    directory: str
+    key: str
+    text: str | None  # the text keyed, when it was decoded
+    display: str
+    content: bytes  # the digest of its bytes (`cache.digest`)
+    absolute: str
 # path -> where its result goes in the cache, for files the parent already looked up and missed
 # (worker processes fork after the lookups, so they see it too)
 _MISSED: dict = {}
@@ -291,7 +303,7 @@ def _cached_outcome(cand, args, resolver, forced):
         _PRESCANNED[cand.path] = data
         return None  # binary or not UTF-8: the normal path reports it
     if utf8:
-        where = (where[0], where[1], text, *where[3:])
+        where = where._replace(text=text)
     else:
         where, hit = _cache_lookup(cand.path, text, settings, kind, anchors, absolute=absolute, cwd=resolver.cwd)
     if hit is None:
@@ -335,7 +347,7 @@ def _note_stamp(where, path: str, crd: bool) -> None:
     if read is not None:
         from dockerlint.state import cache
 
-        cache.STORE.note(where[0], path, read, where[4], crd, where[5])
+        cache.STORE.note(where.directory, path, read, where.content, crd, where.absolute)
 
 
 def _wants_anchors(args, settings) -> bool:
@@ -362,8 +374,7 @@ def _lint_with_anchors(loaded, settings, anchors: bool):
 
 def _cache_lookup(display, text, settings, kind, anchors, utf8: bytes | None = None, content: bytes | None = None,
                   absolute: str | None = None, cwd: str | None = None):
-    """((directory, key, text, display, digest, absolute path), the cached result, _UNRECOGNISED,
-    or None on a miss). Keyed by the text as UTF-8: `utf8`, when the caller has those bytes
+    """(a `_Where`, the cached result, _UNRECOGNISED, or None on a miss). Keyed by the text as UTF-8: `utf8`, when the caller has those bytes
     already (`text` None); or by `content`, their digest, when a stamp gave it (neither text nor
     bytes read). `absolute`: os.path.abspath(display), and `cwd` the working directory, when the
     caller has them."""
@@ -379,7 +390,7 @@ def _cache_lookup(display, text, settings, kind, anchors, utf8: bytes | None = N
     hit = cache.get(directory, k, display, utf8 if text is None else text, absolute)
     if hit is not None and hit.kind is None and hit.error is None:
         hit = _UNRECOGNISED
-    return (directory, k, text, display, content, absolute), hit
+    return _Where(directory, k, text, display, content, absolute), hit
 
 
 @contextmanager
@@ -410,9 +421,8 @@ def _today() -> str:
 def _cache_store(where, result, crd: bool):
     from dockerlint.state import cache
 
-    directory, k, _text, display, _content, _absolute = where
-    cache.put(directory, k, result if result is not None else FileResult(display, None))
-    _note_stamp(where, display, crd)
+    cache.put(where.directory, where.key, result if result is not None else FileResult(where.display, None))
+    _note_stamp(where, where.display, crd)
 
 
 _WORKER: dict = {}
@@ -428,15 +438,16 @@ def _worker_run(cand):
     crosses as the cache's plain tuples and its text (`_from_worker` rebuilds it): pickling the
     dataclasses, and rebuilding them in the parent, was a fifth of the parent's CPU in a run of
     the Kubernetes corpus (instructions, callgrind), CPU taken from the workers on two cores."""
-    from dockerlint.model import CachedSource
     from dockerlint.state import cache
 
     w = _WORKER
     outcome = process_candidate(cand, w["args"], w["resolver"], w["forced"], w["fixing"], w["diff"])
     entries = cache.STORE.take_new()
     result, change = outcome
-    if change is None and cache.encodable(result) and not isinstance(result.source, CachedSource):
-        return None, entries, (cache.encode(result), result.path, result.source.text if result.source is not None else None)
+    if change is None and cache.encodable(result):
+        # the entry the cache stored for it, when it stored one (pickled once, in `entries`)
+        data = cache.stored_entry(entries) or cache.encode(result)
+        return None, entries, (data, result.path, result.source.text if result.source is not None else None)
     return outcome, entries, None
 
 

@@ -913,8 +913,6 @@ def parse_dockerfile(text: str, path: str = "-", *, max_line_bytes: int | None =
             gc.enable()
 
 
-
-
 def _source_text(text: str, path: str, line_starts: list[int]) -> SourceText:
     """SourceText(text, path), reusing the line index the parser computed anyway."""
     return SourceText(text, path, line_starts)

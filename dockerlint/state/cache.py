@@ -474,9 +474,20 @@ def _encode(result: FileResult, path: str = "") -> tuple:
 def encode(result: FileResult) -> tuple:
     """A linted file's result as the cache keeps it: tuples of plain values. A worker process
     hands its results to the parent so (pickled several times faster than the dataclasses, and
-    rebuilt without their per-object `__setstate__`); `decode` gives the result back. Only for a
-    result `encodable` says it keeps whole."""
+    rebuilt without their per-object `__setstate__`), as the entry the cache stored when there is
+    one (`stored_entry`); `decode` gives the result back. Only for a result `encodable` says it
+    keeps whole."""
     return _encode(result)
+
+
+def stored_entry(taken: list[tuple[str, dict]]) -> tuple | None:
+    """The result entry among what `Store.take_new` gave after one file was linted (at most one;
+    the rest are stamps), or None when nothing was stored."""
+    for _pack, entries in taken:
+        for k, entry in entries.items():
+            if k != STAMPS:
+                return entry
+    return None
 
 
 def encodable(result) -> bool:
