@@ -105,11 +105,16 @@ class Command:
     in_substitution: bool = False
     in_function: bool = False
     wrappers: tuple[str, ...] = ()
+    # the command word's last path component (`pip3` for /usr/bin/pip3), and what `effective`
+    # found: rules ask for both of each command again and again (some 800 and 370 times a
+    # Dockerfile), so they are worked out once
+    basename: str = field(init=False, repr=False, compare=False)
+    _effective: Command | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.basename = self.name.rsplit("/", 1)[-1]
 
     # ---- names ---------------------------------------------------------------------------
-    @property
-    def basename(self) -> str:
-        return self.name.rsplit("/", 1)[-1]
 
     def is_named(self, *names: str) -> bool:
         """Exact name, or basename when the wanted name has no slash (pip3 ~ /usr/bin/pip3)."""
@@ -227,12 +232,16 @@ class Command:
         wrappers' env assignments added and ``wrappers`` naming what was stripped. The span
         stays the whole command's. Returns ``self`` when nothing is wrapped (``command -v x``,
         ``sudo -i``, bare ``env``)."""
-        cmd = self
-        while True:
-            inner = _unwrap_once(cmd)
-            if inner is None:
-                return cmd
-            cmd = inner
+        found = self._effective
+        if found is None:
+            found = self
+            while True:
+                inner = _unwrap_once(found)
+                if inner is None:
+                    break
+                found = inner
+            self._effective = found
+        return found
 
 
 # Options that take a separate value, per wrapper; the value-less ones need no listing.
