@@ -158,3 +158,18 @@ def test_config_properties(selector, pairs, corrupt):
     if corrupt:
         data += b"\xff\xfe not UTF-8"  # fuzz: a config that is not UTF-8 raised UnicodeDecodeError
     P.check_config(data)
+
+
+# --- prefilters ----------------------------------------------------------------------------------
+# DF001 looks for the words of its start-as-root patterns with `in` before it runs them: every
+# text a pattern matches must hold one of the words, or a match would be missed.
+from rules.df001_final_stage_root import _STARTS_AS_ROOT, _STARTS_AS_ROOT_WORDS  # noqa: E402
+
+
+@settings(max_examples=300, **BOUNDED)
+@given(st.data())
+def test_df001_words_cover_its_patterns(data):
+    for pattern, _what in _STARTS_AS_ROOT:
+        text = data.draw(st.from_regex(pattern.compiled()))
+        assert pattern.search(text)
+        assert any(word in text for word in _STARTS_AS_ROOT_WORDS), (pattern.pattern, text)
