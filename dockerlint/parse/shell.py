@@ -76,6 +76,22 @@ def _flag_name(name: str) -> str:
     return f"-{name}" if len(name) == 1 else f"--{name}"
 
 
+_DASHED: dict[frozenset | tuple, frozenset[str]] = {}
+
+
+def _dashed(names: Iterable[str]) -> frozenset[str] | set[str]:
+    """`_flag_name` of each name. The rules ask with the same sets of options again and again
+    (module-level sets, the same `has_flag("-y", "--yes")`): worked out once for each."""
+    if type(names) is frozenset or type(names) is tuple:
+        found = _DASHED.get(names)
+        if found is None:
+            if len(_DASHED) >= 1024:  # a long-lived process asked with many different tuples
+                _DASHED.clear()
+            found = _DASHED[names] = frozenset(_flag_name(n) for n in names)
+        return found
+    return {_flag_name(n) for n in names}
+
+
 def _is_flag(value: str) -> bool:
     return len(value) > 1 and value.startswith("-")
 
@@ -150,18 +166,18 @@ class Command:
 
     def has_flag(self, *names: str) -> bool:
         """True if any of ``names`` (``"-y"``, ``"--yes"``, or bare ``"y"``/``"yes"``) is set."""
-        wanted = {_flag_name(n) for n in names}
+        wanted = _dashed(names)
         return any(f in wanted for f in self.flags())
 
     def count_flag(self, *names: str) -> int:
         """How often the flags occur in total: ``-qq`` and ``-q -q`` both give 2."""
-        wanted = {_flag_name(n) for n in names}
+        wanted = _dashed(names)
         return sum(f in wanted for f in self.flags())
 
     def flag_values(self, *names: str) -> list[str]:
         """Values of an option that takes one: ``--foo=bar``, ``--foo bar``, ``-fbar``,
         ``-f bar``, ``-f=bar``, ``-yf bar``."""
-        wanted = {_flag_name(n) for n in names}
+        wanted = _dashed(names)
         words = self._option_words()
         values: list[str] = []
         i = 0
@@ -200,7 +216,7 @@ class Command:
         """Arguments that are not flags, nor the separate value of an option listed in
         ``takes_value`` (e.g. ``{"-r", "--requirement", "--index-url"}``). Everything after
         ``--`` is positional; ``-`` alone is positional."""
-        takes = {_flag_name(n) for n in takes_value}
+        takes = _dashed(takes_value)
         out: list[ShellWord] = []
         skip_next = False
         options_done = False
