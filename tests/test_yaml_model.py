@@ -1,4 +1,6 @@
 import datetime
+import subprocess
+import sys
 import textwrap
 
 import pytest
@@ -343,3 +345,25 @@ def test_new_edit_and_new_fix_make_what_the_constructors_make():
     assert made == built and repr(made) == repr(built) and (made.start, made.end) == (1, 5)
     with pytest.raises(AttributeError):
         made.description = ""
+
+
+def test_pyyaml_imported_without_compiling_its_reader_pattern():
+    """`_import_pyyaml` leaves PyYAML's pure-Python reader pattern to be compiled on first use:
+    that reader still refuses unprintable characters, and `re`'s cache is left as it was."""
+    code = (
+        "import re\n"
+        "import dockerlint.parse.yaml\n"
+        "import yaml\n"
+        "from dockerlint.rulekit.patterns import LazyPattern\n"
+        "assert type(yaml.reader.Reader.NON_PRINTABLE) is LazyPattern, type(yaml.reader.Reader.NON_PRINTABLE)\n"
+        "assert yaml.reader.Reader.NON_PRINTABLE._compiled is None\n"
+        "assert not any(type(p) is LazyPattern for p in re._cache.values())\n"
+        "try:\n"
+        "    yaml.safe_load('a: \\x01')\n"
+        "except yaml.reader.ReaderError as e:\n"
+        "    print('refused', e.character)\n"
+        "assert yaml.safe_load('a: b') == {'a': 'b'}\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "refused 1"  # the code point ReaderError names
