@@ -53,8 +53,26 @@ def is_excluded(rel: str, patterns: list[str]) -> bool:
     return False
 
 
+def _in_git_repository(root: Path) -> bool:
+    """Could git find a repository for `root`? Git looks for `.git` in the directory and each
+    parent (unless GIT_DIR names one): without any, asking git (a process, ~5 ms with the import
+    of subprocess) cannot say yes."""
+    if os.environ.get("GIT_DIR"):
+        return True
+    here = os.path.abspath(root)
+    while True:
+        if os.path.lexists(os.path.join(here, ".git")):
+            return True
+        parent = os.path.dirname(here)
+        if parent == here:
+            return False
+        here = parent
+
+
 def _git_files(root: Path) -> list[str] | None:
-    import subprocess  # only directory walks need git
+    if not _in_git_repository(root):
+        return None
+    import subprocess  # only directory walks in a repository need git
 
     try:
         top = subprocess.run(

@@ -136,6 +136,23 @@ def test_directory_walk_respects_gitignore_and_skips_unrelated_yaml(tmp_path):
     assert json.loads(out)["errors"] == []
 
 
+@pytest.mark.skipif(not __import__("shutil").which("git"), reason="git is not installed")
+def test_directory_walk_inside_a_git_repository_asks_git(tmp_path):
+    """A directory below a repository's top: git is found through the parent's `.git` and
+    gives the files (`.git/info/exclude` is read by git alone); a tree outside any
+    repository is walked without git (the test above)."""
+    repo = tmp_path / "repo"
+    write(repo, "deploy/Dockerfile", BAD)
+    write(repo, "deploy/skipped/Dockerfile", BAD)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / ".git" / "info").mkdir(exist_ok=True)
+    (repo / ".git" / "info" / "exclude").write_text("skipped/\n")
+    code, out, err = run_cli(["check", str(repo / "deploy"), "--select", "DL3006", "--format", "json", "--isolated"])
+    paths = {f["path"] for f in json.loads(out)["findings"]}
+    assert code == 1 and len(paths) == 1, (paths, err)
+    assert paths.pop().endswith(os.path.join("deploy", "Dockerfile"))
+
+
 def test_statistics(tmp_path):
     df = write(tmp_path, "Dockerfile", BAD)
     _, out, _ = run_cli(["check", str(df), "--select", "DL3006,DL3002", "--statistics", "--isolated"])
