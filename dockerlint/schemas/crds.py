@@ -380,10 +380,9 @@ def build_catalogue(paths: list[str], extra_files: list[str] = (), keep: dict | 
     from the caller's memo (the run asks it of each file several times)."""
     from dockerlint.files import DecodeError, decode, read_bytes
     from dockerlint.model import SourceText
-    import hashlib
 
     catalogue = CrdCatalogue(packed=True)
-    digest = hashlib.sha256()
+    digest = None  # of the CRD files found (hashlib, which loads OpenSSL, only once one is)
     errors: list[str] = []
     files: list[tuple[str, bool, bool]] = []  # (path, named in crd-paths, linted in this run)
     for path in paths:
@@ -446,8 +445,12 @@ def build_catalogue(paths: list[str], extra_files: list[str] = (), keep: dict | 
         catalogue.files[real] = _Pending(path, len(seen), len(text), hash(text))
         if linted:
             mixed.append(path) if _has_other_kinds(text) else alone.append(path)
+        if digest is None:
+            import hashlib
+
+            digest = hashlib.sha256()
         digest.update(real.encode("utf-8", "surrogatepass") + b"\0" + text.encode("utf-8", "surrogatepass") + b"\0")
-    catalogue.digest = digest.hexdigest()[:16]
+    catalogue.digest = digest.hexdigest()[:16] if digest is not None else ""  # "": no CRD (repr: unsourced)
     catalogue.run_files = alone + mixed
     return catalogue, errors
 
