@@ -69,14 +69,18 @@ class Run:
 
     def _find_named(self, names: tuple[str, ...]) -> list[tuple[RunScript, Command]]:
         commands = self._all_commands()
-        if any("/" in n for n in names):
-            return [(s, c) for s, c in commands if c.is_named(*names)]
-        if self._by_basename is None:
-            index: dict[str, list[int]] = {}
+        index = self._by_basename
+        if index is None:
+            index = self._by_basename = {}
             for i, (_script, cmd) in enumerate(commands):
                 index.setdefault(cmd.basename, []).append(i)
-            self._by_basename = index
-        hits = sorted({i for n in names for i in self._by_basename.get(n, ())})
+        hits: list[int] = []
+        for n in names:
+            if "/" in n:  # a path: the exact name, or the basename for the names without one
+                return [(s, c) for s, c in commands if c.is_named(*names)]
+            hits += index.get(n, ())
+        if len(names) > 1:
+            hits = sorted(set(hits))  # in the RUN's order
         return [commands[i] for i in hits]
 
 
