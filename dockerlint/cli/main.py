@@ -483,12 +483,32 @@ def _import_rules_before_fork(files, resolver, forced) -> None:
         selected_rules(kind, resolver.for_file(path))
 
 
-def job_count(args, files: int) -> int:
+# Worker processes pay once a run has enough to lint: starting them costs ~20 ms, and each
+# pays the first-use costs (schemas, patterns) again. A run's work is told from its files'
+# sizes, a byte of a Dockerfile (or a Python program) counting 4 times a byte of YAML: shell
+# parsing and ~250 rules, 1.7 ms of CPU per KiB of the Dockerfile corpus against 0.45 for its
+# manifests. Measured on two CPUs: 100 manifests (214 KiB) linted 5-8% faster by one process
+# than by two; 64 Dockerfiles (239 KiB, 956 weighted) 30% slower.
+_PARALLEL_FROM = 256 * 1024  # weighted bytes
+_YAML_KINDS = (None, FileKind.KUBERNETES, FileKind.COMPOSE)  # None: a YAML file told by content
+
+
+def job_count(args, files: list) -> int:
+    """Worker processes for linting `files` (Candidates)."""
     requested = getattr(args, "jobs", None)
     if requested is not None:
         return max(1, requested)
-    if files < 64:
+    if len(files) < 64:
         return 1  # a pool costs more than it saves on small runs
+    work = 0
+    for c in files:
+        if c.stat is None or c.kind in (FileKind.HELM, FileKind.KUSTOMIZE):
+            break  # a size not known, or a whole chart or overlay to render: worth the workers
+        work += c.stat.st_size if c.kind in _YAML_KINDS else 4 * c.stat.st_size
+        if work >= _PARALLEL_FROM:
+            break
+    else:
+        return 1
     return max(1, min(os.cpu_count() or 1, 8))
 
 
@@ -532,7 +552,7 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
         rank = {path: i for i, path in enumerate(crds.run_files)}
         first = sorted((c for c in files if c.path in rank), key=lambda c: rank[c.path])
         files = first + [c for c in files if c.path not in rank]
-    jobs = job_count(args, len(files))
+    jobs = job_count(args, files)
     if jobs > 1:
         import multiprocessing
 
