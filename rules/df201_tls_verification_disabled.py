@@ -107,8 +107,9 @@ class TlsVerificationDisabled(Rule):
             for w in cmd.args:
                 if re.fullmatch(r"(?:-e|--execute=)?\s*check_certificate\s*=\s*(?:off|0|no)", w.value, re.I):
                     yield w, "wget `check_certificate=off` accepts any TLS certificate: verification is disabled", "CKV2_DOCKER_3"
-        elif name in ("pip", "pip3") or re.fullmatch(r"pip3(?:\.\d+)?", name) or (
-            re.fullmatch(r"python[0-9.]*", name) and [w.value for w in cmd.args[:2]] == ["-m", "pip"]
+        elif name.startswith(("pip", "python")) and (  # (every command comes here: no regex for most)
+            name in ("pip", "pip3") or re.fullmatch(r"pip3(?:\.\d+)?", name)
+            or (re.fullmatch(r"python[0-9.]*", name) and [w.value for w in cmd.args[:2]] == ["-m", "pip"])
         ):
             word = flag_word(cmd, long=("--trusted-host",))
             if word:
