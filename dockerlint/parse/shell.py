@@ -131,7 +131,6 @@ class Command:
         self.basename = self.name.rsplit("/", 1)[-1]
 
     # ---- names ---------------------------------------------------------------------------
-
     def is_named(self, *names: str) -> bool:
         """Exact name, or basename when the wanted name has no slash (pip3 ~ /usr/bin/pip3)."""
         base = self.basename
