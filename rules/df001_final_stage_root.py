@@ -35,6 +35,8 @@ _STARTS_AS_ROOT = (
 # and are passed over without a regex (the patterns were 2% of linting the Dockerfile corpus).
 _STARTS_AS_ROOT_WORDS = ("s6-overlay", "init", "supervisord", "gosu", "su-exec", "setpriv", "chroot", "runuser",
                          "docker", "dind", "systemd")
+
+
 def non_root_lines(image: str) -> tuple[str, ...] | None:
     """The lines that give this base image a non-root user, or None when we cannot know."""
     if image.startswith("gcr.io/distroless/"):

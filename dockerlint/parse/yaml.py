@@ -39,18 +39,21 @@ def _import_pyyaml():
     of every run that reads YAML (a fifth of importing PyYAML), for a reader that libyaml's
     loader never uses. `re.compile` answers from its cache first: while PyYAML is imported, the
     cache holds a pattern compiled on first use for that text, and no longer after. Should `re`
-    keep its cache elsewhere one day, the pattern is simply compiled as before."""
+    keep its cache elsewhere one day, the pattern is simply compiled as before (Python 3.12 and
+    later copy what they find in `_cache` into a second cache, `_cache2`: taken out of both)."""
     source = "[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]"
     cache = getattr(re, "_cache", None)
     key = (str, source, 0)
+    pattern = lazy(source)
     ours = isinstance(cache, dict) and key not in cache
     if ours:
-        cache[key] = lazy(source)
+        cache[key] = pattern
     try:
         import yaml
     finally:
-        if ours:
-            cache.pop(key, None)
+        for kept in (cache, getattr(re, "_cache2", None)):
+            if ours and isinstance(kept, dict) and kept.get(key) is pattern:
+                del kept[key]
     return yaml
 
 
