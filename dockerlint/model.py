@@ -139,9 +139,18 @@ class SourceText:
         return min(self._line_starts[line - 1] + col - 1, len(self.text))
 
     def span(self, start: int, end: int) -> Span:
-        line, col = self.position(start)
-        end_line, end_col = self.position(end)
-        return Span(start, end, line, col, end_line, end_col)
+        """`Span(start, end, *position(start), *position(end))`, with one search of the line index
+        when both ends are on one line (most spans: a word, an instruction of one line)."""
+        size = len(self.text)
+        starts = self._starts or self._index()
+        a = 0 if start < 0 else size if start > size else start
+        i = bisect.bisect_right(starts, a) - 1
+        b = 0 if end < 0 else size if end > size else end
+        if a <= b and (i + 1 == len(starts) or b < starts[i + 1]):
+            j = i
+        else:
+            j = bisect.bisect_right(starts, b) - 1
+        return new_span(start, end, i + 1, a - starts[i] + 1, j + 1, b - starts[j] + 1)
 
     def line_text(self, line: int) -> str:
         """The text of a 1-based line without its line terminator."""

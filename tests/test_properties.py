@@ -173,3 +173,14 @@ def test_df001_words_cover_its_patterns(data):
         text = data.draw(st.from_regex(pattern.compiled()))
         assert pattern.search(text)
         assert any(word in text for word in _STARTS_AS_ROOT_WORDS), (pattern.pattern, text)
+
+
+# SourceText.span searches the line index once when both ends share a line: it must give what
+# the two positions give, for any offsets (before the text, past it, reversed, on line breaks).
+@settings(max_examples=400, **BOUNDED)
+@given(st.text(alphabet="ab\n\r\u2028é", max_size=40), st.integers(-3, 45), st.integers(-3, 45))
+def test_span_is_its_two_positions(text, start, end):
+    from dockerlint.model import SourceText, Span
+
+    source = SourceText(text)
+    assert source.span(start, end) == Span(start, end, *source.position(start), *source.position(end))
