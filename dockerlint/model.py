@@ -376,10 +376,10 @@ class CachedResult(FileResult):
 
     @property
     def findings(self) -> list[Finding]:
-        fields = self.__dict__
-        made = fields.get("_findings")
+        own = self.__dict__
+        made = own.get("_findings")
         if made is None:
-            made = fields["_findings"] = fields["_make"]()
+            made = own["_findings"] = own["_make"]()
         return made
 
     @findings.setter
@@ -389,8 +389,8 @@ class CachedResult(FileResult):
     @property
     def stored_findings(self) -> tuple | None:
         """The findings as the cache stored them, while none has been made of them (else None)."""
-        fields = self.__dict__
-        return fields["_stored"] if "_findings" not in fields else None
+        own = self.__dict__
+        return own["_stored"] if "_findings" not in own else None
 
     def severities(self) -> list[Severity]:
         stored = self.stored_findings
@@ -398,18 +398,20 @@ class CachedResult(FileResult):
             return FileResult.severities(self)
         return [SEVERITY_BY_NUMBER[entry[2]] for entry in stored]
 
-    def _plain(self) -> tuple:
-        return tuple(getattr(self, f.name) for f in fields(FileResult))
-
     def __eq__(self, other):
         if isinstance(other, FileResult):
-            return self._plain() == tuple(getattr(other, f.name) for f in fields(FileResult))
+            return _plain(self) == _plain(other)
         return NotImplemented
 
     __hash__ = None
 
     def __reduce__(self):
-        return (FileResult, self._plain())
+        return (FileResult, _plain(self))
+
+
+def _plain(result: FileResult) -> tuple:
+    """A result's FileResult fields, in order (a CachedResult's findings made)."""
+    return tuple(getattr(result, f.name) for f in fields(FileResult))
 
 
 def new_cached_result(path: str, kind: FileKind | None, stored: tuple, make, error: FileError | None,

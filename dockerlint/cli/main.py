@@ -238,6 +238,8 @@ class _Where(NamedTuple):
     display: str
     content: bytes  # the digest of its bytes (`cache.digest`)
     absolute: str
+
+
 # path -> where its result goes in the cache, for files the parent already looked up and missed
 # (worker processes fork after the lookups, so they see it too)
 _MISSED: dict = {}
@@ -374,9 +376,9 @@ def _lint_with_anchors(loaded, settings, anchors: bool):
 
 def _cache_lookup(display, text, settings, kind, anchors, utf8: bytes | None = None, content: bytes | None = None,
                   absolute: str | None = None, cwd: str | None = None):
-    """(a `_Where`, the cached result, _UNRECOGNISED, or None on a miss). Keyed by the text as UTF-8: `utf8`, when the caller has those bytes
-    already (`text` None); or by `content`, their digest, when a stamp gave it (neither text nor
-    bytes read). `absolute`: os.path.abspath(display), and `cwd` the working directory, when the
+    """(a `_Where`, the cached result, _UNRECOGNISED, or None on a miss). Keyed by the text as
+    UTF-8: `utf8`, when the caller has those bytes already (`text` None); or by `content`, their
+    digest, when a stamp gave it (neither text nor bytes read). `absolute`: os.path.abspath(display), and `cwd` the working directory, when the
     caller has them."""
     from dockerlint.state import cache
 
@@ -491,7 +493,15 @@ def _import_rules_before_fork(files, resolver, forced) -> None:
 # than by two, while two workers took 30% less time than one on 64 Dockerfiles (239 KiB, 956
 # weighted).
 _PARALLEL_FROM = 256 * 1024  # weighted bytes
-_YAML_KINDS = (None, FileKind.KUBERNETES, FileKind.COMPOSE)  # None: a YAML file told by content
+
+
+def _is_yaml(c) -> bool:
+    """A Kubernetes or Compose file, by name or (kind told by content) by its YAML suffix."""
+    if c.kind is None:
+        from dockerlint.discovery import YAML_SUFFIXES
+
+        return c.path.lower().endswith(YAML_SUFFIXES)
+    return c.kind in (FileKind.KUBERNETES, FileKind.COMPOSE)
 
 
 def job_count(args, files: list) -> int:
@@ -505,7 +515,7 @@ def job_count(args, files: list) -> int:
     for c in files:
         if c.stat is None or c.kind in (FileKind.HELM, FileKind.KUSTOMIZE):
             break  # a size not known, or a whole chart or overlay to render: worth the workers
-        work += c.stat.st_size if c.kind in _YAML_KINDS else 4 * c.stat.st_size
+        work += c.stat.st_size if _is_yaml(c) else 4 * c.stat.st_size
         if work >= _PARALLEL_FROM:
             break
     else:

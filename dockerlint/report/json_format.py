@@ -138,7 +138,7 @@ def render(results, options) -> str:
     parts: dict = {}
     for r in results:
         stored = r.stored_findings if type(r) is CachedResult else None
-        if stored:  # read back from the result cache, none made into a Finding: written as stored
+        if stored is not None:  # read back from the result cache, none made into a Finding: written as stored
             shown = relative(r.path, root)
             for entry in stored:
                 lines.append(stored_line(r, entry, shown, root, url, parts))

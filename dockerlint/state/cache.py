@@ -518,8 +518,8 @@ def _decode(data: tuple, path: str, text: str | bytes | None, seen: dict | None 
         message, line, column, code = error
         error = FileError(path, message, line, column, code=code, kind=kind)
     for entry in entries:  # what a doctored entry would break once its findings are made: checked now
-        if (type(entry) is not tuple or len(entry) != 14 or entry[2] not in _SEVERITIES or type(entry[10]) is not tuple
-                or (entry[12] is not None and (type(entry[12]) is not tuple or len(entry[12]) != 3 or entry[12][0] not in _APPLICABILITIES))
+        if (type(entry) is not tuple or len(entry) != 14 or entry[2] not in SEVERITY_BY_NUMBER or type(entry[10]) is not tuple
+                or (entry[12] is not None and (type(entry[12]) is not tuple or len(entry[12]) != 3 or entry[12][0] not in APPLICABILITY_BY_VALUE))
                 or (entry[13] is not None and type(entry[13]) is not tuple)):
             raise ValueError("not an entry of this format")
     known: dict[int, tuple[int, int]] = {}  # offset -> (line, column) of the fixes' edits
@@ -533,7 +533,7 @@ def _findings(entries: tuple, path: str, kind, known: dict) -> list[Finding]:
     gets those of a StoredFix's edits when they are made."""
     findings = []
     # positional arguments and dictionaries instead of Enum(value): a cached run decodes every finding
-    severities, applicabilities = _SEVERITIES, _APPLICABILITIES
+    severities, applicabilities = SEVERITY_BY_NUMBER, APPLICABILITY_BY_VALUE
     for code, name, severity, message, start, end, line, col, end_line, end_col, aliases, anchor, fix, locations in entries:
         if fix is not None:
             applicability, description, stored = fix
@@ -548,4 +548,3 @@ def _findings(entries: tuple, path: str, kind, known: dict) -> list[Finding]:
 
 
 _KINDS = {k.value: k for k in FileKind}
-_SEVERITIES, _APPLICABILITIES = SEVERITY_BY_NUMBER, APPLICABILITY_BY_VALUE
