@@ -42,7 +42,7 @@ def add_selection_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--unsafe-fixes", action="store_true", help="also apply (or show) fixes that may change behaviour")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help="judge end-of-life images as on this day (default today), for reproducible CI")
     p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
-    p.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: one per CPU for large runs)")
+    p.add_argument("--jobs", "-j", type=int, metavar="N", help="processes that lint, this one included (default: one per CPU, up to 8, once the files are worth it)")
 
 
 def cli_settings_overrides(args):

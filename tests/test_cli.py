@@ -184,8 +184,8 @@ def test_a_pipe_named_on_the_command_line_is_read_once_and_linted(tmp_path, cach
 
 
 def test_worker_processes_only_for_enough_work(tmp_path):
-    """Workers start when the run's files, weighted by kind, are worth them (cli/main.py,
-    `job_count`): a byte of a Dockerfile counts four times a byte of YAML."""
+    """Child processes start when the run's files, weighted by kind, are worth them
+    (cli/main.py, `job_count`): a byte of a Dockerfile counts four times a byte of YAML."""
     from argparse import Namespace
 
     from dockerlint.cli.main import job_count
@@ -193,18 +193,20 @@ def test_worker_processes_only_for_enough_work(tmp_path):
 
     parallel = max(1, min(os.cpu_count() or 1, 8))
     manifest = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n" + "# padding\n" * 200  # ~2 KiB
-    for i in range(100):
+    for i in range(50):
         write(tmp_path, f"k8s/m{i}.yaml", manifest)
-        write(tmp_path, f"docker/d{i}/Dockerfile", "FROM alpine:3.20\n" + "# padding\n" * 200)
+    for i in range(16):
+        write(tmp_path, f"docker/d{i}/Dockerfile", "FROM alpine:3.20\n" + "# padding\n" * 210)  # ~2.1 KiB
     auto = Namespace(jobs=None)
     small_yaml, _ = discover([str(tmp_path / "k8s")], [])
     dockerfiles, _ = discover([str(tmp_path / "docker")], [])
-    assert len(small_yaml) == len(dockerfiles) == 100
-    assert job_count(auto, small_yaml) == 1  # 200 KiB of YAML: one process
-    assert job_count(auto, dockerfiles) == parallel  # 200 KiB of Dockerfiles count 800
-    assert job_count(auto, small_yaml[:63] + dockerfiles[:1]) == 1  # under 64 files
+    assert (len(small_yaml), len(dockerfiles)) == (50, 16)
+    assert job_count(auto, small_yaml) == 1  # 100 KiB of YAML: one process
+    assert job_count(auto, dockerfiles) == parallel  # 33 KiB of Dockerfiles count 132
+    assert job_count(auto, dockerfiles[:15]) == 1  # 31 KiB count 124
+    assert job_count(auto, small_yaml[:1]) == 1  # one file
     assert job_count(Namespace(jobs=2), small_yaml) == 2  # asked for
-    for i in range(100, 130):
+    for i in range(50, 70):
         write(tmp_path, f"k8s/m{i}.yaml", manifest)
     more_yaml, _ = discover([str(tmp_path / "k8s")], [])
-    assert job_count(auto, more_yaml) == parallel  # 260 KiB of YAML
+    assert job_count(auto, more_yaml) == parallel  # 140 KiB of YAML

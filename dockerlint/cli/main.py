@@ -114,11 +114,11 @@ class Progress:
         self.enabled = enabled and total >= 20 and sys.stderr.isatty()
         self.done = 0
 
-    def step(self):
+    def step(self, n: int = 1):
         if not self.enabled:
             return
-        self.done += 1
-        if self.done % 10 == 0 or self.done == self.total:
+        before, self.done = self.done, self.done + n
+        if before // 10 != self.done // 10 or self.done == self.total:
             width = 30
             filled = width * self.done // self.total
             sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}")
@@ -241,31 +241,16 @@ class _Where(NamedTuple):
 
 
 # path -> where its result goes in the cache, for files the parent already looked up and missed
-# (worker processes fork after the lookups, so they see it too)
+# (child processes fork after the lookups, so they see it too)
 _MISSED: dict = {}
 # path -> its bytes, read by the CRD pre-scan: the cache lookup and the linting take them from
-# here (one read of each file; a pipe named on the command line can only be read once). Worker
-# processes fork with it.
+# here (one read of each file; a pipe named on the command line can only be read once). Child
+# processes fork with it and take the bytes of the files they lint from it.
 _PRESCANNED: dict = {}
 # path -> (stat before the read, time just before it) of the bytes last read (the cache's stamps)
 _READS: dict = {}
 # path -> digest of a file the CRD pre-scan found unchanged since a run recorded its stamp (not read)
 _STAMPED: dict = {}
-
-
-def _keep_only_pipes() -> None:
-    """Before worker processes fork: drop the pre-scan's bytes of regular files (a worker reads
-    its files again; the parent's copy would be kept to the end and, as workers take entries,
-    copied into each of them), keep those of pipes, which cannot be read again."""
-    import stat
-
-    for path in list(_PRESCANNED):
-        try:
-            regular = stat.S_ISREG(os.stat(path).st_mode)
-        except (OSError, ValueError):
-            regular = False
-        if regular:
-            del _PRESCANNED[path]
 
 
 def _cache_off(args) -> bool:
@@ -427,23 +412,15 @@ def _cache_store(where, result, crd: bool):
     _note_stamp(where, where.display, crd)
 
 
-_WORKER: dict = {}
-
-
-def _worker_init(args, resolver, forced, fixing, diff):
-    _WORKER.update(args=args, resolver=resolver, forced=forced, fixing=fixing, diff=diff)
-
-
-def _worker_run(cand):
-    """One file in a worker process: its outcome, and the cache entries it made for the parent
+def _child_run(cand, args, resolver, forced, fixing, diff):
+    """One file in a child process: its outcome, and the cache entries it made for the parent
     to write (the parent writes each pack once, at the end of the run). A linted file's result
-    crosses as the cache's plain tuples and its text (`_from_worker` rebuilds it): pickling the
+    crosses as the cache's plain tuples and its text (`_from_child` rebuilds it): pickling the
     dataclasses, and rebuilding them in the parent, was a fifth of the parent's CPU in a run of
-    the Kubernetes corpus (instructions, callgrind), CPU taken from the workers on two cores."""
+    the Kubernetes corpus (instructions, callgrind), CPU taken from the children on two cores."""
     from dockerlint.state import cache
 
-    w = _WORKER
-    outcome = process_candidate(cand, w["args"], w["resolver"], w["forced"], w["fixing"], w["diff"])
+    outcome = process_candidate(cand, args, resolver, forced, fixing, diff)
     entries = cache.STORE.take_new()
     result, change = outcome
     if change is None and cache.encodable(result):
@@ -453,20 +430,22 @@ def _worker_run(cand):
     return outcome, entries, None
 
 
-def _from_worker(outcome, compact):
-    """A worker's outcome as `_worker_run` sent it."""
-    if compact is None:
-        return outcome
+def _from_child(_i, sent):
+    """A child's outcome as `_child_run` sent it; the cache entries it made are adopted."""
     from dockerlint.state import cache
 
+    outcome, entries, compact = sent
+    cache.STORE.adopt(entries)
+    if compact is None:
+        return outcome
     data, path, text = compact
     return cache.decode(data, path, text), None
 
 
 def _import_rules_before_fork(files, resolver, forced) -> None:
-    """Import the rules the workers will run (and the parsers they use) once, in the parent:
-    forked workers share them, where each would otherwise import them again (~60 ms of CPU
-    apiece; the wall time is about the same, the import now happening before the fork)."""
+    """Import the rules the files need (and the parsers they use) before the fork: the children
+    share them, where each would otherwise import them again (~60 ms of CPU apiece for the
+    Dockerfile rules; the wall time is about the same, the import happening before the fork)."""
     from dockerlint.engine import selected_rules
     from dockerlint.model import FileKind
 
@@ -485,14 +464,14 @@ def _import_rules_before_fork(files, resolver, forced) -> None:
         selected_rules(kind, resolver.for_file(path))
 
 
-# Worker processes pay once a run has enough to lint: starting them costs ~20 ms, and each
+# Child processes pay once a run has enough to lint: forking costs a few ms, and each child
 # pays the first-use costs (schemas, patterns) again. A run's work is told from its files'
 # sizes, a byte of a Dockerfile (or a Python program) counting 4 times a byte of YAML: shell
 # parsing and 126 rules, 1.7 ms of CPU per KiB of the Dockerfile corpus against 0.45 for its
-# manifests. Measured on two CPUs: 100 manifests (214 KiB) linted 5-8% faster by one process
-# than by two, while two workers took 30% less time than one on 64 Dockerfiles (239 KiB, 956
-# weighted).
-_PARALLEL_FROM = 256 * 1024  # weighted bytes
+# manifests. Measured on two CPUs (the parent and one child, `cli/workers.py`), median of 11:
+# 32 manifests (103 KiB) took as long either way, 64 (175 KiB) 0-7% less time with a child,
+# 100 (214 KiB) 10%; 4 Dockerfiles (17 KiB, 68 weighted) 5% more, 8 (32 KiB, 127) 12% less.
+_PARALLEL_FROM = 128 * 1024  # weighted bytes
 
 
 def _is_yaml(c) -> bool:
@@ -505,16 +484,16 @@ def _is_yaml(c) -> bool:
 
 
 def job_count(args, files: list) -> int:
-    """Worker processes for linting `files` (Candidates)."""
+    """Processes to lint `files` (Candidates) with: this one and its children (`cli/workers.py`)."""
     requested = getattr(args, "jobs", None)
     if requested is not None:
         return max(1, requested)
-    if len(files) < 64:
-        return 1  # a pool costs more than it saves on small runs
+    if len(files) < 2:
+        return 1
     work = 0
     for c in files:
         if c.stat is None or c.kind in (FileKind.HELM, FileKind.KUSTOMIZE):
-            break  # a size not known, or a whole chart or overlay to render: worth the workers
+            break  # a size not known, or a whole chart or overlay to render: worth a child
         work += c.stat.st_size if _is_yaml(c) else 4 * c.stat.st_size
         if work >= _PARALLEL_FROM:
             break
@@ -545,7 +524,7 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
     files = [c for c in candidates if c.path != "-"]
     outcomes: list = [None] * len(candidates)
     if not fixing and not _cache_off(args):
-        # Cached results are read here: a warm run never pays for worker processes. What was
+        # Cached results are read here: a warm run never pays for child processes. What was
         # read is kept to the end of the run and never walked by the collector again.
         misses = []
         with _collector_off(freeze=True):
@@ -565,20 +544,19 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
         files = first + [c for c in files if c.path not in rank]
     jobs = job_count(args, files)
     if jobs > 1:
-        import multiprocessing
-
         for c in files:  # config errors surface here, in the parent, with a clear message
             resolver.for_file(c.path)
         _import_rules_before_fork(files, resolver, forced)
-        _keep_only_pipes()
-        context = multiprocessing.get_context("fork")
-        from dockerlint.state import cache
+        from dockerlint.cli.workers import run_shared
 
-        with context.Pool(jobs, _worker_init, (args, resolver, forced, fixing, diff)) as pool:
-            for cand, (outcome, entries, compact) in zip(files, pool.imap(_worker_run, files, chunksize=16)):
-                outcomes[order[id(cand)]] = _from_worker(outcome, compact)
-                cache.STORE.adopt(entries)
-                progress.step()
+        def here(i):
+            return process_candidate(files[i], args, resolver, forced, fixing, diff)
+
+        def there(i):
+            return _child_run(files[i], args, resolver, forced, fixing, diff)
+
+        for cand, outcome in zip(files, run_shared(len(files), jobs, here, there, _from_child, progress.step if progress.enabled else None)):
+            outcomes[order[id(cand)]] = outcome
         sequential = [c for c in candidates if c.path == "-"]
     else:
         sequential = files + [c for c in candidates if c.path == "-"]
@@ -890,7 +868,7 @@ def entry() -> None:
     code = main()
     # Leave without tearing the interpreter down (as mypy does): freeing a large run's objects
     # one by one was a quarter of the CPU of a cached run over the Dockerfile corpus. Every file
-    # is written and closed and worker pools are joined by now; only the streams need flushing.
+    # is written and closed and child processes are waited for by now; only the streams need flushing.
     try:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -1,0 +1,188 @@
+"""Lint a run's files in this process and in forked children, which share the work as it goes.
+
+The parent lints too: on two CPUs one child and the parent do what a pool of two workers did,
+without the pool's third process, without sending the parent's share through pickles, and
+without the parent's decoding of results competing with the workers for the CPUs while they
+lint. Work is claimed from a pipe filled with the items' numbers before the fork (a read of
+four bytes takes one, atomically), so a slow file, a chart say, holds up only the process
+that took it. A child writes each result to its own unnamed temporary file as it goes, its
+count of done items to a shared page (for the progress bar), and leaves with `os._exit`: it
+never returns into the caller's code. Whatever a child did not hand back (it failed on an
+item, or died) the parent does itself, so an error is raised, and reported, as in a run
+without children.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+import sys
+from typing import Any, Callable
+
+__all__ = ["run_shared"]
+
+_TOKEN = struct.Struct("<I")
+_MAX_TOKENS = 16_000  # a pipe holds 64 KiB everywhere: the tokens are written before the fork
+
+
+def run_shared(
+    count: int,
+    jobs: int,
+    here: Callable[[int], Any],
+    there: Callable[[int], Any],
+    back: Callable[[int, Any], Any],
+    tick: Callable[[int], None] | None = None,
+) -> list:
+    """Outcomes of items 0..count-1, in order. `here(i)` does item i in this process;
+    `there(i)` does it in a child and returns something picklable, which `back(i, data)` turns
+    into the outcome in this process. `tick(n)`, if given, hears of n more items done."""
+    outcomes: list = [None] * count
+    done = [False] * count
+    children = max(0, min(jobs, count) - 1) if hasattr(os, "fork") else 0
+    if children == 0:
+        for i in range(count):
+            outcomes[i] = here(i)
+            if tick is not None:
+                tick(1)
+        return outcomes
+    import mmap
+
+    chunk = -(-count // _MAX_TOKENS)
+    read_end, write_end = os.pipe()
+    try:
+        os.write(write_end, b"".join(_TOKEN.pack(start) for start in range(0, count, chunk)))
+    finally:
+        os.close(write_end)
+    counts = mmap.mmap(-1, 8 * children)  # shared with the children: their done items
+    spools = [_spool() for _ in range(children)]
+    pids: list[int] = []
+    import gc
+
+    gc.freeze()  # what exists now is shared with the children: no collection writes to it
+    try:
+        for slot in range(children):
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:  # the child: never returns
+                _child(read_end, chunk, count, there, spools[slot], counts, slot)
+            pids.append(pid)
+        seen = 0
+        while True:
+            claimed = _claim(read_end, chunk, count)
+            if claimed is None:
+                break
+            for i in claimed:
+                outcomes[i] = here(i)
+                done[i] = True
+                if tick is not None:
+                    tick(1)
+                    seen = _report(counts, children, seen, tick)
+        _wait(pids, counts, children, seen, tick)
+        pids = []
+        for spool in spools:
+            for i, ok, data in _records(spool):
+                if ok and 0 <= i < count and not done[i]:
+                    outcomes[i] = back(i, data)
+                    done[i] = True
+        for i in range(count):  # a child's failure or death: done here, as without children
+            if not done[i]:
+                outcomes[i] = here(i)
+        return outcomes
+    finally:
+        for pid in pids:  # this process failed or was interrupted: the children go too
+            try:
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+        os.close(read_end)
+        for spool in spools:
+            spool.close()
+        counts.close()
+
+
+def _spool():
+    """An unnamed temporary file (in memory where the system has them: no import of tempfile)."""
+    if hasattr(os, "memfd_create"):
+        try:
+            return open(os.memfd_create("dockerlint-results"), "w+b")
+        except OSError:
+            pass
+    import tempfile
+
+    return tempfile.TemporaryFile()
+
+
+def _claim(read_end: int, chunk: int, count: int) -> range | None:
+    token = os.read(read_end, _TOKEN.size)
+    if len(token) < _TOKEN.size:
+        return None
+    start = _TOKEN.unpack(token)[0]
+    return range(start, min(start + chunk, count))
+
+
+def _child(read_end, chunk, count, there, spool, counts, slot) -> None:
+    code = 0
+    try:
+        out = open(spool.fileno(), "wb", closefd=False)
+        items = 0
+        while True:
+            claimed = _claim(read_end, chunk, count)
+            if claimed is None:
+                break
+            for i in claimed:
+                try:
+                    record = pickle.dumps((i, True, there(i)), pickle.HIGHEST_PROTOCOL)
+                except Exception:  # the parent does it again, and reports it as it would
+                    record = pickle.dumps((i, False, None), pickle.HIGHEST_PROTOCOL)
+                out.write(record)
+                items += 1
+                struct.pack_into("<q", counts, 8 * slot, items)
+        out.flush()
+    except BaseException:
+        code = 1
+    finally:
+        for stream in (sys.stdout, sys.stderr):  # what it wrote, as a process that returns would
+            try:
+                stream.flush()
+            except BaseException:
+                pass
+        os._exit(code)
+
+
+def _report(counts, children: int, seen: int, tick) -> int:
+    now = sum(struct.unpack_from("<q", counts, 8 * slot)[0] for slot in range(children))
+    if now > seen:
+        tick(now - seen)
+    return now
+
+
+def _wait(pids: list[int], counts, children: int, seen: int, tick) -> None:
+    if tick is None:
+        for pid in pids:
+            os.waitpid(pid, 0)
+        return
+    import time
+
+    left = set(pids)
+    while left:
+        for pid in list(left):
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                left.discard(pid)
+        seen = _report(counts, children, seen, tick)
+        if left:
+            time.sleep(0.01)
+
+
+def _records(spool):
+    spool.flush()
+    spool.seek(0)
+    while True:
+        try:
+            record = pickle.load(spool)
+        except EOFError:
+            return
+        except Exception:  # cut short (the child died while writing): the parent does the rest
+            return
+        yield record

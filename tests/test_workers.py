@@ -1,0 +1,131 @@
+"""The parent lints with its forked children (dockerlint.cli.workers): every item done once, in
+order; what a child fails on or leaves undone is done by the parent; a failing parent takes its
+children with it."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from dockerlint.cli import workers
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork() on this system: one process lints")
+
+
+def _no_children_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)  # a child running, or one not waited for
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_parent_and_child_share_the_items_in_order():
+    parent = os.getpid()
+    ticks = []
+
+    def here(i):
+        time.sleep(0.002)
+        return ("here", i)
+
+    def there(i):
+        time.sleep(0.002)
+        return ("there", i, os.getpid())
+
+    out = workers.run_shared(200, 2, here, there, lambda i, data: ("back",) + data, ticks.append)
+    assert [o[-2] if o[0] == "back" else o[1] for o in out] == list(range(200))
+    by = {o[0] for o in out}
+    assert by == {"here", "back"}  # both processes took items
+    assert {o[3] for o in out if o[0] == "back"} - {parent}  # the child's from another process
+    assert sum(ticks) == 200
+    assert _no_children_left()
+
+
+def test_one_job_or_one_item_stays_in_this_process():
+    def there(i):
+        raise AssertionError("no child expected")
+
+    assert workers.run_shared(5, 1, lambda i: i * 2, there, None) == [0, 2, 4, 6, 8]
+    assert workers.run_shared(1, 4, lambda i: "x", there, None) == ["x"]
+    assert workers.run_shared(0, 4, lambda i: "x", there, None) == []
+
+
+def test_what_a_child_fails_on_is_done_by_the_parent():
+    done_here = []
+
+    def here(i):
+        done_here.append(i)
+        time.sleep(0.001)
+        return i
+
+    def there(i):
+        if i % 2:
+            raise ValueError("a rule bug")
+        time.sleep(0.001)
+        return i
+
+    out = workers.run_shared(120, 2, here, there, lambda i, data: data)
+    assert out == list(range(120))
+    assert len(done_here) == len(set(done_here))  # none twice
+    # every odd item went through `here`: the parent took it, or the child failed on it
+    assert all(i in done_here for i in range(1, 120, 2))
+
+
+def test_what_a_dead_child_left_is_done_by_the_parent():
+    def there(i):
+        if i >= 10:
+            os._exit(3)  # killed mid-run, its claimed item unfinished
+        return ("there", i)
+
+    out = workers.run_shared(60, 3, lambda i: ("here", i), there, lambda i, data: data)
+    assert [o[1] for o in out] == list(range(60))
+    assert all(o[0] == "here" for o in out if o[1] >= 10)
+    assert _no_children_left()
+
+
+def test_items_are_claimed_in_chunks_past_the_pipes_size(monkeypatch):
+    monkeypatch.setattr(workers, "_MAX_TOKENS", 7)  # 100 items: chunks of 15
+    out = workers.run_shared(100, 2, lambda i: i, lambda i: -i, lambda i, data: -data)
+    assert out == list(range(100))
+
+
+def test_a_failing_parent_takes_its_children_with_it():
+    def here(i):
+        if i > 3:
+            raise KeyboardInterrupt
+        return i
+
+    def there(i):
+        time.sleep(0.05)
+        return i
+
+    with pytest.raises(KeyboardInterrupt):
+        workers.run_shared(400, 2, here, there, lambda i, data: data)
+    assert _no_children_left()
+
+
+def test_output_is_written_once_and_a_childs_is_not_lost():
+    program = textwrap.dedent("""
+        import sys, time
+        from dockerlint.cli import workers
+        sys.stdout.write("before ")  # still in the buffer at the fork
+        wrote = []
+        def here(i):
+            time.sleep(0.005)
+            return i
+        def there(i):
+            if not wrote:
+                sys.stdout.write("child ")  # left in the child's buffer
+                wrote.append(i)
+            return here(i)
+        out = workers.run_shared(50, 2, here, there, lambda i, data: data)
+        sys.stdout.flush()
+        print(sum(out))
+    """)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # stdout buffered, as in a pipe
+    run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60, env=env)
+    assert (run.stdout, run.returncode) == ("before child 1225\n", 0), run.stderr
