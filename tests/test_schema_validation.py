@@ -799,3 +799,12 @@ def test_every_difference_from_kubernetes_validate_on_a_corpus_sample_is_a_judge
             unexplained.append((path.name, index, detail, [f.message for f in ours]))
     assert compared > 500
     assert unexplained == []
+
+
+def test_served_json_is_what_the_bundles_say():
+    """`removed_in` reads which versions serve an apiVersion and kind from served.json, written
+    with the bundles: it must say what the bundles themselves say."""
+    from dockerlint import schemas
+
+    schemas.served_versions.cache_clear()
+    assert schemas.served_versions() == schemas.served_from_bundles(), "stale: python tools/build_k8s_schemas.py --served"

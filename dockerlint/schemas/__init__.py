@@ -57,6 +57,29 @@ def check_version(requested: str) -> str | None:
     return None
 
 
+SERVED_FILE = "served.json"
+
+
+def served_from_bundles() -> dict[str, dict[str, list[str]]]:
+    """{apiVersion: {kind: [bundled minor versions serving it, oldest first]}}, read from every
+    bundle (what `tools/build_k8s_schemas.py` writes to `served.json`)."""
+    served: dict[str, dict[str, list[str]]] = {}
+    for version in kubernetes_versions():
+        for api_version, kinds in kubernetes_bundle(version)["kinds"].items():
+            for kind in kinds:
+                served.setdefault(api_version, {}).setdefault(kind, []).append(version)
+    return {a: dict(sorted(kinds.items())) for a, kinds in sorted(served.items())}
+
+
+@lru_cache(maxsize=1)
+def served_versions() -> dict[str, dict[str, list[str]]]:
+    """`served_from_bundles()`, from the small file written with the bundles: which versions
+    serve an apiVersion and kind is asked of old apiVersions (KS067, KS103), and reading every
+    bundle to answer cost ~8 ms of such a run."""
+    with open(os.path.join(_K8S_DIR, SERVED_FILE), encoding="utf-8") as f:
+        return json.load(f)
+
+
 @lru_cache(maxsize=8)
 def kubernetes_bundle(version: str) -> dict:
     """{"version", "source", "kinds": {apiVersion: {kind: type}}, "types": {...}}."""

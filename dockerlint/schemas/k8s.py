@@ -64,17 +64,13 @@ def removed_in(api_version: str, kind: str, target: str):
     target version: KS067's list of historic removals, then the bundled schemas (served by an
     older bundled version, not by the target). KS067 reports these, not KS103."""
     from dockerlint.rules.ks067_deprecated_api_version import REMOVED
-    from dockerlint.schemas import kubernetes_versions, version_key
+    from dockerlint.schemas import kubernetes_versions, served_versions, version_key
 
     schema = kubernetes_schema(target)
     if kind in schema.kinds.get(api_version, ()):
         return None  # served (networking.k8s.io/v1beta1 IPAddress is, while Ingress is long gone)
-    last_served = None
-    for version in kubernetes_versions():
-        if version_key(version) >= version_key(target):
-            break
-        if kind in kubernetes_schema(version).kinds.get(api_version, ()):
-            last_served = version
+    older = [v for v in served_versions().get(api_version, {}).get(kind, ()) if version_key(v) < version_key(target)]
+    last_served = max(older, key=version_key) if older else None
     if last_served is None:  # older than the bundled schemas: KS067's historic list
         found = REMOVED.get((api_version, kind)) or REMOVED.get((api_version, None))
         if found is not None and version_key(found[1]) <= version_key(target):
