@@ -129,3 +129,28 @@ def test_output_is_written_once_and_a_childs_is_not_lost():
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # stdout buffered, as in a pipe
     run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60, env=env)
     assert (run.stdout, run.returncode) == ("before child 1225\n", 0), run.stderr
+
+
+def test_the_numbers_fit_the_pipe():
+    """A pipe made past the user's quota holds one page: the chunks grow so their numbers fit."""
+    fcntl = pytest.importorskip("fcntl")
+    if not hasattr(fcntl, "F_SETPIPE_SZ"):
+        pytest.skip("this system does not size pipes")
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 4096)
+    assert workers._fill(write_end, 5000) == 5  # 1,000 chunks of 5
+    data = os.read(read_end, 65536)
+    os.close(read_end)
+    assert [int.from_bytes(data[i:i + 4], "little") for i in range(0, len(data), 4)] == list(range(0, 5000, 5))
+
+
+def test_a_pipe_that_takes_less_means_one_process(monkeypatch):
+    real_write = os.write
+    monkeypatch.setattr(workers.os, "write", lambda fd, data: real_write(fd, data[:4]))
+
+    def there(i):
+        raise AssertionError("no child expected")
+
+    assert workers.run_shared(50, 2, lambda i: i, there, None) == list(range(50))
+    monkeypatch.undo()
+    assert _no_children_left()

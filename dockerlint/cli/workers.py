@@ -22,7 +22,7 @@ from typing import Any, Callable
 __all__ = ["run_shared"]
 
 _TOKEN = struct.Struct("<I")
-_MAX_TOKENS = 16_000  # a pipe holds 64 KiB everywhere: the tokens are written before the fork
+_MAX_TOKENS = 16_000  # chunks: 64 KB of numbers, what a Linux pipe holds by default
 
 
 def run_shared(
@@ -47,12 +47,11 @@ def run_shared(
         return outcomes
     import mmap
 
-    chunk = -(-count // _MAX_TOKENS)
     read_end, write_end = os.pipe()
-    try:
-        os.write(write_end, b"".join(_TOKEN.pack(start) for start in range(0, count, chunk)))
-    finally:
-        os.close(write_end)
+    chunk = _fill(write_end, count)
+    if chunk is None:  # the pipe would not take the items' numbers: this process does them all
+        os.close(read_end)
+        return run_shared(count, 1, here, there, back, tick)
     counts = mmap.mmap(-1, 8 * children)  # shared with the children: their done items
     spools = [_spool() for _ in range(children)]
     pids: list[int] = []
@@ -112,6 +111,29 @@ def _spool():
     import tempfile
 
     return tempfile.TemporaryFile()
+
+
+def _fill(write_end: int, count: int) -> int | None:
+    """Write the numbers of the chunks to claim into the pipe and close its write end: the chunk
+    size, or None when the pipe did not take them all. Never blocks (nobody reads yet): as many
+    chunks as the pipe holds, its size asked of the system where it tells (a Linux pipe made
+    past the user's pipe quota holds one page), else one page."""
+    try:
+        import fcntl
+
+        capacity = fcntl.fcntl(write_end, fcntl.F_GETPIPE_SZ)
+    except (ImportError, AttributeError, OSError):
+        capacity = 4096
+    chunk = -(-count // max(1, min(_MAX_TOKENS, capacity // _TOKEN.size)))
+    data = b"".join(_TOKEN.pack(start) for start in range(0, count, chunk))
+    try:
+        os.set_blocking(write_end, False)
+        written = os.write(write_end, data)
+    except OSError:
+        written = -1
+    finally:
+        os.close(write_end)
+    return chunk if written == len(data) else None
 
 
 def _claim(read_end: int, chunk: int, count: int) -> range | None:
