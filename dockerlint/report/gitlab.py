@@ -6,11 +6,10 @@ source and target branch survives lines moving; it is unique within a report.
 """
 from __future__ import annotations
 
-import json
 
 from dockerlint.model import Severity
 from dockerlint.report.anchors import fingerprint, finding_region, fingerprints
-from dockerlint.report.common import relative
+from dockerlint.report.common import dumps_lines, relative
 
 SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "minor", Severity.STYLE: "info"}
 
@@ -54,4 +53,4 @@ def render(results, options) -> str:
                     "location": {"path": path, "lines": {"begin": e.line or 1}},
                 }
             )
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return dumps_lines(issues, top=True)

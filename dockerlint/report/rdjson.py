@@ -8,11 +8,10 @@ replacement); an unsafe one is flagged in the message.
 from __future__ import annotations
 
 from dockerlint.docs import REPOSITORY_URL, rule_url
-import json
 
 from dockerlint.model import Applicability, Severity
 from dockerlint.report.anchors import finding_region, fix_region
-from dockerlint.report.common import relative
+from dockerlint.report.common import dumps_lines, relative
 
 SEVERITIES = {Severity.ERROR: "ERROR", Severity.WARNING: "WARNING", Severity.INFO: "INFO", Severity.STYLE: "INFO"}
 SOURCE = {"name": "dockerlint", "url": REPOSITORY_URL}
@@ -63,4 +62,4 @@ def render(results, options) -> str:
             diagnostics.append({"message": e.message, "location": location, "severity": "ERROR", "source": SOURCE, "code": {"value": e.code}})
         diagnostics.extend(diagnostic(r, f, options.root) for f in r.findings)
     document = {"source": SOURCE, "diagnostics": diagnostics}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return dumps_lines(document, frozenset({"diagnostics"}))

@@ -16,14 +16,13 @@ Decisions:
 from __future__ import annotations
 
 from dockerlint.docs import REPOSITORY_URL
-import json
 from pathlib import Path
 from urllib.parse import quote
 
 from dockerlint import __version__
 from dockerlint.model import Applicability, Severity
 from dockerlint.report.anchors import FINGERPRINT_KEY, finding_region, fingerprints
-from dockerlint.report.common import relative
+from dockerlint.report.common import dumps_lines, relative
 
 INFORMATION_URI = REPOSITORY_URL
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -162,4 +161,4 @@ def build_log(results, options) -> dict:
 
 
 def render(results, options) -> str:
-    return json.dumps(build_log(results, options), indent=2, ensure_ascii=False) + "\n"
+    return dumps_lines(build_log(results, options), frozenset({"results", "toolExecutionNotifications"}))
