@@ -104,7 +104,11 @@ def _lang(rule: type[Rule]) -> str:
     return "python" if kinds == {"python"} else "yaml"
 
 
+@lru_cache(maxsize=1)
 def _environment():
+    """One environment a process, which keeps its compiled templates: a SARIF report renders a
+    page for each rule it names, and a new environment compiled the template again each time
+    (46 compilations, ~0.1 s, for the Kubernetes corpus)."""
     import jinja2  # only when a page is rendered
 
     from pathlib import Path

@@ -45,7 +45,7 @@ def rule_descriptor(code: str, name: str) -> dict:
     from dockerlint import ruleset
     from dockerlint.docs import rule_markdown
 
-    rule = ruleset.by_code().get(code)
+    rule = ruleset.rule_class(code)  # its module only (`by_code` imports every rule)
     if rule is None:  # ShellCheck codes, internal errors: nothing more is known
         return {"id": code, "name": name or code, "shortDescription": {"text": name or code}}
     sections = rule.doc_sections()
@@ -107,10 +107,13 @@ def build_log(results, options) -> dict:
     descriptors = [rule_descriptor(code, name) for code, name in dict(rule_ids).items()]
     index = {d["id"]: i for i, d in enumerate(descriptors)}
     sarif_results = []
+    locations: dict[str, dict] = {}  # a file's findings share its location (the same object)
     for r in results:
         prints = fingerprints(r.findings, r.source, relative(r.path, root))
         for finding, fp in zip(r.findings, prints):
-            location = artifact_location(finding.path, root)
+            location = locations.get(finding.path)
+            if location is None:
+                location = locations[finding.path] = artifact_location(finding.path, root)
             line, col, end_line, end_col = finding_region(finding, r.source)
             result = {
                 "ruleId": finding.code,
