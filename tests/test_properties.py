@@ -205,3 +205,23 @@ def test_dumps_lines_is_json_dumps_indented_but_for_its_one_line_lists(document)
     assert dumps_lines(document) == json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     for text in (dumps_lines(document, frozenset({"results"})), dumps_lines(document, top=True)):
         assert json.loads(text) == document
+
+
+def _expand_tabs_by_character(line: str, col: int) -> tuple[str, int]:
+    """The text report's tab expansion as first written, one character at a time."""
+    out, new_col = [], 0
+    for i, ch in enumerate(line):
+        if i == col:
+            new_col = len("".join(out))
+        out.append("    " if ch == "\t" else ch)
+    if col >= len(line):
+        new_col = len("".join(out)) + (col - len(line))
+    return "".join(out), new_col
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("a\t é"), max_size=12), st.integers(min_value=0, max_value=15))
+def test_expand_tabs_is_the_character_walk(line, col):
+    from dockerlint.report.text import _expand_tabs
+
+    assert _expand_tabs(line, col) == _expand_tabs_by_character(line, col)

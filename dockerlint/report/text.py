@@ -19,15 +19,14 @@ def _c(text: str, code: str, on: bool) -> str:
 
 
 def _expand_tabs(line: str, col: int) -> tuple[str, int]:
-    """Expand tabs so the caret lines up; return the new line and the new 0-based column."""
-    out, new_col = [], 0
-    for i, ch in enumerate(line):
-        if i == col:
-            new_col = len("".join(out))
-        out.append("    " if ch == "\t" else ch)
+    """Expand tabs (to four spaces) so the caret lines up; return the new line and the new
+    0-based column (a column past the end stays as far past it)."""
+    if "\t" not in line:
+        return line, col
+    shown = line.replace("\t", "    ")
     if col >= len(line):
-        new_col = len("".join(out)) + (col - len(line))
-    return "".join(out), new_col
+        return shown, len(shown) + (col - len(line))
+    return shown, len(line[:max(col, 0)].replace("\t", "    "))
 
 
 def source_excerpt(result, finding, color: bool) -> list[str]:
