@@ -46,13 +46,16 @@ def test_second_run_reads_the_cache_and_says_the_same(tmp_path):
     # prove the second result came from the cache: doctor the entry and see it reported
     pack, key = entries(tmp_path)[0]
     data = read(pack)
-    kind, documents, related, error, findings, *rest = data[key]
+    kind, documents, related, error, findings, path, written, (shown, lines) = data[key]
+    assert shown == "Dockerfile" and lines.count('{"code": ') == len(findings)  # a JSON run stores its report's lines
     findings = (findings[0][:3] + ("from the cache",) + findings[0][4:], *findings[1:])
-    data[key] = (kind, documents, related, error, findings, *rest)
+    lines = lines.replace('"message": "', '"message": "from the stored lines: ', 1)
+    data[key] = (kind, documents, related, error, findings, path, written, (shown, lines))
     open(pack, "wb").write(marshal.dumps(data))
     third = dockerlint(tmp_path, "check", ".", "--format", "json")
-    assert "from the cache" in third.stdout
-    assert "from the cache" not in dockerlint(tmp_path, "check", ".", "--format", "json", "--no-cache").stdout
+    assert "from the stored lines: " in third.stdout and json.loads(third.stdout)["summary"]["findings"] == len(findings)
+    assert "from the cache" in dockerlint(tmp_path, "check", ".").stdout  # the text report writes the findings
+    assert "from the" not in dockerlint(tmp_path, "check", ".", "--format", "json", "--no-cache").stdout
 
 
 def test_a_changed_file_or_setting_is_linted_again(tmp_path):
@@ -379,3 +382,38 @@ def test_a_cached_result_makes_its_findings_only_when_asked(tmp_path):
     data["k" * 64] = (*entry[:4], ((*entry[4][0][:10], "not a tuple", *entry[4][0][11:]),), *entry[5:])
     open(pack, "wb").write(marshal.dumps(data))
     assert cache.Store().get(str(tmp_path), "k" * 64, "Dockerfile", text) is None
+
+
+def test_stored_report_lines_are_written_only_where_they_say_the_same(tmp_path):
+    """A JSON run stores each result's report lines (cache._json_lines); a later run writes them
+    only for the path they show: run from elsewhere, with a baseline, or after a text run that
+    stored none, the report is what an uncached run writes."""
+    (tmp_path / ".dockerlint.toml").write_text("")  # one cache, beside it, for both directories
+    (tmp_path / "Dockerfile").write_text("FROM debian\nRUN apt-get install curl\nRUN cd /x && make\n")
+    (tmp_path / "sub").mkdir()
+    first = dockerlint(tmp_path, "check", "Dockerfile", "--format", "json")
+    [(pack, key)] = entries(tmp_path)
+    assert read(pack)[key][7][0] == "Dockerfile"
+    from_sub = dockerlint(tmp_path / "sub", "check", "../Dockerfile", "--format", "json")
+    assert {f["path"] for f in json.loads(from_sub.stdout)["findings"]} == {"../Dockerfile"}
+    assert from_sub.stdout == dockerlint(tmp_path / "sub", "check", "../Dockerfile", "--format", "json", "--no-cache").stdout
+    assert len(entries(tmp_path)) == 1  # the same entry served both
+
+    dockerlint(tmp_path, "check", "Dockerfile", "--write-baseline", "baseline.json")
+    (tmp_path / "Dockerfile").write_text("FROM debian\nRUN apt-get install curl\nRUN cd /x && make\nRUN apt-get install git\n")
+    time.sleep(0.01)
+    fresh = dockerlint(tmp_path, "check", "Dockerfile", "--format", "json", "--baseline", "baseline.json", "--no-cache")
+    for _ in range(2):  # stored by the first, read back by the second
+        cached = dockerlint(tmp_path, "check", "Dockerfile", "--format", "json", "--baseline", "baseline.json")
+        assert (cached.stdout, cached.returncode) == (fresh.stdout, fresh.returncode)
+    assert 0 < json.loads(cached.stdout)["summary"]["findings"] < json.loads(first.stdout)["summary"]["findings"] + 3
+
+    (tmp_path / "other.Dockerfile").write_text("FROM ubuntu\nRUN apt-get install curl\n")
+    dockerlint(tmp_path, "check", "other.Dockerfile")  # a text run: no lines stored
+    stored = [read(p)[k] for p, k in entries(tmp_path) if read(p)[k][_PATH].endswith("other.Dockerfile")]
+    assert stored and all(entry[7] is None for entry in stored)
+    assert dockerlint(tmp_path, "check", "other.Dockerfile", "--format", "json").stdout == \
+        dockerlint(tmp_path, "check", "other.Dockerfile", "--format", "json", "--no-cache").stdout
+
+
+_PATH = cache._PATH

@@ -129,19 +129,27 @@ def _encoded(text: str, parts: dict) -> str:
     return found
 
 
+page_url = lru_cache(maxsize=None)(rule_url)  # one page per code, computed once per process
+
+
 def render(results, options) -> str:
-    url = lru_cache(maxsize=None)(rule_url)  # one page per code, computed once per run
     root = options.root
     lines = []
     by_severity: Counter = Counter()
     fixable = 0
+    count = 0  # findings (an item of `lines` may hold several)
     parts: dict = {}
     for r in results:
         stored = r.stored_findings if type(r) is CachedResult else None
         if stored is not None:  # read back from the result cache, none made into a Finding: written as stored
             shown = relative(r.path, root)
+            ready = r.stored_json  # the lines the run that stored it wrote, for the same path
+            if ready is not None and ready[0] == shown:
+                lines.append(ready[1])  # several lines in one item: `dumps` puts LINE_BREAK between items
+            else:
+                lines.extend([stored_line(r, entry, shown, root, page_url, parts) for entry in stored])
+            count += len(stored)
             for entry in stored:
-                lines.append(stored_line(r, entry, shown, root, url, parts))
                 by_severity[SEVERITY_BY_NUMBER[entry[2]]] += 1
                 fix = entry[12]
                 if fix is not None and APPLICABILITY_BY_VALUE[fix[0]] is not Applicability.DISPLAY_ONLY:
@@ -149,7 +157,8 @@ def render(results, options) -> str:
         elif r.findings:
             shown = relative(r.path, root)  # a file's findings share its path (asked once)
             for f in r.findings:
-                lines.append(finding_line(r, f, root, url, shown if f.path == r.path else None, parts))
+                lines.append(finding_line(r, f, root, page_url, shown if f.path == r.path else None, parts))
+                count += 1
                 by_severity[f.severity] += 1
                 if f.fix is not None and r.source is not None and f.fix.applicability is not Applicability.DISPLAY_ONLY:
                     fixable += 1
@@ -170,7 +179,7 @@ def render(results, options) -> str:
         "errors": errors,
         "summary": {
             "files": len(results),
-            "findings": len(lines),
+            "findings": count,
             "errors": len(errors),
             "fixable": fixable,
             "by_severity": dict(sorted((str(s), n) for s, n in by_severity.items())),
@@ -181,6 +190,7 @@ def render(results, options) -> str:
 
 
 _ONE_LINE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+LINE_BREAK = ",\n    "  # between two findings (or errors) of the report
 
 
 class _Encoded(list):
@@ -201,7 +211,7 @@ def dumps(document: dict) -> str:
             out.append("[\n    ")
             for k, line in enumerate(encoded):
                 if k:
-                    out.append(",\n    ")
+                    out.append(LINE_BREAK)
                 out.append(line)
             out.append("\n  ]" + comma)
         elif isinstance(value, dict) and value:
