@@ -393,9 +393,10 @@ class CachedResult(FileResult):
         return own["_stored"] if "_findings" not in own else None
 
     @property
-    def stored_json(self) -> tuple[str, str] | None:
-        """(the path as shown, the stored findings' lines of the JSON report) when the run that
-        stored the result reported JSON, while no finding has been made (else None)."""
+    def stored_json(self) -> tuple[str, str, tuple, int] | None:
+        """(the path as shown, the stored findings' lines of the JSON report, ((severity's number,
+        findings), ...), fixable findings) when the run that stored the result reported JSON,
+        while no finding has been made (else None)."""
         own = self.__dict__
         return own["_json"] if "_findings" not in own else None
 
@@ -423,7 +424,7 @@ def _plain(result: FileResult) -> tuple:
 
 def new_cached_result(path: str, kind: FileKind | None, stored: tuple, make, error: FileError | None,
                       source: SourceText | None, documents: int | None, related: dict,
-                      json: tuple[str, str] | None = None) -> CachedResult:
+                      json: tuple[str, str, tuple, int] | None = None) -> CachedResult:
     """A `CachedResult` whose findings `make()` makes from `stored` (the cache's tuples, each with
     its severity's number third), when asked for; `json`: their JSON report lines, if stored."""
     return _filled(CachedResult, path=path, kind=kind, error=error, source=source, fixed_text=None, fixes_applied={},

@@ -46,11 +46,11 @@ def test_second_run_reads_the_cache_and_says_the_same(tmp_path):
     # prove the second result came from the cache: doctor the entry and see it reported
     pack, key = entries(tmp_path)[0]
     data = read(pack)
-    kind, documents, related, error, findings, path, written, (shown, lines) = data[key]
+    kind, documents, related, error, findings, path, written, (shown, lines, counts, fixable) = data[key]
     assert shown == "Dockerfile" and lines.count('{"code": ') == len(findings)  # a JSON run stores its report's lines
     findings = (findings[0][:3] + ("from the cache",) + findings[0][4:], *findings[1:])
     lines = lines.replace('"message": "', '"message": "from the stored lines: ', 1)
-    data[key] = (kind, documents, related, error, findings, path, written, (shown, lines))
+    data[key] = (kind, documents, related, error, findings, path, written, (shown, lines, counts, fixable))
     open(pack, "wb").write(marshal.dumps(data))
     third = dockerlint(tmp_path, "check", ".", "--format", "json")
     assert "from the stored lines: " in third.stdout and json.loads(third.stdout)["summary"]["findings"] == len(findings)

@@ -143,12 +143,15 @@ def render(results, options) -> str:
         stored = r.stored_findings if type(r) is CachedResult else None
         if stored is not None:  # read back from the result cache, none made into a Finding: written as stored
             shown = relative(r.path, root)
+            count += len(stored)
             ready = r.stored_json  # the lines the run that stored it wrote, for the same path
             if ready is not None and ready[0] == shown:
                 lines.append(ready[1])  # several lines in one item: `dumps` puts LINE_BREAK between items
-            else:
-                lines.extend([stored_line(r, entry, shown, root, page_url, parts) for entry in stored])
-            count += len(stored)
+                for severity, n in ready[2]:
+                    by_severity[SEVERITY_BY_NUMBER[severity]] += n
+                fixable += ready[3]
+                continue
+            lines.extend([stored_line(r, entry, shown, root, page_url, parts) for entry in stored])
             for entry in stored:
                 by_severity[SEVERITY_BY_NUMBER[entry[2]]] += 1
                 fix = entry[12]

@@ -35,10 +35,11 @@ import hashlib
 import marshal
 import os
 import sys
+from collections import Counter
 from functools import lru_cache, partial
 
 from dockerlint.model import (
-    APPLICABILITY_BY_VALUE, SEVERITY_BY_NUMBER, CachedSource, FileError, FileKind, FileResult, Finding, Location, new_cached_result, new_edit, new_fix, new_span, new_stored_fix,
+    APPLICABILITY_BY_VALUE, SEVERITY_BY_NUMBER, Applicability, CachedSource, FileError, FileKind, FileResult, Finding, Location, new_cached_result, new_edit, new_fix, new_span, new_stored_fix,
 )
 
 DIRECTORY = ".dockerlint_cache"
@@ -441,14 +442,16 @@ def _mark(directory: str) -> None:
 #             anchor, fix, related), fix None or (applicability, description, edits), an edit
 #             (start, end, content, line, col, end_line, end_col) (the last four when the source
 #             had a line index), related None or ((path, line, col, message), ...)
-#   json:    None, or (the path as shown, the findings' lines of the JSON report) when the run
-#            that stored it reported JSON: a cached run writes them as they are (`_json_lines`)
+#   json:    None, or (the path as shown, the findings' lines of the JSON report, ((severity,
+#            count), ...), fixable) when the run that stored it reported JSON: a cached run
+#            writes them as they are (`_json_lines`)
 _PATH, _TIME = 5, 6
 
 
-def _json_lines(result: FileResult) -> tuple[str, str] | None:
+def _json_lines(result: FileResult) -> tuple[str, str, tuple, int] | None:
     """The result's findings as the JSON report writes them (one text, the report's line break
-    between them), with the path they show. Rendering them was a third of a cached run over the
+    between them), with the path they show, and what its summary counts of them: (severity's
+    number, findings) pairs and the fixable ones. Rendering them was a third of a cached run over the
     Kubernetes corpus as JSON (19,806 findings, ~85 of ~340 ms): the run that lints a file, and
     reports JSON, stores its lines with it (one string a file: a string a finding made the pack
     load 14 ms slower, one a file 2 ms). Not for findings whose lines depend on more than the
@@ -459,7 +462,10 @@ def _json_lines(result: FileResult) -> tuple[str, str] | None:
     from dockerlint.report.json_format import LINE_BREAK, finding_line, page_url
 
     shown = relative(result.path, ".")
-    return shown, LINE_BREAK.join([finding_line(result, f, ".", page_url, shown, _JSON_PARTS) for f in result.findings])
+    lines = LINE_BREAK.join([finding_line(result, f, ".", page_url, shown, _JSON_PARTS) for f in result.findings])
+    counts = Counter(int(f.severity) for f in result.findings)
+    fixable = sum(1 for f in result.findings if f.fix is not None and f.fix.applicability is not Applicability.DISPLAY_ONLY)
+    return shown, lines, tuple(sorted(counts.items())), fixable
 
 
 _JSON_PARTS: dict = {}  # the text findings share, for `_json_lines` (json_format.finding_line's `parts`)
@@ -550,7 +556,11 @@ def _decode(data: tuple, path: str, text: str | bytes | None, seen: dict | None 
     # `text` None: found by the file's stamp, never read (CachedSource reads it if asked)
     source = CachedSource(path, known, data=text) if isinstance(text, bytes) else CachedSource(path, known, text=text)
     json = data[7] if len(data) > 7 else None
-    if json is not None and not (type(json) is tuple and len(json) == 2 and type(json[0]) is str and type(json[1]) is str):
+    if json is not None and not (type(json) is tuple and len(json) == 4 and type(json[0]) is str and type(json[1]) is str
+                                 and type(json[2]) is tuple and type(json[3]) is int
+                                 and all(type(c) is tuple and len(c) == 2 and c[0] in SEVERITY_BY_NUMBER and type(c[1]) is int
+                                         for c in json[2])
+                                 and sum(c[1] for c in json[2]) == len(entries) and 0 <= json[3] <= len(entries)):
         json = None  # not lines this report can write: written from the findings
     return new_cached_result(path, kind, entries, partial(_findings, entries, path, kind, known), error, source, documents, related, json)
 
