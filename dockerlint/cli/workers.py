@@ -3,9 +3,9 @@
 The parent lints too: on two CPUs one child and the parent do what a pool of two workers did,
 without the pool's third process, without sending the parent's share through pickles, and
 without the parent's decoding of results competing with the workers for the CPUs while they
-lint. Work is claimed from a pipe filled with the items' numbers before the fork (a read of
-four bytes takes one, atomically), so a slow file, a chart say, holds up only the process
-that took it. A child writes each result to its own unnamed temporary file as it goes, its
+lint. Work is claimed from a pipe filled before the fork with the numbers of chunks of items
+(one item a chunk up to 16,000 items; a read of four bytes takes one, atomically), so a slow
+file, a chart say, holds up only the process that took it. A child writes each result to its own unnamed temporary file as it goes, its
 count of done items to a shared page (for the progress bar), and leaves with `os._exit`: it
 never returns into the caller's code. Whatever a child did not hand back (it failed on an
 item, or died) the parent does itself, so an error is raised, and reported, as in a run
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import struct
 import sys
 from typing import Any, Callable
@@ -91,7 +92,7 @@ def run_shared(
     finally:
         for pid in pids:  # this process failed or was interrupted: the children go too
             try:
-                os.kill(pid, 9)
+                os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
             except OSError:
                 pass
