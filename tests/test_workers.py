@@ -154,3 +154,33 @@ def test_a_pipe_that_takes_less_means_one_process(monkeypatch):
     assert workers.run_shared(50, 2, lambda i: i, there, None) == list(range(50))
     monkeypatch.undo()
     assert _no_children_left()
+
+
+def test_a_child_stops_when_its_parent_is_killed(tmp_path):
+    """SIGTERM ends the parent without its `finally`: the child notices it is orphaned after its
+    current item instead of linting the rest of the run for nobody."""
+    marker = tmp_path / "child-items"
+    program = textwrap.dedent(f"""
+        import os, sys, time
+        from dockerlint.cli import workers
+        mine = []
+        def here(i):
+            mine.append(i)
+            if len(mine) == 3:
+                os.kill(os.getpid(), 15)  # the parent is killed mid-run
+            time.sleep(0.01)
+            return i
+        def there(i):
+            with open({str(marker)!r}, "a") as f:
+                f.write(f"{{i}}\\n")
+            time.sleep(0.01)
+            return i
+        workers.run_shared(400, 2, here, there, lambda i, data: data)
+    """)
+    run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
+    assert run.returncode == -15, run.stderr
+    time.sleep(0.5)  # the child's last item
+    done = marker.read_text().split() if marker.exists() else []
+    assert len(done) < 50  # not the ~390 items left
+    time.sleep(0.3)
+    assert len(marker.read_text().split() if marker.exists() else []) == len(done)  # and it is gone

@@ -63,9 +63,10 @@ def run_shared(
         for slot in range(children):
             sys.stdout.flush()
             sys.stderr.flush()
+            parent = os.getpid()
             pid = os.fork()
             if pid == 0:  # the child: never returns
-                _child(read_end, chunk, count, there, spools[slot], counts, slot)
+                _child(read_end, chunk, count, there, spools[slot], counts, slot, parent)
             pids.append(pid)
         seen = 0
         while True:
@@ -145,7 +146,7 @@ def _claim(read_end: int, chunk: int, count: int) -> range | None:
     return range(start, min(start + chunk, count))
 
 
-def _child(read_end, chunk, count, there, spool, counts, slot) -> None:
+def _child(read_end, chunk, count, there, spool, counts, slot, parent: int) -> None:
     code = 0
     try:
         out = open(spool.fileno(), "wb", closefd=False)
@@ -162,6 +163,8 @@ def _child(read_end, chunk, count, there, spool, counts, slot) -> None:
                 out.write(record)
                 items += 1
                 struct.pack_into("<q", counts, 8 * slot, items)
+                if os.getppid() != parent:  # the parent was killed (SIGTERM): nobody will read these
+                    raise SystemExit(1)
         out.flush()
     except BaseException:
         code = 1
