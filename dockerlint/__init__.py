@@ -11,6 +11,54 @@ def user_cache_dir() -> str:
     return os.path.join(base, "dockerlint")
 
 
+class CachedDict:
+    """A dictionary kept in a `marshal` file of the user's cache (compiled dataclass methods,
+    compiled patterns): read once by `load` (a missing, unreadable or foreign file reads as
+    empty), written by `save` when this process added to it (atomically; past `bound` entries,
+    many versions' worth, only those it used; a failed write is ignored: the next process
+    computes again)."""
+
+    def __init__(self, bound: int):
+        self.entries: dict = {}
+        self.used: set = set()
+        self.dirty = False
+        self.path: str | None = None
+        self.bound = bound
+
+    def load(self, path: str) -> None:
+        import marshal
+
+        self.path = path
+        try:
+            with open(path, "rb") as f:
+                loaded = marshal.loads(f.read())
+        except (OSError, ValueError, EOFError, TypeError):
+            return
+        if isinstance(loaded, dict):
+            self.entries.update(loaded)
+
+    def save(self) -> None:
+        import marshal
+
+        if not self.dirty or self.path is None:
+            return
+        self.dirty = False
+        entries = self.entries
+        if len(entries) > self.bound:
+            entries = {k: v for k, v in entries.items() if k in self.used}
+        tmp = f"{self.path}.{os.getpid()}.tmp"
+        try:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            with open(tmp, "wb") as f:
+                f.write(marshal.dumps(entries))
+            os.replace(tmp, self.path)
+        except (OSError, ValueError):
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
 from dockerlint import codecache  # noqa: E402 - before any module defines a dataclass
 
 codecache.install()

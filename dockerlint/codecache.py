@@ -16,15 +16,13 @@ import atexit
 import builtins
 import dataclasses
 import importlib.util
-import marshal
 import os
 
 _OURS = ("dockerlint.",)
 _MAX_ENTRIES = 4000  # beyond this (many versions' classes), keep only what this process used
-_codes: dict = {}
+_store = None  # the CachedDict, once installed
+_codes: dict = {}  # source text -> its code (the store's entries)
 _used: set = set()
-_dirty = False
-_path = None
 
 
 def _file() -> str:
@@ -34,12 +32,11 @@ def _file() -> str:
 
 
 def _exec(source, globals=None, locals=None, /):
-    global _dirty
     if type(source) is str and globals is not None and str(globals.get("__name__", "")).startswith(_OURS):
         code = _codes.get(source)
         if code is None:
             code = _codes[source] = compile(source, "<string>", "exec", dont_inherit=True)
-            _dirty = True
+            _store.dirty = True
         _used.add(source)
         source = code
     return builtins.exec(source, globals, locals)
@@ -47,37 +44,19 @@ def _exec(source, globals=None, locals=None, /):
 
 def install() -> None:
     """Serve dataclasses' compilations of dockerlint classes from the cache file (once)."""
-    global _path
-    if _path is not None:
+    global _store
+    if _store is not None:
         return
-    _path = _file()
-    try:
-        with open(_path, "rb") as f:
-            loaded = marshal.loads(f.read())
-        if isinstance(loaded, dict):
-            _codes.update(loaded)
-    except (OSError, ValueError, EOFError, TypeError):
-        pass  # no cache yet, or one this interpreter cannot read: compile
+    from dockerlint import CachedDict
+
+    _store = CachedDict(_MAX_ENTRIES)
+    _store.entries, _store.used = _codes, _used
+    _store.load(_file())  # none yet, or one this interpreter cannot read: compile
     dataclasses.exec = _exec  # `exec` in dataclasses' module globals shadows the builtin
     atexit.register(save)  # the command line, which ends with os._exit, calls save() itself
 
 
 def save() -> None:
-    """Write the cache file if this process compiled something new (atomically; errors ignored:
-    the next process compiles again)."""
-    global _dirty
-    if not _dirty or _path is None:
-        return
-    _dirty = False
-    codes = _codes if len(_codes) <= _MAX_ENTRIES else {s: c for s, c in _codes.items() if s in _used}
-    tmp = f"{_path}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(_path), exist_ok=True)
-        with open(tmp, "wb") as f:
-            f.write(marshal.dumps(codes))
-        os.replace(tmp, _path)
-    except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+    """Write the cache file if this process compiled something new."""
+    if _store is not None:
+        _store.save()

@@ -15,7 +15,6 @@ its `re` untouched.
 """
 from __future__ import annotations
 
-import marshal
 import os
 import re
 import sys
@@ -29,14 +28,13 @@ except ImportError:  # pragma: no cover - Python 3.10
 import _sre
 
 _MAX_ENTRIES = 4000  # beyond this (patterns made from changing input), keep only this process's
-_entries: dict = {}  # (pattern, flags) -> (flags, code, groups, groupindex, indexgroup)
+_store = None  # the CachedDict, once installed
+_entries: dict = {}  # (pattern, flags) -> (flags, code, groups, groupindex, indexgroup): the store's
 # The program is kept as the bytes of an array of code units: a file of a few hundred patterns
 # is read without making an int object for every unit of every program (a list of ints cost a
 # run of one small Dockerfile more than the compiling it saved), and only a used entry's is made.
 _UNIT = next((t for t in "IL" if array(t).itemsize == _sre.CODESIZE), None)
 _used: set = set()
-_dirty = False
-_path: str | None = None
 _original = _compiler.compile
 
 
@@ -66,7 +64,6 @@ def _build(pattern: str, entry: tuple):
 def _compile(p, flags=0):
     if type(p) is not str or type(flags) is not int or flags & re.DEBUG:
         return _original(p, flags)
-    global _dirty
     key = (p, flags)
     entry = _entries.get(key)
     if entry is not None:
@@ -87,23 +84,20 @@ def _compile(p, flags=0):
         return _original(p, flags)
     _entries[key] = entry
     _used.add(key)
-    _dirty = True
+    _store.dirty = True
     return compiled
 
 
 def install() -> None:
     """Serve `re`'s compilations from the cache file (once; CPython only)."""
-    global _path
-    if _path is not None or sys.implementation.name != "cpython" or _UNIT is None or not hasattr(_compiler, "_code"):
+    global _store
+    if _store is not None or sys.implementation.name != "cpython" or _UNIT is None or not hasattr(_compiler, "_code"):
         return
-    _path = _file()
-    try:
-        with open(_path, "rb") as f:
-            loaded = marshal.loads(f.read())
-        if isinstance(loaded, dict):
-            _entries.update(loaded)
-    except (OSError, ValueError, EOFError, TypeError):
-        pass  # no cache yet, or one this interpreter cannot read: compile
+    from dockerlint import CachedDict
+
+    _store = CachedDict(_MAX_ENTRIES)
+    _store.entries, _store.used = _entries, _used
+    _store.load(_file())  # none yet, or one this interpreter cannot read: compile
     _compiler.compile = _compile  # `re._compile` calls it through the module
 
 
@@ -113,21 +107,6 @@ def uninstall() -> None:
 
 
 def save() -> None:
-    """Write the cache file if this process compiled something new (atomically; errors ignored:
-    the next process compiles again)."""
-    global _dirty
-    if not _dirty or _path is None:
-        return
-    _dirty = False
-    entries = _entries if len(_entries) <= _MAX_ENTRIES else {k: v for k, v in _entries.items() if k in _used}
-    tmp = f"{_path}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(_path), exist_ok=True)
-        with open(tmp, "wb") as f:
-            f.write(marshal.dumps(entries))
-        os.replace(tmp, _path)
-    except (OSError, ValueError):
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+    """Write the cache file if this process compiled something new."""
+    if _store is not None:
+        _store.save()

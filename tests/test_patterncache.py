@@ -33,14 +33,14 @@ SAMPLES = ["export PATH=/x", "A='b' c", "RUN apt-get install -y curl", "# hadoli
 def cache(tmp_path, monkeypatch):
     """The cache module with its file under tmp_path, and `re` as it was afterwards."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    saved = (dict(patterncache._entries), set(patterncache._used), patterncache._dirty, patterncache._path)
+    saved = (dict(patterncache._entries), set(patterncache._used), patterncache._store)
     patterncache.uninstall()
 
     def fresh():
         patterncache.uninstall()
         patterncache._entries.clear()
         patterncache._used.clear()
-        patterncache._dirty, patterncache._path = False, None
+        patterncache._store = None
         re.purge()
         patterncache.install()
 
@@ -52,7 +52,7 @@ def cache(tmp_path, monkeypatch):
     patterncache._entries.update(saved[0])
     patterncache._used.clear()
     patterncache._used.update(saved[1])
-    patterncache._dirty, patterncache._path = saved[2], saved[3]
+    patterncache._store = saved[2]
 
 
 def originals():
@@ -62,7 +62,7 @@ def originals():
 def test_a_pattern_from_the_file_is_the_one_re_compiles(cache, monkeypatch):
     first = [re.compile(p, f) for p, f in PATTERNS]
     patterncache.save()
-    assert os.path.exists(patterncache._path)
+    assert os.path.exists(patterncache._file())
     cache()  # a new process: reads the file
     assert all((p, int(f)) in patterncache._entries for p, f in PATTERNS)
 

@@ -69,16 +69,12 @@ def run_shared(
                 _child(read_end, chunk, count, there, spools[slot], counts, slot, parent)
             pids.append(pid)
         seen = 0
-        while True:
-            claimed = _claim(read_end, chunk, count)
-            if claimed is None:
-                break
-            for i in claimed:
-                outcomes[i] = here(i)
-                done[i] = True
-                if tick is not None:
-                    tick(1)
-                    seen = _report(counts, children, seen, tick)
+        for i in _claims(read_end, chunk, count):
+            outcomes[i] = here(i)
+            done[i] = True
+            if tick is not None:
+                tick(1)
+                seen = _report(counts, children, seen, tick)
         _wait(pids, counts, children, seen, tick)
         pids = []
         for spool in spools:
@@ -138,12 +134,14 @@ def _fill(write_end: int, count: int) -> int | None:
     return chunk if written == len(data) else None
 
 
-def _claim(read_end: int, chunk: int, count: int) -> range | None:
-    token = os.read(read_end, _TOKEN.size)
-    if len(token) < _TOKEN.size:
-        return None
-    start = _TOKEN.unpack(token)[0]
-    return range(start, min(start + chunk, count))
+def _claims(read_end: int, chunk: int, count: int):
+    """The items this process claims, a chunk at a time, until the pipe is empty."""
+    while True:
+        token = os.read(read_end, _TOKEN.size)
+        if len(token) < _TOKEN.size:
+            return
+        start = _TOKEN.unpack(token)[0]
+        yield from range(start, min(start + chunk, count))
 
 
 def _child(read_end, chunk, count, there, spool, counts, slot, parent: int) -> None:
@@ -151,20 +149,16 @@ def _child(read_end, chunk, count, there, spool, counts, slot, parent: int) -> N
     try:
         out = open(spool.fileno(), "wb", closefd=False)
         items = 0
-        while True:
-            claimed = _claim(read_end, chunk, count)
-            if claimed is None:
-                break
-            for i in claimed:
-                try:
-                    record = pickle.dumps((i, True, there(i)), pickle.HIGHEST_PROTOCOL)
-                except Exception:  # the parent does it again, and reports it as it would
-                    record = pickle.dumps((i, False, None), pickle.HIGHEST_PROTOCOL)
-                out.write(record)
-                items += 1
-                struct.pack_into("<q", counts, 8 * slot, items)
-                if os.getppid() != parent:  # the parent was killed (SIGTERM): nobody will read these
-                    raise SystemExit(1)
+        for i in _claims(read_end, chunk, count):
+            try:
+                record = pickle.dumps((i, True, there(i)), pickle.HIGHEST_PROTOCOL)
+            except Exception:  # the parent does it again, and reports it as it would
+                record = pickle.dumps((i, False, None), pickle.HIGHEST_PROTOCOL)
+            out.write(record)
+            items += 1
+            struct.pack_into("<q", counts, 8 * slot, items)
+            if os.getppid() != parent:  # the parent was killed (SIGTERM): nobody will read these
+                raise SystemExit(1)
         out.flush()
     except BaseException:
         code = 1
