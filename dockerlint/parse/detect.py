@@ -102,6 +102,8 @@ def kind_by_name(path: str) -> FileKind | None:
     name = os.path.basename(path.replace("\\", "/")).lower()
     if not name or name.endswith(".dockerignore"):
         return None
+    if "file" not in name:  # neither base below (most names of a tree of manifests)
+        return FileKind.COMPOSE if _COMPOSE_NAME.match(name) else None
     for base in ("dockerfile", "containerfile"):
         if name == base or name.endswith("." + base):
             return FileKind.DOCKERFILE
