@@ -16,15 +16,34 @@ from dockerlint.cli import workers
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork() on this system: one process lints")
 
 
-def _no_children_left() -> bool:
-    try:
-        os.waitpid(-1, os.WNOHANG)  # a child running, or one not waited for
-    except ChildProcessError:
-        return True
-    return False
+@pytest.fixture
+def forked(monkeypatch):
+    """The pids of the children run_shared forks (the test process has others of its own)."""
+    pids = []
+    real_fork = os.fork
+
+    def fork():
+        pid = real_fork()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(workers.os, "fork", fork)
+    return pids
 
 
-def test_parent_and_child_share_the_items_in_order():
+def _all_reaped(pids) -> bool:
+    """Every one of `pids` has exited and been waited for by run_shared."""
+    for pid in pids:
+        try:
+            os.waitpid(pid, os.WNOHANG)  # (0, 0): running; (pid, status): exited, not waited for
+        except ChildProcessError:
+            continue
+        return False
+    return True
+
+
+def test_parent_and_child_share_the_items_in_order(forked):
     parent = os.getpid()
     ticks = []
 
@@ -42,7 +61,7 @@ def test_parent_and_child_share_the_items_in_order():
     assert by == {"here", "back"}  # both processes took items
     assert {o[3] for o in out if o[0] == "back"} - {parent}  # the child's from another process
     assert sum(ticks) == 200
-    assert _no_children_left()
+    assert forked and _all_reaped(forked)
 
 
 def test_one_job_or_one_item_stays_in_this_process():
@@ -75,7 +94,7 @@ def test_what_a_child_fails_on_is_done_by_the_parent():
     assert all(i in done_here for i in range(1, 120, 2))
 
 
-def test_what_a_dead_child_left_is_done_by_the_parent():
+def test_what_a_dead_child_left_is_done_by_the_parent(forked):
     def there(i):
         if i >= 10:
             os._exit(3)  # killed mid-run, its claimed item unfinished
@@ -84,7 +103,7 @@ def test_what_a_dead_child_left_is_done_by_the_parent():
     out = workers.run_shared(60, 3, lambda i: ("here", i), there, lambda i, data: data)
     assert [o[1] for o in out] == list(range(60))
     assert all(o[0] == "here" for o in out if o[1] >= 10)
-    assert _no_children_left()
+    assert len(forked) == 2 and _all_reaped(forked)
 
 
 def test_items_are_claimed_in_chunks_past_the_pipes_size(monkeypatch):
@@ -93,7 +112,7 @@ def test_items_are_claimed_in_chunks_past_the_pipes_size(monkeypatch):
     assert out == list(range(100))
 
 
-def test_a_failing_parent_takes_its_children_with_it():
+def test_a_failing_parent_takes_its_children_with_it(forked):
     def here(i):
         if i > 3:
             raise KeyboardInterrupt
@@ -105,7 +124,7 @@ def test_a_failing_parent_takes_its_children_with_it():
 
     with pytest.raises(KeyboardInterrupt):
         workers.run_shared(400, 2, here, there, lambda i, data: data)
-    assert _no_children_left()
+    assert forked and _all_reaped(forked)
 
 
 def test_output_is_written_once_and_a_childs_is_not_lost():
@@ -144,7 +163,7 @@ def test_the_numbers_fit_the_pipe():
     assert [int.from_bytes(data[i:i + 4], "little") for i in range(0, len(data), 4)] == list(range(0, 5000, 5))
 
 
-def test_a_pipe_that_takes_less_means_one_process(monkeypatch):
+def test_a_pipe_that_takes_less_means_one_process(monkeypatch, forked):
     real_write = os.write
     monkeypatch.setattr(workers.os, "write", lambda fd, data: real_write(fd, data[:4]))
 
@@ -153,7 +172,7 @@ def test_a_pipe_that_takes_less_means_one_process(monkeypatch):
 
     assert workers.run_shared(50, 2, lambda i: i, there, None) == list(range(50))
     monkeypatch.undo()
-    assert _no_children_left()
+    assert forked == []  # no child: the pipe did not take the numbers
 
 
 def test_a_child_stops_when_its_parent_is_killed(tmp_path):
