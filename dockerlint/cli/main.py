@@ -608,10 +608,11 @@ def cmd_check(args) -> int:
 
     resolver = make_resolver(args)
     check_output_file(args.output_file)
-    if args.format == "json" and not args.fix and not _cache_off(args):
+    lines = args.format == "json" and not args.fix and not _cache_off(args)
+    if lines or "dockerlint.state.cache" in sys.modules:  # (set for this run: a process may run several)
         from dockerlint.state import cache
 
-        cache.STORE.json_lines = True  # results stored with their lines of the report (cache._json_lines)
+        cache.STORE.json_lines = lines  # results stored with their lines of the report (cache._json_lines)
     results, changed, _skipped = lint_candidates(args, resolver, fixing=args.fix)
     baselined = apply_baseline(args, resolver, results)
     say_if_nothing_to_lint(args, results)
