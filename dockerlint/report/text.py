@@ -44,12 +44,22 @@ def source_excerpt(result, finding, color: bool) -> list[str]:
         length = max(1, end - start)
     else:
         length = max(1, len(shown) - start)
+    if not color:
+        gutter = " " * width + " |"
+        return [gutter, f"{s.line} | {shown}", f"{gutter} {' ' * start}{'^' * length}"]
     gutter = _c(" " * width + " |", "34", color)
     return [
         gutter,
         _c(f"{s.line} |", "34", color) + " " + shown,
         gutter + " " + " " * start + _c("^" * length, COLORS.get(finding.severity, "0"), color),
     ]
+
+
+_FIX_LABELS = {
+    Applicability.SAFE: "fix available",
+    Applicability.UNSAFE: "unsafe fix available (--unsafe-fixes)",
+    Applicability.DISPLAY_ONLY: "suggested change (shown only)",
+}
 
 
 def render(results, options) -> str:
@@ -65,11 +75,15 @@ def render(results, options) -> str:
             if e.line:
                 where += f":{e.line}:{e.column or 1}"
             lines.append(f"{_c(where, '1', color)}: {_c('error', '31;1', color)}: {e.message}")
+        shown = relative(result.path, options.root) if result.findings else ""  # asked once a file
         for f in result.findings:
             counts[(f.code, f.name)] += 1
-            where = f"{relative(f.path, options.root)}:{f.span.line}:{f.span.col}"
-            sev = _c(str(f.severity), COLORS.get(f.severity, "0"), color)
-            lines.append(f"{_c(where, '1', color)}: {_c(f.code, '1', color)} [{sev}] {f.message}")
+            where = f"{shown if f.path == result.path else relative(f.path, options.root)}:{f.span.line}:{f.span.col}"
+            if color:
+                sev = _c(str(f.severity), COLORS.get(f.severity, "0"), color)
+                lines.append(f"{_c(where, '1', color)}: {_c(f.code, '1', color)} [{sev}] {f.message}")
+            else:
+                lines.append(f"{where}: {f.code} [{f.severity!s}] {f.message}")
             if options.show_source:
                 lines.extend(source_excerpt(result, f, color))
             # `=` under the gutter's `|`, whatever the width of the line number
@@ -80,11 +94,7 @@ def render(results, options) -> str:
                     fixable += 1
                 elif a is Applicability.UNSAFE:
                     unsafe_only += 1
-                label = {
-                    Applicability.SAFE: "fix available",
-                    Applicability.UNSAFE: "unsafe fix available (--unsafe-fixes)",
-                    Applicability.DISPLAY_ONLY: "suggested change (shown only)",
-                }[a]
+                label = _FIX_LABELS[a]
                 detail = f": {f.fix.description}" if f.fix.description else ""
                 lines.append(f"{indent}= {label}{detail}")
             for loc in f.related:
