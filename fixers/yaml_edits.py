@@ -33,6 +33,7 @@ import yaml as _pyyaml
 from dockerlint.model import Edit, SourceText
 from dockerlint.parse.yaml import (
     MAP_TAG,
+    SAFE_LOADER,
     MERGE_TAG,
     SEQ_TAG,
     STR_TAG,
@@ -124,8 +125,6 @@ def detect_style(source: SourceText, documents: list[YamlDocument] | None = None
 
 _PLAIN_START_BAD = set("-?:,[]{}#&*!|>'\"%@`")
 _RESOLVER = _pyyaml.resolver.Resolver()
-# libyaml's safe loader where PyYAML has it: the pure-Python one reads a scalar ~5x slower
-_SAFE_LOADER = getattr(_pyyaml, "CSafeLoader", _pyyaml.SafeLoader)
 
 
 def _plain_tag(text: str) -> str:
@@ -545,7 +544,7 @@ def _scalar_value_of(item: Any) -> str | None:
     """The string value a rendered scalar item will have (None when it is not a plain string)."""
     if isinstance(item, str):
         try:
-            loaded = _pyyaml.load(item, Loader=_SAFE_LOADER)
+            loaded = _pyyaml.load(item, Loader=SAFE_LOADER)  # libyaml's (the pure-Python one: ~5x slower)
         except (_pyyaml.YAMLError, UnicodeEncodeError):
             return None
         return loaded if isinstance(loaded, str) else None

@@ -272,6 +272,6 @@ def test_json_finding_lines_are_the_encoder_s_output():
     for result in (with_source, without):
         for f in findings:
             for path in (None, "shown/path"):
-                expected = json_format._ONE_LINE(json_format.finding_dict(result, f, ".", json_format.rule_url, path))
+                expected = json_format.ONE_LINE(json_format.finding_dict(result, f, ".", json_format.rule_url, path))
                 assert json_format.finding_line(result, f, ".", json_format.rule_url, path) == expected
                 json.loads(expected)

@@ -65,8 +65,10 @@ try:  # libyaml bindings (shipped in PyYAML's wheels)
 except AttributeError:  # pragma: no cover - only without libyaml
     _Loader = _pyyaml.SafeLoader
     _C_LOADER = False
+SAFE_LOADER = _Loader  # for other YAML reading (the fixers'): libyaml's safe loader where PyYAML has it
 
 __all__ = [
+    "SAFE_LOADER",
     "MAX_DEPTH",
     "DEFAULT_BUDGET",
     "YamlParseError",

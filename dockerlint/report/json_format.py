@@ -15,7 +15,7 @@ from dockerlint.docs import rule_url
 
 from dockerlint import __version__
 from dockerlint.model import APPLICABILITY_BY_VALUE, SEVERITY_BY_NUMBER, Applicability, CachedResult, StoredFix
-from dockerlint.report.common import fix_dict, relative
+from dockerlint.report.common import ONE_LINE, Encoded, dumps_lines, fix_dict, relative
 
 
 def finding_dict(result, finding, root: str, url=None, path: str | None = None) -> dict:
@@ -46,7 +46,7 @@ _TEXT = {a: str(a) for a in Applicability}
 
 
 def finding_line(result, finding, root: str, url, path: str | None = None, parts: dict | None = None) -> str:
-    """`_ONE_LINE(finding_dict(...))`, written directly: building the dictionary and encoding it
+    """`ONE_LINE(finding_dict(...))`, written directly: building the dictionary and encoding it
     was most of the time a cached run spent rendering (tests hold the two equal). `parts`
     remembers the text of what a rule's findings share (code, name, severity; aliases, url),
     under tuple keys, and the JSON form of the strings findings repeat (paths, messages, fix
@@ -108,8 +108,8 @@ def _line(code: str, name: str, severity, message: str, shown: str, line: int, c
     related_text = ""
     if related:
         related_text = ', "related": [' + ", ".join(
-            f'{{"path": {_STRING(relative(where, root))}, "line": {_ONE_LINE(at_line)}, '
-            f'"column": {_ONE_LINE(at_col)}, "message": {_STRING(note)}}}'
+            f'{{"path": {_STRING(relative(where, root))}, "line": {ONE_LINE(at_line)}, '
+            f'"column": {ONE_LINE(at_col)}, "message": {_STRING(note)}}}'
             for where, at_line, at_col, note in related) + "]"
     return (f'{head}{_encoded(message, parts)}, "path": {_encoded(shown, parts)}, '
             f'"line": {line}, "column": {col}, "end_line": {end_line}, "end_column": {end_col}, '
@@ -178,7 +178,7 @@ def render(results, options) -> str:
     ]
     document = {
         "version": __version__,
-        "findings": _Encoded(lines),
+        "findings": Encoded(lines),
         "errors": errors,
         "summary": {
             "files": len(results),
@@ -189,37 +189,9 @@ def render(results, options) -> str:
             **({"baselined": options.extra["baselined"]} if "baselined" in options.extra else {}),
         },
     }
-    return dumps(document)
+    # written in one join: a cached run's report is megabytes of findings, and each intermediate
+    # string of that size was another copy into freshly faulted-in memory
+    return dumps_lines(document, frozenset({"findings", "errors"}))
 
 
-_ONE_LINE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
-LINE_BREAK = ",\n    "  # between two findings (or errors) of the report
-
-
-class _Encoded(list):
-    """Items already written as JSON text, one per line."""
-
-
-def dumps(document: dict) -> str:
-    """`document` indented by two spaces down to its lists of objects, whose items are one line each.
-    Written as one join of every piece: a cached run's report is megabytes of findings, and each
-    intermediate string of that size was another copy into freshly faulted-in memory."""
-    out = ["{\n"]
-    items = list(document.items())
-    for i, (key, value) in enumerate(items):
-        comma = ",\n" if i < len(items) - 1 else "\n"
-        out.append(f"  {_ONE_LINE(key)}: ")
-        if isinstance(value, list) and value:
-            encoded = value if isinstance(value, _Encoded) else [_ONE_LINE(v) for v in value]
-            out.append("[\n    ")
-            for k, line in enumerate(encoded):
-                if k:
-                    out.append(LINE_BREAK)
-                out.append(line)
-            out.append("\n  ]" + comma)
-        elif isinstance(value, dict) and value:
-            out.append(json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ") + comma)
-        else:
-            out.append(_ONE_LINE(value) + comma)
-    out.append("}\n")
-    return "".join(out)
+LINE_BREAK = ",\n    "  # between two findings (or errors): what `dumps_lines` puts between a top-level list's items

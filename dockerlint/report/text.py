@@ -44,9 +44,6 @@ def source_excerpt(result, finding, color: bool) -> list[str]:
         length = max(1, end - start)
     else:
         length = max(1, len(shown) - start)
-    if not color:
-        gutter = " " * width + " |"
-        return [gutter, f"{s.line} | {shown}", f"{gutter} {' ' * start}{'^' * length}"]
     gutter = _c(" " * width + " |", "34", color)
     return [
         gutter,
@@ -79,11 +76,8 @@ def render(results, options) -> str:
         for f in result.findings:
             counts[(f.code, f.name)] += 1
             where = f"{shown if f.path == result.path else relative(f.path, options.root)}:{f.span.line}:{f.span.col}"
-            if color:
-                sev = _c(str(f.severity), COLORS.get(f.severity, "0"), color)
-                lines.append(f"{_c(where, '1', color)}: {_c(f.code, '1', color)} [{sev}] {f.message}")
-            else:
-                lines.append(f"{where}: {f.code} [{f.severity!s}] {f.message}")
+            sev = _c(str(f.severity), COLORS.get(f.severity, "0"), color)
+            lines.append(f"{_c(where, '1', color)}: {_c(f.code, '1', color)} [{sev}] {f.message}")
             if options.show_source:
                 lines.extend(source_excerpt(result, f, color))
             # `=` under the gutter's `|`, whatever the width of the line number

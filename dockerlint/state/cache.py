@@ -322,14 +322,14 @@ def _final(entry: tuple, now: float) -> tuple:
          f[13])
         for f in entry[4]
     )
-    return (*entry[:4], findings, entry[_PATH], now, *entry[_TIME + 1:_TIME + 2])  # and its JSON lines
+    return (*entry[:4], findings, entry[_PATH], now, *entry[_JSON:])  # and its JSON lines, if any
 
 
 def _bounded(entries: dict) -> dict:
     """The latest PER_PATH entries of each file."""
     by_path: dict[str, list] = {}
     for k, entry in entries.items():
-        if isinstance(entry, tuple) and len(entry) in (7, 8) and isinstance(entry[_TIME], float):
+        if isinstance(entry, tuple) and len(entry) in (_JSON, _JSON + 1) and isinstance(entry[_TIME], float):
             by_path.setdefault(entry[_PATH], []).append((entry[_TIME], k))  # anything else is dropped
     keep = {k for found in by_path.values() for _t, k in sorted(found, reverse=True)[:PER_PATH]}
     return {k: e for k, e in entries.items() if k in keep}
@@ -445,7 +445,7 @@ def _mark(directory: str) -> None:
 #   json:    None, or (the path as shown, the findings' lines of the JSON report, ((severity,
 #            count), ...), fixable) when the run that stored it reported JSON: a cached run
 #            writes them as they are (`_json_lines`)
-_PATH, _TIME = 5, 6
+_PATH, _TIME, _JSON = 5, 6, 7
 
 
 def _json_lines(result: FileResult) -> tuple[str, str, tuple, int] | None:
@@ -555,7 +555,7 @@ def _decode(data: tuple, path: str, text: str | bytes | None, seen: dict | None 
     known: dict[int, tuple[int, int]] = {}  # offset -> (line, column) of the fixes' edits
     # `text` None: found by the file's stamp, never read (CachedSource reads it if asked)
     source = CachedSource(path, known, data=text) if isinstance(text, bytes) else CachedSource(path, known, text=text)
-    json = data[7] if len(data) > 7 else None
+    json = data[_JSON] if len(data) > _JSON else None
     if json is not None and not (type(json) is tuple and len(json) == 4 and type(json[0]) is str and type(json[1]) is str
                                  and type(json[2]) is tuple and type(json[3]) is int
                                  and all(type(c) is tuple and len(c) == 2 and c[0] in SEVERITY_BY_NUMBER and type(c[1]) is int
