@@ -238,13 +238,63 @@ def _all_nodes(documents):
         yield from iter_nodes(doc.root)
 
 
+def composed(text: str, native: bool):
+    """What `load_documents` makes of `text`, with the C composer or the Python one, as plain
+    data to compare: every document (span, `---` line, opaque ranges) and every node reachable
+    from it with its span, tag, value, style, anchor, flow and merge sources; shared nodes (an
+    alias is the anchored node) by the number of their first appearance. A YamlParseError as
+    (message, line, column)."""
+    from dockerlint.model import SourceText
+    from dockerlint.parse import yaml as y
+
+    saved = y.NATIVE
+    y.NATIVE = native
+    try:
+        documents = y.load_documents(SourceText(text))
+    except y.YamlParseError as e:
+        return ("error", str(e), e.line, e.column)
+    finally:
+        y.NATIVE = saved
+    numbers: dict[int, int] = {}
+    out: list = []
+
+    def label(node) -> int:
+        number = numbers.get(id(node))
+        if number is None:
+            number = numbers[id(node)] = len(numbers)
+            work.append(node)
+        return number
+
+    for doc in documents:
+        out.append(("document", doc.index, doc.span, doc.start_marker_line, list(doc.opaque_ranges)))
+        work: list = []
+        if doc.root is not None:
+            out.append(("root", label(doc.root)))
+        while work:
+            node = work.pop(0)
+            kind = type(node).__name__
+            if isinstance(node, y.ScalarNode):
+                out.append((kind, node.span, node.tag, node.value, node.style, node.anchor, node._py is y._UNSET))
+            elif isinstance(node, y.MappingNode):
+                out.append((kind, node.span, node.tag, node.flow, node.anchor, [(label(k), label(v)) for k, v in node.pairs],
+                            None if node._merges is None else [label(m) for m in node._merges],
+                            None if node._index is None else {k: (label(p[0]), label(p[1])) for k, p in node._index.items()}))
+            else:
+                out.append((kind, node.span, node.tag, node.flow, node.anchor, [label(i) for i in node.items]))
+    return out
+
+
 def check_yaml(text: str, lint_kinds: bool = True) -> None:
     """load_documents raises only YamlParseError (with a line when libyaml gave a mark); spans
-    lie inside the text and agree with the slow, SourceText-computed positions; the rules of
-    both YAML kinds run without crashing and report spans inside the file."""
+    lie inside the text and agree with the slow, SourceText-computed positions; the C composer
+    and the Python one make the same model; the rules of both YAML kinds run without crashing
+    and report spans inside the file."""
     from dockerlint.model import FileKind, SourceText
     from dockerlint.parse import yaml as y
 
+    if y._native is not None:
+        native, python = composed(text, True), composed(text, False)
+        require(native == python, "the C and Python composers disagree")
     source = SourceText(text)
     try:
         documents = y.load_documents(source)

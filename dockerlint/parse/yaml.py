@@ -26,7 +26,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterator, NamedTuple
+from typing import Any, Iterator, NamedTuple, NoReturn
 
 from dockerlint.model import ParseError, SourceText, Span, new_span
 from dockerlint.rulekit.patterns import lazy
@@ -346,13 +346,24 @@ def load_documents(source: SourceText) -> list[YamlDocument]:
     """Every document of the stream (empty ones included, with root None)."""
     text = source.text
     bom = 1 if _C_LOADER and text.startswith("\ufeff") else 0
+    fast = _FAST_SPANS and _marks_agree(text, bom)
     try:
+        if NATIVE and _native is not None:
+            resolvers = _Loader.yaml_implicit_resolvers
+            documents = _native.compose(
+                text.encode("utf-8"), text, fast, bom, source.span, source.position, resolvers,
+                None if _Loader.yaml_path_resolvers else STR_TAG,  # the resolver's default then
+                None if None in resolvers or _Loader.yaml_path_resolvers else STR_TAG,  # else ask for every scalar
+            )
+            if documents is not None:
+                return documents
+            # where the system's libyaml may read it otherwise than PyYAML's: PyYAML's reads it
         loader = _Loader(text)
     except UnicodeEncodeError as exc:  # lone surrogates
         line, col = source.position(exc.start)
         raise YamlParseError("text is not valid Unicode", line, col) from None
     try:
-        return _Composer(source, loader, bom).compose()
+        return _Composer(source, loader, bom, fast).compose()
     except YamlParseError:
         raise
     except RecursionError:  # pure-Python fallback only: libyaml limits nesting itself
@@ -361,6 +372,60 @@ def load_documents(source: SourceText) -> list[YamlDocument]:
         raise _error_from(exc, source, bom) from None
     finally:
         loader.dispose()
+
+
+def _marks_agree(text: str, bom: int) -> bool:
+    """libyaml's own line/column agree with SourceText's unless the text has line breaks other
+    than \n and \r\n (or a BOM, which libyaml does not count), or does not end with a line
+    break (libyaml then puts the end-of-stream mark on a line of its own, so an empty node at
+    the end of `key: ?` would sit on a line that does not exist)."""
+    return (
+        _C_LOADER
+        and not bom
+        and "\x85" not in text
+        and "\u2028" not in text
+        and "\u2029" not in text
+        and text.count("\r") == text.count("\r\n")
+        and text.endswith("\n")
+    )
+
+
+def _fail(code: str, anchor: str | None, offset: int, position) -> NoReturn:
+    """The composer's own errors (both composers'), at `offset`."""
+    line, col = position(offset)
+    if code == "undefined":
+        message = f"found undefined alias {anchor!r}"
+    elif code == "recursive":
+        message = f"recursive alias {anchor!r}: the anchored node contains its own alias"
+    else:
+        message = f"document nested too deeply (more than {MAX_DEPTH} levels)"
+    raise YamlParseError(message, line, col)
+
+
+def _add_merge(merges: list[MappingNode] | None, value: Node) -> list[MappingNode] | None:
+    """The merge sources of a mapping after one more `<<: value`. Earlier mappings win, in a
+    list (YAML merge spec) and across repeated `<<` keys."""
+    if type(value) is MappingNode:
+        sources = [value]
+    elif type(value) is SequenceNode:
+        sources = [item for item in value.items if type(item) is MappingNode]
+    else:
+        return merges  # `<<: scalar` is invalid; ignored
+    return (merges or []) + sources
+
+
+def _finish_merges(node: MappingNode, merges: list[MappingNode], work: int, start: int, position) -> int:
+    """Give a complete mapping its merge sources and build its index now, so that lookups never
+    recurse. Each merged mapping copies its sources' entries: a chain of mappings that merge the
+    previous one copies quadratically many (a 1 MB file would need tens of GB), so the copying
+    has a budget, like alias expansion. Returns the entries copied so far in the stream."""
+    work += len(node.pairs) + sum(len(m._idx()) for m in merges)
+    if work > DEFAULT_BUDGET:
+        line, col = position(start)
+        raise YamlParseError(f"merge keys (<<) expand to more than {DEFAULT_BUDGET:,} entries", line, col)
+    node._merges = merges
+    node._idx()
+    return work
 
 
 _EV = _pyyaml.events
@@ -380,10 +445,11 @@ class _Frame:
 
 
 class _Composer:
-    def __init__(self, source: SourceText, loader, bom: int):
+    def __init__(self, source: SourceText, loader, bom: int, fast: bool):
         self.source = source
         self.loader = loader
         self.bom = bom
+        self.fast = fast
 
     def compose(self) -> list[YamlDocument]:
         loader = self.loader
@@ -391,20 +457,8 @@ class _Composer:
         text = source.text
         bom = self.bom
         span_of = source.span
-        # libyaml's own line/column agree with SourceText's unless the text has line breaks
-        # other than \n and \r\n (or a BOM, which libyaml does not count), or does not end
-        # with a line break (libyaml then puts the end-of-stream mark on a line of its own, so
-        # an empty node at the end of `key: ?` would sit on a line that does not exist).
-        fast = (
-            _C_LOADER
-            and _FAST_SPANS
-            and not bom
-            and "\x85" not in text
-            and "\u2028" not in text
-            and "\u2029" not in text
-            and text.count("\r") == text.count("\r\n")
-            and text.endswith("\n")
-        )
+        position = source.position
+        fast = self.fast
         resolve = loader.resolve
         resolve_cache = _RESOLVE_CACHE
         ScalarEvent = _EV.ScalarEvent
@@ -470,19 +524,14 @@ class _Composer:
             elif etype is AliasEvent:
                 node = anchors.get(event.anchor)
                 if node is None:
-                    line, col = source.position(event.start_mark.index + bom)
-                    raise YamlParseError(f"found undefined alias {event.anchor!r}", line, col)
+                    _fail("undefined", event.anchor, event.start_mark.index + bom, position)
                 if id(node) in open_ids:
-                    line, col = source.position(event.start_mark.index + bom)
-                    raise YamlParseError(
-                        f"recursive alias {event.anchor!r}: the anchored node contains its own alias", line, col
-                    )
+                    _fail("recursive", event.anchor, event.start_mark.index + bom, position)
                 occ = span_of(event.start_mark.index + bom, event.end_mark.index + bom)
             elif etype is MappingStartEvent or etype is SequenceStartEvent:
                 sm = event.start_mark
                 if len(stack) >= MAX_DEPTH:
-                    line, col = source.position(sm.index + bom)
-                    raise YamlParseError(f"document nested too deeply (more than {MAX_DEPTH} levels)", line, col)
+                    _fail("depth", None, sm.index + bom, position)
                 if fast:
                     span = new_span(sm.index, sm.index, sm.line + 1, sm.column + 1, sm.line + 1, sm.column + 1)
                 else:
@@ -522,24 +571,14 @@ class _Composer:
                         span = new_span(s0.start, last.end, s0.line, s0.col, last.end_line, last.end_col)
                 node.span = span
                 if frame.merges is not None:
-                    # Each merged mapping copies its sources' entries: a chain of mappings that
-                    # merge the previous one copies quadratically many (a 1 MB file would need
-                    # tens of GB), so the copying has a budget, like alias expansion.
-                    merge_work += len(node.pairs) + sum(len(m._idx()) for m in frame.merges)
-                    if merge_work > DEFAULT_BUDGET:
-                        line, col = source.position(s0.start)
-                        raise YamlParseError(
-                            f"merge keys (<<) expand to more than {DEFAULT_BUDGET:,} entries", line, col
-                        )
-                    node._merges = frame.merges
-                    node._idx()  # sources are complete: build now, so lookups never recurse
+                    merge_work = _finish_merges(node, frame.merges, merge_work, s0.start, position)
                 occ = span
             elif etype is DocumentStartEvent:
                 anchors = {}
                 opaque = []
                 root = None
                 doc_start = event.start_mark.index + bom
-                doc_marker_line = source.position(doc_start)[0] if event.explicit else None
+                doc_marker_line = position(doc_start)[0] if event.explicit else None
                 continue
             elif etype is DocumentEndEvent:
                 if type(root) is ScalarNode and root.tag == NULL_TAG and root.value == "" and root.style is None:
@@ -574,23 +613,50 @@ class _Composer:
                 frame.pending_key = _UNSET
                 parent.pairs.append((key, node))
                 if type(key) is ScalarNode and key.tag == MERGE_TAG:
-                    self._add_merge(frame, key, node)
-
-    def _add_merge(self, frame: _Frame, key: ScalarNode, value: Node) -> None:
-        # Earlier mappings win, in a list (YAML merge spec) and across repeated `<<` keys.
-        sources: list[MappingNode]
-        if type(value) is MappingNode:
-            sources = [value]
-        elif type(value) is SequenceNode:
-            sources = [item for item in value.items if type(item) is MappingNode]
-        else:
-            return  # `<<: scalar` is invalid; ignored
-        frame.merges = (frame.merges or []) + sources
+                    frame.merges = _add_merge(frame.merges, node)
 
     @staticmethod
     def _trim_end(text: str, start: int, end: int) -> int:
         """Block scalars: libyaml's end mark runs over trailing blank lines."""
         return max(start + 1, start + len(text[start:end].rstrip(_WS)))
+
+
+def _native_setup() -> dict:
+    """What the C composer is set up with: this module's types, constants and hooks."""
+    resolve = _constructor.resolve
+    PyScalarNode = _pyyaml.ScalarNode
+    return {
+        "Span": Span, "ScalarNode": ScalarNode, "MappingNode": MappingNode, "SequenceNode": SequenceNode,
+        "YamlDocument": YamlDocument, "UNSET": _UNSET, "MERGE_TAG": MERGE_TAG, "NULL_TAG": NULL_TAG,
+        "MAP_TAG": MAP_TAG, "SEQ_TAG": SEQ_TAG, "NATIVE_DEPTH": _NATIVE_DEPTH,
+        "resolve_plain": lambda value: resolve(PyScalarNode, value, (True, False)),
+        "resolve_other": lambda value, quoted: resolve(PyScalarNode, value, (False, quoted)),
+        "resolve_cache": _RESOLVE_CACHE,
+        "fail": _fail, "add_merge": _add_merge, "finish_merges": _finish_merges,
+    }
+
+
+def _native_composer():
+    """The composer in C (`_yamlcompose.c`, built where libyaml's headers are), set up; None
+    where it was not built or PyYAML has no libyaml (the Python composer then)."""
+    if not _C_LOADER:
+        return None
+    try:
+        from dockerlint.parse import _yamlcompose
+    except ImportError:
+        return None
+    _yamlcompose.setup(_native_setup())
+    return _yamlcompose
+
+
+# The C composer reads the text with the system's libyaml (0.2.5 on Debian 12), PyYAML with the
+# one in its wheel, which has two changes since: a limit of 1000 nested levels, and `[? a]`
+# read right. Where the two could differ, the C composer hands the text back (None) and PyYAML
+# composes it: on any libyaml error, from 900 nested collections, at a mapping of one pair in
+# a flow sequence. Nothing else in libyaml's parser changed between them.
+_NATIVE_DEPTH = 900
+_native = _native_composer()
+NATIVE = True  # compose in C when it was built (tests turn it off to compare the two)
 
 
 # --------------------------------------------------------------------------------------------
