@@ -41,7 +41,12 @@ HARD_CASES = [
     "",
     "# only a comment\n",
     "a: 1\n---\n--- # empty\n# only a comment\n---\nkind: X\n...\n",
-    "a: 1",  # no final line break: the slow span path
+    "a: 1",  # no final line break: spans at the end from SourceText
+    "a: [x, {b: c}]",
+    "a: |\n  x",
+    "- x\n- ",
+    "a:\n  b: 'q'\n  c:",
+    "a: 1\r\nb: {c: d}",
     "\ufeffa: é😀x\r\nb: 'q'\r\n",
     "a: 1\rb: 2\n",  # a lone \r
     "a: x\x85y\nb: \u2028\n",

@@ -261,7 +261,10 @@ block_pos(PyObject *text, yaml_mark_t sm, Py_ssize_t start, Py_ssize_t end, Pos 
 
 /* compose(data, text, fast, bom, span_of, position, first_chars, quoted_tag, str_tag)
    -> [YamlDocument]. data: `text` in UTF-8 (what PyYAML hands libyaml for a str); str_tag None
-   turns the first-character test off (a wildcard implicit resolver). */
+   turns the first-character test off (a wildcard implicit resolver). fast: libyaml's marks
+   agree with SourceText's before the end of the text (yaml.py's _marks_agree, but for the
+   final line break): a node with a mark at the end gets its span from SourceText, for
+   libyaml puts its end of stream on a line of its own when the text has no final line break. */
 static PyObject *
 compose(PyObject *self, PyObject *args)
 {
@@ -288,6 +291,7 @@ compose(PyObject *self, PyObject *args)
     PyObject *node = NULL; /* owned, the node to attach */
     PyObject *marker_line = Py_None;
     Py_INCREF(Py_None);
+    const size_t size = (size_t)PyUnicode_GET_LENGTH(text);
     Py_ssize_t doc_start = 0, merge_work = 0;
     Pos occ;
 
@@ -327,7 +331,7 @@ compose(PyObject *self, PyObject *args)
             }
             PyObject *span;
             if (style == Py_None) {
-                if (fast) {
+                if (fast && em.index < size) {
                     occ = (Pos){(Py_ssize_t)sm.index, (Py_ssize_t)em.index, (Py_ssize_t)sm.line + 1,
                                 (Py_ssize_t)sm.column + 1, (Py_ssize_t)em.line + 1, (Py_ssize_t)em.column + 1};
                     span = make_span(&occ);
@@ -338,11 +342,11 @@ compose(PyObject *self, PyObject *args)
                 Py_ssize_t start = sm.index + bom, end = em.index + bom;
                 if (style == s_literal || style == s_folded) {
                     end = trim_end(text, start, end);
-                    if (fast && block_pos(text, sm, start, end, &occ))
+                    if (fast && em.index < size && block_pos(text, sm, start, end, &occ))
                         span = make_span(&occ);
                     else
                         span = span_by_source(span_of, start, end, &occ);
-                } else if (fast) {
+                } else if (fast && em.index < size) {
                     occ = (Pos){start, end, (Py_ssize_t)sm.line + 1, (Py_ssize_t)sm.column + 1,
                                 (Py_ssize_t)em.line + 1, (Py_ssize_t)em.column + 1};
                     span = make_span(&occ);
@@ -423,7 +427,7 @@ compose(PyObject *self, PyObject *args)
             }
             Pos s0;
             PyObject *span;
-            if (fast) {
+            if (fast && sm.index < size) {
                 s0 = (Pos){(Py_ssize_t)sm.index, (Py_ssize_t)sm.index, (Py_ssize_t)sm.line + 1, (Py_ssize_t)sm.column + 1,
                            (Py_ssize_t)sm.line + 1, (Py_ssize_t)sm.column + 1};
                 span = make_span(&s0);
@@ -501,7 +505,7 @@ compose(PyObject *self, PyObject *args)
             PyObject *span;
             Pos s0 = frame.s0;
             if (flow) {
-                if (fast) {
+                if (fast && em.index < size) {
                     occ = (Pos){s0.start, (Py_ssize_t)em.index, s0.line, s0.col, (Py_ssize_t)em.line + 1,
                                 (Py_ssize_t)em.column + 1};
                     span = make_span(&occ);

@@ -346,12 +346,11 @@ def load_documents(source: SourceText) -> list[YamlDocument]:
     """Every document of the stream (empty ones included, with root None)."""
     text = source.text
     bom = 1 if _C_LOADER and text.startswith("\ufeff") else 0
-    fast = _FAST_SPANS and _marks_agree(text, bom)
     try:
         if NATIVE and _native is not None:
             resolvers = _Loader.yaml_implicit_resolvers
             documents = _native.compose(
-                text.encode("utf-8"), text, fast, bom, source.span, source.position, resolvers,
+                text.encode("utf-8"), text, _FAST_SPANS and _marks_agree_inside(text, bom), bom, source.span, source.position, resolvers,
                 None if _Loader.yaml_path_resolvers else STR_TAG,  # the resolver's default then
                 None if None in resolvers or _Loader.yaml_path_resolvers else STR_TAG,  # else ask for every scalar
             )
@@ -363,7 +362,7 @@ def load_documents(source: SourceText) -> list[YamlDocument]:
         line, col = source.position(exc.start)
         raise YamlParseError("text is not valid Unicode", line, col) from None
     try:
-        return _Composer(source, loader, bom, fast).compose()
+        return _Composer(source, loader, bom, _FAST_SPANS and _marks_agree(text, bom)).compose()
     except YamlParseError:
         raise
     except RecursionError:  # pure-Python fallback only: libyaml limits nesting itself
@@ -378,7 +377,12 @@ def _marks_agree(text: str, bom: int) -> bool:
     """libyaml's own line/column agree with SourceText's unless the text has line breaks other
     than \n and \r\n (or a BOM, which libyaml does not count), or does not end with a line
     break (libyaml then puts the end-of-stream mark on a line of its own, so an empty node at
-    the end of `key: ?` would sit on a line that does not exist)."""
+    the end of `key: ?` would sit on a line that does not exist). The C composer is told the
+    first part only, and takes the span of a node with a mark at the end from SourceText."""
+    return _marks_agree_inside(text, bom) and text.endswith("\n")
+
+
+def _marks_agree_inside(text: str, bom: int) -> bool:
     return (
         _C_LOADER
         and not bom
@@ -386,7 +390,6 @@ def _marks_agree(text: str, bom: int) -> bool:
         and "\u2028" not in text
         and "\u2029" not in text
         and text.count("\r") == text.count("\r\n")
-        and text.endswith("\n")
     )
 
 
