@@ -227,13 +227,18 @@ def chart_of_file(path: str) -> str | None:
     return found.as_posix() if rel.startswith("..") else rel
 
 
-def overlay_roots(root: str, files: list[str]) -> tuple[list[str], set[str]]:
-    """The top-level Kustomize overlays among walked files (relative dirs), and the files they
-    own: kustomizations, and the resources and patches they read (linted through the overlay; a
-    patch is never a whole object). A base or component an overlay includes is not top-level."""
+COMPONENT_SKIPPED = "a Kustomize Component, built only inside an overlay that lists it under `components:` (none linted here does)"
+
+
+def overlay_roots(root: str, files: list[str]) -> tuple[list[str], set[str], list[str]]:
+    """The top-level Kustomize overlays among walked files (relative dirs), the files they own:
+    kustomizations, and the resources and patches they read (linted through the overlay; a
+    patch is never a whole object), and the Components no overlay of the walk includes (a
+    `kind: Component` builds only inside an overlay: said, not linted). A base or component an
+    overlay includes is not top-level."""
     dirs = sorted({rel.rsplit("/", 1)[0] if "/" in rel else "" for rel in files if rel.rsplit("/", 1)[-1] in KUSTOMIZATION_FILES})
     if not dirs:
-        return [], set()
+        return [], set(), []
     from dockerlint.kustomize.overlay import referenced_paths
 
     base = os.path.abspath(root)
@@ -247,7 +252,9 @@ def overlay_roots(root: str, files: list[str]) -> tuple[list[str], set[str]]:
     owned |= {rel for rel in files if rel.rsplit("/", 1)[-1] in KUSTOMIZATION_FILES}
     from dockerlint.kustomize.overlay import is_component
 
-    return [d for d in dirs if d not in included and not is_component(os.path.join(base, d))], owned
+    tops = [d for d in dirs if d not in included]
+    components = [d for d in tops if is_component(os.path.join(base, d))]
+    return [d for d in tops if d not in components], owned, components
 
 
 def overlay_of_file(path: str) -> str | None:
@@ -333,10 +340,13 @@ def discover(paths: list[str], exclude: list[str]) -> tuple[list[Candidate], lis
             charts = [c for c in chart_roots(files) if not is_excluded(c, exclude) or c == ""]
             for chart in charts:
                 add(os.path.join(arg, chart) if chart else arg, FileKind.HELM, False)
-            overlays, owned = overlay_roots(arg, [f for f in files if not (charts and in_chart(f, charts) is not None)])
+            overlays, owned, components = overlay_roots(arg, [f for f in files if not (charts and in_chart(f, charts) is not None)])
             for overlay in overlays:
                 if not is_excluded(overlay, exclude) or overlay == "":
                     add(os.path.join(arg, overlay) if overlay else arg, FileKind.KUSTOMIZE, False)
+            for component in components:
+                if not is_excluded(component, exclude) or component == "":
+                    skipped.append(Skipped(os.path.join(arg, component) if component else arg, COMPONENT_SKIPPED))
             for rel in files:
                 if charts and in_chart(rel, charts) is not None:
                     continue  # templates are not YAML: the chart is rendered and linted as a whole

@@ -183,3 +183,29 @@ def test_fix_of_a_base_field_goes_into_the_base_resource(tmp_path, monkeypatch):
     assert code == 1
     assert "+++ b/base/deployment.yaml" in out
     assert "+          securityContext:\n+            allowPrivilegeEscalation: false\n" in out
+
+
+def test_a_component_no_overlay_includes_is_named_as_skipped(tmp_path, monkeypatch):
+    """A `kind: Component` builds only inside an overlay: walked alone (or with no overlay that
+    lists it) it is not linted, and said so with the reason; included, it is linted through
+    the overlay and not named."""
+    make_tree(tmp_path)
+    (tmp_path / "components" / "probe").mkdir(parents=True)
+    (tmp_path / "components" / "probe" / "kustomization.yaml").write_text(
+        "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n  - path: patch.yaml\n"
+    )
+    (tmp_path / "components" / "probe" / "patch.yaml").write_text(PATCH)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(["check", "--isolated", "--no-progress", "components/probe"])
+    assert code == 0 and out == ""
+    assert "components/probe: skipped: a Kustomize Component" in err and "under `components:`" in err
+    assert "No files to lint under components/probe but the 1 skipped above." in err
+    code, out, err = run_cli(["check", "--isolated", "--no-progress", "--format", "json", "."])
+    assert "components/probe: skipped: a Kustomize Component" in err
+    assert json.loads(out)["findings"]  # the overlay is still linted
+    (tmp_path / "prod" / "kustomization.yaml").write_text(
+        (tmp_path / "prod" / "kustomization.yaml").read_text() + "components:\n  - ../components/probe\n"
+    )
+    code, out, err = run_cli(["check", "--isolated", "--no-progress", "--format", "json", "--select", "KS003", "."])
+    assert "skipped" not in err
+    assert ("KS003", "components/probe/patch.yaml") in {(f["code"], f["path"]) for f in json.loads(out)["findings"]}

@@ -613,9 +613,9 @@ def cmd_check(args) -> int:
         from dockerlint.state import cache
 
         cache.STORE.json_lines = lines  # results stored with their lines of the report (cache._json_lines)
-    results, changed, _skipped = lint_candidates(args, resolver, fixing=args.fix)
+    results, changed, skipped = lint_candidates(args, resolver, fixing=args.fix)
     baselined = apply_baseline(args, resolver, results)
-    say_if_nothing_to_lint(args, results)
+    say_if_nothing_to_lint(args, results, skipped)
     write_failed = False
     written = 0
     for path, before, after, encoding in changed:
@@ -692,13 +692,17 @@ def check_output_file(path: str | None) -> None:
         raise UsageError(f"cannot write the report to {path}: it is a directory")
 
 
-def say_if_nothing_to_lint(args, results) -> None:
+def say_if_nothing_to_lint(args, results, skipped) -> None:
     """A directory walk that recognised no file says so, instead of a silent exit 0 (files named
-    one by one, as pre-commit passes them, are skipped quietly as before)."""
+    one by one, as pre-commit passes them, are skipped quietly as before). What was skipped has
+    been named with its reason already."""
     paths = args.paths or (["-"] if getattr(args, "stdin_filename", None) else ["."])
     if not results and any(os.path.isdir(p) for p in paths):
         where = ", ".join(paths)
-        print(f"No files to lint: nothing under {where} is a Dockerfile, Kubernetes manifest or Compose file.", file=sys.stderr)
+        if skipped:
+            print(f"No files to lint under {where} but the {len(skipped)} skipped above.", file=sys.stderr)
+        else:
+            print(f"No files to lint: nothing under {where} is a Dockerfile, Kubernetes manifest or Compose file.", file=sys.stderr)
 
 
 def _write(path: str, text: str, encoding: str) -> bool:
@@ -722,8 +726,8 @@ def cmd_fix(args) -> int:
     import difflib
 
     resolver = make_resolver(args)
-    results, changed, _ = lint_candidates(args, resolver, fixing=True, diff=args.diff)
-    say_if_nothing_to_lint(args, results)
+    results, changed, skipped = lint_candidates(args, resolver, fixing=True, diff=args.diff)
+    say_if_nothing_to_lint(args, results, skipped)
     applied_total = 0
     failed: list[str] = []
     for r in results:
