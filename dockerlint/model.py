@@ -379,8 +379,16 @@ class CachedResult(FileResult):
         own = self.__dict__
         made = own.get("_findings")
         if made is None:
-            made = own["_findings"] = own["_make"]()
+            made = own["_findings"] = own["_make"](self._entries())
         return made
+
+    def _entries(self) -> tuple:
+        """The stored findings, unpacked from the pack's bytes on first use."""
+        own = self.__dict__
+        stored = own["_stored"]
+        if type(stored) is bytes:
+            stored = own["_stored"] = own["_unpack"](stored)
+        return stored
 
     @findings.setter
     def findings(self, value: list[Finding]) -> None:
@@ -389,8 +397,7 @@ class CachedResult(FileResult):
     @property
     def stored_findings(self) -> tuple | None:
         """The findings as the cache stored them, while none has been made of them (else None)."""
-        own = self.__dict__
-        return own["_stored"] if "_findings" not in own else None
+        return self._entries() if "_findings" not in self.__dict__ else None
 
     @property
     def stored_json(self) -> tuple[str, str, tuple, int] | None:
@@ -401,10 +408,13 @@ class CachedResult(FileResult):
         return own["_json"] if "_findings" not in own else None
 
     def severities(self) -> list[Severity]:
-        stored = self.stored_findings
-        if stored is None:
+        own = self.__dict__
+        if "_findings" in own:
             return FileResult.severities(self)
-        return [SEVERITY_BY_NUMBER[entry[2]] for entry in stored]
+        json = own["_json"]
+        if json is not None and type(own["_stored"]) is bytes:  # counted when stored: not unpacked for it
+            return [SEVERITY_BY_NUMBER[number] for number, n in json[2] for _ in range(n)]
+        return [SEVERITY_BY_NUMBER[entry[2]] for entry in self._entries()]
 
     def __eq__(self, other):
         if isinstance(other, FileResult):
@@ -422,11 +432,13 @@ def _plain(result: FileResult) -> tuple:
     return tuple(getattr(result, f.name) for f in fields(FileResult))
 
 
-def new_cached_result(path: str, kind: FileKind | None, stored: tuple, make, error: FileError | None,
+def new_cached_result(path: str, kind: FileKind | None, stored: tuple | bytes, unpack, make, error: FileError | None,
                       source: SourceText | None, documents: int | None, related: dict,
                       json: tuple[str, str, tuple, int] | None = None) -> CachedResult:
-    """A `CachedResult` whose findings `make()` makes from `stored` (the cache's tuples, each with
-    its severity's number third), when asked for; `json`: their JSON report lines, if stored."""
+    """A `CachedResult` whose findings `make(entries)` makes from `stored` (the cache's tuples,
+    each with its severity's number third, or the bytes `unpack` makes them of), when asked
+    for; `json`: their JSON report lines, if stored."""
     return _filled(CachedResult, path=path, kind=kind, error=error, source=source, fixed_text=None, fixes_applied={},
-                   fixes_refused=[], documents=documents, related=related, _stored=stored, _make=make, _json=json)
+                   fixes_refused=[], documents=documents, related=related, _stored=stored, _unpack=unpack, _make=make,
+                   _json=json)
 

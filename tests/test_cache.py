@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import time
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 
 from dockerlint.model import FileResult, Finding, Severity, Span
@@ -46,11 +47,15 @@ def test_second_run_reads_the_cache_and_says_the_same(tmp_path):
     # prove the second result came from the cache: doctor the entry and see it reported
     pack, key = entries(tmp_path)[0]
     data = read(pack)
-    kind, documents, related, error, findings, path, written, (shown, lines, counts, fixable) = data[key]
+    kind, documents, related, error, packed, path, written, (shown, lines, counts, fixable) = data[key]
+    count, crc, blob = packed  # the findings packed: their count, the blob's crc32, the blob
+    findings = marshal.loads(blob)
+    assert count == len(findings) and crc == zlib.crc32(blob)
     assert shown == "Dockerfile" and lines.count('{"code": ') == len(findings)  # a JSON run stores its report's lines
     findings = (findings[0][:3] + ("from the cache",) + findings[0][4:], *findings[1:])
     lines = lines.replace('"message": "', '"message": "from the stored lines: ', 1)
-    data[key] = (kind, documents, related, error, findings, path, written, (shown, lines, counts, fixable))
+    blob = marshal.dumps(findings)
+    data[key] = (kind, documents, related, error, (count, zlib.crc32(blob), blob), path, written, (shown, lines, counts, fixable))
     open(pack, "wb").write(marshal.dumps(data))
     third = dockerlint(tmp_path, "check", ".", "--format", "json")
     assert "from the stored lines: " in third.stdout and json.loads(third.stdout)["summary"]["findings"] == len(findings)
@@ -375,11 +380,18 @@ def test_a_cached_result_makes_its_findings_only_when_asked(tmp_path):
     assert back == same_source and same_source == back
     crossed = pickle.loads(pickle.dumps(back))  # as a plain FileResult
     assert type(crossed) is FileResult and crossed.findings == findings and crossed.source.text == text
-    # a doctored entry (aliases that are not a tuple) is refused when read, not when its findings are made
+    # a doctored entry is refused when read, not when its findings are made: packed findings
+    # whose bytes no longer match their checksum, or unpacked ones of the wrong shape
     (pack,) = glob.glob(os.path.join(tmp_path, cache.FORMAT, "*" + cache.SUFFIX))
     data = read(pack)
     entry = data["k" * 64]
-    data["k" * 64] = (*entry[:4], ((*entry[4][0][:10], "not a tuple", *entry[4][0][11:]),), *entry[5:])
+    count, crc, blob = entry[4]
+    assert cache.Store().get(str(tmp_path), "k" * 64, "Dockerfile", text) is not None
+    data["k" * 64] = (*entry[:4], (count, crc, blob.replace(b"DL3008", b"DL3009")), *entry[5:])
+    open(pack, "wb").write(marshal.dumps(data))
+    assert cache.Store().get(str(tmp_path), "k" * 64, "Dockerfile", text) is None
+    stored = marshal.loads(blob)
+    data["k" * 64] = (*entry[:4], ((*stored[0][:10], "not a tuple", *stored[0][11:]),), *entry[5:])
     open(pack, "wb").write(marshal.dumps(data))
     assert cache.Store().get(str(tmp_path), "k" * 64, "Dockerfile", text) is None
 
@@ -417,3 +429,53 @@ def test_stored_report_lines_are_written_only_where_they_say_the_same(tmp_path):
 
 
 _PATH = cache._PATH
+
+
+def test_a_json_run_never_unpacks_findings_whose_report_lines_were_stored(tmp_path):
+    """A pack keeps each result's findings as one marshalled blob (cache._final): a cached JSON
+    run writes the stored report lines and counts the severities from the stored counts, so the
+    blob stays bytes; the text report (or anything else) unpacks it, and gets the same findings."""
+    from dockerlint.model import CachedResult, SourceText
+    from dockerlint.report import ReportOptions, render
+
+    text = "FROM debian\nRUN apt-get install curl\n"
+    findings = [
+        Finding("DL3006", "a", Severity.WARNING, "untagged", Span(5, 11, 1, 6, 1, 12), "Dockerfile", aliases=("hadolint:DL3006",)),
+        Finding("DL3008", "b", Severity.ERROR, "pin", Span(12, 37, 2, 1, 2, 26), "Dockerfile"),
+    ]
+    original = FileResult("Dockerfile", None, findings, source=SourceText(text, "Dockerfile"))
+    store = cache.Store()
+    store.json_lines = True
+    store.put(str(tmp_path), "k" * 64, original)
+    store.flush()
+    back = cache.Store().get(str(tmp_path), "k" * 64, "Dockerfile", text)
+    assert type(back) is CachedResult and type(back.__dict__["_stored"]) is bytes
+    assert render("json", [back], ReportOptions()) == render("json", [original], ReportOptions())
+    assert sorted(back.severities()) == sorted([Severity.WARNING, Severity.ERROR])
+    assert type(back.__dict__["_stored"]) is bytes  # neither the report nor the exit code unpacked it
+    assert render("text", [back], ReportOptions()) == render("text", [original], ReportOptions())
+    assert type(back.__dict__["_stored"]) is tuple and back.findings == findings
+
+
+def test_an_unchanged_crd_file_is_not_read_and_still_validates_a_changed_resource(tmp_path):
+    """The CRD pre-scan's findings in a CRD file (its groups, whether it holds other kinds, its
+    length and digest) are kept with its stamp: a cached run registers its CRDs without reading
+    it, and a custom resource changed since is still checked against them (read then, as the
+    schema is needed); the catalogue's digest, part of every key, is the same either way."""
+    from test_schema_validation import CRD
+
+    (tmp_path / "crd.yaml").write_text(CRD.lstrip("\n"))
+    (tmp_path / "a.yaml").write_text("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: a}\nspec: {size: small}\n")
+    settle(tmp_path / "crd.yaml", tmp_path / "a.yaml")
+    args = ("check", ".", "--select", "KS100,KS101,KS102", "--format", "json")
+    first, reads = reads_of(tmp_path, *args)
+    assert reads == {"./crd.yaml": 1, "./a.yaml": 1} and first.returncode == 0, first.stderr
+    (pack,) = packs(tmp_path)
+    groups, other_kinds, length, digest = read(pack)[cache.STAMPS][str(tmp_path / "crd.yaml")][5]
+    assert groups == ("example.com",) and other_kinds is False and length == len(CRD.lstrip("\n"))
+    second, reads = reads_of(tmp_path, *args)
+    assert reads == {} and second.stdout == first.stdout  # nothing read: every key the same
+    (tmp_path / "a.yaml").write_text("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: a}\nspec: {size: huge}\n")
+    third, reads = reads_of(tmp_path, *args)
+    assert reads == {"./a.yaml": 1}  # the CRD file's schema comes from crd.yaml, read through the catalogue
+    assert [(f["path"], f["code"]) for f in json.loads(third.stdout)["findings"]] == [("a.yaml", "KS101")]

@@ -313,27 +313,33 @@ def _unchanged(path: str, settings, absolute: str, cwd: str | None, st=None) -> 
 
 def _crd_free_unchanged(resolver, args, fixing: bool, stats: dict):
     """For the CRD pre-scan: a test of `path` -> True for a file unchanged since its stamp was
-    recorded and holding no CRD (not read; its digest is kept for the cache lookup). `stats`:
-    path -> discovery's stat of it."""
+    recorded and holding no CRD, or what the pre-scan found in it when it holds some (either
+    way not read; its digest is kept for the cache lookup); False: read it. `stats`: path ->
+    discovery's stat of it."""
     if fixing or _cache_off(args):
         return None
 
-    def test(path: str) -> bool:
+    def test(path: str):
         found = _unchanged(path, resolver.for_file(path), resolver.absolute(path), resolver.cwd, stats.get(path))
-        if found is None or found[1]:
+        if found is None or found[1] is True:
             return False
         _STAMPED[path] = found[0]
-        return True
+        return found[1] or True
 
     return test
 
 
 def _note_stamp(where, path: str, crd: bool) -> None:
-    """Record the stamp of the bytes just keyed (if they were read from a regular file)."""
+    """Record the stamp of the bytes just keyed (if they were read from a regular file), with
+    what the CRD pre-scan found in them when they hold a CRD."""
     read = _READS.pop(path, None)
     if read is not None:
         from dockerlint.state import cache
 
+        if crd and "dockerlint.schemas.crds" in sys.modules:
+            from dockerlint.schemas.crds import summary_of
+
+            crd = summary_of(where.absolute) or crd
         cache.STORE.note(where.directory, path, read, where.content, crd, where.absolute)
 
 

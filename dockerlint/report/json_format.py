@@ -140,17 +140,20 @@ def render(results, options) -> str:
     count = 0  # findings (an item of `lines` may hold several)
     parts: dict = {}
     for r in results:
-        stored = r.stored_findings if type(r) is CachedResult else None
-        if stored is not None:  # read back from the result cache, none made into a Finding: written as stored
-            shown = relative(r.path, root)
-            count += len(stored)
+        stored = None
+        if type(r) is CachedResult:  # read back from the result cache, none made into a Finding: written as stored
             ready = r.stored_json  # the lines the run that stored it wrote, for the same path
+            shown = relative(r.path, root)
             if ready is not None and ready[0] == shown:
                 lines.append(ready[1])  # several lines in one item: `dumps` puts LINE_BREAK between items
                 for severity, n in ready[2]:
                     by_severity[SEVERITY_BY_NUMBER[severity]] += n
+                    count += n
                 fixable += ready[3]
-                continue
+                continue  # (its findings not even unpacked)
+            stored = r.stored_findings
+        if stored is not None:
+            count += len(stored)
             lines.extend([stored_line(r, entry, shown, root, page_url, parts) for entry in stored])
             for entry in stored:
                 by_severity[SEVERITY_BY_NUMBER[entry[2]]] += 1
