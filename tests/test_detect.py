@@ -68,6 +68,9 @@ def test_kubernetes_by_content():
 def test_kubernetes_keys_must_be_top_level_of_one_document():
     assert detect_kind("x.yaml", "spec:\n  apiVersion: v1\n  kind: Pod\n") is None
     assert detect_kind("x.yaml", "apiVersion: v1\n---\nkind: Pod\n") is None
+    assert detect_kind("x.yaml", "kind: Pod\n... # end\napiVersion: v1\n") is None
+    # the first of each in different documents, both in a later one
+    assert detect_kind("x.yaml", "apiVersion: v1\n--- # next\nkind: Pod\napiVersion: v1\nmetadata: {name: p}\n") == K
     # column 0 but inside a quoted scalar: the pre-check passes, the parse says no
     assert detect_kind("x.yaml", '"x\napiVersion: v1\nkind: Pod"\n') is None
 

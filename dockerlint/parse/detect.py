@@ -180,8 +180,13 @@ def is_python_iac(text: str) -> bool:
 
 def _k8s_precheck(text: str) -> bool:
     """Both `apiVersion:` and `kind:` at column 0 within one document."""
-    if not (_API_VERSION.search(text) and _KIND.search(text)):
+    api_version = _API_VERSION.search(text)
+    kind = api_version and _KIND.search(text)
+    if not kind:
         return False
+    # most files: the first of each in the first document, no `---` line between them
+    if _DOC_SPLIT.search(text, min(api_version.start(), kind.start()), max(api_version.start(), kind.start())) is None:
+        return True
     return any(_API_VERSION.search(chunk) and _KIND.search(chunk) for chunk in _DOC_SPLIT.split(text))
 
 
