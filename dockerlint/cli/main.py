@@ -593,6 +593,8 @@ def exit_code(results: list[FileResult], resolver) -> int:
             if r.error.code == "E001":
                 return EXIT_ERROR
             code = EXIT_FINDINGS
+        if code == EXIT_FINDINGS:
+            continue  # only an E001 error could change it now
         threshold = resolver.for_file(r.path if r.path != "-" else ".").failure_threshold
         if any(severity <= threshold for severity in r.severities()):
             code = EXIT_FINDINGS

@@ -8,6 +8,7 @@ line per finding goes through the C encoder, and a `grep` of the output shows wh
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from functools import lru_cache
 
@@ -139,11 +140,12 @@ def render(results, options) -> str:
     fixable = 0
     count = 0  # findings (an item of `lines` may hold several)
     parts: dict = {}
+    cwd = os.getcwd()
     for r in results:
         stored = None
         if type(r) is CachedResult:  # read back from the result cache, none made into a Finding: written as stored
             ready = r.stored_json  # the lines the run that stored it wrote, for the same path
-            shown = relative(r.path, root)
+            shown = relative(r.path, root, cwd)
             if ready is not None and ready[0] == shown:
                 lines.append(ready[1])  # several lines in one item: `dumps` puts LINE_BREAK between items
                 for severity, n in ready[2]:
@@ -161,7 +163,7 @@ def render(results, options) -> str:
                 if fix is not None and APPLICABILITY_BY_VALUE[fix[0]] is not Applicability.DISPLAY_ONLY:
                     fixable += 1
         elif r.findings:
-            shown = relative(r.path, root)  # a file's findings share its path (asked once)
+            shown = relative(r.path, root, cwd)  # a file's findings share its path (asked once)
             for f in r.findings:
                 lines.append(finding_line(r, f, root, page_url, shown if f.path == r.path else None, parts))
                 count += 1
