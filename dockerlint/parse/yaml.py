@@ -1,7 +1,9 @@
 """YAML node model with exact spans (Kubernetes manifests and Compose files).
 
-Built from libyaml's event stream through PyYAML's C parser (`yaml.CSafeLoader`), composed here
-without recursion. No PyYAML object leaks out: the model is our own dataclasses.
+Built from libyaml's event stream, composed without recursion: in C where `_yamlcompose.c` was
+built (libyaml read directly), else here from PyYAML's C parser (`yaml.CSafeLoader`); the two
+make the same model (tests/test_yaml_native.py). No PyYAML object leaks out: the model is our
+own dataclasses.
 
 - Every node has a `Span` (0-based code-point offsets, 1-based line/col) into the source text.
   Block scalars and block collections end at their last content character (libyaml's own end
@@ -350,7 +352,8 @@ def load_documents(source: SourceText) -> list[YamlDocument]:
         if NATIVE and _native is not None:
             resolvers = _Loader.yaml_implicit_resolvers
             documents = _native.compose(
-                text.encode("utf-8"), text, _FAST_SPANS and _marks_agree_inside(text, bom), bom, source.span, source.position, resolvers,
+                text.encode("utf-8"), text, _FAST_SPANS and _marks_agree_inside(text, bom), bom,
+                source.span, source.position, resolvers,
                 None if _Loader.yaml_path_resolvers else STR_TAG,  # the resolver's default then
                 None if None in resolvers or _Loader.yaml_path_resolvers else STR_TAG,  # else ask for every scalar
             )
@@ -374,7 +377,7 @@ def load_documents(source: SourceText) -> list[YamlDocument]:
 
 
 def _marks_agree(text: str, bom: int) -> bool:
-    """libyaml's own line/column agree with SourceText's unless the text has line breaks other
+    r"""libyaml's own line/column agree with SourceText's unless the text has line breaks other
     than \n and \r\n (or a BOM, which libyaml does not count), or does not end with a line
     break (libyaml then puts the end-of-stream mark on a line of its own, so an empty node at
     the end of `key: ?` would sit on a line that does not exist). The C composer is told the

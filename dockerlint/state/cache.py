@@ -34,8 +34,8 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-import zlib
 import sys
+import zlib
 from collections import Counter
 from functools import lru_cache, partial
 
