@@ -1,4 +1,4 @@
-"""atheris target: The YAML loading layer (YamlParseError only; spans inside the text, fast and slow span paths agree) and every Kubernetes / Compose rule.
+"""atheris target: The YAML loading layer (YamlParseError only; the C and Python composers agree; spans inside the text, fast and slow span paths agree) and every Kubernetes / Compose rule.
 
     python fuzz/fuzz_yaml.py fuzz/seeds/yaml -max_total_time=300
 """
