@@ -34,4 +34,5 @@ def test_wheel_contents(tmp_path):
     assert "dockerlint/format/document.py" in names  # an explicit package list must name every package
     if Path("/usr/include/yaml.h").is_file():  # the C YAML composer, built by the wheel's build (setup.py)
         assert any(n.startswith("dockerlint/parse/_yamlcompose.") and n.endswith(".so") for n in names), proc.stderr[-2000:]
+    assert "dockerlint/parse/_yamlcompose.c" not in names  # its source is built, not installed
     assert not any(n.startswith("rules/") or n.startswith("tests/") for n in names)
