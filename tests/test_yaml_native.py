@@ -11,6 +11,8 @@ import sysconfig
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dockerlint.model import SourceText
 from dockerlint.parse import yaml as Y
@@ -167,3 +169,20 @@ def test_setup_refuses_node_types_it_does_not_know():
     with pytest.raises(TypeError, match="fields"):
         fresh.setup({**Y._native_setup(), "ScalarNode": Wider})
     _same("a: &x {b: 1}\nc: *x\n")  # the composer in use is as it was
+
+
+PIECES = [
+    "a", "b: ", "c:", "- ", "-", "? ", ": ", "[", "]", "{", "}", ", ", "&x ", "*x", "&y ", "*y", "<<: ", "!!str ",
+    "!custom ", "! ", "'q'", '"d\\u00e9"', "|", "|-", ">+", "  ", "\t", "\n", "\r\n", "# c\n", "---\n", "...\n",
+    "%YAML 1.1\n", "é", "😀", "1", "0x1F", "true", "~", "2001-12-14", "1:30", ".inf", "\u2028", "\x85", "\ufeff",
+]
+
+
+@needs_native
+@settings(max_examples=500, derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(PIECES), max_size=40))
+def test_composers_agree_on_generated_fragments(pieces):
+    """YAML put together from its syntax's pieces (indicators, anchors, aliases, merge keys,
+    tags, block scalar headers, flow brackets, odd line breaks, a BOM): valid or not, both
+    composers make the same model or the same error."""
+    _same("".join(pieces))
