@@ -8,11 +8,15 @@
    keeps the rules of the model; what is rare or decided elsewhere calls back into it:
 
    - the tag of an implicit scalar: yaml.py's resolve cache, then its resolver;
-   - spans by SourceText (the slow path, block scalars, aliases, documents);
-   - errors: `fail(code, anchor, offset, position)` raises yaml.py's YamlParseError; a libyaml error is
-     raised as PyYAML's own ReaderError / ScannerError / ParserError, as PyYAML's parser
-     raises it, and yaml.py translates it as before;
+   - spans by SourceText where libyaml's marks cannot be taken as they are (the slow path, a
+     mark at the end of the text, aliases, documents);
+   - errors: `fail(code, anchor, offset, position)` raises yaml.py's YamlParseError (an
+     undefined or recursive alias);
    - merge keys: `add_merge` and `finish_merges`.
+
+   The system's libyaml may read a text otherwise than the one in PyYAML's wheel (a nesting
+   limit, `[? a]`): on any libyaml error, from 900 nested collections and at a single pair in a
+   flow sequence, `compose` returns None and yaml.py composes the text through PyYAML.
 
    tests/test_yaml_native.py holds it equal to the Python composer on the corpus and on
    generated YAML. Built when libyaml's headers are there (setup.py); yaml.py falls back to
