@@ -204,8 +204,6 @@ def _is_compose(documents: list[YamlDocument]) -> bool:
 
 def detect(path: str, text: str | None) -> tuple[FileKind | None, list[YamlDocument] | None]:
     """(kind, parsed documents if detection parsed the text as YAML, else None)."""
-    from dockerlint.parse.yaml import YamlParseError, load_documents
-
     by_name = kind_by_name(path)
     if by_name is not None or text is None:
         return by_name, None
@@ -216,6 +214,7 @@ def detect(path: str, text: str | None) -> tuple[FileKind | None, list[YamlDocum
         return FileKind.DOCKERFILE, None
     if is_helm_template(text):
         return None, None
+    from dockerlint.parse.yaml import YamlParseError, load_documents  # (not for a Dockerfile)
 
     documents: list[YamlDocument] | None = None
     json_like = text.lstrip("\ufeff \t\r\n").startswith("{")

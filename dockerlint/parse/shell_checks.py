@@ -213,7 +213,7 @@ class _Checker:
 
     # ---- variables used but never assigned (SC2154, SC2153, SC3028) ---------------------------
     def unassigned(self, assigned: set[str]) -> None:
-        assigned = assigned | set(self.defined)
+        defined = self.defined  # asked name by name: `check_script` keeps what it was asked
         reported: set[str] = set()
         for node in self.references:
             text = self.node_text(node)
@@ -232,7 +232,7 @@ class _Checker:
                     continue  # `${x:-default}`: an explicit check for unset
             else:
                 name = text[1:]
-            if not _NAME.match(name) or name in assigned:
+            if not _NAME.match(name) or name in assigned or name in defined:
                 continue
             if name in _BASH_ONLY_VARS:
                 if self.sh:
@@ -245,7 +245,7 @@ class _Checker:
                 hint = f' (for output from commands, use "$({name} ...)" )' if name in _COMMAND_LIKE else ""
                 self.report("SC2154", node, f"{name} is referenced but not assigned{hint}.")
             elif name not in _ENVIRONMENT_VARS:
-                match = _best_match(name, assigned)
+                match = _best_match(name, assigned | set(defined))
                 if match is not None:
                     self.report("SC2153", node, f"Possible misspelling: {name} may not be assigned. Did you mean {match}?")
 
@@ -665,7 +665,7 @@ def _edit_distance(a: str, b: str) -> int:
 def _best_match(name: str, candidates) -> str | None:
     """An assigned name close enough to be what a misspelt reference meant (SC2153)."""
     best = None
-    for candidate in candidates:
+    for candidate in sorted(candidates):  # the first of two as close, whatever the set's order
         if abs(len(candidate) - len(name)) > 2:
             continue
         d = _edit_distance(name, candidate)  # case counts: `upgradePackages` is not `UPGRADE_PACKAGES`
@@ -710,6 +710,37 @@ def _dequote(text: str) -> str | None:
 _LANGUAGE = tree_sitter.Language(tree_sitter_bash.language())
 
 
+class _Asked:
+    """The names the script's environment defines (ARG, ENV, the proxy variables), noting what
+    the checks asked of them: the findings hold for any other set that answers the same."""
+
+    __slots__ = ("names", "answers", "whole")
+
+    def __init__(self, names) -> None:
+        self.names = names
+        self.answers: dict[str, bool] = {}
+        self.whole = False  # iterated: the findings hold for this very set only
+
+    def __contains__(self, name) -> bool:
+        found = name in self.names
+        self.answers[name] = found
+        return found
+
+    def __iter__(self):
+        self.whole = True
+        return iter(self.names)
+
+
+# Findings already worked out in this process: (text, dialect, directives, whether a gap function
+# was given) -> [(the names' answers, or the whole set, the gaps read, the findings)]. A
+# monorepo's Dockerfiles repeat their RUN scripts (44% of the shared corpus's 7,384) under
+# different ARGs and ENVs; a script's findings are reused where what they read is the same.
+_CHECKED: dict[tuple, list[tuple]] = {}
+_CHECKED_CHARS = [0]
+_CHECKED_LIMIT = 1_000_000  # characters of script text (the findings kept are a small part)
+_VARIANTS = 4  # kept per text: beyond, the text is checked again each time
+
+
 def check_script(text: str, dialect: str = "sh", defined: frozenset = frozenset(), tree=None,
                  directives=(), source_gap=None) -> list[ShellIssue]:
     """The native ShellCheck findings for one script, in source order. `tree`: tree-sitter's
@@ -718,7 +749,37 @@ def check_script(text: str, dialect: str = "sh", defined: frozenset = frozenset(
     them, as (character offset, codes), for comments the script text does not hold (a RUN's
     continuation lines). `source_gap(a, b)`: the source text between script offsets a and b,
     when the script was joined from continuation lines (a Dockerfile RUN); None for a script
-    checked as it is."""
+    checked as it is. A text checked before, with `defined` answering the same for every name
+    the checks asked about and `source_gap` giving the same texts, gets the same findings
+    without a second walk."""
+    key = (text, dialect, tuple(directives), source_gap is None)
+    known = _CHECKED.get(key)
+    for names, answers, gaps, issues in known or ():
+        if (defined == names if answers is None else all((n in defined) is found for n, found in answers)) and all(
+            source_gap(a, b) == gap for (a, b), gap in gaps
+        ):
+            return list(issues)
+    asked = _Asked(defined)
+    gaps: dict[tuple[int, int], str | None] = {}
+
+    def gap(a: int, b: int) -> str | None:
+        found = gaps[a, b] = source_gap(a, b)
+        return found
+
+    issues = _check(text, dialect, asked, tree, directives, gap if source_gap is not None else None)
+    if known is None:
+        if _CHECKED_CHARS[0] + len(text) > _CHECKED_LIMIT:
+            _CHECKED.clear()
+            _CHECKED_CHARS[0] = 0
+        known = _CHECKED[key] = []
+        _CHECKED_CHARS[0] += len(text)
+    if len(known) < _VARIANTS:
+        answers = None if asked.whole else tuple(asked.answers.items())
+        known.append((frozenset(defined) if answers is None else None, answers, tuple(gaps.items()), tuple(issues)))
+    return issues
+
+
+def _check(text: str, dialect: str, defined, tree, directives, source_gap) -> list[ShellIssue]:
     data = text.encode("utf-8", "surrogatepass")
     if tree is None:
         from dockerlint.parse.shell import _parse_within_budget  # the shell model's time budget

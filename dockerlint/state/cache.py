@@ -31,17 +31,20 @@ being parsed or linted.
 """
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import sys
 import zlib
 from collections import Counter
 from functools import lru_cache, partial
+from typing import TYPE_CHECKING
 
 from dockerlint.model import (
     APPLICABILITY_BY_VALUE, SEVERITY_BY_NUMBER, Applicability, CachedSource, FileError, FileKind, FileResult, Finding, Location, new_cached_result, new_edit, new_fix, new_span, new_stored_fix,
 )
+
+if TYPE_CHECKING:
+    import hashlib
 
 DIRECTORY = ".dockerlint_cache"
 FORMAT = "v5"
@@ -74,10 +77,21 @@ def code_identity() -> str:
 
     for root in (*dockerlint.__path__, *dockerlint.rules.__path__, *dockerlint.fixers.__path__):
         walk(root)
-    h = hashlib.sha256(dockerlint.__version__.encode())
+    h = _sha256(dockerlint.__version__.encode())
     h.update(f"shellcheck={_on_path('shellcheck')}".encode())  # its rules report only where it is installed
     h.update(repr(sorted(files)).encode("utf-8", "surrogatepass"))
     return h.hexdigest()
+
+
+def _sha256(data: bytes = b""):
+    """`hashlib.sha256`, imported when first asked for: a run without the cache uses this module
+    only to hand the children's results over, and loading OpenSSL's hashes costs ~4 ms in each
+    process (the first call puts hashlib's own function in this one's place)."""
+    global _sha256
+    from hashlib import sha256
+
+    _sha256 = sha256
+    return sha256(data)
 
 
 def _on_path(name: str) -> str | None:
@@ -124,7 +138,7 @@ def settings_text(settings) -> str:
 
 def digest(data: bytes) -> bytes:
     """What a file's bytes count for in its key (and what its stamp remembers)."""
-    return hashlib.sha256(data).digest()
+    return _sha256(data).digest()
 
 
 def key(path: str, content: bytes, settings, extra: str = "", absolute: str | None = None) -> str:
@@ -134,7 +148,7 @@ def key(path: str, content: bytes, settings, extra: str = "", absolute: str | No
     text = settings_text(settings)
     base = _BASES.get((text, extra))
     if base is None:
-        base = hashlib.sha256()
+        base = _sha256()
         for part in (code_identity(), text, extra):
             base.update(part.encode("utf-8", "surrogatepass") + b"\0")
         if len(_BASES) > 64:
@@ -160,7 +174,7 @@ def _pack_path(directory: str, path: str, absolute: str | None = None) -> str:
         folder = os.path.dirname(absolute)
         pack = _PACKS.get((directory, folder))  # thousands of files, a few directories
         if pack is None:
-            name = hashlib.sha256(folder.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+            name = _sha256(folder.encode("utf-8", "surrogatepass")).hexdigest()[:24]
             pack = _PACKS[(directory, folder)] = os.path.join(directory, FORMAT, f"{name}-{code_identity()[:12]}{SUFFIX}")
         of_file[absolute] = pack
     return pack
