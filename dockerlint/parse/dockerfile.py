@@ -102,11 +102,16 @@ class Instruction:
 
     def source_offset(self, args_index: int) -> int:
         """Source offset of the character at `args_index` in `args`."""
-        if not self.segments:
+        segments = self.segments
+        if not segments:
             return self.keyword_span.end
-        keys = [s[0] for s in self.segments]
-        i = max(0, bisect.bisect_right(keys, args_index) - 1)
-        base_index, base_offset = self.segments[i]
+        if len(segments) == 1:  # most instructions: one line
+            base_index, base_offset = segments[0]
+        else:  # asked for every word and command of a RUN: the chunks' starts are listed once
+            known = self.__dict__.get("_starts")
+            if known is None or known[0] is not segments:
+                known = self.__dict__["_starts"] = (segments, [s[0] for s in segments])
+            base_index, base_offset = segments[max(0, bisect.bisect_right(known[1], args_index) - 1)]
         return base_offset + (args_index - base_index)
 
     def flag(self, name: str) -> Flag | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable, Iterable, Iterator
 
 from dockerlint.rulekit import keyvalues
@@ -286,19 +287,11 @@ def variables(ctx, run: Run) -> Variables:
     literals: dict[str, str] = {}
     assigned_at: dict[str, list[tuple[object, int]]] = {}
     for script in run.scripts:
-        for m in _SHELL_LOCAL.finditer(script.text):
-            for group, g in enumerate(m.groups(), 1):
-                if g:
-                    local.extend(g.split())
-                    for name in g.split():
-                        assigned_at.setdefault(name, []).append((script, m.start(group)))
-        for m in _LITERAL_ASSIGNMENT.finditer(script.text):
-            value = m.group("single")
-            if value is None:
-                value = m.group("double")
-            if value is None:
-                value = m.group("bare")
-            literals[m.group("name")] = value
+        sites, constants = _assignments(script.text)
+        for name, at in sites:
+            local.append(name)
+            assigned_at.setdefault(name, []).append((script, at))
+        literals.update(constants)
     # A name the script sets once, to a constant (`buildDeps='gcc make' && apk add $buildDeps`),
     # is known; one set several times, or to something computed, is not.
     times = Counter(local)
@@ -306,6 +299,26 @@ def variables(ctx, run: Run) -> Variables:
     if known:
         values = {**values, **known}
     return Variables(values, frozenset(local) - known.keys(), assigned_at=assigned_at)
+
+
+@lru_cache(maxsize=2048)  # a monorepo's Dockerfiles repeat their RUN scripts (see parse_shell)
+def _assignments(text: str) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[str, str], ...]]:
+    """The names a script assigns, in order, each with the offset of its assignment, and the
+    (name, constant) of each plain assignment, in order (a later one wins)."""
+    sites = []
+    for m in _SHELL_LOCAL.finditer(text):
+        for group, g in enumerate(m.groups(), 1):
+            if g:
+                sites.extend((name, m.start(group)) for name in g.split())
+    constants = []
+    for m in _LITERAL_ASSIGNMENT.finditer(text):
+        value = m.group("single")
+        if value is None:
+            value = m.group("double")
+        if value is None:
+            value = m.group("bare")
+        constants.append((m.group("name"), value))
+    return tuple(sites), tuple(constants)
 
 
 _NAME = lazy(r"[A-Za-z_][A-Za-z0-9_]*")
