@@ -463,3 +463,42 @@ def test_branches_inside_loops_and_functions_do_not_exclude():
         "f() { if b; then V=1; else use $V; fi; }; f; f",
     ):
         assert parse_shell(text).branches() == [], text
+
+
+def test_the_grammar_loads_without_the_packages_init():
+    # tree_sitter_bash/__init__ imports importlib.resources (tempfile, shutil, bz2...) for a file
+    # never read: parsing a script does not import it, and `import tree_sitter_bash` still works
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from dockerlint.parse.shell import parse_shell\n"
+        "assert parse_shell('apt-get update && apt-get install -y curl').commands[1].name == 'apt-get'\n"
+        "print(sorted(m for m in ('importlib.resources', 'tempfile', 'tree_sitter_bash') if m in sys.modules))\n"
+        "import tree_sitter_bash\n"
+        "print(tree_sitter_bash.language is sys.modules['tree_sitter_bash._binding'].language)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
+    assert out[:2] == ["[]", "True"]
+
+
+def test_the_grammar_falls_back_to_the_package(monkeypatch):
+    import sys
+
+    import importlib.util
+
+    import tree_sitter
+
+    from dockerlint.parse import bash_grammar
+
+    monkeypatch.delitem(sys.modules, "tree_sitter_bash._binding", raising=False)
+    monkeypatch.delitem(sys.modules, "tree_sitter_bash", raising=False)
+    def unusual(spec):  # a loader this module does not know
+        raise ImportError(f"cannot load {spec.name} that way")
+
+    monkeypatch.setattr(importlib.util, "module_from_spec", unusual)
+    binding = bash_grammar._binding()
+    assert "tree_sitter_bash" in sys.modules  # imported the package's own way
+    parser = tree_sitter.Parser(tree_sitter.Language(binding.language()))
+    assert parser.parse(b"echo hi").root_node.type == "program"

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import tree_sitter
-import tree_sitter_bash
+
+from dockerlint.parse.bash_grammar import LANGUAGE
 
 # One token each, their text kept byte for byte.
 ATOMIC = frozenset({
@@ -32,7 +33,7 @@ _STATEMENTS = frozenset({"command", "declaration_command", "unset_command", "tes
 _OPERATORS = ("&&", "||", ";")
 
 
-_LANGUAGE = tree_sitter.Language(tree_sitter_bash.language())  # immutable
+_LANGUAGE = LANGUAGE  # immutable
 _COMMAND = _LANGUAGE.id_for_node_kind("command", True)
 _WORD = _LANGUAGE.id_for_node_kind("word", True)
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 from typing import Iterable, Sequence
 
 import tree_sitter
-import tree_sitter_bash
 
+from dockerlint.parse.bash_grammar import LANGUAGE
 from dockerlint.rulekit.patterns import lazy
 
 __all__ = [
@@ -1172,7 +1172,7 @@ def parse_shell(script: str) -> Script:
 
 def _parse(script: str) -> Script:
     builder = _Builder(script)
-    parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+    parser = tree_sitter.Parser(LANGUAGE)
     tree = _parse_within_budget(parser, builder.data)
     if tree is None:
         return Script(text=script, commands=[], pipelines=[], and_or_chains=[], parse_ok=False)

@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass
 
 import tree_sitter
-import tree_sitter_bash
 
+from dockerlint.parse.bash_grammar import LANGUAGE
 from dockerlint.parse import shell_checks_extra as _extra
 from dockerlint.parse import shell_checks_more
 from dockerlint.rulekit.patterns import lazy
@@ -707,7 +707,7 @@ def _dequote(text: str) -> str | None:
     return "".join(out)
 
 
-_LANGUAGE = tree_sitter.Language(tree_sitter_bash.language())
+_LANGUAGE = LANGUAGE
 
 
 class _Asked:

@@ -23,7 +23,8 @@ import bisect
 import re
 
 import tree_sitter
-import tree_sitter_bash
+
+from dockerlint.parse.bash_grammar import LANGUAGE
 
 CODES = ("SC1007", "SC2043", "SC2059", "SC2116", "SC2185", "SC2283", "SC2291", "SC3037", "SC3044")
 SEVERITY = {
@@ -627,7 +628,7 @@ def _query_cursor():
     global _QUERY
     if _QUERY is None:
         _QUERY = tree_sitter.Query(
-            tree_sitter.Language(tree_sitter_bash.language()),
+            LANGUAGE,
             "[(command) (declaration_command) (variable_assignment !value) (for_statement) (command_substitution)] @n",
         )
     return tree_sitter.QueryCursor(_QUERY)
