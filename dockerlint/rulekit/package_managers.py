@@ -252,8 +252,15 @@ def _declared_variables(ctx) -> dict[int, dict[str, str | None]]:
         env: dict[str, str | None] = {}
         stage_env: dict[int, dict[str, str | None]] = {}
         out: dict[int, dict[str, str | None]] = {}
+        seen = None  # what the RUNs since the last ARG, ENV or FROM see (read, never changed)
         for ins in df.instructions:
             kw = ins.keyword
+            if kw in ("RUN", "ONBUILD"):
+                if seen is None:
+                    seen = {**args, **env}
+                out[id(ins)] = seen
+                continue
+            seen = None
             if kw == "FROM":
                 if ins.stage >= 1 and ins.stage - 1 < len(infos):
                     stage_env[ins.stage - 1] = env
@@ -271,8 +278,6 @@ def _declared_variables(ctx) -> dict[int, dict[str, str | None]]:
             elif kw == "ENV":
                 for name, value in ((p.key, p.value) for p in keyvalues.pairs(ins)):
                     env[name] = substitute(value, {**args, **env}) if "$" in value else value
-            elif kw in ("RUN", "ONBUILD"):
-                out[id(ins)] = {**args, **env}
         return out
 
     return ctx.cached("pkg_declared_variables", build)
