@@ -174,7 +174,7 @@ class AptListsCleanup(Rule):
             last_update = updates[-1]
             after = position(run, last_update.script, last_update.command)
             if any(
-                _removes_lists(cmd) and position(run, script, cmd) > after
+                position(run, script, cmd) > after and _removes_lists(cmd)
                 for script, cmd in run.commands()
             ):
                 continue

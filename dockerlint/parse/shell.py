@@ -133,8 +133,7 @@ class Command:
     # ---- names ---------------------------------------------------------------------------
     def is_named(self, *names: str) -> bool:
         """Exact name, or basename when the wanted name has no slash (pip3 ~ /usr/bin/pip3)."""
-        base = self.basename
-        return any(self.name == n or ("/" not in n and base == n) for n in names)
+        return self.name in names or self.basename in names  # (a basename holds no slash)
 
     @property
     def arg_values(self) -> list[str]:
