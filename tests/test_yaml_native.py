@@ -145,7 +145,8 @@ def test_used_by_load_documents(monkeypatch):
     Python one when told not to."""
     calls = []
     real = Y._native.compose
-    monkeypatch.setattr(Y, "_native", type("Spy", (), {"compose": staticmethod(lambda *a: calls.append(1) or real(*a))}))
+    spy = {"compose": staticmethod(lambda *a: calls.append(1) or real(*a)), "line_starts": staticmethod(Y._native.line_starts)}
+    monkeypatch.setattr(Y, "_native", type("Spy", (), spy))
     Y.load_documents(SourceText("a: 1\n"))
     assert calls == [1]
     monkeypatch.setattr(Y, "NATIVE", False)
@@ -186,3 +187,25 @@ def test_composers_agree_on_generated_fragments(pieces):
     tags, block scalar headers, flow brackets, odd line breaks, a BOM): valid or not, both
     composers make the same model or the same error."""
     _same("".join(pieces))
+
+
+@needs_native
+@given(st.text(alphabet=st.sampled_from(["a", " ", "\n", "\r", "é", "日", "\U0001F600", "\x85", "\u2028"]), max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_line_index_in_c_is_the_same(text):
+    # one byte, two and four a character (str's three kinds), and the line breaks YAML knows
+    # that are not "\n": SourceText counts lines by "\n" alone, and so does the C index
+    assert Y._native.line_starts(text) == SourceText(text)._index()
+
+
+@needs_native
+def test_line_index_in_c_on_the_corpus():
+    files = _corpus("kubernetes")[:500]
+    for path in files:
+        text = path.read_bytes().decode("utf-8", "replace")
+        assert Y._native.line_starts(text) == SourceText(text)._index(), path
+    source = SourceText("a: 1\nb: 2\n")
+    Y.load_documents(source)
+    assert source._starts == [0, 5, 10]  # made in C for the composer's spans
+    with pytest.raises(TypeError):
+        Y._native.line_starts(b"a: 1\n")

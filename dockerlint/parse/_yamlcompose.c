@@ -765,7 +765,46 @@ setup(PyObject *self, PyObject *kw)
     Py_RETURN_NONE;
 }
 
+/* The character offset where each line of `text` starts (SourceText's line index): 0, and one
+   past each "\n". A list of 80 offsets built by str.find in Python took 17 us a manifest. */
+static PyObject *
+line_starts(PyObject *self, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "line_starts() takes a str");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    PyObject *out = PyList_New(0);
+    if (out == NULL)
+        return NULL;
+    Py_ssize_t at = 0;
+    for (;;) {
+        PyObject *offset = PyLong_FromSsize_t(at);
+        if (offset == NULL || PyList_Append(out, offset) < 0) {
+            Py_XDECREF(offset);
+            Py_DECREF(out);
+            return NULL;
+        }
+        Py_DECREF(offset);
+        Py_ssize_t i = at;
+        if (kind == PyUnicode_1BYTE_KIND) {
+            const char *found = i < n ? memchr((const char *)data + i, '\n', (size_t)(n - i)) : NULL;
+            i = found ? (Py_ssize_t)(found - (const char *)data) : n;
+        } else {
+            while (i < n && PyUnicode_READ(kind, data, i) != '\n')
+                i++;
+        }
+        if (i >= n)
+            return out;
+        at = i + 1;
+    }
+}
+
 static PyMethodDef methods[] = {
+    {"line_starts", line_starts, METH_O, "line_starts(text) -> [offset where each line starts]"},
     {"compose", compose, METH_VARARGS,
      "compose(data, text, fast, bom, span_of, position, first_chars, quoted_tag, str_tag) -> [YamlDocument]"},
     {"setup", setup, METH_O, "setup(dict): the model's types, constants and hooks"},

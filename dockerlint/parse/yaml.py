@@ -350,6 +350,8 @@ def load_documents(source: SourceText) -> list[YamlDocument]:
     bom = 1 if _C_LOADER and text.startswith("\ufeff") else 0
     try:
         if NATIVE and _native is not None:
+            if source._starts is None:  # the spans made below need the line index
+                source._starts = _native.line_starts(text)
             resolvers = _Loader.yaml_implicit_resolvers
             documents = _native.compose(
                 text.encode("utf-8"), text, _FAST_SPANS and _marks_agree_inside(text, bom), bom,
