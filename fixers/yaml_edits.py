@@ -26,6 +26,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Sequence
 
 import yaml as _pyyaml
@@ -147,6 +148,7 @@ def _plain_tag(text: str) -> str:
     return _RESOLVER.resolve(_pyyaml.ScalarNode, text, (True, False))
 
 
+@lru_cache(maxsize=4096)  # fixes write the same few values again and again (RuntimeDefault, ALL...)
 def _plain_safe_string(value: str) -> bool:
     """Can this string be written plain, anywhere (flow context included), and read back as the
     same string?"""
