@@ -14,7 +14,12 @@ from dockerlint.suppressions import code_matches
 PREFIX = "dockerlint.io/ignore"
 
 
+_KEYS = (PREFIX, "checkov.io/skip", "bridgecrew.io/skip", "cortex.io/skip", "ignore-check.kube-linter.io/")
+
+
 def _annotation_pairs(meta):
+    """The annotations that may suppress something (most manifests' annotations never do:
+    Helm's, kubectl's, a deployment's revision), as (key, value) strings."""
     if meta is None:
         return []
     annotations = meta.get("annotations")
@@ -23,8 +28,8 @@ def _annotation_pairs(meta):
     out = []
     for key, value in annotations.pairs:
         k = getattr(key, "value", None)
-        v = getattr(value, "value", None)
-        if isinstance(k, str):
+        if isinstance(k, str) and k.startswith(_KEYS):
+            v = getattr(value, "value", None)
             out.append((k, v if isinstance(v, str) else ""))
     return out
 
