@@ -126,6 +126,9 @@ class Command:
     # Dockerfile), so they are worked out once
     basename: str = field(init=False, repr=False, compare=False)
     _effective: Command | None = field(default=None, init=False, repr=False, compare=False)
+    # positional(): the answer per set of value-taking options (a command of a script shared
+    # by many Dockerfiles, see parse_shell, is asked the same by each)
+    _positional: dict | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.basename = self.name.rsplit("/", 1)[-1]
@@ -215,6 +218,17 @@ class Command:
         ``takes_value`` (e.g. ``{"-r", "--requirement", "--index-url"}``). Everything after
         ``--`` is positional; ``-`` alone is positional."""
         takes = _dashed(takes_value)
+        if type(takes) is frozenset:  # (a set made for this call is not remembered)
+            known = self._positional
+            if known is None:
+                known = self._positional = {}
+            found = known.get(takes)
+            if found is None:
+                found = known[takes] = tuple(self._positional_words(takes))
+            return list(found)
+        return self._positional_words(takes)
+
+    def _positional_words(self, takes) -> list[ShellWord]:
         out: list[ShellWord] = []
         skip_next = False
         options_done = False
