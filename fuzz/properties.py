@@ -270,17 +270,24 @@ def composed(text: str, native: bool):
         work: list = []
         if doc.root is not None:
             out.append(("root", label(doc.root)))
+        repeats = False
         while work:
             node = work.pop(0)
             kind = type(node).__name__
             if isinstance(node, y.ScalarNode):
                 out.append((kind, node.span, node.tag, node.value, node.style, node.anchor, node._py is y._UNSET))
             elif isinstance(node, y.MappingNode):
+                # the key index as `_idx()` gives it: the C composer builds it as it reads a
+                # mapping without merge keys, the Python one when it is first asked for
                 out.append((kind, node.span, node.tag, node.flow, node.anchor, [(label(k), label(v)) for k, v in node.pairs],
                             None if node._merges is None else [label(m) for m in node._merges],
-                            None if node._index is None else {k: (label(p[0]), label(p[1])) for k, p in node._index.items()}))
+                            {k: (label(p[0]), label(p[1])) for k, p in node._idx().items()}))
+                repeats = repeats or bool(node.duplicate_keys())
             else:
                 out.append((kind, node.span, node.tag, node.flow, node.anchor, [label(i) for i in node.items]))
+        # "no key repeats" may only be said where none does (KS104 then skips the document)
+        require(doc.keys_may_repeat or not repeats, "a document said to repeat no key repeats one")
+        out.append(("repeats", repeats))
     return out
 
 

@@ -57,6 +57,8 @@ class DuplicateKey(Rule):
 
 def report_duplicates(ctx) -> None:
     for doc in ctx.model:
+        if not doc.keys_may_repeat:  # the C composer indexed every mapping's keys: none repeats
+            continue
         for mapping in _mappings(doc.root):
             pairs = mapping.pairs
             if len(pairs) < 2 or mapping.distinct_keys_known():

@@ -209,3 +209,37 @@ def test_line_index_in_c_on_the_corpus():
     assert source._starts == [0, 5, 10]  # made in C for the composer's spans
     with pytest.raises(TypeError):
         Y._native.line_starts(b"a: 1\n")
+
+
+@needs_native
+@pytest.mark.parametrize("text, repeats", [
+    ("a: 1\nb: {c: 1, d: 2}\n", False),
+    ("a: 1\nb:\n  c: 1\n  c: 2\n", True),  # nested, block
+    ("a: [{x: 1, x: 2}]\n", True),  # in a flow mapping inside a sequence
+    ("base: &b {x: 1}\nuse:\n  <<: *b\n  y: 2\n", True),  # a merge key: left to _idx(), so "not known"
+    ("? [k]\n: 1\nb: 2\n", False),  # a complex key is not in the index and never repeats
+    ("a: 1\n---\na: 1\na: 2\n", None),  # per document
+])
+def test_c_composer_indexes_keys_and_says_when_none_repeats(text, repeats):
+    documents = Y.load_documents(SourceText(text))
+    if repeats is None:
+        assert [d.keys_may_repeat for d in documents] == [False, True]
+        return
+    (doc,) = documents
+    assert doc.keys_may_repeat is repeats
+    if not repeats:  # every mapping's index is built, and is what _idx() would build
+        for node in Y.iter_nodes(doc.root):
+            if type(node) is Y.MappingNode:
+                assert node._index is not None
+                assert node.distinct_keys_known() or any(type(k) is not Y.ScalarNode for k, _ in node.pairs)
+    python = P.composed(text, False)
+    assert P.composed(text, True) == python  # the same model, the index included
+
+
+def test_ks104_reports_repeated_keys_whichever_composer(monkeypatch):
+    from helpers import lint
+
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: '1'\n  k: '2'\n"
+    found = [(f.code, f.span.line) for f in lint(text, ["KS104"], filename="cm.yaml").findings]
+    monkeypatch.setattr(Y, "NATIVE", False)
+    assert [(f.code, f.span.line) for f in lint(text, ["KS104"], filename="cm.yaml").findings] == found == [("KS104", 7)]

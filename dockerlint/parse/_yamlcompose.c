@@ -14,6 +14,11 @@
      undefined or recursive alias);
    - merge keys: `add_merge` and `finish_merges`.
 
+   Two things it does beyond the Python composer: each mapping without merge keys gets the key
+   index MappingNode._idx() would build on first use (a manifest's rules ask most mappings for
+   keys), and each YamlDocument says whether a key may be written twice in one of its mappings
+   (`keys_may_repeat`: False lets KS104 skip the document).
+
    The system's libyaml may read a text otherwise than the one in PyYAML's wheel (a nesting
    limit, `[? a]`): on any libyaml error, from 900 nested collections and at a single pair in a
    flow sequence, `compose` returns None and yaml.py composes the text through PyYAML.
@@ -269,6 +274,45 @@ block_pos(PyObject *text, yaml_mark_t sm, Py_ssize_t start, Py_ssize_t end, Pos 
    agree with SourceText's before the end of the text (yaml.py's _marks_agree, but for the
    final line break): a node with a mark at the end gets its span from SourceText, for
    libyaml puts its end of stream on a line of its own when the text has no final line break. */
+/* The key index of a mapping without merge keys, as MappingNode._idx() makes it (each scalar
+   key's value -> its (key, value) pair, a later key winning), made here where the pairs were
+   just read: a manifest's rules ask most of its mappings for keys. `*repeats` is set when a
+   key is written twice, or when a merge key leaves the index to _idx() (KS104 then looks). */
+static int
+index_pairs(PyObject *mapping, int *repeats)
+{
+    PyObject *pairs = SLOT(mapping, o_pairs);
+    PyObject *index = PyDict_New();
+    if (index == NULL)
+        return -1;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(pairs); i++) {
+        PyObject *pair = PyList_GET_ITEM(pairs, i);
+        PyObject *key = PyTuple_GET_ITEM(pair, 0);
+        if (!Py_IS_TYPE(key, (PyTypeObject *)ScalarType))
+            continue; /* a complex key: not in the index, and never a repeated key */
+        int merge = PyUnicode_Compare(SLOT(key, o_tag), MERGE_TAG);
+        if (merge == -1 && PyErr_Occurred())
+            goto fail;
+        if (merge == 0) {
+            *repeats = 1;
+            Py_DECREF(index);
+            return 0;
+        }
+        PyObject *value = SLOT(key, o_value);
+        int had = PyDict_Contains(index, value);
+        if (had < 0 || PyDict_SetItem(index, value, pair) < 0)
+            goto fail;
+        if (had)
+            *repeats = 1;
+    }
+    set_slot(mapping, o_index, index);
+    Py_DECREF(index);
+    return 0;
+fail:
+    Py_DECREF(index);
+    return -1;
+}
+
 static PyObject *
 compose(PyObject *self, PyObject *args)
 {
@@ -297,6 +341,7 @@ compose(PyObject *self, PyObject *args)
     Py_INCREF(Py_None);
     const size_t size = (size_t)PyUnicode_GET_LENGTH(text);
     Py_ssize_t doc_start = 0, merge_work = 0;
+    int repeats = 0; /* this document may write a key twice in one mapping (index_pairs) */
     Pos occ;
 
     if (!yaml_parser_initialize(&parser)) {
@@ -543,6 +588,10 @@ compose(PyObject *self, PyObject *args)
                     frame_clear(&frame);
                     goto done;
                 }
+                repeats = 1;
+            } else if (Py_IS_TYPE(coll, (PyTypeObject *)MappingType) && index_pairs(coll, &repeats) < 0) {
+                frame_clear(&frame);
+                goto done;
             }
             node = coll;
             frame.node = NULL;
@@ -550,6 +599,7 @@ compose(PyObject *self, PyObject *args)
             break;
         }
         case YAML_DOCUMENT_START_EVENT:
+            repeats = 0;
             Py_SETREF(anchors, PyDict_New());
             Py_SETREF(opaque, PyList_New(0));
             Py_CLEAR(root);
@@ -596,8 +646,9 @@ compose(PyObject *self, PyObject *args)
             PyObject *span = span_by_source(span_of, start, end, &ignored);
             if (span == NULL)
                 goto done;
-            PyObject *doc = PyObject_CallFunction(DocumentType, "nONOO", PyList_GET_SIZE(documents),
-                                                  root ? root : Py_None, span, marker_line, opaque);
+            PyObject *doc = PyObject_CallFunction(DocumentType, "nONOOO", PyList_GET_SIZE(documents),
+                                                  root ? root : Py_None, span, marker_line, opaque,
+                                                  repeats ? Py_True : Py_False);
             if (doc == NULL || PyList_Append(documents, doc) < 0) {
                 Py_XDECREF(doc);
                 goto done;

@@ -288,6 +288,9 @@ class YamlDocument:
     start_marker_line: int | None = None  # 1-based line of an explicit `---`, else None
     # (start, end) offsets of quoted and block scalars, sorted: where a '#' is not a comment
     opaque_ranges: list[tuple[int, int]] = field(default_factory=list, repr=False)
+    # False only when the composer saw every mapping's keys and none is written twice (the C
+    # composer, which also builds the mappings' key indexes); True: not known
+    keys_may_repeat: bool = field(default=True, repr=False)
 
 
 def pair_span(key: Node, value: Node) -> Span:
