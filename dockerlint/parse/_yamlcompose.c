@@ -268,12 +268,6 @@ block_pos(PyObject *text, yaml_mark_t sm, Py_ssize_t start, Py_ssize_t end, Pos 
     return 1;
 }
 
-/* compose(data, text, fast, bom, span_of, position, first_chars, quoted_tag, str_tag)
-   -> [YamlDocument]. data: `text` in UTF-8 (what PyYAML hands libyaml for a str); str_tag None
-   turns the first-character test off (a wildcard implicit resolver). fast: libyaml's marks
-   agree with SourceText's before the end of the text (yaml.py's _marks_agree, but for the
-   final line break): a node with a mark at the end gets its span from SourceText, for
-   libyaml puts its end of stream on a line of its own when the text has no final line break. */
 /* The key index of a mapping without merge keys, as MappingNode._idx() makes it (each scalar
    key's value -> its (key, value) pair, a later key winning), made here where the pairs were
    just read: a manifest's rules ask most of its mappings for keys. `*repeats` is set when a
@@ -313,6 +307,12 @@ fail:
     return -1;
 }
 
+/* compose(data, text, fast, bom, span_of, position, first_chars, quoted_tag, str_tag)
+   -> [YamlDocument]. data: `text` in UTF-8 (what PyYAML hands libyaml for a str); str_tag None
+   turns the first-character test off (a wildcard implicit resolver). fast: libyaml's marks
+   agree with SourceText's before the end of the text (yaml.py's _marks_agree, but for the
+   final line break): a node with a mark at the end gets its span from SourceText, for
+   libyaml puts its end of stream on a line of its own when the text has no final line break. */
 static PyObject *
 compose(PyObject *self, PyObject *args)
 {
