@@ -185,6 +185,7 @@ typedef struct {
     int has_last;
     PyObject *pending_key; /* NULL: none */
     PyObject *merges;      /* NULL: none (None in yaml.py) */
+    int merge_key;         /* a `<<` key was met, whether or not it merged anything */
 } Frame;
 
 typedef struct {
@@ -271,7 +272,7 @@ block_pos(PyObject *text, yaml_mark_t sm, Py_ssize_t start, Py_ssize_t end, Pos 
 /* The key index of a mapping without merge keys, as MappingNode._idx() makes it (each scalar
    key's value -> its (key, value) pair, a later key winning), made here where the pairs were
    just read: a manifest's rules ask most of its mappings for keys. `*repeats` is set when a
-   key is written twice, or when a merge key leaves the index to _idx() (KS104 then looks). */
+   key is written twice. */
 static int
 index_pairs(PyObject *mapping, int *repeats)
 {
@@ -284,14 +285,6 @@ index_pairs(PyObject *mapping, int *repeats)
         PyObject *key = PyTuple_GET_ITEM(pair, 0);
         if (!Py_IS_TYPE(key, (PyTypeObject *)ScalarType))
             continue; /* a complex key: not in the index, and never a repeated key */
-        int merge = PyUnicode_Compare(SLOT(key, o_tag), MERGE_TAG);
-        if (merge == -1 && PyErr_Occurred())
-            goto fail;
-        if (merge == 0) {
-            *repeats = 1;
-            Py_DECREF(index);
-            return 0;
-        }
         PyObject *value = SLOT(key, o_value);
         int had = PyDict_Contains(index, value);
         if (had < 0 || PyDict_SetItem(index, value, pair) < 0)
@@ -541,7 +534,7 @@ compose(PyObject *self, PyObject *args)
                 stack.frames = frames;
                 stack.cap = cap;
             }
-            stack.frames[stack.size++] = (Frame){coll, span, s0, {0, 0, 0, 0, 0, 0}, 0, NULL, NULL};
+            stack.frames[stack.size++] = (Frame){coll, span, s0, {0, 0, 0, 0, 0, 0}, 0, NULL, NULL, 0};
             yaml_event_delete(&ev);
             have_event = 0;
             continue;
@@ -589,6 +582,8 @@ compose(PyObject *self, PyObject *args)
                     goto done;
                 }
                 repeats = 1;
+            } else if (frame.merge_key) {
+                repeats = 1; /* a `<<` key that merged nothing: the index is left to _idx() (KS104 looks) */
             } else if (Py_IS_TYPE(coll, (PyTypeObject *)MappingType) && index_pairs(coll, &repeats) < 0) {
                 frame_clear(&frame);
                 goto done;
@@ -700,6 +695,7 @@ compose(PyObject *self, PyObject *args)
             if (Py_IS_TYPE(key, (PyTypeObject *)ScalarType)) {
                 int merge = PyUnicode_Compare(SLOT(key, o_tag), MERGE_TAG) == 0;
                 if (merge) {
+                    frame->merge_key = 1;
                     PyObject *merges = PyObject_CallFunctionObjArgs(
                         add_merge_hook, frame->merges ? frame->merges : Py_None, node, NULL);
                     if (merges == NULL) {

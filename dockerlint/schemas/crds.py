@@ -417,44 +417,42 @@ def build_catalogue(paths: list[str], extra_files: list[str] = (), keep: dict | 
             continue
         if known:  # unchanged since a run found CRDs in it: what it found, the file not read again
             groups, other_kinds, length, text_digest = known
-            _register(catalogue, real, path, len(seen), groups, length, text_digest)
-            mixed.append(path) if other_kinds else alone.append(path)
-            digest = digest or _hashlib().sha256()
-            digest.update(real.encode("utf-8", "surrogatepass") + b"\0" + text_digest)
-            continue
-        data, error = read_bytes(path, stats if linted else None)
-        if error is not None:
-            if explicit:
-                errors.append(f"crd-paths: {path}: cannot read ({error.message})")
-            continue
-        if linted and keep is not None and kept + len(data) <= KEEP_BYTES:
-            keep[path] = data
-            kept += len(data)
-        if b"CustomResourceDefinition" not in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            continue  # most files: not even decoded
-        try:  # decoded as the linter decodes it, so that the engine's text is this text
-            text = decode(data).text
-        except DecodeError as e:
-            if explicit:
-                errors.append(f"crd-paths: {path}: cannot read ({e})")
-            continue
-        if "CustomResourceDefinition" not in text:
-            continue
-        if explicit:  # named in crd-paths: parse now, so that a broken file is an error
-            from dockerlint.parse.yaml import YamlParseError, load_documents
-
-            try:
-                load_documents(SourceText(text, path))
-            except YamlParseError as e:
-                errors.append(f"crd-paths: {path}: {e}")
+        else:
+            data, error = read_bytes(path, stats if linted else None)
+            if error is not None:
+                if explicit:
+                    errors.append(f"crd-paths: {path}: cannot read ({error.message})")
                 continue
-        groups = tuple(sorted(_groups(text) or {"*"}))
-        text_digest = _text_digest(text)
-        _register(catalogue, real, path, len(seen), groups, len(text), text_digest)
+            if linted and keep is not None and kept + len(data) <= KEEP_BYTES:
+                keep[path] = data
+                kept += len(data)
+            if b"CustomResourceDefinition" not in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+                continue  # most files: not even decoded
+            try:  # decoded as the linter decodes it, so that the engine's text is this text
+                text = decode(data).text
+            except DecodeError as e:
+                if explicit:
+                    errors.append(f"crd-paths: {path}: cannot read ({e})")
+                continue
+            if "CustomResourceDefinition" not in text:
+                continue
+            if explicit:  # named in crd-paths: parse now, so that a broken file is an error
+                from dockerlint.parse.yaml import YamlParseError, load_documents
+
+                try:
+                    load_documents(SourceText(text, path))
+                except YamlParseError as e:
+                    errors.append(f"crd-paths: {path}: {e}")
+                    continue
+            groups, length, text_digest = tuple(sorted(_groups(text) or {"*"})), len(text), _text_digest(text)
+            other_kinds = linted and _has_other_kinds(text)
+            if linted:
+                _SUMMARIES[real] = (groups, other_kinds, length, text_digest)
+        for group in groups:  # a CRD file, not parsed yet: read when one of its groups is first asked for
+            catalogue.pending.setdefault(group, []).append(real)
+        catalogue.files[real] = _Pending(path, len(seen), length, text_digest)
         if linted:
-            other_kinds = _has_other_kinds(text)
             mixed.append(path) if other_kinds else alone.append(path)
-            _SUMMARIES[real] = (groups, other_kinds, len(text), text_digest)
         digest = digest or _hashlib().sha256()
         digest.update(real.encode("utf-8", "surrogatepass") + b"\0" + text_digest)
     catalogue.digest = digest.hexdigest()[:16] if digest is not None else ""  # "": no CRD (repr: unsourced)
@@ -463,14 +461,6 @@ def build_catalogue(paths: list[str], extra_files: list[str] = (), keep: dict | 
 
 
 KEEP_BYTES = 256 * 1024 * 1024  # the run's files kept in memory between the pre-scan and the cache lookup
-
-
-def _register(catalogue: CrdCatalogue, real: str, path: str, rank: int, groups: tuple[str, ...], length: int,
-              text_digest: bytes) -> None:
-    """A CRD file, not parsed yet: read when one of its groups is first asked for."""
-    for group in groups:
-        catalogue.pending.setdefault(group, []).append(real)
-    catalogue.files[real] = _Pending(path, rank, length, text_digest)
 
 
 def _text_digest(text: str) -> bytes:
