@@ -43,7 +43,7 @@ def corpus_words(corpus: Path) -> list[str]:
     import shellcheck_agreement as sa
     from dockerlint.model import SourceText
     from dockerlint.parse.dockerfile import parse_dockerfile
-    from dockerlint.parse.shell_checks import _LANGUAGE
+    from dockerlint.parse.bash_grammar import LANGUAGE
     from dockerlint.rulekit.shell_jobs import plan
 
     files = sorted(p for p in corpus.iterdir() if p.is_file())
@@ -59,7 +59,7 @@ def corpus_words(corpus: Path) -> list[str]:
             continue
         for job in plan(df, SourceText(text, str(path)), preamble=False):
             data = job.text.encode()
-            tree = tree_sitter.Parser(_LANGUAGE).parse(data)
+            tree = tree_sitter.Parser(LANGUAGE).parse(data)
             if tree.root_node.has_error:
                 continue
             stack = [tree.root_node]

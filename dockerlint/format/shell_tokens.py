@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import tree_sitter
 
-from dockerlint.parse.bash_grammar import LANGUAGE
+from dockerlint.parse.bash_grammar import LANGUAGE as _LANGUAGE  # immutable
 
 # One token each, their text kept byte for byte.
 ATOMIC = frozenset({
@@ -32,8 +32,6 @@ _STATEMENTS = frozenset({"command", "declaration_command", "unset_command", "tes
                          "redirected_statement", "negated_command", "variable_assignments"})
 _OPERATORS = ("&&", "||", ";")
 
-
-_LANGUAGE = LANGUAGE  # immutable
 _COMMAND = _LANGUAGE.id_for_node_kind("command", True)
 _WORD = _LANGUAGE.id_for_node_kind("word", True)
 

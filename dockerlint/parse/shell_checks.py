@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import tree_sitter
 
-from dockerlint.parse.bash_grammar import LANGUAGE
+from dockerlint.parse.bash_grammar import LANGUAGE as _LANGUAGE
 from dockerlint.parse import shell_checks_extra as _extra
 from dockerlint.parse import shell_checks_more
 from dockerlint.rulekit.patterns import lazy
@@ -705,9 +705,6 @@ def _dequote(text: str) -> str | None:
             out.append(c)
             i += 1
     return "".join(out)
-
-
-_LANGUAGE = LANGUAGE
 
 
 class _Asked:

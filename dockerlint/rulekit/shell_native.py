@@ -59,7 +59,7 @@ def continuation_scopes(df, jobs) -> list[tuple[int, int, frozenset[str]]]:
     binary's preamble: offsets are looked up in each job's own text."""
     import tree_sitter
 
-    from dockerlint.parse.shell_checks import _LANGUAGE
+    from dockerlint.parse.bash_grammar import LANGUAGE
     from dockerlint.parse.shell_checks_extra import unit_at
 
     comments = [c for c in getattr(df, "comments", ()) if "shellcheck" in c.text]
@@ -70,7 +70,7 @@ def continuation_scopes(df, jobs) -> list[tuple[int, int, frozenset[str]]]:
             continue
         text = job.text
         data = text.encode("utf-8", "surrogatepass")
-        root = tree_sitter.Parser(_LANGUAGE).parse(data).root_node
+        root = tree_sitter.Parser(LANGUAGE).parse(data).root_node
         for index, codes in directives:
             unit = unit_at(root, len(text[:index].encode("utf-8", "surrogatepass")))
             if unit is None:
