@@ -368,3 +368,16 @@ def test_pyyaml_imported_without_compiling_its_reader_pattern():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "refused 1"  # the code point ReaderError names
+
+
+@pytest.mark.parametrize("text", [
+    "a: 1\nb: {c: [1, {d: 2}], e: [x, y]}\nf:\n  - g: 1\n  - [h]\n",
+    "base: &b {x: 1, y: [1, 2]}\none: *b\ntwo:\n  <<: *b\n  z: 3\n",  # an aliased mapping once
+    "? [k, {n: 1}]\n: v\n",  # a complex key is visited too
+    "plain scalar\n",
+])
+def test_iter_collections_is_iter_nodes_without_the_scalars(text):
+    (doc,) = load_documents(SourceText(text))
+    expected = [n for n in iter_nodes(doc.root) if type(n) is not Y.ScalarNode]
+    found = list(Y.iter_collections(doc.root))
+    assert [id(n) for n in found] == [id(n) for n in expected]

@@ -752,6 +752,29 @@ def iter_nodes(node: Node | None) -> Iterator[Node]:
             stack.extend(reversed(n.items))
 
 
+def iter_collections(node: Node | None) -> Iterator[MappingNode | SequenceNode]:
+    """`iter_nodes` without the scalars (most of a manifest, never pushed here): every distinct
+    mapping and sequence reachable from `node`, depth first in document order."""
+    if type(node) is not MappingNode and type(node) is not SequenceNode:
+        return
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        yield n
+        if type(n) is MappingNode:
+            for k, v in reversed(n.pairs):
+                if type(v) is not ScalarNode:
+                    stack.append(v)
+                if type(k) is not ScalarNode:
+                    stack.append(k)
+        else:
+            stack.extend([item for item in reversed(n.items) if type(item) is not ScalarNode])
+
+
 # --------------------------------------------------------------------------------------------
 # Comments
 
