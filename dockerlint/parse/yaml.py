@@ -733,7 +733,17 @@ def iter_nodes(node: Node | None) -> Iterator[Node]:
     """Every distinct node reachable from `node` once (aliases are not re-entered), depth
     first in document order, without recursion. Merge keys are not resolved: this walks what
     is written."""
-    if node is None:
+    return _walk(node, True)
+
+
+def iter_collections(node: Node | None) -> Iterator[MappingNode | SequenceNode]:
+    """`iter_nodes` without the scalars (most of a manifest, never pushed here): every distinct
+    mapping and sequence reachable from `node`, depth first in document order."""
+    return _walk(node, False)
+
+
+def _walk(node: Node | None, scalars: bool) -> Iterator[Node]:
+    if node is None or (not scalars and type(node) is ScalarNode):
         return
     seen: set[int] = set()
     stack = [node]
@@ -746,33 +756,12 @@ def iter_nodes(node: Node | None) -> Iterator[Node]:
         t = type(n)
         if t is MappingNode:
             for k, v in reversed(n.pairs):
-                stack.append(v)
-                stack.append(k)
-        elif t is SequenceNode:
-            stack.extend(reversed(n.items))
-
-
-def iter_collections(node: Node | None) -> Iterator[MappingNode | SequenceNode]:
-    """`iter_nodes` without the scalars (most of a manifest, never pushed here): every distinct
-    mapping and sequence reachable from `node`, depth first in document order."""
-    if type(node) is not MappingNode and type(node) is not SequenceNode:
-        return
-    seen: set[int] = set()
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if id(n) in seen:
-            continue
-        seen.add(id(n))
-        yield n
-        if type(n) is MappingNode:
-            for k, v in reversed(n.pairs):
-                if type(v) is not ScalarNode:
+                if scalars or type(v) is not ScalarNode:
                     stack.append(v)
-                if type(k) is not ScalarNode:
+                if scalars or type(k) is not ScalarNode:
                     stack.append(k)
-        else:
-            stack.extend([item for item in reversed(n.items) if type(item) is not ScalarNode])
+        elif t is SequenceNode:
+            stack.extend(reversed(n.items) if scalars else [item for item in reversed(n.items) if type(item) is not ScalarNode])
 
 
 # --------------------------------------------------------------------------------------------
