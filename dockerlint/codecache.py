@@ -14,9 +14,41 @@ has no `from __future__` import, and `dont_inherit` is set), under the same file
 """
 import atexit
 import builtins
-import dataclasses
 import importlib.util
 import os
+import sys
+
+
+class _Deferred(type(os)):
+    """A module imported on its first attribute's use (then its names are copied here)."""
+
+    def __getattr__(self, name):
+        real = importlib.import_module(self.__name__)
+        self.__dict__.update(real.__dict__)
+        return getattr(real, name)
+
+
+def _import_dataclasses():
+    """`dataclasses` with its `inspect` imported when it first uses it. On Python 3.10 and 3.11 it
+    uses it only to write a docstring for a class without one, and every dockerlint dataclass has
+    one (a test holds it): `inspect` and what it imports (ast, dis, tokenize, ...) were 6.8 ms of
+    the ~95 ms to lint one Dockerfile from a cold start. (3.12 and later read each class's
+    annotations with it: there it is imported with the first class.) Only `dataclasses` holds
+    the deferred module: whoever imports `inspect` after it gets the real one."""
+    if "dataclasses" in sys.modules or "inspect" in sys.modules:
+        import dataclasses
+
+        return dataclasses
+    deferred = sys.modules["inspect"] = _Deferred("inspect")
+    try:
+        import dataclasses
+    finally:
+        if sys.modules.get("inspect") is deferred:
+            del sys.modules["inspect"]
+    return dataclasses
+
+
+dataclasses = _import_dataclasses()
 
 _OURS = ("dockerlint.",)
 _MAX_ENTRIES = 4000  # beyond this (many versions' classes), keep only what this process used

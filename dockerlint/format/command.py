@@ -68,6 +68,8 @@ def _resolver(args):
 
 @dataclass
 class _Outcome:
+    """What `dockerlint format` did with one file: messages, status, and any diff or text."""
+
     display: str
     messages: list[str] = field(default_factory=list)  # for stderr, in order
     status: int = EXIT_OK

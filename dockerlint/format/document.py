@@ -24,6 +24,8 @@ _DOCKERFMT_IGNORE = "# dockerfmt-ignore"  # dockerfmt's comment: leave the next 
 
 @dataclass
 class FormatResult:
+    """A Dockerfile formatted: the new text, what was left as written, or why nothing was done."""
+
     text: str
     kept: list[tuple[int, str]] = field(default_factory=list)  # (line, why) instructions left as written
     error: str | None = None  # the parse error of a file we do not format

@@ -7,6 +7,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class FormatOptions:
+    """The `[format]` settings."""
+
     indent_width: int = 4  # spaces before a continuation line (per level)
     operator_position: str = "start"  # "start": `\` then `&& cmd`; "end": `cmd &&` then `\`
     sort_packages: bool = False  # apt-get install / apt install / apk add: packages sorted, one per line

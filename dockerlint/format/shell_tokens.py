@@ -138,6 +138,8 @@ _new_tuple = tuple.__new__
 
 @dataclass
 class ShellProgram:
+    """A RUN script as tokens, with its top-level operators and its package-install runs."""
+
     tokens: list[ShellToken]
     operators: list[int]  # indices into tokens of top-level && / || / ;
     signature: tuple  # signature(script, packages), from the same parse

@@ -24,6 +24,8 @@ DEFAULT_SET = "default"
 
 @dataclass
 class ValuesFile:
+    """A values file a chart's rendering reads, parsed."""
+
     path: str  # as reported
     source: SourceText
     documents: list
@@ -100,6 +102,8 @@ def _lookup(node, path: tuple):
 
 @dataclass
 class Segment:
+    """Where one rendered template sits in the rendered stream."""
+
     start: int  # offset of the template's text in the stream
     end: int
     template: RenderedTemplate
@@ -153,6 +157,8 @@ def _deepest_pairs(root, offset: int):
 
 @dataclass
 class ChartContext:
+    """A chart being linted: its directory, values sets, rendering options and values files."""
+
     chart_dir: str  # as given (reported paths start with it)
     values_sets: dict[str, list[str]]  # name -> override files, in order
     options: RenderOptions

@@ -25,6 +25,8 @@ class RenderError(Exception):
 
 @dataclass
 class RenderOptions:
+    """How to render a chart (`helm template`'s options)."""
+
     release_name: str = "release-name"  # what `helm template` calls a release by default
     namespace: str = "default"
     values: dict[str, Any] | None = None  # merged overrides (values files), over the chart's defaults
@@ -35,6 +37,8 @@ class RenderOptions:
 
 @dataclass
 class RenderedTemplate:
+    """One template of a chart as rendered, mapped back to its lines where it can be."""
+
     name: str  # as Helm names it: "<chart>/templates/x.yaml", "<chart>/charts/sub/templates/y.yaml"
     source_path: str | None  # the template file on disk (None inside a packaged subchart)
     text: str  # the real render
@@ -44,6 +48,8 @@ class RenderedTemplate:
 
 @dataclass
 class Rendering:
+    """A chart's rendered templates, and those that could not be mapped to their lines."""
+
     templates: list[RenderedTemplate] = field(default_factory=list)
     unmapped: list[str] = field(default_factory=list)
 

@@ -17,6 +17,8 @@ from dockerlint.model import Edit, SourceText
 
 @dataclass
 class ValuesEdit:
+    """A fix moved from a rendered manifest to the values file that sets it."""
+
     path: str  # the values file
     source: SourceText
     edits: list[Edit]

@@ -48,6 +48,8 @@ _JDK_IMAGES = JDK_IMAGES + JDK_BUILD_TOOL_IMAGES
 
 @dataclass
 class Suggestion:
+    """A multi-stage rewrite suggested for one ecosystem: its text and notes."""
+
     ecosystem: str  # "go", "python", "node", "java"
     text: str
     notes: list[str] = field(default_factory=list)
@@ -55,6 +57,8 @@ class Suggestion:
 
 @dataclass
 class _Facts:
+    """What the suggestion is made from: the final stage's instructions and RUN commands."""
+
     df: Dockerfile
     image: str
     instructions: list[Instruction]  # the final image's instructions, FROM excluded

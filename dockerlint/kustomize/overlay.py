@@ -88,6 +88,8 @@ def build(directory: str) -> str:
 
 @dataclass
 class SourceFile:
+    """A file a kustomization reads, parsed."""
+
     path: str
     source: SourceText
     documents: list

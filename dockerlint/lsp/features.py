@@ -92,6 +92,8 @@ def uri_name(uri: str) -> str:
 
 @dataclass
 class Snapshot:
+    """One analysed version of an open document: its text, settings and findings."""
+
     uri: str
     version: int | None
     text: str

@@ -35,6 +35,8 @@ CONFIG_GLOB = "**/{" + ",".join(sorted(CONFIG_NAMES)) + "}"
 
 @dataclass
 class OpenDocument:
+    """An open document: its language, the analysis under way and the last one done."""
+
     language_id: str | None
     task: asyncio.Task | None = None
     snapshot: Snapshot | None = None

@@ -21,6 +21,8 @@ GO_SPACE = " \t\r\n"  # what a Go template trim marker removes
 
 @dataclass
 class Action:
+    """One `{{ ... }}` action of a template."""
+
     start: int  # offset of "{{"
     end: int  # offset after "}}"
     inner: str  # between the delimiters, trim markers removed
@@ -89,6 +91,8 @@ def _values_paths(inner: str) -> list[tuple[str, ...]]:
 
 @dataclass
 class TemplateInfo:
+    """A template's actions, lines and the values each line reads."""
+
     text: str
     line_starts: list[int]
     actions: list[Action]

@@ -125,6 +125,8 @@ class Node:
 
 @dataclass(eq=False, slots=True)
 class ScalarNode(Node):
+    """A scalar, with its string value and how it was written."""
+
     value: str  # the scalar's string value (after unquoting / folding)
     style: str | None = None  # None (plain), '"', "'", '|', '>'
     anchor: str | None = None
@@ -154,6 +156,8 @@ class _Pair(NamedTuple):
 
 @dataclass(eq=False, slots=True)
 class MappingNode(Node):
+    """A mapping: its pairs in order, as written."""
+
     pairs: list[tuple[Node, Node]]  # exactly as written, merge keys and duplicates included
     flow: bool = False
     anchor: str | None = None
@@ -264,6 +268,8 @@ class MappingNode(Node):
 
 @dataclass(eq=False, slots=True)
 class SequenceNode(Node):
+    """A sequence and its items."""
+
     items: list[Node]
     flow: bool = False
     anchor: str | None = None
@@ -282,6 +288,8 @@ class Comment(NamedTuple):
 
 @dataclass(eq=False)
 class YamlDocument:
+    """One document of a YAML stream."""
+
     index: int  # 0-based position in the stream
     root: Node | None  # None for an empty document (`---` with nothing, or only comments)
     span: Span

@@ -47,6 +47,8 @@ def add_arguments(parser) -> None:
 
 @dataclass
 class ImageSite:
+    """Where an image reference is written in a file."""
+
     path: str
     line: int
     start: int  # character offsets of the image text in the file
@@ -147,6 +149,8 @@ class DigestCache:
 
 @dataclass
 class Pin:
+    """An image reference and the digest-pinned text to write instead."""
+
     image: str  # as written
     new: str  # what to write instead
     digest: str
@@ -155,6 +159,8 @@ class Pin:
 
 @dataclass
 class Resolver:
+    """Resolves tags to digests through a registry client and the digest cache."""
+
     client: object
     cache: DigestCache
     errors: list[str] = field(default_factory=list)

@@ -43,6 +43,8 @@ class RegistryError(Exception):
 
 @dataclass(frozen=True)
 class Resolved:
+    """What a registry answered for a tag: its digest and media type."""
+
     digest: str
     media_type: str | None
 

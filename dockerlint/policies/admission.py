@@ -138,6 +138,8 @@ def resources_match(match: dict | None, attrs: dict, data: dict, namespaces: dic
 
 @dataclass
 class Verdict:
+    """A policy's finding on an object: its severity and message."""
+
     severity: Severity
     message: str
 

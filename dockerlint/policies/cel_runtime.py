@@ -70,6 +70,8 @@ def activation(variables: tuple[str, ...], data: dict[str, Any]):
 
 @dataclass(frozen=True)
 class Program:
+    """A compiled CEL expression and the variables it was compiled with."""
+
     source: str
     program: Any
     variables: tuple[str, ...] = ()  # the environment it was compiled in

@@ -55,6 +55,8 @@ class Template:
 
 @dataclass
 class NativeRuleSpec:
+    """A custom rule of a policy file, before it becomes a Rule class."""
+
     code: str
     name: str
     kinds: frozenset
@@ -75,6 +77,8 @@ class NativeRuleSpec:
 
 @dataclass
 class AdmissionPolicy:
+    """A ValidatingAdmissionPolicy of a policy file, its expressions compiled."""
+
     name: str
     spec: dict
     node: MappingNode
@@ -86,6 +90,8 @@ class AdmissionPolicy:
 
 @dataclass
 class Binding:
+    """A ValidatingAdmissionPolicyBinding of a policy file."""
+
     name: str
     policy: str
     spec: dict
@@ -94,6 +100,8 @@ class Binding:
 
 @dataclass
 class PolicySet:
+    """Everything the configured policy files define."""
+
     files: tuple[str, ...]
     native: tuple = ()  # Rule subclasses (see native.py)
     policies: tuple[AdmissionPolicy, ...] = ()

@@ -16,6 +16,8 @@ HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 
 @dataclass
 class FileChange:
+    """One file of a pull request's diff: its added lines and hunks."""
+
     path: str  # repository-relative, "/"-separated: the path of the new version
     added: set[int] = field(default_factory=set)  # 1-based line numbers in the new version
     hunks: list[tuple[int, int]] = field(default_factory=list)  # new-side line ranges in the diff

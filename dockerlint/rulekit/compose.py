@@ -50,6 +50,8 @@ def service_image(service: Service):
 
 @dataclass
 class Port:
+    """One entry of a service's `ports`, short or long syntax."""
+
     node: Node  # the entry (short syntax scalar, or long syntax mapping)
     host_ip: str | None
     published: str | None  # host port or range, None when Docker picks one
@@ -108,6 +110,8 @@ def ports(service: Service) -> list[Port]:
 
 @dataclass
 class Mount:
+    """One entry of a service's `volumes`, short or long syntax."""
+
     node: Node
     source: str | None
     target: str | None
@@ -156,6 +160,8 @@ def mounts(service: Service) -> list[Mount]:
 
 @dataclass
 class EnvEntry:
+    """One variable of a service's `environment`, with where its value is written."""
+
     name: str
     value: str | None  # None: taken from the shell (`- NAME` or `NAME:` with no value)
     node: Node  # the value node (map syntax) or the `NAME=value` item (list syntax)

@@ -18,6 +18,8 @@ _TOP_LEVEL_KEYS = {"version", "name", "services", "networks", "volumes", "config
 
 @dataclass(eq=False)
 class Service:
+    """One service of a Compose file: its name, the key that names it and its mapping."""
+
     name: str
     name_node: ScalarNode
     node: MappingNode

@@ -18,6 +18,8 @@ from dockerlint.rulekit.patterns import lazy
 
 @dataclass
 class Flag:
+    """One `--flag` or `--flag=value` of a control-plane container's command or args."""
+
     name: str
     value: str | None  # None for a bare `--flag`
     node: ScalarNode  # the command/args item that holds it
@@ -25,6 +27,8 @@ class Flag:
 
 @dataclass
 class Flags:
+    """The flags of a control-plane container, by name."""
+
     by_name: dict[str, Flag]
     where: Span  # where to report a missing flag: `command:`/`args:` key, else the container
 

@@ -86,6 +86,8 @@ def _value(node: Node) -> Any:
 
 @dataclass(eq=False)
 class K8sObject:
+    """One Kubernetes object of a file: its document's root mapping and what identifies it."""
+
     doc_index: int
     node: MappingNode
     kind: str | None
@@ -113,6 +115,8 @@ class K8sObject:
 
 @dataclass(eq=False)
 class Container:
+    """One container (init and ephemeral ones included) of a pod spec."""
+
     node: MappingNode
     name: str | None
     group: ContainerGroup
@@ -141,6 +145,8 @@ class Volume(NamedTuple):
 
 @dataclass(eq=False)
 class Workload:
+    """An object that runs pods (a Pod, or a controller's pod template), with its containers."""
+
     obj: K8sObject
     pod_meta: MappingNode | None  # the template's metadata, or the Pod's own
     pod_spec: MappingNode

@@ -77,6 +77,8 @@ def resource_span(container: Container, section: str):
 
 @dataclass
 class EnvVar:
+    """One item of a container's `env`: its name, the item, and its `value` or `valueFrom`."""
+
     name: ScalarNode
     item: MappingNode
     value: Node | None  # the `value` node, None when absent
@@ -100,6 +102,8 @@ def env_vars(container: Container) -> list[EnvVar]:
 
 @dataclass
 class PolicyRule:
+    """One rule of a Role or ClusterRole: what it grants, each list's items as written."""
+
     obj: K8sObject
     node: MappingNode
     api_groups: list[ScalarNode]

@@ -70,6 +70,8 @@ def _pack(schema):
 
 @dataclass
 class CrdVersion:
+    """One version of a custom resource, as a CRD of the run defines it."""
+
     group: str
     version: str
     kind: str

@@ -30,6 +30,8 @@ class BaselineError(Exception):
 
 @dataclass
 class Baseline:
+    """A baseline file's entries, counted."""
+
     path: str  # the baseline file
     entries: Counter = field(default_factory=Counter)  # (relpath, code, anchor) -> count
 
@@ -43,6 +45,8 @@ class Baseline:
 
 @dataclass
 class Outcome:
+    """What applying a baseline did: findings hidden, entries that matched nothing."""
+
     hidden: int = 0
     stale: list[tuple[str, str, str, int]] = field(default_factory=list)  # entries (or parts) that matched nothing
 

@@ -47,6 +47,8 @@ _BUILT_IMAGES = ("from_asset", "from_docker_image_asset", "from_tarball")
 
 @dataclass(eq=False)
 class EcsImage:
+    """The image of an ECS container, as far as the program tells it."""
+
     ref: str | None  # the reference when known: "nginx", "repo:1.2"; None when unknown
     span: Span
     source: str  # "registry", "ecr", "built", "unknown"
@@ -55,6 +57,8 @@ class EcsImage:
 
 @dataclass(eq=False)
 class EcsTaskDefinition:
+    """An ECS task definition of a CDK or Pulumi program."""
+
     framework: str  # "aws-cdk", "pulumi-aws"
     fields: MappingNode  # its settings under ECS API names (pidMode, ipcMode, networkMode)
     anchor: Span
@@ -62,6 +66,8 @@ class EcsTaskDefinition:
 
 @dataclass(eq=False)
 class EcsContainer:
+    """An ECS container definition of a CDK or Pulumi program."""
+
     framework: str  # "aws-cdk", "aws-batch", "ecs-patterns", "pulumi-aws", "pulumi-awsx"
     fields: MappingNode
     anchor: Span  # where a missing field is reported: the callee, or the dict

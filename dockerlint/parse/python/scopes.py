@@ -28,6 +28,8 @@ MISSING: Any = object()
 
 @dataclass(eq=False)
 class Scope:
+    """A module, function or class scope of a Python program: what its names are bound to."""
+
     kind: str  # "module", "function", "class"
     parent: "Scope | None"
     bindings: dict[str, list] = field(default_factory=dict)  # name -> bound values (None: unknown)
