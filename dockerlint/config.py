@@ -335,7 +335,9 @@ def load_config_file(path: Path, base: Settings) -> Settings:
     """Apply one explicit config file (any of the supported formats) to `base`."""
     name = path.name
     if name in HADOLINT_FILES or path.suffix in (".yaml", ".yml"):
-        import yaml
+        from dockerlint.parse.yaml import pyyaml
+
+        yaml = pyyaml()
 
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))

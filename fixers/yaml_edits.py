@@ -29,12 +29,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Sequence
 
-import yaml as _pyyaml
-
 from dockerlint.model import Edit, SourceText
 from dockerlint.parse.yaml import (
     MAP_TAG,
-    SAFE_LOADER,
     MERGE_TAG,
     SEQ_TAG,
     STR_TAG,
@@ -47,6 +44,7 @@ from dockerlint.parse.yaml import (
     iter_collections,
     load_documents,
 )
+from dockerlint.parse.yaml_scalars import resolve_plain
 
 __all__ = [
     "YamlStyle",
@@ -125,11 +123,8 @@ def detect_style(source: SourceText, documents: list[YamlDocument] | None = None
 # Rendering new text
 
 _PLAIN_START_BAD = set("-?:,[]{}#&*!|>'\"%@`")
-_RESOLVER = _pyyaml.resolver.Resolver()
-
-
 def _plain_tag(text: str) -> str:
-    return _RESOLVER.resolve(_pyyaml.ScalarNode, text, (True, False))
+    return resolve_plain(text)  # PyYAML's resolver's (parse/yaml_scalars)
 
 
 @lru_cache(maxsize=4096)  # fixes write the same few values again and again (RuntimeDefault, ALL...)
@@ -543,13 +538,17 @@ def _scalar_value(node: Node) -> Any:
 
 
 def _scalar_value_of(item: Any) -> str | None:
-    """The string value a rendered scalar item will have (None when it is not a plain string)."""
+    """The string value a rendered scalar item will have (None when it is not a plain string):
+    what `yaml.safe_load(item)` gives, when that is a string."""
     if isinstance(item, str):
         try:
-            loaded = _pyyaml.load(item, Loader=SAFE_LOADER)  # libyaml's (the pure-Python one: ~5x slower)
-        except (_pyyaml.YAMLError, UnicodeEncodeError):
+            documents = load_documents(SourceText(item))
+        except YamlParseError:
             return None
-        return loaded if isinstance(loaded, str) else None
+        if len(documents) == 1:  # (several: safe_load refuses the stream)
+            root = documents[0].root
+            if type(root) is ScalarNode and root.tag == STR_TAG:  # any other tag makes something else, or is refused
+                return root.value
     return None
 
 

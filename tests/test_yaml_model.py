@@ -352,8 +352,10 @@ def test_pyyaml_imported_without_compiling_its_reader_pattern():
     that reader still refuses unprintable characters, and `re`'s cache is left as it was."""
     code = (
         "import re\n"
+        "import sys\n"
         "import dockerlint.parse.yaml\n"
-        "import yaml\n"
+        "assert 'yaml' not in sys.modules  # imported on first use\n"
+        "yaml = dockerlint.parse.yaml.pyyaml()\n"
         "from dockerlint.rulekit.patterns import LazyPattern\n"
         "assert type(yaml.reader.Reader.NON_PRINTABLE) is LazyPattern, type(yaml.reader.Reader.NON_PRINTABLE)\n"
         "assert yaml.reader.Reader.NON_PRINTABLE._compiled is None\n"

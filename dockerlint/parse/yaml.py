@@ -3,7 +3,8 @@
 Built from libyaml's event stream, composed without recursion: in C where `_yamlcompose.c` was
 built (libyaml read directly), else here from PyYAML's C parser (`yaml.CSafeLoader`); the two
 make the same model (tests/test_yaml_native.py). No PyYAML object leaks out: the model is our
-own dataclasses.
+own dataclasses. Where the C composer reads a file, PyYAML is not even imported: tags and
+values come from `yaml_scalars`, which holds PyYAML's resolver table and core constructors.
 
 - Every node has a `Span` (0-based code-point offsets, 1-based line/col) into the source text.
   Block scalars and block collections end at their last content character (libyaml's own end
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, NamedTuple, NoReturn
 
 from dockerlint.model import ParseError, SourceText, Span, new_span
+from dockerlint.parse.yaml_scalars import FIRST_CHARS, construct, resolve_plain
 from dockerlint.rulekit.patterns import lazy
 
 
@@ -59,15 +61,30 @@ def _import_pyyaml():
     return yaml
 
 
-_pyyaml = _import_pyyaml()
+_pyyaml = None  # PyYAML, once imported: `pyyaml()`
+_Loader = None  # its safe loader: libyaml's where PyYAML has it (`_C_LOADER`)
+_C_LOADER = False
 
-try:  # libyaml bindings (shipped in PyYAML's wheels)
-    _Loader = _pyyaml.CSafeLoader
-    _C_LOADER = True
-except AttributeError:  # pragma: no cover - only without libyaml
-    _Loader = _pyyaml.SafeLoader
-    _C_LOADER = False
-SAFE_LOADER = _Loader  # for other YAML reading (the fixers'): libyaml's safe loader where PyYAML has it
+
+def pyyaml():
+    """PyYAML, imported on first use: by the Python composer, and for what the C composer hands
+    back, reports as an error or leaves to it (a timestamp's value, say)."""
+    global _pyyaml, _Loader, _C_LOADER
+    if _pyyaml is None:
+        yaml = _import_pyyaml()
+        try:  # libyaml bindings (shipped in PyYAML's wheels)
+            _Loader, _C_LOADER = yaml.CSafeLoader, True
+        except AttributeError:  # pragma: no cover - only without libyaml
+            _Loader, _C_LOADER = yaml.SafeLoader, False
+        _pyyaml = yaml
+    return _pyyaml
+
+
+def __getattr__(name: str):
+    if name == "SAFE_LOADER":  # for other YAML reading (the fixers'): libyaml's safe loader where PyYAML has it
+        pyyaml()
+        return _Loader
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "SAFE_LOADER",
@@ -310,22 +327,14 @@ def pair_span(key: Node, value: Node) -> Span:
 
 
 # --------------------------------------------------------------------------------------------
-# Scalar construction (PyYAML safe loader semantics)
-
-# only its construct_* methods are used (libyaml's loader: the pure-Python one checks its empty
-# stream for unprintable characters with the pattern `_import_pyyaml` leaves uncompiled)
-_constructor = _Loader("")
-_SCALAR_CONSTRUCTORS = _pyyaml.SafeLoader.yaml_constructors
+# Scalar construction (PyYAML safe loader semantics: `yaml_scalars`)
 
 
 def _construct_scalar(tag: str, value: str) -> Any:
     if tag == STR_TAG:
         return value
-    ctor = _SCALAR_CONSTRUCTORS.get(tag)
-    if ctor is None or tag in (MERGE_TAG, "tag:yaml.org,2002:value"):
-        return value
     try:
-        return ctor(_constructor, _pyyaml.ScalarNode(tag, value))
+        return construct(tag, value)
     except Exception:  # e.g. `!!int abc`: keep the text
         return value
 
@@ -335,6 +344,7 @@ def _construct_scalar(tag: str, value: str) -> Any:
 
 
 def _error_from(exc: BaseException, source: SourceText, bom: int) -> YamlParseError:
+    _pyyaml = pyyaml()
     if isinstance(exc, _pyyaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         parts = [p for p in (exc.context, exc.problem) if p]
@@ -358,21 +368,22 @@ def _error_from(exc: BaseException, source: SourceText, bom: int) -> YamlParseEr
 def load_documents(source: SourceText) -> list[YamlDocument]:
     """Every document of the stream (empty ones included, with root None)."""
     text = source.text
-    bom = 1 if _C_LOADER and text.startswith("\ufeff") else 0
     try:
         if NATIVE and _native is not None:
             if source._starts is None:  # the spans made below need the line index
                 source._starts = _native.line_starts(text)
-            resolvers = _Loader.yaml_implicit_resolvers
+            bom = 1 if text.startswith("\ufeff") else 0  # libyaml does not count it
             documents = _native.compose(
-                text.encode("utf-8"), text, _FAST_SPANS and _marks_agree_inside(text, bom), bom,
-                source.span, source.position, resolvers,
-                None if _Loader.yaml_path_resolvers else STR_TAG,  # the resolver's default then
-                None if None in resolvers or _Loader.yaml_path_resolvers else STR_TAG,  # else ask for every scalar
+                text.encode("utf-8"), text, _FAST_SPANS and _text_marks_agree(text, bom), bom,
+                source.span, source.position, FIRST_CHARS,
+                STR_TAG,  # a quoted scalar's (the resolver has no path resolvers)
+                STR_TAG,  # a plain scalar's whose first character has no implicit resolver
             )
             if documents is not None:
                 return documents
             # where the system's libyaml may read it otherwise than PyYAML's: PyYAML's reads it
+        pyyaml()
+        bom = 1 if _C_LOADER and text.startswith("\ufeff") else 0
         loader = _Loader(text)
     except UnicodeEncodeError as exc:  # lone surrogates
         line, col = source.position(exc.start)
@@ -383,7 +394,7 @@ def load_documents(source: SourceText) -> list[YamlDocument]:
         raise
     except RecursionError:  # pure-Python fallback only: libyaml limits nesting itself
         raise YamlParseError(f"document nested too deeply (more than {MAX_DEPTH} levels)") from None
-    except _pyyaml.YAMLError as exc:
+    except _pyyaml.YAMLError as exc:  # (imported above)
         raise _error_from(exc, source, bom) from None
     finally:
         loader.dispose()
@@ -399,9 +410,13 @@ def _marks_agree(text: str, bom: int) -> bool:
 
 
 def _marks_agree_inside(text: str, bom: int) -> bool:
+    return _C_LOADER and _text_marks_agree(text, bom)
+
+
+def _text_marks_agree(text: str, bom: int) -> bool:
+    """libyaml's marks agree with SourceText's inside the text (see `_marks_agree`)."""
     return (
-        _C_LOADER
-        and not bom
+        not bom
         and "\x85" not in text
         and "\u2028" not in text
         and "\u2029" not in text
@@ -447,7 +462,6 @@ def _finish_merges(node: MappingNode, merges: list[MappingNode], work: int, star
     return work
 
 
-_EV = _pyyaml.events
 # tag of a plain scalar, by value: the resolver depends on nothing else
 _RESOLVE_CACHE: dict[str, str] = {}
 _WS = " \t\r\n\x85\u2028\u2029"
@@ -480,6 +494,7 @@ class _Composer:
         fast = self.fast
         resolve = loader.resolve
         resolve_cache = _RESOLVE_CACHE
+        _EV = _pyyaml.events  # (imported: the loader is PyYAML's)
         ScalarEvent = _EV.ScalarEvent
         MappingStartEvent = _EV.MappingStartEvent
         SequenceStartEvent = _EV.SequenceStartEvent
@@ -642,14 +657,14 @@ class _Composer:
 
 def _native_setup() -> dict:
     """What the C composer is set up with: this module's types, constants and hooks."""
-    resolve = _constructor.resolve
-    PyScalarNode = _pyyaml.ScalarNode
     return {
         "Span": Span, "ScalarNode": ScalarNode, "MappingNode": MappingNode, "SequenceNode": SequenceNode,
         "YamlDocument": YamlDocument, "UNSET": _UNSET, "MERGE_TAG": MERGE_TAG, "NULL_TAG": NULL_TAG,
         "MAP_TAG": MAP_TAG, "SEQ_TAG": SEQ_TAG, "NATIVE_DEPTH": _NATIVE_DEPTH,
-        "resolve_plain": lambda value: resolve(PyScalarNode, value, (True, False)),
-        "resolve_other": lambda value, quoted: resolve(PyScalarNode, value, (False, quoted)),
+        "resolve_plain": resolve_plain,
+        # (called only where the composer is given no tag for quoted scalars: never, while the
+        # resolver has no path resolvers, and then the default tag)
+        "resolve_other": lambda value, quoted: STR_TAG,
         "resolve_cache": _RESOLVE_CACHE,
         "fail": _fail, "add_merge": _add_merge, "finish_merges": _finish_merges,
     }
@@ -657,9 +672,7 @@ def _native_setup() -> dict:
 
 def _native_composer():
     """The composer in C (`_yamlcompose.c`, built where libyaml's headers are), set up; None
-    where it was not built or PyYAML has no libyaml (the Python composer then)."""
-    if not _C_LOADER:
-        return None
+    where it was not built (the Python composer then)."""
     try:
         from dockerlint.parse import _yamlcompose
     except ImportError:

@@ -252,9 +252,10 @@ def _read_crds(path: str) -> list[tuple[Any, int]]:
     """The CRDs of another file as plain data, each with its line. libyaml straight to Python
     objects: no spans are needed from these files, and this is 2.5x faster than our node graph
     (CRD files are large)."""
-    import yaml
-
     from dockerlint.files import DecodeError, decode
+    from dockerlint.parse.yaml import pyyaml
+
+    yaml = pyyaml()
 
     found = []
     try:
