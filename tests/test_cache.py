@@ -479,3 +479,33 @@ def test_an_unchanged_crd_file_is_not_read_and_still_validates_a_changed_resourc
     third, reads = reads_of(tmp_path, *args)
     assert reads == {"./a.yaml": 1}  # the CRD file's schema comes from crd.yaml, read through the catalogue
     assert [(f["path"], f["code"]) for f in json.loads(third.stdout)["findings"]] == [("a.yaml", "KS101")]
+
+
+def test_cached_runs_and_crds_need_no_hashlib(tmp_path):
+    """The cache's keys and the CRD digests are BLAKE2b from CPython's `_blake2`: a run that
+    writes or reads the cache, or finds a CRD, does not load OpenSSL through hashlib (~4 ms)."""
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\nRUN apk add curl\n")
+    (tmp_path / "crd.yaml").write_text(
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\n"
+        "spec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n  scope: Namespaced\n  versions:\n"
+        "  - name: v1\n    served: true\n    storage: true\n    schema:\n      openAPIV3Schema:\n        type: object\n"
+        "        properties:\n          spec: {type: object, properties: {size: {type: integer}}}\n"
+    )
+    (tmp_path / "widget.yaml").write_text("apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: big\n")
+    probe = (
+        "import contextlib, io, json, sys\n"
+        "from dockerlint.cli.main import main\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        "    main(['check', '--format', 'json', '-j', '1', '.'])\n"
+        "print(sorted({f['code'] for f in json.loads(out.getvalue())['findings'] if f['code'].startswith('KS10')}), 'hashlib' in sys.modules)\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "user-cache")}
+    env.pop("DOCKERLINT_NO_CACHE", None)
+    outputs = []
+    for _ in range(2):  # the first run writes the cache, the second reads it
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout.strip())
+    assert outputs == ["['KS101'] False"] * 2
+    assert glob.glob(os.path.join(tmp_path, ".dockerlint_cache", cache.FORMAT, "*" + cache.SUFFIX))

@@ -17,10 +17,13 @@ EXTENSIONS: dict[str, tuple[str, str]] = {
 }
 
 
-def register(sub, wanted: str | None = None) -> None:
-    """Add every extension's subcommand; only the one being run (`wanted`) imports its module
-    to declare its options, so other commands don't pay for pygls, urllib, jinja2..."""
+def register(sub, wanted: str | None = None, every: bool = True) -> None:
+    """Add the extensions' subcommands (`every`: all of them, else only the one being run,
+    `wanted`); only that one imports its module to declare its options, so other commands
+    don't pay for pygls, urllib, jinja2..."""
     for name, (module_name, help_text) in EXTENSIONS.items():
+        if not every and name != wanted:
+            continue
         parser = sub.add_parser(name, help=help_text)
         if name != wanted:
             continue

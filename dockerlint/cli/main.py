@@ -52,39 +52,42 @@ class _ArgumentParser(argparse.ArgumentParser):
 
 
 def build_parser(wanted: str | None = None) -> argparse.ArgumentParser:
+    from dockerlint.cli import extensions
+
     parser = _ArgumentParser(prog="dockerlint", description="Lint and fix Dockerfiles, Kubernetes manifests and Compose files.")
     parser.add_argument("--version", action="version", version=f"dockerlint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    # Only the command being run gets its options (argparse costs ~0.1 ms per option at start-up);
-    # an unknown or missing command (help, a usage error) gets every command's.
-    every = wanted not in ("check", "fix", "ast", "rule", "rules")
+    # Only the command being run gets a parser (argparse costs ~0.1 ms per option, and each
+    # parser asks gettext for its titles: four stat() calls apiece); an unknown or missing
+    # command (help, a usage error) gets every command's, to list them.
+    every = wanted not in COMMANDS and wanted not in extensions.EXTENSIONS
 
-    check = sub.add_parser("check", help="lint files and report findings")
     if every or wanted == "check":
-        _check_options(check)
+        _check_options(sub.add_parser("check", help="lint files and report findings"))
 
-    fix = sub.add_parser("fix", help="apply fixes in place")
     if every or wanted == "fix":
+        fix = sub.add_parser("fix", help="apply fixes in place")
         add_selection_options(fix)
         fix.add_argument("--diff", action="store_true", help="print a unified diff and write nothing")
         fix.add_argument("--exit-non-zero-on-fix", action="store_true", help="exit 1 when a file was changed")
         fix.add_argument("--verbose", "-v", action="store_true", help="say which fixes were refused and why (always with --diff)")
 
-    ast_cmd = sub.add_parser("ast", help="print the parsed model as JSON")
-    ast_cmd.add_argument("paths", nargs="+", metavar="PATH")
-    ast_cmd.add_argument("--format", choices=["json", "jsonl"], default="json")
-    ast_cmd.add_argument("--kind", choices=[k.value for k in FileKind])
+    if every or wanted == "ast":
+        ast_cmd = sub.add_parser("ast", help="print the parsed model as JSON")
+        ast_cmd.add_argument("paths", nargs="+", metavar="PATH")
+        ast_cmd.add_argument("--format", choices=["json", "jsonl"], default="json")
+        ast_cmd.add_argument("--kind", choices=[k.value for k in FileKind])
 
-    rule_cmd = sub.add_parser("rule", help="explain a rule")
-    rule_cmd.add_argument("code", metavar="CODE")
-    rule_cmd.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    if every or wanted == "rule":
+        rule_cmd = sub.add_parser("rule", help="explain a rule")
+        rule_cmd.add_argument("code", metavar="CODE")
+        rule_cmd.add_argument("--format", choices=["text", "json", "markdown"], default="text")
 
-    rules_cmd = sub.add_parser("rules", help="list all rules")
-    rules_cmd.add_argument("--format", choices=["text", "json"], default="text")
+    if every or wanted == "rules":
+        rules_cmd = sub.add_parser("rules", help="list all rules")
+        rules_cmd.add_argument("--format", choices=["text", "json"], default="text")
 
-    from dockerlint.cli import extensions
-
-    extensions.register(sub, wanted)
+    extensions.register(sub, wanted, every)
     return parser
 
 

@@ -28,6 +28,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from dockerlint.digest import new as new_digest
+
 if TYPE_CHECKING:  # the YAML layer is imported when a CRD is met: most runs have none
     from dockerlint.parse.yaml import MappingNode, Node, YamlDocument
 
@@ -386,7 +388,7 @@ def build_catalogue(paths: list[str], extra_files: list[str] = (), keep: dict | 
     from dockerlint.model import SourceText
 
     catalogue = CrdCatalogue(packed=True)
-    digest = None  # of the CRD files found (hashlib, which loads OpenSSL, only once one is)
+    digest = None  # of the CRD files found
     errors: list[str] = []
     files: list[tuple[str, bool, bool]] = []  # (path, named in crd-paths, linted in this run)
     for path in paths:
@@ -456,7 +458,7 @@ def build_catalogue(paths: list[str], extra_files: list[str] = (), keep: dict | 
         catalogue.files[real] = _Pending(path, len(seen), length, text_digest)
         if linted:
             mixed.append(path) if other_kinds else alone.append(path)
-        digest = digest or _hashlib().sha256()
+        digest = digest or new_digest()
         digest.update(real.encode("utf-8", "surrogatepass") + b"\0" + text_digest)
     catalogue.digest = digest.hexdigest()[:16] if digest is not None else ""  # "": no CRD (repr: unsourced)
     catalogue.run_files = alone + mixed
@@ -467,14 +469,7 @@ KEEP_BYTES = 256 * 1024 * 1024  # the run's files kept in memory between the pre
 
 
 def _text_digest(text: str) -> bytes:
-    return _hashlib().sha256(text.encode("utf-8", "surrogatepass")).digest()
-
-
-def _hashlib():
-    """hashlib (which loads OpenSSL), imported once a CRD file is found."""
-    import hashlib
-
-    return hashlib
+    return new_digest(text.encode("utf-8", "surrogatepass")).digest()
 
 
 # real path -> (groups, holds other kinds too, length, digest) of each linted CRD file the

@@ -2,7 +2,7 @@
 path are the same as last time, linted by the same dockerlint, gets last time's result without
 being parsed or linted.
 
-- Key: sha256 of the code's identity (version plus the size and mtime of every module and data
+- Key: a hash (`dockerlint.digest`, BLAKE2b) of the code's identity (version plus the size and mtime of every module and data
   file of dockerlint, its rules and fixers: an edited rule invalidates everything), the path,
   the effective settings and the digest of the file's bytes. A file whose stat is the one
   recorded when its bytes were last read is keyed by the digest recorded then, unread (stamps,
@@ -37,14 +37,12 @@ import sys
 import zlib
 from collections import Counter
 from functools import lru_cache, partial
-from typing import TYPE_CHECKING
 
 from dockerlint.model import (
     APPLICABILITY_BY_VALUE, SEVERITY_BY_NUMBER, Applicability, CachedSource, FileError, FileKind, FileResult, Finding, Location, new_cached_result, new_edit, new_fix, new_span, new_stored_fix,
 )
 
-if TYPE_CHECKING:
-    import hashlib
+from dockerlint import digest as _digest
 
 DIRECTORY = ".dockerlint_cache"
 FORMAT = "v5"
@@ -77,21 +75,10 @@ def code_identity() -> str:
 
     for root in (*dockerlint.__path__, *dockerlint.rules.__path__, *dockerlint.fixers.__path__):
         walk(root)
-    h = _sha256(dockerlint.__version__.encode())
+    h = _digest.new(dockerlint.__version__.encode())
     h.update(f"shellcheck={_on_path('shellcheck')}".encode())  # its rules report only where it is installed
     h.update(repr(sorted(files)).encode("utf-8", "surrogatepass"))
     return h.hexdigest()
-
-
-def _sha256(data: bytes = b""):
-    """`hashlib.sha256`, imported when first asked for: a run without the cache uses this module
-    only to hand the children's results over, and loading OpenSSL's hashes costs ~4 ms in each
-    process (the first call puts hashlib's own function in this one's place)."""
-    global _sha256
-    from hashlib import sha256
-
-    _sha256 = sha256
-    return sha256(data)
 
 
 def _on_path(name: str) -> str | None:
@@ -138,17 +125,17 @@ def settings_text(settings) -> str:
 
 def digest(data: bytes) -> bytes:
     """What a file's bytes count for in its key (and what its stamp remembers)."""
-    return _sha256(data).digest()
+    return _digest.new(data).digest()
 
 
 def key(path: str, content: bytes, settings, extra: str = "", absolute: str | None = None) -> str:
-    """sha256 of the code's identity, the settings, `extra`, the absolute path and the digest of
+    """The hash of the code's identity, the settings, `extra`, the absolute path and the digest of
     the file's bytes (`digest`). The first three are shared by a run's files: hashed once, and
     copied for each file."""
     text = settings_text(settings)
     base = _BASES.get((text, extra))
     if base is None:
-        base = _sha256()
+        base = _digest.new()
         for part in (code_identity(), text, extra):
             base.update(part.encode("utf-8", "surrogatepass") + b"\0")
         if len(_BASES) > 64:
@@ -160,7 +147,7 @@ def key(path: str, content: bytes, settings, extra: str = "", absolute: str | No
     return h.hexdigest()
 
 
-_BASES: dict[tuple[str, str], "hashlib._Hash"] = {}  # (settings' text, extra) -> their hash so far
+_BASES: dict[tuple[str, str], object] = {}  # (settings' text, extra) -> their hash so far
 
 
 def _pack_path(directory: str, path: str, absolute: str | None = None) -> str:
@@ -174,7 +161,7 @@ def _pack_path(directory: str, path: str, absolute: str | None = None) -> str:
         folder = os.path.dirname(absolute)
         pack = _PACKS.get((directory, folder))  # thousands of files, a few directories
         if pack is None:
-            name = _sha256(folder.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+            name = _digest.new(folder.encode("utf-8", "surrogatepass")).hexdigest()[:24]
             pack = _PACKS[(directory, folder)] = os.path.join(directory, FORMAT, f"{name}-{code_identity()[:12]}{SUFFIX}")
         of_file[absolute] = pack
     return pack
