@@ -885,10 +885,15 @@ def entry() -> None:
 
     patterncache.install()
 
-    # Collect young objects every 10,000 allocations rather than 700 (and the older generations
+    # Collect young objects every 25,000 allocations rather than 700 (and the older generations
     # half as often): a run's results accumulate, and the collector walked them again and again,
-    # ~7% of the Kubernetes corpus's CPU. Peak memory on that corpus was the same (175 MB).
-    gc.set_threshold(10_000, 20, 20)
+    # ~7% of the Kubernetes corpus's CPU at 700. Time in the collector per process (child /
+    # parent, ms) at 10,000 -> 25,000: 100 Dockerfiles 3/8 -> 0/0, 1,000 manifests 11/12 -> 3/3,
+    # the Dockerfile corpus 122/162 -> 36/55, the Kubernetes corpus 21/66 -> 14/31; 50,000 and
+    # 100,000 spent more on the Dockerfile corpus. Peak memory in one process: Kubernetes corpus
+    # 131 MB either way, Dockerfile corpus 158 -> 165 MB (parsed scripts the memo does not keep
+    # hold reference cycles, freed a little later).
+    gc.set_threshold(25_000, 20, 20)
     code = main()
     # Leave without tearing the interpreter down (as mypy does): freeing a large run's objects
     # one by one was a quarter of the CPU of a cached run over the Dockerfile corpus. Every file
