@@ -210,3 +210,26 @@ def test_worker_processes_only_for_enough_work(tmp_path):
         write(tmp_path, f"k8s/m{i}.yaml", manifest)
     more_yaml, _ = discover([str(tmp_path / "k8s")], [])
     assert job_count(auto, more_yaml) == parallel  # 140 KiB of YAML
+
+
+def test_a_large_report_is_written_in_pieces_and_whole():
+    """`_write_report` writes a report over 256 KiB a piece at a time (not one buffer as large
+    as the report); what arrives is the report, every character of it."""
+    import io
+
+    from dockerlint.cli.main import _write_report
+
+    class Counting(io.StringIO):
+        writes = 0
+
+        def write(self, s):
+            self.writes += 1
+            return super().write(s)
+
+    text = "".join(f'{{"line": {i}, "message": "café ✓ {i}"}}\n' for i in range(40_000)) + "end"
+    out = Counting()
+    _write_report(out, text)
+    assert out.getvalue() == text and out.writes == -(-len(text) // (1 << 18)) > 1
+    small = Counting()
+    _write_report(small, "short\n")
+    assert small.getvalue() == "short\n" and small.writes == 1
