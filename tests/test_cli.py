@@ -213,8 +213,9 @@ def test_worker_processes_only_for_enough_work(tmp_path):
 
 
 def test_a_large_report_is_written_in_pieces_and_whole():
-    """`_write_report` writes a report over 256 KiB a piece at a time (not one buffer as large
-    as the report); what arrives is the report, every character of it."""
+    """`_write_report` writes a report's pieces a quarter of a MiB at a time (never one buffer
+    as large as the report), a piece larger than that in slices; what arrives is the report,
+    every character of it, in order."""
     import io
 
     from dockerlint.cli.main import _write_report
@@ -223,13 +224,26 @@ def test_a_large_report_is_written_in_pieces_and_whole():
         writes = 0
 
         def write(self, s):
+            assert len(s) <= 2 * (1 << 18)
             self.writes += 1
             return super().write(s)
 
-    text = "".join(f'{{"line": {i}, "message": "café ✓ {i}"}}\n' for i in range(40_000)) + "end"
+    lines = [f'{{"line": {i}, "message": "café ✓ {i}"}},\n' for i in range(40_000)]
+    pieces = ["{\n"] + lines + ["x" * 700_000, "}\n"]
     out = Counting()
-    _write_report(out, text)
-    assert out.getvalue() == text and out.writes == -(-len(text) // (1 << 18)) > 1
+    _write_report(out, pieces)
+    assert out.getvalue() == "".join(pieces) and out.writes > 4
     small = Counting()
-    _write_report(small, "short\n")
+    _write_report(small, ["short", "\n"])
     assert small.getvalue() == "short\n" and small.writes == 1
+
+
+def test_the_json_report_written_in_pieces_is_the_rendered_report(tmp_path):
+    from dockerlint.report import ReportOptions, render, render_pieces
+    from dockerlint.settings import Settings
+    from dockerlint.engine import lint_source
+    from dockerlint.model import FileKind
+
+    results = [lint_source(f"FROM ubuntu\nRUN apt-get install curl{i}\n", f"D{i}", Settings(), FileKind.DOCKERFILE) for i in range(3)]
+    for fmt in ("json", "sarif", "text"):
+        assert "".join(render_pieces(fmt, results, ReportOptions())) == render(fmt, results, ReportOptions())

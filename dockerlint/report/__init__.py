@@ -35,3 +35,10 @@ class ReportOptions:
 def render(fmt: str, results: list[FileResult], options: ReportOptions) -> str:
     module = importlib.import_module(f"dockerlint.report.{FORMATS[fmt]}")
     return module.render(results, options)
+
+
+def render_pieces(fmt: str, results: list[FileResult], options: ReportOptions) -> list[str]:
+    """`render`'s text as pieces to write one after the other (a format that has them: JSON)."""
+    module = importlib.import_module(f"dockerlint.report.{FORMATS[fmt]}")
+    pieces = getattr(module, "render_pieces", None)
+    return pieces(results, options) if pieces is not None else [module.render(results, options)]

@@ -16,7 +16,7 @@ from dockerlint.docs import rule_url
 
 from dockerlint import __version__
 from dockerlint.model import APPLICABILITY_BY_VALUE, SEVERITY_BY_NUMBER, Applicability, CachedResult, StoredFix
-from dockerlint.report.common import ONE_LINE, Encoded, dumps_lines, fix_dict, relative
+from dockerlint.report.common import ONE_LINE, Encoded, dumps_pieces, fix_dict, relative
 
 
 def finding_dict(result, finding, root: str, url=None, path: str | None = None) -> dict:
@@ -134,6 +134,12 @@ page_url = lru_cache(maxsize=None)(rule_url)  # one page per code, computed once
 
 
 def render(results, options) -> str:
+    return "".join(render_pieces(results, options))
+
+
+def render_pieces(results, options) -> list[str]:
+    """The report as pieces of text, in order: the command line writes them without joining
+    them into one string first (megabytes for a large run, in freshly faulted-in memory)."""
     root = options.root
     lines = []
     by_severity: Counter = Counter()
@@ -194,9 +200,9 @@ def render(results, options) -> str:
             **({"baselined": options.extra["baselined"]} if "baselined" in options.extra else {}),
         },
     }
-    # written in one join: a cached run's report is megabytes of findings, and each intermediate
-    # string of that size was another copy into freshly faulted-in memory
-    return dumps_lines(document, frozenset({"findings", "errors"}))
+    # no intermediate string: a cached run's report is megabytes of findings, and each string
+    # of that size was another copy into freshly faulted-in memory
+    return dumps_pieces(document, frozenset({"findings", "errors"}))
 
 
 LINE_BREAK = ",\n    "  # between two findings (or errors): what `dumps_lines` puts between a top-level list's items
