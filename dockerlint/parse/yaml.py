@@ -662,8 +662,8 @@ def _native_setup() -> dict:
         "YamlDocument": YamlDocument, "UNSET": _UNSET, "MERGE_TAG": MERGE_TAG, "NULL_TAG": NULL_TAG,
         "MAP_TAG": MAP_TAG, "SEQ_TAG": SEQ_TAG, "NATIVE_DEPTH": _NATIVE_DEPTH,
         "resolve_plain": resolve_plain,
-        # (called only where the composer is given no tag for quoted scalars: never, while the
-        # resolver has no path resolvers, and then the default tag)
+        # (asked only when `compose` is given no tag for quoted scalars; `load_documents` always
+        # gives STR_TAG, the resolver's default without path resolvers)
         "resolve_other": lambda value, quoted: STR_TAG,
         "resolve_cache": _RESOLVE_CACHE,
         "fail": _fail, "add_merge": _add_merge, "finish_merges": _finish_merges,

@@ -79,8 +79,9 @@ while _INF != _INF * _INF:
 _NAN = -_INF / _INF  # PyYAML's quiet NaN
 # the other tags SafeConstructor constructs (PyYAML 6): left to it
 _PYYAML_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("binary", "timestamp", "omap", "pairs", "set", "seq", "map"))
-_constructor: list = [None]  # libyaml's safe loader, for those (the pure-Python one checks its empty
-# stream for unprintable characters with the pattern `yaml._import_pyyaml` leaves uncompiled)
+# libyaml's safe loader, for those, made once (the pure-Python one checks its empty stream for
+# unprintable characters with the pattern `yaml._import_pyyaml` leaves uncompiled)
+_constructor: list = [None]
 
 
 def construct(tag: str, value: str):

@@ -2,8 +2,9 @@
 path are the same as last time, linted by the same dockerlint, gets last time's result without
 being parsed or linted.
 
-- Key: a hash (`dockerlint.digest`, BLAKE2b) of the code's identity (version plus the size and mtime of every module and data
-  file of dockerlint, its rules and fixers: an edited rule invalidates everything), the path,
+- Key: a hash (BLAKE2b, `dockerlint.digest`) of the code's identity (version plus the size and
+  mtime of every module and data file of dockerlint, its rules and fixers: an edited rule
+  invalidates everything), the path,
   the effective settings and the digest of the file's bytes. A file whose stat is the one
   recorded when its bytes were last read is keyed by the digest recorded then, unread (stamps,
   below `Store`).
