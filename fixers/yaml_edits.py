@@ -123,8 +123,6 @@ def detect_style(source: SourceText, documents: list[YamlDocument] | None = None
 # Rendering new text
 
 _PLAIN_START_BAD = set("-?:,[]{}#&*!|>'\"%@`")
-def _plain_tag(text: str) -> str:
-    return resolve_plain(text)  # PyYAML's resolver's (parse/yaml_scalars)
 
 
 @lru_cache(maxsize=4096)  # fixes write the same few values again and again (RuntimeDefault, ALL...)
@@ -137,7 +135,7 @@ def _plain_safe_string(value: str) -> bool:
         return False
     if not value.isprintable():
         return False
-    return _plain_tag(value) == STR_TAG
+    return resolve_plain(value) == STR_TAG  # the tag PyYAML's resolver gives it
 
 
 def scalar_text(value: Any) -> str:

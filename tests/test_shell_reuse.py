@@ -35,7 +35,7 @@ def test_one_script_per_text_and_the_bound_lets_go(monkeypatch):
     a = parse_shell("apt-get update && apt-get install -y curl")
     assert parse_shell("apt-get update && apt-get install -y curl") is a
     assert parse_shell("apt-get update") is not a
-    monkeypatch.setattr(shell, "_PARSED_LIMIT", 60)  # the next text goes past it: the kept ones go
+    monkeypatch.setattr(shell._PARSED, "limit", 60)  # the next text goes past it: the kept ones go
     b = parse_shell("x" * 30)
     assert "apt-get update" not in shell._PARSED and shell._PARSED == {"x" * 30: b}
     assert parse_shell("apt-get update && apt-get install -y curl") is not a  # parsed again, equal

@@ -19,6 +19,7 @@ from typing import Iterable, Sequence
 import tree_sitter
 
 from dockerlint.parse.bash_grammar import LANGUAGE
+from dockerlint.parse.memo import TextMemo
 from dockerlint.rulekit.patterns import lazy
 
 __all__ = [
@@ -1163,9 +1164,7 @@ def exclusive(branches: list[tuple[tuple[int, int], ...]], a: int, b: int) -> bo
 # A kept Script costs ~43 bytes a character of its text, tree-sitter's tree about half of it
 # (61 MB for the corpus's 4,130 distinct scripts, 1.4 M characters): past the bound the
 # kept ones are let go, so a process holds ~45 MB of them at most.
-_PARSED: dict[str, Script] = {}
-_PARSED_CHARS = [0]
-_PARSED_LIMIT = 1_000_000  # characters of script text
+_PARSED = TextMemo(1_000_000)  # characters of script text
 
 
 def parse_shell(script: str) -> Script:
@@ -1174,12 +1173,7 @@ def parse_shell(script: str) -> Script:
     same Script object (which callers must not change)."""
     parsed = _PARSED.get(script)
     if parsed is None:
-        parsed = _parse(script)
-        if _PARSED_CHARS[0] + len(script) > _PARSED_LIMIT:
-            _PARSED.clear()
-            _PARSED_CHARS[0] = 0
-        _PARSED[script] = parsed
-        _PARSED_CHARS[0] += len(script)
+        parsed = _PARSED.put(script, len(script), _parse(script))
     return parsed
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import tree_sitter
 
 from dockerlint.parse.bash_grammar import LANGUAGE as _LANGUAGE
+from dockerlint.parse.memo import TextMemo
 from dockerlint.parse import shell_checks_extra as _extra
 from dockerlint.parse import shell_checks_more
 from dockerlint.rulekit.patterns import lazy
@@ -732,9 +733,7 @@ class _Asked:
 # was given) -> [(the names' answers, or the whole set, the gaps read, the findings)]. A
 # monorepo's Dockerfiles repeat their RUN scripts (44% of the shared corpus's 7,384) under
 # different ARGs and ENVs; a script's findings are reused where what they read is the same.
-_CHECKED: dict[tuple, list[tuple]] = {}
-_CHECKED_CHARS = [0]
-_CHECKED_LIMIT = 1_000_000  # characters of script text (the findings kept are a small part)
+_CHECKED = TextMemo(1_000_000)  # characters of script text (the findings kept are a small part)
 _VARIANTS = 4  # kept per text: beyond, the text is checked again each time
 
 
@@ -765,11 +764,7 @@ def check_script(text: str, dialect: str = "sh", defined: frozenset = frozenset(
 
     issues = _check(text, dialect, asked, tree, directives, gap if source_gap is not None else None)
     if known is None:
-        if _CHECKED_CHARS[0] + len(text) > _CHECKED_LIMIT:
-            _CHECKED.clear()
-            _CHECKED_CHARS[0] = 0
-        known = _CHECKED[key] = []
-        _CHECKED_CHARS[0] += len(text)
+        known = _CHECKED.put(key, len(text), [])
     if len(known) < _VARIANTS:
         answers = None if asked.whole else tuple(asked.answers.items())
         known.append((frozenset(defined) if answers is None else None, answers, tuple(gaps.items()), tuple(issues)))

@@ -406,11 +406,7 @@ def _marks_agree(text: str, bom: int) -> bool:
     break (libyaml then puts the end-of-stream mark on a line of its own, so an empty node at
     the end of `key: ?` would sit on a line that does not exist). The C composer is told the
     first part only, and takes the span of a node with a mark at the end from SourceText."""
-    return _marks_agree_inside(text, bom) and text.endswith("\n")
-
-
-def _marks_agree_inside(text: str, bom: int) -> bool:
-    return _C_LOADER and _text_marks_agree(text, bom)
+    return _C_LOADER and _text_marks_agree(text, bom) and text.endswith("\n")
 
 
 def _text_marks_agree(text: str, bom: int) -> bool:
