@@ -23,7 +23,8 @@ DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "dockerfiles"
 
 
 def main() -> int:
-    from dockerlint.engine import lint_source, read_file
+    from dockerlint.engine import lint_source
+    from dockerlint.files import read_file
     from dockerlint.images.reference import parse_image
     from dockerlint.images.knowledge import slimmer_variant
     from dockerlint.model import FileKind

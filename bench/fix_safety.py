@@ -44,7 +44,8 @@ def _settings():
 
 
 def fix_one(job):
-    from dockerlint.engine import lint_source, read_file
+    from dockerlint.engine import lint_source
+    from dockerlint.files import read_file
     from dockerlint.fix import fix_source
     from dockerlint.model import FileKind
 
@@ -115,7 +116,8 @@ def summarise(results):
 
 def review(count, seed):
     """Print `count` random unsafe fixes (one rule's fixes on one file) as diffs."""
-    from dockerlint.engine import lint_source, read_file
+    from dockerlint.engine import lint_source
+    from dockerlint.files import read_file
     from dockerlint.fix import effective_applicability, fix_source
     from dockerlint.model import Applicability, FileKind
 
