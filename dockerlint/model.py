@@ -400,10 +400,10 @@ class CachedResult(FileResult):
         return self._entries() if "_findings" not in self.__dict__ else None
 
     @property
-    def stored_json(self) -> tuple[str, str, tuple, int] | None:
-        """(the path as shown, the stored findings' lines of the JSON report, ((severity's number,
-        findings), ...), fixable findings) when the run that stored the result reported JSON,
-        while no finding has been made (else None)."""
+    def stored_json(self) -> tuple[str, str | memoryview, tuple, int] | None:
+        """(the path as shown, the stored findings' lines of the JSON report (a string, or UTF-8
+        in the cache's pack), ((severity's number, findings), ...), fixable findings) when the
+        run that stored the result reported JSON, while no finding has been made (else None)."""
         own = self.__dict__
         return own["_json"] if "_findings" not in own else None
 

@@ -33,8 +33,25 @@ def entries(root, folder=".dockerlint_cache") -> list[tuple[str, str]]:
 
 
 def read(pack):
-    with open(pack, "rb") as f:
-        return marshal.loads(f.read())
+    """A pack's entries, their report lines as strings (in the pack they point into its text)."""
+    data, text = cache.load_pack(pack)
+    for k, entry in data.items():
+        json = entry[7] if k != cache.STAMPS and len(entry) > 7 else None
+        if json is not None:
+            start, length = json[1]
+            data[k] = (*entry[:7], (json[0], str(text[start : start + length], "utf-8"), *json[2:]))
+    return data
+
+
+def write(pack, data):
+    with open(pack, "wb") as f:
+        for piece in cache.dump_pack(data):
+            f.write(piece)
+
+
+def framed(blob: bytes) -> bytes:
+    """`blob` as a pack's entries (its length first), with no text."""
+    return len(blob).to_bytes(8, "little") + blob
 
 
 def test_second_run_reads_the_cache_and_says_the_same(tmp_path):
@@ -56,7 +73,7 @@ def test_second_run_reads_the_cache_and_says_the_same(tmp_path):
     lines = lines.replace('"message": "', '"message": "from the stored lines: ', 1)
     blob = marshal.dumps(findings)
     data[key] = (kind, documents, related, error, (count, zlib.crc32(blob), blob), path, written, (shown, lines, counts, fixable))
-    open(pack, "wb").write(marshal.dumps(data))
+    write(pack, data)
     third = dockerlint(tmp_path, "check", ".", "--format", "json")
     assert "from the stored lines: " in third.stdout and json.loads(third.stdout)["summary"]["findings"] == len(findings)
     assert "from the cache" in dockerlint(tmp_path, "check", ".").stdout  # the text report writes the findings
@@ -84,13 +101,22 @@ def test_corrupt_entries_are_ignored(tmp_path):
     first = dockerlint(tmp_path, "check", ".", "--format", "json").stdout
     (pack,) = packs(tmp_path)
     (key,) = read(pack)
+    entry = read(pack)[key]
+    shown, lines, counts, fixable = entry[7]
     junk = [
-        marshal.dumps({"truncated": [1, 2, 3]})[:-3],  # cut short
-        b"\xff" * 64,  # not marshal at all
-        marshal.dumps(["not", "a", "dict"]),
-        marshal.dumps({key: {"findings": "not a list", "kind": "dockerfile"}}),  # an entry of the wrong shape
-        marshal.dumps({key: ("dockerfile", None, {}, None, "not a tuple of findings", "Dockerfile", 0.0)}),
-        marshal.dumps({key: (*read(pack)[key][:4], (("DL3006", 1),), *read(pack)[key][5:])}),  # a finding cut short
+        framed(marshal.dumps({"truncated": [1, 2, 3]})[:-3]),  # cut short
+        framed(marshal.dumps({key: entry}))[:-10],  # the entries' length says more than there is
+        b"\xff" * 64,  # not a pack at all
+        b"",
+        framed(b"\xff" * 64),  # not marshal at all
+        framed(marshal.dumps(["not", "a", "dict"])),
+        framed(marshal.dumps({key: {"findings": "not a list", "kind": "dockerfile"}})),  # an entry of the wrong shape
+        framed(marshal.dumps({key: ("dockerfile", None, {}, None, "not a tuple of findings", "Dockerfile", 0.0)})),
+        framed(marshal.dumps({key: (*entry[:4], (("DL3006", 1),), *entry[5:])})),  # a finding cut short
+        # report lines that point past the pack's text, or are not a place in it
+        framed(marshal.dumps({key: (*entry[:7], (shown, (0, len(lines) + 1), counts, fixable))})) + lines.encode()[:-1],
+        framed(marshal.dumps({key: (*entry[:7], (shown, (-1, 2), counts, fixable))})) + lines.encode(),
+        framed(marshal.dumps({key: (*entry[:7], (shown, (0, 1, 2), counts, fixable))})) + lines.encode(),
     ]
     for payload in junk:
         open(pack, "wb").write(payload)
@@ -388,11 +414,11 @@ def test_a_cached_result_makes_its_findings_only_when_asked(tmp_path):
     count, crc, blob = entry[4]
     assert cache.Store().get(str(tmp_path), "k" * 64, "Dockerfile", text) is not None
     data["k" * 64] = (*entry[:4], (count, crc, blob.replace(b"DL3008", b"DL3009")), *entry[5:])
-    open(pack, "wb").write(marshal.dumps(data))
+    write(pack, data)
     assert cache.Store().get(str(tmp_path), "k" * 64, "Dockerfile", text) is None
     stored = marshal.loads(blob)
     data["k" * 64] = (*entry[:4], ((*stored[0][:10], "not a tuple", *stored[0][11:]),), *entry[5:])
-    open(pack, "wb").write(marshal.dumps(data))
+    write(pack, data)
     assert cache.Store().get(str(tmp_path), "k" * 64, "Dockerfile", text) is None
 
 
@@ -455,6 +481,46 @@ def test_a_json_run_never_unpacks_findings_whose_report_lines_were_stored(tmp_pa
     assert type(back.__dict__["_stored"]) is bytes  # neither the report nor the exit code unpacked it
     assert render("text", [back], ReportOptions()) == render("text", [original], ReportOptions())
     assert type(back.__dict__["_stored"]) is tuple and back.findings == findings
+
+
+def test_report_lines_live_in_the_packs_text_and_are_never_decoded(tmp_path):
+    """A pack is its entries' length, the entries, then its text: the results' report lines as
+    UTF-8, each entry pointing to its own (offset, length). Read back (mapped when the pack is
+    large), the lines are a view of that text, rendered as the lines themselves; a merge keeps
+    every entry's lines; lines that are not valid UTF-8 (a path with an undecodable byte) stay
+    in their entry as a string."""
+    from dockerlint.model import SourceText
+    from dockerlint.report import ReportOptions, render
+
+    text = "FROM debian\nRUN apt-get install curl\n"
+    results = {}
+    for i, path in enumerate(["Dockerfile", "caf\u00e9.Dockerfile", "bad\udcff.Dockerfile"]):
+        findings = [Finding("DL3006", "a", Severity.WARNING, "untagged \u2713" * (1 + 60_000 * (i == 0)),
+                            Span(5, 11, 1, 6, 1, 12), path)]
+        results["%064x" % i] = FileResult(path, None, findings, source=SourceText(text, path))
+    store = cache.Store()
+    store.json_lines = True
+    for k, result in list(results.items())[:2]:
+        store.put(str(tmp_path), k, result)
+    store.flush()
+    store = cache.Store()  # a second run adds one, merged into the same pack
+    store.json_lines = True
+    k, result = list(results.items())[2]
+    store.put(str(tmp_path), k, result)
+    store.flush()
+    (pack,) = glob.glob(os.path.join(tmp_path, cache.FORMAT, "*" + cache.SUFFIX))
+    assert os.path.getsize(pack) > cache._MAP_FROM  # mapped, not read
+    data, pack_text = cache.load_pack(pack)
+    pointers = [data["%064x" % i][7][1] for i in range(2)]
+    assert all(type(p) is tuple for p in pointers) and pointers[0][0] + pointers[0][1] == pointers[1][0]
+    assert type(data["%064x" % 2][7][1]) is str and "\udcff" in data["%064x" % 2][7][1]  # kept as it was
+    assert len(pack_text) == sum(p[1] for p in pointers)
+    reader = cache.Store()
+    for k, original in results.items():
+        back = reader.get(str(tmp_path), k, original.path, text)
+        lines = back.stored_json[1]
+        assert type(lines) is (str if "\udcff" in original.path else memoryview)
+        assert render("json", [back], ReportOptions()) == render("json", [original], ReportOptions())
 
 
 def test_an_unchanged_crd_file_is_not_read_and_still_validates_a_changed_resource(tmp_path):

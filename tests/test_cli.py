@@ -238,6 +238,48 @@ def test_a_large_report_is_written_in_pieces_and_whole():
     assert small.getvalue() == "short\n" and small.writes == 1
 
 
+def test_stored_report_lines_are_written_as_they_are_where_the_stream_takes_utf8(tmp_path, monkeypatch):
+    """A cached result's report lines arrive as UTF-8 (bytes-like, from the cache's pack): to a
+    stream that writes UTF-8 to a file descriptor they go as they are, gathered, between the
+    encoded strings, however few bytes each system call takes; anywhere else (a StringIO, a
+    Latin-1 stream) they are decoded and written as text. Either way the report is the same."""
+    import io
+
+    from dockerlint.cli import main as cli_main
+
+    stored = "café ✓ ".encode() * 50_000  # 550 KB, as a memoryview of the pack's text
+    pieces = ["{\n", "x" * 300_000, memoryview(stored), ",\n", *(["é, ", memoryview(b"abc")] * 1_500), "}\n"]
+    expected = "".join(p if type(p) is str else str(p, "utf-8") for p in pieces)
+    calls = []
+    real_writev = os.writev
+
+    def stingy(fd, buffers):  # takes at most 100,000 bytes a call, as a pipe may
+        buffers = list(buffers)
+        calls.append(len(buffers))
+        taken, left = [], 100_000
+        for b in buffers:
+            taken.append(bytes(b)[:left])
+            left -= len(taken[-1])
+            if not left:
+                break
+        return real_writev(fd, taken)
+
+    monkeypatch.setattr(cli_main.os, "writev", stingy)
+    target = tmp_path / "report.json"
+    with open(target, "w", encoding="utf-8") as out:
+        out.write("before ")  # buffered text goes first
+        cli_main._write_report(out, pieces)
+    assert target.read_text(encoding="utf-8") == "before " + expected
+    assert len(calls) > 10 and max(calls) <= cli_main._GATHER
+    text = io.StringIO()
+    cli_main._write_report(text, pieces)
+    assert text.getvalue() == expected
+    latin = tmp_path / "latin.json"
+    with open(latin, "w", encoding="latin-1", errors="replace") as out:
+        cli_main._write_report(out, pieces)
+    assert latin.read_text(encoding="latin-1") == expected.encode("latin-1", "replace").decode("latin-1")
+
+
 def test_the_json_report_written_in_pieces_is_the_rendered_report(tmp_path):
     from dockerlint.report import ReportOptions, render, render_pieces
     from dockerlint.settings import Settings

@@ -33,7 +33,9 @@ class ReportOptions:
 
 
 def render(fmt: str, results: list[FileResult], options: ReportOptions) -> str:
-    return "".join(render_pieces(fmt, results, options))  # (one piece: that string itself)
+    from dockerlint.report.common import joined
+
+    return joined(render_pieces(fmt, results, options))
 
 
 def render_pieces(fmt: str, results: list[FileResult], options: ReportOptions) -> list[str]:

@@ -61,6 +61,12 @@ def is_fixable(finding: Finding, unsafe: bool) -> bool:
 ONE_LINE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode  # a value on one line
 
 
+def joined(pieces: list) -> str:
+    """A report's pieces (`render_pieces`) as one string: the report lines a cached result kept
+    as UTF-8 (bytes-like) decoded."""
+    return "".join(p if type(p) is str else str(p, "utf-8", "replace") for p in pieces)
+
+
 class Encoded(list):
     """A list whose items are JSON text already: `dumps_lines` writes each as it is, as items of
     the list (an item may hold several, joined by the break it puts between items)."""

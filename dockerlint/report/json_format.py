@@ -16,7 +16,7 @@ from dockerlint.docs import rule_url
 
 from dockerlint import __version__
 from dockerlint.model import APPLICABILITY_BY_VALUE, SEVERITY_BY_NUMBER, Applicability, CachedResult, StoredFix
-from dockerlint.report.common import ONE_LINE, Encoded, dumps_pieces, fix_dict, relative
+from dockerlint.report.common import ONE_LINE, Encoded, dumps_pieces, fix_dict, joined, relative
 
 
 def finding_dict(result, finding, root: str, url=None, path: str | None = None) -> dict:
@@ -134,12 +134,14 @@ page_url = lru_cache(maxsize=None)(rule_url)  # one page per code, computed once
 
 
 def render(results, options) -> str:
-    return "".join(render_pieces(results, options))
+    return joined(render_pieces(results, options))
 
 
 def render_pieces(results, options) -> list[str]:
     """The report as pieces of text, in order: the command line writes them without joining
-    them into one string first (megabytes for a large run, in freshly faulted-in memory)."""
+    them into one string first (megabytes for a large run, in freshly faulted-in memory). A
+    cached result's stored lines are a piece as the cache holds them: a string, or UTF-8 in
+    its pack (bytes-like; `report.common.joined` makes one string of pieces)."""
     root = options.root
     lines = []
     by_severity: Counter = Counter()

@@ -21,7 +21,13 @@ being parsed or linted.
   keeps in `__pycache__` beside the sources (and executes; a pack is only decoded, and an entry
   of the wrong shape is ignored). Decoding the packs was the largest single cost of a cached
   run of the Kubernetes corpus as JSON (0.2 of 1.3 s, 19,806 findings); marshal reads the same
-  data several times faster.
+  data several times faster. A pack is the length of its marshalled entries, the entries, then
+  its text: the report lines of the results that have them, as UTF-8, each entry pointing to
+  its own (`dump_pack`). A large pack is mapped and its text never copied: the lines go from the
+  page cache to the report (`cli.main._write_report`). Kept as strings inside the entries,
+  the Kubernetes corpus's 16.6 MB of lines made its 25 MB pack take 15-27 ms to decode (4 ms
+  without them), and were encoded again to be written: a cached run of it had 17,340 page
+  faults and 231-239 ms of CPU; 10,400 and 198-208 ms this way.
 - Safe under concurrent runs: a pack is re-read, merged and replaced atomically (under an
   advisory lock where the system has one); a pack that does not decode is ignored; at worst a
   concurrent run's new entries are lost, which only costs a miss next time.
@@ -46,7 +52,7 @@ from dockerlint.model import (
 from dockerlint import digest as _digest
 
 DIRECTORY = ".dockerlint_cache"
-FORMAT = "v5"
+FORMAT = "v6"
 SUFFIX = ".pack"
 MAX_BYTES = 256 * 1024 * 1024
 PER_PATH = 2  # results kept per file (e.g. two selections a developer alternates between)
@@ -173,23 +179,88 @@ _PACK_OF: dict[str, dict[str, str]] = {}  # cache directory -> absolute path of 
 
 
 _MAP_FROM = 1 << 20  # bytes
+_LENGTH = 8  # a pack starts with the length of its marshalled entries (little-endian), then them, then its text
 
 
-def _read_pack(pack: str) -> dict:
+def _read_pack(pack: str) -> tuple[dict, memoryview]:
+    """(the pack's entries, its text: the report lines its entries point into), or ({}, empty)
+    for a pack that is missing or not of this format. A large pack is mapped, not read: its
+    entries are decoded from the page cache and its text is never copied (written to the report
+    from there); the map stays open while the text is in use (the system keeps a replaced
+    pack's pages for it). Not on Windows, where a mapped file cannot be replaced."""
     try:
         with open(pack, "rb") as f:
-            if os.fstat(f.fileno()).st_size < _MAP_FROM:
-                data = marshal.loads(f.read())
-            else:  # decoded from the page cache: no copy of the whole pack first (13 of 38 ms for 25 MB)
+            if os.fstat(f.fileno()).st_size < _MAP_FROM or os.name == "nt":
+                whole = memoryview(f.read())
+            else:
                 import mmap
 
-                with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-                    data = marshal.loads(mapped)
-        return data if isinstance(data, dict) else {}
+                whole = memoryview(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
+        return _split(whole)
     except FileNotFoundError:
-        return {}
+        return {}, memoryview(b"")
     except (OSError, ValueError, EOFError, TypeError):
-        return {}  # corrupt or from an incompatible writer: replaced at the next write
+        return {}, memoryview(b"")  # corrupt or from an incompatible writer: replaced at the next write
+
+
+def _split(whole: memoryview) -> tuple[dict, memoryview]:
+    size = int.from_bytes(whole[:_LENGTH], "little")
+    if len(whole) < _LENGTH or size > len(whole) - _LENGTH:
+        raise ValueError("not a pack of this format")
+    data = marshal.loads(whole[_LENGTH:_LENGTH + size])
+    return (data, whole[_LENGTH + size:]) if isinstance(data, dict) else ({}, memoryview(b""))
+
+
+def load_pack(path: str) -> tuple[dict, memoryview]:
+    """A pack file's entries and text (for tools and tests: `dump_pack` writes them back)."""
+    return _read_pack(path)
+
+
+def dump_pack(entries: dict, text=b"") -> list:
+    """A pack's bytes, as pieces to write one after the other: its entries with the report lines
+    they hold (`_JSON`) put in the pack's text, where they point (`text`: the text of the pack
+    their pointers are into, if any)."""
+    entries, pieces = _with_text(entries, text)
+    blob = marshal.dumps(entries)
+    return [len(blob).to_bytes(_LENGTH, "little"), blob, *pieces]
+
+
+def _with_text(entries: dict, text) -> tuple[dict, list]:
+    """`entries` with each result's report lines moved into the pack's text (as UTF-8, pointed
+    to by (offset, length)), and the pieces of that text. Lines that are not valid UTF-8 (a
+    path with an undecodable byte) stay in the entry as a string."""
+    pieces: list = []
+    at = 0
+    out = {}
+    for k, entry in entries.items():
+        json = entry[_JSON] if k != STAMPS and type(entry) is tuple and len(entry) > _JSON else None
+        if type(json) is tuple and len(json) == 4:
+            lines = _lines(json[1], text)
+            if type(lines) is str:
+                try:
+                    lines = lines.encode("utf-8")
+                except UnicodeEncodeError:
+                    pass  # kept in the entry, as a string
+            if lines is None:
+                json = None  # pointing outside the text: the report writes the findings instead
+            elif type(lines) is not str:
+                pieces.append(lines)
+                json = (json[0], (at, len(lines)), *json[2:])
+                at += len(lines)
+            entry = (*entry[:_JSON], json, *entry[_JSON + 1:])
+        out[k] = entry
+    return out, pieces
+
+
+def _lines(lines, text):
+    """Stored report lines: a string, or the part of the pack's `text` that (offset, length)
+    points to (None when it points outside it)."""
+    if type(lines) is tuple:
+        if len(lines) == 2 and type(lines[0]) is int and type(lines[1]) is int and 0 <= lines[0] and lines[1] >= 0 \
+                and lines[0] + lines[1] <= len(text):
+            return text[lines[0]:lines[0] + lines[1]]
+        return None
+    return lines
 
 
 # Stamps (git's index idea): a file read for the cache is remembered under what stat says of it
@@ -221,6 +292,7 @@ class Store:
 
     def __init__(self) -> None:
         self._read: dict[str, dict] = {}  # pack path -> its entries as read
+        self._text: dict[str, memoryview] = {}  # pack path -> its text, as read (`_read_pack`)
         self._new: dict[str, dict] = {}  # pack path -> key -> entry added by this run (and STAMPS -> new stamps)
         # path -> digest of a file results depend on, read once per run (and directory listings:
         # `files.related_unchanged`)
@@ -231,7 +303,8 @@ class Store:
     def _entries(self, pack: str) -> dict:
         entries = self._read.get(pack)
         if entries is None:
-            entries = self._read[pack] = _read_pack(pack)
+            entries, self._text[pack] = _read_pack(pack)
+            self._read[pack] = entries
         return entries
 
     def unchanged(self, directory: str, path: str, absolute: str | None = None, st=None) -> tuple[bytes, bool] | None:
@@ -270,12 +343,13 @@ class Store:
         self._new.setdefault(pack, {}).setdefault(STAMPS, {})[absolute] = stamp
 
     def get(self, directory: str, k: str, path: str, text: str | bytes | None, absolute: str | None = None) -> FileResult | None:
-        entries = self._entries(_pack_path(directory, path, absolute))
+        pack = _pack_path(directory, path, absolute)
+        entries = self._entries(pack)
         entry = entries.get(k)
         if entry is None:
             return None
         try:
-            return _decode(entry, path, text, self._related)
+            return _decode(entry, path, text, self._related, pack_text=self._text[pack])
         except (ValueError, KeyError, TypeError, IndexError):
             del entries[k]  # a doctored or foreign entry: forget it
             return None
@@ -313,7 +387,7 @@ class Store:
                 os.makedirs(os.path.dirname(pack), exist_ok=True)
                 _mark(os.path.dirname(os.path.dirname(pack)))
                 with _locked(pack):
-                    entries = _read_pack(pack)  # as on disk now: other runs may have written since
+                    entries, text = _read_pack(pack)  # as on disk now: other runs may have written since
                     stamps = entries.pop(STAMPS, None)
                     stamps = stamps if isinstance(stamps, dict) else {}
                     stamps.update(new.get(STAMPS, ()))
@@ -324,7 +398,7 @@ class Store:
                     stamps = {p: stamp for p, stamp in stamps.items() if p in paths}
                     if stamps:
                         entries[STAMPS] = stamps
-                    _write_atomic(pack, marshal.dumps(entries))
+                    _write_atomic(pack, dump_pack(entries, text))
             except OSError:
                 pass
         self._new.clear()
@@ -380,13 +454,14 @@ class _locked:
             os.close(self.fd)  # closing releases the lock
 
 
-def _write_atomic(path: str, data: bytes) -> None:
+def _write_atomic(path: str, pieces: list) -> None:
     import tempfile
 
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(path))
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            for piece in pieces:
+                f.write(piece)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -561,10 +636,12 @@ def decode(data: tuple, path: str, text: str | None) -> FileResult:
     return _decode(data, path, text, check_related=False)
 
 
-def _decode(data: tuple, path: str, text: str | bytes | None, seen: dict | None = None, check_related: bool = True) -> FileResult | None:
+def _decode(data: tuple, path: str, text: str | bytes | None, seen: dict | None = None, check_related: bool = True,
+            pack_text=b"") -> FileResult | None:
     """A cached entry as a FileResult (a `CachedResult`: its findings are made when asked for);
     `text` is the file's text, or its bytes when they are UTF-8 (decoded only if the text is
-    asked for), or None when the file was not read (found by its stamp)."""
+    asked for), or None when the file was not read (found by its stamp); `pack_text`: the text
+    of the pack the entry is from (its report lines, `_read_pack`)."""
     from dockerlint.files import related_unchanged
 
     kind, documents, related, error, entries = data[:5]
@@ -587,7 +664,10 @@ def _decode(data: tuple, path: str, text: str | bytes | None, seen: dict | None 
     # `text` None: found by the file's stamp, never read (CachedSource reads it if asked)
     source = CachedSource(path, known, data=text) if isinstance(text, bytes) else CachedSource(path, known, text=text)
     json = data[_JSON] if len(data) > _JSON else None
-    if json is not None and not (type(json) is tuple and len(json) == 4 and type(json[0]) is str and type(json[1]) is str
+    if type(json) is tuple and len(json) == 4 and type(json[1]) is tuple:  # where they are in the pack's text: as UTF-8
+        json = (json[0], _lines(json[1], pack_text), *json[2:])
+    if json is not None and not (type(json) is tuple and len(json) == 4 and type(json[0]) is str
+                                 and type(json[1]) in (str, memoryview)
                                  and type(json[2]) is tuple and type(json[3]) is int
                                  and all(type(c) is tuple and len(c) == 2 and c[0] in SEVERITY_BY_NUMBER and type(c[1]) is int
                                          for c in json[2])
