@@ -100,7 +100,18 @@ _PLANS: dict[int, tuple] = {}
 
 
 def _same_finding_codes(kind: FileKind, settings: Settings) -> dict[str, str]:
-    return {r.code: r.same_finding_as for r in selected_rules(kind, settings) if r.same_finding_as}
+    """Code -> the code it folds into, of the selected rules: worked out once per selection
+    (a walk over 126 rules for every Dockerfile was 0.4% of linting the corpus)."""
+    rules = selected_rules(kind, settings)
+    found = _FOLDS.get(id(rules))
+    if found is None or found[0] is not rules:  # the same (cached) tuple of rules, not a new one at its address
+        if len(_FOLDS) > 256:
+            _FOLDS.clear()
+        found = _FOLDS[id(rules)] = (rules, {r.code: r.same_finding_as for r in rules if r.same_finding_as})
+    return found[1]
+
+
+_FOLDS: dict[int, tuple] = {}
 
 
 def _internal_error(rule, path: str, detail: str) -> Finding:
