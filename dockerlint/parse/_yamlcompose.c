@@ -43,7 +43,6 @@ static PyObject *fail_hook, *add_merge_hook, *finish_merges_hook;
 static Py_ssize_t native_depth = 900;
 static int ready = 0;
 
-static PyObject *k_start, *k_end, *k_line, *k_col, *k_end_line, *k_end_col;
 static PyObject *s_single, *s_double, *s_literal, *s_folded, *empty_tuple;
 
 /* slot offsets of the node dataclasses (slots=True) */
@@ -51,6 +50,7 @@ static Py_ssize_t o_span, o_tag;
 static Py_ssize_t o_value, o_style, o_sanchor, o_py;
 static Py_ssize_t o_pairs, o_mflow, o_manchor, o_merges, o_index;
 static Py_ssize_t o_items, o_qflow, o_qanchor;
+static Py_ssize_t o_pos[6]; /* Span's slots: start, end, line, col, end_line, end_col */
 
 #define SLOT(obj, off) (*(PyObject **)((char *)(obj) + (off)))
 
@@ -89,21 +89,18 @@ new_instance(PyObject *type)
 static PyObject *
 make_span(const Pos *p)
 {
-    /* object.__new__(Span) and its six fields set past the frozen class's __setattr__, as
-       model.new_span (measured: cheaper than filling its __dict__ from here) */
-    PyObject *span = PyBaseObject_Type.tp_new((PyTypeObject *)SpanType, empty_tuple, NULL);
+    /* Span's six slots set in place, past the frozen class's __setattr__ (as model.new_span) */
+    PyObject *span = new_instance(SpanType);
     if (span == NULL)
         return NULL;
-    PyObject *keys[6] = {k_start, k_end, k_line, k_col, k_end_line, k_end_col};
     Py_ssize_t vals[6] = {p->start, p->end, p->line, p->col, p->end_line, p->end_col};
     for (int i = 0; i < 6; i++) {
         PyObject *v = PyLong_FromSsize_t(vals[i]);
-        if (v == NULL || PyObject_GenericSetAttr(span, keys[i], v) < 0) {
-            Py_XDECREF(v);
+        if (v == NULL) {
             Py_DECREF(span);
             return NULL;
         }
-        Py_DECREF(v);
+        SLOT(span, o_pos[i]) = v; /* (empty until now: no reference to drop) */
     }
     return span;
 }
@@ -111,14 +108,18 @@ make_span(const Pos *p)
 static int
 read_pos(PyObject *span, Pos *p)
 {
-    PyObject *keys[6] = {k_start, k_end, k_line, k_col, k_end_line, k_end_col};
+    if (!PyObject_TypeCheck(span, (PyTypeObject *)SpanType)) {
+        PyErr_Format(PyExc_TypeError, "span_of() returned %R, not a Span", span);
+        return -1;
+    }
     Py_ssize_t *vals[6] = {&p->start, &p->end, &p->line, &p->col, &p->end_line, &p->end_col};
     for (int i = 0; i < 6; i++) {
-        PyObject *v = PyObject_GetAttr(span, keys[i]);
-        if (v == NULL)
+        PyObject *v = SLOT(span, o_pos[i]);
+        if (v == NULL) {
+            PyErr_SetString(PyExc_AttributeError, "a Span without its position");
             return -1;
+        }
         *vals[i] = PyLong_AsSsize_t(v);
-        Py_DECREF(v);
         if (*vals[i] == -1 && PyErr_Occurred())
             return -1;
     }
@@ -771,7 +772,11 @@ setup(PyObject *self, PyObject *kw)
         PyErr_SetString(PyExc_TypeError, "resolve_cache must be a dict");
         return NULL;
     }
-    Py_ssize_t offsets[14], check_span, check_tag;
+    Py_ssize_t offsets[14], check_span, check_tag, pos[6];
+    const char *pos_names[6] = {"start", "end", "line", "col", "end_line", "end_col"};
+    for (int i = 0; i < 6; i++)
+        if (slot_offset(items[0].value, pos_names[i], &pos[i]) < 0)
+            return NULL;
     if (slot_offset(scalar, "span", &offsets[0]) < 0 || slot_offset(scalar, "tag", &offsets[1]) < 0 ||
         slot_offset(scalar, "value", &offsets[2]) < 0 || slot_offset(scalar, "style", &offsets[3]) < 0 ||
         slot_offset(scalar, "anchor", &offsets[4]) < 0 || slot_offset(scalar, "_py", &offsets[5]) < 0 ||
@@ -785,10 +790,10 @@ setup(PyObject *self, PyObject *kw)
         PyErr_SetString(PyExc_TypeError, "the node types do not share the base's slots");
         return NULL;
     }
-    /* every slot of a node is set when it is made: a node type with more fields is refused */
-    PyObject *types[3] = {scalar, mapping, sequence};
-    Py_ssize_t counts[3] = {6, 7, 5};
-    for (int i = 0; i < 3; i++) {
+    /* every slot of a node or span is set when it is made: a type with more fields is refused */
+    PyObject *types[4] = {scalar, mapping, sequence, items[0].value};
+    Py_ssize_t counts[4] = {6, 7, 5, 6};
+    for (int i = 0; i < 4; i++) {
         PyObject *fields = PyObject_GetAttrString(types[i], "__dataclass_fields__");
         if (fields == NULL)
             return NULL;
@@ -807,6 +812,8 @@ setup(PyObject *self, PyObject *kw)
                                &o_mflow, &o_manchor, &o_merges, &o_index, &o_items, &o_qflow, &o_qanchor};
     for (int i = 0; i < 14; i++)
         *targets[i] = offsets[i];
+    for (int i = 0; i < 6; i++)
+        o_pos[i] = pos[i];
     native_depth = depth_value;
     ready = 1;
     Py_RETURN_NONE;
@@ -863,18 +870,12 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_yamlcompose", NULL,
 PyMODINIT_FUNC
 PyInit__yamlcompose(void)
 {
-    k_start = PyUnicode_InternFromString("start");
-    k_end = PyUnicode_InternFromString("end");
-    k_line = PyUnicode_InternFromString("line");
-    k_col = PyUnicode_InternFromString("col");
-    k_end_line = PyUnicode_InternFromString("end_line");
-    k_end_col = PyUnicode_InternFromString("end_col");
     s_single = PyUnicode_InternFromString("'");
     s_double = PyUnicode_InternFromString("\"");
     s_literal = PyUnicode_InternFromString("|");
     s_folded = PyUnicode_InternFromString(">");
     empty_tuple = PyTuple_New(0);
-    if (!k_start || !k_end || !k_line || !k_col || !k_end_line || !k_end_col || !s_single || !s_double ||
+    if (!s_single || !s_double ||
         !s_literal || !s_folded || !empty_tuple)
         return NULL;
     return PyModule_Create(&module);

@@ -416,7 +416,7 @@ def _text_marks_agree(text: str, bom: int) -> bool:
         and "\x85" not in text
         and "\u2028" not in text
         and "\u2029" not in text
-        and text.count("\r") == text.count("\r\n")
+        and ("\r" not in text or text.count("\r") == text.count("\r\n"))  # (one scan where there is no \r: most files)
     )
 
 
