@@ -38,7 +38,7 @@ def render(fmt: str, results: list[FileResult], options: ReportOptions) -> str:
     return joined(render_pieces(fmt, results, options))
 
 
-def render_pieces(fmt: str, results: list[FileResult], options: ReportOptions) -> list[str]:
+def render_pieces(fmt: str, results: list[FileResult], options: ReportOptions) -> list:
     """`render`'s text as pieces to write one after the other (a format that has them: JSON)."""
     module = importlib.import_module(f"dockerlint.report.{FORMATS[fmt]}")
     pieces = getattr(module, "render_pieces", None)

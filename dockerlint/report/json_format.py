@@ -137,7 +137,7 @@ def render(results, options) -> str:
     return joined(render_pieces(results, options))
 
 
-def render_pieces(results, options) -> list[str]:
+def render_pieces(results, options) -> list:
     """The report as pieces of text, in order: the command line writes them without joining
     them into one string first (megabytes for a large run, in freshly faulted-in memory). A
     cached result's stored lines are a piece as the cache holds them: a string, or UTF-8 in

@@ -187,7 +187,8 @@ def _read_pack(pack: str) -> tuple[dict, memoryview]:
     for a pack that is missing or not of this format. A large pack is mapped, not read: its
     entries are decoded from the page cache and its text is never copied (written to the report
     from there); the map stays open while the text is in use (the system keeps a replaced
-    pack's pages for it). Not on Windows, where a mapped file cannot be replaced."""
+    pack's pages for it: packs are only ever replaced, never written in place). Not on Windows,
+    where a mapped file cannot be replaced."""
     try:
         with open(pack, "rb") as f:
             if os.fstat(f.fileno()).st_size < _MAP_FROM or os.name == "nt":
