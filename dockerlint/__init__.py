@@ -6,8 +6,8 @@ __version__ = "0.1.0"
 
 def user_cache_dir() -> str:
     """dockerlint's folder in the user's cache: $XDG_CACHE_HOME/dockerlint, else ~/.cache/dockerlint
-    (the end-of-life snapshot, pinned digests, the rule index's stamp, compiled dataclass methods
-    and patterns)."""
+    (the end-of-life snapshot, pinned digests, the rule index's stamp, compiled dataclass methods,
+    patterns and modules)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "dockerlint")
 
@@ -63,3 +63,7 @@ class CachedDict:
 from dockerlint import codecache  # noqa: E402 - before any module defines a dataclass
 
 codecache.install()
+
+from dockerlint import modulecache  # noqa: E402 - before the other modules are imported
+
+modulecache.install()

@@ -985,8 +985,9 @@ def entry() -> None:
         sys.stderr.flush()
     except (BrokenPipeError, ValueError):
         pass
-    from dockerlint import codecache
+    from dockerlint import codecache, modulecache
 
     codecache.save()
+    modulecache.save()
     patterncache.save()
     os._exit(code)
