@@ -47,17 +47,25 @@ class CachedDict:
         entries = self.entries
         if len(entries) > self.bound:
             entries = {k: v for k, v in entries.items() if k in self.used}
-        tmp = f"{self.path}.{os.getpid()}.tmp"
+        replace_file(self.path, [marshal.dumps(entries)])
+
+
+def replace_file(path: str, pieces) -> None:
+    """Write `pieces` (bytes-like) as the file at `path`, replacing it whole and atomically (its
+    folder made if need be); a failed write is ignored (a cache file: the next process computes
+    again)."""
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(tmp, "wb") as f:
+            for piece in pieces:
+                f.write(piece)
+        os.replace(tmp, path)
+    except (OSError, ValueError):
         try:
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            with open(tmp, "wb") as f:
-                f.write(marshal.dumps(entries))
-            os.replace(tmp, self.path)
-        except (OSError, ValueError):
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+            os.unlink(tmp)
+        except OSError:
+            pass
 
 
 from dockerlint import codecache  # noqa: E402 - before any module defines a dataclass

@@ -165,20 +165,8 @@ def save() -> None:
         index[source] = (size, mtime, ctime, at, len(code))
         pieces.append(code)
         at += len(code)
+    from dockerlint import replace_file
+
     head = marshal.dumps(index)
-    path = _file()
-    tmp = f"{path}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(tmp, "wb") as f:
-            f.write(len(head).to_bytes(_LENGTH, "little"))
-            f.write(head)
-            for piece in pieces:
-                f.write(piece)
-        os.replace(tmp, path)
-    except (OSError, ValueError):
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+    replace_file(_file(), [len(head).to_bytes(_LENGTH, "little"), head, *pieces])
     _added.clear()
