@@ -43,7 +43,7 @@ static PyObject *fail_hook, *add_merge_hook, *finish_merges_hook;
 static Py_ssize_t native_depth = 900;
 static int ready = 0;
 
-static PyObject *s_single, *s_double, *s_literal, *s_folded, *empty_tuple;
+static PyObject *s_single, *s_double, *s_literal, *s_folded;
 
 /* slot offsets of the node dataclasses (slots=True) */
 static Py_ssize_t o_span, o_tag;
@@ -874,9 +874,7 @@ PyInit__yamlcompose(void)
     s_double = PyUnicode_InternFromString("\"");
     s_literal = PyUnicode_InternFromString("|");
     s_folded = PyUnicode_InternFromString(">");
-    empty_tuple = PyTuple_New(0);
-    if (!s_single || !s_double ||
-        !s_literal || !s_folded || !empty_tuple)
+    if (!s_single || !s_double || !s_literal || !s_folded)
         return NULL;
     return PyModule_Create(&module);
 }
