@@ -3,27 +3,30 @@
 Python imports a module by asking its finders where it is (each path entry's finder checks a
 listing of the directory), then opening the `.pyc` in `__pycache__`, checking it against the
 source's mtime and size, reading and unmarshalling it: bookkeeping of tens of microseconds a
-module before its code runs, and a Dockerfile run imports ~130 rule modules and ~60 others of
-dockerlint's. Here the compiled code of dockerlint's plain modules (not packages, not
+module before its code runs, and a Dockerfile run imports ~130 rule modules and ~50 other plain
+modules of dockerlint's. Here the compiled code of dockerlint's plain modules (not packages, not
 extensions) is kept in one file of the user's cache, with each source's path, size, mtime and
 ctime (nanoseconds; ctime changes with every write and cannot be set back): a module whose
 source still has them is executed from there, after one stat (the `.pyc` gets the same check,
 on size and mtime in seconds). A source is kept once it is SETTLE_NS old, so that another write
-within the same timestamp tick cannot go unseen. Anything else (a module not kept yet, an edited source, a package,
-the C composer) is imported the normal way, and the code of the plain modules imported so is
-added when the process ends. The code is what the `.pyc` holds (`get_code` of Python's own
-loader, its file name fixed to the source's), so tracebacks, `__file__`, `inspect` and
-`importlib.reload` are as before. The file is the length of its index (little-endian, 8 bytes),
-the index (`marshal`: source path -> (size, mtime, ctime, offset, length)), then the modules' code
-(each `marshal`led), mapped rather than read: a process unmarshals only what it imports (read
-whole, the 2.7 MB of ~300 modules took 3.4-4.6 ms, most of what the finder saves). A missing,
-unreadable or foreign file means importing as before; checkouts and versions share the file
-(their paths differ); it is replaced whole and atomically, never written in place.
+within the same timestamp tick cannot go unseen. Anything else (a module not kept yet, an
+edited source, a package, the C composer) is imported the normal way, and the code of the plain
+modules imported so is added when the process ends. The code is what the `.pyc` holds
+(`get_code` of Python's own loader, its file name fixed to the source's), so tracebacks,
+`__file__`, `inspect` and `importlib.reload` are as before. The file is the length of its index
+(little-endian, 8 bytes), the index (`marshal`: source path -> (size, mtime, ctime, offset,
+length)), then the modules' code (each `marshal`led), mapped rather than read: a process
+unmarshals only what it imports (read whole, the 2.7 MB of ~300 modules took 3.4-4.6 ms, most
+of what the finder saves). A missing, unreadable or foreign file means importing as before;
+checkouts and versions share the file (their paths differ); it is replaced whole and
+atomically, never written in place. Like the `.pyc` files and `codecache`'s, the file holds
+code that is executed: it lives in the user's own cache folder.
 """
 import marshal
 import os
 import sys
 from importlib.machinery import ModuleSpec, SourceFileLoader
+from types import CodeType
 
 _OURS = "dockerlint."
 _LENGTH = 8
@@ -33,7 +36,6 @@ _code = memoryview(b"")  # the file's code region
 _used: set = set()  # sources served or added in this process
 _added: dict = {}  # source path -> (size, mtime_ns, ctime_ns, marshalled code) imported the normal way
 _missed: set = set()  # modules of ours imported the normal way in this process
-_CODE = type(compile("", "", "exec"))
 SETTLE_NS = 3_000_000_000  # a source is kept only once it is this old (the result cache's stamps wait as long)
 
 
@@ -53,7 +55,7 @@ class _Loader:
             code = marshal.loads(self.code)
         except (ValueError, EOFError, TypeError):
             code = None
-        if type(code) is not _CODE:  # a damaged entry: compiled from the source, as Python would
+        if type(code) is not CodeType:  # a damaged entry: compiled from the source, as Python would
             code = SourceFileLoader(module.__name__, module.__spec__.origin).get_code(module.__name__)
         exec(code, module.__dict__)
 
