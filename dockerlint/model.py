@@ -84,9 +84,6 @@ class Span:
     def contains(self, other: "Span") -> bool:
         return self.start <= other.start and other.end <= self.end
 
-    def __reduce__(self):  # (frozen slots dataclasses pickle only from Python 3.10.1)
-        return (Span, (self.start, self.end, self.line, self.col, self.end_line, self.end_col))
-
 
 _new_object = object.__new__
 _SET_START, _SET_END, _SET_LINE, _SET_COL, _SET_END_LINE, _SET_END_COL = (
