@@ -119,6 +119,14 @@ def _load(path: str) -> tuple[dict, memoryview]:
             and 0 <= e[3] and 0 <= e[4] and e[3] + e[4] <= limit}, code
 
 
+def _writable(directory: str) -> bool:
+    try:
+        os.makedirs(directory, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(directory, os.W_OK)
+
+
 def install() -> None:
     """Serve dockerlint's modules from the cache file (once per process)."""
     global _index, _code
@@ -134,7 +142,10 @@ def install() -> None:
 def save() -> None:
     """Keep the code of the plain modules this process imported the normal way, and write the
     file when that added anything (atomically; a failed write is ignored)."""
-    if _index is None:
+    if _index is None or not _missed:
+        return
+    if not _writable(os.path.dirname(_file())):
+        _missed.clear()  # (a read-only home: reading their code again would be for nothing, every run)
         return
     import time
 

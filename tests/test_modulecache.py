@@ -108,3 +108,18 @@ def test_the_command_line_keeps_and_then_serves_dockerlints_modules(tmp_path):
     assert loader == "_Loader" and where.endswith(os.path.join("rules", "dl3006_untagged_image.py"))
     second = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
     assert (second.stdout, second.returncode) == (first.stdout, first.returncode) and first.returncode == 1
+
+
+def test_where_the_cache_cannot_be_written_nothing_is_read_again_for_it(probe, monkeypatch, tmp_path):
+    """A cache folder that cannot be made (a read-only home, here a file in its way): the run
+    goes on, and the code of the modules imported the normal way is not read again at exit."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setattr(mc, "_file", lambda: str(blocker / "dockerlint" / "module-code.bin"))
+    importlib.import_module("mcprobe.leaf")
+    assert "mcprobe.leaf" in mc._missed
+    read = []
+    real = mc.SourceFileLoader.get_code
+    monkeypatch.setattr(mc.SourceFileLoader, "get_code", lambda self, name: read.append(name) or real(self, name))
+    mc.save()
+    assert read == [] and not mc._missed and not mc._added
