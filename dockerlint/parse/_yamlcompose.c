@@ -38,7 +38,7 @@ typedef struct {
 /* set once by setup() */
 static PyObject *SpanType, *ScalarType, *MappingType, *SequenceType, *DocumentType;
 static PyObject *UNSET, *MERGE_TAG, *NULL_TAG, *MAP_TAG, *SEQ_TAG;
-static PyObject *resolve_plain, *resolve_other, *resolve_cache;
+static PyObject *resolve_plain, *resolve_cache;
 static PyObject *fail_hook, *add_merge_hook, *finish_merges_hook;
 static Py_ssize_t native_depth = 900;
 static int ready = 0;
@@ -204,11 +204,11 @@ frame_clear(Frame *f)
 }
 
 /* The tag of a scalar, as yaml.py's composer gives it. `first_chars`: the resolver's implicit
-   resolvers by first character (a plain scalar whose first character has none, and no
-   wildcard resolver, is a string); `quoted_tag`: the tag of a quoted or block scalar without a
-   tag (the resolver's default while it has no path resolvers), else None. */
+   resolvers by first character (a plain scalar whose first character has none is a string,
+   `str_tag`); a quoted or block scalar without a tag is a string too (the resolver's default:
+   it has no path resolvers). */
 static PyObject *
-scalar_tag(yaml_event_t *ev, PyObject *value, PyObject *first_chars, PyObject *quoted_tag, PyObject *str_tag)
+scalar_tag(yaml_event_t *ev, PyObject *value, PyObject *first_chars, PyObject *str_tag)
 {
     const char *raw = (const char *)ev->data.scalar.tag;
     if (raw != NULL && strcmp(raw, "!") != 0)
@@ -221,7 +221,7 @@ scalar_tag(yaml_event_t *ev, PyObject *value, PyObject *first_chars, PyObject *q
         }
         if (PyErr_Occurred())
             return NULL;
-        if (str_tag != Py_None && PyUnicode_GET_LENGTH(value) > 0) {
+        if (PyUnicode_GET_LENGTH(value) > 0) {
             PyObject *first = PyUnicode_Substring(value, 0, 1);
             if (first == NULL)
                 return NULL;
@@ -241,12 +241,8 @@ scalar_tag(yaml_event_t *ev, PyObject *value, PyObject *first_chars, PyObject *q
         }
         return tag;
     }
-    if (quoted_tag != Py_None) {
-        Py_INCREF(quoted_tag);
-        return quoted_tag;
-    }
-    return PyObject_CallFunction(resolve_other, "OO", value,
-                                 ev->data.scalar.quoted_implicit == 1 ? Py_True : Py_False);
+    Py_INCREF(str_tag);
+    return str_tag;
 }
 
 /* Where a block scalar ends, when libyaml's marks agree with SourceText (`fast`): its start
@@ -301,20 +297,19 @@ fail:
     return -1;
 }
 
-/* compose(data, text, fast, bom, span_of, position, first_chars, quoted_tag, str_tag)
-   -> [YamlDocument]. data: `text` in UTF-8 (what PyYAML hands libyaml for a str); str_tag None
-   turns the first-character test off (a wildcard implicit resolver). fast: libyaml's marks
+/* compose(data, text, fast, bom, span_of, position, first_chars, str_tag)
+   -> [YamlDocument]. data: `text` in UTF-8 (what PyYAML hands libyaml for a str). fast: libyaml's marks
    agree with SourceText's before the end of the text (yaml.py's _marks_agree, but for the
    final line break): a node with a mark at the end gets its span from SourceText, for
    libyaml puts its end of stream on a line of its own when the text has no final line break. */
 static PyObject *
 compose(PyObject *self, PyObject *args)
 {
-    PyObject *data, *text, *span_of, *position, *first_chars, *quoted_tag, *str_tag;
+    PyObject *data, *text, *span_of, *position, *first_chars, *str_tag;
     int fast;
     Py_ssize_t bom;
-    if (!PyArg_ParseTuple(args, "SUpnOOO!OO", &data, &text, &fast, &bom, &span_of, &position, &PyDict_Type,
-                          &first_chars, &quoted_tag, &str_tag))
+    if (!PyArg_ParseTuple(args, "SUpnOOO!U", &data, &text, &fast, &bom, &span_of, &position, &PyDict_Type,
+                          &first_chars, &str_tag))
         return NULL;
     if (!ready) {
         PyErr_SetString(PyExc_RuntimeError, "_yamlcompose.setup() was not called");
@@ -359,7 +354,7 @@ compose(PyObject *self, PyObject *args)
             PyObject *value = PyUnicode_DecodeUTF8((const char *)ev.data.scalar.value, ev.data.scalar.length, "strict");
             if (value == NULL)
                 goto done;
-            PyObject *tag = scalar_tag(&ev, value, first_chars, quoted_tag, str_tag);
+            PyObject *tag = scalar_tag(&ev, value, first_chars, str_tag);
             if (tag == NULL) {
                 Py_DECREF(value);
                 goto done;
@@ -749,7 +744,7 @@ setup(PyObject *self, PyObject *kw)
         {"Span", &SpanType}, {"ScalarNode", &ScalarType}, {"MappingNode", &MappingType},
         {"SequenceNode", &SequenceType}, {"YamlDocument", &DocumentType}, {"UNSET", &UNSET},
         {"MERGE_TAG", &MERGE_TAG}, {"NULL_TAG", &NULL_TAG}, {"MAP_TAG", &MAP_TAG}, {"SEQ_TAG", &SEQ_TAG},
-        {"resolve_plain", &resolve_plain}, {"resolve_other", &resolve_other}, {"resolve_cache", &resolve_cache},
+        {"resolve_plain", &resolve_plain}, {"resolve_cache", &resolve_cache},
         {"fail", &fail_hook}, {"add_merge", &add_merge_hook}, {"finish_merges", &finish_merges_hook},
     };
     const size_t count = sizeof(items) / sizeof(items[0]);
@@ -768,7 +763,7 @@ setup(PyObject *self, PyObject *kw)
             PyErr_SetString(PyExc_ValueError, "setup() needs NATIVE_DEPTH >= 0");
         return NULL;
     }
-    if (!PyDict_Check(items[12].value)) {
+    if (!PyDict_Check(PyDict_GetItemString(kw, "resolve_cache"))) {
         PyErr_SetString(PyExc_TypeError, "resolve_cache must be a dict");
         return NULL;
     }
@@ -860,7 +855,7 @@ line_starts(PyObject *self, PyObject *text)
 static PyMethodDef methods[] = {
     {"line_starts", line_starts, METH_O, "line_starts(text) -> [offset where each line starts]"},
     {"compose", compose, METH_VARARGS,
-     "compose(data, text, fast, bom, span_of, position, first_chars, quoted_tag, str_tag) -> [YamlDocument]"},
+     "compose(data, text, fast, bom, span_of, position, first_chars, str_tag) -> [YamlDocument]"},
     {"setup", setup, METH_O, "setup(dict): the model's types, constants and hooks"},
     {NULL, NULL, 0, NULL},
 };

@@ -376,8 +376,7 @@ def load_documents(source: SourceText) -> list[YamlDocument]:
             documents = _native.compose(
                 text.encode("utf-8"), text, _FAST_SPANS and _text_marks_agree(text, bom), bom,
                 source.span, source.position, FIRST_CHARS,
-                STR_TAG,  # a quoted scalar's (the resolver has no path resolvers)
-                STR_TAG,  # a plain scalar's whose first character has no implicit resolver
+                STR_TAG,  # a quoted scalar's, and a plain one's whose first character has no implicit resolver
             )
             if documents is not None:
                 return documents
@@ -658,9 +657,6 @@ def _native_setup() -> dict:
         "YamlDocument": YamlDocument, "UNSET": _UNSET, "MERGE_TAG": MERGE_TAG, "NULL_TAG": NULL_TAG,
         "MAP_TAG": MAP_TAG, "SEQ_TAG": SEQ_TAG, "NATIVE_DEPTH": _NATIVE_DEPTH,
         "resolve_plain": resolve_plain,
-        # (asked only when `compose` is given no tag for quoted scalars; `load_documents` always
-        # gives STR_TAG, the resolver's default without path resolvers)
-        "resolve_other": lambda value, quoted: STR_TAG,
         "resolve_cache": _RESOLVE_CACHE,
         "fail": _fail, "add_merge": _add_merge, "finish_merges": _finish_merges,
     }
