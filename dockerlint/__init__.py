@@ -68,6 +68,39 @@ def replace_file(path: str, pieces) -> None:
             pass
 
 
+def framed(head, pieces) -> list:
+    """The pieces of a file `read_framed` reads back: the length of `head` marshalled (8 bytes,
+    little-endian), `head` marshalled, then `pieces` (bytes-like), which the head may point into."""
+    import marshal
+
+    blob = marshal.dumps(head)
+    return [len(blob).to_bytes(8, "little"), blob, *pieces]
+
+
+def read_framed(path: str, map_from: int = 0):
+    """(head, the rest of the file as a view) of a file `framed` made, or (None, empty) for one
+    that is missing, unreadable or of another shape. From `map_from` bytes the file is mapped,
+    not read: its pages are read as they are used and never copied, the map staying open while
+    a view of it lives (a replaced file keeps its pages for it, and these files are only ever
+    replaced, never written in place); not on Windows, where a mapped file cannot be replaced."""
+    import marshal
+
+    try:
+        with open(path, "rb") as f:
+            if os.name == "nt" or os.fstat(f.fileno()).st_size < max(map_from, 1):
+                whole = memoryview(f.read())
+            else:
+                import mmap
+
+                whole = memoryview(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
+        size = int.from_bytes(whole[:8], "little")
+        if len(whole) < 8 or size > len(whole) - 8:
+            return None, memoryview(b"")
+        return marshal.loads(whole[8 : 8 + size]), whole[8 + size :]
+    except (OSError, ValueError, EOFError, TypeError):
+        return None, memoryview(b"")
+
+
 from dockerlint import codecache  # noqa: E402 - before any module defines a dataclass
 
 codecache.install()

@@ -88,11 +88,18 @@ def _plan(kind: FileKind, settings: Settings) -> tuple:
     rules = selected_rules(kind, settings)
     if settings.rule_options:
         return tuple((r, r.option_values(settings.rule_options.get(r.code))) for r in rules)
-    found = _PLANS.get(id(rules))
-    if found is None or found[0] is not rules:  # the same (cached) tuple of rules, not a new one at its address
-        if len(_PLANS) > 256:
-            _PLANS.clear()
-        found = _PLANS[id(rules)] = (rules, tuple((r, r.option_values(None)) for r in rules))
+    return _per_selection(_PLANS, rules, lambda: tuple((r, r.option_values(None)) for r in rules))
+
+
+def _per_selection(table: dict, rules: tuple, make):
+    """`make()`, worked out once per selection (the cached tuple of `rules`): `table` keeps it
+    under the tuple's id, with the tuple, so that a new tuple at the same address is not taken
+    for it."""
+    found = table.get(id(rules))
+    if found is None or found[0] is not rules:
+        if len(table) > 256:
+            table.clear()
+        found = table[id(rules)] = (rules, make())
     return found[1]
 
 
@@ -103,12 +110,7 @@ def _same_finding_codes(kind: FileKind, settings: Settings) -> dict[str, str]:
     """Code -> the code it folds into, of the selected rules: worked out once per selection
     (a walk over 126 rules for every Dockerfile was 0.4% of linting the corpus)."""
     rules = selected_rules(kind, settings)
-    found = _FOLDS.get(id(rules))
-    if found is None or found[0] is not rules:  # the same (cached) tuple of rules, not a new one at its address
-        if len(_FOLDS) > 256:
-            _FOLDS.clear()
-        found = _FOLDS[id(rules)] = (rules, {r.code: r.same_finding_as for r in rules if r.same_finding_as})
-    return found[1]
+    return _per_selection(_FOLDS, rules, lambda: {r.code: r.same_finding_as for r in rules if r.same_finding_as})
 
 
 _FOLDS: dict[int, tuple] = {}

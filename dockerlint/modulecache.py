@@ -29,7 +29,6 @@ from importlib.machinery import ModuleSpec, SourceFileLoader
 from types import CodeType
 
 _OURS = "dockerlint."
-_LENGTH = 8
 _MAX_ENTRIES = 4000  # beyond this (many checkouts' or versions' modules), keep only what this process used
 _index: dict | None = None  # source path -> (size, mtime_ns, ctime_ns, offset, length) in _code; None: not installed
 _code = memoryview(b"")  # the file's code region
@@ -96,21 +95,9 @@ def _file() -> str:
 
 def _load(path: str) -> tuple[dict, memoryview]:
     """The file's index (its entries checked) and code region, or ({}, empty)."""
-    try:
-        with open(path, "rb") as f:
-            if os.name == "nt":  # a mapped file cannot be replaced there
-                whole = memoryview(f.read())
-            else:
-                import mmap
+    from dockerlint import read_framed
 
-                whole = memoryview(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
-        size = int.from_bytes(whole[:_LENGTH], "little")
-        if len(whole) < _LENGTH or size > len(whole) - _LENGTH:
-            return {}, memoryview(b"")
-        index = marshal.loads(whole[_LENGTH:_LENGTH + size])
-        code = whole[_LENGTH + size:]
-    except (OSError, ValueError, EOFError, TypeError):
-        return {}, memoryview(b"")
+    index, code = read_framed(path)
     if type(index) is not dict:
         return {}, memoryview(b"")
     limit = len(code)
@@ -178,8 +165,7 @@ def save() -> None:
         index[source] = (size, mtime, ctime, at, len(code))
         pieces.append(code)
         at += len(code)
-    from dockerlint import replace_file
+    from dockerlint import framed, replace_file
 
-    head = marshal.dumps(index)
-    replace_file(_file(), [len(head).to_bytes(_LENGTH, "little"), head, *pieces])
+    replace_file(_file(), framed(index, pieces))
     _added.clear()

@@ -722,7 +722,12 @@ _GATHER = 512  # buffers per os.writev call (the system takes at least 1,024)
 def _utf8_descriptor(out) -> int | None:
     """The file descriptor a text stream writes UTF-8 to, when bytes may be written to it
     directly (and the system gathers writes), else None."""
-    if not hasattr(os, "writev") or (getattr(out, "encoding", None) or "").lower().replace("_", "-") not in ("utf-8", "utf8"):
+    import codecs
+
+    try:
+        if not hasattr(os, "writev") or codecs.lookup(out.encoding).name != "utf-8":
+            return None
+    except (AttributeError, TypeError, LookupError):  # no encoding, or one Python does not know
         return None
     try:
         return out.fileno()

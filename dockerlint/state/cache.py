@@ -50,6 +50,7 @@ from dockerlint.model import (
 )
 
 from dockerlint import digest as _digest
+from dockerlint import framed, read_framed
 
 DIRECTORY = ".dockerlint_cache"
 FORMAT = "v6"
@@ -178,52 +179,23 @@ _PACKS: dict[tuple, str] = {}  # (cache directory, folder of the linted file) ->
 _PACK_OF: dict[str, dict[str, str]] = {}  # cache directory -> absolute path of a linted file -> its pack
 
 
-_MAP_FROM = 1 << 20  # bytes
-_LENGTH = 8  # a pack starts with the length of its marshalled entries (little-endian), then them, then its text
+_MAP_FROM = 1 << 20  # bytes: a pack this large is mapped (`dockerlint.read_framed`), not read
 
 
-def _read_pack(pack: str) -> tuple[dict, memoryview]:
+def load_pack(pack: str) -> tuple[dict, memoryview]:
     """(the pack's entries, its text: the report lines its entries point into), or ({}, empty)
-    for a pack that is missing or not of this format. A large pack is mapped, not read: its
-    entries are decoded from the page cache and its text is never copied (written to the report
-    from there); the map stays open while the text is in use (the system keeps a replaced
-    pack's pages for it: packs are only ever replaced, never written in place). Not on Windows,
-    where a mapped file cannot be replaced."""
-    try:
-        with open(pack, "rb") as f:
-            if os.fstat(f.fileno()).st_size < _MAP_FROM or os.name == "nt":
-                whole = memoryview(f.read())
-            else:
-                import mmap
-
-                whole = memoryview(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
-        return _split(whole)
-    except FileNotFoundError:
-        return {}, memoryview(b"")
-    except (OSError, ValueError, EOFError, TypeError):
-        return {}, memoryview(b"")  # corrupt or from an incompatible writer: replaced at the next write
-
-
-def _split(whole: memoryview) -> tuple[dict, memoryview]:
-    size = int.from_bytes(whole[:_LENGTH], "little")
-    if len(whole) < _LENGTH or size > len(whole) - _LENGTH:
-        raise ValueError("not a pack of this format")
-    data = marshal.loads(whole[_LENGTH:_LENGTH + size])
-    return (data, whole[_LENGTH + size:]) if isinstance(data, dict) else ({}, memoryview(b""))
-
-
-def load_pack(path: str) -> tuple[dict, memoryview]:
-    """A pack file's entries and text (for tools and tests: `dump_pack` writes them back)."""
-    return _read_pack(path)
+    for a pack that is missing or not of this format (`dump_pack` writes one). A large pack is
+    mapped: its entries are decoded from the page cache and its text is never copied (written
+    to the report from there)."""
+    entries, text = read_framed(pack, _MAP_FROM)
+    return (entries, text) if isinstance(entries, dict) else ({}, memoryview(b""))
 
 
 def dump_pack(entries: dict, text=b"") -> list:
     """A pack's bytes, as pieces to write one after the other: its entries with the report lines
     they hold (`_JSON`) put in the pack's text, where they point (`text`: the text of the pack
     their pointers are into, if any)."""
-    entries, pieces = _with_text(entries, text)
-    blob = marshal.dumps(entries)
-    return [len(blob).to_bytes(_LENGTH, "little"), blob, *pieces]
+    return framed(*_with_text(entries, text))
 
 
 def _with_text(entries: dict, text) -> tuple[dict, list]:
@@ -293,7 +265,7 @@ class Store:
 
     def __init__(self) -> None:
         self._read: dict[str, dict] = {}  # pack path -> its entries as read
-        self._text: dict[str, memoryview] = {}  # pack path -> its text, as read (`_read_pack`)
+        self._text: dict[str, memoryview] = {}  # pack path -> its text, as read (`load_pack`)
         self._new: dict[str, dict] = {}  # pack path -> key -> entry added by this run (and STAMPS -> new stamps)
         # path -> digest of a file results depend on, read once per run (and directory listings:
         # `files.related_unchanged`)
@@ -304,7 +276,7 @@ class Store:
     def _entries(self, pack: str) -> dict:
         entries = self._read.get(pack)
         if entries is None:
-            entries, self._text[pack] = _read_pack(pack)
+            entries, self._text[pack] = load_pack(pack)
             self._read[pack] = entries
         return entries
 
@@ -388,7 +360,7 @@ class Store:
                 os.makedirs(os.path.dirname(pack), exist_ok=True)
                 _mark(os.path.dirname(os.path.dirname(pack)))
                 with _locked(pack):
-                    entries, text = _read_pack(pack)  # as on disk now: other runs may have written since
+                    entries, text = load_pack(pack)  # as on disk now: other runs may have written since
                     stamps = entries.pop(STAMPS, None)
                     stamps = stamps if isinstance(stamps, dict) else {}
                     stamps.update(new.get(STAMPS, ()))
@@ -642,7 +614,7 @@ def _decode(data: tuple, path: str, text: str | bytes | None, seen: dict | None 
     """A cached entry as a FileResult (a `CachedResult`: its findings are made when asked for);
     `text` is the file's text, or its bytes when they are UTF-8 (decoded only if the text is
     asked for), or None when the file was not read (found by its stamp); `pack_text`: the text
-    of the pack the entry is from (its report lines, `_read_pack`)."""
+    of the pack the entry is from (its report lines, `load_pack`)."""
     from dockerlint.files import related_unchanged
 
     kind, documents, related, error, entries = data[:5]
