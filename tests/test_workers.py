@@ -203,3 +203,41 @@ def test_a_child_stops_when_its_parent_is_killed(tmp_path):
     assert len(done) < 50  # not the ~390 items left
     time.sleep(0.3)
     assert len(marker.read_text().split() if marker.exists() else []) == len(done)  # and it is gone
+
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_childrens_outcomes_are_decoded_without_a_collection_and_the_collector_left_as_it_was(forked, collecting):
+    import gc
+
+    collections = []
+
+    def seen(phase, info):
+        if phase == "start":
+            collections.append(info["generation"])
+
+    def back(i, data):
+        before = len(collections)
+        kept = [[data] for _ in range(30_000)]  # tracked objects past the collector's threshold
+        during.append(len(collections) - before)
+        return kept
+
+    def work(where):
+        def do(i):
+            time.sleep(0.002)
+            return (where, i)
+        return do
+
+    during: list[int] = []
+    was = gc.isenabled()
+    (gc.enable if collecting else gc.disable)()
+    gc.callbacks.append(seen)
+    try:
+        out = workers.run_shared(40, 2, work("here"), work("there"), back)
+        assert gc.isenabled() is collecting
+    finally:
+        gc.callbacks.remove(seen)
+        (gc.enable if was else gc.disable)()
+        gc.unfreeze()
+    assert [o[1] if isinstance(o, tuple) else o[0][0][1] for o in out] == list(range(40))
+    assert during and sum(during) == 0  # the child's outcomes were decoded, with no collection

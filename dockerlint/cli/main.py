@@ -654,12 +654,21 @@ def cmd_check(args) -> int:
         )
         if baselined is not None:
             options.extra["baselined"] = baselined.hidden
-        with _collector_off():
+        # the run's results and the report live to its end: frozen, they are not walked by the
+        # collection that turning the collector back on would start (5 ms, ~27,000 objects,
+        # after a report of 100 Dockerfiles)
+        with _collector_off(freeze=True):
             _write_report(out, render_pieces(fmt, results, options))
     finally:
         if out is not sys.stdout:
             out.close()
+    # kept to the next run in this process: a command-line run leaves without freeing its
+    # results one by one (`entry`), where returning from here would (3-4 ms for 1,000 manifests)
+    _last_run[:] = [results, resolver]
     return EXIT_ERROR if write_failed else exit_code(results, resolver)
+
+
+_last_run: list = []
 
 
 def _write_report(out, pieces: list) -> None:
