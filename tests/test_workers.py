@@ -107,9 +107,31 @@ def test_what_a_dead_child_left_is_done_by_the_parent(forked):
 
 
 def test_items_are_claimed_in_chunks_past_the_pipes_size(monkeypatch):
-    monkeypatch.setattr(workers, "_MAX_TOKENS", 7)  # 100 items: chunks of 15
+    real = workers._chunks
+    monkeypatch.setattr(workers, "_chunks", lambda count, processes, most: real(count, processes, 7))
     out = workers.run_shared(100, 2, lambda i: i, lambda i: -i, lambda i, data: -data)
     assert out == list(range(100))
+
+
+@pytest.mark.parametrize("count, processes", [(1, 2), (7, 2), (100, 2), (1000, 2), (4413, 8), (100_000, 3)])
+def test_chunks_cover_the_items_large_first_then_one_by_one(count, processes):
+    chunks = workers._chunks(count, processes, 8192)
+    assert [i for start, size in chunks for i in range(start, start + size)] == list(range(count))
+    sizes = [size for _, size in chunks]
+    assert sizes == sorted(sizes, reverse=True)  # ever smaller
+    shares = workers._SHARES * processes
+    assert sizes[0] == -(-count // shares)  # a fourth of each process's share
+    # never more than a fourth of what is left per process: one process is never left with
+    # much to do alone at the end, where the last chunks are of one item
+    assert all(size <= max(1, -(-(count - start) // shares)) for start, size in chunks)
+    assert sizes[-1] == 1 and len(chunks) < count // 2 + shares * 12
+
+
+def test_chunks_grow_to_fit_what_the_pipe_holds():
+    chunks = workers._chunks(100_000, 2, 40)
+    assert len(chunks) <= 40
+    assert [i for start, size in chunks for i in range(start, start + size)] == list(range(100_000))
+    assert min(size for _, size in chunks[:-1]) > 1  # not down to one item: that took more chunks than fit
 
 
 def test_a_failing_parent_takes_its_children_with_it(forked):
@@ -157,10 +179,12 @@ def test_the_numbers_fit_the_pipe():
         pytest.skip("this system does not size pipes")
     read_end, write_end = os.pipe()
     fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 4096)
-    assert workers._fill(write_end, 5000) == 5  # 1,000 chunks of 5
+    assert workers._fill(write_end, 5_000_000, 2)
     data = os.read(read_end, 65536)
     os.close(read_end)
-    assert [int.from_bytes(data[i:i + 4], "little") for i in range(0, len(data), 4)] == list(range(0, 5000, 5))
+    chunks = [workers._TOKEN.unpack_from(data, i) for i in range(0, len(data), workers._TOKEN.size)]
+    assert len(data) <= 4096 and chunks == workers._chunks(5_000_000, 2, 4096 // workers._TOKEN.size)
+    assert sum(size for _, size in chunks) == 5_000_000
 
 
 def test_a_pipe_that_takes_less_means_one_process(monkeypatch, forked):
