@@ -41,22 +41,30 @@ SETTLE_NS = 3_000_000_000  # a source is kept only once it is this old (the resu
 class _Loader:
     """Executes a module's kept code."""
 
-    __slots__ = ("code",)
+    __slots__ = ("code", "origin")
 
-    def __init__(self, code):
+    def __init__(self, code, origin: str):
         self.code = code
+        self.origin = origin
 
     def create_module(self, spec):
         return None  # the default module
 
     def exec_module(self, module) -> None:
+        exec(self._code(module.__name__, module.__spec__.origin), module.__dict__)
+
+    def get_code(self, name):
+        """The module's code, for `python -m` (runpy runs it in `__main__` without importing it)."""
+        return self._code(name, self.origin)
+
+    def _code(self, name, origin):
         try:
             code = marshal.loads(self.code)
         except (ValueError, EOFError, TypeError):
             code = None
         if type(code) is not CodeType:  # a damaged entry: compiled from the source, as Python would
-            code = SourceFileLoader(module.__name__, module.__spec__.origin).get_code(module.__name__)
-        exec(code, module.__dict__)
+            code = SourceFileLoader(name, origin).get_code(name)
+        return code
 
 
 class _Finder:
@@ -80,7 +88,7 @@ class _Finder:
             _missed.add(name)
             return None
         _used.add(source)
-        spec = ModuleSpec(name, _Loader(_code[entry[3]:entry[3] + entry[4]]), origin=source)
+        spec = ModuleSpec(name, _Loader(_code[entry[3]:entry[3] + entry[4]], source), origin=source)
         spec.has_location = True  # __file__ (and __cached__) as Python's own loader sets them
         return spec
 

@@ -123,3 +123,17 @@ def test_where_the_cache_cannot_be_written_nothing_is_read_again_for_it(probe, m
     monkeypatch.setattr(mc.SourceFileLoader, "get_code", lambda self, name: read.append(name) or real(self, name))
     mc.save()
     assert read == [] and not mc._missed and not mc._added
+
+
+def test_a_served_module_runs_as_a_script_with_python_dash_m(probe):
+    """`python -m dockerlint.ruleset --write-index` (how the rule index is made): runpy asks the
+    loader for the module's code and runs it as `__main__`."""
+    import runpy
+
+    probe.write_text("VALUE = 1\nif __name__ == '__main__':\n    RAN = 'as a script'\n")
+    importlib.import_module("mcprobe.leaf")
+    mc.save()
+    _next_process()
+    sys.modules.pop("mcprobe.leaf", None)
+    assert type(importlib.util.find_spec("mcprobe.leaf").loader) is mc._Loader
+    assert runpy.run_module("mcprobe.leaf", run_name="__main__")["RAN"] == "as a script"
