@@ -289,3 +289,48 @@ def test_the_json_report_written_in_pieces_is_the_rendered_report(tmp_path):
     results = [lint_source(f"FROM ubuntu\nRUN apt-get install curl{i}\n", f"D{i}", Settings(), FileKind.DOCKERFILE) for i in range(3)]
     for fmt in ("json", "sarif", "text"):
         assert "".join(render_pieces(fmt, results, ReportOptions())) == render(fmt, results, ReportOptions())
+
+
+def _mixed_tree(tmp_path: Path) -> Path:
+    """The examples, a manifest that does not parse and a clean Dockerfile: findings with and
+    without fixes, an error, a file without problems."""
+    import shutil
+
+    root = tmp_path / "tree"
+    shutil.copytree(Path(__file__).parent.parent / "examples", root)
+    (root / "broken.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: x\n")
+    (root / "clean" / "Dockerfile").parent.mkdir()
+    (root / "clean" / "Dockerfile").write_text("FROM scratch\nCOPY --chown=1000:1000 app /app\nUSER 1000\nENTRYPOINT [\"/app\"]\n")
+    return root
+
+
+@pytest.mark.parametrize("options", [[], ["--statistics"], ["--no-source"], ["--color", "always", "--unsafe-fixes"]])
+def test_a_text_report_made_in_both_processes_is_the_one_process_report(tmp_path, options):
+    """In a parallel run each process makes the text report's part of the results it lints
+    (`report.text.render_result`); the parent joins them: the report is byte for byte the one a
+    single process writes."""
+    from dockerlint.cli import main as cli
+
+    root = _mixed_tree(tmp_path)
+    common = ["check", str(root), "--no-cache", "--isolated", "--no-progress", *options]
+    alone = run_cli([*common, "-j", "1"])
+    assert cli._RENDERED == {}  # one process: rendered at the end, as before
+    shared = run_cli([*common, "-j", "2"])
+    assert shared == alone and alone[0] == 1
+    assert "error" in alone[1] and "Found " in alone[1]
+    results = cli._last_run[0]
+    assert len(results) > 5 and all(id(r) in cli._RENDERED for r in results)
+
+
+def test_no_report_parts_are_made_where_a_baseline_takes_findings_out(tmp_path, monkeypatch):
+    from dockerlint.cli import main as cli
+
+    root = _mixed_tree(tmp_path)
+    monkeypatch.chdir(root)
+    wrote = run_cli(["check", ".", "--no-cache", "--isolated", "--write-baseline", "baseline.json"])
+    assert wrote[0] == 1 and "Found 0 problems; 1 file could not be parsed." in wrote[1]  # (broken.yaml)
+    (root / "Dockerfile").write_text((root / "Dockerfile").read_text() + "RUN cd /tmp\n")  # one new problem
+    code, out, err = run_cli(["check", ".", "--no-cache", "--isolated", "--no-progress", "--baseline", "baseline.json", "-j", "2"])
+    assert cli._RENDERED == {}
+    assert code == 1 and "hidden by the baseline" in err
+    assert out.count(": DL3003 ") == 1 and "Found 1 problem in 1 of" in out
