@@ -39,6 +39,17 @@ def _run(cache_home, *extra_env):
     return done.stdout
 
 
+def _entries(path) -> dict:
+    """The cache file's entries, text -> code (`codecache._load`, each entry unmarshalled)."""
+    index, region = codecache._load(str(path))
+    out = {}
+    for key, (start, length) in index.items():
+        text, code = marshal.loads(region[start : start + length])
+        assert codecache._key(text) == key
+        out[text] = code
+    return out
+
+
 def _cache_file(cache_home):
     folder = cache_home / "dockerlint"
     files = [p for p in folder.iterdir() if p.name.startswith("dataclass-code-")] if folder.exists() else []
@@ -49,7 +60,7 @@ def test_first_run_writes_the_cache_and_the_next_reads_it_with_the_same_behaviou
     first = _run(tmp_path)
     path = _cache_file(tmp_path)
     assert path is not None, "the first run wrote no cache file"
-    codes = marshal.loads(path.read_bytes())
+    codes = _entries(path)
     assert len(codes) > 20 and all(isinstance(s, str) and s.startswith("def __create_fn__") for s in codes)
     stamp = path.stat().st_mtime_ns
     second = _run(tmp_path)
@@ -59,7 +70,7 @@ def test_first_run_writes_the_cache_and_the_next_reads_it_with_the_same_behaviou
 
 def test_cached_code_is_what_dataclasses_compiles(tmp_path):
     _run(tmp_path)
-    codes = marshal.loads(_cache_file(tmp_path).read_bytes())
+    codes = _entries(_cache_file(tmp_path))
     for source, code in codes.items():
         # what `exec(source)` inside dataclasses compiles: no inherited flags, file "<string>"
         assert code == compile(source, "<string>", "exec", dont_inherit=True), source
@@ -71,10 +82,17 @@ def test_a_corrupt_or_foreign_cache_file_is_ignored_and_replaced(tmp_path):
     folder = tmp_path / "bad" / "dockerlint"
     folder.mkdir(parents=True)
     name = _cache_file(tmp_path / "clean").name
-    for junk in (b"", b"\x00garbage", marshal.dumps(["not", "a", "dict"])):
+    good = (tmp_path / "clean" / "dockerlint" / name).read_bytes()
+    size = int.from_bytes(good[:8], "little")
+    wrong_text = marshal.dumps(("def __create_fn__(): pass", compile("x = 1", "<string>", "exec")))
+    for junk in (b"", b"\x00garbage", marshal.dumps(["not", "a", "dict"]),
+                 good[: 8 + size] + good[8 + size :][::-1],  # every entry damaged
+                 good[: 8 + size] + wrong_text * (len(good) // len(wrong_text) + 1)):  # entries of other texts
         (folder / name).write_bytes(junk)
         assert _run(tmp_path / "bad") == clean
-        assert isinstance(marshal.loads((folder / name).read_bytes()), dict), "the bad file was not replaced"
+        assert _entries(folder / name), "the bad file was not replaced"
+        index, region = codecache._load(str(folder / name))
+        assert sum(length for _, length in index.values()) == len(region), "entries replaced, their old bytes kept"
 
 
 def test_only_dockerlint_classes_use_the_cache():

@@ -5,7 +5,6 @@ The data is loaded lazily (nothing here is imported unless a schema rule runs) a
 """
 from __future__ import annotations
 
-import gzip
 import json
 import os
 from functools import lru_cache
@@ -83,5 +82,7 @@ def served_versions() -> dict[str, dict[str, list[str]]]:
 @lru_cache(maxsize=8)
 def kubernetes_bundle(version: str) -> dict:
     """{"version", "source", "kinds": {apiVersion: {kind: type}}, "types": {...}}."""
+    import gzip  # here: a run of Dockerfiles imports this package for its CRD pre-scan alone
+
     with open(os.path.join(_K8S_DIR, f"{version}.json.gz"), "rb") as f:
         return json.loads(gzip.decompress(f.read()))
