@@ -622,7 +622,7 @@ def use_color(choice: str, stream) -> bool:
 
 
 def cmd_check(args) -> int:
-    from dockerlint.report import ReportOptions, render_pieces
+    from dockerlint.report import render_pieces
 
     resolver = make_resolver(args)
     check_output_file(args.output_file)
@@ -649,21 +649,13 @@ def cmd_check(args) -> int:
     if args.fix:
         applied = sum(sum(r.fixes_applied.values()) for r in results)
         print(f"Fixed {applied} problem{'s' if applied != 1 else ''} in {written} file{'s' if written != 1 else ''}.", file=sys.stderr)
-    fmt = args.format
-    if fmt is None:
-        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    fmt = _report_format(args)
     try:
         out = open(args.output_file, "w", encoding="utf-8") if args.output_file else sys.stdout
     except OSError as e:
         raise UsageError(f"cannot write the report to {args.output_file}: {e.strerror or e}") from None
     try:
-        options = ReportOptions(
-            color=use_color(args.color, out) and fmt == "text",
-            show_source=not args.no_source,
-            statistics=args.statistics,
-            unsafe_fixes=args.unsafe_fixes,
-            template_dir=args.template_dir,
-        )
+        options = _report_options(args, fmt, out)
         if baselined is not None:
             options.extra["baselined"] = baselined.hidden
         if _RENDERED:
@@ -693,21 +685,28 @@ _RENDERED: dict[int, tuple] = {}  # id(result) -> its part, for this run's resul
 _prerender: list = [None]  # the text report's options when parts are made as results are
 
 
+def _report_format(args) -> str:
+    return args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+
+
+def _report_options(args, fmt: str, out):
+    from dockerlint.report import ReportOptions
+
+    return ReportOptions(color=use_color(args.color, out) and fmt == "text", show_source=not args.no_source,
+                         statistics=args.statistics, unsafe_fixes=args.unsafe_fixes, template_dir=args.template_dir)
+
+
 def _text_options(args, resolver):
     """The report's options, when they are known before the files are linted and the parts of a
     text report can be made as results are: text to standard output, no fixing, no baseline
     (which takes findings out after linting)."""
-    from dockerlint.report import ReportOptions
-
-    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    if fmt != "text" or args.fix or args.output_file or args.write_baseline or args.baseline:
+    if _report_format(args) != "text" or args.fix or args.output_file or args.write_baseline or args.baseline:
         return None
     from pathlib import Path
 
     if resolver.for_directory(Path.cwd()).baseline:
         return None
-    return ReportOptions(color=use_color(args.color, sys.stdout), show_source=not args.no_source,
-                         statistics=args.statistics, unsafe_fixes=args.unsafe_fixes, template_dir=args.template_dir)
+    return _report_options(args, "text", sys.stdout)
 
 
 def _render_part(outcome):
