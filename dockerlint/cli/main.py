@@ -304,10 +304,19 @@ def _cached_outcome(cand, args, resolver, forced):
     return (_not_linted(cand, cand.path) if hit is _UNRECOGNISED else hit), None
 
 
+def _state_cache():
+    """`dockerlint.state.cache`, imported when a run first uses it (a run with the cache off never
+    does); asked for each file, where a `from ... import` inside the function cost 0.3 us a time."""
+    module = sys.modules.get("dockerlint.state.cache")
+    if module is None:
+        from dockerlint.state import cache as module
+    return module
+
+
 def _unchanged(path: str, settings, absolute: str, cwd: str | None, st=None) -> tuple[bytes, bool] | None:
     """(digest, may hold a CRD) of a file whose stat is the one a run recorded with them (see
     `cache.Store.unchanged`), else None. `st`: discovery's stat of it, when it made one."""
-    from dockerlint.state import cache
+    cache = _state_cache()
 
     if not settings.cache:
         return None
@@ -337,7 +346,7 @@ def _note_stamp(where, path: str, crd: bool) -> None:
     what the CRD pre-scan found in them when they hold a CRD."""
     read = _READS.pop(path, None)
     if read is not None:
-        from dockerlint.state import cache
+        cache = _state_cache()
 
         if crd and "dockerlint.schemas.crds" in sys.modules:
             from dockerlint.schemas.crds import summary_of
@@ -374,7 +383,7 @@ def _cache_lookup(display, text, settings, kind, anchors, utf8: bytes | None = N
     UTF-8: `utf8`, when the caller has those bytes already (`text` None); or by `content`, their
     digest, when a stamp gave it (neither text nor bytes read). `absolute`: os.path.abspath(display), and `cwd` the working directory, when the
     caller has them."""
-    from dockerlint.state import cache
+    cache = _state_cache()
 
     absolute = absolute or os.path.abspath(display)
     directory = cache.directory_for(settings, cwd)
@@ -415,7 +424,7 @@ def _today() -> str:
 
 
 def _cache_store(where, result, crd: bool):
-    from dockerlint.state import cache
+    cache = _state_cache()
 
     cache.put(where.directory, where.key, result if result is not None else FileResult(where.display, None))
     _note_stamp(where, where.display, crd)
@@ -427,7 +436,7 @@ def _child_run(cand, args, resolver, forced, fixing, diff):
     crosses as the cache's plain tuples and its text (`_from_child` rebuilds it): pickling the
     dataclasses, and rebuilding them in the parent, was a fifth of the parent's CPU in a run of
     the Kubernetes corpus (instructions, callgrind), CPU taken from the children on two cores."""
-    from dockerlint.state import cache
+    cache = _state_cache()
 
     outcome = process_candidate(cand, args, resolver, forced, fixing, diff)
     entries = cache.STORE.take_new()
@@ -442,7 +451,7 @@ def _child_run(cand, args, resolver, forced, fixing, diff):
 
 def _from_child(_i, sent):
     """A child's outcome as `_child_run` sent it; the cache entries it made are adopted."""
-    from dockerlint.state import cache
+    cache = _state_cache()
 
     outcome, entries, compact, part = sent
     cache.STORE.adopt(entries)
