@@ -7,6 +7,7 @@ Exit codes: 0 nothing at or above the failure threshold, 1 findings, 2 usage/con
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import time
@@ -15,7 +16,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from dockerlint import __version__
-from dockerlint.model import FileKind, FileResult
+from dockerlint.model import FileError, FileKind, FileResult, SourceText
 from dockerlint.frontend import (  # noqa: F401 - the command line's own vocabulary
     EXIT_ERROR,
     EXIT_FINDINGS,
@@ -160,13 +161,7 @@ def iter_targets(args, resolver):
 
 def process_candidate(cand, args, resolver, forced, fixing: bool, diff: bool):
     """Lint (or fix) one file: returns (result or None when skipped, change or None)."""
-    from dockerlint.files import read_file
-    from dockerlint.loader import load_text
-    from dockerlint.model import FileError, SourceText
-
-    from dockerlint.kinds import plugin
-
-    if cand.kind is not None and plugin(cand.kind).directory:  # a chart: results and changes in several files
+    if cand.kind is not None and _lazy("dockerlint.kinds").plugin(cand.kind).directory:  # a chart: results and changes in several files
         from dockerlint.engine import fix_directory, lint_directory
 
         settings = resolver.for_file(os.path.join(cand.path, "Chart.yaml"))
@@ -184,7 +179,7 @@ def process_candidate(cand, args, resolver, forced, fixing: bool, diff: bool):
     if cand.path == "-":
         text, encoding = read_stdin(), "utf-8"
     else:
-        decoded, error = read_file(cand.path, _PRESCANNED.pop(cand.path, None), _READS)
+        decoded, error = _lazy("dockerlint.files").read_file(cand.path, _PRESCANNED.pop(cand.path, None), _READS)
         if error is not None:
             return FileResult(cand.path, kind, error=error), None
         text, encoding = decoded.text, decoded.encoding
@@ -198,7 +193,7 @@ def process_candidate(cand, args, resolver, forced, fixing: bool, diff: bool):
             cache_at, hit = _cache_lookup(display, text, settings, kind, anchors, absolute=resolver.absolute(display), cwd=resolver.cwd)
         if hit is not None:
             return (_not_linted(cand, display) if hit is _UNRECOGNISED else hit), None
-    loaded = load_text(text, display, kind, encoding=encoding)
+    loaded = _lazy("dockerlint.loader").load_text(text, display, kind, encoding=encoding)
     if loaded is None:
         result = None
     elif isinstance(loaded, FileError):
@@ -263,8 +258,6 @@ def _cache_off(args) -> bool:
 def _cached_outcome(cand, args, resolver, forced):
     """(result, None) from the cache for an unchanged file, or None (not cached, or unreadable:
     the normal path reports it)."""
-    from dockerlint.files import DecodeError, decode, is_utf16, read_bytes
-
     settings = resolver.for_file(cand.path)
     if not settings.cache:
         return None
@@ -280,6 +273,9 @@ def _cached_outcome(cand, args, resolver, forced):
             _where, hit = _cache_lookup(cand.path, None, settings, kind, anchors, content=content, absolute=absolute, cwd=resolver.cwd)
             if hit is not None:
                 return (_not_linted(cand, cand.path) if hit is _UNRECOGNISED else hit), None
+    from dockerlint.files import DecodeError, decode, is_utf16, read_bytes  # (after the stamps' hits)
+
+    if data is None:
         data, error = read_bytes(cand.path, _READS)
         if error is not None:
             return None
@@ -304,19 +300,18 @@ def _cached_outcome(cand, args, resolver, forced):
     return (_not_linted(cand, cand.path) if hit is _UNRECOGNISED else hit), None
 
 
-def _state_cache():
-    """`dockerlint.state.cache`, imported when a run first uses it (a run with the cache off never
-    does); asked for each file, where a `from ... import` inside the function cost 0.3 us a time."""
-    module = sys.modules.get("dockerlint.state.cache")
-    if module is None:
-        from dockerlint.state import cache as module
-    return module
+def _lazy(name: str):
+    """The module `name`, imported when first asked for (a run with the cache off never imports
+    the cache), then taken from sys.modules: asked for each file, a from-import inside the
+    function cost 0.3-1.1 us a time."""
+    module = sys.modules.get(name)
+    return module if module is not None else importlib.import_module(name)
 
 
 def _unchanged(path: str, settings, absolute: str, cwd: str | None, st=None) -> tuple[bytes, bool] | None:
     """(digest, may hold a CRD) of a file whose stat is the one a run recorded with them (see
     `cache.Store.unchanged`), else None. `st`: discovery's stat of it, when it made one."""
-    cache = _state_cache()
+    cache = _lazy("dockerlint.state.cache")
 
     if not settings.cache:
         return None
@@ -346,7 +341,7 @@ def _note_stamp(where, path: str, crd: bool) -> None:
     what the CRD pre-scan found in them when they hold a CRD."""
     read = _READS.pop(path, None)
     if read is not None:
-        cache = _state_cache()
+        cache = _lazy("dockerlint.state.cache")
 
         if crd and "dockerlint.schemas.crds" in sys.modules:
             from dockerlint.schemas.crds import summary_of
@@ -383,7 +378,7 @@ def _cache_lookup(display, text, settings, kind, anchors, utf8: bytes | None = N
     UTF-8: `utf8`, when the caller has those bytes already (`text` None); or by `content`, their
     digest, when a stamp gave it (neither text nor bytes read). `absolute`: os.path.abspath(display), and `cwd` the working directory, when the
     caller has them."""
-    cache = _state_cache()
+    cache = _lazy("dockerlint.state.cache")
 
     absolute = absolute or os.path.abspath(display)
     directory = cache.directory_for(settings, cwd)
@@ -424,7 +419,7 @@ def _today() -> str:
 
 
 def _cache_store(where, result, crd: bool):
-    cache = _state_cache()
+    cache = _lazy("dockerlint.state.cache")
 
     cache.put(where.directory, where.key, result if result is not None else FileResult(where.display, None))
     _note_stamp(where, where.display, crd)
@@ -436,7 +431,7 @@ def _child_run(cand, args, resolver, forced, fixing, diff):
     crosses as the cache's plain tuples and its text (`_from_child` rebuilds it): pickling the
     dataclasses, and rebuilding them in the parent, was a fifth of the parent's CPU in a run of
     the Kubernetes corpus (instructions, callgrind), CPU taken from the children on two cores."""
-    cache = _state_cache()
+    cache = _lazy("dockerlint.state.cache")
 
     outcome = process_candidate(cand, args, resolver, forced, fixing, diff)
     entries = cache.STORE.take_new()
@@ -451,7 +446,7 @@ def _child_run(cand, args, resolver, forced, fixing, diff):
 
 def _from_child(_i, sent):
     """A child's outcome as `_child_run` sent it; the cache entries it made are adopted."""
-    cache = _state_cache()
+    cache = _lazy("dockerlint.state.cache")
 
     outcome, entries, compact, part = sent
     cache.STORE.adopt(entries)

@@ -615,11 +615,12 @@ def _decode(data: tuple, path: str, text: str | bytes | None, seen: dict | None 
     `text` is the file's text, or its bytes when they are UTF-8 (decoded only if the text is
     asked for), or None when the file was not read (found by its stamp); `pack_text`: the text
     of the pack the entry is from (its report lines, `load_pack`)."""
-    from dockerlint.files import related_unchanged
-
     kind, documents, related, error, entries = data[:5]
-    if related and check_related and not related_unchanged(related, seen):
-        return None  # a file the rules read (.dockerignore, ...) changed since
+    if related and check_related:
+        from dockerlint.files import related_unchanged  # (most entries depend on no other file)
+
+        if not related_unchanged(related, seen):
+            return None  # a file the rules read (.dockerignore, ...) changed since
     kind = _KINDS[kind] if kind else None
     if error is not None:
         message, line, column, code = error
