@@ -101,6 +101,34 @@ def read_framed(path: str, map_from: int = 0):
         return None, memoryview(b"")
 
 
+
+def read_indexed(path: str, key_type: type, width: int) -> tuple[dict, memoryview]:
+    """(index, region) of a file `write_indexed` made: the index's entries, key -> (*data,
+    offset, length), that are `width` integers whose last two lie within the region; or
+    ({}, empty) for a file that is missing or of another shape. Mapped (`read_framed`)."""
+    index, region = read_framed(path)
+    if type(index) is not dict:
+        return {}, memoryview(b"")
+    limit = len(region)
+    return {k: e for k, e in index.items() if type(k) is key_type and type(e) is tuple and len(e) == width
+            and all(type(x) is int for x in e) and 0 <= e[-2] and 0 <= e[-1] and e[-2] + e[-1] <= limit}, region
+
+
+def indexed_blob(region, entry):
+    """The bytes an index entry of `read_indexed` points to in its region."""
+    return region[entry[-2] : entry[-2] + entry[-1]]
+
+
+def write_indexed(path: str, entries: dict) -> None:
+    """Replace the file at `path` (`replace_file`) by `entries`, key -> (*data, blob): an index,
+    key -> (*data, offset, length), then the blobs it points into (`read_indexed`)."""
+    index, pieces, at = {}, [], 0
+    for key, (*data, blob) in entries.items():
+        index[key] = (*data, at, len(blob))
+        pieces.append(blob)
+        at += len(blob)
+    replace_file(path, framed(index, pieces))
+
 from dockerlint import codecache  # noqa: E402 - before any module defines a dataclass
 
 codecache.install()

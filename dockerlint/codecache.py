@@ -9,7 +9,7 @@ text itself (and, through the file name, by the interpreter's bytecode magic num
 globals, without the compiler. Only classes of dockerlint's own modules take part; a missing,
 unreadable or corrupt file means compiling as before.
 
-The file (`dockerlint.framed`) is an index, (length of the text << 32 | its CRC-32) -> where its
+The file (`dockerlint.write_indexed`) is an index, (length of the text << 32 | its CRC-32) -> where its
 entry lies, then the entries, each `marshal`led (text, code): mapped, not read, so a process
 unmarshals the entries it uses and no other (a dict of all 426 texts and codes, read whole,
 took 3.1 ms of every start); an entry is used only when its text is the text asked for.
@@ -25,6 +25,8 @@ import marshal
 import os
 import sys
 from types import CodeType
+
+from dockerlint import indexed_blob  # (defined before dockerlint imports this module)
 
 
 class _Deferred(type(os)):
@@ -97,7 +99,7 @@ def _kept(source: str):
     if where is None:
         return None
     try:
-        text, code = marshal.loads(_region[where[0] : where[0] + where[1]])
+        text, code = marshal.loads(indexed_blob(_region, where))
     except (ValueError, EOFError, TypeError):
         return None
     if text != source or type(code) is not CodeType:
@@ -108,14 +110,9 @@ def _kept(source: str):
 
 def _load(path: str) -> tuple[dict, memoryview]:
     """The file's index (its entries checked) and entries, or ({}, empty)."""
-    from dockerlint import read_framed
+    from dockerlint import read_indexed
 
-    index, region = read_framed(path)
-    if type(index) is not dict:
-        return {}, memoryview(b"")
-    limit = len(region)
-    return {k: e for k, e in index.items() if type(k) is int and type(e) is tuple and len(e) == 2
-            and type(e[0]) is int and type(e[1]) is int and 0 <= e[0] and 0 <= e[1] and e[0] + e[1] <= limit}, region
+    return read_indexed(path, int, 2)
 
 
 def install() -> None:
@@ -134,22 +131,12 @@ def save() -> None:
     global _added
     if _index is None or not _added:
         return
-    from dockerlint import framed, replace_file
+    from dockerlint import write_indexed
 
     added = {_key(source): source for source in _added}
     keep = _index if len(_index) + len(added) <= _MAX_ENTRIES else {k: _index[k] for k in _used}
-    head: dict = {}
-    pieces: list = []
-    offset = 0
-    for key, (start, length) in keep.items():
-        if key not in added:  # (else a damaged entry, or another text's: replaced)
-            pieces.append(_region[start : start + length])
-            head[key] = (offset, length)
-            offset += length
-    for key, source in added.items():
-        blob = marshal.dumps((source, _codes[source]))
-        pieces.append(blob)
-        head[key] = (offset, len(blob))
-        offset += len(blob)
+    # (an added text's key in the file: a damaged entry, or another text's, replaced)
+    entries = {k: (indexed_blob(_region, e),) for k, e in keep.items() if k not in added}
+    entries.update((k, (marshal.dumps((source, _codes[source])),)) for k, source in added.items())
     _added = set()
-    replace_file(_file(), framed(head, pieces))
+    write_indexed(_file(), entries)

@@ -88,7 +88,7 @@ class _Finder:
             _missed.add(name)
             return None
         _used.add(source)
-        spec = ModuleSpec(name, _Loader(_code[entry[3]:entry[3] + entry[4]], source), origin=source)
+        spec = ModuleSpec(name, _Loader(_code[entry[3] : entry[3] + entry[4]], source), origin=source)
         spec.has_location = True  # __file__ (and __cached__) as Python's own loader sets them
         return spec
 
@@ -103,15 +103,9 @@ def _file() -> str:
 
 def _load(path: str) -> tuple[dict, memoryview]:
     """The file's index (its entries checked) and code region, or ({}, empty)."""
-    from dockerlint import read_framed
+    from dockerlint import read_indexed
 
-    index, code = read_framed(path)
-    if type(index) is not dict:
-        return {}, memoryview(b"")
-    limit = len(code)
-    return {k: e for k, e in index.items()
-            if type(k) is str and type(e) is tuple and len(e) == 5 and all(type(x) is int for x in e)
-            and 0 <= e[3] and 0 <= e[4] and e[3] + e[4] <= limit}, code
+    return read_indexed(path, str, 5)
 
 
 def _writable(directory: str) -> bool:
@@ -164,16 +158,11 @@ def save() -> None:
     _missed.clear()
     if not _added:
         return
-    entries = {k: (*e[:3], _code[e[3]:e[3] + e[4]]) for k, e in _index.items() if k not in _added}
+    from dockerlint import indexed_blob, write_indexed
+
+    entries = {k: (*e[:3], indexed_blob(_code, e)) for k, e in _index.items() if k not in _added}
     entries.update(_added)
     if len(entries) > _MAX_ENTRIES:
         entries = {k: e for k, e in entries.items() if k in _used or k in _added}
-    index, pieces, at = {}, [], 0
-    for source, (size, mtime, ctime, code) in entries.items():
-        index[source] = (size, mtime, ctime, at, len(code))
-        pieces.append(code)
-        at += len(code)
-    from dockerlint import framed, replace_file
-
-    replace_file(_file(), framed(index, pieces))
+    write_indexed(_file(), entries)
     _added.clear()

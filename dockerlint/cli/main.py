@@ -453,8 +453,7 @@ def _from_child(_i, sent):
     if compact is not None:
         data, path, text = compact
         outcome = cache.decode(data, path, text), None
-    if part is not None:
-        _RENDERED[id(outcome[0])] = part
+    _keep_part(outcome, part)
     return outcome
 
 
@@ -567,9 +566,7 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
 
         def here(i):
             outcome = process_candidate(files[i], args, resolver, forced, fixing, diff)
-            part = _render_part(outcome)
-            if part is not None:
-                _RENDERED[id(outcome[0])] = part
+            _keep_part(outcome, _render_part(outcome))
             return outcome
 
         def there(i):
@@ -635,12 +632,13 @@ def cmd_check(args) -> int:
         from dockerlint.state import cache
 
         cache.STORE.json_lines = lines  # results stored with their lines of the report (cache._json_lines)
+    global _PRERENDER
     _RENDERED.clear()
-    _prerender[:] = [_text_options(args, resolver)]
+    _PRERENDER = _text_options(args, resolver)
     try:
         results, changed, skipped = lint_candidates(args, resolver, fixing=args.fix)
     finally:
-        _prerender[:] = [None]
+        _PRERENDER = None
     baselined = apply_baseline(args, resolver, results)
     say_if_nothing_to_lint(args, results, skipped)
     write_failed = False
@@ -686,7 +684,7 @@ _last_run: list = []
 # result after the last one (17 ms of 100 Dockerfiles, 26 of 1,000 manifests) while its
 # children are done; the parts are made while both lint, the work shared as the files are.
 _RENDERED: dict[int, tuple] = {}  # id(result) -> its part, for this run's results
-_prerender: list = [None]  # the text report's options when parts are made as results are
+_PRERENDER = None  # the text report's options when parts are made as results are
 
 
 def _report_format(args) -> str:
@@ -704,23 +702,24 @@ def _text_options(args, resolver):
     """The report's options, when they are known before the files are linted and the parts of a
     text report can be made as results are: text to standard output, no fixing, no baseline
     (which takes findings out after linting)."""
-    if _report_format(args) != "text" or args.fix or args.output_file or args.write_baseline or args.baseline:
-        return None
-    from pathlib import Path
-
-    if resolver.for_directory(Path.cwd()).baseline:
+    if _report_format(args) != "text" or args.fix or args.output_file or _baseline_path(args, resolver):
         return None
     return _report_options(args, "text", sys.stdout)
 
 
 def _render_part(outcome):
-    """Make the text report's part of a file's outcome (`_prerender`), where the run makes parts."""
-    options = _prerender[0]
-    if options is None or outcome is None or not isinstance(outcome[0], FileResult):
+    """Make the text report's part of a file's outcome (`_PRERENDER`), where the run makes parts."""
+    if _PRERENDER is None or outcome is None or not isinstance(outcome[0], FileResult):
         return None
     from dockerlint.report.text import render_result
 
-    return render_result(outcome[0], options)
+    return render_result(outcome[0], _PRERENDER)
+
+
+def _keep_part(outcome, part) -> None:
+    """Keep the part made for `outcome`'s result (in this process or a child) for the report."""
+    if part is not None:
+        _RENDERED[id(outcome[0])] = part
 
 
 def _write_report(out, pieces: list) -> None:
@@ -810,12 +809,18 @@ def _write_all(fd: int, buffers: list) -> None:
             views[first] = views[first][written:]
 
 
+def _baseline_path(args, resolver) -> str | None:
+    """The baseline a check run writes or applies: `--write-baseline`, `--baseline`, else the
+    working directory's `baseline` setting."""
+    from pathlib import Path
+
+    return args.write_baseline or args.baseline or resolver.for_directory(Path.cwd()).baseline
+
+
 def apply_baseline(args, resolver, results):
     """Write (`--write-baseline`) and/or apply the baseline: the findings it records are taken
     out of `results`; what was hidden and what no longer matches is said on stderr."""
-    from pathlib import Path
-
-    path = args.write_baseline or args.baseline or resolver.for_directory(Path.cwd()).baseline
+    path = _baseline_path(args, resolver)
     if not path:
         return None
     from dockerlint.state import baseline as bl
