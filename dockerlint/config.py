@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from dockerlint.model import Severity
+from dockerlint.paths import absolute_in, parent as path_parent
 from dockerlint.settings import Settings
 
 
@@ -428,7 +429,7 @@ class ConfigResolver:
             return os.path.abspath(path)
         found = self._absolute.get(path)
         if found is None:
-            found = self._absolute[path] = os.path.normpath(os.path.join(self.cwd, path))  # absolute paths as they are
+            found = self._absolute[path] = absolute_in(self.cwd, path)  # absolute paths as they are
         return found
 
     def for_file(self, path: str) -> Settings:
@@ -438,8 +439,8 @@ class ConfigResolver:
         keys = self._parent_key
         key = keys.get(path) if keys is not None else None
         if key is None:
-            parent = os.path.dirname(path)
-            key = parent if os.path.isabs(path) else (self.cwd or os.getcwd(), parent)
+            folder = path_parent(path)
+            key = folder if os.path.isabs(path) else (self.cwd or os.getcwd(), folder)
             if keys is not None:
                 keys[path] = key
         found = self._by_parent.get(key)

@@ -15,6 +15,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dockerlint.paths import name as path_name, normal as normal_path, parent as path_parent
 from dockerlint.kustomize import KUSTOMIZATION_FILES
 from dockerlint.model import FileKind
 from dockerlint.parse.detect import contains_dockerfile_name, kind_by_name
@@ -310,7 +311,7 @@ def discover(paths: list[str], exclude: list[str]) -> tuple[list[Candidate], lis
     markers: dict[str, bool] = {}  # directory -> a chart or kustomization in it or above
 
     def add(path: str, kind, explicit: bool, st: os.stat_result | None = None):
-        key = os.path.normpath(path)
+        key = normal_path(path)
         if key not in seen:
             seen.add(key)
             candidates.append(Candidate(path, kind, explicit, st))
@@ -393,8 +394,8 @@ def discover(paths: list[str], exclude: list[str]) -> tuple[list[Candidate], lis
         elif present:
             # Explicitly named files are always linted: kind by name, else by content; a
             # chart's template or values file means its chart (pre-commit passes changed files).
-            name = os.path.basename(arg)
-            given = os.path.dirname(arg)
+            name = path_name(arg)
+            given = path_parent(arg)
             parent = parents.get(given)
             if parent is None:
                 parent = parents[given] = os.path.dirname(os.path.abspath(arg))

@@ -24,6 +24,7 @@ import os
 import re
 
 from dockerlint.model import FileKind, SourceText
+from dockerlint.paths import name as path_name
 from dockerlint.rulekit.patterns import lazy
 from typing import TYPE_CHECKING
 
@@ -99,11 +100,11 @@ def contains_dockerfile_name(path: str) -> bool:
 
 def kind_by_name(path: str) -> FileKind | None:
     """The kind a file name alone says, or None (content decides)."""
-    name = os.path.basename(path.replace("\\", "/")).lower()
+    name = path_name(path.replace("\\", "/")).lower()
     if not name or name.endswith(".dockerignore"):
         return None
     if "file" not in name:  # neither base below (most names of a tree of manifests)
-        return FileKind.COMPOSE if _COMPOSE_NAME.match(name) else None
+        return FileKind.COMPOSE if "compose" in name and _COMPOSE_NAME.match(name) else None
     for base in ("dockerfile", "containerfile"):
         if name == base or name.endswith("." + base):
             return FileKind.DOCKERFILE

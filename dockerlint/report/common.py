@@ -7,12 +7,13 @@ from functools import lru_cache
 
 from dockerlint.fix import effective_applicability
 from dockerlint.model import Applicability, Edit, Finding, SourceText
+from dockerlint.paths import is_normal_relative
 
 
 def relative(path: str, root: str = ".", cwd: str | None = None) -> str:
     """`path` as reports show it; `cwd`: the working directory, when the caller asked for it
     once for many paths (a report of 4,413 files asked 4,413 times)."""
-    if path == "-":
+    if path == "-" or (root == "." and is_normal_relative(path)):  # (`svc/Dockerfile`: shown as given)
         return path
     return _relative(path, root, cwd or os.getcwd())
 
