@@ -247,7 +247,7 @@ _MISSED: dict = {}
 _PRESCANNED: dict = {}
 # path -> (stat before the read, time just before it) of the bytes last read (the cache's stamps)
 _READS: dict = {}
-# path -> digest of a file the CRD pre-scan found unchanged since a run recorded its stamp (not read)
+# path -> (digest, may hold a CRD) of a file unchanged since a run recorded its stamp (not read)
 _STAMPED: dict = {}
 
 
@@ -265,12 +265,9 @@ def _cached_outcome(cand, args, resolver, forced):
     absolute = resolver.absolute(cand.path)
     data = _PRESCANNED.pop(cand.path, None)  # read a moment ago by the CRD pre-scan
     if data is None:
-        content = _STAMPED.pop(cand.path, None)
-        if content is None:
-            found = _unchanged(cand.path, settings, absolute, resolver.cwd, cand.stat)
-            content = found[0] if found is not None else None
-        if content is not None:  # the stamp recorded: the key without reading the file
-            _where, hit = _cache_lookup(cand.path, None, settings, kind, anchors, content=content, absolute=absolute, cwd=resolver.cwd)
+        found = _STAMPED.pop(cand.path, None)
+        if found is not None:  # the stamp recorded: the key without reading the file
+            _where, hit = _cache_lookup(cand.path, None, settings, kind, anchors, content=found[0], absolute=absolute, cwd=resolver.cwd)
             if hit is not None:
                 return (_not_linted(cand, cand.path) if hit is _UNRECOGNISED else hit), None
     from dockerlint.files import DecodeError, decode, is_utf16, read_bytes  # (after the stamps' hits)
@@ -308,29 +305,35 @@ def _lazy(name: str):
     return module if module is not None else importlib.import_module(name)
 
 
-def _unchanged(path: str, settings, absolute: str, cwd: str | None, st=None) -> tuple[bytes, bool] | None:
-    """(digest, may hold a CRD) of a file whose stat is the one a run recorded with them (see
-    `cache.Store.unchanged`), else None. `st`: discovery's stat of it, when it made one."""
+def _find_stamped(files, resolver) -> None:
+    """Fill `_STAMPED` with the files unchanged since a run recorded their stamps (`cache.Store.
+    unchanged`): files walked or named were stat'ed by discovery; the others (only those with a
+    stamp) are stat'ed here. Nothing is read."""
     cache = _lazy("dockerlint.state.cache")
 
-    if not settings.cache:
-        return None
-    return cache.STORE.unchanged(cache.directory_for(settings, cwd), path, absolute, st)
+    by_directory: dict[str, list] = {}
+    directories: dict[int, str | None] = {}  # id(settings) -> its cache directory (None: no cache)
+    for_file, absolute, cwd = resolver.for_file, resolver.absolute, resolver.cwd
+    for c in files:
+        settings = for_file(c.path)
+        directory = directories.get(id(settings), False)
+        if directory is False:
+            directory = directories[id(settings)] = cache.directory_for(settings, cwd) if settings.cache else None
+        if directory is not None:
+            by_directory.setdefault(directory, []).append((c.path, absolute(c.path), c.stat))
+    for directory, stamped in by_directory.items():
+        _STAMPED.update(cache.STORE.unchanged_all(directory, stamped))
 
 
-def _crd_free_unchanged(resolver, args, fixing: bool, stats: dict):
+def _crd_free_unchanged():
     """For the CRD pre-scan: a test of `path` -> True for a file unchanged since its stamp was
     recorded and holding no CRD, or what the pre-scan found in it when it holds some (either
-    way not read; its digest is kept for the cache lookup); False: read it. `stats`: path ->
-    discovery's stat of it."""
-    if fixing or _cache_off(args):
-        return None
+    way not read; its digest is kept for the cache lookup: `_STAMPED`); False: read it."""
 
     def test(path: str):
-        found = _unchanged(path, resolver.for_file(path), resolver.absolute(path), resolver.cwd, stats.get(path))
+        found = _STAMPED.get(path)
         if found is None or found[1] is True:
             return False
-        _STAMPED[path] = found[0]
         return found[1] or True
 
     return test
@@ -381,16 +384,27 @@ def _cache_lookup(display, text, settings, kind, anchors, utf8: bytes | None = N
     cache = _lazy("dockerlint.state.cache")
 
     absolute = absolute or os.path.abspath(display)
-    directory = cache.directory_for(settings, cwd)
-    # the end-of-life rules judge against today unless `as-of` is set: a result is for one day
-    day = settings.as_of or _today()
+    shared = _KEY_BASES.get((id(settings), kind, anchors, cwd))
+    if shared is None or shared[0] is not settings:
+        # the end-of-life rules judge against today unless `as-of` is set: a result is for one day
+        day = settings.as_of or _today()
+        if len(_KEY_BASES) > 256:
+            _KEY_BASES.clear()
+        shared = _KEY_BASES[(id(settings), kind, anchors, cwd)] = (
+            settings, cache.directory_for(settings, cwd), cache.key_base(settings, f"{kind}|{anchors}|{day}"))
+    _settings, directory, base = shared
     if content is None:
         content = cache.digest(utf8 if utf8 is not None else text.encode("utf-8", "surrogatepass"))
-    k = cache.key(display, content, settings, f"{kind}|{anchors}|{day}", absolute)
-    hit = cache.get(directory, k, display, utf8 if text is None else text, absolute)
+    k = cache.key_from(base, absolute, content)
+    hit = cache.STORE.get(directory, k, display, utf8 if text is None else text, absolute)
     if hit is not None and hit.kind is None and hit.error is None:
         hit = _UNRECOGNISED
     return _Where(directory, k, text, display, content, absolute), hit
+
+
+# (id(settings), kind, anchors, working directory) -> (the settings, their cache directory, the
+# hash their files' keys start from): worked out once per run and kind, not once per file
+_KEY_BASES: dict[tuple, tuple] = {}
 
 
 @contextmanager
@@ -435,13 +449,15 @@ def _child_run(cand, args, resolver, forced, fixing, diff):
 
     outcome = process_candidate(cand, args, resolver, forced, fixing, diff)
     entries = cache.STORE.take_new()
-    part = _render_part(outcome)  # the text report's part of it, when the run makes them here
     result, change = outcome
     if change is None and cache.encodable(result):
         # the entry the cache stored for it, when it stored one (pickled once, in `entries`)
         data = cache.stored_entry(entries) or cache.encode(result)
+        # the report's part of it, when the run makes them here; not when the entry holds its
+        # JSON lines already (the cache stored them: the parent reads them there)
+        part = _render_part(outcome) if cache.json_of(data) is None else None
         return None, entries, (data, result.path, result.source.text if result.source is not None else None), part
-    return outcome, entries, None, part
+    return outcome, entries, None, _render_part(outcome)
 
 
 def _from_child(_i, sent):
@@ -522,14 +538,18 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
     # the run's CRDs for KS100-KS103 (nothing is read unless those rules run on YAML files)
     yaml_like = [c.path for c in candidates if c.path != "-" and c.kind in (None, FileKind.KUBERNETES)]
     crds = None
-    if yaml_like:  # not even imported for a run of Dockerfiles
-        from dockerlint.schemas.crds import prescan_crds
-
-        # it may read the cache's packs, hundreds of thousands of tuples, kept to the end of the run:
-        # collected with the collector on, and walked by it once it is back on, unless frozen
+    cached = not fixing and not _cache_off(args)  # cached results are looked up before linting
+    _STAMPED.clear()
+    if cached or yaml_like:
+        # they may read the cache's packs, hundreds of thousands of tuples, kept to the end of the
+        # run: collected with the collector on, and walked by it once it is back on, unless frozen
         with _collector_off(freeze=True):
-            stats = {c.path: c.stat for c in candidates if c.stat is not None}
-            crds = prescan_crds(resolver, yaml_like, _PRESCANNED, _READS, _crd_free_unchanged(resolver, args, fixing, stats))
+            if cached:
+                _find_stamped([c for c in candidates if c.path != "-"], resolver)
+            if yaml_like:  # not even imported for a run of Dockerfiles
+                from dockerlint.schemas.crds import prescan_crds
+
+                crds = prescan_crds(resolver, yaml_like, _PRESCANNED, _READS, _crd_free_unchanged() if cached else None)
     for s in skipped:  # links that loop, dangle or leave the tree; FIFOs: said, not linted
         print(f"{s.path}: skipped: {s.reason}", file=sys.stderr)
     results: list[FileResult] = []
@@ -538,7 +558,7 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
     order = {id(c): i for i, c in enumerate(candidates)}  # results keep the candidates' order
     files = [c for c in candidates if c.path != "-"]
     outcomes: list = [None] * len(candidates)
-    if not fixing and not _cache_off(args):
+    if cached:
         # Cached results are read here: a warm run never pays for child processes. What was
         # read is kept to the end of the run and never walked by the collector again.
         misses = []
@@ -634,7 +654,7 @@ def cmd_check(args) -> int:
         cache.STORE.json_lines = lines  # results stored with their lines of the report (cache._json_lines)
     global _PRERENDER
     _RENDERED.clear()
-    _PRERENDER = _text_options(args, resolver)
+    _PRERENDER = _part_maker(args, resolver)
     try:
         results, changed, skipped = lint_candidates(args, resolver, fixing=args.fix)
     finally:
@@ -684,7 +704,7 @@ _last_run: list = []
 # result after the last one (17 ms of 100 Dockerfiles, 26 of 1,000 manifests) while its
 # children are done; the parts are made while both lint, the work shared as the files are.
 _RENDERED: dict[int, tuple] = {}  # id(result) -> its part, for this run's results
-_PRERENDER = None  # the text report's options when parts are made as results are
+_PRERENDER = None  # result -> its part of the report, when parts are made as results are
 
 
 def _report_format(args) -> str:
@@ -698,22 +718,28 @@ def _report_options(args, fmt: str, out):
                          statistics=args.statistics, unsafe_fixes=args.unsafe_fixes, template_dir=args.template_dir)
 
 
-def _text_options(args, resolver):
-    """The report's options, when they are known before the files are linted and the parts of a
-    text report can be made as results are: text to standard output, no fixing, no baseline
-    (which takes findings out after linting)."""
-    if _report_format(args) != "text" or args.fix or args.output_file or _baseline_path(args, resolver):
+def _part_maker(args, resolver):
+    """How a result's part of the report is made as results are, when the report's options are
+    known before the files are linted, else None: text to standard output (its colour is the
+    stream's) or JSON, with no fixing and no baseline (which takes findings out after linting)."""
+    fmt = _report_format(args)
+    if fmt not in ("text", "json") or args.fix or _baseline_path(args, resolver) or (fmt == "text" and args.output_file):
         return None
-    return _report_options(args, "text", sys.stdout)
+    if fmt == "json":
+        from dockerlint.report.json_format import render_result
+
+        return render_result
+    from dockerlint.report.text import render_result
+
+    options = _report_options(args, "text", sys.stdout)
+    return lambda result: render_result(result, options)
 
 
 def _render_part(outcome):
-    """Make the text report's part of a file's outcome (`_PRERENDER`), where the run makes parts."""
+    """Make the report's part of a file's outcome (`_PRERENDER`), where the run makes parts."""
     if _PRERENDER is None or outcome is None or not isinstance(outcome[0], FileResult):
         return None
-    from dockerlint.report.text import render_result
-
-    return render_result(outcome[0], _PRERENDER)
+    return _PRERENDER(outcome[0])
 
 
 def _keep_part(outcome, part) -> None:
