@@ -87,12 +87,16 @@ def read_bytes(path: str, stats: dict | None = None) -> tuple[bytes | None, File
                 )
             chunks = []
             left = MAX_FILE_BYTES + 1
+            regular = stat.S_ISREG(st.st_mode)
             while left > 0:  # to the end (a file may be longer than its size said, or a pipe)
-                chunk = os.read(fd, min(left, max(st.st_size + 1, 65536)))
+                want = min(left, max(st.st_size + 1, 65536))
+                chunk = os.read(fd, want)
                 if not chunk:
                     break
                 chunks.append(chunk)
                 left -= len(chunk)
+                if regular and len(chunk) < want:
+                    break  # a regular file reads whole to its end: no read for the empty answer
             data = chunks[0] if len(chunks) == 1 else b"".join(chunks)  # b"" for an empty file
         finally:
             os.close(fd)

@@ -46,3 +46,18 @@ def parent(path: str) -> str:
 def name(path: str) -> str:
     """os.path.basename(path)."""
     return path[path.rfind("/") + 1:] if _POSIX else os.path.basename(path)
+
+
+def shown_from(directory: str, path: str) -> str | None:
+    """How a report shows `path` run in `directory` (absolute and normal, a working directory):
+    os.path.relpath(path, directory) under it, `path` itself outside it (where relpath's answer
+    starts with ".."). Only for a normal absolute `path`, else None (ask os.path)."""
+    if not (_POSIX and path[:1] == "/" and is_normal_relative(path[1:])) or len(directory) < 2:
+        return None
+    n = len(directory)
+    if path.startswith(directory):
+        if path[n:n + 1] != "/":
+            return None if n == len(path) else path  # the directory itself; or /repo2 beside /repo
+        rest = path[n + 1:]
+        return rest if rest[:1] != "." else None  # (relpath's ..name is taken for "outside")
+    return path

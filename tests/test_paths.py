@@ -36,3 +36,16 @@ def test_the_shortcut_is_taken_for_plain_relative_paths_only():
     assert paths.is_normal_relative("k8s/app.yaml")
     for path in ["", "./a", "a//b", "a/", "/a", "a/../b", ".hidden"]:
         assert not paths.is_normal_relative(path)
+
+
+@settings(max_examples=600, deadline=None)
+@given(segments, st.sampled_from(["/work/repo/", "/work/repo2/", "/work/", "/elsewhere/", "/", "/work/repo"]),
+       st.sampled_from(["/work/repo", "/", "/work", "/work/re"]))
+def test_shown_from_is_what_reports_showed_where_it_answers(parts, lead, cwd):
+    path = lead + "/".join(parts)
+    found = paths.shown_from(cwd, path)
+    rel = os.path.relpath(path, cwd)
+    if found is not None:  # as report.common._relative shows it: relpath's answer, the path itself outside
+        assert found == (path if rel.startswith("..") else rel.replace(os.sep, "/"))
+    if cwd != "/" and os.path.normpath(path) == path and "/." not in path and not rel.startswith("."):
+        assert found is not None  # a plain path under the directory: answered here

@@ -449,15 +449,13 @@ def _child_run(cand, args, resolver, forced, fixing, diff):
 
     outcome = process_candidate(cand, args, resolver, forced, fixing, diff)
     entries = cache.STORE.take_new()
+    part = _render_part(outcome)  # the text report's part of it, when the run makes them here
     result, change = outcome
     if change is None and cache.encodable(result):
         # the entry the cache stored for it, when it stored one (pickled once, in `entries`)
         data = cache.stored_entry(entries) or cache.encode(result)
-        # the report's part of it, when the run makes them here; not when the entry holds its
-        # JSON lines already (the cache stored them: the parent reads them there)
-        part = _render_part(outcome) if cache.json_of(data) is None else None
         return None, entries, (data, result.path, result.source.text if result.source is not None else None), part
-    return outcome, entries, None, _render_part(outcome)
+    return outcome, entries, None, part
 
 
 def _from_child(_i, sent):
@@ -654,7 +652,7 @@ def cmd_check(args) -> int:
         cache.STORE.json_lines = lines  # results stored with their lines of the report (cache._json_lines)
     global _PRERENDER
     _RENDERED.clear()
-    _PRERENDER = _part_maker(args, resolver)
+    _PRERENDER = _text_options(args, resolver)
     try:
         results, changed, skipped = lint_candidates(args, resolver, fixing=args.fix)
     finally:
@@ -704,7 +702,7 @@ _last_run: list = []
 # result after the last one (17 ms of 100 Dockerfiles, 26 of 1,000 manifests) while its
 # children are done; the parts are made while both lint, the work shared as the files are.
 _RENDERED: dict[int, tuple] = {}  # id(result) -> its part, for this run's results
-_PRERENDER = None  # result -> its part of the report, when parts are made as results are
+_PRERENDER = None  # the text report's options when parts are made as results are
 
 
 def _report_format(args) -> str:
@@ -718,28 +716,22 @@ def _report_options(args, fmt: str, out):
                          statistics=args.statistics, unsafe_fixes=args.unsafe_fixes, template_dir=args.template_dir)
 
 
-def _part_maker(args, resolver):
-    """How a result's part of the report is made as results are, when the report's options are
-    known before the files are linted, else None: text to standard output (its colour is the
-    stream's) or JSON, with no fixing and no baseline (which takes findings out after linting)."""
-    fmt = _report_format(args)
-    if fmt not in ("text", "json") or args.fix or _baseline_path(args, resolver) or (fmt == "text" and args.output_file):
+def _text_options(args, resolver):
+    """The report's options, when they are known before the files are linted and the parts of a
+    text report can be made as results are: text to standard output, no fixing, no baseline
+    (which takes findings out after linting)."""
+    if _report_format(args) != "text" or args.fix or args.output_file or _baseline_path(args, resolver):
         return None
-    if fmt == "json":
-        from dockerlint.report.json_format import render_result
-
-        return render_result
-    from dockerlint.report.text import render_result
-
-    options = _report_options(args, "text", sys.stdout)
-    return lambda result: render_result(result, options)
+    return _report_options(args, "text", sys.stdout)
 
 
 def _render_part(outcome):
-    """Make the report's part of a file's outcome (`_PRERENDER`), where the run makes parts."""
+    """Make the text report's part of a file's outcome (`_PRERENDER`), where the run makes parts."""
     if _PRERENDER is None or outcome is None or not isinstance(outcome[0], FileResult):
         return None
-    return _PRERENDER(outcome[0])
+    from dockerlint.report.text import render_result
+
+    return render_result(outcome[0], _PRERENDER)
 
 
 def _keep_part(outcome, part) -> None:

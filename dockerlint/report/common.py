@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from dockerlint.fix import effective_applicability
 from dockerlint.model import Applicability, Edit, Finding, SourceText
-from dockerlint.paths import is_normal_relative
+from dockerlint.paths import is_normal_relative, shown_from
 
 
 def relative(path: str, root: str = ".", cwd: str | None = None) -> str:
@@ -15,7 +15,12 @@ def relative(path: str, root: str = ".", cwd: str | None = None) -> str:
     once for many paths (a report of 4,413 files asked 4,413 times)."""
     if path == "-" or (root == "." and is_normal_relative(path)):  # (`svc/Dockerfile`: shown as given)
         return path
-    return _relative(path, root, cwd or os.getcwd())
+    cwd = cwd or os.getcwd()
+    if root == ".":
+        found = shown_from(cwd, path)  # (/repo/svc/Dockerfile run in /repo: relpath's answer, ~10 us less)
+        if found is not None:
+            return found
+    return _relative(path, root, cwd)
 
 
 @lru_cache(maxsize=4096)

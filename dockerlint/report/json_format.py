@@ -133,37 +133,6 @@ def _encoded(text: str, parts: dict) -> str:
 page_url = lru_cache(maxsize=None)(rule_url)  # one page per code, computed once per process
 
 
-def render_result(result) -> tuple[str, str, tuple, int] | None:
-    """One result's findings as the report writes them, made where the result is (the result
-    cache stores them with it; a parallel run's processes make them as they lint): (the path
-    they show, relative to the working directory; their lines, one text with the report's line
-    break between them; ((severity's number, findings), ...); the fixable ones). None for no
-    finding, or findings whose lines depend on more than the path shown (related locations,
-    another file): `render_pieces` writes those. Asked twice in a row of one result (the cache
-    stores it, then the run keeps it for its report), made once."""
-    if _LAST and _LAST[0] is result:
-        return _LAST[1]
-    part = _render_result(result)
-    _LAST[:] = [result, part]
-    return part
-
-
-_LAST: list = []  # [the result last rendered, its part]
-
-
-def _render_result(result) -> tuple[str, str, tuple, int] | None:
-    if not result.findings or result.source is None or any(f.related or f.path != result.path for f in result.findings):
-        return None
-    shown = relative(result.path, ".")
-    lines = LINE_BREAK.join([finding_line(result, f, ".", page_url, shown, _PARTS) for f in result.findings])
-    counts = Counter(int(f.severity) for f in result.findings)
-    fixable = sum(1 for f in result.findings if f.fix is not None and f.fix.applicability is not Applicability.DISPLAY_ONLY)
-    return shown, lines, tuple(sorted(counts.items())), fixable
-
-
-_PARTS: dict = {}  # the text findings share, for `render_result` (`finding_line`'s `parts`)
-
-
 def render(results, options) -> str:
     return joined(render_pieces(results, options))
 
@@ -172,11 +141,8 @@ def render_pieces(results, options) -> list:
     """The report as pieces of text, in order: the command line writes them without joining
     them into one string first (megabytes for a large run, in freshly faulted-in memory). A
     cached result's stored lines are a piece as the cache holds them: a string, or UTF-8 in
-    its pack (bytes-like; `report.common.joined` makes one string of pieces). `rendered`, in
-    `options.extra`, when given: id(result) -> what `render_result` gave for it where it was
-    linted (None when it gave nothing)."""
+    its pack (bytes-like; `report.common.joined` makes one string of pieces)."""
     root = options.root
-    rendered = options.extra.get("rendered") or {}
     lines = []
     by_severity: Counter = Counter()
     fixable = 0
@@ -185,10 +151,8 @@ def render_pieces(results, options) -> list:
     cwd = os.getcwd()
     for r in results:
         stored = None
-        cached = type(r) is CachedResult  # read back from the result cache, none made into a Finding: written as stored
-        if cached or id(r) in rendered:
-            # the lines the run that stored it wrote, or the process that linted it, for the same path
-            ready = r.stored_json if cached else rendered[id(r)]
+        if type(r) is CachedResult:  # read back from the result cache, none made into a Finding: written as stored
+            ready = r.stored_json  # the lines the run that stored it wrote, for the same path
             shown = relative(r.path, root, cwd)
             if ready is not None and ready[0] == shown:
                 lines.append(ready[1])  # several lines in one item: `dumps` puts LINE_BREAK between items
@@ -197,7 +161,7 @@ def render_pieces(results, options) -> list:
                     count += n
                 fixable += ready[3]
                 continue  # (its findings not even unpacked)
-            stored = r.stored_findings if cached else None
+            stored = r.stored_findings
         if stored is not None:
             count += len(stored)
             lines.extend([stored_line(r, entry, shown, root, page_url, parts) for entry in stored])

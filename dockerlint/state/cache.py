@@ -42,10 +42,11 @@ import marshal
 import os
 import sys
 import zlib
+from collections import Counter
 from functools import lru_cache, partial
 
 from dockerlint.model import (
-    APPLICABILITY_BY_VALUE, SEVERITY_BY_NUMBER, CachedSource, FileError, FileKind, FileResult, Finding, Location, new_cached_result, new_edit, new_fix, new_span, new_stored_fix,
+    APPLICABILITY_BY_VALUE, SEVERITY_BY_NUMBER, Applicability, CachedSource, FileError, FileKind, FileResult, Finding, Location, new_cached_result, new_edit, new_fix, new_span, new_stored_fix,
 )
 
 from dockerlint import digest as _digest
@@ -295,20 +296,7 @@ class Store:
         (the file is stat'ed only when it has a stamp: not at all in a first run). `absolute`:
         os.path.abspath(path), when the caller has it; `st`: its stat when the caller made one
         (discovery's, for a walked or named regular file)."""
-        absolute = absolute or os.path.abspath(path)
-        stamps = self._entries(_pack_path(directory, path, absolute)).get(STAMPS)
-        found = stamps.get(absolute) if isinstance(stamps, dict) else None
-        if not (isinstance(found, tuple) and len(found) == 6 and isinstance(found[4], bytes)):
-            return None
-        if st is None:
-            try:
-                st = os.stat(path)
-            except (OSError, ValueError):
-                return None
-        if found[:4] != _stamp(st):
-            return None
-        crd = found[5]
-        return found[4], (crd if _summary_shape(crd) else bool(crd))
+        return self.unchanged_all(directory, [(path, absolute or os.path.abspath(path), st)]).get(path)
 
     def unchanged_all(self, directory: str, files) -> dict:
         """`unchanged` for each (path, absolute path, stat or None) of `files`, in one pass: path
@@ -316,11 +304,11 @@ class Store:
         file before the CRD pre-scan; asked a file at a time, through the layers between, it was
         ~7 us of a file's ~40 (4,413 files)."""
         found = {}
-        stamps, folder_of = None, None
+        stamps, last_pack = None, None
         for path, absolute, st in files:
             pack = _pack_path(directory, path, absolute)
-            if pack is not folder_of:  # thousands of files, a few packs
-                folder_of = pack
+            if pack is not last_pack:  # thousands of files, a few packs
+                last_pack = pack
                 stamps = self._entries(pack).get(STAMPS)
                 if not isinstance(stamps, dict):
                     stamps = {}
@@ -562,13 +550,26 @@ _PATH, _TIME, _JSON = 5, 6, 7
 
 
 def _json_lines(result: FileResult) -> tuple[str, str, tuple, int] | None:
-    """The result's findings as the JSON report writes them (`json_format.render_result`).
-    Rendering them was a third of a cached run over the Kubernetes corpus as JSON (19,806
-    findings, ~85 of ~340 ms): the run that lints a file, and reports JSON, stores its lines with
-    it (one string a file: a string a finding made the pack load 14 ms slower, one a file 2 ms)."""
-    from dockerlint.report.json_format import render_result
+    """The result's findings as the JSON report writes them (one text, the report's line break
+    between them), with the path they show, and what its summary counts of them: (severity's
+    number, findings) pairs and the fixable ones. Rendering them was a third of a cached run over the
+    Kubernetes corpus as JSON (19,806 findings, ~85 of ~340 ms): the run that lints a file, and
+    reports JSON, stores its lines with it (one string a file: a string a finding made the pack
+    load 14 ms slower, one a file 2 ms). Not for findings whose lines depend on more than the
+    path shown (related locations, another file)."""
+    if not result.findings or result.source is None or any(f.related or f.path != result.path for f in result.findings):
+        return None
+    from dockerlint.report.common import relative
+    from dockerlint.report.json_format import LINE_BREAK, finding_line, page_url
 
-    return render_result(result)
+    shown = relative(result.path, ".")
+    lines = LINE_BREAK.join([finding_line(result, f, ".", page_url, shown, _JSON_PARTS) for f in result.findings])
+    counts = Counter(int(f.severity) for f in result.findings)
+    fixable = sum(1 for f in result.findings if f.fix is not None and f.fix.applicability is not Applicability.DISPLAY_ONLY)
+    return shown, lines, tuple(sorted(counts.items())), fixable
+
+
+_JSON_PARTS: dict = {}  # the text findings share, for `_json_lines` (json_format.finding_line's `parts`)
 
 
 def _encode(result: FileResult, path: str = "", json_lines: bool = False) -> tuple:
@@ -608,11 +609,6 @@ def encode(result: FileResult) -> tuple:
     one (`stored_entry`); `decode` gives the result back. Only for a result `encodable` says it
     keeps whole."""
     return _encode(result)
-
-
-def json_of(data: tuple):
-    """The JSON report's lines an entry as `_encode` made it holds, if any."""
-    return data[_JSON] if len(data) > _JSON else None
 
 
 def stored_entry(taken: list[tuple[str, dict]]) -> tuple | None:
