@@ -26,7 +26,7 @@ import os
 import sys
 from types import CodeType
 
-from dockerlint import indexed_blob  # (defined before dockerlint imports this module)
+from dockerlint import indexed_blob, indexed_entry  # (defined before dockerlint imports this module)
 
 
 class _Deferred(type(os)):
@@ -95,7 +95,7 @@ def _exec(source, globals=None, locals=None, /):
 def _kept(source: str):
     """The file's code for `source`, or None."""
     key = _key(source)
-    where = _index.get(key) if _index else None
+    where = indexed_entry(_index, key, 2, _region) if _index else None
     if where is None:
         return None
     try:
@@ -109,10 +109,10 @@ def _kept(source: str):
 
 
 def _load(path: str) -> tuple[dict, memoryview]:
-    """The file's index (its entries checked) and entries, or ({}, empty)."""
+    """The file's index, key -> (offset, length) (checked when used), and entries, or ({}, empty)."""
     from dockerlint import read_indexed
 
-    return read_indexed(path, int, 2)
+    return read_indexed(path)
 
 
 def install() -> None:
@@ -131,10 +131,12 @@ def save() -> None:
     global _added
     if _index is None or not _added:
         return
-    from dockerlint import write_indexed
+    from dockerlint import checked_entries, write_indexed
 
     added = {_key(source): source for source in _added}
-    keep = _index if len(_index) + len(added) <= _MAX_ENTRIES else {k: _index[k] for k in _used}
+    keep = checked_entries(_index, int, 2, _region)
+    if len(keep) + len(added) > _MAX_ENTRIES:
+        keep = {k: keep[k] for k in _used if k in keep}
     # (an added text's key in the file: a damaged entry, or another text's, replaced)
     entries = {k: (indexed_blob(_region, e),) for k, e in keep.items() if k not in added}
     entries.update((k, (marshal.dumps((source, _codes[source])),)) for k, source in added.items())

@@ -28,6 +28,8 @@ import sys
 from importlib.machinery import ModuleSpec, SourceFileLoader
 from types import CodeType
 
+from dockerlint import indexed_entry  # (defined before dockerlint imports this module)
+
 _OURS = "dockerlint."
 _MAX_ENTRIES = 4000  # beyond this (many checkouts' or versions' modules), keep only what this process used
 _index: dict | None = None  # source path -> (size, mtime_ns, ctime_ns, offset, length) in _code; None: not installed
@@ -76,7 +78,7 @@ class _Finder:
         if path is None or not name.startswith(_OURS) or len(path) != 1:
             return None
         source = os.path.join(path[0], name.rpartition(".")[2] + ".py")
-        entry = _index.get(source)
+        entry = indexed_entry(_index, source, _WIDTH, _code)
         if entry is None:
             _missed.add(name)
             return None
@@ -102,10 +104,13 @@ def _file() -> str:
 
 
 def _load(path: str) -> tuple[dict, memoryview]:
-    """The file's index (its entries checked) and code region, or ({}, empty)."""
+    """The file's index (its entries checked when used: `_WIDTH`) and code region, or ({}, empty)."""
     from dockerlint import read_indexed
 
-    return read_indexed(path, str, 5)
+    return read_indexed(path)
+
+
+_WIDTH = 5  # an index entry: (size, mtime_ns, ctime_ns, offset, length)
 
 
 def _writable(directory: str) -> bool:
@@ -158,9 +163,9 @@ def save() -> None:
     _missed.clear()
     if not _added:
         return
-    from dockerlint import indexed_blob, write_indexed
+    from dockerlint import checked_entries, indexed_blob, write_indexed
 
-    entries = {k: (*e[:3], indexed_blob(_code, e)) for k, e in _index.items() if k not in _added}
+    entries = {k: (*e[:3], indexed_blob(_code, e)) for k, e in checked_entries(_index, str, _WIDTH, _code).items() if k not in _added}
     entries.update(_added)
     if len(entries) > _MAX_ENTRIES:
         entries = {k: e for k, e in entries.items() if k in _used or k in _added}

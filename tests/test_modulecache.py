@@ -88,6 +88,19 @@ def test_a_damaged_file_or_entry_costs_only_the_normal_import(probe, tmp_path):
     open(path, "wb").write(damaged)
     module = _next_process()
     assert type(module.__spec__.loader) is mc._Loader and module.VALUE == 1
+    # an index entry of another shape, or pointing past the code (entries are checked when used)
+    from dockerlint import framed, read_indexed
+
+    index, region = read_indexed(path)
+    (source, entry), = index.items()
+    region = bytes(region)  # (the file is mapped: copied before it is written over in place)
+    for bad in ((*entry[:3], 0, len(region) + 1), entry[:4], (*entry[:3], "0", entry[4])):
+        open(path, "wb").write(b"".join(framed({source: bad, 7: "junk"}, [region])))
+        module = _next_process()
+        assert type(module.__spec__.loader) is not mc._Loader and module.VALUE == 1
+        mc.save()  # kept again; the damaged entries are not copied
+        assert read_indexed(path)[0].keys() == {source}
+        mc._added.clear()
 
 
 def test_the_command_line_keeps_and_then_serves_dockerlints_modules(tmp_path):
