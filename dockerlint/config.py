@@ -12,7 +12,10 @@ import reprlib
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING: typing is not imported at run time, ~2 ms)
+if TYPE_CHECKING:
+    from typing import Any
 
 from dockerlint.model import Severity
 from dockerlint.paths import absolute_in, parent as path_parent

@@ -14,8 +14,8 @@ import importlib
 import json
 import os
 import zlib
+from collections import namedtuple
 from functools import lru_cache
-from typing import NamedTuple
 
 from dockerlint.model import FileKind
 from dockerlint.rule import Rule
@@ -23,14 +23,10 @@ from dockerlint.rule import Rule
 INDEX_NAME = "_index.json"
 
 
-class IndexEntry(NamedTuple):
-    code: str
-    name: str
-    module: str
-    kinds: frozenset
-    enabled_by_default: bool
-    presets: frozenset
-    schema_issue: bool = False  # a schema-validation rule (KS100-KS103): the run needs its CRDs
+# A rule as the compiled index lists it (code, name, module, kinds, enabled_by_default,
+# presets), with schema_issue: a schema-validation rule (KS100-KS103), whose run needs its CRDs.
+# (collections' namedtuple: typing.NamedTuple imports typing.)
+IndexEntry = namedtuple("IndexEntry", "code name module kinds enabled_by_default presets schema_issue", defaults=(False,))
 
 
 def _package_dir() -> str:

@@ -29,7 +29,10 @@ from __future__ import annotations
 
 import importlib
 from functools import lru_cache
-from typing import Any
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING: typing is not imported at run time, ~2 ms)
+if TYPE_CHECKING:
+    from typing import Any
 
 from dockerlint.model import FileKind, Finding, SourceText
 

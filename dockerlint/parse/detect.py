@@ -26,8 +26,8 @@ import re
 from dockerlint.model import FileKind, SourceText
 from dockerlint.paths import name as path_name
 from dockerlint.rulekit.patterns import lazy
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING: typing is not imported at run time, ~2 ms)
 if TYPE_CHECKING:  # the YAML layer is imported only when a YAML file is looked at
     from dockerlint.parse.yaml import YamlDocument
 

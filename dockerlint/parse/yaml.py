@@ -28,12 +28,16 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import namedtuple
 from dataclasses import dataclass, field
-from typing import Any, Iterator, NamedTuple, NoReturn
 
 from dockerlint.model import ParseError, SourceText, Span, new_span
 from dockerlint.parse.yaml_scalars import FIRST_CHARS, construct, resolve_plain
 from dockerlint.rulekit.patterns import lazy
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING: typing is not imported at run time, ~2 ms)
+if TYPE_CHECKING:
+    from typing import Any, Iterator, NoReturn
 
 
 def _import_pyyaml():
@@ -166,9 +170,7 @@ class ScalarNode(Node):
         return self.style is None
 
 
-class _Pair(NamedTuple):
-    key: "ScalarNode"
-    value: "Node"
+_Pair = namedtuple("_Pair", "key value")  # a mapping's (ScalarNode, Node) pair under its key's text
 
 
 @dataclass(eq=False, slots=True)
@@ -295,12 +297,8 @@ class SequenceNode(Node):
         return iter(self.items)
 
 
-class Comment(NamedTuple):
-    """A `#` comment; a (line, col, text) tuple."""
-
-    line: int
-    col: int  # of the '#'
-    text: str  # after '#', stripped
+Comment = namedtuple("Comment", "line col text")
+Comment.__doc__ = """A `#` comment: (line, col of the '#', text after it, stripped)."""
 
 
 @dataclass(eq=False)

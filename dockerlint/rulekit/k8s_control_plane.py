@@ -6,7 +6,6 @@ except where their reading ignores a flag's default (noted per check).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
 
 from dockerlint.images.reference import parse_image
 from dockerlint.model import Severity, Span
@@ -14,6 +13,10 @@ from dockerlint.parse.yaml import ScalarNode
 from dockerlint.rule import Rule
 from dockerlint.rulekit.k8s import pod_workloads, sequence_items, text
 from dockerlint.rulekit.patterns import lazy
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING: typing is not imported at run time, ~2 ms)
+if TYPE_CHECKING:
+    from typing import Callable
 
 
 @dataclass
@@ -87,7 +90,8 @@ def component_flags(ctx, component: str) -> list[Flags]:
     return out
 
 
-Test = Callable[[Flags], "tuple[Flag | None, str] | None"]
+if TYPE_CHECKING:
+    Test = Callable[[Flags], "tuple[Flag | None, str] | None"]
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ missing.
 """
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple
 
 from dockerlint.model import Span
 from dockerlint.parse.yaml import (
@@ -19,6 +19,10 @@ from dockerlint.parse.yaml import (
     YamlDocument,
     to_python,
 )
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING: typing is not imported at run time, ~2 ms)
+if TYPE_CHECKING:
+    from typing import Any, Literal
 
 __all__ = [
     "K8sObject",
@@ -51,8 +55,9 @@ SHAPE_PATHS: tuple[tuple[str, ...], ...] = (
 
 # Kubernetes' VisitContainers order
 CONTAINER_GROUPS = ("initContainers", "containers", "ephemeralContainers")
-ContainerGroup = Literal["containers", "initContainers", "ephemeralContainers"]
-Level = Literal["container", "pod"]
+if TYPE_CHECKING:
+    ContainerGroup = Literal["containers", "initContainers", "ephemeralContainers"]
+    Level = Literal["container", "pod"]
 
 # securityContext fields present at both levels: the container's value wins when set
 _BOTH_LEVELS = {
@@ -133,10 +138,11 @@ class Container:
         return self.node.key_node("securityContext")
 
 
-class Volume(NamedTuple):
-    name: str | None
-    node: MappingNode
-    source_type: str  # "emptyDir" for a volume with only a name (API defaulting)
+class Volume(namedtuple("Volume", "name node source_type")):
+    """A pod's volume: its name (str or None), its MappingNode, and the type of its source
+    ("emptyDir" for a volume with only a name: API defaulting)."""
+
+    __slots__ = ()
 
     @property
     def source(self) -> Node | None:

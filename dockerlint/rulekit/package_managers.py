@@ -16,7 +16,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Iterable, Iterator
 
 from dockerlint.rulekit import keyvalues
 from dockerlint.rulekit.analysis import parse_arg, stage_infos, substitute
@@ -24,6 +23,10 @@ from dockerlint.parse.dockerfile import Instruction
 from dockerlint.rulekit.runs import RunScript, cached_run_scripts
 from dockerlint.parse.shell import Command, ShellWord, exclusive
 from dockerlint.rulekit.patterns import lazy
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING: typing is not imported at run time, ~2 ms)
+if TYPE_CHECKING:
+    from typing import Callable, Iterable, Iterator
 
 # --------------------------------------------------------------------------------------------
 # RUN instructions
