@@ -243,7 +243,8 @@ _MISSED: dict = {}
 _PRESCANNED: dict = {}
 # path -> (stat before the read, time just before it) of the bytes last read (the cache's stamps)
 _READS: dict = {}
-# path -> (digest, may hold a CRD) of a file unchanged since a run recorded its stamp (not read)
+# path -> (digest, may hold a CRD, pack, absolute path) of a file unchanged since a run recorded
+# its stamp (not read)
 _STAMPED: dict = {}
 
 
@@ -254,18 +255,21 @@ def _cache_off(args) -> bool:
 def _cached_outcome(cand, args, resolver, forced):
     """(result, None) from the cache for an unchanged file, or None (not cached, or unreadable:
     the normal path reports it)."""
+    data = _PRESCANNED.pop(cand.path, None)  # read a moment ago by the CRD pre-scan
+    found = _STAMPED.pop(cand.path, None)
+    if data is None and found is not None:  # the stamp recorded: the key without reading the file
+        digest, _crd, pack, absolute = found
+        settings = resolver.for_file(cand.path)  # (with the run's CRDs: not the pre-scan's settings)
+        kind = forced or cand.kind
+        _settings, _directory, base = _key_base(settings, kind, _wants_anchors(args, settings), resolver.cwd)
+        hit = _lazy("dockerlint.state.cache").STORE.get_in(pack, _key_from(base, absolute, digest), cand.path, None)
+        if hit is not None:
+            return (_not_linted(cand, cand.path) if hit.kind is None and hit.error is None else hit), None
     settings = resolver.for_file(cand.path)
     if not settings.cache:
         return None
     kind, anchors = forced or cand.kind, _wants_anchors(args, settings)
     absolute = resolver.absolute(cand.path)
-    data = _PRESCANNED.pop(cand.path, None)  # read a moment ago by the CRD pre-scan
-    if data is None:
-        found = _STAMPED.pop(cand.path, None)
-        if found is not None:  # the stamp recorded: the key without reading the file
-            _where, hit = _cache_lookup(cand.path, None, settings, kind, anchors, content=found[0], absolute=absolute, cwd=resolver.cwd)
-            if hit is not None:
-                return (_not_linted(cand, cand.path) if hit is _UNRECOGNISED else hit), None
     from dockerlint.files import DecodeError, decode, is_utf16, read_bytes  # (after the stamps' hits)
 
     if data is None:
@@ -380,27 +384,37 @@ def _cache_lookup(display, text, settings, kind, anchors, utf8: bytes | None = N
     cache = _lazy("dockerlint.state.cache")
 
     absolute = absolute or os.path.abspath(display)
-    shared = _KEY_BASES.get((id(settings), kind, anchors, cwd))
-    if shared is None or shared[0] is not settings:
-        # the end-of-life rules judge against today unless `as-of` is set: a result is for one day
-        day = settings.as_of or _today()
-        if len(_KEY_BASES) > 256:
-            _KEY_BASES.clear()
-        shared = _KEY_BASES[(id(settings), kind, anchors, cwd)] = (
-            settings, cache.directory_for(settings, cwd), cache.key_base(settings, f"{kind}|{anchors}|{day}"))
-    _settings, directory, base = shared
+    _settings, directory, base = _key_base(settings, kind, anchors, cwd)
     if content is None:
         content = cache.digest(utf8 if utf8 is not None else text.encode("utf-8", "surrogatepass"))
-    k = cache.key_from(base, absolute, content)
+    k = _key_from(base, absolute, content)
     hit = cache.STORE.get(directory, k, display, utf8 if text is None else text, absolute)
     if hit is not None and hit.kind is None and hit.error is None:
         hit = _UNRECOGNISED
     return _Where(directory, k, text, display, content, absolute), hit
 
 
-# (id(settings), kind, anchors, working directory) -> (the settings, their cache directory, the
-# hash their files' keys start from): worked out once per run and kind, not once per file
-_KEY_BASES: dict[tuple, tuple] = {}
+def _key_base(settings, kind, anchors: bool, cwd: str | None) -> tuple:
+    """(settings, their cache directory, the hash the keys of their files of `kind` start from:
+    `cache.key_base`), worked out once per run, settings and kind, not once per file."""
+    shared = _KEY_BASES.get((id(settings), kind, anchors, cwd))
+    if shared is None or shared[0] is not settings:
+        cache = _lazy("dockerlint.state.cache")
+
+        # the end-of-life rules judge against today unless `as-of` is set: a result is for one day
+        day = settings.as_of or _today()
+        if len(_KEY_BASES) > 256:
+            _KEY_BASES.clear()
+        shared = _KEY_BASES[(id(settings), kind, anchors, cwd)] = (
+            settings, cache.directory_for(settings, cwd), cache.key_base(settings, f"{kind}|{anchors}|{day}"))
+    return shared
+
+
+def _key_from(base, absolute: str, content: bytes) -> str:
+    return _lazy("dockerlint.state.cache").key_from(base, absolute, content)
+
+
+_KEY_BASES: dict[tuple, tuple] = {}  # (id(settings), kind, anchors, working directory) -> `_key_base`
 
 
 @contextmanager

@@ -296,11 +296,12 @@ class Store:
         (the file is stat'ed only when it has a stamp: not at all in a first run). `absolute`:
         os.path.abspath(path), when the caller has it; `st`: its stat when the caller made one
         (discovery's, for a walked or named regular file)."""
-        return self.unchanged_all(directory, [(path, absolute or os.path.abspath(path), st)]).get(path)
+        found = self.unchanged_all(directory, [(path, absolute or os.path.abspath(path), st)]).get(path)
+        return found[:2] if found is not None else None
 
     def unchanged_all(self, directory: str, files) -> dict:
         """`unchanged` for each (path, absolute path, stat or None) of `files`, in one pass: path
-        -> its answer, for those whose stamp is the one recorded. A cached run asks it of every
+        -> its answer, its pack (for `get_in`) and absolute path, for those whose stamp is the one recorded. A cached run asks it of every
         file before the CRD pre-scan; asked a file at a time, through the layers between, it was
         ~7 us of a file's ~40 (4,413 files)."""
         found = {}
@@ -323,7 +324,7 @@ class Store:
             if stamp[0] != st.st_size or stamp[1] != st.st_mtime_ns or stamp[2] != st.st_ctime_ns or stamp[3] != st.st_ino:
                 continue
             crd = stamp[5]
-            found[path] = stamp[4], (crd if _summary_shape(crd) else bool(crd))
+            found[path] = stamp[4], (crd if _summary_shape(crd) else bool(crd)), pack, absolute
         return found
 
     def note(self, directory: str, path: str, read: tuple, content: bytes, crd, absolute: str | None = None) -> None:
@@ -342,7 +343,10 @@ class Store:
         self._new.setdefault(pack, {}).setdefault(STAMPS, {})[absolute] = stamp
 
     def get(self, directory: str, k: str, path: str, text: str | bytes | None, absolute: str | None = None) -> FileResult | None:
-        pack = _pack_path(directory, path, absolute)
+        return self.get_in(_pack_path(directory, path, absolute), k, path, text)
+
+    def get_in(self, pack: str, k: str, path: str, text: str | bytes | None) -> FileResult | None:
+        """`get`, from the pack of the file's folder (`unchanged_all` gave it)."""
         entries = self._entries(pack)
         entry = entries.get(k)
         if entry is None:
