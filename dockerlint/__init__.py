@@ -101,7 +101,6 @@ def read_framed(path: str, map_from: int = 0):
         return None, memoryview(b"")
 
 
-
 def read_indexed(path: str) -> tuple[dict, memoryview]:
     """(index, region) of a file `write_indexed` made: the index, key -> (*data, offset, length),
     its entries checked only when one is used (`indexed_entry`, `checked_entries`: checking the

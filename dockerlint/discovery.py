@@ -15,10 +15,10 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dockerlint.paths import name as path_name, normal as normal_path, parent as path_parent
 from dockerlint.kustomize import KUSTOMIZATION_FILES
 from dockerlint.model import FileKind
 from dockerlint.parse.detect import contains_dockerfile_name, kind_by_name
+from dockerlint.paths import name as path_name, normal as normal_path, parent as path_parent
 
 ALWAYS_SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".tox", ".nox", ".venv", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".dockerlint_cache"}
 YAML_SUFFIXES = (".yaml", ".yml")

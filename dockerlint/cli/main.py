@@ -260,11 +260,11 @@ def _cached_outcome(cand, args, resolver, forced):
     if data is None and found is not None:  # the stamp recorded: the key without reading the file
         digest, _crd, pack, absolute = found
         settings = resolver.for_file(cand.path)  # (with the run's CRDs: not the pre-scan's settings)
-        kind = forced or cand.kind
-        _settings, _directory, base = _key_base(settings, kind, _wants_anchors(args, settings), resolver.cwd)
-        hit = _lazy("dockerlint.state.cache").STORE.get_in(pack, _key_from(base, absolute, digest), cand.path, None)
+        _directory, base = _key_base(settings, forced or cand.kind, _wants_anchors(args, settings), resolver.cwd)
+        cache = _lazy("dockerlint.state.cache")
+        hit = cache.STORE.get_in(pack, cache.key_from(base, absolute, digest), cand.path, None)
         if hit is not None:
-            return (_not_linted(cand, cand.path) if hit.kind is None and hit.error is None else hit), None
+            return (_not_linted(cand, cand.path) if _unrecognised(hit) else hit), None
     settings = resolver.for_file(cand.path)
     if not settings.cache:
         return None
@@ -307,8 +307,8 @@ def _lazy(name: str):
 
 def _find_stamped(files, resolver) -> None:
     """Fill `_STAMPED` with the files unchanged since a run recorded their stamps (`cache.Store.
-    unchanged`): files walked or named were stat'ed by discovery; the others (only those with a
-    stamp) are stat'ed here. Nothing is read."""
+    unchanged_all`): files walked or named were stat'ed by discovery; the others (only those with
+    a stamp) are stat'ed here. Nothing is read."""
     cache = _lazy("dockerlint.state.cache")
 
     by_directory: dict[str, list] = {}
@@ -325,18 +325,14 @@ def _find_stamped(files, resolver) -> None:
         _STAMPED.update(cache.STORE.unchanged_all(directory, stamped))
 
 
-def _crd_free_unchanged():
-    """For the CRD pre-scan: a test of `path` -> True for a file unchanged since its stamp was
-    recorded and holding no CRD, or what the pre-scan found in it when it holds some (either
-    way not read; its digest is kept for the cache lookup: `_STAMPED`); False: read it."""
-
-    def test(path: str):
-        found = _STAMPED.get(path)
-        if found is None or found[1] is True:
-            return False
-        return found[1] or True
-
-    return test
+def _crd_free_stamped(path: str):
+    """For the CRD pre-scan: True for a file unchanged since its stamp was recorded and holding
+    no CRD, or what the pre-scan found in it when it holds some (either way not read: `_STAMPED`
+    keeps its digest for the cache lookup); False: read it."""
+    found = _STAMPED.get(path)
+    if found is None or found[1] is True:
+        return False
+    return found[1] or True
 
 
 def _note_stamp(where, path: str, crd: bool) -> None:
@@ -384,18 +380,23 @@ def _cache_lookup(display, text, settings, kind, anchors, utf8: bytes | None = N
     cache = _lazy("dockerlint.state.cache")
 
     absolute = absolute or os.path.abspath(display)
-    _settings, directory, base = _key_base(settings, kind, anchors, cwd)
+    directory, base = _key_base(settings, kind, anchors, cwd)
     if content is None:
         content = cache.digest(utf8 if utf8 is not None else text.encode("utf-8", "surrogatepass"))
-    k = _key_from(base, absolute, content)
+    k = cache.key_from(base, absolute, content)
     hit = cache.STORE.get(directory, k, display, utf8 if text is None else text, absolute)
-    if hit is not None and hit.kind is None and hit.error is None:
+    if hit is not None and _unrecognised(hit):
         hit = _UNRECOGNISED
     return _Where(directory, k, text, display, content, absolute), hit
 
 
+def _unrecognised(hit) -> bool:
+    """Is a cached result that of a file no kind recognised (not linted)?"""
+    return hit.kind is None and hit.error is None
+
+
 def _key_base(settings, kind, anchors: bool, cwd: str | None) -> tuple:
-    """(settings, their cache directory, the hash the keys of their files of `kind` start from:
+    """(the settings' cache directory, the hash the keys of their files of `kind` start from:
     `cache.key_base`), worked out once per run, settings and kind, not once per file."""
     shared = _KEY_BASES.get((id(settings), kind, anchors, cwd))
     if shared is None or shared[0] is not settings:
@@ -407,14 +408,12 @@ def _key_base(settings, kind, anchors: bool, cwd: str | None) -> tuple:
             _KEY_BASES.clear()
         shared = _KEY_BASES[(id(settings), kind, anchors, cwd)] = (
             settings, cache.directory_for(settings, cwd), cache.key_base(settings, f"{kind}|{anchors}|{day}"))
-    return shared
+    return shared[1:]
 
 
-def _key_from(base, absolute: str, content: bytes) -> str:
-    return _lazy("dockerlint.state.cache").key_from(base, absolute, content)
-
-
-_KEY_BASES: dict[tuple, tuple] = {}  # (id(settings), kind, anchors, working directory) -> `_key_base`
+# (id(settings), kind, anchors, working directory) -> (the settings, kept so that their id is
+# not another's, and `_key_base`'s answer)
+_KEY_BASES: dict[tuple, tuple] = {}
 
 
 @contextmanager
@@ -557,7 +556,7 @@ def lint_candidates(args, resolver, *, fixing: bool = False, diff: bool = False)
             if yaml_like:  # not even imported for a run of Dockerfiles
                 from dockerlint.schemas.crds import prescan_crds
 
-                crds = prescan_crds(resolver, yaml_like, _PRESCANNED, _READS, _crd_free_unchanged() if cached else None)
+                crds = prescan_crds(resolver, yaml_like, _PRESCANNED, _READS, _crd_free_stamped if cached else None)
     for s in skipped:  # links that loop, dangle or leave the tree; FIFOs: said, not linted
         print(f"{s.path}: skipped: {s.reason}", file=sys.stderr)
     results: list[FileResult] = []

@@ -301,9 +301,9 @@ class Store:
 
     def unchanged_all(self, directory: str, files) -> dict:
         """`unchanged` for each (path, absolute path, stat or None) of `files`, in one pass: path
-        -> its answer, its pack (for `get_in`) and absolute path, for those whose stamp is the one recorded. A cached run asks it of every
-        file before the CRD pre-scan; asked a file at a time, through the layers between, it was
-        ~7 us of a file's ~40 (4,413 files)."""
+        -> its answer, its pack (for `get_in`) and its absolute path, for those whose stamp is the
+        one recorded. A cached run asks it of every file before the CRD pre-scan; asked a file at
+        a time, through the layers between, it was ~7 us of a file's ~40 (4,413 files)."""
         found = {}
         stamps, last_pack = None, None
         for path, absolute, st in files:
@@ -321,7 +321,7 @@ class Store:
                     st = os.stat(path)
                 except (OSError, ValueError):
                     continue
-            if stamp[0] != st.st_size or stamp[1] != st.st_mtime_ns or stamp[2] != st.st_ctime_ns or stamp[3] != st.st_ino:
+            if stamp[:4] != _stamp(st):
                 continue
             crd = stamp[5]
             found[path] = stamp[4], (crd if _summary_shape(crd) else bool(crd)), pack, absolute
