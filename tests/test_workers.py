@@ -106,6 +106,61 @@ def test_what_a_dead_child_left_is_done_by_the_parent(forked):
     assert len(forked) == 2 and _all_reaped(forked)
 
 
+def test_a_childs_results_are_read_while_it_is_still_exiting(monkeypatch, forked):
+    real_exit = os._exit
+
+    def slow_exit(code):  # the system freeing a large child's memory, drawn out
+        time.sleep(0.5)
+        real_exit(code)
+
+    monkeypatch.setattr(workers.os, "_exit", slow_exit)
+    running_when_read = []
+
+    def back(i, data):
+        running_when_read.append(os.waitpid(forked[0], os.WNOHANG) == (0, 0))
+        return data
+
+    def slow(i):
+        time.sleep(0.002)
+        return i
+
+    out = workers.run_shared(40, 2, slow, slow, back)
+    assert out == list(range(40))
+    assert running_when_read and running_when_read[0]  # decoded before the child had exited
+    assert _all_reaped(forked)
+
+
+def test_a_process_a_child_left_behind_does_not_keep_the_parent_waiting(tmp_path, forked):
+    """A child's own child inherits the pipe that tells the parent the results are written: the
+    parent goes on once the children have exited, not when that process does."""
+    marker = tmp_path / "grandchild"
+
+    def there(i):
+        if i == 0 or not marker.exists():
+            pid = os.fork()
+            if pid == 0:  # lives on, holding every descriptor its parent had
+                time.sleep(30)
+                os._exit(0)
+            marker.write_text(str(pid))
+        time.sleep(0.002)
+        return i
+
+    def here(i):
+        time.sleep(0.002)
+        return i
+
+    start = time.monotonic()
+    try:
+        out = workers.run_shared(40, 2, here, there, lambda i, data: data)
+        took = time.monotonic() - start
+    finally:
+        if marker.exists():
+            os.kill(int(marker.read_text()), 9)
+    assert out == list(range(40))
+    assert marker.exists() and took < 10
+    assert _all_reaped(forked)
+
+
 def test_items_are_claimed_in_chunks_past_the_pipes_size(monkeypatch):
     real = workers._chunks
     monkeypatch.setattr(workers, "_chunks", lambda count, processes, most: real(count, processes, 7))

@@ -8,8 +8,9 @@ lint. Work is claimed from a pipe filled before the fork with chunks of items, (
 item (`_chunks`), so a slow file, a chart say, holds up only the process that took it, while
 neighbouring files, which share scripts, images, kinds and CRDs, are mostly linted by one
 process. A child writes each result to its own unnamed temporary file as it goes, its count of
-done items to a shared page (for the progress bar), and leaves with `os._exit`: it
-never returns into the caller's code. Whatever a child did not hand back (it failed on an
+done items to a shared page (for the progress bar), closes its end of a pipe once its
+results are written (the parent reads them then, while the system is still freeing the child's
+memory), and leaves with `os._exit`: it never returns into the caller's code. Whatever a child did not hand back (it failed on an
 item, or died) the parent does itself, so an error is raised, and reported, as in a run
 without children.
 """
@@ -65,6 +66,10 @@ def run_shared(
         return run_shared(count, 1, here, there, back, tick)
     counts = mmap.mmap(-1, 8 * children)  # shared with the children: their done items
     spools = [_spool() for _ in range(children)]
+    # Each child holds the write end until its results are written: the end of the file then
+    # says all are, before the children have finished exiting (the system takes 1.5-2 ms to
+    # free a child's memory, which the parent spends decoding instead of waiting).
+    finished, finishing = os.pipe()
     pids: list[int] = []
     import gc
 
@@ -76,8 +81,11 @@ def run_shared(
             parent = os.getpid()
             pid = os.fork()
             if pid == 0:  # the child: never returns
-                _child(read_end, count, there, spools[slot], counts, slot, parent)
+                os.close(finished)
+                _child(read_end, count, there, spools[slot], counts, slot, parent, finishing)
             pids.append(pid)
+        os.close(finishing)
+        finishing = -1
         seen = 0
         for i in _claims(read_end, count):
             outcomes[i] = here(i)
@@ -85,8 +93,7 @@ def run_shared(
             if tick is not None:
                 tick(1)
                 seen = _report(counts, children, seen, tick)
-        _wait(pids, counts, children, seen, tick)
-        pids = []
+        _wait(pids, counts, children, seen, tick, finished)
         # what the children sent lives as long as the outcomes: decoded with the collector off
         # and then frozen, like what existed at the fork (a collection over the decoded results
         # of 500 manifests cost 5-8 ms here)
@@ -102,6 +109,9 @@ def run_shared(
             gc.freeze()
             if collecting:
                 gc.enable()
+        for pid in pids:
+            os.waitpid(pid, 0)
+        pids = []
         for i in range(count):  # a child's failure or death: done here, as without children
             if not done[i]:
                 outcomes[i] = here(i)
@@ -114,6 +124,9 @@ def run_shared(
             except OSError:
                 pass
         os.close(read_end)
+        os.close(finished)
+        if finishing >= 0:
+            os.close(finishing)
         for spool in spools:
             spool.close()
         counts.close()
@@ -180,7 +193,7 @@ def _claims(read_end: int, count: int):
         yield from range(start, min(start + size, count))
 
 
-def _child(read_end, count, there, spool, counts, slot, parent: int) -> None:
+def _child(read_end, count, there, spool, counts, slot, parent: int, finishing: int) -> None:
     code = 0
     try:
         out = open(spool.fileno(), "wb", closefd=False)
@@ -204,6 +217,10 @@ def _child(read_end, count, there, spool, counts, slot, parent: int) -> None:
                 stream.flush()
             except BaseException:
                 pass
+        try:
+            os.close(finishing)  # its results are written: the parent goes on while this process exits
+        except OSError:
+            pass
         os._exit(code)
 
 
@@ -214,21 +231,24 @@ def _report(counts, children: int, seen: int, tick) -> int:
     return now
 
 
-def _wait(pids: list[int], counts, children: int, seen: int, tick) -> None:
-    if tick is None:
-        for pid in pids:
-            os.waitpid(pid, 0)
-        return
-    import time
+def _wait(pids: list[int], counts, children: int, seen: int, tick, finished: int) -> None:
+    """Until every child has written its results (the end of `finished`), or has exited (one
+    whose own child kept the pipe open, say): those that have are reaped and leave `pids`. The
+    progress bar, if any, hears of the children's items every 10 ms meanwhile."""
+    import select
 
-    left = set(pids)
-    while left:
-        for pid in list(left):
+    while True:
+        if tick is not None:
+            seen = _report(counts, children, seen, tick)
+        if select.select([finished], [], [], 0.01 if tick is not None else 0.1)[0] and not os.read(finished, 64):
+            break
+        for pid in list(pids):
             if os.waitpid(pid, os.WNOHANG)[0]:
-                left.discard(pid)
-        seen = _report(counts, children, seen, tick)
-        if left:
-            time.sleep(0.01)
+                pids.remove(pid)
+        if not pids:
+            break
+    if tick is not None:
+        _report(counts, children, seen, tick)
 
 
 def _records(spool):
