@@ -3,8 +3,10 @@
 - cold start: one small Dockerfile, `python -c pass` as the floor, median and range of N runs;
 - the whole corpus cold (fresh cache) and warm (the same tree again, from the cache);
 - worker processes: the Dockerfile corpus at -j1 and -j2 (cache off);
-- the peers on the same files at several corpus sizes: hadolint on Dockerfiles, Checkov on
-  Kubernetes manifests (give its executable with --checkov; it is not a dependency).
+- the peers on the same files at several corpus sizes, the two tools' runs taking turns:
+  hadolint on Dockerfiles, Checkov on Kubernetes manifests (give its executable with --checkov;
+  it is not a dependency);
+- which dockerlint it measured: this checkout (an editable install) or an installed copy.
 Usage: python bench/adoption.py [--runs N] [--checkov PATH] [--sizes 100,500,1000,all] [--repeat N] [--out FILE.md]
 """
 from __future__ import annotations
@@ -30,9 +32,27 @@ def run(cmd, cwd=None) -> float:
     return time.perf_counter() - start
 
 
-def best(times: int, cmd, cwd=None) -> float:
-    """Best of `times` runs (the same count for both tools of a comparison)."""
-    return min(run(cmd, cwd) for _ in range(times))
+def best_pair(times: int, ours, theirs) -> tuple[float, float]:
+    """Best of `times` runs of each tool, their runs taking turns: on a host whose speed drifts
+    (a shared virtual machine's does, by a tenth and more within a minute), both see the same
+    stretch of it, where one tool's runs and then the other's could each meet a different one."""
+    mine, peer = [], []
+    for _ in range(times):
+        mine.append(run(ours))
+        peer.append(run(theirs))
+    return min(mine), min(peer)
+
+
+def installed() -> str:
+    """Which dockerlint the runs measure: this checkout (an editable install, whose import
+    finder adds to every start) or an installed copy (as `pip install .` leaves it)."""
+    found = subprocess.run([sys.executable, "-c", "import dockerlint, os; print(dockerlint.__version__, os.path.dirname(dockerlint.__file__))"],
+                           capture_output=True, text=True, env=ENV).stdout.split()
+    if len(found) != 2:
+        return "dockerlint: not importable by this interpreter"
+    version, where = found
+    kind = "this checkout (editable install)" if Path(where).resolve().parent == REPO else "an installed copy"
+    return f"dockerlint {version} from {where}: {kind}"
 
 
 def dockerlint(*args) -> list[str]:
@@ -100,7 +120,7 @@ def main() -> int:
     dockerfiles = sorted(p for p in (CORPUS / "dockerfiles").iterdir() if p.is_file() and p.name != "SOURCES.tsv")
     manifests = sorted(p for p in (CORPUS / "kubernetes").iterdir() if p.suffix in (".yaml", ".yml"))
     lines = ["# Adoption: cold start, cache, workers, peers (bench/adoption.py)", "",
-             f"Machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start.", ""]
+             f"Machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start.", "", installed() + ".", ""]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         lines += ["## Cold start", "", "| what | median (range) |", "|---|---|"]
@@ -119,9 +139,8 @@ def main() -> int:
         for n in sizes_of(args.sizes, len(dockerfiles)):
             subset = list(map(str, dockerfiles[:n]))
             times = args.repeat if n < len(dockerfiles) else 1
-            ours = best(times, dockerlint("--no-cache", *subset))
             if hadolint:
-                theirs = best(times, [hadolint, "--no-fail", "-f", "json", *subset])
+                ours, theirs = best_pair(times, dockerlint("--no-cache", *subset), [hadolint, "--no-fail", "-f", "json", *subset])
                 lines.append(f"| dockerfiles | {n} | {ours:.2f} | hadolint | {theirs:.2f} | {theirs / ours:.1f}x |")
         if args.checkov:
             for n in sizes_of(args.sizes, len(manifests)):
@@ -130,8 +149,8 @@ def main() -> int:
                 for f in manifests[:n]:
                     shutil.copyfile(f, work / f.name)
                 times = args.repeat if n < len(manifests) else 1
-                ours = best(times, dockerlint("--no-cache", str(work)))
-                theirs = best(times, [args.checkov, "-d", str(work), "--framework", "kubernetes", "-o", "json", "--quiet", "--skip-download", "--compact"])
+                ours, theirs = best_pair(times, dockerlint("--no-cache", str(work)),
+                                         [args.checkov, "-d", str(work), "--framework", "kubernetes", "-o", "json", "--quiet", "--skip-download", "--compact"])
                 lines.append(f"| kubernetes | {n} | {ours:.2f} | checkov | {theirs:.2f} | {theirs / ours:.1f}x |")
     text = "\n".join(lines) + "\n"
     print(text)
