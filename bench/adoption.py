@@ -27,9 +27,14 @@ ENV = {k: v for k, v in os.environ.items() if k not in ("DOCKERLINT_NO_CACHE", "
 
 
 def run(cmd, cwd=None) -> float:
+    """Seconds one run of `cmd` took; a run that failed (exit status past 1: 0 and 1 are "no
+    findings" and "findings") stops the bench rather than giving the time of its failure."""
     start = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
-    return time.perf_counter() - start
+    done = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
+    took = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        sys.exit(f"failed (exit {done.returncode}): {' '.join(map(str, cmd[:6]))} ...\n{done.stderr.decode(errors='replace')[-2000:]}")
+    return took
 
 
 def best_pair(times: int, ours, theirs) -> tuple[float, float]:
@@ -120,9 +125,15 @@ def main() -> int:
     dockerfiles = sorted(p for p in (CORPUS / "dockerfiles").iterdir() if p.is_file() and p.name != "SOURCES.tsv")
     manifests = sorted(p for p in (CORPUS / "kubernetes").iterdir() if p.suffix in (".yaml", ".yml"))
     lines = ["# Adoption: cold start, cache, workers, peers (bench/adoption.py)", "",
-             f"Machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start.", "", installed() + ".", ""]
+             f"Machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start.", ""]
+    home = os.getcwd()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        # Every run starts in the temporary directory (the files are named by absolute paths):
+        # from this checkout's root, `python -m dockerlint` would import the checkout's source
+        # instead of the installed copy being measured.
+        os.chdir(tmp)
+        lines[-1:-1] = ["", installed() + "."]
         lines += ["## Cold start", "", "| what | median (range) |", "|---|---|"]
         for what, figure in cold_start(args.runs, tmp).items():
             lines.append(f"| {what} | {figure} |")
@@ -152,6 +163,7 @@ def main() -> int:
                 ours, theirs = best_pair(times, dockerlint("--no-cache", str(work)),
                                          [args.checkov, "-d", str(work), "--framework", "kubernetes", "-o", "json", "--quiet", "--skip-download", "--compact"])
                 lines.append(f"| kubernetes | {n} | {ours:.2f} | checkov | {theirs:.2f} | {theirs / ours:.1f}x |")
+        os.chdir(home)
     text = "\n".join(lines) + "\n"
     print(text)
     if args.out:
