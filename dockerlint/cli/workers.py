@@ -8,11 +8,11 @@ lint. Work is claimed from a pipe filled before the fork with chunks of items, (
 item (`_chunks`), so a slow file, a chart say, holds up only the process that took it, while
 neighbouring files, which share scripts, images, kinds and CRDs, are mostly linted by one
 process. A child writes each result to its own unnamed temporary file as it goes, its count of
-done items to a shared page (for the progress bar), closes its end of a pipe once its
-results are written (the parent reads them then, while the system is still freeing the child's
-memory), and leaves with `os._exit`: it never returns into the caller's code. Whatever a child did not hand back (it failed on an
-item, or died) the parent does itself, so an error is raised, and reported, as in a run
-without children.
+done items to a shared page (for the progress bar), closes its end of a pipe once its results
+are written (the parent reads them then, while the system is still freeing the child's memory),
+and leaves with `os._exit`: it never returns into the caller's code. Whatever a child did not
+hand back (it failed on an item, or died) the parent does itself, so an error is raised, and
+reported, as in a run without children.
 """
 from __future__ import annotations
 
