@@ -62,8 +62,12 @@ def finding_line(result, finding, root: str, url, path: str | None = None, parts
         fix_text = _fix_text(fix.applicability, fix.description, fix.stored, None, parts)
     else:
         position = result.source.position
-        fix_text = _fix_text(fix.applicability, fix.description,
-                             [(e.start, e.end, e.content, *position(e.start), *position(e.end)) for e in fix.edits], None, parts)
+        texts = []
+        for e in fix.edits:
+            line, col = position(e.start)
+            end_line, end_col = (line, col) if e.end == e.start else position(e.end)  # an insertion: one search
+            texts.append(_edit_text(e.content, line, col, end_line, end_col, parts))
+        fix_text = _fix_json(fix.applicability, fix.description, texts, parts)
     related = [(loc.path, loc.line, loc.col, loc.message) for loc in finding.related] if finding.related else None
     shown = relative(finding.path, root) if path is None else path
     return _line(finding.code, finding.name, finding.severity, finding.message, shown, s.line, s.col, s.end_line, s.end_col,
@@ -92,8 +96,12 @@ def _fix_text(applicability, description: str, edits, position, parts: dict) -> 
             texts.append(_edit_text(e[2], e[3], e[4], e[5], e[6], parts))
         else:
             texts.append(_edit_text(e[2], *position(e[0]), *position(e[1]), parts))
+    return _fix_json(applicability, description, texts, parts)
+
+
+def _fix_json(applicability, description: str, edit_texts: list, parts: dict) -> str:
     return (f'{{"applicability": "{_TEXT[applicability]}", "description": {_encoded(description, parts)}, '
-            f'"edits": [{", ".join(texts)}]}}')
+            f'"edits": [{", ".join(edit_texts)}]}}')
 
 
 def _line(code: str, name: str, severity, message: str, shown: str, line: int, col: int, end_line: int, end_col: int,
