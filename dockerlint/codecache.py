@@ -125,11 +125,20 @@ def install() -> None:
     atexit.register(save)  # the command line, which ends with os._exit, calls save() itself
 
 
+def discard() -> None:
+    """Write nothing when this process ends (`dockerlint clean --user` has removed the file)."""
+    global _discarded
+    _discarded = True
+
+
+_discarded = False
+
+
 def save() -> None:
     """Write the cache file if this process compiled something new: the entries it had (only
     those it used, past _MAX_ENTRIES), copied as they are, and the new ones."""
     global _added
-    if _index is None or not _added:
+    if _index is None or not _added or _discarded:
         return
     from dockerlint import checked_entries, write_indexed
 

@@ -133,10 +133,19 @@ def install() -> None:
     atexit.register(save)  # the command line, which ends with os._exit, calls save() itself
 
 
+def discard() -> None:
+    """Write nothing when this process ends (`dockerlint clean --user` has removed the file)."""
+    global _discarded
+    _discarded = True
+
+
+_discarded = False
+
+
 def save() -> None:
     """Keep the code of the plain modules this process imported the normal way, and write the
     file when that added anything (atomically; a failed write is ignored)."""
-    if _index is None or not _missed:
+    if _index is None or not _missed or _discarded:
         return
     if not _writable(os.path.dirname(_file())):
         _missed.clear()  # (a read-only home: reading their code again would be for nothing, every run)

@@ -106,7 +106,16 @@ def uninstall() -> None:
         _compiler.compile = _original
 
 
+def discard() -> None:
+    """Write nothing when this process ends (`dockerlint clean --user` has removed the file)."""
+    global _discarded
+    _discarded = True
+
+
+_discarded = False
+
+
 def save() -> None:
     """Write the cache file if this process compiled something new."""
-    if _store is not None:
+    if _store is not None and not _discarded:
         _store.save()

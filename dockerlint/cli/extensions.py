@@ -14,6 +14,7 @@ EXTENSIONS: dict[str, tuple[str, str]] = {
     "suggest": ("dockerlint.images.suggest", "print a suggested rewrite (multistage: a builder stage plus a slim runtime stage)"),
     "format": ("dockerlint.format.command", "lay out Dockerfiles; each change is proven to build the same image"),
     "lsp": ("dockerlint.lsp.command", "run the language server (stdio; --tcp HOST:PORT)"),
+    "clean": ("dockerlint.state.clean", "remove the result cache here and below (--user: also the compiled code kept per user)"),
 }
 
 
