@@ -257,18 +257,17 @@ def _cached_outcome(cand, args, resolver, forced):
     the normal path reports it)."""
     data = _PRESCANNED.pop(cand.path, None)  # read a moment ago by the CRD pre-scan
     found = _STAMPED.pop(cand.path, None)
+    settings = resolver.for_file(cand.path)  # (with the run's CRDs: not the pre-scan's settings)
+    kind, anchors = forced or cand.kind, _wants_anchors(args, settings)
     if data is None and found is not None:  # the stamp recorded: the key without reading the file
         digest, _crd, pack, absolute = found
-        settings = resolver.for_file(cand.path)  # (with the run's CRDs: not the pre-scan's settings)
-        _directory, base = _key_base(settings, forced or cand.kind, _wants_anchors(args, settings), resolver.cwd)
+        _directory, base = _key_base(settings, kind, anchors, resolver.cwd)
         cache = _lazy("dockerlint.state.cache")
         hit = cache.STORE.get_in(pack, cache.key_from(base, absolute, digest), cand.path, None)
         if hit is not None:
             return (_not_linted(cand, cand.path) if _unrecognised(hit) else hit), None
-    settings = resolver.for_file(cand.path)
     if not settings.cache:
         return None
-    kind, anchors = forced or cand.kind, _wants_anchors(args, settings)
     absolute = resolver.absolute(cand.path)
     from dockerlint.files import DecodeError, decode, is_utf16, read_bytes  # (after the stamps' hits)
 

@@ -137,15 +137,9 @@ def digest(data: bytes) -> bytes:
     return _digest.new(data).digest()
 
 
-def key(path: str, content: bytes, settings, extra: str = "", absolute: str | None = None) -> str:
-    """The hash of the code's identity, the settings, `extra`, the absolute path and the digest of
-    the file's bytes (`digest`). The first three are shared by a run's files: hashed once
-    (`key_base`), and copied for each file (`key_from`)."""
-    return key_from(key_base(settings, extra), absolute or os.path.abspath(path), content)
-
-
 def key_base(settings, extra: str = ""):
-    """The hash of what the keys of files with these settings and `extra` share, to go on from."""
+    """The hash of what the keys of files with these settings and `extra` share, to go on from
+    (`key_from`): the code's identity, the settings and `extra`, hashed once per run."""
     text = settings_text(settings)
     base = _BASES.get((text, extra))
     if base is None:
@@ -159,7 +153,8 @@ def key_base(settings, extra: str = ""):
 
 
 def key_from(base, absolute: str, content: bytes) -> str:
-    """`key` of a file, from its `key_base`, absolute path and `digest`."""
+    """A file's key: its `key_base` copied, then its absolute path and the digest of its bytes
+    (`digest`)."""
     h = base.copy()
     h.update(absolute.encode("utf-8", "surrogatepass") + b"\0")
     h.update(content)
@@ -475,10 +470,6 @@ def _write_atomic(path: str, pieces: list) -> None:
 
 
 STORE = Store()  # the command line's, for one run
-
-
-def get(directory: str, k: str, path: str, text: str | bytes | None, absolute: str | None = None) -> FileResult | None:
-    return STORE.get(directory, k, path, text, absolute)
 
 
 def put(directory: str, k: str, result: FileResult) -> None:

@@ -19,7 +19,7 @@ import os
 import shutil
 import sys
 
-from dockerlint.state.cache import DIRECTORY
+from dockerlint.state.cache import DIRECTORY, directory_for
 
 EXIT_OK, EXIT_ERROR = 0, 2
 # The user cache's files made from dockerlint's own code (see each module): safe to remove.
@@ -54,13 +54,7 @@ def run(args) -> int:
             status = EXIT_ERROR
             continue
         directory = os.path.abspath(given)
-        settings = resolver.for_directory(Path(directory))
-        if settings.cache_dir:
-            main = settings.cache_dir
-        elif settings.config_path:
-            main = os.path.join(os.path.dirname(os.path.abspath(settings.config_path)), DIRECTORY)
-        else:
-            main = os.path.join(directory, DIRECTORY)
+        main = directory_for(resolver.for_directory(Path(directory)), directory)  # as a run there places it
         found = [os.path.abspath(main)] + [os.path.join(d, DIRECTORY) for d in _below(directory)]
         any_here = False
         for cache in found:
