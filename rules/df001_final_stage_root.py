@@ -1,5 +1,3 @@
-import re
-
 from dockerlint.images.knowledge import info, runtime_user, starts_as_root
 from dockerlint.images.reference import parse_image
 from dockerlint.model import Applicability, Edit, FileKind, Severity

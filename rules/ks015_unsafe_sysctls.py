@@ -1,7 +1,7 @@
 from dockerlint.model import FileKind, Severity
 from dockerlint.parse.yaml import MappingNode
 from dockerlint.rule import Rule, bad, ok
-from dockerlint.rulekit.k8s import key_span, pod_workloads, pss_baseline, sequence_items, text, trivy
+from dockerlint.rulekit.k8s import pod_workloads, pss_baseline, sequence_items, text, trivy
 
 # PSS baseline "Sysctls" allowlist at policy v1.37 (exact names)
 SAFE_SYSCTLS = frozenset({

@@ -128,7 +128,6 @@ def _format(
     def within(first: int, last: int) -> bool:
         return everything or (first <= hi and last >= lo)
 
-    escape = df.escape
     by_first = {ins.span.line - 1: ins for ins in df.instructions}
     has_header_comment = bool(df.instructions) and any(
         c.span.line < df.instructions[0].span.line for c in df.comments

@@ -11,7 +11,7 @@ import re
 from fnmatch import fnmatchcase
 from functools import lru_cache
 
-from dockerlint.images.reference import parse_image, written_forms
+from dockerlint.images.reference import written_forms
 
 
 def approved(image: str, globs: list[str]) -> bool:

@@ -226,7 +226,6 @@ _WORD = lazy(rb"&&|\|\||[;&|<>()]|(?:\\.|\"(?:\\.|[^\"\\])*\"|'[^']*'|\$\((?:[^(
 
 def _parse_condition(words, single: bool) -> int | None:
     """Byte offset where the contents stop being a test expression, or None when they are one."""
-    i = 0
     n = len(words)
     if n == 0:
         return None

@@ -243,7 +243,7 @@ def _attributes(data: dict) -> dict | None:
 def _validate(policy, data, attrs, param, namespaces) -> list[str]:
     fail_closed = (policy.spec.get("failurePolicy") or "Fail") == "Fail"
     if param == "__not_found__":
-        return [f"failed to configure binding: no params found for policy binding with `Deny` parameterNotFoundAction"]
+        return ["failed to configure binding: no params found for policy binding with `Deny` parameterNotFoundAction"]
     namespace_object = None
     if attrs["namespace"] and attrs["namespace"] in namespaces:
         namespace_object = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": attrs["namespace"], "labels": namespaces[attrs["namespace"]]}}

@@ -1,7 +1,7 @@
 """Shared pieces of the ECS rules (EC...): the containers and task definitions of a program."""
 from __future__ import annotations
 
-from dockerlint.parse.python.unknown import UNKNOWN_TAG, is_unknown
+from dockerlint.parse.python.unknown import UNKNOWN_TAG, is_unknown  # noqa: F401 (is_unknown: re-exported for the EC rules)
 from dockerlint.parse.yaml import ScalarNode
 
 _FRAMEWORK_WORDS = {

@@ -6,8 +6,6 @@ runs as that user, in that shell.
 """
 from __future__ import annotations
 
-import re
-
 from dockerlint.rulekit.patterns import lazy
 
 # A CMD that only starts an interpreter or a shell: `python3`, `bash`, `jshell`, `node`.

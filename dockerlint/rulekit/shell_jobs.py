@@ -14,7 +14,6 @@ only, with `dialect` and `names` as attributes).
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from dockerlint.model import SourceText, Span

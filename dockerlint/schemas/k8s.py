@@ -10,7 +10,6 @@ import re
 from functools import lru_cache
 
 from dockerlint.kustomize import KUSTOMIZATION_FILES
-from dockerlint.parse.yaml import MappingNode, ScalarNode
 from dockerlint.schemas import kubernetes_bundle, resolve_version
 from dockerlint.schemas.crds import CrdCatalogue
 from dockerlint.schemas.validate import KIND, MISSING_CRD, REQUIRED, Compiler, Issue

@@ -45,7 +45,7 @@ import sys
 import tempfile
 import threading
 
-from dockerlint.model import Applicability, Edit, FileKind, Finding, Fix, Severity, SourceText, Span
+from dockerlint.model import Applicability, Edit, FileKind, Finding, Fix, Severity, SourceText
 from dockerlint.parse.shell_checks import NATIVE_CODES
 from dockerlint.rulekit.shell_jobs import PROXY_VARS, Job, dialect_for, plan, source_span  # noqa: F401 (PROXY_VARS, dialect_for: re-exported)
 
