@@ -81,9 +81,34 @@ def _checksum_matches(recorded) -> bool:
             with open(temporary, "w", encoding="utf-8") as f:
                 f.write(line)
             os.replace(temporary, stamp)
+            _prune_stamps(os.path.dirname(stamp), stamp)
         except OSError:
             pass
     return True
+
+
+_STAMPS_KEPT = 32  # a stamp per rules directory: checkouts, virtual environments, test copies
+
+
+def _prune_stamps(directory: str, written: str) -> None:
+    """Keep the `_STAMPS_KEPT` most recently written rule-index stamps, `written` among them.
+    Each checkout, virtual environment or temporary copy of dockerlint leaves one (96 had piled
+    up on one machine); done only when a stamp is written, so a run that finds its own pays
+    nothing. A pruned stamp costs its directory one reading of the rule files, once."""
+    stamps = []
+    for entry in os.scandir(directory):
+        # (a name with a dot is another process's stamp being written)
+        if entry.name.startswith("rule-index-") and "." not in entry.name and entry.path != written:
+            try:
+                stamps.append((entry.stat().st_mtime_ns, entry.path))
+            except OSError:
+                pass
+    stamps.sort(reverse=True)
+    for _, path in stamps[_STAMPS_KEPT - 1 :]:
+        try:
+            os.remove(path)
+        except OSError:
+            pass
 
 
 @lru_cache(maxsize=1)

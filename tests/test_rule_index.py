@@ -47,3 +47,41 @@ def test_a_validated_index_is_remembered_until_a_rule_file_changes(tmp_path, mon
     edited.write_text(edited.read_text() + "\n# edited\n")
     assert not ruleset._checksum_matches(recorded) and len(reads) == 2  # a changed file is read again
     assert not ruleset._checksum_matches(recorded)  # and a mismatch is never remembered as a match
+
+
+def test_stamps_of_other_rule_directories_are_pruned_when_one_is_written(tmp_path, monkeypatch):
+    """Every checkout, virtual environment and test copy leaves a stamp in the user's cache:
+    writing one keeps the 32 most recently written, the new one among them, and nothing else
+    there is touched (another process's stamp being written, the other caches' files)."""
+    import os
+
+    monkeypatch.delenv("DOCKERLINT_NO_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    from dockerlint import user_cache_dir
+
+    user = user_cache_dir()
+    os.makedirs(user)
+    old = []
+    for i in range(40):  # older first: stamp 39 is the most recently written of them
+        path = os.path.join(user, f"rule-index-{i:08x}")
+        with open(path, "w") as f:
+            f.write("00000000 00000000\n")
+        os.utime(path, ns=(1_000_000_000 * (i + 1), 1_000_000_000 * (i + 1)))
+        old.append(path)
+    others = ["rule-index-0000abcd.4242", "module-code-a70d0d0a.bin", "eol.json"]
+    for name in others:
+        with open(os.path.join(user, name), "w") as f:
+            f.write("x")
+
+    recorded = json.loads(open(os.path.join(ruleset._package_dir(), ruleset.INDEX_NAME)).read())["checksum"]
+    assert ruleset._checksum_matches(recorded)
+
+    left = set(os.listdir(user))
+    stamps = {n for n in left if n.startswith("rule-index-") and "." not in n}
+    assert len(stamps) == 32
+    assert {os.path.basename(p) for p in old[-31:]} <= stamps  # the newest 31 of the old ones
+    assert not {os.path.basename(p) for p in old[:9]} & stamps  # the 9 oldest gone
+    assert set(others) <= left
+    written = stamps - {os.path.basename(p) for p in old}
+    assert len(written) == 1  # this directory's new stamp
+    assert ruleset._checksum_matches(recorded)  # and it serves the next start
