@@ -119,6 +119,13 @@ def test_syntax_error_reports_only_parser_codes_before_it():
     ("echo 'a $b' \"c\\nd\"; sed 's/$p//' x; export T=$(mktemp); local z", "sh"),
     ('echo C:\\tmp\\bin `date` $(pwd) ${x:0:2}', "sh"),
     ("f() { local y=$(pwd); echo $y; }; echo ${V:1}", "bash"),
+    # a path that exits before a branch (the branch was copied from the state None: TypeError,
+    # and every SC rule of the file reported an internal error instead of its findings)
+    ("exit 1 && echo $x", "sh"),
+    ("{ echo a; exit 1; } || echo $y", "sh"),
+    ("if exit 1; then echo a; elif exit 2; then echo $b; else echo `c`; fi", "sh"),
+    ("until exit 1; do echo $d; done", "sh"),
+    ("exit 1 > $F", "sh"),
 ])
 def test_agrees_with_shellcheck(tmp_path, script, dialect):
     """The same script through ShellCheck and the native checks: same (line, column, code)."""

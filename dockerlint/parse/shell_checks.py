@@ -89,6 +89,12 @@ _Env = dict
 UNSAFE, EMPTY, SAFE = 0, 1, 2  # what a variable certainly holds (EMPTY: only ever the empty string)
 
 
+def _branch(env: _Env | None) -> _Env | None:
+    """The state a branch starts from: a copy, or None where no path gets there (`exit 1 && b`,
+    `if exit 1; then b`: `b` is checked as dead code is, in an empty state, and never completes)."""
+    return dict(env) if env is not None else None
+
+
 def _merge(a: _Env | None, b: _Env | None, defined: frozenset) -> _Env | None:
     """The state after either path; None is a path that never gets here (exit, return).
     Like ShellCheck: empty or a plain word is a plain word; anything unknown stays unknown."""
@@ -320,7 +326,7 @@ class _Checker:
             if len(kids) < 2:
                 return self.block(kids, env)
             left = self.statement(kids[0], env)
-            right = self.block(kids[1:], dict(left))
+            right = self.block(kids[1:], _branch(left))
             return self.merge(left, right)
         if t == "pipeline":
             for c in node.named_children:
@@ -333,11 +339,12 @@ class _Checker:
             return self.block(node.named_children, env)
         if t == "redirected_statement":
             body = node.child_by_field_name("body")
+            before = env
             if body is not None:
                 env = self.statement(body, env)
             for c in node.named_children:
-                if c is not body:
-                    self.redirect(c, env)
+                if c is not body:  # (`exit 1 >&2`: its redirection's words are expanded first)
+                    self.redirect(c, env if env is not None else before)
             return env
         if t in ("compound_statement", "program", "do_group"):
             return self.block(node.named_children, env)
@@ -347,8 +354,8 @@ class _Checker:
             cond = [c for c in node.named_children if c.type != "do_group"]
             env = self.block(cond, env)
             body = node.child_by_field_name("body")
-            after = self.statement(body, dict(env)) if body is not None else env
-            return self.merge(env, after)
+            after = self.statement(body, _branch(env)) if body is not None else env
+            return None if env is None else self.merge(env, after)  # (`while exit 1`: never past it)
         if t == "for_statement":
             return self.for_statement(node, env)
         if t == "c_style_for_statement":
@@ -393,7 +400,7 @@ class _Checker:
                           "variable_assignment", "declaration_command"):
                 env = self.statement(c, env)
             else:
-                self.expressions(c, env, split=False)
+                self.expressions(c, env if env is not None else {}, split=False)
         return env
 
     def if_statement(self, node, env: _Env) -> _Env:
@@ -412,16 +419,16 @@ class _Checker:
                 body.append(c)
                 cond_done = True
         del cond_done
-        results.append(self.block(body, dict(current)))
+        results.append(self.block(body, _branch(current)))
         for c in node.named_children:
             if c.type == "elif_clause":
                 cond = [k for f, k in _fields(c) if f == "condition"]
                 rest = [k for k in c.named_children if k not in cond]
                 current = self.block(cond, current)
-                results.append(self.block(rest, dict(current)))
+                results.append(self.block(rest, _branch(current)))
             elif c.type == "else_clause":
                 has_else = True
-                results.append(self.block(c.named_children, dict(current)))
+                results.append(self.block(c.named_children, _branch(current)))
         if not has_else:
             results.append(current)
         out = results[0]
