@@ -361,6 +361,18 @@ def check_shell(text: str) -> None:
     for option in ("pipefail", "errexit"):
         script.has_set_option(option)
     _check_run_mapping(text)
+    _check_native_shellcheck(text)
+
+
+def _check_native_shellcheck(text: str) -> None:
+    """The native ShellCheck pass never raises (a raise costs the file every SC rule's findings)
+    and its issues lie inside the script, for either dialect."""
+    from dockerlint.parse.shell_checks import check_script
+
+    script = text if text.endswith("\n") else text + "\n"
+    for dialect in ("sh", "bash"):
+        for issue in check_script(script, dialect, frozenset({"A"})):
+            require(0 <= issue.start <= issue.end <= len(script), f"{issue.code} at {issue.start}-{issue.end} outside the script")
 
 
 def _check_run_mapping(script_text: str) -> None:

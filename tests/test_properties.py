@@ -127,6 +127,36 @@ def test_shell_properties(script):
     P.check_shell(script)
 
 
+# Scripts built from the shell's compound forms around simple commands: the token soup above
+# never puts `exit` before a branch (`exit 1 && b`, `if exit 1; then`), which crashed the native
+# ShellCheck pass for the whole file until 2026-12-08.
+SIMPLE = ["exit 1", "exit", "return 1", "break", "continue", "true", "echo $A", "echo $x", "x=1", "read -r y",
+          "local z=$(pwd)", "unset x", "export B=$x", "echo ${x:-b}", "cat <<EOF\n$x\nEOF\n", "[ -n \"$x\" ]"]
+COMPOUND = ["{ X; }", "( X )", "if X; then X; fi", "if X; then X; elif X; then X; else X; fi", "while X; do X; done",
+            "until X; do X; done", "X && X", "X || X", "X | X", "X > $F", "X 2>&1", "case $x in a) X;; *) X;; esac",
+            "f() { X; }", "for i in 1 2; do X; done", "X; X", "! X", "echo $(X)", "echo `X`", "X &",
+            "for ((i=0;i<2;i++)); do X; done"]
+
+
+@st.composite
+def shell_structures(draw, depth: int = 4) -> str:
+    if depth == 0 or draw(st.integers(0, 3)) == 0:
+        return draw(st.sampled_from(SIMPLE))
+    form = draw(st.sampled_from(COMPOUND))
+    while "X" in form:
+        form = form.replace("X", draw(shell_structures(depth - 1)), 1)
+    return form
+
+
+@settings(max_examples=300, **BOUNDED)
+@given(shell_structures())
+@example("exit 1 && echo $x")
+@example("if exit 1; then echo a; elif exit 2; then echo b; fi")
+@example("exit 1 > $F")
+def test_shell_structure_properties(script):
+    P.check_shell(script)
+
+
 PRAGMA = ["hadolint", "dockerlint:", "ignore", "ignore-file", "global", "stage", "shell", "=", ",", " ", "\t",
           "DL3006", "DL3002", "KS003", "untagged-base-image", "ALL", "#", "check=skip=", "all", ";", "error=true", "é"]
 
