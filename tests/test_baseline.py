@@ -128,3 +128,14 @@ def test_a_broken_baseline_is_a_usage_error(repo):
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "bad.json" in proc.stderr
     missing = dockerlint(repo, "check", ".", "--baseline", "nope.json")
     assert missing.returncode == 2 and "--write-baseline" in missing.stderr
+    # entries of the wrong shape: a count JSON reads as an infinite float (int() raised
+    # OverflowError, uncaught: a traceback and the exit status of findings), a text, no source
+    for count in ("1e999", "-Infinity", '"many"'):
+        (repo / "odd.json").write_text('{"version": 1, "findings": [{"path": "Dockerfile", "code": "DL3006", '
+                                       f'"source": "FROM debian", "count": {count}}}]}}')
+        proc = dockerlint(repo, "check", ".", "--baseline", "odd.json")
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, (count, proc.stderr)
+        assert "odd.json: entry 1: count" in proc.stderr, proc.stderr
+    (repo / "odd.json").write_text('{"version": 1, "findings": [{"path": "Dockerfile", "code": "DL3006"}, []]}')
+    proc = dockerlint(repo, "check", ".", "--baseline", "odd.json")
+    assert proc.returncode == 2 and "entry 1 lacks path, code or source" in proc.stderr

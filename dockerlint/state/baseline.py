@@ -73,12 +73,15 @@ def load(path: str) -> Baseline:
     if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("findings"), list):
         raise BaselineError(f"{path}: not a dockerlint baseline of version {VERSION}")
     baseline = Baseline(path)
-    for i, e in enumerate(data["findings"]):
+    for i, entry in enumerate(data["findings"]):
         try:
-            key = (str(e["path"]), str(e["code"]), str(e["source"]))
-            count = int(e.get("count", 1))
-        except (KeyError, TypeError, ValueError):
+            key = (str(entry["path"]), str(entry["code"]), str(entry["source"]))
+        except (KeyError, TypeError):
             raise BaselineError(f"{path}: entry {i + 1} lacks path, code or source") from None
+        try:
+            count = int(entry.get("count", 1))
+        except (TypeError, ValueError, OverflowError):  # (JSON's 1e999 and Infinity are infinite floats)
+            raise BaselineError(f"{path}: entry {i + 1}: count {entry.get('count')!r} is not a number of findings") from None
         baseline.entries[key] += max(count, 1)
     return baseline
 
