@@ -350,3 +350,32 @@ def test_no_report_parts_are_made_where_a_baseline_takes_findings_out(tmp_path, 
     assert cli._RENDERED == {}
     assert code == 1 and "hidden by the baseline" in err
     assert out.count(": DL3003 ") == 1 and "Found 1 problem in 1 of" in out
+
+
+CRASHING = """
+import sys
+import dockerlint.cli.main as m
+
+def check(args):  # a bug of ours, deep in a run
+    return {}["missing"]
+
+m.COMMANDS["check"] = check
+sys.argv = ["dockerlint", "check", "Dockerfile"]
+m.entry()
+"""
+
+
+def test_a_crash_is_one_line_and_exit_status_2_not_a_traceback_and_findings(tmp_path):
+    """Python's default for an uncaught exception is a traceback and status 1, the status of
+    findings: CI would take a crash for a lint failure. entry() says what and where in one line,
+    exits 2, and prints the traceback only when asked (DOCKERLINT_TRACEBACK=1)."""
+    write(tmp_path, "Dockerfile", BAD)
+    env = {k: v for k, v in os.environ.items() if k != "DOCKERLINT_TRACEBACK"}
+    proc = subprocess.run([sys.executable, "-c", CRASHING], cwd=tmp_path, capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("dockerlint: internal error: KeyError: 'missing' at <string>:")
+    assert "DOCKERLINT_TRACEBACK=1" in proc.stderr and proc.stderr.count("\n") == 1
+    shown = subprocess.run([sys.executable, "-c", CRASHING], cwd=tmp_path, capture_output=True, text=True,
+                           env=dict(env, DOCKERLINT_TRACEBACK="1"), timeout=60)
+    assert shown.returncode == 2 and "Traceback (most recent call last)" in shown.stderr and "KeyError: 'missing'" in shown.stderr

@@ -1057,6 +1057,23 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
 
 
+def _crashed(error: BaseException) -> int:
+    """A crash of dockerlint itself: one line saying what and where, the traceback only with
+    DOCKERLINT_TRACEBACK=1, and exit status 2, an error: with Python's default (a traceback,
+    status 1) CI took a crash for findings."""
+    import traceback
+
+    if os.environ.get("DOCKERLINT_TRACEBACK"):
+        traceback.print_exception(error, file=sys.stderr)
+    else:
+        frames = traceback.extract_tb(error.__traceback__)
+        where = f" at {os.path.basename(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
+        print(f"dockerlint: internal error: {type(error).__name__}: {error}{where}. This is a bug in dockerlint: "
+              "please report it with the command and its input (DOCKERLINT_TRACEBACK=1 prints the traceback).",
+              file=sys.stderr)
+    return EXIT_ERROR
+
+
 def entry() -> None:
     import gc
 
@@ -1073,7 +1090,10 @@ def entry() -> None:
     # 131 MB either way, Dockerfile corpus 158 -> 165 MB (parsed scripts the memo does not keep
     # hold reference cycles, freed a little later).
     gc.set_threshold(25_000, 20, 20)
-    code = main()
+    try:
+        code = main()
+    except Exception as e:  # a bug of ours (input errors are reported per file, usage errors by main)
+        code = _crashed(e)
     # Leave without tearing the interpreter down (as mypy does): freeing a large run's objects
     # one by one was a quarter of the CPU of a cached run over the Dockerfile corpus. Every file
     # is written and closed and child processes are waited for by now; only the streams need flushing.
