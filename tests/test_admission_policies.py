@@ -248,3 +248,18 @@ def test_unsupported_kubernetes_library_is_a_clear_config_error(tmp_path, monkey
     code, out, err = run_cli(["check", str(tmp_path / "pod.yaml")])
     assert code == 2 and "Traceback" not in err
     assert f"{policy}:7:18: CEL: undeclared reference to 'authorizer'" in err and "not available offline" in err
+
+
+@pytest.mark.parametrize("field", ["message", "reason"])
+def test_a_validations_message_or_reason_that_is_not_text_is_a_config_error(tmp_path, field):
+    """`message: [x]` was read as no message at all; null stays allowed, as the API allows it."""
+    policy = tmp_path / "policy.yaml"
+    text = (DOCS / "basic-example-policy.yaml").read_text()
+    policy.write_text(text.replace('expression: "object.spec.replicas <= 5",', f'expression: "object.spec.replicas <= 5", {field}: [x],'))
+    binding = DOCS / "basic-example-binding.yaml"
+    manifest = namespace("qa", environment="test") + "---\n" + deployment("envoy", "qa", 6)
+    with pytest.raises(ConfigError) as e:
+        ks900(manifest, policy, binding)
+    assert f"`{field}` must be a string" in str(e.value)
+    policy.write_text(text.replace('expression: "object.spec.replicas <= 5",', f'expression: "object.spec.replicas <= 5", {field}: null,'))
+    assert len(ks900(manifest, policy, binding)) == 1

@@ -248,6 +248,14 @@ class _Reader:
             self.error(node, f"`{key}` must be a string")
         return node.value
 
+    def _optional_str(self, mapping: MappingNode, key: str) -> str | None:
+        """`_str` of a field the API lets be absent or null (a validation's `message`, `reason`):
+        a list or a mapping there is an error, not a message of None."""
+        node = mapping.get(key)
+        if node is None or (type(node) is ScalarNode and node.is_null):
+            return None
+        return self._str(mapping, key)
+
     def _native(self, node: Node) -> NativeRuleSpec:
         if type(node) is not MappingNode:
             self.error(node, "a rule must be a mapping (code, name, kinds, message, assert, ...)")
@@ -419,9 +427,9 @@ class _Reader:
                     self.error(item.key_node(key), f"unknown validation field `{key}` (known: {', '.join(sorted(known))})")
             policy.validations.append({
                 "expression": self.expr(item, "expression", variables),
-                "message": item.str("message"),
+                "message": self._optional_str(item, "message"),
                 "messageExpression": self.expr(item, "messageExpression", variables, required=False),
-                "reason": item.str("reason"),
+                "reason": self._optional_str(item, "reason"),
             })
         if not policy.validations:
             self.error(spec, "a ValidatingAdmissionPolicy without `validations` checks nothing (auditAnnotations alone are not evaluated offline)")
