@@ -359,6 +359,55 @@ spec: {size: small}
     ]
 
 
+BROKEN_CRD = """\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              size: {type: string, format: FORMAT}
+              port: {type: integer, format: FORMAT}
+              rules: {type: object, properties: [a, b], required: 3}
+"""
+
+
+@pytest.mark.parametrize("bad_format", ["[a]", "{x: 1}"])
+def test_a_crd_with_a_format_or_properties_of_the_wrong_shape_still_validates_its_resources(bad_format):
+    """A list or a mapping as a `format` (a list as `properties`, a number as `required`) made
+    the CRD's translation raise, and every resource of its kind got an internal error from each
+    schema rule instead of being checked. The CRD itself is reported where it is wrong; its
+    resources are checked against what can be read of it."""
+    text = BROKEN_CRD.replace("FORMAT", bad_format) + """---
+apiVersion: example.com/v1
+kind: Widget
+metadata: {name: w}
+spec: {size: big, port: "80", rules: {any: 1}, colour: red}
+"""
+    shape = "a list" if bad_format.startswith("[") else "a mapping"
+    assert findings(text) == [
+        ("KS101", 20, 36, f"format: expected a string, got {shape}"),
+        ("KS101", 21, 37, f"format: expected a string, got {shape}"),
+        ("KS101", 22, 37, "properties: expected a mapping, got a list"),
+        ("KS101", 22, 67, 'required: expected a list, got integer "3"'),
+        ("KS101", 27, 25, 'port: expected an integer, got string "80" (remove the quotes)'),
+        ("KS100", 27, 48, 'unknown field "colour" in Widget.spec'),
+    ]
+
+
 def test_crd_paths_config_and_cli_prescan(tmp_path):
     (tmp_path / "crds").mkdir()
     (tmp_path / "crds" / "widget.yaml").write_text(CRD.lstrip("\n"))

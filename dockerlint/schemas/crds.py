@@ -299,8 +299,12 @@ def translate(schema: dict, types: dict, name: str, top: bool = False, embedded:
     else:
         kind = schema.get("type")
         fmt = schema.get("format")
+        if not isinstance(fmt, str):
+            fmt = None  # (`format: [a]` in a broken CRD, reported by KS101 there: a list is no dict key)
         if kind == "object" or (kind is None and ("properties" in schema or embedded)):
-            props = schema.get("properties") or {}
+            props = schema.get("properties")
+            if not isinstance(props, dict):
+                props = {}  # (`properties: [size]`: no fields known)
             extra = schema.get("additionalProperties")
             preserve = bool(schema.get("x-kubernetes-preserve-unknown-fields"))
             if not props and isinstance(extra, dict):
@@ -322,7 +326,8 @@ def translate(schema: dict, types: dict, name: str, top: bool = False, embedded:
                 spec["u"] = True
             if embedded:
                 spec["e"] = True
-            required = [r for r in schema.get("required") or [] if isinstance(r, str)]
+            required = schema.get("required")
+            required = [r for r in required if isinstance(r, str)] if isinstance(required, list) else []
             if required:
                 spec["r"] = required
             base = "#" + type_name
