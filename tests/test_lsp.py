@@ -564,3 +564,28 @@ async def test_baselined_findings_are_hidden_or_hints(client: LanguageClient):
     hints = {(d.code, d.range.start.line) for d in client.diagnostics[uri] if d.severity == lsp.DiagnosticSeverity.Hint}
     assert hints == {("DL3006", 0), ("DL3014", 2), ("DL4000", 1)}
     assert all("(in the baseline)" in d.message for d in client.diagnostics[uri] if d.severity == lsp.DiagnosticSeverity.Hint)
+
+
+@pytest.mark.asyncio
+async def test_an_untitled_document_in_a_workspace_with_a_baseline_is_linted(client: LanguageClient):
+    """An unsaved document (`untitled:`) has no path: no baseline entry can be its, and its
+    findings are shown. The server asked the baseline about a path of None (TypeError in
+    os.path.abspath), logged it and published nothing for the document."""
+    root = client.tmp_path
+    (root / "Dockerfile").write_text(DOCKERFILE)
+    config = root / ".dockerlint.toml"
+    config.write_text(CONFIG + 'baseline = "baseline.json"\n')
+    written = subprocess.run([*SERVER[:-1], "check", ".", "--write-baseline", "baseline.json"], cwd=root, env=ENV,
+                             capture_output=True, text=True, timeout=60)
+    assert written.returncode == 0, written.stderr
+    client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams(changes=[lsp.FileEvent(uri=config.as_uri(), type=lsp.FileChangeType.Changed)])
+    )
+    saved = await open_document(client, "Dockerfile", DOCKERFILE)
+    await wait_for_codes(client, saved, [])  # every finding of the saved file is in the baseline
+    uri = "untitled:Untitled-1"
+    client.text_document_did_open(
+        lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri=uri, language_id="dockerfile", version=1, text=DOCKERFILE))
+    )
+    await wait_for_version(client, uri, 1)
+    assert sorted(d.code for d in client.diagnostics[uri]) == ["DL3006", "DL3014", "DL4000"]

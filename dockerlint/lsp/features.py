@@ -223,7 +223,7 @@ def analyze(
         snapshot.__dict__["model"] = loaded.model
     snapshot.findings = result.findings
     snapshot.error = result.error
-    if settings.baseline and result.findings:
+    if settings.baseline and result.findings and path is not None:  # (an untitled document: in no baseline)
         _mark_baselined(snapshot, result, path, settings)
     if result.source is not None and result.source.text is text:
         snapshot.__dict__["source"] = result.source  # its line index is already built
