@@ -175,6 +175,7 @@ def test_an_evaluation_error_is_reported_with_the_error(tmp_path):
         ("  assert: nosuch(object)\n", "6:17", "undeclared reference to 'nosuch'"),
         ("  assert: 'true'\n  colour: red\n", "7:3", "unknown rule field `colour`"),
         ("  assert: 'true'\n  fix: {set: {a: [1]}}\n", "7:18", "`fix.set` values are scalars"),
+        ("  assert: 'true'\n  fix: {set: {[a]: 1}}\n", "7:15", "`fix.set` keys are dotted field paths"),  # was dropped
     ],
 )
 def test_config_errors_name_file_line_and_column(tmp_path, rule, where, fragment):

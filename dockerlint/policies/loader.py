@@ -304,6 +304,9 @@ class _Reader:
         if set_node is not None:
             if type(set_node) is not MappingNode:
                 self.error(set_node, "`fix.set` must map dotted field paths to values")
+            for key_node, _value in set_node.pairs:
+                if type(key_node) is not ScalarNode:  # (items() leaves such keys out: the entry was lost)
+                    self.error(key_node, "`fix.set` keys are dotted field paths (text), not lists or mappings")
             for key_node, value in set_node.items():
                 if type(value) is not ScalarNode:
                     self.error(value, "`fix.set` values are scalars (a string, number, boolean or null)")
