@@ -18,7 +18,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from dockerlint.config import ConfigError
 from dockerlint.model import FileKind, Severity, SourceText
@@ -203,7 +203,7 @@ class _Reader:
             return self.path
         return f"{self.path}:{node.span.line}:{node.span.col + column_offset}"
 
-    def error(self, node: Node | None, problem: str):
+    def error(self, node: Node | None, problem: str) -> NoReturn:
         raise ConfigError(problem, self.at(node))
 
     def read(self):
