@@ -359,25 +359,8 @@ spec: {size: small}
     ]
 
 
-BROKEN_CRD = """\
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgets.example.com
-spec:
-  group: example.com
-  names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}
-  scope: Namespaced
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
-            type: object
+# CRD's own head, its spec's fields replaced by ones of the wrong shape (and no v1alpha1)
+BROKEN_CRD = CRD[: CRD.index("            required: [size]")].lstrip("\n") + """\
             properties:
               size: {type: string, format: FORMAT}
               port: {type: integer, format: FORMAT}
