@@ -233,6 +233,11 @@ def test_malformed_jsonrpc_does_not_take_the_server_down(server, tmp_path):
     bad_params = client.request("textDocument/hover", {"textDocument": 42})
     reply, _ = client.collect(lambda m: m.get("id") == bad_params, timeout=10)
     assert reply is not None and reply["error"]["code"] == -32602, f"{reply}\n{client.stderr()}"  # InvalidParams
+    # ... and with an id that cannot be used (a list): the reply's id is null, as JSON-RPC 2.0
+    # wants (a reply without an `id` member is no response a client recognises)
+    client.send({"jsonrpc": "2.0", "id": [1], "method": "textDocument/hover", "params": {"textDocument": 42}})
+    reply, _ = client.collect(lambda m: "error" in m and m.get("id", "absent") is None, timeout=10)
+    assert reply is not None and reply["error"]["code"] == -32602 and "id" in reply, f"{reply}\n{client.stderr()}"
     # still serving: a new document gets its diagnostics, a hover is answered
     uri = (tmp_path / "Dockerfile").as_uri()
     client.open(uri, "FROM debian\n")

@@ -59,7 +59,10 @@ class DockerlintProtocol(LanguageServerProtocol):
             if not (isinstance(data, dict) and isinstance(data.get("method"), str) and "id" in data):
                 raise  # a notification or a response: nobody waits for an answer
             msg_id = data["id"] if isinstance(data["id"], (int, str)) and not isinstance(data["id"], bool) else None
-            self._send_response(msg_id, error=exc.to_response_error())
+            if msg_id is None:  # an id that cannot be used: JSON-RPC answers with "id": null (pygls leaves out a None)
+                self._send_data({"jsonrpc": "2.0", "id": None, "error": exc.to_response_error()})
+            else:
+                self._send_response(msg_id, error=exc.to_response_error())
             return _Answered()
 
     def handle_message(self, message):
