@@ -12,6 +12,20 @@ def user_cache_dir() -> str:
     return os.path.join(base, "dockerlint")
 
 
+_keep_compiled = True  # False once `dockerlint clean --user` has removed the compiled code
+
+
+def discard_compiled() -> None:
+    """This process writes no compiled code to the user's cache when it ends (`codecache`,
+    `modulecache`, `patterncache`): `dockerlint clean --user` has just removed it."""
+    global _keep_compiled
+    _keep_compiled = False
+
+
+def keeps_compiled() -> bool:
+    return _keep_compiled
+
+
 class CachedDict:
     """A dictionary kept in a `marshal` file of the user's cache (compiled dataclass methods,
     compiled patterns): read once by `load` (a missing, unreadable or foreign file reads as

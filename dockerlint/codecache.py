@@ -26,7 +26,7 @@ import os
 import sys
 from types import CodeType
 
-from dockerlint import indexed_blob, indexed_entry  # (defined before dockerlint imports this module)
+from dockerlint import indexed_blob, indexed_entry, keeps_compiled  # (defined before dockerlint imports this module)
 
 
 class _Deferred(type(os)):
@@ -61,6 +61,7 @@ def _import_dataclasses():
 dataclasses = _import_dataclasses()
 
 _OURS = ("dockerlint.",)
+FILE_PREFIX = "dataclass-code-"  # the file's name in the user's cache, before the bytecode's magic number
 _MAX_ENTRIES = 4000  # beyond this (many versions' classes), keep only what this process used
 _index: dict | None = None  # key -> (offset, length) of its entry in _region; None: not installed
 _region = memoryview(b"")
@@ -72,7 +73,7 @@ _used: set = set()  # keys of the file's entries this process used
 def _file() -> str:
     from dockerlint import user_cache_dir  # not dockerlint.files: it defines dataclasses
 
-    return os.path.join(user_cache_dir(), f"dataclass-code-{importlib.util.MAGIC_NUMBER.hex()}.bin")
+    return os.path.join(user_cache_dir(), f"{FILE_PREFIX}{importlib.util.MAGIC_NUMBER.hex()}.bin")
 
 
 def _key(source: str) -> int:
@@ -125,20 +126,11 @@ def install() -> None:
     atexit.register(save)  # the command line, which ends with os._exit, calls save() itself
 
 
-def discard() -> None:
-    """Write nothing when this process ends (`dockerlint clean --user` has removed the file)."""
-    global _discarded
-    _discarded = True
-
-
-_discarded = False
-
-
 def save() -> None:
     """Write the cache file if this process compiled something new: the entries it had (only
     those it used, past _MAX_ENTRIES), copied as they are, and the new ones."""
     global _added
-    if _index is None or not _added or _discarded:
+    if _index is None or not _added or not keeps_compiled():
         return
     from dockerlint import checked_entries, write_indexed
 

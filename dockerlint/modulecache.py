@@ -28,9 +28,10 @@ import sys
 from importlib.machinery import ModuleSpec, SourceFileLoader
 from types import CodeType
 
-from dockerlint import indexed_entry  # (defined before dockerlint imports this module)
+from dockerlint import indexed_entry, keeps_compiled  # (defined before dockerlint imports this module)
 
 _OURS = "dockerlint."
+FILE_PREFIX = "module-code-"  # the file's name in the user's cache, before the bytecode's magic number
 _MAX_ENTRIES = 4000  # beyond this (many checkouts' or versions' modules), keep only what this process used
 _index: dict | None = None  # source path -> (size, mtime_ns, ctime_ns, offset, length) in _code; None: not installed
 _code = memoryview(b"")  # the file's code region
@@ -100,7 +101,7 @@ def _file() -> str:
 
     from dockerlint import user_cache_dir
 
-    return os.path.join(user_cache_dir(), f"module-code-{importlib.util.MAGIC_NUMBER.hex()}.bin")
+    return os.path.join(user_cache_dir(), f"{FILE_PREFIX}{importlib.util.MAGIC_NUMBER.hex()}.bin")
 
 
 def _load(path: str) -> tuple[dict, memoryview]:
@@ -133,19 +134,10 @@ def install() -> None:
     atexit.register(save)  # the command line, which ends with os._exit, calls save() itself
 
 
-def discard() -> None:
-    """Write nothing when this process ends (`dockerlint clean --user` has removed the file)."""
-    global _discarded
-    _discarded = True
-
-
-_discarded = False
-
-
 def save() -> None:
     """Keep the code of the plain modules this process imported the normal way, and write the
     file when that added anything (atomically; a failed write is ignored)."""
-    if _index is None or not _missed or _discarded:
+    if _index is None or not _missed or not keeps_compiled():
         return
     if not _writable(os.path.dirname(_file())):
         _missed.clear()  # (a read-only home: reading their code again would be for nothing, every run)

@@ -36,13 +36,14 @@ _entries: dict = {}  # (pattern, flags) -> (flags, code, groups, groupindex, ind
 _UNIT = next((t for t in "IL" if array(t).itemsize == _sre.CODESIZE), None)
 _used: set = set()
 _original = _compiler.compile
+FILE_PREFIX = "re-"  # the file's name in the user's cache, before its interpreter's release
 
 
 def _file() -> str:
     from dockerlint import user_cache_dir
 
     version = ".".join(map(str, sys.version_info[:3]))  # any release may renumber the matcher's opcodes
-    return os.path.join(user_cache_dir(), f"re-{sys.implementation.name}-{version}-{_sre.MAGIC}-{_sre.CODESIZE}.marshal")
+    return os.path.join(user_cache_dir(), f"{FILE_PREFIX}{sys.implementation.name}-{version}-{_sre.MAGIC}-{_sre.CODESIZE}.marshal")
 
 
 def _program(pattern: str, flags: int) -> tuple:
@@ -106,16 +107,9 @@ def uninstall() -> None:
         _compiler.compile = _original
 
 
-def discard() -> None:
-    """Write nothing when this process ends (`dockerlint clean --user` has removed the file)."""
-    global _discarded
-    _discarded = True
-
-
-_discarded = False
-
-
 def save() -> None:
     """Write the cache file if this process compiled something new."""
-    if _store is not None and not _discarded:
+    from dockerlint import keeps_compiled
+
+    if _store is not None and keeps_compiled():
         _store.save()

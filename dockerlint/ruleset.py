@@ -21,6 +21,7 @@ from dockerlint.model import FileKind
 from dockerlint.rule import Rule
 
 INDEX_NAME = "_index.json"
+STAMP_PREFIX = "rule-index-"  # a stamp's name in the user's cache, before its rules directory's CRC
 
 
 # A rule as the compiled index lists it (code, name, module, kinds, enabled_by_default,
@@ -65,7 +66,7 @@ def _checksum_matches(recorded) -> bool:
             )).encode("utf-8", "surrogatepass"))
             from dockerlint import user_cache_dir
 
-            stamp = os.path.join(user_cache_dir(), f"rule-index-{zlib.crc32(directory.encode('utf-8', 'surrogatepass')):08x}")
+            stamp = os.path.join(user_cache_dir(), f"{STAMP_PREFIX}{zlib.crc32(directory.encode('utf-8', 'surrogatepass')):08x}")
             line = f"{signature:08x} {recorded}\n"
             with open(stamp, encoding="utf-8") as f:
                 if f.read() == line:
@@ -98,7 +99,7 @@ def _prune_stamps(directory: str, written: str) -> None:
     stamps = []
     for entry in os.scandir(directory):
         # (a name with a dot is another process's stamp being written)
-        if entry.name.startswith("rule-index-") and "." not in entry.name and entry.path != written:
+        if entry.name.startswith(STAMP_PREFIX) and "." not in entry.name and entry.path != written:
             try:
                 stamps.append((entry.stat().st_mtime_ns, entry.path))
             except OSError:

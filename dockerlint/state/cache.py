@@ -54,6 +54,7 @@ from dockerlint import framed, read_framed
 from dockerlint.paths import parent as path_parent
 
 DIRECTORY = ".dockerlint_cache"
+TAG_MARK = "dockerlint's result cache"  # in the CACHEDIR.TAG `_mark` writes: `dockerlint clean` looks for it
 FORMAT = "v6"
 SUFFIX = ".pack"
 MAX_BYTES = 256 * 1024 * 1024
@@ -521,7 +522,7 @@ def _mark(directory: str) -> None:
         with open(gitignore, "w", encoding="utf-8") as f:
             f.write("# Created by dockerlint automatically.\n*\n")
         with open(os.path.join(directory, "CACHEDIR.TAG"), "w", encoding="utf-8") as f:
-            f.write("Signature: 8a477f597d28d172789f06886806bc55\n# dockerlint's result cache: https://bford.info/cachedir/\n")
+            f.write(f"Signature: 8a477f597d28d172789f06886806bc55\n# {TAG_MARK}: https://bford.info/cachedir/\n")
 
 
 # An entry: (kind, documents, related, error, findings, path, time written, json), every part a

@@ -19,12 +19,9 @@ import os
 import shutil
 import sys
 
-from dockerlint.state.cache import DIRECTORY, directory_for
+from dockerlint.state.cache import DIRECTORY, TAG_MARK, directory_for
 
 EXIT_OK, EXIT_ERROR = 0, 2
-# The user cache's files made from dockerlint's own code (see each module): safe to remove.
-_DERIVED = ("rule-index-", "dataclass-code-", "module-code-", "re-")
-_TAG_MARK = "dockerlint's result cache"  # in the CACHEDIR.TAG that `state.cache._mark` writes
 
 
 def add_arguments(parser) -> None:
@@ -92,7 +89,7 @@ def _below(directory: str):
 def _made_by_dockerlint(cache: str) -> bool:
     try:
         with open(os.path.join(cache, "CACHEDIR.TAG"), encoding="utf-8", errors="replace") as f:
-            return _TAG_MARK in f.read(4096)
+            return TAG_MARK in f.read(4096)
     except OSError:
         return False
 
@@ -114,8 +111,10 @@ def _size(size: int) -> str:
 
 
 def _clean_user() -> int:
-    from dockerlint import user_cache_dir
+    from dockerlint import codecache, discard_compiled, modulecache, patterncache, ruleset, user_cache_dir
 
+    # the user cache's files made from dockerlint's own code, of any version (each module names its own)
+    derived = (ruleset.STAMP_PREFIX, codecache.FILE_PREFIX, modulecache.FILE_PREFIX, patterncache.FILE_PREFIX)
     where = user_cache_dir()
     try:
         names = sorted(os.listdir(where))
@@ -128,7 +127,7 @@ def _clean_user() -> int:
     removed = size = 0
     status = EXIT_OK
     for name in names:
-        if not name.startswith(_DERIVED):
+        if not name.startswith(derived):
             continue
         path = os.path.join(where, name)
         try:
@@ -140,10 +139,7 @@ def _clean_user() -> int:
         except OSError as e:
             print(f"dockerlint: error: {path}: {e.strerror or e}", file=sys.stderr)
             status = EXIT_ERROR
-    from dockerlint import codecache, modulecache, patterncache
-
-    for made in (codecache, modulecache, patterncache):  # not written again as this process ends
-        made.discard()
+    discard_compiled()  # not written again as this process ends
     kept = len(names) - removed
     print(f"removed {removed} files ({_size(size)}) of compiled code from {where}" + (f"; kept {kept} (data such as the end-of-life snapshot)" if kept else ""))
     return status
